@@ -1,0 +1,56 @@
+# Hearth: make run | make test | make bench | make build | make install
+#
+# Every target first checks the Debian/Ubuntu packages it needs and installs
+# the missing ones with apt-get (through sudo when not root).
+
+GO        ?= go
+ARGS      ?=
+BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev
+TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick
+FUZZTIME  ?= 3s
+PREFIX    ?= $(HOME)/.local
+
+.PHONY: run test bench build install deps test-deps fuzz vet clean
+
+run: deps
+	$(GO) run . $(ARGS)
+
+build: deps
+	$(GO) build -trimpath -o hearth .
+
+install: build
+	install -Dm755 hearth $(PREFIX)/bin/hearth
+	install -Dm644 packaging/org.hearth.Hearth.desktop $(PREFIX)/share/applications/org.hearth.Hearth.desktop
+	install -Dm644 packaging/org.hearth.Hearth.metainfo.xml $(PREFIX)/share/metainfo/org.hearth.Hearth.metainfo.xml
+	cd packaging/icons && find . -type f -exec install -Dm644 {} $(PREFIX)/share/icons/{} \;
+
+# Tests that need a display run under Xvfb; when none is running, the whole
+# suite is started under xvfb-run and a D-Bus session.
+test: deps test-deps vet
+	./packaging/with-display.sh $(GO) test -race -timeout 45m ./...
+	$(MAKE) --no-print-directory fuzz
+
+vet:
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+
+# Every decoder of peer bytes is fuzzed for FUZZTIME each.
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$($(GO) list -f '{{range .TestGoFiles}}{{$$.Dir}}/{{.}} {{end}}' $$pkg) /dev/null | sed 's/func //'); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg >/tmp/hearth-fuzz.log 2>&1 || { cat /tmp/hearth-fuzz.log; exit 1; }; \
+	  done; \
+	done
+
+bench: deps test-deps
+	./packaging/with-display.sh $(GO) run ./app/bench
+
+deps:
+	@./packaging/deps.sh $(BUILD_PKGS)
+
+test-deps:
+	@./packaging/deps.sh $(TEST_PKGS)
+
+clean:
+	rm -f hearth

@@ -1,0 +1,145 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/contacts"
+	"hearth/p2p/wire"
+)
+
+// Send stores a message in the outbox and delivers it now if the contact
+// is online, later if not. The returned message is Pending until the
+// contact acknowledges having stored it.
+func (m *Messenger) Send(peerID, text string) (contacts.Message, error) {
+	id, err := peer.Decode(peerID)
+	if err != nil {
+		return contacts.Message{}, ErrUnknownPeer
+	}
+	text = strings.TrimRight(text, " \t\r\n")
+	if strings.TrimSpace(text) == "" {
+		return contacts.Message{}, ErrEmptyMessage
+	}
+	if len(text) > wire.MaxChatBody {
+		return contacts.Message{}, fmt.Errorf("%w (%d KB at most)", ErrMessageTooLong, wire.MaxChatBody/1024)
+	}
+	if !utf8.ValidString(text) {
+		return contacts.Message{}, ErrEmptyMessage
+	}
+	c, ok := m.contact(id)
+	if !ok || c.State != contacts.Accepted {
+		return contacts.Message{}, ErrNotContact
+	}
+	now := time.Now()
+	msg := contacts.Message{
+		ID:           newID(),
+		Conversation: peerID,
+		From:         m.prof.ID.String(),
+		Body:         text,
+		SentAt:       now,
+		ReceivedAt:   now,
+		Status:       contacts.Pending,
+		Outgoing:     true,
+		Read:         true,
+	}
+	if _, err := m.store.AddMessage(msg); err != nil {
+		return contacts.Message{}, fmt.Errorf("saving message: %w", err)
+	}
+	m.publish(MessageAdded{Message: msg})
+	if m.connected(id) {
+		m.spawn(func() { m.flush(id) })
+	} else {
+		m.wake()
+	}
+	return msg, nil
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// flush sends the outbox to one contact, oldest first, and marks what was
+// acknowledged. Only one flush per contact runs at a time, so messages
+// leave in order.
+func (m *Messenger) flush(id peer.ID) {
+	mu, _ := m.flushMu.LoadOrStore(id, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	for m.ctx.Err() == nil && m.isAccepted(id) {
+		out, err := m.store.Outbox(id.String())
+		if err != nil || len(out) == 0 {
+			return
+		}
+		const batch = 256
+		if len(out) > batch {
+			out = out[:batch]
+		}
+		msgs := make([]wire.ChatMessage, len(out))
+		for i, o := range out {
+			msgs[i] = wire.ChatMessage{ID: o.ID, Body: o.Body, SentAt: o.SentAt.UnixMilli()}
+		}
+		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		acked, err := m.chat.Send(ctx, id, msgs)
+		cancel()
+		for _, a := range acked {
+			if m.store.SetStatus(a, contacts.Delivered) == nil {
+				m.publish(MessageStatusChanged{ID: a, Conversation: id.String(), Status: contacts.Delivered})
+			}
+		}
+		if err != nil || len(acked) < len(msgs) {
+			return // the rest stays in the outbox for the next connection
+		}
+	}
+}
+
+// deliver stores a message that arrived; the chat protocol acknowledges it
+// only after this returns nil.
+func (m *Messenger) deliver(from peer.ID, w wire.ChatMessage) error {
+	msg := contacts.Message{
+		ID:           w.ID,
+		Conversation: from.String(),
+		From:         from.String(),
+		Body:         w.Body,
+		SentAt:       time.UnixMilli(w.SentAt),
+		ReceivedAt:   time.Now(),
+		Status:       contacts.Received,
+	}
+	inserted, err := m.store.AddMessage(msg)
+	if err != nil {
+		return err
+	}
+	if inserted {
+		m.publish(MessageAdded{Message: msg})
+		m.publish(ContactsChanged{})
+	}
+	return nil
+}
+
+// History returns the last limit messages with a contact, oldest first.
+func (m *Messenger) History(peerID string, limit int) ([]contacts.Message, error) {
+	return m.store.Messages(peerID, limit)
+}
+
+// MarkRead marks every message from a contact as read.
+func (m *Messenger) MarkRead(peerID string) error {
+	if err := m.store.MarkRead(peerID); err != nil {
+		return err
+	}
+	m.publish(ContactsChanged{})
+	return nil
+}
+
+// Search finds messages in every conversation.
+func (m *Messenger) Search(query string, limit int) ([]contacts.Message, error) {
+	return m.store.Search(query, limit)
+}

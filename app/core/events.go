@@ -1,0 +1,92 @@
+package core
+
+import (
+	"image"
+	"time"
+
+	"hearth/contacts"
+)
+
+// Event is anything the core tells the UI. The UI reads events from
+// Messenger.Events on one goroutine and updates widgets there.
+type Event interface{ isEvent() }
+
+// ContactsChanged: the contact list (names, states, presence or unread
+// counts) changed; re-read Messenger.Contacts.
+type ContactsChanged struct{}
+
+// MessageAdded: a message was stored, sent by me or received.
+type MessageAdded struct{ Message contacts.Message }
+
+// MessageStatusChanged: one of my messages changed delivery state.
+type MessageStatusChanged struct {
+	ID, Conversation string
+	Status           contacts.Status
+}
+
+// RequestReceived: someone asked to become my contact.
+type RequestReceived struct{ Contact contacts.Contact }
+
+// NearbyChanged: the list of Hearth users found on the LAN changed.
+type NearbyChanged struct{}
+
+// IncomingCall: a contact is calling; answer with AcceptCall or DeclineCall.
+type IncomingCall struct {
+	CallID, PeerID, Name string
+}
+
+// CallEnded: a call finished (hung up, declined, failed). Reason is for
+// people ("Declined", "Busy", "Connection lost" …).
+type CallEnded struct {
+	CallID, Reason string
+}
+
+// CallConnected: media is flowing both ways.
+type CallConnected struct{ CallID string }
+
+// Notice: something the user should read (a fallback, an error from the
+// network). It is not a failure of the app.
+type Notice struct {
+	Text string
+	At   time.Time
+}
+
+func (ContactsChanged) isEvent()      {}
+func (MessageAdded) isEvent()         {}
+func (MessageStatusChanged) isEvent() {}
+func (RequestReceived) isEvent()      {}
+func (NearbyChanged) isEvent()        {}
+func (IncomingCall) isEvent()         {}
+func (CallEnded) isEvent()            {}
+func (CallConnected) isEvent()        {}
+func (Notice) isEvent()               {}
+
+// ContactView is a contact as the contact list shows it.
+type ContactView struct {
+	contacts.Contact
+	Presence   contacts.Presence
+	StatusText string
+	Unread     int
+}
+
+// NearbyPeer is a Hearth user found on the LAN who is not yet a contact.
+type NearbyPeer struct {
+	PeerID string
+	Name   string // empty when they did not tell
+}
+
+// Call is one running call as the call window drives it.
+type Call interface {
+	ID() string
+	PeerID() string
+	// MediaNotice says what stands in for a missing device, e.g.
+	// "No camera found: sending a synthetic test picture". Empty when real
+	// devices are in use.
+	MediaNotice() string
+	// SetVideoSinks registers where decoded remote frames and local preview
+	// frames go. The functions are called from media goroutines.
+	SetVideoSinks(remote, local func(image.Image))
+	SetMuted(bool)
+	SetCameraOff(bool)
+	Hangup()
+}

@@ -1,0 +1,422 @@
+// Package core is Hearth's application layer: the Messenger ties a profile
+// (identity and store) to the libp2p node and its protocols, and to calls.
+// It publishes typed Events for the UI and never imports fyne.
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
+	ma "github.com/multiformats/go-multiaddr"
+
+	"hearth/app/profile"
+	"hearth/contacts"
+	"hearth/contacts/store"
+	"hearth/p2p/chat"
+	"hearth/p2p/contactreq"
+	"hearth/p2p/discovery"
+	"hearth/p2p/node"
+	"hearth/p2p/presence"
+	"hearth/p2p/signal"
+)
+
+// Options configure a Messenger beyond its profile.
+type Options struct {
+	// FakeMedia sends synthetic video and audio in calls even when a
+	// camera and microphone exist.
+	FakeMedia bool
+	// Port is the preferred listening port (0: node.DefaultPort, -1: any).
+	Port int
+	// Loopback listens on 127.0.0.1 only and turns mDNS off (tests).
+	Loopback bool
+	// NoMDNS turns LAN discovery off.
+	NoMDNS bool
+	// RetryInterval is how often unreachable contacts are dialled again.
+	RetryInterval time.Duration
+}
+
+// Messenger is one running Hearth profile on the network.
+type Messenger struct {
+	opts    Options
+	prof    *profile.Profile
+	store   store.Store
+	node    *node.Node
+	chat    *chat.Service
+	pres    *presence.Service
+	req     *contactreq.Service
+	sig     *signal.Service
+	mdns    *discovery.MDNS
+	events  chan Event
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	kick    chan struct{} // wakes the connect loop early
+	flushMu sync.Map      // peer.ID → *sync.Mutex, one flusher per peer
+
+	mu sync.Mutex // guards the fields below
+	// contacts mirrors the store, so gating decisions never touch disk.
+	contacts   map[peer.ID]contacts.Contact
+	presence   map[peer.ID]remotePresence
+	nearby     map[peer.ID]NearbyPeer
+	myPresence contacts.Presence
+	myStatus   string
+	calls      map[string]*callSession
+	offers     map[string]pendingOffer
+	closed     bool
+}
+
+type remotePresence struct {
+	p    contacts.Presence
+	text string
+}
+
+const (
+	settingPresence = "presence.state"
+	settingStatus   = "presence.text"
+	eventBuffer     = 1024
+)
+
+// New starts the network for an open profile. The Messenger owns the
+// profile from now on and closes it in Close.
+func New(prof *profile.Profile, opts Options) (*Messenger, error) {
+	if opts.RetryInterval == 0 {
+		opts.RetryInterval = 5 * time.Second
+	}
+	m := &Messenger{
+		opts:       opts,
+		prof:       prof,
+		store:      prof.Store,
+		events:     make(chan Event, eventBuffer),
+		kick:       make(chan struct{}, 1),
+		contacts:   map[peer.ID]contacts.Contact{},
+		presence:   map[peer.ID]remotePresence{},
+		nearby:     map[peer.ID]NearbyPeer{},
+		calls:      map[string]*callSession{},
+		offers:     map[string]pendingOffer{},
+		myPresence: contacts.Online,
+	}
+	if err := m.loadState(); err != nil {
+		return nil, err
+	}
+	n, err := node.New(node.Config{
+		Key:      prof.Key,
+		Port:     opts.Port,
+		Loopback: opts.Loopback,
+		Blocked:  m.isBlocked,
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.node = n
+	h := n.Host
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, Deliver: m.deliver})
+	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
+	m.req = contactreq.New(h, contactreq.Config{OnRequest: m.onRequest})
+	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})
+	h.Network().Notify(&network.NotifyBundle{
+		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
+		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
+	})
+	m.mu.Lock()
+	for id, c := range m.contacts {
+		m.rememberAddrs(id, c.Addrs)
+	}
+	m.mu.Unlock()
+	if !opts.Loopback && !opts.NoMDNS {
+		md, err := discovery.NewMDNS(h)
+		if err != nil {
+			m.publish(Notice{Text: "Finding people on this network is not available: " + err.Error(), At: time.Now()})
+		} else {
+			m.mdns = md
+			m.goLoop(m.mdnsLoop)
+		}
+	}
+	m.goLoop(m.connectLoop)
+	return m, nil
+}
+
+func (m *Messenger) loadState() error {
+	cs, err := m.store.Contacts()
+	if err != nil {
+		return fmt.Errorf("loading contacts: %w", err)
+	}
+	for _, c := range cs {
+		id, err := peer.Decode(c.PeerID)
+		if err != nil {
+			continue
+		}
+		m.contacts[id] = c
+	}
+	if b, err := m.store.Setting(settingPresence); err == nil && len(b) == 1 {
+		m.myPresence = contacts.Presence(b[0])
+	}
+	if b, err := m.store.Setting(settingStatus); err == nil {
+		m.myStatus = string(b)
+	}
+	return nil
+}
+
+// spawn runs f on a goroutine that Close waits for.
+func (m *Messenger) spawn(f func()) { m.goLoop(f) }
+
+func (m *Messenger) goLoop(f func()) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		f()
+	}()
+}
+
+// Events delivers what changed, for one reader (the UI).
+func (m *Messenger) Events() <-chan Event { return m.events }
+
+// publish queues an event. It never blocks the network: when the reader
+// has fallen more than eventBuffer events behind, the event is dropped
+// (everything it reports can be re-read from the store).
+func (m *Messenger) publish(e Event) {
+	select {
+	case m.events <- e:
+	default:
+	}
+}
+
+// MyName is the display name of this profile.
+func (m *Messenger) MyName() string { return m.prof.Name }
+
+// MyPeerID is this profile's libp2p peer ID.
+func (m *Messenger) MyPeerID() string { return m.prof.ID.String() }
+
+// Addrs are the addresses this node listens on.
+func (m *Messenger) Addrs() []string {
+	var out []string
+	for _, a := range m.node.Host.Addrs() {
+		out = append(out, a.String())
+	}
+	return out
+}
+
+// Close hangs up calls, stops the network and closes the profile (which
+// forgets the key).
+func (m *Messenger) Close() error {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closed = true
+	calls := make([]*callSession, 0, len(m.calls))
+	for _, c := range m.calls {
+		calls = append(calls, c)
+	}
+	m.mu.Unlock()
+	for _, c := range calls {
+		c.Hangup()
+	}
+	m.cancel()
+	if m.mdns != nil {
+		m.mdns.Close()
+	}
+	m.sig.Close()
+	m.req.Close()
+	m.pres.Close()
+	m.chat.Close()
+	err := m.node.Close()
+	m.wg.Wait()
+	if perr := m.prof.Close(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+// contact returns the cached contact.
+func (m *Messenger) contact(id peer.ID) (contacts.Contact, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.contacts[id]
+	return c, ok
+}
+
+func (m *Messenger) isAccepted(id peer.ID) bool {
+	c, ok := m.contact(id)
+	return ok && c.State == contacts.Accepted
+}
+
+func (m *Messenger) isBlocked(id peer.ID) bool {
+	c, ok := m.contact(id)
+	return ok && c.State == contacts.Blocked
+}
+
+// putContact writes through to the store and the cache.
+func (m *Messenger) putContact(c contacts.Contact) error {
+	id, err := peer.Decode(c.PeerID)
+	if err != nil {
+		return err
+	}
+	if err := m.store.PutContact(c); err != nil {
+		return fmt.Errorf("saving contact: %w", err)
+	}
+	m.mu.Lock()
+	m.contacts[id] = c
+	delete(m.nearby, id)
+	m.mu.Unlock()
+	m.rememberAddrs(id, c.Addrs)
+	return nil
+}
+
+func (m *Messenger) deleteContact(id peer.ID) error {
+	if err := m.store.DeleteContact(id.String()); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	m.mu.Lock()
+	delete(m.contacts, id)
+	delete(m.presence, id)
+	m.mu.Unlock()
+	return nil
+}
+
+func (m *Messenger) rememberAddrs(id peer.ID, addrs []string) {
+	for _, s := range addrs {
+		a, err := ma.NewMultiaddr(s)
+		if err != nil {
+			continue
+		}
+		m.node.Host.Peerstore().AddAddr(id, a, peerstore.PermanentAddrTTL)
+	}
+}
+
+func (m *Messenger) connected(id peer.ID) bool {
+	return m.node.Host.Network().Connectedness(id) == network.Connected
+}
+
+// wake asks the connect loop to run now.
+func (m *Messenger) wake() {
+	select {
+	case m.kick <- struct{}{}:
+	default:
+	}
+}
+
+// connectLoop keeps accepted contacts connected and resends pending
+// requests, every RetryInterval or when woken.
+func (m *Messenger) connectLoop() {
+	t := time.NewTicker(m.opts.RetryInterval)
+	defer t.Stop()
+	for {
+		m.connectAll()
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-t.C:
+		case <-m.kick:
+		}
+	}
+}
+
+func (m *Messenger) connectAll() {
+	m.mu.Lock()
+	var todo []contacts.Contact
+	for id, c := range m.contacts {
+		if (c.State == contacts.Accepted || c.State == contacts.Outgoing) && !m.connected(id) {
+			todo = append(todo, c)
+		}
+	}
+	m.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, c := range todo {
+		id, _ := peer.Decode(c.PeerID)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+			defer cancel()
+			// A successful dial fires onConnected, which does the rest.
+			m.node.Host.Connect(ctx, peer.AddrInfo{ID: id})
+		}()
+	}
+	wg.Wait()
+}
+
+// onConnected runs in the swarm's notification path: do the work elsewhere.
+func (m *Messenger) onConnected(id peer.ID) {
+	c, ok := m.contact(id)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
+		return
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		switch c.State {
+		case contacts.Accepted:
+			m.sendPresenceTo(id)
+			m.flush(id)
+		case contacts.Outgoing:
+			m.sendRequest(id)
+		}
+	}()
+}
+
+func (m *Messenger) onDisconnected(id peer.ID) {
+	if m.connected(id) {
+		return // another connection is still up
+	}
+	m.mu.Lock()
+	_, had := m.presence[id]
+	delete(m.presence, id)
+	m.mu.Unlock()
+	if had {
+		m.publish(ContactsChanged{})
+	}
+}
+
+func (m *Messenger) mdnsLoop() {
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case pi, ok := <-m.mdns.Found():
+			if !ok {
+				return
+			}
+			m.node.Host.Peerstore().AddAddrs(pi.ID, pi.Addrs, peerstore.TempAddrTTL)
+			if c, known := m.contact(pi.ID); known {
+				if c.State == contacts.Accepted || c.State == contacts.Outgoing {
+					if !m.connected(pi.ID) {
+						m.wake()
+					}
+				}
+				continue
+			}
+			m.mu.Lock()
+			_, seen := m.nearby[pi.ID]
+			m.nearby[pi.ID] = NearbyPeer{PeerID: pi.ID.String()}
+			m.mu.Unlock()
+			if !seen {
+				m.publish(NearbyChanged{})
+			}
+		}
+	}
+}
+
+// Nearby lists Hearth users heard of on the LAN who are not contacts.
+func (m *Messenger) Nearby() []NearbyPeer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]NearbyPeer, 0, len(m.nearby))
+	for _, n := range m.nearby {
+		out = append(out, n)
+	}
+	return out
+}

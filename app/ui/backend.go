@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// Launcher opens or creates the profile before the main window exists.
+// main.go fills it with app/core; view tests fill it with a fake.
+type Launcher interface {
+	// Exists reports whether the profile folder already holds a profile,
+	// and whether opening it needs a passphrase.
+	Exists() (exists, needsPassphrase bool, err error)
+	// Create makes a new profile (first run). An empty passphrase is allowed.
+	Create(name, passphrase string) (Backend, error)
+	// Unlock opens an existing profile. A wrong passphrase returns an error
+	// for which core.IsWrongPassphrase is true; the user may try again.
+	Unlock(passphrase string) (Backend, error)
+}
+
+// Backend is what the windows need from the running messenger.
+// *core.Messenger implements it.
+type Backend interface {
+	Events() <-chan core.Event
+	MyName() string
+	MyPeerID() string
+	InviteCode() (string, error)
+	// AddByInvite sends a contact request to the person whose invite code
+	// this is, with an optional note.
+	AddByInvite(code, note string) error
+	// RequestNearby sends a contact request to a Hearth user found on the LAN.
+	RequestNearby(peerID, note string) error
+	Accept(peerID string) error
+	Decline(peerID string) error
+	Contacts() ([]core.ContactView, error)
+	Nearby() []core.NearbyPeer
+	History(peerID string, limit int) ([]contacts.Message, error)
+	Send(peerID, text string) (contacts.Message, error)
+	MarkRead(peerID string) error
+	Presence() (contacts.Presence, string)
+	SetPresence(p contacts.Presence, text string) error
+
+	StartCall(peerID string) (core.Call, error)
+	AcceptCall(callID string) (core.Call, error)
+	DeclineCall(callID string) error
+	Close() error
+}

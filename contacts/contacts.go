@@ -1,0 +1,122 @@
+// Package contacts holds Hearth's plain data types: contacts, contact
+// requests, messages and presence. It depends on the standard library only,
+// so every other layer can share these types without importing each other.
+package contacts
+
+import "time"
+
+// Presence is what a person shows to their accepted contacts.
+type Presence int
+
+const (
+	Offline Presence = iota
+	Online
+	Away
+	Busy
+	// Invisible is only ever a local setting: an invisible person sends no
+	// presence at all and is shown to everyone else as Offline.
+	Invisible
+)
+
+func (p Presence) String() string {
+	switch p {
+	case Online:
+		return "Online"
+	case Away:
+		return "Away"
+	case Busy:
+		return "Busy"
+	case Invisible:
+		return "Invisible"
+	default:
+		return "Offline"
+	}
+}
+
+// State is where a contact stands in the consent flow.
+type State int
+
+const (
+	// Outgoing: I sent a request and wait for the other side to accept.
+	Outgoing State = iota
+	// Incoming: they asked; I have not answered yet.
+	Incoming
+	// Accepted: both sides agreed; only accepted contacts reach chat,
+	// presence and calls.
+	Accepted
+	// Blocked: silently ignored.
+	Blocked
+)
+
+func (s State) String() string {
+	switch s {
+	case Outgoing:
+		return "Request sent"
+	case Incoming:
+		return "Wants to connect"
+	case Accepted:
+		return "Contact"
+	case Blocked:
+		return "Blocked"
+	default:
+		return "Unknown"
+	}
+}
+
+// Contact is a person I know, identified by their libp2p peer ID (the
+// base58 string form).
+type Contact struct {
+	PeerID  string
+	Name    string   // display name they chose, or the one I gave them
+	Notes   string   // my private notes about them
+	Addrs   []string // last known multiaddrs, as strings
+	State   State
+	Message string // the note that came with their request, if any
+	AddedAt time.Time
+}
+
+// Status is the delivery state of a message.
+type Status int
+
+const (
+	// Pending: stored in my outbox, not yet acknowledged by the recipient.
+	Pending Status = iota
+	// Delivered: the recipient stored it and acknowledged.
+	Delivered
+	// Received: a message that came to me.
+	Received
+)
+
+func (s Status) String() string {
+	switch s {
+	case Pending:
+		return "Pending"
+	case Delivered:
+		return "Delivered"
+	case Received:
+		return "Received"
+	default:
+		return "Unknown"
+	}
+}
+
+// Message is one chat message in a one-to-one conversation. A
+// conversation is named by the peer ID of the other person.
+type Message struct {
+	ID           string // globally unique, chosen by the sender
+	Conversation string // peer ID of the other person
+	From         string // peer ID of the author
+	Body         string
+	SentAt       time.Time // the sender's clock
+	ReceivedAt   time.Time // my clock when it was stored (for sorting received messages)
+	Status       Status
+	Outgoing     bool
+	Read         bool
+}
+
+// Invite is a one-time secret I handed out inside an invite code.
+type Invite struct {
+	Secret    string
+	CreatedAt time.Time
+	Used      bool
+}

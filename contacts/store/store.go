@@ -1,0 +1,51 @@
+// Package store keeps a profile's contacts, messages and settings. Store is
+// the interface the rest of Hearth uses; OpenSQLite is the real
+// implementation (an embedded SQLite file, encrypted at rest, searchable
+// with FTS5) and NewMemory is an in-memory twin for fast tests.
+package store
+
+import (
+	"errors"
+
+	"hearth/contacts"
+)
+
+// ErrNotFound is returned when a contact, message or setting does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is everything Hearth persists about one profile. Implementations
+// are safe for concurrent use.
+type Store interface {
+	// Settings: small named values (display name, identity key, presence…).
+	Setting(key string) ([]byte, error) // ErrNotFound when unset
+	SetSetting(key string, value []byte) error
+
+	// Contacts.
+	Contacts() ([]contacts.Contact, error) // sorted by name
+	Contact(peerID string) (contacts.Contact, error)
+	PutContact(c contacts.Contact) error // insert or replace
+	DeleteContact(peerID string) error
+
+	// Invites: one-time secrets carried by invite codes.
+	AddInvite(inv contacts.Invite) error
+	// UseInvite marks the secret used and reports whether it was valid and
+	// unused before the call. It is atomic: only one caller ever gets true.
+	UseInvite(secret string) (bool, error)
+
+	// Messages.
+	// AddMessage stores m durably before it returns. It reports false (and
+	// changes nothing) when a message with the same ID is already stored,
+	// which is how duplicates are dropped.
+	AddMessage(m contacts.Message) (bool, error)
+	// Messages returns the last limit messages of a conversation, oldest first.
+	Messages(conversation string, limit int) ([]contacts.Message, error)
+	// Outbox returns my undelivered messages to peerID, oldest first.
+	Outbox(peerID string) ([]contacts.Message, error)
+	SetStatus(messageID string, s contacts.Status) error
+	MarkRead(conversation string) error
+	Unread(conversation string) (int, error)
+	// Search runs a full-text query over all message bodies, newest first.
+	Search(query string, limit int) ([]contacts.Message, error)
+
+	Close() error
+}

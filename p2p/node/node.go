@@ -1,0 +1,176 @@
+// Package node builds Hearth's libp2p host: an Ed25519 identity, TCP and
+// QUIC transports listed explicitly, Noise and TLS, yamux, the resource
+// manager with limits, a connection manager and a connection gater that
+// keeps blocked peers out. It knows nothing about contacts or protocols:
+// callers pass in what to block and register their own protocols.
+package node
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/control"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/p2p/host/resource-manager"
+	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
+	"github.com/libp2p/go-libp2p/p2p/security/noise"
+	tls "github.com/libp2p/go-libp2p/p2p/security/tls"
+	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
+	"github.com/libp2p/go-libp2p/p2p/transport/quicreuse"
+	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+// DefaultPort is tried first so that contacts find us at the address they
+// saw last time; when it is busy (a second instance on the same machine)
+// the node falls back to a port the system picks.
+const DefaultPort = 47470
+
+// UserAgent is what identify tells other peers. It carries no name.
+const UserAgent = "hearth/0.1"
+
+// Config says how to build a node.
+type Config struct {
+	Key crypto.PrivKey
+	// Port is the preferred TCP and UDP port; 0 means DefaultPort, and -1
+	// means any free port.
+	Port int
+	// Loopback listens on 127.0.0.1 only (tests and benchmarks).
+	Loopback bool
+	// Blocked reports peers that must not connect at all. May be nil.
+	Blocked func(peer.ID) bool
+}
+
+// Node is a running libp2p host.
+type Node struct {
+	Host host.Host
+	// Port is the port the node ended up on (it may differ from Config.Port
+	// when that was busy).
+	Port int
+}
+
+// New starts a host listening on TCP and QUIC.
+func New(cfg Config) (*Node, error) {
+	if cfg.Key == nil {
+		return nil, ErrNoKey
+	}
+	port := cfg.Port
+	if port == 0 {
+		port = DefaultPort
+	}
+	if port < 0 {
+		port = 0
+	}
+	n, err := listen(cfg, port)
+	if err != nil && port != 0 {
+		// The preferred port is busy: any port will do.
+		n, err = listen(cfg, 0)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("starting network: %w", err)
+	}
+	return n, nil
+}
+
+// listen starts a host and checks that it got its TCP port: libp2p
+// tolerates a listener that fails as long as another one works, and a half
+// listening node (QUIC only, say) would confuse contacts.
+func listen(cfg Config, port int) (*Node, error) {
+	h, err := newHost(cfg, port)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{Host: h}
+	for _, a := range h.Network().ListenAddresses() {
+		if p, err := a.ValueForProtocol(ma.P_TCP); err == nil {
+			n.Port, _ = strconv.Atoi(p)
+			break
+		}
+	}
+	if n.Port == 0 {
+		h.Close()
+		return nil, ErrPortBusy
+	}
+	return n, nil
+}
+
+func listenAddrs(loopback bool, port int) []string {
+	ips := []string{"/ip4/0.0.0.0", "/ip6/::"}
+	if loopback {
+		ips = []string{"/ip4/127.0.0.1"}
+	}
+	var out []string
+	for _, ip := range ips {
+		out = append(out,
+			fmt.Sprintf("%s/tcp/%d", ip, port),
+			fmt.Sprintf("%s/udp/%d/quic-v1", ip, port))
+	}
+	return out
+}
+
+func newHost(cfg Config, port int) (host.Host, error) {
+	limits := rcmgr.DefaultLimits
+	libp2p.SetDefaultServiceLimits(&limits)
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()))
+	if err != nil {
+		return nil, fmt.Errorf("resource manager: %w", err)
+	}
+	cm, err := connmgr.NewConnManager(64, 256)
+	if err != nil {
+		return nil, fmt.Errorf("connection manager: %w", err)
+	}
+	h, err := libp2p.New(
+		libp2p.Identity(cfg.Key),
+		libp2p.ListenAddrStrings(listenAddrs(cfg.Loopback, port)...),
+		// Without reuseport a busy port is reported as busy, instead of two
+		// instances silently sharing it and the kernel splitting connections
+		// between them.
+		libp2p.Transport(tcp.NewTCPTransport, tcp.DisableReuseport()),
+		libp2p.Transport(quic.NewTransport),
+		libp2p.QUICReuse(quicreuse.NewConnManager, quicreuse.DisableReuseport()),
+		libp2p.Security(noise.ID, noise.New),
+		libp2p.Security(tls.ID, tls.New),
+		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
+		libp2p.ResourceManager(rm),
+		libp2p.ConnectionManager(cm),
+		libp2p.ConnectionGater(gater{blocked: cfg.Blocked}),
+		libp2p.UserAgent(UserAgent),
+		libp2p.DisableRelay(),
+		libp2p.DisableMetrics(),
+	)
+	if err != nil {
+		rm.Close()
+		cm.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// Close stops the host.
+func (n *Node) Close() error { return n.Host.Close() }
+
+var (
+	// ErrNoKey is returned by New without an identity key.
+	ErrNoKey = errors.New("node needs an identity key")
+	// ErrPortBusy: the node could not listen on TCP.
+	ErrPortBusy = errors.New("network port is busy")
+)
+
+// gater refuses blocked peers at every stage where the peer is known.
+type gater struct{ blocked func(peer.ID) bool }
+
+func (g gater) isBlocked(p peer.ID) bool { return g.blocked != nil && g.blocked(p) }
+
+func (g gater) InterceptPeerDial(p peer.ID) bool                                { return !g.isBlocked(p) }
+func (g gater) InterceptAddrDial(peer.ID, ma.Multiaddr) bool                    { return true }
+func (g gater) InterceptAccept(network.ConnMultiaddrs) bool                     { return true }
+func (g gater) InterceptUpgraded(network.Conn) (bool, control.DisconnectReason) { return true, 0 }
+func (g gater) InterceptSecured(_ network.Direction, p peer.ID, _ network.ConnMultiaddrs) bool {
+	return !g.isBlocked(p)
+}
