@@ -33,7 +33,7 @@ type Options struct {
 	FakeMedia bool
 	// Port is the preferred listening port (0: node.DefaultPort, -1: any).
 	Port int
-	// Loopback listens on 127.0.0.1 only and turns mDNS off (tests).
+	// Loopback listens on 127.0.0.1 only (tests).
 	Loopback bool
 	// NoMDNS turns LAN discovery off.
 	NoMDNS bool
@@ -129,7 +129,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		m.rememberAddrs(id, c.Addrs)
 	}
 	m.mu.Unlock()
-	if !opts.Loopback && !opts.NoMDNS {
+	if !opts.NoMDNS {
 		md, err := discovery.NewMDNS(h)
 		if err != nil {
 			m.publish(Notice{Text: "Finding people on this network is not available: " + err.Error(), At: time.Now()})
