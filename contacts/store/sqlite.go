@@ -1,0 +1,851 @@
+package store
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/ext/fts5"
+	_ "github.com/ncruces/go-sqlite3/vfs/adiantum" // registers the "adiantum" VFS
+	"lukechampine.com/adiantum"
+
+	"hearth/contacts"
+)
+
+// KeySize is the length of the key OpenSQLite needs.
+const KeySize = 32
+
+// busyTimeout bounds how long a statement waits for a lock held by another
+// connection (a backup tool, say) before failing.
+const busyTimeout = 5 * time.Second
+
+// SQLite is the Store kept in an SQLite file encrypted at rest with the
+// Adiantum cipher (through the go-sqlite3 "adiantum" VFS), with message
+// bodies indexed by FTS5.
+//
+// It uses a single connection guarded by a mutex: Hearth is one process with
+// one writer, and a single connection keeps every method trivially atomic.
+type SQLite struct {
+	path string
+
+	// The background indexer: kick wakes it (never blocks), done stops it.
+	kick      chan struct{}
+	done      chan struct{}
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+
+	mu    sync.Mutex // guards everything below
+	conn  *sqlite3.Conn
+	stmts map[string]*sqlite3.Stmt
+}
+
+// Deferred full-text indexing: the indexer waits indexDelay after a write
+// (so that a burst is indexed in one transaction) and indexes at most
+// indexChunk messages per transaction, so that writers are not held up for
+// long.
+var (
+	indexDelay = 100 * time.Millisecond
+	indexChunk = 1000
+)
+
+var _ Store = (*SQLite)(nil)
+
+// OpenSQLite opens (or creates) the database at path, encrypted with key,
+// which must be KeySize bytes (the caller derives it from the passphrase).
+//
+// An existing file that key does not decrypt gives ErrWrongKey and is never
+// written to: the key is checked against the file's first block before
+// SQLite touches it. A damaged file gives ErrCorrupt.
+func OpenSQLite(path string, key []byte) (*SQLite, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("opening database: key is %d bytes, want %d: %w", len(key), KeySize, ErrInvalid)
+	}
+	if err := checkKey(path, key); err != nil {
+		return nil, err
+	}
+
+	// The key goes in through a PRAGMA rather than the URI, so that it is not
+	// kept among the file name's parameters.
+	uri := "file:" + escapePath(path) + "?vfs=adiantum"
+	conn, err := sqlite3.OpenFlags(uri, sqlite3.OPEN_READWRITE|sqlite3.OPEN_CREATE|sqlite3.OPEN_URI|sqlite3.OPEN_NOFOLLOW)
+	if err != nil {
+		return nil, fmt.Errorf("opening database: %w", mapErr(err))
+	}
+	s := &SQLite{
+		path:  path,
+		conn:  conn,
+		stmts: make(map[string]*sqlite3.Stmt),
+		kick:  make(chan struct{}, 1),
+		done:  make(chan struct{}),
+	}
+	if err := s.setup(key); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	s.wg.Add(1)
+	go s.indexer()
+	s.kickIndexer() // a crash may have left messages unindexed
+	return s, nil
+}
+
+func (s *SQLite) kickIndexer() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// indexer adds newly stored messages to the full-text index until Close.
+// Errors are not reported here: Search indexes synchronously and reports
+// them.
+func (s *SQLite) indexer() {
+	defer s.wg.Done()
+	delay := time.NewTimer(0)
+	<-delay.C
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-s.kick:
+		}
+		delay.Reset(indexDelay)
+		select {
+		case <-s.done:
+			delay.Stop()
+			return
+		case <-delay.C:
+		}
+		for {
+			s.mu.Lock()
+			more, err := s.indexSome()
+			s.mu.Unlock()
+			if err != nil || !more {
+				break
+			}
+		}
+	}
+}
+
+// indexSome indexes up to indexChunk unindexed messages in one transaction
+// and reports whether any remain. Callers hold s.mu.
+func (s *SQLite) indexSome() (more bool, err error) {
+	if s.conn == nil {
+		return false, ErrClosed
+	}
+	tx, err := s.conn.BeginImmediate()
+	if err != nil {
+		return false, mapErr(err)
+	}
+	defer tx.End(&err)
+
+	st, err := s.stmt(`SELECT (SELECT indexed FROM fts_state), max(seq), count(*) FROM (
+		SELECT seq FROM messages WHERE seq > (SELECT indexed FROM fts_state) ORDER BY seq LIMIT ?)`)
+	if err != nil {
+		return false, err
+	}
+	defer release(st)
+	if err := st.BindInt(1, indexChunk); err != nil {
+		return false, err
+	}
+	if !st.Step() {
+		return false, mapErr(st.Err())
+	}
+	from, to, n := st.ColumnInt64(0), st.ColumnInt64(1), st.ColumnInt(2)
+	release(st)
+	if n == 0 {
+		return false, nil
+	}
+	if err := s.exec("INSERT INTO messages_fts (rowid, body) SELECT seq, body FROM messages WHERE seq > ? AND seq <= ?", from, to); err != nil {
+		return false, err
+	}
+	if err := s.exec("UPDATE fts_state SET indexed = ?", to); err != nil {
+		return false, err
+	}
+	return n == indexChunk, nil
+}
+
+// indexAll brings the full-text index up to date. Callers hold s.mu.
+func (s *SQLite) indexAll() error {
+	for {
+		more, err := s.indexSome()
+		if err != nil {
+			return fmt.Errorf("updating search index: %w", err)
+		}
+		if !more {
+			return nil
+		}
+	}
+}
+
+func (s *SQLite) setup(key []byte) error {
+	if err := s.conn.Exec("PRAGMA hexkey='" + hex.EncodeToString(key) + "'"); err != nil {
+		return fmt.Errorf("setting database key: %w", mapErr(err))
+	}
+	if err := fts5.Register(s.conn); err != nil {
+		return fmt.Errorf("loading full-text search: %w", err)
+	}
+	if err := s.conn.BusyTimeout(busyTimeout); err != nil {
+		return fmt.Errorf("setting busy timeout: %w", err)
+	}
+	// Reading the schema is the first real read of the file: a damaged file
+	// fails here, before anything is written.
+	if err := s.conn.Exec("SELECT count(*) FROM sqlite_schema"); err != nil {
+		return fmt.Errorf("reading database: %w", mapErr(err))
+	}
+	// WAL with synchronous=NORMAL: a commit survives the process being
+	// killed (the WAL is in the OS's hands once written); only a power cut
+	// may lose the last few commits, never corrupt the file.
+	for _, p := range []string{
+		"PRAGMA journal_mode=WAL",
+		"PRAGMA synchronous=NORMAL",
+		"PRAGMA temp_store=MEMORY",
+		"PRAGMA foreign_keys=ON",
+	} {
+		if err := s.conn.Exec(p); err != nil {
+			return fmt.Errorf("configuring database (%s): %w", p, mapErr(err))
+		}
+	}
+	if err := s.migrate(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkKey verifies that key decrypts the first block of an existing
+// database into an SQLite header. It reads the file itself, so that a wrong
+// key never lets SQLite near the file (SQLite could otherwise reset a WAL
+// it cannot read on close).
+func checkKey(path string, key []byte) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // a new database
+	}
+	if err != nil {
+		return fmt.Errorf("opening database: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("opening database: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("opening database: %s is not a regular file: %w", path, ErrCorrupt)
+	}
+	size := fi.Size()
+	if size == 0 {
+		return nil // created but never written: SQLite treats it as new
+	}
+	if size%adiantumBlock != 0 {
+		return fmt.Errorf("opening database: size %d is not a whole number of pages: %w", size, ErrCorrupt)
+	}
+	block := make([]byte, adiantumBlock)
+	if _, err := io.ReadFull(f, block); err != nil {
+		return fmt.Errorf("opening database: %w", err)
+	}
+	// The VFS encrypts each 4 KiB block with its byte offset as the tweak
+	// (little-endian uint64); block 0 has an all-zero tweak.
+	var tweak [8]byte
+	plain := adiantum.New(key).Decrypt(block, tweak[:])
+	if !bytes.HasPrefix(plain, []byte("SQLite format 3\x00")) {
+		return ErrWrongKey
+	}
+	return nil
+}
+
+// adiantumBlock is the block size of the adiantum VFS, which is also
+// SQLite's default page size.
+const adiantumBlock = 4096
+
+// escapePath makes a file path safe inside a "file:" URI.
+func escapePath(p string) string {
+	var b bytes.Buffer
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '?', '#', '%':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// mapErr turns SQLite's errors about unreadable files into this package's
+// sentinels and leaves the rest alone.
+func mapErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sqlite3.NOTADB), errors.Is(err, sqlite3.CORRUPT):
+		return fmt.Errorf("%w (%v)", ErrCorrupt, err)
+	case errors.Is(err, sqlite3.IOERR_BADKEY):
+		return fmt.Errorf("%w (%v)", ErrWrongKey, err)
+	}
+	return err
+}
+
+// migrations[i] moves the schema from version i to i+1; the version is kept
+// in PRAGMA user_version. Released entries are never edited, only appended.
+var migrations = []string{
+	// 1: the first schema.
+	`
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE contacts (
+	peer_id  TEXT PRIMARY KEY,
+	name     TEXT NOT NULL,
+	notes    TEXT NOT NULL,
+	addrs    TEXT NOT NULL, -- JSON array of multiaddr strings
+	state    INTEGER NOT NULL,
+	message  TEXT NOT NULL,
+	added_at INTEGER NOT NULL -- Unix nanoseconds, 0 for unknown
+) WITHOUT ROWID;
+
+CREATE TABLE invites (
+	secret     TEXT PRIMARY KEY,
+	created_at INTEGER NOT NULL,
+	used       INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- seq is the local insertion order; conversations are sorted by it, so the
+-- order is stable whatever the senders' clocks say.
+CREATE TABLE messages (
+	seq          INTEGER PRIMARY KEY,
+	id           TEXT NOT NULL UNIQUE,
+	conversation TEXT NOT NULL,
+	sender       TEXT NOT NULL,
+	body         TEXT NOT NULL,
+	sent_at      INTEGER NOT NULL,
+	received_at  INTEGER NOT NULL,
+	status       INTEGER NOT NULL,
+	outgoing     INTEGER NOT NULL,
+	read         INTEGER NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+CREATE INDEX messages_outbox ON messages (conversation, seq) WHERE outgoing AND status = 0;
+CREATE INDEX messages_unread ON messages (conversation) WHERE NOT outgoing AND NOT read;
+
+-- Full-text index over bodies, external content (bodies are not stored
+-- twice). Indexing is deferred: a message is committed without touching the
+-- index, and rows with seq above fts_state.indexed are indexed in batches,
+-- in the background and before every search. Updating an FTS5 index costs
+-- more than the rest of an insert; batching it keeps single-message commits
+-- cheap.
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+	body,
+	content = 'messages',
+	content_rowid = 'seq',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE fts_state (
+	id      INTEGER PRIMARY KEY CHECK (id = 0),
+	indexed INTEGER NOT NULL -- every message with seq <= indexed is in messages_fts
+);
+INSERT INTO fts_state (id, indexed) VALUES (0, 0);
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN old.seq <= (SELECT indexed FROM fts_state) BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages
+WHEN old.seq <= (SELECT indexed FROM fts_state) BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+	INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+`,
+}
+
+// schemaVersion is the schema version this code writes (PRAGMA user_version).
+var schemaVersion = len(migrations)
+
+func (s *SQLite) migrate() (err error) {
+	version, err := s.userVersion()
+	if err != nil {
+		return fmt.Errorf("reading schema version: %w", mapErr(err))
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("schema version %d, this Hearth knows %d: %w", version, len(migrations), ErrTooNew)
+	}
+	for v := version; v < len(migrations); v++ {
+		if err := s.migrateTo(v+1, migrations[v]); err != nil {
+			return fmt.Errorf("migrating schema to version %d: %w", v+1, mapErr(err))
+		}
+	}
+	return nil
+}
+
+func (s *SQLite) migrateTo(version int, sql string) (err error) {
+	tx, err := s.conn.BeginImmediate()
+	if err != nil {
+		return err
+	}
+	defer tx.End(&err)
+	if err := s.conn.Exec(sql); err != nil {
+		return err
+	}
+	return s.conn.Exec(fmt.Sprintf("PRAGMA user_version=%d", version))
+}
+
+func (s *SQLite) userVersion() (int, error) {
+	st, _, err := s.conn.Prepare("PRAGMA user_version")
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	if !st.Step() {
+		return 0, st.Err()
+	}
+	return st.ColumnInt(0), nil
+}
+
+// stmt returns a cached prepared statement, reset and ready for binding.
+// Callers hold s.mu.
+func (s *SQLite) stmt(sql string) (*sqlite3.Stmt, error) {
+	if s.conn == nil {
+		return nil, ErrClosed
+	}
+	if st, ok := s.stmts[sql]; ok {
+		return st, nil
+	}
+	st, _, err := s.conn.Prepare(sql)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	s.stmts[sql] = st
+	return st, nil
+}
+
+// release readies a cached statement for its next use.
+func release(st *sqlite3.Stmt) {
+	st.Reset()
+	st.ClearBindings()
+}
+
+// exec runs a statement that returns no rows; args are bound in order.
+// Callers hold s.mu.
+func (s *SQLite) exec(sql string, args ...any) error {
+	st, err := s.stmt(sql)
+	if err != nil {
+		return err
+	}
+	defer release(st)
+	if err := bind(st, args); err != nil {
+		return err
+	}
+	return mapErr(st.Exec())
+}
+
+func bind(st *sqlite3.Stmt, args []any) error {
+	for i, a := range args {
+		var err error
+		switch v := a.(type) {
+		case string:
+			err = st.BindText(i+1, v)
+		case []byte:
+			if v == nil {
+				v = []byte{}
+			}
+			err = st.BindBlob(i+1, v)
+		case int:
+			err = st.BindInt(i+1, v)
+		case int64:
+			err = st.BindInt64(i+1, v)
+		case bool:
+			err = st.BindBool(i+1, v)
+		default:
+			return fmt.Errorf("binding %T: unsupported type", a)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Setting returns the value stored under key, or ErrNotFound.
+func (s *SQLite) Setting(key string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.stmt("SELECT value FROM settings WHERE key = ?")
+	if err != nil {
+		return nil, err
+	}
+	defer release(st)
+	if err := st.BindText(1, key); err != nil {
+		return nil, err
+	}
+	if !st.Step() {
+		if err := st.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+		return nil, ErrNotFound
+	}
+	return st.ColumnBlob(0, []byte{}), nil
+}
+
+// SetSetting stores value under key, replacing any previous value. A nil
+// value is stored as an empty one.
+func (s *SQLite) SetSetting(key string, value []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exec("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", key, value)
+}
+
+const contactColumns = "peer_id, name, notes, addrs, state, message, added_at"
+
+func scanContact(st *sqlite3.Stmt) (contacts.Contact, error) {
+	c := contacts.Contact{
+		PeerID:  st.ColumnText(0),
+		Name:    st.ColumnText(1),
+		Notes:   st.ColumnText(2),
+		State:   contacts.State(st.ColumnInt(4)),
+		Message: st.ColumnText(5),
+		AddedAt: fromUnixNano(st.ColumnInt64(6)),
+	}
+	if err := json.Unmarshal(st.ColumnRawText(3), &c.Addrs); err != nil {
+		return c, fmt.Errorf("reading addresses of %s: %w", c.PeerID, err)
+	}
+	if len(c.Addrs) == 0 {
+		c.Addrs = nil
+	}
+	return c, nil
+}
+
+// Contacts returns every contact, sorted by name (case-insensitively), then
+// by peer ID.
+func (s *SQLite) Contacts() ([]contacts.Contact, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.stmt("SELECT " + contactColumns + " FROM contacts")
+	if err != nil {
+		return nil, err
+	}
+	defer release(st)
+	var out []contacts.Contact
+	for st.Step() {
+		c, err := scanContact(st)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := st.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	sortContacts(out)
+	return out, nil
+}
+
+// Contact returns one contact, or ErrNotFound.
+func (s *SQLite) Contact(peerID string) (contacts.Contact, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.stmt("SELECT " + contactColumns + " FROM contacts WHERE peer_id = ?")
+	if err != nil {
+		return contacts.Contact{}, err
+	}
+	defer release(st)
+	if err := st.BindText(1, peerID); err != nil {
+		return contacts.Contact{}, err
+	}
+	if !st.Step() {
+		if err := st.Err(); err != nil {
+			return contacts.Contact{}, mapErr(err)
+		}
+		return contacts.Contact{}, ErrNotFound
+	}
+	return scanContact(st)
+}
+
+// PutContact inserts c, or replaces the contact with the same peer ID.
+func (s *SQLite) PutContact(c contacts.Contact) error {
+	if c.PeerID == "" {
+		return fmt.Errorf("contact without a peer ID: %w", ErrInvalid)
+	}
+	addrs := c.Addrs
+	if addrs == nil {
+		addrs = []string{}
+	}
+	js, err := json.Marshal(addrs)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exec("INSERT OR REPLACE INTO contacts ("+contactColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
+		c.PeerID, c.Name, c.Notes, string(js), int(c.State), c.Message, unixNano(c.AddedAt))
+}
+
+// DeleteContact removes a contact (but not the conversation), or returns
+// ErrNotFound.
+func (s *SQLite) DeleteContact(peerID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.exec("DELETE FROM contacts WHERE peer_id = ?", peerID); err != nil {
+		return err
+	}
+	if s.conn.Changes() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// AddInvite stores a new invite secret. Adding a secret that is already
+// stored changes nothing (in particular, a used secret stays used).
+func (s *SQLite) AddInvite(inv contacts.Invite) error {
+	if inv.Secret == "" {
+		return fmt.Errorf("invite without a secret: %w", ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exec("INSERT OR IGNORE INTO invites (secret, created_at, used) VALUES (?, ?, ?)",
+		inv.Secret, unixNano(inv.CreatedAt), inv.Used)
+}
+
+// UseInvite marks secret used and reports whether it was stored and unused.
+func (s *SQLite) UseInvite(secret string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.exec("UPDATE invites SET used = 1 WHERE secret = ? AND NOT used", secret); err != nil {
+		return false, err
+	}
+	return s.conn.Changes() == 1, nil
+}
+
+const messageColumns = "id, conversation, sender, body, sent_at, received_at, status, outgoing, read"
+
+const insertMessage = "INSERT OR IGNORE INTO messages (" + messageColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+func scanMessage(st *sqlite3.Stmt) contacts.Message {
+	return contacts.Message{
+		ID:           st.ColumnText(0),
+		Conversation: st.ColumnText(1),
+		From:         st.ColumnText(2),
+		Body:         st.ColumnText(3),
+		SentAt:       fromUnixNano(st.ColumnInt64(4)),
+		ReceivedAt:   fromUnixNano(st.ColumnInt64(5)),
+		Status:       contacts.Status(st.ColumnInt(6)),
+		Outgoing:     st.ColumnBool(7),
+		Read:         st.ColumnBool(8),
+	}
+}
+
+// addMessage inserts m in the current transaction (or its own) and reports
+// whether it was new. Callers hold s.mu.
+func (s *SQLite) addMessage(m contacts.Message) (bool, error) {
+	if m.ID == "" {
+		return false, fmt.Errorf("message without an ID: %w", ErrInvalid)
+	}
+	err := s.exec(insertMessage, m.ID, m.Conversation, m.From, m.Body,
+		unixNano(m.SentAt), unixNano(m.ReceivedAt), int(m.Status), m.Outgoing, m.Read)
+	if err != nil {
+		return false, err
+	}
+	return s.conn.Changes() == 1, nil
+}
+
+// AddMessage stores m and commits before it returns. It reports false, and
+// changes nothing, when a message with the same ID is already stored.
+func (s *SQLite) AddMessage(m contacts.Message) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return false, ErrClosed
+	}
+	ok, err := s.addMessage(m)
+	if err != nil {
+		return false, fmt.Errorf("storing message: %w", err)
+	}
+	if ok {
+		s.kickIndexer()
+	}
+	return ok, nil
+}
+
+// AddMessages stores ms in one transaction, committed before it returns,
+// and reports for each message whether it was new (a repeated ID, in the
+// store or earlier in ms, gives false). Either all are stored or, on error,
+// none.
+func (s *SQLite) AddMessages(ms []contacts.Message) (_ []bool, err error) {
+	for _, m := range ms {
+		if m.ID == "" {
+			return nil, fmt.Errorf("message without an ID: %w", ErrInvalid)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return nil, ErrClosed
+	}
+	if len(ms) == 0 {
+		return []bool{}, nil
+	}
+	tx, err := s.conn.BeginImmediate()
+	if err != nil {
+		return nil, fmt.Errorf("storing messages: %w", mapErr(err))
+	}
+	defer tx.End(&err)
+	inserted := make([]bool, len(ms))
+	for i, m := range ms {
+		if inserted[i], err = s.addMessage(m); err != nil {
+			return nil, fmt.Errorf("storing messages: %w", err)
+		}
+	}
+	s.kickIndexer()
+	return inserted, nil
+}
+
+func (s *SQLite) queryMessages(sql string, args ...any) ([]contacts.Message, error) {
+	st, err := s.stmt(sql)
+	if err != nil {
+		return nil, err
+	}
+	defer release(st)
+	if err := bind(st, args); err != nil {
+		return nil, err
+	}
+	var out []contacts.Message
+	for st.Step() {
+		out = append(out, scanMessage(st))
+	}
+	if err := st.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	return out, nil
+}
+
+// Messages returns the last limit messages of a conversation in the order
+// they were stored, oldest first. A limit of zero or less means all.
+func (s *SQLite) Messages(conversation string, limit int) ([]contacts.Message, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queryMessages(`SELECT `+messageColumns+` FROM (
+		SELECT seq, `+messageColumns+` FROM messages WHERE conversation = ? ORDER BY seq DESC LIMIT ?
+	) ORDER BY seq`, conversation, limit)
+}
+
+// Outbox returns my undelivered messages to peerID, oldest first.
+func (s *SQLite) Outbox(peerID string) ([]contacts.Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queryMessages(`SELECT `+messageColumns+` FROM messages
+		WHERE conversation = ? AND outgoing AND status = 0 ORDER BY seq`, peerID)
+}
+
+// SetStatus changes a message's delivery status, or returns ErrNotFound.
+func (s *SQLite) SetStatus(messageID string, st contacts.Status) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.exec("UPDATE messages SET status = ? WHERE id = ?", int(st), messageID); err != nil {
+		return err
+	}
+	if s.conn.Changes() == 0 {
+		// Either no such message, or the status was already st; only the
+		// former is an error.
+		var exists bool
+		row, err := s.stmt("SELECT 1 FROM messages WHERE id = ?")
+		if err != nil {
+			return err
+		}
+		defer release(row)
+		if err := row.BindText(1, messageID); err != nil {
+			return err
+		}
+		exists = row.Step()
+		if err := row.Err(); err != nil {
+			return mapErr(err)
+		}
+		if !exists {
+			return ErrNotFound
+		}
+	}
+	return nil
+}
+
+// MarkRead marks every message of a conversation read.
+func (s *SQLite) MarkRead(conversation string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exec("UPDATE messages SET read = 1 WHERE conversation = ? AND NOT read", conversation)
+}
+
+// Unread counts the received messages of a conversation not yet read.
+func (s *SQLite) Unread(conversation string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.stmt("SELECT count(*) FROM messages WHERE conversation = ? AND NOT outgoing AND NOT read")
+	if err != nil {
+		return 0, err
+	}
+	defer release(st)
+	if err := st.BindText(1, conversation); err != nil {
+		return 0, err
+	}
+	if !st.Step() {
+		return 0, mapErr(st.Err())
+	}
+	return st.ColumnInt(0), nil
+}
+
+// Search finds the messages whose bodies contain every word of query (each
+// word also matches as a prefix: "hol" finds "holiday"), case- and
+// accent-insensitively, newest first. Any text is a valid query: only its
+// words are used, so punctuation and FTS5 operators are ignored. A query
+// without words returns nothing. A limit of zero or less means all.
+func (s *SQLite) Search(query string, limit int) ([]contacts.Message, error) {
+	terms := searchTerms(query)
+	if limit <= 0 {
+		limit = -1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return nil, ErrClosed
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	if err := s.indexAll(); err != nil {
+		return nil, err
+	}
+	return s.queryMessages(`SELECT `+messageColumns+` FROM messages WHERE seq IN (
+		SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?
+	) ORDER BY seq DESC`, ftsQuery(terms), limit)
+}
+
+// Close stops the indexer, brings the search index up to date and closes
+// the database. Further calls return ErrClosed.
+func (s *SQLite) Close() error {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return nil
+	}
+	// Best effort: whatever is left is indexed at the next open.
+	s.indexAll()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.conn.Exec("PRAGMA optimize")
+	err := s.conn.Close()
+	s.conn = nil
+	if err != nil {
+		return fmt.Errorf("closing database: %w", err)
+	}
+	return nil
+}
