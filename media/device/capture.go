@@ -1,0 +1,310 @@
+package device
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pion/mediadevices"
+	"github.com/pion/mediadevices/pkg/codec/opus"
+	"github.com/pion/mediadevices/pkg/driver"
+	_ "github.com/pion/mediadevices/pkg/driver/camera"     // registers v4l2 cameras
+	_ "github.com/pion/mediadevices/pkg/driver/microphone" // registers ALSA microphones (malgo)
+	"github.com/pion/mediadevices/pkg/io/audio"
+	"github.com/pion/mediadevices/pkg/io/video"
+	"github.com/pion/mediadevices/pkg/prop"
+	"github.com/pion/mediadevices/pkg/wave"
+)
+
+// User-facing notices.
+const (
+	noticeNoCamera   = "No camera found: sending a synthetic test picture"
+	noticeCameraFail = "The camera could not be opened: sending a synthetic test picture"
+	noticeNoMic      = "No microphone found: sending a test tone"
+	noticeMicFail    = "The microphone could not be opened: sending a test tone"
+	noticeFake       = "Test media: sending a synthetic picture and a test tone"
+)
+
+// Labels of mediadevices' own test drivers, which are never real devices.
+const (
+	videoTestLabel = "VideoTest"
+	audioTestLabel = "AudioTest"
+)
+
+// driverMu serialises use of mediadevices' global driver registry: the
+// drivers' state machines are not safe for concurrent use.
+var driverMu sync.Mutex
+
+// Capture is the local camera and microphone of a call, or synthetic
+// stand-ins for them. Video and Audio are mediadevices tracks: a
+// webrtc.PeerConnection binds them and they encode on demand.
+type Capture struct {
+	Video, Audio   mediadevices.Track
+	VideoSynthetic bool
+	AudioSynthetic bool
+	// Notice tells the user which stand-ins are in use; empty when none.
+	Notice string
+
+	videoOff atomic.Bool
+	muted    atomic.Bool
+	once     sync.Once
+}
+
+// NewCodecSelector returns the encoders a call uses: VP8 through this
+// package's realtime libvpx binding and Opus at 20 ms frames.
+func NewCodecSelector(opts Options) (*mediadevices.CodecSelector, error) {
+	opts = opts.withDefaults()
+	vp8 := &VP8Params{BitRate: defaultBitRate(opts.Width, opts.Height, opts.FrameRate)}
+	op, err := opus.NewParams()
+	if err != nil {
+		return nil, fmt.Errorf("opus params: %w", err)
+	}
+	op.BitRate = 32000
+	return mediadevices.NewCodecSelector(
+		mediadevices.WithVideoEncoders(vp8),
+		mediadevices.WithAudioEncoders(&op),
+	), nil
+}
+
+// Open starts capture. Without a usable camera or microphone (or with
+// opts.Fake) it falls back to synthetic sources and says so in Notice; it
+// fails only when even those cannot be built. codecs may be nil for
+// NewCodecSelector(opts).
+func Open(opts Options, codecs *mediadevices.CodecSelector) (*Capture, error) {
+	opts = opts.withDefaults()
+	if codecs == nil {
+		var err error
+		if codecs, err = NewCodecSelector(opts); err != nil {
+			return nil, err
+		}
+	}
+	c := &Capture{}
+	var notices []string
+
+	if !opts.Fake {
+		var why string
+		c.Video, why = openCamera(opts, codecs)
+		if why != "" {
+			notices = append(notices, why)
+		}
+		c.Audio, why = openMicrophone(codecs)
+		if why != "" {
+			notices = append(notices, why)
+		}
+	} else {
+		notices = append(notices, noticeFake)
+	}
+	if c.Video == nil {
+		c.Video = mediadevices.NewVideoTrack(newSyntheticVideo(opts.Width, opts.Height, opts.FrameRate), codecs)
+		c.VideoSynthetic = true
+	}
+	if c.Audio == nil {
+		c.Audio = mediadevices.NewAudioTrack(newSyntheticAudio(), codecs)
+		c.AudioSynthetic = true
+	}
+	c.Notice = strings.Join(notices, "\n")
+
+	if vt, ok := c.Video.(*mediadevices.VideoTrack); ok {
+		vt.Transform(c.blankWhenOff)
+	}
+	if at, ok := c.Audio.(*mediadevices.AudioTrack); ok {
+		at.Transform(c.silenceWhenMuted)
+	}
+	return c, nil
+}
+
+// SetCameraOff sends black frames instead of the picture while off is true.
+func (c *Capture) SetCameraOff(off bool) { c.videoOff.Store(off) }
+
+// SetMuted sends silence instead of the microphone while muted is true.
+func (c *Capture) SetMuted(muted bool) { c.muted.Store(muted) }
+
+// Close stops both tracks; it is idempotent. Close the PeerConnection the
+// tracks are bound to first: a track closed under a live PeerConnection can
+// deadlock mediadevices' unbinding.
+func (c *Capture) Close() error {
+	var errs []error
+	c.once.Do(func() {
+		driverMu.Lock()
+		defer driverMu.Unlock()
+		for _, t := range []mediadevices.Track{c.Video, c.Audio} {
+			if t != nil {
+				if err := t.Close(); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("closing capture: %w", err)
+	}
+	return nil
+}
+
+// Preview returns a reader of the local picture (shared frames: copy what
+// you keep). It ends with an error once the capture is closed.
+func (c *Capture) Preview() video.Reader {
+	if vt, ok := c.Video.(*mediadevices.VideoTrack); ok {
+		return vt.NewReader(false)
+	}
+	return nil
+}
+
+func (c *Capture) blankWhenOff(r video.Reader) video.Reader {
+	var black *image.YCbCr
+	return video.ReaderFunc(func() (image.Image, func(), error) {
+		img, release, err := r.Read()
+		if err != nil || !c.videoOff.Load() {
+			return img, release, err
+		}
+		release()
+		b := img.Bounds()
+		if black == nil || black.Rect != b {
+			black = image.NewYCbCr(b, image.YCbCrSubsampleRatio420)
+			for i := range black.Y {
+				black.Y[i] = 16
+			}
+			for i := range black.Cb {
+				black.Cb[i], black.Cr[i] = 128, 128
+			}
+		}
+		return black, func() {}, nil
+	})
+}
+
+func (c *Capture) silenceWhenMuted(r audio.Reader) audio.Reader {
+	return audio.ReaderFunc(func() (wave.Audio, func(), error) {
+		chunk, release, err := r.Read()
+		if err != nil || !c.muted.Load() {
+			return chunk, release, err
+		}
+		info := chunk.ChunkInfo()
+		release()
+		switch chunk.(type) {
+		case *wave.Float32Interleaved:
+			return wave.NewFloat32Interleaved(info), func() {}, nil
+		default:
+			return wave.NewInt16Interleaved(info), func() {}, nil
+		}
+	})
+}
+
+// realCameras lists camera drivers that are real devices.
+func realCameras() []driver.Driver {
+	return driver.GetManager().Query(driver.FilterAnd(
+		driver.FilterVideoRecorder(),
+		driver.FilterDeviceType(driver.Camera),
+		func(d driver.Driver) bool { return d.Info().Label != videoTestLabel },
+	))
+}
+
+// realMicrophones lists microphone drivers that are real devices. ALSA's
+// "null" PCM (which records silence) is listed by malgo on machines with no
+// sound card and is not one.
+func realMicrophones() []driver.Driver {
+	return driver.GetManager().Query(driver.FilterAnd(
+		driver.FilterAudioRecorder(),
+		driver.FilterDeviceType(driver.Microphone),
+		func(d driver.Driver) bool {
+			info := d.Info()
+			return info.Label != audioTestLabel && !isNullDevice(info.Label, info.Name)
+		},
+	))
+}
+
+// isNullDevice recognises ALSA's null device: malgo labels devices with their
+// ID in hex, and the null PCM describes itself as discarding samples.
+func isNullDevice(label, name string) bool {
+	if b, err := hex.DecodeString(label); err == nil && strings.TrimRight(string(b), "\x00") == "null" {
+		return true
+	}
+	return label == "null" || strings.HasPrefix(name, "Discard all samples")
+}
+
+// openCamera opens the best real camera, or returns nil and a notice.
+func openCamera(opts Options, codecs *mediadevices.CodecSelector) (mediadevices.Track, string) {
+	driverMu.Lock()
+	defer driverMu.Unlock()
+	cams := realCameras()
+	if len(cams) == 0 {
+		return nil, noticeNoCamera
+	}
+	// Prefer the system default (highest priority), then any other.
+	best := cams[0]
+	for _, d := range cams[1:] {
+		if d.Info().Priority > best.Info().Priority {
+			best = d
+		}
+	}
+	for _, d := range append([]driver.Driver{best}, cams...) {
+		if d.Status() != driver.StateClosed {
+			continue // in use by another call
+		}
+		id := d.ID()
+		stream, err := getUserMedia(mediadevices.MediaStreamConstraints{
+			Video: func(c *mediadevices.MediaTrackConstraints) {
+				c.DeviceID = prop.StringExact(id)
+				c.Width = prop.Int(opts.Width)
+				c.Height = prop.Int(opts.Height)
+				c.FrameRate = prop.Float(opts.FrameRate)
+			},
+			Codec: codecs,
+		})
+		if err == nil {
+			if ts := stream.GetVideoTracks(); len(ts) > 0 {
+				return ts[0], ""
+			}
+		}
+	}
+	return nil, noticeCameraFail
+}
+
+// openMicrophone opens the best real microphone, or returns nil and a notice.
+func openMicrophone(codecs *mediadevices.CodecSelector) (mediadevices.Track, string) {
+	driverMu.Lock()
+	defer driverMu.Unlock()
+	mics := realMicrophones()
+	if len(mics) == 0 {
+		return nil, noticeNoMic
+	}
+	best := mics[0]
+	for _, d := range mics[1:] {
+		if d.Info().Priority > best.Info().Priority {
+			best = d
+		}
+	}
+	for _, d := range append([]driver.Driver{best}, mics...) {
+		if d.Status() != driver.StateClosed {
+			continue
+		}
+		id := d.ID()
+		stream, err := getUserMedia(mediadevices.MediaStreamConstraints{
+			Audio: func(c *mediadevices.MediaTrackConstraints) {
+				c.DeviceID = prop.StringExact(id)
+				c.SampleRate = prop.Int(SampleRate)
+				c.ChannelCount = prop.Int(1)
+			},
+			Codec: codecs,
+		})
+		if err == nil {
+			if ts := stream.GetAudioTracks(); len(ts) > 0 {
+				return ts[0], ""
+			}
+		}
+	}
+	return nil, noticeMicFail
+}
+
+// getUserMedia turns a driver panic (seen with odd hardware) into an error.
+func getUserMedia(c mediadevices.MediaStreamConstraints) (s mediadevices.MediaStream, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("opening device: %v", r)
+		}
+	}()
+	return mediadevices.GetUserMedia(c)
+}

@@ -1,0 +1,34 @@
+package device
+
+// Options choose what to capture.
+type Options struct {
+	// Fake always uses the synthetic sources, even when a camera and a
+	// microphone are present (tests, demos, --fake-media).
+	Fake bool
+	// Width, Height and FrameRate of the video sent; 640x480@30 when zero.
+	Width, Height, FrameRate int
+}
+
+const (
+	defaultWidth     = 640
+	defaultHeight    = 480
+	defaultFrameRate = 30
+
+	// SampleRate is the rate of all audio this package captures, decodes and plays.
+	SampleRate = 48000
+)
+
+// withDefaults fills zero fields and clamps silly values.
+func (o Options) withDefaults() Options {
+	if o.Width <= 0 || o.Height <= 0 {
+		o.Width, o.Height = defaultWidth, defaultHeight
+	}
+	// I420 needs even dimensions.
+	o.Width = min(o.Width&^1, 3840)
+	o.Height = min(o.Height&^1, 2160)
+	if o.FrameRate <= 0 {
+		o.FrameRate = defaultFrameRate
+	}
+	o.FrameRate = min(o.FrameRate, 60)
+	return o
+}
