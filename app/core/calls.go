@@ -15,6 +15,9 @@ import (
 	"hearth/p2p/wire"
 )
 
+// RingTimeout is how long a call rings before it counts as missed.
+var RingTimeout = 45 * time.Second
+
 // pendingOffer is a call ringing here, not yet answered.
 type pendingOffer struct {
 	from  peer.ID
@@ -30,8 +33,11 @@ type callSession struct {
 	remote atomic.Pointer[func(image.Image)]
 	local  atomic.Pointer[func(image.Image)]
 
-	mu sync.Mutex // guards c and ended
+	mu sync.Mutex // guards c, early and ended
 	c  *call.Call
+	// early holds signals that arrived before Dial returned (the answer can
+	// beat it); they are replayed once c is set.
+	early []call.Signal
 	// ended is set once CallEnded was published.
 	ended bool
 }
@@ -78,6 +84,33 @@ func (s *callSession) call() *call.Call {
 	return s.c
 }
 
+// handle passes a signal to the call, or keeps it until the call exists.
+func (s *callSession) handle(sig call.Signal) {
+	s.mu.Lock()
+	c := s.c
+	if c == nil {
+		if len(s.early) < 64 {
+			s.early = append(s.early, sig)
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	c.HandleSignal(sig)
+}
+
+// setCall installs the call and replays signals that came early.
+func (s *callSession) setCall(c *call.Call) {
+	s.mu.Lock()
+	s.c = c
+	early := s.early
+	s.early = nil
+	s.mu.Unlock()
+	for _, sig := range early {
+		c.HandleSignal(sig)
+	}
+}
+
 // Stats reports media counters (tests and benchmarks read them).
 func (s *callSession) Stats() call.Stats {
 	if c := s.call(); c != nil {
@@ -106,6 +139,8 @@ func (s *callSession) config() call.Config {
 		CallID:   s.id,
 		Signaler: signaler{m: s.m, to: s.peer},
 		Media:    device.Options{Fake: s.m.opts.FakeMedia},
+		// With the node on loopback (tests, benchmarks) media stays there too.
+		LoopbackOnly: s.m.opts.Loopback,
 		OnRemoteVideo: func(img image.Image) {
 			if f := s.remote.Load(); f != nil && *f != nil {
 				(*f)(img)
@@ -183,11 +218,23 @@ func (m *Messenger) StartCall(peerID string) (Call, error) {
 		s.finish("Could not start the call")
 		return nil, err
 	}
-	s.mu.Lock()
-	s.c = c
-	s.mu.Unlock()
+	s.setCall(c)
+	m.spawn(func() {
+		select {
+		case <-c.Done():
+		case <-m.ctx.Done():
+		case <-time.After(RingTimeout):
+			if st, _ := c.State(); st != call.Connected {
+				c.Hangup()
+				s.finish("No answer")
+			}
+		}
+	})
 	return s, nil
 }
+
+// InCall reports whether a call is running.
+func (m *Messenger) InCall() bool { return m.inCall() }
 
 func (m *Messenger) inCall() bool {
 	m.mu.Lock()
@@ -215,9 +262,7 @@ func (m *Messenger) AcceptCall(callID string) (Call, error) {
 		s.finish("Could not answer the call")
 		return nil, err
 	}
-	s.mu.Lock()
-	s.c = c
-	s.mu.Unlock()
+	s.setCall(c)
 	return s, nil
 }
 
@@ -249,9 +294,7 @@ func (m *Messenger) onSignal(from peer.ID, w wire.Signal) {
 		if sess.peer != from {
 			return // not this caller's call
 		}
-		if c := sess.call(); c != nil {
-			c.HandleSignal(s)
-		}
+		sess.handle(s)
 		return
 	}
 	switch s.Kind {
@@ -267,6 +310,7 @@ func (m *Messenger) onSignal(from peer.ID, w wire.Signal) {
 		m.mu.Lock()
 		m.offers[s.CallID] = pendingOffer{from: from, offer: s, at: time.Now()}
 		m.mu.Unlock()
+		m.spawn(func() { m.expireOffer(s.CallID) })
 		c, _ := m.contact(from)
 		m.publish(IncomingCall{CallID: s.CallID, PeerID: from.String(), Name: displayName(c)})
 	case call.SignalHangup, call.SignalDecline:
@@ -280,5 +324,21 @@ func (m *Messenger) onSignal(from peer.ID, w wire.Signal) {
 		if ok {
 			m.publish(CallEnded{CallID: s.CallID, Reason: "Missed call"})
 		}
+	}
+}
+
+// expireOffer stops a call ringing here when nobody answered in time.
+func (m *Messenger) expireOffer(callID string) {
+	select {
+	case <-m.ctx.Done():
+		return
+	case <-time.After(RingTimeout):
+	}
+	m.mu.Lock()
+	_, ringing := m.offers[callID]
+	delete(m.offers, callID)
+	m.mu.Unlock()
+	if ringing {
+		m.publish(CallEnded{CallID: callID, Reason: "Missed call"})
 	}
 }

@@ -143,3 +143,9 @@ func (m *Messenger) MarkRead(peerID string) error {
 func (m *Messenger) Search(query string, limit int) ([]contacts.Message, error) {
 	return m.store.Search(query, limit)
 }
+
+// Undelivered counts my messages to a contact not yet acknowledged.
+func (m *Messenger) Undelivered(peerID string) (int, error) {
+	out, err := m.store.Outbox(peerID)
+	return len(out), err
+}

@@ -57,7 +57,10 @@ type Messenger struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	kick    chan struct{} // wakes the connect loop early
-	flushMu sync.Map      // peer.ID → *sync.Mutex, one flusher per peer
+	qkick   chan struct{} // wakes the event pump
+	qmu     sync.Mutex    // guards queue
+	queue   []Event
+	flushMu sync.Map // peer.ID → *sync.Mutex, one flusher per peer
 
 	mu sync.Mutex // guards the fields below
 	// contacts mirrors the store, so gating decisions never touch disk.
@@ -94,6 +97,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		store:      prof.Store,
 		events:     make(chan Event, eventBuffer),
 		kick:       make(chan struct{}, 1),
+		qkick:      make(chan struct{}, 1),
 		contacts:   map[peer.ID]contacts.Contact{},
 		presence:   map[peer.ID]remotePresence{},
 		nearby:     map[peer.ID]NearbyPeer{},
@@ -116,6 +120,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.node = n
 	h := n.Host
 	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.goLoop(m.pump)
 	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, Deliver: m.deliver})
 	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
 	m.req = contactreq.New(h, contactreq.Config{OnRequest: m.onRequest})
@@ -174,16 +179,44 @@ func (m *Messenger) goLoop(f func()) {
 	}()
 }
 
-// Events delivers what changed, for one reader (the UI).
+// Events delivers what changed, for one reader (the UI). It is closed by
+// Close.
 func (m *Messenger) Events() <-chan Event { return m.events }
 
-// publish queues an event. It never blocks the network: when the reader
-// has fallen more than eventBuffer events behind, the event is dropped
-// (everything it reports can be re-read from the store).
+// publish queues an event. It never blocks the network and never drops an
+// event: a queue in front of the channel absorbs bursts while the reader
+// catches up.
 func (m *Messenger) publish(e Event) {
+	m.qmu.Lock()
+	m.queue = append(m.queue, e)
+	m.qmu.Unlock()
 	select {
-	case m.events <- e:
+	case m.qkick <- struct{}{}:
 	default:
+	}
+}
+
+// pump moves queued events to the Events channel, in order, and closes the
+// channel when the Messenger closes.
+func (m *Messenger) pump() {
+	defer close(m.events)
+	for {
+		m.qmu.Lock()
+		q := m.queue
+		m.queue = nil
+		m.qmu.Unlock()
+		for _, e := range q {
+			select {
+			case m.events <- e:
+			case <-m.ctx.Done():
+				return
+			}
+		}
+		select {
+		case <-m.qkick:
+		case <-m.ctx.Done():
+			return
+		}
 	}
 }
 

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// peer is a full Hearth node (profile, store, libp2p, protocols) without GUI.
+type peer struct {
+	dir string
+	m   *core.Messenger
+
+	mu      sync.Mutex
+	waiters map[string]chan struct{} // message ID → closed when delivered
+	online  map[string]bool
+	onEvent func(core.Event)
+}
+
+func newPeer(root, name string, opts core.Options) (*peer, error) {
+	dir := filepath.Join(root, name)
+	m, err := core.Opener{Dir: dir, Opts: opts}.Create(name, "")
+	if err != nil {
+		return nil, err
+	}
+	p := &peer{dir: dir, m: m, waiters: map[string]chan struct{}{}}
+	go p.read()
+	return p, nil
+}
+
+func (p *peer) read() {
+	for e := range p.m.Events() {
+		p.mu.Lock()
+		if s, ok := e.(core.MessageStatusChanged); ok && s.Status == contacts.Delivered {
+			if w, ok := p.waiters[s.ID]; ok {
+				close(w)
+				delete(p.waiters, s.ID)
+			}
+		}
+		f := p.onEvent
+		p.mu.Unlock()
+		if f != nil {
+			f(e)
+		}
+	}
+}
+
+// send sends and returns a channel closed on delivery.
+func (p *peer) send(to, body string) (<-chan struct{}, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	msg, err := p.m.Send(to, body)
+	if err != nil {
+		return nil, err
+	}
+	w := make(chan struct{})
+	p.waiters[msg.ID] = w
+	return w, nil
+}
+
+func presenceOf(m *core.Messenger, id string) contacts.Presence {
+	cs, _ := m.Contacts()
+	for _, c := range cs {
+		if c.PeerID == id {
+			return c.Presence
+		}
+	}
+	return contacts.Offline
+}
+
+func waitFor(what string, d time.Duration, cond func() bool) error {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return nil
+}
+
+// pair makes a and b mutual contacts by invite code and waits until each
+// shows the other online.
+func pair(a, b *peer) error {
+	code, err := a.m.InviteCode()
+	if err != nil {
+		return err
+	}
+	if err := b.m.AddByInvite(code, ""); err != nil {
+		return err
+	}
+	return waitFor("pairing", 30*time.Second, func() bool {
+		return presenceOf(a.m, b.m.MyPeerID()) == contacts.Online && presenceOf(b.m, a.m.MyPeerID()) == contacts.Online
+	})
+}
+
+// twoPeers starts two paired nodes on loopback in a temporary folder.
+func twoPeers(opts core.Options) (a, b *peer, cleanup func(), err error) {
+	root, err := os.MkdirTemp("", "hearth-bench-")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cleanup = func() {
+		if a != nil {
+			a.m.Close()
+		}
+		if b != nil {
+			b.m.Close()
+		}
+		os.RemoveAll(root)
+	}
+	if a, err = newPeer(root, "alice", opts); err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	if b, err = newPeer(root, "bob", opts); err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	if err = pair(a, b); err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	return a, b, cleanup, nil
+}
+
+func loopbackOpts() core.Options {
+	return core.Options{Loopback: true, NoMDNS: true, Port: -1, FakeMedia: true, RetryInterval: 200 * time.Millisecond}
+}
