@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// addContactDialog shows my invite code (text, Copy, QR) and takes
+// someone else's code to send them a contact request.
+type addContactDialog struct {
+	mw *MainWindow
+	d  *dialog.CustomDialog
+
+	code    string
+	codeTxt *widget.Label
+	copyBtn *widget.Button
+	qr      *canvas.Image // nil when there is no code or it does not fit a QR
+
+	paste *escEntry
+	note  *escEntry
+	send  *widget.Button
+	err   *widget.Label
+}
+
+// ShowAddContact opens the add-contact dialog.
+func (mw *MainWindow) ShowAddContact() { mw.showAddContact() }
+
+var errNoCode = errors.New("paste the invite code you were given first")
+
+func (mw *MainWindow) showAddContact() *addContactDialog {
+	a := &addContactDialog{mw: mw, err: errorLabel()}
+	mine := a.myCode()
+
+	a.paste = newEscEntry(true)
+	a.paste.SetPlaceHolder("Paste their invite code here")
+	a.paste.SetMinRowsVisible(3)
+	a.paste.onEscape = a.close
+	a.note = newEscEntry(false)
+	a.note.SetPlaceHolder("A note so they know it's you (optional)")
+	a.note.onEscape = a.close
+	a.note.OnSubmitted = func(string) { a.submit() }
+	a.send = widget.NewButtonWithIcon("Send request", theme.MailSendIcon(), a.submit)
+	a.send.Importance = widget.HighImportance
+
+	theirs := container.NewVBox(
+		heading("Add someone"),
+		wrapped("Paste the invite code they sent you. They will see your request and your note, and you can chat once they accept."),
+		a.paste, a.note, a.err,
+	)
+	content := container.NewVBox(mine, widget.NewSeparator(), theirs)
+
+	closeBtn := widget.NewButton("Close", a.close)
+	a.d = dialog.NewCustomWithoutButtons("Add a contact", content, mw.win)
+	a.d.SetButtons([]fyne.CanvasObject{closeBtn, a.send})
+	a.d.Resize(fyne.NewSize(640, 0))
+	mw.showModal(a.d, a.close)
+	mw.win.Canvas().Focus(a.paste)
+	return a
+}
+
+func (a *addContactDialog) myCode() fyne.CanvasObject {
+	title := heading("Your invite code")
+	help := wrapped("Send this code to someone you want to talk to, or let them scan it. " +
+		"Anyone with it can ask to become your contact; you still decide.")
+	code, err := a.mw.b.InviteCode()
+	if err != nil {
+		e := errorLabel()
+		showError(e, err)
+		return container.NewVBox(title, e)
+	}
+	a.code = code
+	mono := fyne.TextStyle{Monospace: true}
+	a.codeTxt = widget.NewLabelWithStyle(strings.Join(wrapText(code, 360, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
+	a.codeTxt.Selectable = true
+	a.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		a.mw.app.Clipboard().SetContent(a.code)
+		a.copyBtn.SetText("Copied")
+		a.copyBtn.SetIcon(theme.ConfirmIcon())
+	})
+	left := container.NewVBox(help, a.codeTxt, container.NewHBox(a.copyBtn))
+	if png, err := qrcode.Encode(code, qrcode.Medium, 320); err == nil {
+		a.qr = canvas.NewImageFromResource(fyne.NewStaticResource("invite-qr.png", png))
+		a.qr.FillMode = canvas.ImageFillContain
+		a.qr.ScaleMode = canvas.ImageScalePixels
+		a.qr.SetMinSize(fyne.NewSquareSize(168))
+		return container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewCenter(a.qr), left))
+	}
+	return container.NewVBox(title, left)
+}
+
+func (a *addContactDialog) close() { a.mw.hideModal(a.d) }
+
+func (a *addContactDialog) submit() {
+	if a.send.Disabled() {
+		return
+	}
+	code := strings.Join(strings.Fields(a.paste.Text), "")
+	if code == "" {
+		showError(a.err, errNoCode)
+		return
+	}
+	note := strings.TrimSpace(a.note.Text)
+	showError(a.err, nil)
+	a.send.Disable()
+	a.send.SetText("Sending…")
+	a.mw.background(func() error { return a.mw.b.AddByInvite(code, note) }, func(err error) {
+		a.send.Enable()
+		a.send.SetText("Send request")
+		if err != nil {
+			showError(a.err, err)
+			return
+		}
+		a.close()
+		a.mw.showNotice("Request sent. You can chat as soon as they accept.")
+	})
+}

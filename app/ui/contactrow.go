@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+)
+
+// contactRow is one line of the contact list: presence dot, name, status
+// text and unread badge.
+type contactRow struct {
+	widget.BaseWidget
+	dot    *canvas.Circle
+	dotBox fyne.CanvasObject
+	name   *widget.Label
+	status *widget.Label
+	badge  *badge
+}
+
+func newContactRow() *contactRow {
+	r := &contactRow{
+		name:   widget.NewLabel(""),
+		status: caption(""),
+		badge:  newBadge(),
+	}
+	r.dot, r.dotBox = newDot(colorOffline, 10)
+	r.name.TextStyle.Bold = true
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.status.Truncation = fyne.TextTruncateEllipsis
+	r.badge.Hide()
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *contactRow) CreateRenderer() fyne.WidgetRenderer {
+	text := tightVBox(r.name, r.status)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.dotBox, container.NewCenter(r.badge), text))
+}
+
+func (r *contactRow) set(c core.ContactView) {
+	r.dot.FillColor = presenceColor(c.Presence)
+	r.dot.Refresh()
+	r.name.SetText(displayName(c.Name, c.PeerID))
+	line := c.Presence.String()
+	if s := strings.TrimSpace(c.StatusText); s != "" {
+		line += " · " + s
+	}
+	r.status.SetText(line)
+	r.badge.SetCount(c.Unread)
+}

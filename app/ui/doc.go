@@ -1,0 +1,15 @@
+// Package ui is Hearth's Fyne GUI: the first-run and unlock screens, the
+// main window (contacts, requests, people nearby, the conversation), the
+// add-contact dialog, the ringing dialog and the call window.
+//
+// The UI talks to the messenger only through Launcher and Backend, so view
+// tests run on fakes with fyne.io/fyne/v2/test. Threading follows Fyne 2.6+:
+// one goroutine per main window reads Backend.Events and hands every event
+// to the UI goroutine with fyne.Do; background goroutines (network calls,
+// media sinks) do the same. Nothing outside the UI goroutine touches a
+// widget. Video frames are coalesced: at most one update per sink waits for
+// the UI at any time, and it shows the newest frame.
+//
+// Keys: Enter sends a message and Shift+Enter starts a new line; Escape
+// closes the open dialog (and declines a ringing call).
+package ui
