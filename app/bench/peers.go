@@ -11,8 +11,8 @@ import (
 	"hearth/contacts"
 )
 
-// peer is a full Hearth node (profile, store, libp2p, protocols) without GUI.
-type peer struct {
+// benchPeer is a full Hearth node (profile, store, libp2p, protocols) without GUI.
+type benchPeer struct {
 	dir string
 	m   *core.Messenger
 
@@ -22,18 +22,18 @@ type peer struct {
 	onEvent func(core.Event)
 }
 
-func newPeer(root, name string, opts core.Options) (*peer, error) {
+func newPeer(root, name string, opts core.Options) (*benchPeer, error) {
 	dir := filepath.Join(root, name)
 	m, err := core.Opener{Dir: dir, Opts: opts}.Create(name, "")
 	if err != nil {
 		return nil, err
 	}
-	p := &peer{dir: dir, m: m, waiters: map[string]chan struct{}{}}
+	p := &benchPeer{dir: dir, m: m, waiters: map[string]chan struct{}{}}
 	go p.read()
 	return p, nil
 }
 
-func (p *peer) read() {
+func (p *benchPeer) read() {
 	for e := range p.m.Events() {
 		p.mu.Lock()
 		if s, ok := e.(core.MessageStatusChanged); ok && s.Status == contacts.Delivered {
@@ -51,7 +51,7 @@ func (p *peer) read() {
 }
 
 // send sends and returns a channel closed on delivery.
-func (p *peer) send(to, body string) (<-chan struct{}, error) {
+func (p *benchPeer) send(to, body string) (<-chan struct{}, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	msg, err := p.m.Send(to, body)
@@ -86,7 +86,7 @@ func waitFor(what string, d time.Duration, cond func() bool) error {
 
 // pair makes a and b mutual contacts by invite code and waits until each
 // shows the other online.
-func pair(a, b *peer) error {
+func pair(a, b *benchPeer) error {
 	code, err := a.m.InviteCode()
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func pair(a, b *peer) error {
 }
 
 // twoPeers starts two paired nodes on loopback in a temporary folder.
-func twoPeers(opts core.Options) (a, b *peer, cleanup func(), err error) {
+func twoPeers(opts core.Options) (a, b *benchPeer, cleanup func(), err error) {
 	root, err := os.MkdirTemp("", "hearth-bench-")
 	if err != nil {
 		return nil, nil, nil, err

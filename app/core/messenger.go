@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
@@ -60,7 +61,8 @@ type Messenger struct {
 	qkick   chan struct{} // wakes the event pump
 	qmu     sync.Mutex    // guards queue
 	queue   []Event
-	flushMu sync.Map // peer.ID → *sync.Mutex, one flusher per peer
+	flushMu sync.Map   // peer.ID → *sync.Mutex, one flusher per peer
+	reqMu   sync.Mutex // serialises decisions on contact requests
 
 	mu sync.Mutex // guards the fields below
 	// contacts mirrors the store, so gating decisions never touch disk.
@@ -142,6 +144,10 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 			m.mdns = md
 			m.goLoop(m.mdnsLoop)
 		}
+	}
+	sub, err := h.EventBus().Subscribe(new(event.EvtPeerIdentificationCompleted))
+	if err == nil {
+		m.goLoop(func() { m.addrLoop(sub) })
 	}
 	m.goLoop(m.connectLoop)
 	return m, nil
@@ -234,6 +240,9 @@ func (m *Messenger) Addrs() []string {
 	}
 	return out
 }
+
+// Port is the TCP port the node listens on.
+func (m *Messenger) Port() int { return m.node.Port }
 
 // Close hangs up calls, stops the network and closes the profile (which
 // forgets the key).
@@ -412,6 +421,49 @@ func (m *Messenger) onDisconnected(id peer.ID) {
 	if had {
 		m.publish(ContactsChanged{})
 	}
+}
+
+// addrLoop keeps each contact's stored addresses current: whenever a
+// contact identifies itself, the addresses it listens on are saved, so that
+// after a restart on either side we know where to find it.
+func (m *Messenger) addrLoop(sub event.Subscription) {
+	defer sub.Close()
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case e, ok := <-sub.Out():
+			if !ok {
+				return
+			}
+			ev := e.(event.EvtPeerIdentificationCompleted)
+			c, known := m.contact(ev.Peer)
+			if !known || c.State == contacts.Blocked || len(ev.ListenAddrs) == 0 {
+				continue
+			}
+			addrs := make([]string, 0, len(ev.ListenAddrs))
+			for _, a := range ev.ListenAddrs {
+				addrs = append(addrs, a.String())
+			}
+			if equalStrings(addrs, c.Addrs) {
+				continue
+			}
+			c.Addrs = addrs
+			m.putContact(c)
+		}
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Messenger) mdnsLoop() {

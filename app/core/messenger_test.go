@@ -53,9 +53,10 @@ func (l *eventLog) find(match func(Event) bool) (Event, bool) {
 }
 
 type peerT struct {
-	dir string
-	m   *Messenger
-	log *eventLog
+	dir  string
+	port int // kept across restarts, as the real app's default port is
+	m    *Messenger
+	log  *eventLog
 }
 
 func opts() Options {
@@ -81,6 +82,7 @@ func newPeer(t *testing.T, name string) *peerT {
 
 func (p *peerT) stop(t *testing.T) {
 	t.Helper()
+	p.port = p.m.Port()
 	if err := p.m.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
@@ -89,7 +91,9 @@ func (p *peerT) stop(t *testing.T) {
 
 func (p *peerT) restart(t *testing.T) {
 	t.Helper()
-	m, err := Opener{Dir: p.dir, Opts: opts()}.Unlock("")
+	o := opts()
+	o.Port = p.port
+	m, err := Opener{Dir: p.dir, Opts: o}.Unlock("")
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}

@@ -93,6 +93,7 @@ func (m *Messenger) onPresence(from peer.ID, p wire.Presence) {
 		text = text[:maxStatusText]
 	}
 	m.mu.Lock()
+	_, known := m.presence[from]
 	if state == contacts.Offline {
 		delete(m.presence, from)
 	} else {
@@ -100,4 +101,13 @@ func (m *Messenger) onPresence(from peer.ID, p wire.Presence) {
 	}
 	m.mu.Unlock()
 	m.publish(ContactsChanged{})
+	if !known && state != contacts.Offline {
+		// First word from this contact since it connected (or since it
+		// accepted me): answer with my presence, which it may have missed
+		// while it did not yet count me as a contact, and send what waits.
+		m.spawn(func() {
+			m.sendPresenceTo(from)
+			m.flush(from)
+		})
+	}
 }

@@ -173,6 +173,10 @@ func (m *Messenger) becameContact(id peer.ID, name string) {
 // onRequest answers the contact-request protocol, the only one strangers
 // reach. It runs on the protocol's goroutine.
 func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactReply {
+	// One decision at a time: two copies of a request racing each other
+	// must not both read "unknown" and undo each other's answer.
+	m.reqMu.Lock()
+	defer m.reqMu.Unlock()
 	me := wire.ContactReply{Status: wire.StatusPending}
 	c, known := m.contact(from)
 	if known && c.State == contacts.Blocked {
