@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	manet "github.com/multiformats/go-multiaddr/net"
 
 	"hearth/contacts"
 	"hearth/p2p/wire"
@@ -30,10 +31,35 @@ func (m *Messenger) InviteCode() (string, error) {
 	}
 	return wire.EncodeInvite(wire.Invite{
 		PeerID: m.prof.ID.String(),
-		Addrs:  m.Addrs(),
+		Addrs:  m.inviteAddrs(),
 		Secret: secret,
 		Name:   m.prof.Name,
 	}), nil
+}
+
+// maxInviteAddrs keeps invite codes short enough to paste anywhere.
+const maxInviteAddrs = 4
+
+// inviteAddrs picks the addresses worth putting in an invite code: TCP
+// before QUIC, LAN before loopback, no link-local IPv6 (useless without a
+// zone). Loopback stays in: it is how two profiles on one machine meet.
+func (m *Messenger) inviteAddrs() []string {
+	var lan, loop []string
+	for _, a := range m.node.Host.Addrs() {
+		s := a.String()
+		switch {
+		case strings.HasPrefix(s, "/ip6/fe80"), strings.Contains(s, "/quic") && len(lan)+len(loop) >= 2:
+			continue
+		case manet.IsIPLoopback(a):
+			loop = append(loop, s)
+		default:
+			lan = append(lan, s)
+		}
+	}
+	sort.SliceStable(lan, func(i, j int) bool { return strings.Contains(lan[i], "/tcp/") && !strings.Contains(lan[j], "/tcp/") })
+	sort.SliceStable(loop, func(i, j int) bool { return strings.Contains(loop[i], "/tcp/") && !strings.Contains(loop[j], "/tcp/") })
+	out := append(lan[:min(len(lan), maxInviteAddrs-1)], loop...)
+	return out[:min(len(out), maxInviteAddrs)]
 }
 
 // AddByInvite records the person behind an invite code as a contact I asked

@@ -335,9 +335,11 @@ func (mw *MainWindow) refreshContacts() {
 	if mw.selected != "" && mw.contact(mw.selected) == nil {
 		mw.closeConversation() // removed or blocked
 	}
-	title := "Hearth"
+	// The name tells two profiles' windows apart; the count is what a
+	// taskbar shows.
+	title := "Hearth — " + mw.b.MyName()
 	if unread > 0 {
-		title = fmt.Sprintf("Hearth (%d)", unread)
+		title = fmt.Sprintf("(%d) %s", unread, title)
 	}
 	mw.win.SetTitle(title)
 }

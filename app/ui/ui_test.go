@@ -188,7 +188,7 @@ func newTestMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
 }
 
 func TestContactListShowsNamesAndUnread(t *testing.T) {
-	mw, _, _ := newTestMain(t)
+	mw, fb, _ := newTestMain(t)
 	if mw.list.Length() != 2 {
 		t.Fatalf("list has %d rows, want the 2 accepted contacts", mw.list.Length())
 	}
@@ -198,7 +198,7 @@ func TestContactListShowsNamesAndUnread(t *testing.T) {
 			t.Errorf("%q not shown; texts: %q", want, texts(content))
 		}
 	}
-	if mw.win.Title() != "Hearth (2)" {
+	if mw.win.Title() != "(2) Hearth — "+fb.MyName() {
 		t.Errorf("title = %q", mw.win.Title())
 	}
 }

@@ -225,7 +225,7 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	} else {
 		notices = append(notices, "The speaker could not be opened: you will not hear the other side")
 	}
-	c.notice = strings.Join(notices, "\n")
+	c.notice = strings.Join(notices, ". ")
 
 	pc, err := api.NewPeerConnection(webrtc.Configuration{ICEServers: cfg.ICEServers})
 	if err != nil {

@@ -1,0 +1,36 @@
+// Package wire holds everything Hearth puts on a libp2p stream: the frame
+// format and the messages, encoded as protobuf by hand with protowire (no
+// generated code).
+//
+// # Frames
+//
+// Every protocol stream carries frames: an unsigned varint length, then that
+// many bytes of one protobuf message. ReadFrame refuses a frame whose
+// announced length is above the caller's limit before allocating anything,
+// so a peer cannot make us reserve memory by lying about a length.
+//
+// # Messages and field numbers
+//
+// Field numbers are frozen by the hex fixtures in wire_test.go; never reuse
+// or renumber one. Decoders skip unknown fields (newer peers may add some),
+// reject a known field with the wrong wire type, truncated input and text
+// that is not valid UTF-8.
+//
+//	ChatMessage     1 id (string)  2 body (string)  3 sent_at (int64, unix ms)
+//	ChatAck         1 id (string)
+//	Presence        1 state (uint32)  2 text (string)
+//	ContactRequest  1 kind (uint32)  2 name  3 note  4 secret  5 addrs (repeated string)
+//	ContactReply    1 status (uint32)  2 name (string)
+//	Signal          1 kind (uint32)  2 call_id  3 sdp  4 candidate (strings)
+//	Invite          1 peer_id  2 addrs (repeated)  3 secret  4 name (strings)
+//
+// Unmarshal checks the encoding only; Validate checks the limits a receiver
+// enforces (body and text sizes, required fields).
+//
+// # Invite codes
+//
+// An invite code is one line of text: "hearth:" followed by unpadded
+// lower-case base32 of the Invite protobuf bytes and a 4-byte checksum (the
+// first bytes of their SHA-256). Base32 survives chat clients, mail and being
+// read aloud; the checksum tells a damaged code from a foreign one.
+package wire
