@@ -6,9 +6,15 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"github.com/libp2p/go-libp2p/gologshim"
 
 	"hearth/app/core"
 	"hearth/app/profile"
@@ -29,9 +35,28 @@ func main() {
 		}
 		*dir = d
 	}
+	quietNetworkLogs()
 	opener := core.Opener{Dir: *dir, Opts: core.Options{FakeMedia: *fake, Port: *port, NoMDNS: *noMDNS}}
 	a := fyneapp.NewWithID("org.hearth.Hearth")
+	// Ctrl+C or a logout quits like closing the window: calls hang up and
+	// the profile closes cleanly.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		fyne.Do(a.Quit)
+	}()
 	ui.Run(a, launcher{opener}, "Hearth")
+}
+
+// quietNetworkLogs keeps libp2p's internal log lines (a busy port that was
+// then avoided, a peer that went away) off the terminal unless asked for
+// with GOLOG_LOG_LEVEL; what matters to the user is shown in the window.
+func quietNetworkLogs() {
+	if os.Getenv("GOLOG_LOG_LEVEL") != "" {
+		return
+	}
+	gologshim.SetDefaultHandler(slog.NewTextHandler(io.Discard, nil))
 }
 
 // launcher adapts core.Opener to ui.Launcher.

@@ -91,8 +91,8 @@ func (m *Messenger) flush(id peer.ID) {
 		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
 		acked, err := m.chat.Send(ctx, id, msgs)
 		cancel()
-		for _, a := range acked {
-			if m.store.SetStatus(a, contacts.Delivered) == nil {
+		if len(acked) > 0 && m.store.SetStatuses(acked, contacts.Delivered) == nil {
+			for _, a := range acked {
 				m.publish(MessageStatusChanged{ID: a, Conversation: id.String(), Status: contacts.Delivered})
 			}
 		}

@@ -253,6 +253,22 @@ func (s *Memory) Outbox(peerID string) ([]contacts.Message, error) {
 	return out, nil
 }
 
+// SetStatuses changes the status of several messages; unknown IDs are
+// skipped.
+func (s *Memory) SetStatuses(ids []string, st contacts.Status) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	for _, id := range ids {
+		if i, ok := s.byID[id]; ok {
+			s.messages[i].Status = st
+		}
+	}
+	return nil
+}
+
 // SetStatus changes a message's delivery status, or returns ErrNotFound.
 func (s *Memory) SetStatus(messageID string, st contacts.Status) error {
 	s.mu.Lock()

@@ -744,6 +744,29 @@ func (s *SQLite) Outbox(peerID string) ([]contacts.Message, error) {
 		WHERE conversation = ? AND outgoing AND status = 0 ORDER BY seq`, peerID)
 }
 
+// SetStatuses changes the status of several messages in one transaction.
+func (s *SQLite) SetStatuses(ids []string, st contacts.Status) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return ErrClosed
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	tx, err := s.conn.BeginImmediate()
+	if err != nil {
+		return fmt.Errorf("updating messages: %w", mapErr(err))
+	}
+	defer tx.End(&err)
+	for _, id := range ids {
+		if err = s.exec("UPDATE messages SET status = ? WHERE id = ?", int(st), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SetStatus changes a message's delivery status, or returns ErrNotFound.
 func (s *SQLite) SetStatus(messageID string, st contacts.Status) error {
 	s.mu.Lock()

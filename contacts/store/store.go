@@ -49,6 +49,9 @@ type Store interface {
 	// Outbox returns my undelivered messages to peerID, oldest first.
 	Outbox(peerID string) ([]contacts.Message, error)
 	SetStatus(messageID string, s contacts.Status) error
+	// SetStatuses changes several messages' status in one transaction;
+	// IDs that do not exist are skipped.
+	SetStatuses(messageIDs []string, s contacts.Status) error
 	MarkRead(conversation string) error
 	Unread(conversation string) (int, error)
 	// Search runs a full-text query over all message bodies, newest first.

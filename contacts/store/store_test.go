@@ -262,6 +262,12 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		if got := ids(out); !reflect.DeepEqual(got, []string{"o1", "o3"}) {
 			t.Errorf("Outbox after delivery = %v", got)
 		}
+		must(t, s.SetStatuses([]string{"o3", "missing"}, contacts.Delivered))
+		out, err = s.Outbox("peerA")
+		must(t, err)
+		if got := ids(out); !reflect.DeepEqual(got, []string{"o1"}) {
+			t.Errorf("Outbox after SetStatuses = %v", got)
+		}
 		if err := s.SetStatus("missing", contacts.Delivered); !errors.Is(err, ErrNotFound) {
 			t.Errorf("SetStatus(missing) = %v, want ErrNotFound", err)
 		}

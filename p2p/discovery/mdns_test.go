@@ -18,7 +18,6 @@ import (
 // multicast turned on.
 const nsEnv = "HEARTH_TEST_IN_NETNS"
 
-//
 // It returns true in the parent once the child passed: the caller returns.
 func inPrivateNetwork(t *testing.T) (ranInChild bool) {
 	t.Helper()
