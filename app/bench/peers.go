@@ -33,6 +33,17 @@ func newPeer(root, name string, opts core.Options) (*benchPeer, error) {
 	return p, nil
 }
 
+// restart opens the profile again after Close.
+func (p *benchPeer) restart(opts core.Options) error {
+	m, err := core.Opener{Dir: p.dir, Opts: opts}.Unlock("")
+	if err != nil {
+		return err
+	}
+	p.m = m
+	go p.read()
+	return nil
+}
+
 func (p *benchPeer) read() {
 	for e := range p.m.Events() {
 		p.mu.Lock()

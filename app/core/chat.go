@@ -76,13 +76,10 @@ func (m *Messenger) flush(id peer.ID) {
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
 	for m.ctx.Err() == nil && m.isAccepted(id) {
-		out, err := m.store.Outbox(id.String())
+		const batch = 256
+		out, err := m.store.Outbox(id.String(), batch)
 		if err != nil || len(out) == 0 {
 			return
-		}
-		const batch = 256
-		if len(out) > batch {
-			out = out[:batch]
 		}
 		msgs := make([]wire.ChatMessage, len(out))
 		for i, o := range out {
@@ -102,24 +99,36 @@ func (m *Messenger) flush(id peer.ID) {
 	}
 }
 
-// deliver stores a message that arrived; the chat protocol acknowledges it
-// only after this returns nil.
-func (m *Messenger) deliver(from peer.ID, w wire.ChatMessage) error {
-	msg := contacts.Message{
-		ID:           w.ID,
-		Conversation: from.String(),
-		From:         from.String(),
-		Body:         w.Body,
-		SentAt:       time.UnixMilli(w.SentAt),
-		ReceivedAt:   time.Now(),
-		Status:       contacts.Received,
+// deliver stores messages that arrived together, in one transaction; the
+// chat protocol acknowledges them only after this returns nil. Messages
+// stored before (a resend after a lost ack) are acknowledged again but not
+// shown twice.
+func (m *Messenger) deliver(from peer.ID, ws []wire.ChatMessage) error {
+	now := time.Now()
+	msgs := make([]contacts.Message, len(ws))
+	for i, w := range ws {
+		msgs[i] = contacts.Message{
+			ID:           w.ID,
+			Conversation: from.String(),
+			From:         from.String(),
+			Body:         w.Body,
+			SentAt:       time.UnixMilli(w.SentAt),
+			ReceivedAt:   now,
+			Status:       contacts.Received,
+		}
 	}
-	inserted, err := m.store.AddMessage(msg)
+	inserted, err := m.store.AddMessages(msgs)
 	if err != nil {
 		return err
 	}
-	if inserted {
-		m.publish(MessageAdded{Message: msg})
+	added := false
+	for i, ok := range inserted {
+		if ok {
+			m.publish(MessageAdded{Message: msgs[i]})
+			added = true
+		}
+	}
+	if added {
 		m.publish(ContactsChanged{})
 	}
 	return nil
@@ -144,8 +153,8 @@ func (m *Messenger) Search(query string, limit int) ([]contacts.Message, error) 
 	return m.store.Search(query, limit)
 }
 
-// Undelivered counts my messages to a contact not yet acknowledged.
-func (m *Messenger) Undelivered(peerID string) (int, error) {
-	out, err := m.store.Outbox(peerID)
-	return len(out), err
+// HasUndelivered reports whether messages to a contact wait for an ack.
+func (m *Messenger) HasUndelivered(peerID string) (bool, error) {
+	out, err := m.store.Outbox(peerID, 1)
+	return len(out) > 0, err
 }

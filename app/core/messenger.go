@@ -123,7 +123,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	h := n.Host
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.goLoop(m.pump)
-	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, Deliver: m.deliver})
+	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, DeliverBatch: m.deliver})
 	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
 	m.req = contactreq.New(h, contactreq.Config{OnRequest: m.onRequest})
 	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})

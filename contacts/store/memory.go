@@ -238,7 +238,7 @@ func (s *Memory) Messages(conversation string, limit int) ([]contacts.Message, e
 }
 
 // Outbox returns my undelivered messages to peerID, oldest first.
-func (s *Memory) Outbox(peerID string) ([]contacts.Message, error) {
+func (s *Memory) Outbox(peerID string, limit int) ([]contacts.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -248,6 +248,9 @@ func (s *Memory) Outbox(peerID string) ([]contacts.Message, error) {
 	for _, i := range s.byConv[peerID] {
 		if m := s.messages[i].Message; m.Outgoing && m.Status == contacts.Pending {
 			out = append(out, m)
+			if len(out) == limit {
+				break
+			}
 		}
 	}
 	return out, nil

@@ -737,11 +737,14 @@ func (s *SQLite) Messages(conversation string, limit int) ([]contacts.Message, e
 }
 
 // Outbox returns my undelivered messages to peerID, oldest first.
-func (s *SQLite) Outbox(peerID string) ([]contacts.Message, error) {
+func (s *SQLite) Outbox(peerID string, limit int) ([]contacts.Message, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.queryMessages(`SELECT `+messageColumns+` FROM messages
-		WHERE conversation = ? AND outgoing AND status = 0 ORDER BY seq`, peerID)
+		WHERE conversation = ? AND outgoing AND status = 0 ORDER BY seq LIMIT ?`, peerID, limit)
 }
 
 // SetStatuses changes the status of several messages in one transaction.

@@ -46,8 +46,9 @@ type Store interface {
 	AddMessages(ms []contacts.Message) ([]bool, error)
 	// Messages returns the last limit messages of a conversation, oldest first.
 	Messages(conversation string, limit int) ([]contacts.Message, error)
-	// Outbox returns my undelivered messages to peerID, oldest first.
-	Outbox(peerID string) ([]contacts.Message, error)
+	// Outbox returns my oldest limit undelivered messages to peerID, oldest
+	// first (limit <= 0: all of them).
+	Outbox(peerID string, limit int) ([]contacts.Message, error)
 	SetStatus(messageID string, s contacts.Status) error
 	// SetStatuses changes several messages' status in one transaction;
 	// IDs that do not exist are skipped.

@@ -250,20 +250,25 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		}
 		_, err := s.AddMessage(msg("elsewhere", "peerB", "x", true))
 		must(t, err)
-		out, err := s.Outbox("peerA")
+		out, err := s.Outbox("peerA", 0)
 		must(t, err)
 		if got := ids(out); !reflect.DeepEqual(got, []string{"o1", "o2", "o3"}) {
 			t.Errorf("Outbox = %v", got)
 		}
+		out, err = s.Outbox("peerA", 2)
+		must(t, err)
+		if got := ids(out); !reflect.DeepEqual(got, []string{"o1", "o2"}) {
+			t.Errorf("Outbox limit 2 = %v", got)
+		}
 		must(t, s.SetStatus("o2", contacts.Delivered))
 		must(t, s.SetStatus("o2", contacts.Delivered)) // unchanged is fine
-		out, err = s.Outbox("peerA")
+		out, err = s.Outbox("peerA", 0)
 		must(t, err)
 		if got := ids(out); !reflect.DeepEqual(got, []string{"o1", "o3"}) {
 			t.Errorf("Outbox after delivery = %v", got)
 		}
 		must(t, s.SetStatuses([]string{"o3", "missing"}, contacts.Delivered))
-		out, err = s.Outbox("peerA")
+		out, err = s.Outbox("peerA", 0)
 		must(t, err)
 		if got := ids(out); !reflect.DeepEqual(got, []string{"o1"}) {
 			t.Errorf("Outbox after SetStatuses = %v", got)

@@ -44,8 +44,11 @@ type Config struct {
 	// Deliver stores a received message durably. The message is
 	// acknowledged only when it returns nil. It is called from one
 	// goroutine per inbound stream, so calls for one peer are in order.
-	// A nil Deliver refuses every message.
+	// A nil Deliver (and DeliverBatch) refuses every message.
 	Deliver func(from peer.ID, m wire.ChatMessage) error
+	// DeliverBatch, when set, replaces Deliver: it stores all the messages
+	// that have arrived together, all or none, so a burst costs one commit.
+	DeliverBatch func(from peer.ID, ms []wire.ChatMessage) error
 	// MaxFrame is the largest frame accepted; 0 means DefaultMaxFrame.
 	MaxFrame int
 	// IdleTimeout is how long an inbound stream may be silent before it is
@@ -160,6 +163,7 @@ func (s *Service) handle(st network.Stream) {
 	}
 	r := bufio.NewReader(st)
 	w := bufio.NewWriter(st)
+	var batch []wire.ChatMessage
 	for {
 		st.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
 		b, err := wire.ReadFrame(r, s.cfg.MaxFrame)
@@ -176,21 +180,40 @@ func (s *Service) handle(st network.Stream) {
 			st.Reset()
 			return
 		}
-		if s.cfg.Deliver == nil || s.cfg.Deliver(from, m) != nil {
+		batch := append(batch[:0], m)
+		// Whatever else has already arrived is stored in the same
+		// transaction: one commit for a pipelined burst.
+		for s.cfg.DeliverBatch != nil && r.Buffered() > 0 && len(batch) < window {
+			b, err := wire.ReadFrame(r, s.cfg.MaxFrame)
+			if err != nil {
+				st.Reset()
+				return
+			}
+			var m wire.ChatMessage
+			if m.Unmarshal(b) != nil || m.Validate() != nil {
+				st.Reset()
+				return
+			}
+			batch = append(batch, m)
+		}
+		stored, derr := s.deliver(from, batch)
+		for _, m := range batch[:stored] {
+			if err := wire.WriteFrame(w, wire.ChatAck{ID: m.ID}.Marshal()); err != nil {
+				st.Reset()
+				return
+			}
+		}
+		if derr != nil {
 			// Send the acks of what was stored, then end the stream
-			// without acking m: the sender gets the acks, then EOF.
-			// (A reset could destroy the acks still in flight, and the
-			// sender would resend stored messages.)
+			// without acking the rest: the sender gets the acks, then
+			// EOF. (A reset could destroy the acks still in flight, and
+			// the sender would resend stored messages.)
 			st.SetWriteDeadline(time.Now().Add(s.cfg.IdleTimeout))
 			if w.Flush() != nil {
 				st.Reset()
 				return
 			}
 			st.Close()
-			return
-		}
-		if err := wire.WriteFrame(w, wire.ChatAck{ID: m.ID}.Marshal()); err != nil {
-			st.Reset()
 			return
 		}
 		// Flush when the next read could block: one write for a whole
@@ -203,6 +226,26 @@ func (s *Service) handle(st network.Stream) {
 			}
 		}
 	}
+}
+
+// deliver stores a batch and reports how many of its first messages are
+// stored.
+func (s *Service) deliver(from peer.ID, batch []wire.ChatMessage) (int, error) {
+	if s.cfg.DeliverBatch != nil {
+		if err := s.cfg.DeliverBatch(from, batch); err != nil {
+			return 0, err
+		}
+		return len(batch), nil
+	}
+	if s.cfg.Deliver == nil {
+		return 0, ErrClosed
+	}
+	for i, m := range batch {
+		if err := s.cfg.Deliver(from, m); err != nil {
+			return i, err
+		}
+	}
+	return len(batch), nil
 }
 
 // Send sends msgs to p in order and returns the IDs the peer acknowledged

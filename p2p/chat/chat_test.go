@@ -214,11 +214,27 @@ func expectReset(t *testing.T, a, b host.Host, data []byte) {
 		t.Fatal(err)
 	}
 	defer st.Reset()
-	st.SetDeadline(time.Now().Add(5 * time.Second))
 	st.Write(data)
-	_, err = io.ReadAll(st)
-	if !errors.Is(err, network.ErrReset) {
-		t.Fatalf("read after hostile frame: %v, want stream reset", err)
+	readReset(t, st)
+}
+
+// readReset reads st to its end and fails unless the peer reset it within
+// 5 s. (mocknet streams ignore deadlines, hence the timer.)
+func readReset(t *testing.T, st network.Stream) {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := io.ReadAll(st)
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, network.ErrReset) {
+			t.Fatalf("read after hostile frame: %v, want stream reset", err)
+		}
+	case <-time.After(5 * time.Second):
+		st.Reset()
+		t.Fatal("peer neither reset nor closed the stream")
 	}
 }
 
@@ -248,9 +264,7 @@ func TestHostileFrames(t *testing.T) {
 				}
 				st.Write(data)
 				st.CloseWrite()
-				if _, err := io.ReadAll(st); !errors.Is(err, network.ErrReset) {
-					t.Fatalf("read: %v, want reset", err)
-				}
+				readReset(t, st)
 			} else {
 				expectReset(t, a, b, data)
 			}
@@ -388,5 +402,71 @@ func TestIdleStream(t *testing.T) {
 	}
 	if got := in.ids(); !slices.Equal(got, []string{"1", "2", "3"}) {
 		t.Fatalf("delivered %q", got)
+	}
+}
+
+// batchInbox stores whole batches, as the SQLite store does in one
+// transaction, and can fail a batch that holds a given ID.
+type batchInbox struct {
+	inbox
+	batches int
+}
+
+func (b *batchInbox) deliverBatch(from peer.ID, ms []wire.ChatMessage) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range ms {
+		if m.ID == b.failID {
+			return errors.New("disk full")
+		}
+	}
+	b.batches++
+	b.got = append(b.got, ms...)
+	return nil
+}
+
+func TestDeliverBatchGroupsAPipelinedBurst(t *testing.T) {
+	a, b := realPair(t)
+	in := &batchInbox{}
+	sender, _, _ := setup(t, a, b, Config{DeliverBatch: in.deliverBatch})
+	var ids []string
+	for i := 0; i < 1000; i++ {
+		ids = append(ids, fmt.Sprint(i))
+	}
+	ctx := ctxT(t)
+	var acked []string
+	for i := 0; i < len(ids); i += window {
+		got, err := sender.Send(ctx, b.ID(), msgs(ids[i:min(i+window, len(ids))]...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		acked = append(acked, got...)
+	}
+	if !slices.Equal(acked, ids) || !slices.Equal(in.ids(), ids) {
+		t.Fatalf("acked %d, delivered %d, want %d in order", len(acked), len(in.ids()), len(ids))
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.batches >= len(ids) {
+		t.Fatalf("%d batches for %d messages: nothing was grouped", in.batches, len(ids))
+	}
+}
+
+func TestDeliverBatchFailureAcksNothingOfIt(t *testing.T) {
+	a, b := mockPair(t)
+	in := &batchInbox{}
+	in.failID = "2"
+	sender, _, _ := setup(t, a, b, Config{DeliverBatch: in.deliverBatch})
+	acked, err := sender.Send(ctxT(t), b.ID(), msgs("1", "2", "3"))
+	if err == nil {
+		t.Fatal("Send succeeded although the batch was not stored")
+	}
+	for _, id := range acked {
+		if !slices.Contains(in.ids(), id) {
+			t.Fatalf("%s acked but not stored", id)
+		}
+	}
+	if slices.Contains(acked, "2") || slices.Contains(acked, "3") {
+		t.Fatalf("acked %q", acked)
 	}
 }
