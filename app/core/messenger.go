@@ -14,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
+	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 	ma "github.com/multiformats/go-multiaddr"
 
 	"hearth/app/profile"
@@ -150,6 +151,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		m.goLoop(func() { m.addrLoop(sub) })
 	}
 	m.goLoop(m.connectLoop)
+	m.goLoop(m.livenessLoop)
 	return m, nil
 }
 
@@ -464,6 +466,48 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// livenessInterval is how often connected contacts are pinged. A contact
+// whose machine vanished (no FIN, no RST: a QUIC peer killed, a cable
+// pulled) is seen offline within about two intervals instead of after the
+// transports' idle timeouts.
+var livenessInterval = 3 * time.Second
+
+func (m *Messenger) livenessLoop() {
+	t := time.NewTicker(livenessInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-t.C:
+		}
+		m.mu.Lock()
+		var peers []peer.ID
+		for id, c := range m.contacts {
+			if c.State == contacts.Accepted && m.connected(id) {
+				peers = append(peers, id)
+			}
+		}
+		m.mu.Unlock()
+		var wg sync.WaitGroup
+		for _, id := range peers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx, cancel := context.WithTimeout(m.ctx, livenessInterval)
+				defer cancel()
+				res := <-ping.Ping(ctx, m.node.Host, id)
+				if res.Error != nil && m.ctx.Err() == nil {
+					// Gone: drop the connection so presence goes offline
+					// and the connect loop starts looking again.
+					m.node.Host.Network().ClosePeer(id)
+				}
+			}()
+		}
+		wg.Wait()
+	}
 }
 
 func (m *Messenger) mdnsLoop() {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
+
 	"hearth/app/profile"
 	"hearth/contacts"
 )
@@ -318,4 +320,17 @@ func TestProfileLockedTwice(t *testing.T) {
 	} else if !errors.Is(err, profile.ErrLocked) {
 		t.Fatalf("got %v, want ErrLocked", err)
 	}
+}
+
+// TestUnresponsiveContactGoesOffline: a contact whose node stops answering
+// (here: it no longer answers pings, as a vanished machine would not) is
+// shown offline within a few liveness intervals, without waiting for the
+// transports' idle timeouts.
+func TestUnresponsiveContactGoesOffline(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	bob.m.node.Host.RemoveStreamHandler(ping.ID)
+	waitFor(t, "bob offline at alice", func() bool {
+		return presenceOf(alice.m, bob.m.MyPeerID()) == contacts.Offline
+	})
 }
