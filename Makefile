@@ -26,9 +26,8 @@ install: build
 
 # Tests that need a display run under Xvfb; when none is running, the whole
 # suite is started under xvfb-run and a D-Bus session.
-test: deps test-deps vet
-	./packaging/with-display.sh $(GO) test -race -timeout 45m ./...
-	$(MAKE) --no-print-directory fuzz
+test: deps test-deps vet fuzz
+	./packaging/with-display.sh $(GO) test -race -count=1 -timeout 45m ./...
 
 vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: files above need formatting"; exit 1; }
