@@ -175,3 +175,22 @@ var latinFold = func() map[rune]rune {
 	}
 	return m
 }()
+
+// activeTransfer reports whether a transfer in state s is still under way,
+// which is what ActiveTransfers returns. The SQLite query lists the same
+// states (see activeStates).
+func activeTransfer(s contacts.TransferState) bool {
+	switch s {
+	case contacts.Offered, contacts.Transferring, contacts.Paused, contacts.Verifying:
+		return true
+	}
+	return false
+}
+
+// normalizeTransfer gives a transfer the shape it has after a round trip
+// through SQLite: times without monotonic clock or zone.
+func normalizeTransfer(t contacts.Transfer) contacts.Transfer {
+	t.CreatedAt = fromUnixNano(unixNano(t.CreatedAt))
+	t.UpdatedAt = fromUnixNano(unixNano(t.UpdatedAt))
+	return t
+}

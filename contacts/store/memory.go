@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -20,6 +21,14 @@ type Memory struct {
 	messages []memMessage     // in insertion order: the slice index is the sequence
 	byID     map[string]int   // message ID → index in messages
 	byConv   map[string][]int // conversation → indexes, in order
+	// transfers by ID; each keeps the sequence of its first insertion.
+	transfers   map[string]memTransfer
+	transferSeq int64
+}
+
+type memTransfer struct {
+	contacts.Transfer
+	seq int64
 }
 
 type memMessage struct {
@@ -37,6 +46,8 @@ func NewMemory() *Memory {
 		invites:  make(map[string]contacts.Invite),
 		byID:     make(map[string]int),
 		byConv:   make(map[string][]int),
+
+		transfers: make(map[string]memTransfer),
 	}
 }
 
@@ -345,5 +356,79 @@ func (s *Memory) Close() error {
 	s.closed = true
 	s.settings, s.contacts, s.invites = nil, nil, nil
 	s.messages, s.byID, s.byConv = nil, nil, nil
+	s.transfers = nil
 	return nil
+}
+
+// PutTransfer inserts t, or replaces the transfer with the same ID, which
+// keeps its place in the insertion order.
+func (s *Memory) PutTransfer(t contacts.Transfer) error {
+	if t.ID == "" {
+		return fmt.Errorf("transfer without an ID: %w", ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	mt, ok := s.transfers[t.ID]
+	if !ok {
+		s.transferSeq++
+		mt.seq = s.transferSeq
+	}
+	mt.Transfer = normalizeTransfer(t)
+	s.transfers[t.ID] = mt
+	return nil
+}
+
+// Transfer returns one transfer, or ErrNotFound.
+func (s *Memory) Transfer(id string) (contacts.Transfer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return contacts.Transfer{}, ErrClosed
+	}
+	mt, ok := s.transfers[id]
+	if !ok {
+		return contacts.Transfer{}, ErrNotFound
+	}
+	return mt.Transfer, nil
+}
+
+// Transfers returns a conversation's transfers, oldest first.
+func (s *Memory) Transfers(conversation string) ([]contacts.Transfer, error) {
+	return s.selectTransfers(func(t contacts.Transfer) bool { return t.Conversation == conversation })
+}
+
+// ActiveTransfers returns the unfinished transfers of all conversations,
+// oldest first.
+func (s *Memory) ActiveTransfers() ([]contacts.Transfer, error) {
+	return s.selectTransfers(func(t contacts.Transfer) bool { return activeTransfer(t.State) })
+}
+
+// selectTransfers returns the transfers keep accepts, ordered by creation
+// time, then insertion order, as the SQLite store orders them.
+func (s *Memory) selectTransfers(keep func(contacts.Transfer) bool) ([]contacts.Transfer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	var sel []memTransfer
+	for _, mt := range s.transfers {
+		if keep(mt.Transfer) {
+			sel = append(sel, mt)
+		}
+	}
+	slices.SortFunc(sel, func(a, b memTransfer) int {
+		if c := cmp.Compare(unixNano(a.CreatedAt), unixNano(b.CreatedAt)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	var out []contacts.Transfer
+	for _, mt := range sel {
+		out = append(out, mt.Transfer)
+	}
+	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -389,6 +390,93 @@ func BenchmarkSearch(b *testing.B) {
 		got, err := s.Search("quarter", 50)
 		if err != nil || len(got) != 50 {
 			b.Fatal(len(got), err)
+		}
+	}
+}
+
+// TestSQLiteMigrateToTransfers creates a database with the first schema
+// (what Hearth wrote before file transfers), then opens it with the current
+// code: the transfers table is added, nothing else changes, and a reopened
+// database keeps the transfers.
+func TestSQLiteMigrateToTransfers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hearth.db")
+	key := testKey(5)
+
+	all := migrations
+	migrations = all[:1]
+	old, err := OpenSQLite(path, key)
+	migrations = all
+	must(t, err)
+	old.mu.Lock()
+	v, err := old.userVersion()
+	old.mu.Unlock()
+	must(t, err)
+	if v != 1 {
+		t.Fatalf("old database at version %d, want 1", v)
+	}
+	if err := old.PutTransfer(contacts.Transfer{ID: "t"}); err == nil {
+		t.Fatal("version 1 database already has a transfers table")
+	}
+	must(t, old.PutContact(contacts.Contact{PeerID: "p1", Name: "Bob"}))
+	_, err = old.AddMessage(msg("m1", "p1", "before the upgrade "+secretBody, false))
+	must(t, err)
+	must(t, old.Close())
+
+	s, err := OpenSQLite(path, key)
+	must(t, err)
+	s.mu.Lock()
+	v, err = s.userVersion()
+	s.mu.Unlock()
+	must(t, err)
+	if v != schemaVersion || schemaVersion < 2 {
+		t.Errorf("after migration: user_version = %d, want %d", v, schemaVersion)
+	}
+	if c, err := s.Contact("p1"); err != nil || c.Name != "Bob" {
+		t.Errorf("contact after migration = %+v, %v", c, err)
+	}
+	if found, err := s.Search("zebra", 0); err != nil || len(found) != 1 {
+		t.Errorf("search after migration = %d, %v", len(found), err)
+	}
+	at := time.Now()
+	must(t, s.PutTransfer(contacts.Transfer{ID: "t1", Conversation: "p1", Name: "a.txt", State: contacts.Paused, Done: 7, CreatedAt: at}))
+	must(t, s.Close())
+
+	s, err = OpenSQLite(path, key)
+	must(t, err)
+	defer s.Close()
+	tr, err := s.Transfer("t1")
+	must(t, err)
+	if tr.Name != "a.txt" || tr.Done != 7 || tr.State != contacts.Paused || !tr.CreatedAt.Equal(at) {
+		t.Errorf("transfer after reopen = %+v", tr)
+	}
+	active, err := s.ActiveTransfers()
+	must(t, err)
+	if len(active) != 1 || active[0].ID != "t1" {
+		t.Errorf("active after reopen = %+v", active)
+	}
+}
+
+// TestSQLiteActiveTransfersUsesIndex keeps the states in activeStates and
+// the partial index of migration 2 in step.
+func TestSQLiteActiveTransfersUsesIndex(t *testing.T) {
+	s := openSQLite(t).(*SQLite)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, _, err := s.conn.Prepare("EXPLAIN QUERY PLAN SELECT " + transferColumns + " FROM transfers WHERE state IN " + activeStates + " ORDER BY created_at, seq")
+	must(t, err)
+	defer st.Close()
+	var plan string
+	for st.Step() {
+		plan += st.ColumnText(3) + "\n"
+	}
+	must(t, st.Err())
+	if !strings.Contains(plan, "transfers_active") {
+		t.Errorf("ActiveTransfers does not use the partial index:\n%s", plan)
+	}
+	for s := contacts.TransferState(0); s <= contacts.Quarantined; s++ {
+		inSQL := strings.Contains(activeStates, fmt.Sprint(int(s)))
+		if inSQL != activeTransfer(s) {
+			t.Errorf("state %v: in activeStates %v, activeTransfer %v", s, inSQL, activeTransfer(s))
 		}
 	}
 }

@@ -58,5 +58,18 @@ type Store interface {
 	// Search runs a full-text query over all message bodies, newest first.
 	Search(query string, limit int) ([]contacts.Message, error)
 
+	// File transfers.
+	// PutTransfer inserts t, or replaces the transfer with the same ID
+	// (keeping its place in the insertion order).
+	PutTransfer(t contacts.Transfer) error
+	Transfer(id string) (contacts.Transfer, error) // ErrNotFound when unknown
+	// Transfers returns a conversation's transfers, oldest first (by
+	// CreatedAt, then in the order they were first stored).
+	Transfers(conversation string) ([]contacts.Transfer, error)
+	// ActiveTransfers returns the transfers of every conversation that are
+	// not finished (Offered, Transferring, Paused or Verifying), in the
+	// same order as Transfers.
+	ActiveTransfers() ([]contacts.Transfer, error)
+
 	Close() error
 }

@@ -376,6 +376,8 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		}
 	})
 
+	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open(t)) })
+
 	t.Run("Closed", func(t *testing.T) {
 		s := open(t)
 		must(t, s.Close())
@@ -384,6 +386,12 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		}
 		if _, err := s.Setting("a"); !errors.Is(err, ErrClosed) {
 			t.Errorf("Setting after Close = %v, want ErrClosed", err)
+		}
+		if err := s.PutTransfer(contacts.Transfer{ID: "x"}); !errors.Is(err, ErrClosed) {
+			t.Errorf("PutTransfer after Close = %v, want ErrClosed", err)
+		}
+		if _, err := s.ActiveTransfers(); !errors.Is(err, ErrClosed) {
+			t.Errorf("ActiveTransfers after Close = %v, want ErrClosed", err)
 		}
 		must(t, s.Close())
 	})

@@ -87,9 +87,11 @@ func Open(opts Options, codecs *mediadevices.CodecSelector) (*Capture, error) {
 
 	if !opts.Fake {
 		var why string
-		c.Video, why = openCamera(opts, codecs)
-		if why != "" {
-			notices = append(notices, why)
+		if !opts.AudioOnly {
+			c.Video, why = openCamera(opts, codecs)
+			if why != "" {
+				notices = append(notices, why)
+			}
 		}
 		c.Audio, why = openMicrophone(codecs)
 		if why != "" {
@@ -98,7 +100,7 @@ func Open(opts Options, codecs *mediadevices.CodecSelector) (*Capture, error) {
 	} else {
 		notices = append(notices, noticeFake)
 	}
-	if c.Video == nil {
+	if c.Video == nil && !opts.AudioOnly {
 		c.Video = mediadevices.NewVideoTrack(newSyntheticVideo(opts.Width, opts.Height, opts.FrameRate), codecs)
 		c.VideoSynthetic = true
 	}

@@ -7,6 +7,9 @@ type Options struct {
 	Fake bool
 	// Width, Height and FrameRate of the video sent; 640x480@30 when zero.
 	Width, Height, FrameRate int
+	// AudioOnly captures no video at all (voice notes): the camera stays
+	// off and Capture.Video is nil.
+	AudioOnly bool
 }
 
 const (

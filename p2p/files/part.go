@@ -1,0 +1,201 @@
+package files
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// A partial download is two files: <part>, the verified bytes so far,
+// and <part>.ok, the sidecar, one line:
+//
+//	hearth-part 1 <verified offset> <hex SHA-256 of the bytes before it>
+//
+// The data is fsynced before the sidecar that vouches for it is written
+// (to a temporary file, fsynced, renamed over the old one), so after a
+// crash the sidecar never claims more than the disk holds. Bytes past the
+// sidecar's offset are cut off when the download resumes, and the bytes
+// before it are read back and hashed: when they no longer match the saved
+// hash (changed on disk since), the download starts over.
+const sidecarMagic = "hearth-part 1"
+
+// SidecarPath is the sidecar of a partial file.
+func SidecarPath(partPath string) string { return partPath + ".ok" }
+
+// part is a partial download being written.
+type part struct {
+	path string
+	f    *os.File
+	done int64 // verified bytes in the file
+	// synced is the offset the sidecar holds.
+	synced int64
+	h      hash.Hash // SHA-256 of [0, done)
+	// buf and buf2 are the chunk buffers, kept between fetches.
+	buf, buf2 []byte
+}
+
+// openPart opens (or creates) a partial file for a file of size bytes and
+// resumes from its sidecar: the file is cut to the verified offset. With
+// no usable sidecar it starts from zero.
+func openPart(path string, size int64) (*part, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	p := &part{path: path, f: f, h: sha256.New()}
+	off, sum, ok := readSidecar(SidecarPath(path))
+	if fi, err := f.Stat(); err != nil || !ok || off > size || off > fi.Size() {
+		off, sum = 0, nil
+	}
+	if err := f.Truncate(off); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	p.done, p.synced = off, off
+	if off > 0 {
+		// The data is read back (the final check must be of the bytes on
+		// disk); the saved hash tells whether they changed since the
+		// checkpoint.
+		if err := p.rehash(); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if sum != nil && !p.hashIs(sum) {
+			p.discard()
+		}
+	}
+	return p, nil
+}
+
+// hashIs reports whether the SHA-256 of the data so far is sum.
+func (p *part) hashIs(sum []byte) bool {
+	return bytes.Equal(p.h.Sum(nil), sum)
+}
+
+// rehash recomputes h from the first done bytes on disk.
+func (p *part) rehash() error {
+	p.h.Reset()
+	if _, err := io.Copy(p.h, io.NewSectionReader(p.f, 0, p.done)); err != nil {
+		return fmt.Errorf("%w: reading back: %w", ErrStorage, err)
+	}
+	return nil
+}
+
+// write appends verified data.
+func (p *part) write(b []byte) error {
+	if _, err := p.f.Write(b); err != nil {
+		return fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	p.h.Write(b)
+	p.done += int64(len(b))
+	return nil
+}
+
+// checkpoint makes everything written so far durable and records it in
+// the sidecar.
+func (p *part) checkpoint() error {
+	if p.done == p.synced {
+		if _, err := os.Stat(SidecarPath(p.path)); err == nil || p.done == 0 {
+			return nil
+		}
+	}
+	if err := p.f.Sync(); err != nil {
+		return fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	line := fmt.Sprintf("%s %d %x\n", sidecarMagic, p.done, p.h.Sum(nil))
+	if err := writeFileAtomic(SidecarPath(p.path), []byte(line)); err != nil {
+		return fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	p.synced = p.done
+	return nil
+}
+
+// verify reports whether the file's SHA-256 is want.
+func (p *part) verify(want [32]byte) bool {
+	return bytes.Equal(p.h.Sum(nil), want[:])
+}
+
+// discard empties the partial file, so the next download starts afresh.
+func (p *part) discard() {
+	os.Remove(SidecarPath(p.path))
+	p.f.Truncate(0)
+	p.f.Seek(0, io.SeekStart)
+	p.done, p.synced = 0, 0
+	p.h.Reset()
+}
+
+func (p *part) close() error { return p.f.Close() }
+
+// readSidecar parses a sidecar; ok is false when there is none or it is
+// damaged.
+func readSidecar(path string) (off int64, sum []byte, ok bool) {
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) > 4096 {
+		return 0, nil, false
+	}
+	rest, found := strings.CutPrefix(strings.TrimSpace(string(b)), sidecarMagic+" ")
+	if !found {
+		return 0, nil, false
+	}
+	fields := strings.Fields(rest)
+	if len(fields) == 0 {
+		return 0, nil, false
+	}
+	off, err = strconv.ParseInt(fields[0], 10, 64)
+	if err != nil || off < 0 {
+		return 0, nil, false
+	}
+	if len(fields) > 1 {
+		fmt.Sscanf(fields[1], "%x", &sum)
+	}
+	return off, sum, true
+}
+
+// VerifiedOffset reports how many bytes of a partial file its sidecar
+// vouches for (0 without one). A Fetch into partPath resumes from there.
+func VerifiedOffset(partPath string) int64 {
+	off, _, ok := readSidecar(SidecarPath(partPath))
+	if !ok {
+		return 0
+	}
+	return off
+}
+
+// writeFileAtomic replaces path with data: a temporary file, fsynced,
+// renamed over it, and the folder fsynced so the rename lasts.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync() // not supported everywhere (Windows); best effort
+		d.Close()
+	}
+	return nil
+}

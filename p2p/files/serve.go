@@ -1,0 +1,105 @@
+package files
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/p2p/wire"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// serve answers a fetch: it asks OnFetch what to stream, checks the offset
+// against it, then streams FileChunk frames from the offset to the end and
+// closes the stream. Anything wrong after the OK reply (the file shrank,
+// the peer stopped reading) resets the stream.
+func (s *Service) serve(st network.Stream, from peer.ID, req wire.FileFetch) {
+	f, size, err := s.openServed(from, req)
+	if err != nil {
+		s.reply(st, replyFor(err))
+		return
+	}
+	defer f.Close()
+	st.SetWriteDeadline(time.Now().Add(s.cfg.IdleTimeout))
+	w := bufio.NewWriterSize(st, 256)
+	if err := wire.WriteFrame(w, wire.FileReply{Status: wire.FileOK, Size: size}.Marshal()); err != nil {
+		st.Reset()
+		return
+	}
+	if err := w.Flush(); err != nil {
+		st.Reset()
+		return
+	}
+	if err := s.stream(st, f, req.Offset, size); err != nil {
+		st.Reset()
+		return
+	}
+	st.Close()
+}
+
+// openServed asks OnFetch for the file and opens it, positioned at the
+// requested offset. Its errors are refusals, sent as the reason.
+func (s *Service) openServed(from peer.ID, req wire.FileFetch) (*os.File, int64, error) {
+	if s.cfg.OnFetch == nil {
+		return nil, 0, errUnknown
+	}
+	path, size, err := s.cfg.OnFetch(from, req.TransferID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if size < 0 || size > MaxSize {
+		return nil, 0, errors.New("the file is too large to send")
+	}
+	if req.Offset > size {
+		return nil, 0, fmt.Errorf("offset %d is beyond the end of the file (%d bytes)", req.Offset, size)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, errors.New("the file cannot be read any more")
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < size {
+		f.Close()
+		return nil, 0, errors.New("the file has changed since it was offered")
+	}
+	if _, err := f.Seek(req.Offset, io.SeekStart); err != nil {
+		f.Close()
+		return nil, 0, errors.New("the file cannot be read any more")
+	}
+	return f, size, nil
+}
+
+// stream writes the chunks of f from off to size. One chunk's buffer is
+// all it holds: the stream's window throttles it to the receiver's pace.
+func (s *Service) stream(st network.Stream, f *os.File, off, size int64) error {
+	chunk := int64(s.cfg.ChunkSize)
+	data := make([]byte, chunk)
+	frame := make([]byte, 0, chunk+64)
+	for off < size {
+		n := min(chunk, size-off)
+		if _, err := io.ReadFull(f, data[:n]); err != nil {
+			return fmt.Errorf("reading the file: %w", err)
+		}
+		c := wire.FileChunk{Offset: off, Data: data[:n], CRC: crc32.Checksum(data[:n], castagnoli)}
+		if s.testChunk != nil {
+			s.testChunk(off, c.Data)
+		}
+		frame = binary.AppendUvarint(frame[:0], uint64(c.Size()))
+		frame = c.Append(frame)
+		st.SetWriteDeadline(time.Now().Add(s.cfg.IdleTimeout))
+		if _, err := st.Write(frame); err != nil {
+			return fmt.Errorf("sending a chunk: %w", err)
+		}
+		off += n
+	}
+	return nil
+}
