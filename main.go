@@ -44,6 +44,7 @@ func main() {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sig
+		signal.Stop(sig) // a second Ctrl+C ends the process the hard way
 		fyne.Do(a.Quit)
 	}()
 	ui.Run(a, launcher{opener}, "Hearth")

@@ -52,6 +52,7 @@ func main() {
 	}{
 		{"messages", benchMessages},
 		{"discovery", benchDiscovery},
+		{"files", benchFiles},
 		{"call", benchCall},
 		{"idle", benchIdle},
 	}

@@ -100,8 +100,16 @@ func (s *callSession) handle(sig call.Signal) {
 }
 
 // setCall installs the call and replays signals that came early.
-func (s *callSession) setCall(c *call.Call) {
+// setCall installs the call and replays signals that came early. When the
+// session ended meanwhile (Close, a hang-up) it hangs the new call up and
+// reports false, so no camera stays on for a call nobody holds.
+func (s *callSession) setCall(c *call.Call) bool {
 	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		c.Hangup()
+		return false
+	}
 	s.c = c
 	early := s.early
 	s.early = nil
@@ -109,6 +117,7 @@ func (s *callSession) setCall(c *call.Call) {
 	for _, sig := range early {
 		c.HandleSignal(sig)
 	}
+	return true
 }
 
 // Stats reports media counters (tests and benchmarks read them).
@@ -204,11 +213,16 @@ func (m *Messenger) StartCall(peerID string) (Call, error) {
 	if !m.connected(id) {
 		return nil, ErrOffline
 	}
-	if m.inCall() {
-		return nil, ErrInCall
-	}
 	s := &callSession{m: m, id: newID(), peer: id}
 	m.mu.Lock()
+	switch {
+	case m.closed:
+		m.mu.Unlock()
+		return nil, ErrNoSuchCall
+	case len(m.calls) > 0 || len(m.offers) > 0:
+		m.mu.Unlock()
+		return nil, ErrInCall
+	}
 	m.calls[s.id] = s
 	m.mu.Unlock()
 	ctx, cancel := context.WithTimeout(m.ctx, 20*time.Second)
@@ -218,15 +232,19 @@ func (m *Messenger) StartCall(peerID string) (Call, error) {
 		s.finish("Could not start the call")
 		return nil, err
 	}
-	s.setCall(c)
+	if !s.setCall(c) {
+		return nil, ErrNoSuchCall
+	}
 	m.spawn(func() {
 		select {
 		case <-c.Done():
 		case <-m.ctx.Done():
 		case <-time.After(RingTimeout):
-			if st, _ := c.State(); st != call.Connected {
-				c.Hangup()
+			// Only a call still ringing counts as unanswered; one being
+			// connected after a late answer goes on.
+			if st, _ := c.State(); st == call.New || st == call.Ringing {
 				s.finish("No answer")
+				c.Hangup()
 			}
 		}
 	})
@@ -246,13 +264,14 @@ func (m *Messenger) inCall() bool {
 func (m *Messenger) AcceptCall(callID string) (Call, error) {
 	m.mu.Lock()
 	o, ok := m.offers[callID]
-	delete(m.offers, callID)
-	m.mu.Unlock()
-	if !ok {
+	if !ok || m.closed {
+		m.mu.Unlock()
 		return nil, ErrNoSuchCall
 	}
+	// The offer becomes a session in one step, so a hang-up arriving now
+	// finds one or the other.
+	delete(m.offers, callID)
 	s := &callSession{m: m, id: callID, peer: o.from}
-	m.mu.Lock()
 	m.calls[s.id] = s
 	m.mu.Unlock()
 	ctx, cancel := context.WithTimeout(m.ctx, 20*time.Second)
@@ -262,7 +281,9 @@ func (m *Messenger) AcceptCall(callID string) (Call, error) {
 		s.finish("Could not answer the call")
 		return nil, err
 	}
-	s.setCall(c)
+	if !s.setCall(c) {
+		return nil, ErrNoSuchCall
+	}
 	return s, nil
 }
 
@@ -288,7 +309,12 @@ func (m *Messenger) onSignal(from peer.ID, w wire.Signal) {
 	}
 	m.mu.Lock()
 	sess := m.calls[s.CallID]
+	_, ringing := m.offers[s.CallID]
 	busy := len(m.calls) > 0 || len(m.offers) > 0 || m.myPresence == contacts.Busy
+	if sess == nil && !ringing && !busy && s.Kind == call.SignalOffer && !m.closed {
+		// Check and insert in one step: two offers at once ring once.
+		m.offers[s.CallID] = pendingOffer{from: from, offer: s, at: time.Now()}
+	}
 	m.mu.Unlock()
 	if sess != nil {
 		if sess.peer != from {
@@ -299,6 +325,9 @@ func (m *Messenger) onSignal(from peer.ID, w wire.Signal) {
 	}
 	switch s.Kind {
 	case call.SignalOffer:
+		if ringing {
+			return // a repeated offer
+		}
 		if busy {
 			m.spawn(func() {
 				ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
@@ -307,9 +336,6 @@ func (m *Messenger) onSignal(from peer.ID, w wire.Signal) {
 			})
 			return
 		}
-		m.mu.Lock()
-		m.offers[s.CallID] = pendingOffer{from: from, offer: s, at: time.Now()}
-		m.mu.Unlock()
 		m.spawn(func() { m.expireOffer(s.CallID) })
 		c, _ := m.contact(from)
 		m.publish(IncomingCall{CallID: s.CallID, PeerID: from.String(), Name: displayName(c)})
@@ -317,7 +343,8 @@ func (m *Messenger) onSignal(from peer.ID, w wire.Signal) {
 		// The caller gave up before I answered.
 		m.mu.Lock()
 		o, ok := m.offers[s.CallID]
-		if ok && o.from == from {
+		ok = ok && o.from == from
+		if ok {
 			delete(m.offers, s.CallID)
 		}
 		m.mu.Unlock()

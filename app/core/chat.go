@@ -104,6 +104,11 @@ func (m *Messenger) flush(id peer.ID) {
 // stored before (a resend after a lost ack) are acknowledged again but not
 // shown twice.
 func (m *Messenger) deliver(from peer.ID, ws []wire.ChatMessage) error {
+	// Allow is checked when a stream opens; a contact removed while its
+	// stream stays open must not go on delivering.
+	if !m.isAccepted(from) {
+		return ErrNotContact
+	}
 	now := time.Now()
 	msgs := make([]contacts.Message, len(ws))
 	for i, w := range ws {

@@ -19,6 +19,14 @@ var (
 	ErrEmptyMessage = errors.New("the message is empty")
 	// ErrMessageTooLong: over the chat protocol's limit.
 	ErrMessageTooLong = errors.New("the message is too long")
+	// ErrNotAFile: only regular files can be sent.
+	ErrNotAFile = errors.New("only files can be sent, not folders or devices")
+	// ErrUnknownTransfer: no such transfer in this conversation.
+	ErrUnknownTransfer = errors.New("unknown file transfer")
+	// ErrTransferState: the transfer cannot do that now.
+	ErrTransferState = errors.New("the transfer cannot do that in its current state")
+	// ErrTransferPaused: the sender paused it.
+	ErrTransferPaused = errors.New("the transfer is paused")
 )
 
 // IsWrongPassphrase reports whether err means the passphrase did not open

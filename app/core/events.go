@@ -44,6 +44,10 @@ type CallEnded struct {
 // CallConnected: media is flowing both ways.
 type CallConnected struct{ CallID string }
 
+// TransferChanged: a file transfer was offered, moved on (at most a few
+// times a second while bytes flow), or ended.
+type TransferChanged struct{ Transfer contacts.Transfer }
+
 // Notice: something the user should read (a fallback, an error from the
 // network). It is not a failure of the app.
 type Notice struct {
@@ -60,6 +64,7 @@ func (IncomingCall) isEvent()         {}
 func (CallEnded) isEvent()            {}
 func (CallConnected) isEvent()        {}
 func (Notice) isEvent()               {}
+func (TransferChanged) isEvent()      {}
 
 // ContactView is a contact as the contact list shows it.
 type ContactView struct {
@@ -73,6 +78,8 @@ type ContactView struct {
 type NearbyPeer struct {
 	PeerID string
 	Name   string // empty when they did not tell
+
+	seen time.Time // last announcement heard
 }
 
 // Call is one running call as the call window drives it.
@@ -89,4 +96,31 @@ type Call interface {
 	SetMuted(bool)
 	SetCameraOff(bool)
 	Hangup()
+}
+
+// Recorder is a voice note being recorded.
+type Recorder interface {
+	// Elapsed is how long it has been recording.
+	Elapsed() time.Duration
+	// Notice is non-empty when a synthetic tone stands in for a missing
+	// microphone.
+	Notice() string
+	// Stop ends the recording and sends it as a voice note.
+	Stop() (contacts.Transfer, error)
+	// Cancel ends the recording and throws it away.
+	Cancel()
+}
+
+// PolicyView is the team's file policy as the settings show it.
+type PolicyView struct {
+	// Installed is true when a policy file fixes these values; the
+	// settings then show them read-only.
+	Installed        bool
+	Source           string // the policy file, when Installed
+	TransfersOff     bool
+	MaxSize          int64    // bytes; 0 means no limit
+	AllowedKinds     []string // extensions or MIME types; empty means any
+	BlockedKinds     []string
+	AutoAcceptBelow  int64 // bytes; files from contacts below this are accepted without asking
+	ScannerAvailable bool  // a ClamAV daemon answered
 }

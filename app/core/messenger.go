@@ -17,12 +17,15 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"hearth/app/policy"
 	"hearth/app/profile"
+	"hearth/app/scan"
 	"hearth/contacts"
 	"hearth/contacts/store"
 	"hearth/p2p/chat"
 	"hearth/p2p/contactreq"
 	"hearth/p2p/discovery"
+	"hearth/p2p/files"
 	"hearth/p2p/node"
 	"hearth/p2p/presence"
 	"hearth/p2p/signal"
@@ -41,6 +44,12 @@ type Options struct {
 	NoMDNS bool
 	// RetryInterval is how often unreachable contacts are dialled again.
 	RetryInterval time.Duration
+	// DownloadDir is where received files go unless the user chose a
+	// folder (default: ~/Downloads/Hearth).
+	DownloadDir string
+	// ClamdAddr is the ClamAV daemon to scan received files with
+	// ("unix:/path" or "tcp:host:port"); empty: look at the usual sockets.
+	ClamdAddr string
 }
 
 // Messenger is one running Hearth profile on the network.
@@ -53,6 +62,10 @@ type Messenger struct {
 	pres    *presence.Service
 	req     *contactreq.Service
 	sig     *signal.Service
+	files   *files.Service
+	policy  policy.Policy
+	scanner *scan.Scanner // nil when no ClamAV daemon answered
+	fs      fileState
 	mdns    *discovery.MDNS
 	events  chan Event
 	ctx     context.Context
@@ -62,13 +75,18 @@ type Messenger struct {
 	qkick   chan struct{} // wakes the event pump
 	qmu     sync.Mutex    // guards queue
 	queue   []Event
-	flushMu sync.Map   // peer.ID → *sync.Mutex, one flusher per peer
-	reqMu   sync.Mutex // serialises decisions on contact requests
+	flushMu sync.Map // peer.ID → *sync.Mutex, one flusher per peer
+	presMu  sync.Map // peer.ID → *sync.Mutex, one presence sender per peer
+	// cmu serialises every read-modify-write of a contact (request
+	// decisions, accept, addresses), so no stale copy overwrites a newer
+	// state. Take it before mu, never while holding mu.
+	cmu sync.Mutex
 
 	mu sync.Mutex // guards the fields below
 	// contacts mirrors the store, so gating decisions never touch disk.
 	contacts   map[peer.ID]contacts.Contact
 	presence   map[peer.ID]remotePresence
+	toldOnline map[peer.ID]bool // contacts my last presence told I was online
 	nearby     map[peer.ID]NearbyPeer
 	myPresence contacts.Presence
 	myStatus   string
@@ -103,6 +121,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		qkick:      make(chan struct{}, 1),
 		contacts:   map[peer.ID]contacts.Contact{},
 		presence:   map[peer.ID]remotePresence{},
+		toldOnline: map[peer.ID]bool{},
 		nearby:     map[peer.ID]NearbyPeer{},
 		calls:      map[string]*callSession{},
 		offers:     map[string]pendingOffer{},
@@ -111,6 +130,17 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	if err := m.loadState(); err != nil {
 		return nil, err
 	}
+	m.fs = fileState{fetches: map[string]*fetchRun{}, reported: map[string]time.Time{}}
+	pol, err := policy.Load(prof.Dir)
+	if err != nil {
+		// A team's policy that cannot be read must not be ignored quietly:
+		// fall back to refusing all transfers, and say why.
+		pol = policy.Default()
+		pol.TransfersOff = true
+		m.publish(Notice{Text: "File transfers are off: " + err.Error(), At: time.Now()})
+	}
+	m.policy = pol
+	m.scanner = scan.Find(opts.ClamdAddr)
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     opts.Port,
@@ -128,6 +158,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
 	m.req = contactreq.New(h, contactreq.Config{OnRequest: m.onRequest})
 	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})
+	m.files = files.New(h, files.Config{Allow: m.isAccepted, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch})
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -176,9 +207,20 @@ func (m *Messenger) loadState() error {
 	return nil
 }
 
-// spawn runs f on a goroutine that Close waits for.
-func (m *Messenger) spawn(f func()) { m.goLoop(f) }
+// spawn runs f on a goroutine that Close waits for, unless the Messenger
+// is closing (then f never runs and spawn reports false).
+func (m *Messenger) spawn(f func()) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return false
+	}
+	m.goLoop(f)
+	return true
+}
 
+// goLoop starts one of the Messenger's own loops (from New, or under m.mu
+// through spawn).
 func (m *Messenger) goLoop(f func()) {
 	m.wg.Add(1)
 	go func() {
@@ -267,6 +309,7 @@ func (m *Messenger) Close() error {
 	if m.mdns != nil {
 		m.mdns.Close()
 	}
+	m.files.Close()
 	m.sig.Close()
 	m.req.Close()
 	m.pres.Close()
@@ -311,6 +354,12 @@ func (m *Messenger) putContact(c contacts.Contact) error {
 	delete(m.nearby, id)
 	m.mu.Unlock()
 	m.rememberAddrs(id, c.Addrs)
+	if c.State == contacts.Accepted {
+		// Contacts' connections are never trimmed by the connection manager.
+		m.node.Host.ConnManager().Protect(id, "contact")
+	} else {
+		m.node.Host.ConnManager().Unprotect(id, "contact")
+	}
 	return nil
 }
 
@@ -322,6 +371,7 @@ func (m *Messenger) deleteContact(id peer.ID) error {
 	delete(m.contacts, id)
 	delete(m.presence, id)
 	m.mu.Unlock()
+	m.node.Host.ConnManager().Unprotect(id, "contact")
 	return nil
 }
 
@@ -366,12 +416,22 @@ func (m *Messenger) connectLoop() {
 func (m *Messenger) connectAll() {
 	m.mu.Lock()
 	var todo []contacts.Contact
+	var online []peer.ID
 	for id, c := range m.contacts {
 		if (c.State == contacts.Accepted || c.State == contacts.Outgoing) && !m.connected(id) {
 			todo = append(todo, c)
+		} else if c.State == contacts.Accepted {
+			online = append(online, id)
 		}
 	}
 	m.mu.Unlock()
+	// A flush that failed (a store error on their side, a reset stream)
+	// is retried here while both stay connected.
+	for _, id := range online {
+		if waiting, _ := m.HasUndelivered(id.String()); waiting {
+			m.spawn(func() { m.flush(id) })
+		}
+	}
 	var wg sync.WaitGroup
 	for _, c := range todo {
 		id, _ := peer.Decode(c.PeerID)
@@ -393,23 +453,16 @@ func (m *Messenger) onConnected(id peer.ID) {
 	if !ok {
 		return
 	}
-	m.mu.Lock()
-	closed := m.closed
-	m.mu.Unlock()
-	if closed {
-		return
-	}
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
+	m.spawn(func() {
 		switch c.State {
 		case contacts.Accepted:
 			m.sendPresenceTo(id)
 			m.flush(id)
+			m.resumeTransfers(id)
 		case contacts.Outgoing:
 			m.sendRequest(id)
 		}
-	}()
+	})
 }
 
 func (m *Messenger) onDisconnected(id peer.ID) {
@@ -419,6 +472,7 @@ func (m *Messenger) onDisconnected(id peer.ID) {
 	m.mu.Lock()
 	_, had := m.presence[id]
 	delete(m.presence, id)
+	delete(m.toldOnline, id) // a new connection starts from nothing
 	m.mu.Unlock()
 	if had {
 		m.publish(ContactsChanged{})
@@ -439,19 +493,20 @@ func (m *Messenger) addrLoop(sub event.Subscription) {
 				return
 			}
 			ev := e.(event.EvtPeerIdentificationCompleted)
-			c, known := m.contact(ev.Peer)
-			if !known || c.State == contacts.Blocked || len(ev.ListenAddrs) == 0 {
+			if len(ev.ListenAddrs) == 0 {
 				continue
 			}
 			addrs := make([]string, 0, len(ev.ListenAddrs))
 			for _, a := range ev.ListenAddrs {
 				addrs = append(addrs, a.String())
 			}
-			if equalStrings(addrs, c.Addrs) {
-				continue
+			m.cmu.Lock()
+			c, known := m.contact(ev.Peer)
+			if known && c.State != contacts.Blocked && !equalStrings(addrs, c.Addrs) {
+				c.Addrs = addrs
+				m.putContact(c)
 			}
-			c.Addrs = addrs
-			m.putContact(c)
+			m.cmu.Unlock()
 		}
 	}
 }
@@ -496,10 +551,12 @@ func (m *Messenger) livenessLoop() {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ctx, cancel := context.WithTimeout(m.ctx, livenessInterval)
+				ctx, cancel := context.WithTimeout(m.ctx, 2*livenessInterval)
 				defer cancel()
-				res := <-ping.Ping(ctx, m.node.Host, id)
-				if res.Error != nil && m.ctx.Err() == nil {
+				// Ping closes its channel without a result when ctx
+				// expires: a silent peer is exactly that case.
+				res, ok := <-ping.Ping(ctx, m.node.Host, id)
+				if (!ok || res.Error != nil) && m.ctx.Err() == nil {
 					// Gone: drop the connection so presence goes offline
 					// and the connect loop starts looking again.
 					m.node.Host.Network().ClosePeer(id)
@@ -510,7 +567,17 @@ func (m *Messenger) livenessLoop() {
 	}
 }
 
+const (
+	// maxNearby bounds the Nearby list, whatever the LAN announces.
+	maxNearby = 256
+	// nearbyTTL: someone not heard of for this long is no longer nearby
+	// (mDNS announcements repeat every few seconds to a minute).
+	nearbyTTL = 3 * time.Minute
+)
+
 func (m *Messenger) mdnsLoop() {
+	prune := time.NewTicker(time.Minute)
+	defer prune.Stop()
 	for {
 		select {
 		case <-m.ctx.Done():
@@ -530,9 +597,24 @@ func (m *Messenger) mdnsLoop() {
 			}
 			m.mu.Lock()
 			_, seen := m.nearby[pi.ID]
-			m.nearby[pi.ID] = NearbyPeer{PeerID: pi.ID.String()}
+			if seen || len(m.nearby) < maxNearby {
+				m.nearby[pi.ID] = NearbyPeer{PeerID: pi.ID.String(), seen: time.Now()}
+			}
 			m.mu.Unlock()
 			if !seen {
+				m.publish(NearbyChanged{})
+			}
+		case <-prune.C:
+			m.mu.Lock()
+			changed := false
+			for id, n := range m.nearby {
+				if time.Since(n.seen) > nearbyTTL {
+					delete(m.nearby, id)
+					changed = true
+				}
+			}
+			m.mu.Unlock()
+			if changed {
 				m.publish(NearbyChanged{})
 			}
 		}

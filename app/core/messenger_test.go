@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
 	"hearth/app/profile"
@@ -322,15 +324,42 @@ func TestProfileLockedTwice(t *testing.T) {
 	}
 }
 
-// TestUnresponsiveContactGoesOffline: a contact whose node stops answering
-// (here: it no longer answers pings, as a vanished machine would not) is
-// shown offline within a few liveness intervals, without waiting for the
-// transports' idle timeouts.
+// TestUnresponsiveContactGoesOffline: a contact whose node goes silent (it
+// takes pings and never answers, like a machine that vanished without a
+// FIN or RST) is shown offline within a few liveness intervals, without
+// waiting for the transports' idle timeouts.
 func TestUnresponsiveContactGoesOffline(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
-	bob.m.node.Host.RemoveStreamHandler(ping.ID)
+	hold := make(chan struct{})
+	defer close(hold)
+	bob.m.node.Host.SetStreamHandler(ping.ID, func(s network.Stream) {
+		<-hold
+		s.Reset()
+	})
 	waitFor(t, "bob offline at alice", func() bool {
 		return presenceOf(alice.m, bob.m.MyPeerID()) == contacts.Offline
 	})
+}
+
+// TestRemovedContactCannotDeliver: once a contact is gone, messages on a
+// chat stream it still holds open are refused, not stored.
+func TestRemovedContactCannotDeliver(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	alice.m.Send(bID, "first")
+	waitFor(t, "first delivered", func() bool { return len(bodies(t, bob.m, aID)) == 1 })
+	id, _ := peer.Decode(aID)
+	bob.m.cmu.Lock()
+	bob.m.deleteContact(id)
+	bob.m.cmu.Unlock()
+	alice.m.Send(bID, "after removal")
+	time.Sleep(time.Second)
+	if got := bodies(t, bob.m, aID); len(got) != 1 {
+		t.Fatalf("bob stored %q from a removed contact", got)
+	}
+	if waiting, _ := alice.m.HasUndelivered(bID); !waiting {
+		t.Fatal("alice's message counts as delivered")
+	}
 }

@@ -2,7 +2,9 @@ package core
 
 import (
 	"context"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -21,11 +23,10 @@ func (m *Messenger) Presence() (contacts.Presence, string) {
 }
 
 // SetPresence changes my presence and tells every connected contact.
-// Invisible tells them I went offline and from then on sends nothing.
+// Invisible tells those who saw me online that I went offline, and from
+// then on sends nothing.
 func (m *Messenger) SetPresence(p contacts.Presence, text string) error {
-	if len(text) > maxStatusText {
-		text = text[:maxStatusText]
-	}
+	text = truncateUTF8(text, maxStatusText)
 	if err := m.store.SetSetting(settingPresence, []byte{byte(p)}); err != nil {
 		return err
 	}
@@ -33,7 +34,6 @@ func (m *Messenger) SetPresence(p contacts.Presence, text string) error {
 		return err
 	}
 	m.mu.Lock()
-	was := m.myPresence
 	m.myPresence, m.myStatus = p, text
 	var peers []peer.ID
 	for id, c := range m.contacts {
@@ -42,43 +42,52 @@ func (m *Messenger) SetPresence(p contacts.Presence, text string) error {
 		}
 	}
 	m.mu.Unlock()
-	switch {
-	case p == contacts.Invisible && was == contacts.Invisible:
-		// Nothing to say, and nothing may be said.
-	case p == contacts.Invisible:
-		// Those who saw me online see me go offline, as if I had quit.
-		for _, id := range peers {
-			m.spawn(func() { m.sendPresence(id, wire.Presence{State: uint32(contacts.Offline)}) })
-		}
-	default:
-		for _, id := range peers {
-			m.spawn(func() { m.sendPresenceTo(id) })
-		}
+	for _, id := range peers {
+		m.spawn(func() { m.sendPresenceTo(id) })
 	}
 	return nil
 }
 
-// sendPresenceTo tells one contact my presence, unless I am invisible: then
-// it sends nothing at all, and the contact shows me offline because it
-// never heard otherwise.
+// sendPresenceTo brings one contact up to date with my presence. Sends to
+// one contact are serialised and each reads the state it sends under that
+// lock, so an older state can never arrive after a newer one. While I am
+// invisible it sends nothing at all, except one Offline to a contact that
+// was told I was online.
 func (m *Messenger) sendPresenceTo(id peer.ID) {
-	m.mu.Lock()
-	p := wire.Presence{State: uint32(m.myPresence), Text: m.myStatus}
-	invisible := m.myPresence == contacts.Invisible
-	m.mu.Unlock()
-	if invisible {
-		return
-	}
-	m.sendPresence(id, p)
-}
-
-func (m *Messenger) sendPresence(id peer.ID, p wire.Presence) {
 	if !m.isAccepted(id) {
 		return
 	}
+	lock, _ := m.presMu.LoadOrStore(id, &sync.Mutex{})
+	lock.(*sync.Mutex).Lock()
+	defer lock.(*sync.Mutex).Unlock()
+	m.mu.Lock()
+	p, text, told := m.myPresence, m.myStatus, m.toldOnline[id]
+	m.mu.Unlock()
+	msg := wire.Presence{State: uint32(p), Text: text}
+	if p == contacts.Invisible {
+		if !told {
+			return
+		}
+		msg = wire.Presence{State: uint32(contacts.Offline)}
+	}
 	ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
 	defer cancel()
-	m.pres.Send(ctx, id, p)
+	if m.pres.Send(ctx, id, msg) == nil {
+		m.mu.Lock()
+		m.toldOnline[id] = p != contacts.Invisible
+		m.mu.Unlock()
+	}
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func (m *Messenger) onPresence(from peer.ID, p wire.Presence) {
@@ -88,10 +97,7 @@ func (m *Messenger) onPresence(from peer.ID, p wire.Presence) {
 	default:
 		state = contacts.Offline
 	}
-	text := p.Text
-	if len(text) > maxStatusText {
-		text = text[:maxStatusText]
-	}
+	text := truncateUTF8(p.Text, maxStatusText)
 	m.mu.Lock()
 	_, known := m.presence[from]
 	if state == contacts.Offline {

@@ -77,13 +77,20 @@ func (m *Messenger) AddByInvite(code, note string) error {
 	if id == m.prof.ID {
 		return ErrOwnInvite
 	}
+	if len(note) > wire.MaxNoteLen {
+		return ErrNoteTooLong
+	}
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
 	if c, ok := m.contact(id); ok {
 		switch c.State {
 		case contacts.Accepted:
 			return ErrAlreadyContact
+		case contacts.Blocked:
+			return ErrBlocked
 		case contacts.Incoming:
 			// They asked me first: adding them is accepting.
-			return m.Accept(id.String())
+			return m.acceptLocked(id, c)
 		}
 	}
 	c := contacts.Contact{
@@ -102,11 +109,9 @@ func (m *Messenger) AddByInvite(code, note string) error {
 	}
 	m.setPendingSecret(id, inv.Secret)
 	m.publish(ContactsChanged{})
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
+	m.spawn(func() {
 		m.sendRequest(id)
-	}()
+	})
 	return nil
 }
 
@@ -116,6 +121,11 @@ func (m *Messenger) RequestNearby(peerID, note string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnknownPeer, err)
 	}
+	if len(note) > wire.MaxNoteLen {
+		return ErrNoteTooLong
+	}
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
 	if _, ok := m.contact(id); ok {
 		return ErrAlreadyContact
 	}
@@ -127,11 +137,9 @@ func (m *Messenger) RequestNearby(peerID, note string) error {
 		return err
 	}
 	m.publish(ContactsChanged{})
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
+	m.spawn(func() {
 		m.sendRequest(id)
-	}()
+	})
 	return nil
 }
 
@@ -175,18 +183,19 @@ func (m *Messenger) sendRequest(id peer.ID) {
 
 // becameContact finishes the consent flow on my side.
 func (m *Messenger) becameContact(id peer.ID, name string) {
+	m.cmu.Lock()
 	c, ok := m.contact(id)
-	if !ok || c.State == contacts.Blocked {
-		return
-	}
-	if c.State == contacts.Accepted && (name == "" || name == c.Name) {
+	if !ok || c.State != contacts.Outgoing {
+		m.cmu.Unlock()
 		return
 	}
 	c.State = contacts.Accepted
 	if name != "" && c.Name == "" {
 		c.Name = name
 	}
-	if err := m.putContact(c); err != nil {
+	err := m.putContact(c)
+	m.cmu.Unlock()
+	if err != nil {
 		m.publish(Notice{Text: "Could not save contact: " + err.Error(), At: time.Now()})
 		return
 	}
@@ -201,8 +210,8 @@ func (m *Messenger) becameContact(id peer.ID, name string) {
 func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactReply {
 	// One decision at a time: two copies of a request racing each other
 	// must not both read "unknown" and undo each other's answer.
-	m.reqMu.Lock()
-	defer m.reqMu.Unlock()
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
 	me := wire.ContactReply{Status: wire.StatusPending}
 	c, known := m.contact(from)
 	if known && c.State == contacts.Blocked {
@@ -280,18 +289,23 @@ func (m *Messenger) Accept(peerID string) error {
 	if err != nil {
 		return ErrUnknownPeer
 	}
+	m.cmu.Lock()
+	defer m.cmu.Unlock()
 	c, ok := m.contact(id)
-	if !ok {
+	if !ok || c.State != contacts.Incoming {
 		return ErrUnknownPeer
 	}
+	return m.acceptLocked(id, c)
+}
+
+// acceptLocked makes an incoming request a contact; m.cmu is held.
+func (m *Messenger) acceptLocked(id peer.ID, c contacts.Contact) error {
 	c.State = contacts.Accepted
 	if err := m.putContact(c); err != nil {
 		return err
 	}
 	m.publish(ContactsChanged{})
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
+	m.spawn(func() {
 		ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
 		defer cancel()
 		// If this fails they will learn it when they resend their request,
@@ -299,7 +313,7 @@ func (m *Messenger) Accept(peerID string) error {
 		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindAccept, Name: m.prof.Name, Addrs: m.Addrs()})
 		m.sendPresenceTo(id)
 		m.flush(id)
-	}()
+	})
 	return nil
 }
 
@@ -309,17 +323,25 @@ func (m *Messenger) Decline(peerID string) error {
 	if err != nil {
 		return ErrUnknownPeer
 	}
-	if err := m.deleteContact(id); err != nil {
+	m.cmu.Lock()
+	c, ok := m.contact(id)
+	if !ok || c.State != contacts.Incoming {
+		m.cmu.Unlock()
+		return ErrUnknownPeer
+	}
+	err = m.deleteContact(id)
+	m.cmu.Unlock()
+	if err != nil {
 		return err
 	}
 	m.publish(ContactsChanged{})
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
+	m.spawn(func() {
 		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
 		defer cancel()
 		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindDecline, Name: m.prof.Name})
-	}()
+		// Whatever streams they still hold to me end now.
+		m.node.Host.Network().ClosePeer(id)
+	})
 	return nil
 }
 
@@ -386,6 +408,10 @@ var (
 	ErrOwnInvite = errors.New("this is your own invite code: send it to the other person, and paste theirs here")
 	// ErrAlreadyContact: the person is already in the contact list.
 	ErrAlreadyContact = errors.New("this person is already one of your contacts")
-	// ErrUnknownPeer: no such contact.
+	// ErrUnknownPeer: no such contact (or no such request).
 	ErrUnknownPeer = errors.New("unknown contact")
+	// ErrNoteTooLong: the note sent with a request is over the limit.
+	ErrNoteTooLong = fmt.Errorf("the note is too long (%d characters at most)", wire.MaxNoteLen)
+	// ErrBlocked: the person is blocked.
+	ErrBlocked = errors.New("you blocked this person")
 )

@@ -40,6 +40,22 @@ type Backend interface {
 	Presence() (contacts.Presence, string)
 	SetPresence(p contacts.Presence, text string) error
 
+	// Files. Transfers lists a conversation's transfers, oldest first.
+	Transfers(peerID string) ([]contacts.Transfer, error)
+	SendFile(peerID, path string) (contacts.Transfer, error)
+	AcceptTransfer(id string) error
+	DeclineTransfer(id string) error
+	PauseTransfer(id string) error
+	ResumeTransfer(id string) error
+	CancelTransfer(id string) error
+	DownloadDir() string
+	SetDownloadDir(dir string) error
+	Policy() core.PolicyView
+	// Voice notes: record from the microphone (a synthetic tone where there
+	// is none) and send as Ogg Opus; play one back.
+	RecordVoiceNote(peerID string) (core.Recorder, error)
+	PlayVoiceNote(transferID string) (stop func(), err error)
+
 	StartCall(peerID string) (core.Call, error)
 	AcceptCall(callID string) (core.Call, error)
 	DeclineCall(callID string) error

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,16 +34,41 @@ type chatView struct {
 	msgs   *fyne.Container
 	scroll *container.Scroll
 
-	entry   *composerEntry
-	send    *widget.Button
-	sendErr *widget.Label
+	entry    *composerEntry
+	send     *widget.Button
+	attach   *widget.Button
+	mic      *widget.Button
+	sendErr  *widget.Label
+	composer fyne.CanvasObject // entry and buttons, hidden while recording
+	recorder fyne.CanvasObject // the recorder strip
+
+	// the voice note being recorded
+	rec       core.Recorder
+	recDone   chan struct{} // closed when rec ends
+	recDot    *canvas.Circle
+	recTime   *canvas.Text
+	recNotice *widget.Label
+	recStop   *widget.Button
+	recCancel *widget.Button
+
+	// the voice note playing
+	playing   string // transfer ID
+	stopPlay  func()
+	playTimer *time.Timer
+
+	now       func() time.Time // the clock for transfer speeds
+	thumbs    *thumbCache
+	durations map[string]time.Duration // voice note lengths by transfer ID; 0 while unknown
 
 	// fields below describe the conversation on screen
-	peer    string
-	ids     map[string]*messageMeta // message ID → its status line
-	lastDay time.Time
-	stick   bool // scroll to the bottom at the next layout
-	bottom  bool // the newest message is in view: stay there when the pane resizes
+	peer      string
+	peerName  string
+	ids       map[string]*messageMeta // message ID → its status line
+	transfers map[string]*transferRow // transfer ID → its row
+	hint      fyne.CanvasObject       // "say hello", while the conversation is empty
+	lastDay   time.Time
+	stick     bool // scroll to the bottom at the next layout
+	bottom    bool // the newest message is in view: stay there when the pane resizes
 }
 
 // stickyLayout holds the history inside the scroller. The scroller sizes
@@ -111,7 +137,10 @@ type messageMeta struct {
 }
 
 func newChatView(mw *MainWindow) *chatView {
-	cv := &chatView{mw: mw, ids: map[string]*messageMeta{}}
+	cv := &chatView{
+		mw: mw, ids: map[string]*messageMeta{}, transfers: map[string]*transferRow{},
+		now: time.Now, thumbs: newThumbCache(), durations: map[string]time.Duration{},
+	}
 	var dotObj fyne.CanvasObject
 	cv.dot, dotObj = newDot(colorOffline, 12)
 	cv.name = heading("")
@@ -134,8 +163,16 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.entry.OnSend = mw.send
 	cv.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), func() { mw.send(cv.entry.Text) })
 	cv.send.Importance = widget.HighImportance
+	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
+	cv.attach.Importance = widget.LowImportance
+	cv.mic = widget.NewButtonWithIcon("", micIcon, cv.startRecording)
+	cv.mic.Importance = widget.LowImportance
 	cv.sendErr = errorLabel()
-	composer := container.NewBorder(cv.sendErr, nil, nil, container.NewVBox(layout.NewSpacer(), cv.send), cv.entry)
+	cv.composer = container.NewBorder(nil, nil,
+		container.NewVBox(layout.NewSpacer(), cv.attach),
+		container.NewVBox(layout.NewSpacer(), container.NewHBox(cv.mic, cv.send)), cv.entry)
+	cv.recorder = cv.buildRecorder()
+	composer := container.NewBorder(cv.sendErr, nil, nil, nil, container.NewStack(cv.composer, cv.recorder))
 
 	cv.root = container.NewBorder(
 		container.NewVBox(container.NewPadded(header), widget.NewSeparator()),
@@ -148,7 +185,8 @@ func newChatView(mw *MainWindow) *chatView {
 func (cv *chatView) setContact(c core.ContactView) {
 	cv.dot.FillColor = presenceColor(c.Presence)
 	cv.dot.Refresh()
-	cv.name.SetText(displayName(c.Name, c.PeerID))
+	cv.peerName = displayName(c.Name, c.PeerID)
+	cv.name.SetText(cv.peerName)
 	line := c.Presence.String()
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
@@ -156,23 +194,70 @@ func (cv *chatView) setContact(c core.ContactView) {
 	cv.status.SetText(line)
 }
 
-// setHistory replaces the messages shown.
-func (cv *chatView) setHistory(msgs []contacts.Message) {
+// setHistory replaces the conversation shown: messages and transfers
+// merged in time order. When the history was cut at its limit, transfers
+// older than the oldest message shown are left out too.
+func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Transfer) {
 	cv.peer = cv.mw.selected
 	cv.ids = map[string]*messageMeta{}
+	cv.transfers = map[string]*transferRow{}
 	cv.lastDay = time.Time{}
+	cv.hint = nil
 	cv.msgs.RemoveAll()
-	if len(msgs) == 0 {
+	if len(msgs) >= historyLimit {
+		from := messageTime(msgs[0])
+		transfers = slices.DeleteFunc(slices.Clone(transfers), func(t contacts.Transfer) bool { return t.CreatedAt.Before(from) })
+	}
+	if len(msgs) == 0 && len(transfers) == 0 {
 		hint := caption("No messages yet. Say hello!")
 		hint.Alignment = fyne.TextAlignCenter
+		cv.hint = hint
 		cv.msgs.Add(hint)
 	}
-	for _, m := range msgs {
-		cv.append(m)
+	slices.SortStableFunc(transfers, func(a, b contacts.Transfer) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	i, j := 0, 0
+	for i < len(msgs) || j < len(transfers) {
+		if j == len(transfers) || (i < len(msgs) && !transfers[j].CreatedAt.Before(messageTime(msgs[i]))) {
+			cv.append(msgs[i])
+			i++
+		} else {
+			cv.appendTransfer(transfers[j])
+			j++
+		}
 	}
 	cv.msgs.Refresh()
 	cv.showErr(nil)
 	cv.scrollToBottom()
+}
+
+// setTransfer updates a transfer's row in place, or adds the row when the
+// transfer is new to the conversation on screen.
+func (cv *chatView) setTransfer(t contacts.Transfer) {
+	if t.Conversation != cv.peer {
+		return
+	}
+	if r := cv.transfers[t.ID]; r != nil {
+		r.set(t)
+		return
+	}
+	cv.removeHint()
+	cv.appendTransfer(t)
+	cv.msgs.Refresh()
+	cv.scrollToBottom()
+}
+
+func (cv *chatView) appendTransfer(t contacts.Transfer) {
+	cv.dayLine(t.CreatedAt)
+	r := newTransferRow(cv, t)
+	cv.transfers[t.ID] = r
+	cv.msgs.Add(r.root)
+}
+
+func (cv *chatView) removeHint() {
+	if cv.hint != nil {
+		cv.msgs.Remove(cv.hint)
+		cv.hint = nil
+	}
 }
 
 func (cv *chatView) showErr(err error) { showError(cv.sendErr, err) }
@@ -186,9 +271,7 @@ func (cv *chatView) add(m contacts.Message) {
 	if _, ok := cv.ids[m.ID]; ok {
 		return
 	}
-	if len(cv.ids) == 0 && len(cv.msgs.Objects) == 1 {
-		cv.msgs.RemoveAll() // the "say hello" hint
-	}
+	cv.removeHint()
 	cv.append(m)
 	cv.msgs.Refresh()
 	cv.scrollToBottom()
@@ -242,8 +325,8 @@ func dayLabel(day time.Time) string {
 	}
 }
 
-func (cv *chatView) append(m contacts.Message) {
-	t := messageTime(m)
+// dayLine adds a day heading when t starts a new day.
+func (cv *chatView) dayLine(t time.Time) {
 	if day := dayOf(t); !day.Equal(cv.lastDay) {
 		cv.lastDay = day
 		l := caption(dayLabel(day))
@@ -251,6 +334,11 @@ func (cv *chatView) append(m contacts.Message) {
 		l.TextStyle.Bold = true
 		cv.msgs.Add(l)
 	}
+}
+
+func (cv *chatView) append(m contacts.Message) {
+	t := messageTime(m)
+	cv.dayLine(t)
 	meta := &messageMeta{}
 	cv.ids[m.ID] = meta
 	cv.msgs.Add(messageBubble(m, t, meta))

@@ -1,6 +1,16 @@
 // Package ui is Hearth's Fyne GUI: the first-run and unlock screens, the
 // main window (contacts, requests, people nearby, the conversation), the
-// add-contact dialog, the ringing dialog and the call window.
+// add-contact dialog, the settings dialog, the ringing dialog and the call
+// window.
+//
+// Files and voice notes share the conversation's timeline with messages,
+// ordered by time. Each transfer is one row built once and updated in
+// place on TransferChanged, so progress ticks touch a few widgets only.
+// Files are sent with the paperclip or by dropping them on the window; the
+// core gets local paths, never fyne.URIs. Image thumbnails are decoded off
+// the UI goroutine, one at a time, within size bounds, and cached per
+// transfer. Voice notes record with a click on the microphone and stop
+// with a click (Fyne has no dependable press-and-hold).
 //
 // The UI talks to the messenger only through Launcher and Backend, so view
 // tests run on fakes with fyne.io/fyne/v2/test. Threading follows Fyne 2.6+:

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -69,6 +70,20 @@ type fakeBackend struct {
 	decCalls []string
 	closed   bool
 	nextID   int
+
+	// files and voice notes
+	transfers   map[string][]contacts.Transfer
+	sentFiles   []string // "peer|path" given to SendFile
+	sendFileErr error
+	actions     []string // "accept:ID", "decline:ID", "pause:ID", "resume:ID", "cancel:ID"
+	downloadDir string
+	policy      core.PolicyView
+	recorders   []*fakeRecorder
+	recordErr   error
+	recNotice   string
+	played      []string
+	playErr     error
+	playStops   int
 }
 
 func newFakeBackend() *fakeBackend {
@@ -76,6 +91,9 @@ func newFakeBackend() *fakeBackend {
 		events:   make(chan core.Event, 64),
 		history:  map[string][]contacts.Message{},
 		presence: contacts.Online,
+
+		transfers:   map[string][]contacts.Transfer{},
+		downloadDir: "/home/ann/Downloads",
 	}
 }
 
@@ -190,6 +208,121 @@ func (f *fakeBackend) Close() error {
 	defer f.mu.Unlock()
 	f.closed = true
 	return nil
+}
+
+func (f *fakeBackend) Transfers(peerID string) ([]contacts.Transfer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]contacts.Transfer(nil), f.transfers[peerID]...), nil
+}
+
+func (f *fakeBackend) SendFile(peerID, path string) (contacts.Transfer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sentFiles = append(f.sentFiles, peerID+"|"+path)
+	if f.sendFileErr != nil {
+		return contacts.Transfer{}, f.sendFileErr
+	}
+	f.nextID++
+	t := contacts.Transfer{
+		ID: fmt.Sprintf("tr-%d", f.nextID), Conversation: peerID, Outgoing: true,
+		Name: filepath.Base(path), Size: 1234, Path: path, State: contacts.Offered,
+		CreatedAt: time.Now(), UpdatedAt: time.Now(),
+	}
+	f.transfers[peerID] = append(f.transfers[peerID], t)
+	return t, nil
+}
+
+func (f *fakeBackend) action(what, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.actions = append(f.actions, what+":"+id)
+	return nil
+}
+
+func (f *fakeBackend) AcceptTransfer(id string) error  { return f.action("accept", id) }
+func (f *fakeBackend) DeclineTransfer(id string) error { return f.action("decline", id) }
+func (f *fakeBackend) PauseTransfer(id string) error   { return f.action("pause", id) }
+func (f *fakeBackend) ResumeTransfer(id string) error  { return f.action("resume", id) }
+func (f *fakeBackend) CancelTransfer(id string) error  { return f.action("cancel", id) }
+
+func (f *fakeBackend) DownloadDir() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.downloadDir
+}
+
+func (f *fakeBackend) SetDownloadDir(dir string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.downloadDir = dir
+	return nil
+}
+
+func (f *fakeBackend) Policy() core.PolicyView {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.policy
+}
+
+func (f *fakeBackend) RecordVoiceNote(peerID string) (core.Recorder, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.recordErr != nil {
+		return nil, f.recordErr
+	}
+	r := &fakeRecorder{peer: peerID, notice: f.recNotice, started: time.Now()}
+	f.recorders = append(f.recorders, r)
+	return r, nil
+}
+
+func (f *fakeBackend) PlayVoiceNote(transferID string) (func(), error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.played = append(f.played, transferID)
+	if f.playErr != nil {
+		return nil, f.playErr
+	}
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.playStops++
+	}, nil
+}
+
+// fakeRecorder is a voice note being "recorded".
+type fakeRecorder struct {
+	peer, notice string
+	started      time.Time
+
+	mu                 sync.Mutex // guards the fields below
+	stopped, cancelled int
+}
+
+func (r *fakeRecorder) Elapsed() time.Duration { return time.Since(r.started) }
+func (r *fakeRecorder) Notice() string         { return r.notice }
+
+func (r *fakeRecorder) Stop() (contacts.Transfer, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopped++
+	now := time.Now()
+	return contacts.Transfer{
+		ID: "voice-1", Conversation: r.peer, Outgoing: true, Name: "voice.ogg", Size: 9000,
+		MIME: "audio/ogg", State: contacts.Offered, VoiceNote: true, CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
+func (r *fakeRecorder) Cancel() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cancelled++
+}
+
+func (r *fakeRecorder) counts() (stopped, cancelled int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopped, r.cancelled
 }
 
 // locked runs fn with the fake's lock held, for reading what it recorded.

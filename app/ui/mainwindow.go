@@ -30,6 +30,10 @@ type MainWindow struct {
 	win fyne.Window
 	b   Backend
 	do  func(func()) // runs a function on the UI goroutine
+	// kill makes do a no-op (shutdown).
+	kill func()
+	// endedEarly: calls that ended before their window opened.
+	endedEarly map[string]string
 
 	stop      chan struct{}
 	wg        sync.WaitGroup // the event loop and background calls
@@ -80,9 +84,25 @@ func NewMainWindow(a fyne.App, b Backend) *MainWindow {
 
 // newMainWindow fills w. do runs a function on the UI goroutine: fyne.Do
 // in the app, a queue the test drains in view tests.
-func newMainWindow(a fyne.App, w fyne.Window, b Backend, do func(func())) *MainWindow {
+func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *MainWindow {
+	// After the app stops, fyne.Do runs functions on the caller's goroutine;
+	// once shutdown starts nothing more may reach the widgets.
+	var doMu sync.RWMutex
+	dead := false
+	do := func(f func()) {
+		doMu.RLock()
+		defer doMu.RUnlock()
+		if !dead {
+			uiDo(f)
+		}
+	}
+	kill := func() {
+		doMu.Lock()
+		dead = true
+		doMu.Unlock()
+	}
 	mw := &MainWindow{
-		app: a, win: w, b: b, do: do,
+		app: a, win: w, b: b, do: do, kill: kill, endedEarly: map[string]string{},
 		stop:    make(chan struct{}),
 		asked:   map[string]bool{},
 		calls:   map[string]*CallWindow{},
@@ -97,6 +117,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, do func(func())) *MainW
 			mw.closeModal()
 		}
 	})
+	w.SetOnDropped(mw.onDropped)
 	// Closing the main window ends the calls with it.
 	w.SetCloseIntercept(func() {
 		for _, cw := range mw.calls {
@@ -128,12 +149,14 @@ func (mw *MainWindow) Close() {
 // stopped.
 func (mw *MainWindow) shutdown() {
 	mw.closeOnce.Do(func() {
+		mw.kill()
 		for _, cw := range mw.calls {
 			cw.hangupOnly()
 		}
 		if mw.noticeTimer != nil {
 			mw.noticeTimer.Stop()
 		}
+		mw.chat.shutdown()
 		close(mw.stop)
 		// Closing the backend first ends network calls still running.
 		mw.b.Close()
@@ -192,9 +215,17 @@ func (mw *MainWindow) apply(ev core.Event) {
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.ended(e.Reason)
+		} else {
+			// A Busy or Decline can beat StartCall's return: the window
+			// opened right after must end at once.
+			mw.endedEarly[e.CallID] = e.Reason
 		}
 	case core.Notice:
 		mw.showNotice(e.Text)
+	case core.TransferChanged:
+		if e.Transfer.Conversation == mw.selected {
+			mw.chat.setTransfer(e.Transfer)
+		}
 	}
 }
 
@@ -240,7 +271,10 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	mw.search.OnChanged = func(string) { mw.applyFilter() }
 	mw.search.onEscape = func() { mw.search.SetText("") }
 
-	me := container.NewBorder(nil, nil, icon, container.NewCenter(mw.presenceSel), mw.myName)
+	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), mw.ShowSettings)
+	settings.Importance = widget.LowImportance
+	me := container.NewBorder(nil, nil, icon,
+		container.NewHBox(container.NewCenter(mw.presenceSel), container.NewCenter(settings)), mw.myName)
 	top := container.NewVBox(
 		me,
 		mw.statusEntry,
@@ -552,13 +586,18 @@ func (mw *MainWindow) openConversation(peerID string) {
 	if peerID == mw.selected {
 		return
 	}
+	mw.chat.leave()
 	mw.selected = peerID
 	mw.chat.setContact(*c)
 	msgs, err := mw.b.History(peerID, historyLimit)
 	if err != nil {
 		mw.showNotice("Could not read this conversation: " + userText(err))
 	}
-	mw.chat.setHistory(msgs)
+	transfers, err := mw.b.Transfers(peerID)
+	if err != nil {
+		mw.showNotice("Could not read the files of this conversation: " + userText(err))
+	}
+	mw.chat.setHistory(msgs, transfers)
 	mw.empty.Hide()
 	mw.chat.root.Show()
 	mw.win.Canvas().Focus(mw.chat.entry)
@@ -568,6 +607,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 }
 
 func (mw *MainWindow) closeConversation() {
+	mw.chat.leave()
 	mw.selected = ""
 	mw.chat.root.Hide()
 	mw.empty.Show()
@@ -730,6 +770,10 @@ func (mw *MainWindow) openCall(call core.Call, name, status string) {
 	mw.calls[id] = cw
 	cw.onClosed = func() { delete(mw.calls, id) }
 	cw.Window().Show()
+	if reason, ok := mw.endedEarly[id]; ok {
+		delete(mw.endedEarly, id)
+		cw.ended(reason)
+	}
 }
 
 // ---- the chat pane ----

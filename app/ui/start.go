@@ -48,6 +48,10 @@ func Run(a fyne.App, l Launcher, title string) {
 	w.CenterOnScreen()
 	w.Show()
 	a.Run()
+	s.mu.Lock()
+	s.quitting = true
+	s.mu.Unlock()
+	s.wg.Wait()
 	if mw != nil {
 		mw.shutdown()
 	}
@@ -59,6 +63,10 @@ type startScreen struct {
 	do      func(func())
 	onReady func(Backend)
 	wg      sync.WaitGroup // the goroutine running Create or Unlock
+	mu      sync.Mutex     // guards quitting
+	// quitting is set when the app quits; a profile that finishes opening
+	// after that is closed at once.
+	quitting bool
 
 	content fyne.CanvasObject
 	focus   fyne.Focusable
@@ -239,6 +247,17 @@ func (s *startScreen) run(open func() (Backend, error)) {
 	go func() {
 		defer s.wg.Done()
 		b, err := open()
+		s.mu.Lock()
+		quitting := s.quitting
+		s.mu.Unlock()
+		if quitting {
+			// The app quit while the profile was opening: close it
+			// cleanly instead of handing it to a window that is gone.
+			if b != nil {
+				b.Close()
+			}
+			return
+		}
 		s.do(func() {
 			s.setBusy(false)
 			if err != nil {

@@ -1,0 +1,777 @@
+package core
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/app/policy"
+	"hearth/app/scan"
+	"hearth/contacts"
+	"hearth/media/voice"
+	"hearth/p2p/files"
+)
+
+const (
+	settingDownloadDir = "files.download_dir"
+	// progressEvery bounds how often a running transfer is reported and
+	// saved.
+	progressEvery = 200 * time.Millisecond
+)
+
+// fetchRun is one running download.
+type fetchRun struct{ cancel context.CancelFunc }
+
+// fileState is the Messenger's bookkeeping for running transfers.
+type fileState struct {
+	tmu sync.Mutex // serialises read-modify-write of transfers
+
+	mu       sync.Mutex // guards the fields below
+	fetches  map[string]*fetchRun
+	reported map[string]time.Time
+}
+
+func (m *Messenger) partialDir() string    { return filepath.Join(m.prof.Dir, "partial") }
+func (m *Messenger) quarantineDir() string { return filepath.Join(m.prof.Dir, "quarantine") }
+func (m *Messenger) partPath(id string) string {
+	return filepath.Join(m.partialDir(), id+".part")
+}
+
+// DownloadDir is where received files are saved.
+func (m *Messenger) DownloadDir() string {
+	if b, err := m.store.Setting(settingDownloadDir); err == nil && len(b) > 0 {
+		return string(b)
+	}
+	if m.opts.DownloadDir != "" {
+		return m.opts.DownloadDir
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, "Downloads", "Hearth")
+	}
+	return filepath.Join(m.prof.Dir, "downloads")
+}
+
+// SetDownloadDir changes where received files are saved.
+func (m *Messenger) SetDownloadDir(dir string) error {
+	if !filepath.IsAbs(dir) {
+		return fmt.Errorf("the download folder must be a full path")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot use %s: %w", dir, err)
+	}
+	return m.store.SetSetting(settingDownloadDir, []byte(dir))
+}
+
+// Policy describes the file policy in force.
+func (m *Messenger) Policy() PolicyView {
+	p := m.policy
+	return PolicyView{
+		Installed:        p.Installed(),
+		Source:           p.Source,
+		TransfersOff:     p.TransfersOff,
+		MaxSize:          p.MaxSize,
+		AllowedKinds:     p.Allowed,
+		BlockedKinds:     p.Blocked,
+		AutoAcceptBelow:  p.AutoAcceptBelow,
+		ScannerAvailable: m.scanner != nil,
+	}
+}
+
+// Transfers lists a conversation's file transfers, oldest first.
+func (m *Messenger) Transfers(peerID string) ([]contacts.Transfer, error) {
+	return m.store.Transfers(peerID)
+}
+
+// SendFile offers a file to a contact. It reads the file once to hash it,
+// so callers keep it off the UI goroutine.
+func (m *Messenger) SendFile(peerID, path string) (contacts.Transfer, error) {
+	return m.sendFile(peerID, path, false)
+}
+
+func (m *Messenger) sendFile(peerID, path string, voiceNote bool) (contacts.Transfer, error) {
+	id, err := peer.Decode(peerID)
+	if err != nil || !m.isAccepted(id) {
+		return contacts.Transfer{}, ErrNotContact
+	}
+	path, err = filepath.Abs(path)
+	if err != nil {
+		return contacts.Transfer{}, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return contacts.Transfer{}, fmt.Errorf("cannot read the file: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return contacts.Transfer{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return contacts.Transfer{}, ErrNotAFile
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if err := m.policy.Check(fi.Name(), fi.Size(), head); err != nil {
+		return contacts.Transfer{}, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return contacts.Transfer{}, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return contacts.Transfer{}, fmt.Errorf("reading the file: %w", err)
+	}
+	now := time.Now()
+	t := contacts.Transfer{
+		ID:           newID(),
+		Conversation: peerID,
+		Outgoing:     true,
+		Name:         fi.Name(),
+		Size:         fi.Size(),
+		MIME:         policy.Sniff(head),
+		SHA256:       hex.EncodeToString(h.Sum(nil)),
+		Path:         path,
+		State:        contacts.Offered,
+		VoiceNote:    voiceNote,
+		CreatedAt:    now,
+		UpdatedAt:    now,
+	}
+	if err := m.putTransfer(t); err != nil {
+		return contacts.Transfer{}, err
+	}
+	if m.connected(id) {
+		m.spawn(func() { m.offerPending(id) })
+	}
+	return t, nil
+}
+
+// errUnchanged tells updateTransfer to write nothing.
+var errUnchanged = errors.New("unchanged")
+
+// updateTransfer reads, changes and writes one transfer under a lock, so
+// that concurrent changes (a pause racing the last chunk, progress racing a
+// cancel) never write back a stale copy. f returns errUnchanged to leave
+// the transfer as it is, or an error to refuse the change.
+func (m *Messenger) updateTransfer(id string, f func(t *contacts.Transfer) error) (contacts.Transfer, error) {
+	m.fs.tmu.Lock()
+	defer m.fs.tmu.Unlock()
+	t, err := m.store.Transfer(id)
+	if err != nil {
+		return t, ErrUnknownTransfer
+	}
+	if err := f(&t); err != nil {
+		if errors.Is(err, errUnchanged) {
+			return t, nil
+		}
+		return t, err
+	}
+	return t, m.putTransfer(t)
+}
+
+func (m *Messenger) putTransfer(t contacts.Transfer) error {
+	t.UpdatedAt = time.Now()
+	if err := m.store.PutTransfer(t); err != nil {
+		return fmt.Errorf("saving transfer: %w", err)
+	}
+	m.publish(TransferChanged{Transfer: t})
+	return nil
+}
+
+func offerOf(t contacts.Transfer) files.Offer {
+	o := files.Offer{TransferID: t.ID, Name: t.Name, Size: t.Size, MIME: t.MIME, VoiceNote: t.VoiceNote}
+	b, _ := hex.DecodeString(t.SHA256)
+	copy(o.SHA256[:], b)
+	return o
+}
+
+// resumeTransfers runs when a contact connects: offers that never reached
+// it go out again, and my interrupted downloads from it continue.
+func (m *Messenger) resumeTransfers(id peer.ID) {
+	m.offerPending(id)
+	active, err := m.store.ActiveTransfers()
+	if err != nil {
+		return
+	}
+	for _, t := range active {
+		if t.Conversation == id.String() && !t.Outgoing && t.State == contacts.Transferring {
+			m.startFetch(t)
+		}
+	}
+}
+
+func (m *Messenger) offerPending(id peer.ID) {
+	active, err := m.store.ActiveTransfers()
+	if err != nil {
+		return
+	}
+	for _, t := range active {
+		if t.Conversation != id.String() || !t.Outgoing || t.State != contacts.Offered {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+		err := m.files.Offer(ctx, id, offerOf(t))
+		cancel()
+		if errors.Is(err, files.ErrRefused) {
+			m.updateTransfer(t.ID, func(t *contacts.Transfer) error {
+				if t.State != contacts.Offered {
+					return errUnchanged
+				}
+				t.State, t.Reason = contacts.Declined, refusal(err)
+				return nil
+			})
+		}
+	}
+}
+
+// refusal turns a peer's refusal into text for the user.
+func refusal(err error) string {
+	if r, ok := files.Reason(err); ok {
+		return r
+	}
+	return err.Error()
+}
+
+// onOffer stores a file offered by a contact, subject to the policy.
+func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
+	if old, err := m.store.Transfer(o.TransferID); err == nil {
+		if old.Conversation != from.String() || old.Outgoing {
+			return ErrUnknownTransfer
+		}
+		return nil // offered again after a reconnect: already known
+	}
+	if err := m.policy.CheckOffer(o.Name, o.Size, o.MIME); err != nil {
+		return err
+	}
+	now := time.Now()
+	t := contacts.Transfer{
+		ID:           o.TransferID,
+		Conversation: from.String(),
+		Name:         o.Name,
+		Size:         o.Size,
+		MIME:         o.MIME,
+		SHA256:       hex.EncodeToString(o.SHA256[:]),
+		State:        contacts.Offered,
+		VoiceNote:    o.VoiceNote,
+		CreatedAt:    now,
+		UpdatedAt:    now,
+	}
+	if o.Size < m.policy.AutoAcceptBelow {
+		t.State = contacts.Transferring
+	}
+	if err := m.putTransfer(t); err != nil {
+		return err
+	}
+	if t.State == contacts.Transferring {
+		m.spawn(func() { m.startFetch(t) })
+	}
+	return nil
+}
+
+// transfer loads a transfer and checks it belongs to a conversation.
+func (m *Messenger) transfer(id string) (contacts.Transfer, peer.ID, error) {
+	t, err := m.store.Transfer(id)
+	if err != nil {
+		return t, "", ErrUnknownTransfer
+	}
+	p, err := peer.Decode(t.Conversation)
+	if err != nil {
+		return t, "", ErrUnknownTransfer
+	}
+	return t, p, nil
+}
+
+// AcceptTransfer starts downloading an offered file.
+func (m *Messenger) AcceptTransfer(id string) error {
+	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+		if t.Outgoing || t.State != contacts.Offered {
+			return ErrTransferState
+		}
+		t.State = contacts.Transferring
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	m.spawn(func() { m.startFetch(t) })
+	return nil
+}
+
+// DeclineTransfer refuses an offered file.
+func (m *Messenger) DeclineTransfer(id string) error {
+	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+		if t.Outgoing || t.State != contacts.Offered {
+			return ErrTransferState
+		}
+		t.State, t.Reason = contacts.Declined, "You declined"
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Decline, Reason: m.prof.Name + " declined"})
+	return nil
+}
+
+// PauseTransfer stops a transfer where it is; ResumeTransfer goes on from
+// the last verified chunk.
+func (m *Messenger) PauseTransfer(id string) error {
+	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+		if t.State != contacts.Transferring && t.State != contacts.Offered {
+			return ErrTransferState
+		}
+		t.State = contacts.Paused
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	m.stopFetch(id)
+	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Pause})
+	return nil
+}
+
+// ResumeTransfer continues a paused transfer.
+func (m *Messenger) ResumeTransfer(id string) error {
+	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+		if t.State != contacts.Paused {
+			return ErrTransferState
+		}
+		t.State = contacts.Transferring
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c := files.Control{TransferID: id, Kind: files.Resume}
+	if t.Outgoing {
+		m.control(t.Conversation, c)
+		return nil
+	}
+	// The sender must hear "resume" before the fetch, or it refuses the
+	// fetch as paused.
+	m.spawn(func() {
+		if p, err := peer.Decode(t.Conversation); err == nil {
+			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+			m.files.Control(ctx, p, c)
+			cancel()
+		}
+		m.startFetch(t)
+	})
+	return nil
+}
+
+// CancelTransfer gives a transfer up on both sides.
+func (m *Messenger) CancelTransfer(id string) error {
+	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+		switch t.State {
+		case contacts.Offered, contacts.Transferring, contacts.Paused:
+		default:
+			return ErrTransferState
+		}
+		t.State, t.Reason = contacts.Cancelled, "You cancelled"
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	m.stopFetch(id)
+	if !t.Outgoing {
+		removePart(m.partPath(id))
+	}
+	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Cancel, Reason: m.prof.Name + " cancelled"})
+	return nil
+}
+
+func removePart(part string) {
+	os.Remove(part)
+	os.Remove(part + ".ok")
+}
+
+// control tells the other side, in the background.
+func (m *Messenger) control(conversation string, c files.Control) {
+	p, err := peer.Decode(conversation)
+	if err != nil {
+		return
+	}
+	m.spawn(func() {
+		ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+		defer cancel()
+		m.files.Control(ctx, p, c)
+	})
+}
+
+// onControl applies the other side's pause, resume, cancel or decline.
+func (m *Messenger) onControl(from peer.ID, c files.Control) {
+	reason := truncateUTF8(c.Reason, 200)
+	var fetch, stop, removeP bool
+	t, err := m.updateTransfer(c.TransferID, func(t *contacts.Transfer) error {
+		if t.Conversation != from.String() {
+			return ErrUnknownTransfer
+		}
+		switch c.Kind {
+		case files.Pause:
+			if t.State != contacts.Transferring && t.State != contacts.Offered {
+				return errUnchanged
+			}
+			t.State, stop = contacts.Paused, true
+		case files.Resume:
+			if t.State != contacts.Paused {
+				return errUnchanged
+			}
+			t.State, fetch = contacts.Transferring, !t.Outgoing
+		case files.Cancel:
+			switch t.State {
+			case contacts.Offered, contacts.Transferring, contacts.Paused:
+			default:
+				return errUnchanged
+			}
+			t.State, t.Reason, stop, removeP = contacts.Cancelled, reason, true, !t.Outgoing
+		case files.Decline:
+			if !t.Outgoing || (t.State != contacts.Offered && t.State != contacts.Transferring) {
+				return errUnchanged
+			}
+			t.State, t.Reason = contacts.Declined, reason
+		case files.Received:
+			if !t.Outgoing || t.State == contacts.Cancelled {
+				return errUnchanged
+			}
+			t.State, t.Done, t.Reason = contacts.Done, t.Size, reason
+		default:
+			return errUnchanged
+		}
+		return nil
+	})
+	if err != nil {
+		return
+	}
+	if stop {
+		m.stopFetch(t.ID)
+	}
+	if removeP {
+		removePart(m.partPath(t.ID))
+	}
+	if fetch {
+		m.spawn(func() { m.startFetch(t) })
+	}
+}
+
+// onFetch serves my file to the contact who accepted it.
+func (m *Messenger) onFetch(from peer.ID, id string) (string, int64, error) {
+	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+		if t.Conversation != from.String() || !t.Outgoing {
+			return ErrUnknownTransfer
+		}
+		switch t.State {
+		case contacts.Offered:
+			t.State = contacts.Transferring
+			return nil
+		case contacts.Transferring:
+			return errUnchanged
+		case contacts.Paused:
+			return ErrTransferPaused
+		default:
+			return ErrTransferState
+		}
+	})
+	if err != nil {
+		return "", 0, err
+	}
+	return t.Path, t.Size, nil
+}
+
+// startFetch downloads an accepted transfer (resuming what is verified)
+// unless a download of it already runs.
+func (m *Messenger) startFetch(t contacts.Transfer) {
+	p, err := peer.Decode(t.Conversation)
+	if err != nil {
+		return
+	}
+	m.fs.mu.Lock()
+	if _, running := m.fs.fetches[t.ID]; running || m.ctx.Err() != nil {
+		m.fs.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	run := &fetchRun{cancel: cancel}
+	m.fs.fetches[t.ID] = run
+	m.fs.mu.Unlock()
+	m.spawn(func() {
+		defer func() {
+			cancel()
+			m.fs.mu.Lock()
+			if m.fs.fetches[t.ID] == run {
+				delete(m.fs.fetches, t.ID)
+			}
+			m.fs.mu.Unlock()
+		}()
+		if err := os.MkdirAll(m.partialDir(), 0o700); err != nil {
+			m.failTransfer(t.ID, "Cannot write the download: "+err.Error())
+			return
+		}
+		var err error
+		for try := 0; ; try++ {
+			err = m.files.Fetch(ctx, p, offerOf(t), m.partPath(t.ID), func(done int64) { m.progress(t.ID, done) })
+			// A paused download may still be letting go of the part file.
+			if !errors.Is(err, files.ErrBusy) || try == 50 || ctx.Err() != nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		switch {
+		case err == nil:
+			m.finishDownload(t.ID)
+		case ctx.Err() != nil:
+			// Paused, cancelled or shutting down: the state says which.
+		case errors.Is(err, files.ErrHashMismatch), errors.Is(err, files.ErrCorrupt):
+			removePart(m.partPath(t.ID))
+			m.failTransfer(t.ID, "The file arrived damaged")
+		case errors.Is(err, files.ErrRefused) && refusal(err) == ErrTransferPaused.Error():
+			// The sender paused it: so be it here too.
+			m.updateTransfer(t.ID, func(t *contacts.Transfer) error {
+				if t.State != contacts.Transferring {
+					return errUnchanged
+				}
+				t.State = contacts.Paused
+				return nil
+			})
+		case errors.Is(err, files.ErrRefused):
+			m.failTransfer(t.ID, refusal(err))
+		case errors.Is(err, files.ErrStorage):
+			m.failTransfer(t.ID, "Cannot write the download: "+err.Error())
+		default:
+			// The connection went away: it resumes when the contact is back.
+		}
+	})
+}
+
+// stopFetch cancels a running download; a new one may start at once.
+func (m *Messenger) stopFetch(id string) {
+	m.fs.mu.Lock()
+	run := m.fs.fetches[id]
+	delete(m.fs.fetches, id)
+	m.fs.mu.Unlock()
+	if run != nil {
+		run.cancel()
+	}
+}
+
+// progress saves and reports a running download a few times a second.
+func (m *Messenger) progress(id string, done int64) {
+	m.fs.mu.Lock()
+	if time.Since(m.fs.reported[id]) < progressEvery {
+		m.fs.mu.Unlock()
+		return
+	}
+	m.fs.reported[id] = time.Now()
+	m.fs.mu.Unlock()
+	m.updateTransfer(id, func(t *contacts.Transfer) error {
+		if t.State != contacts.Transferring {
+			return errUnchanged
+		}
+		t.Done = done
+		return nil
+	})
+}
+
+func (m *Messenger) failTransfer(id, reason string) {
+	m.updateTransfer(id, func(t *contacts.Transfer) error {
+		if t.State != contacts.Transferring && t.State != contacts.Verifying {
+			return errUnchanged
+		}
+		t.State, t.Reason = contacts.Failed, reason
+		return nil
+	})
+}
+
+// finishDownload checks a complete, hash-verified download against the
+// policy and the virus scanner, then moves it into the download folder (or
+// into quarantine) and tells the sender.
+func (m *Messenger) finishDownload(id string) {
+	part := m.partPath(id)
+	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+		// A pause that raced the last chunk loses: the file is complete.
+		if t.State != contacts.Transferring && t.State != contacts.Paused {
+			return ErrTransferState
+		}
+		t.State, t.Done = contacts.Verifying, t.Size
+		return nil
+	})
+	if err != nil {
+		if t.State == contacts.Cancelled {
+			removePart(part)
+		}
+		return
+	}
+	// settle moves the transfer from Verifying to its final state.
+	settle := func(f func(t *contacts.Transfer)) {
+		m.updateTransfer(id, func(t *contacts.Transfer) error {
+			if t.State != contacts.Verifying {
+				return errUnchanged
+			}
+			f(t)
+			return nil
+		})
+	}
+	head := make([]byte, 512)
+	if f, err := os.Open(part); err == nil {
+		n, _ := io.ReadFull(f, head)
+		head = head[:n]
+		f.Close()
+	}
+	if err := m.policy.Check(t.Name, t.Size, head); err != nil {
+		removePart(part)
+		settle(func(t *contacts.Transfer) { t.State, t.Reason = contacts.Declined, err.Error() })
+		m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Decline, Reason: err.Error()})
+		return
+	}
+	result := contacts.NotScanned
+	if m.scanner != nil {
+		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Minute)
+		res, err := m.scanner.ScanFile(ctx, part)
+		cancel()
+		switch {
+		case err != nil:
+			m.publish(Notice{Text: "The virus scanner could not check " + t.Name + ": " + err.Error(), At: time.Now()})
+		case res.Infected:
+			q, qerr := scan.Quarantine(part, m.quarantineDir())
+			os.Remove(part + ".ok")
+			if qerr != nil {
+				os.Remove(part)
+			}
+			settle(func(t *contacts.Transfer) {
+				t.State, t.Scan, t.Signature, t.Path = contacts.Quarantined, contacts.Infected, res.Signature, q
+				t.Reason = "Virus found: " + res.Signature
+			})
+			m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Received, Reason: "Blocked by the recipient's virus scanner"})
+			return
+		default:
+			result = contacts.Clean
+		}
+	}
+	dest, err := placeFile(part, m.DownloadDir(), t.Name)
+	if err != nil {
+		settle(func(t *contacts.Transfer) { t.State, t.Reason = contacts.Failed, "Cannot save the file: "+err.Error() })
+		return
+	}
+	os.Remove(part + ".ok")
+	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan = contacts.Done, dest, result })
+	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Received})
+}
+
+// placeFile moves a finished download into dir under its offered name,
+// adding " (2)", " (3)" … rather than overwriting anything.
+func placeFile(part, dir, name string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	name = filepath.Base(name)
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 1; i < 1000; i++ {
+		cand := name
+		if i > 1 {
+			cand = fmt.Sprintf("%s (%d)%s", stem, i, ext)
+		}
+		dest := filepath.Join(dir, cand)
+		// Link then remove: never replaces an existing file, unlike rename.
+		if err := os.Link(part, dest); err == nil {
+			os.Remove(part)
+			return dest, nil
+		} else if !os.IsExist(err) {
+			// Another file system: copy.
+			if cerr := copyNew(part, dest); cerr == nil {
+				os.Remove(part)
+				return dest, nil
+			} else if !os.IsExist(cerr) {
+				return "", cerr
+			}
+		}
+	}
+	return "", errors.New("too many files with that name")
+}
+
+func copyNew(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(dst)
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// recorder is a voice note being recorded for one contact.
+type recorder struct {
+	m    *Messenger
+	peer string
+	path string
+	r    *voice.Recording
+}
+
+func (r *recorder) Elapsed() time.Duration { return r.r.Elapsed() }
+func (r *recorder) Notice() string         { return r.r.Notice() }
+func (r *recorder) Cancel()                { r.r.Cancel() }
+
+func (r *recorder) Stop() (contacts.Transfer, error) {
+	if _, err := r.r.Stop(); err != nil {
+		return contacts.Transfer{}, err
+	}
+	return r.m.sendFile(r.peer, r.path, true)
+}
+
+// RecordVoiceNote starts recording a voice note for a contact.
+func (m *Messenger) RecordVoiceNote(peerID string) (Recorder, error) {
+	id, err := peer.Decode(peerID)
+	if err != nil || !m.isAccepted(id) {
+		return nil, ErrNotContact
+	}
+	dir := filepath.Join(m.prof.Dir, "voice")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "Voice note "+time.Now().Format("2006-01-02 15.04.05")+".ogg")
+	r, err := voice.Record(path, m.opts.FakeMedia)
+	if err != nil {
+		return nil, err
+	}
+	return &recorder{m: m, peer: peerID, path: path, r: r}, nil
+}
+
+// PlayVoiceNote plays a voice note, sent or received.
+func (m *Messenger) PlayVoiceNote(transferID string) (func(), error) {
+	t, err := m.store.Transfer(transferID)
+	if err != nil || !t.VoiceNote || t.Path == "" {
+		return nil, ErrUnknownTransfer
+	}
+	if !t.Outgoing && t.State != contacts.Done {
+		return nil, ErrTransferState
+	}
+	stop, _, err := voice.Play(t.Path)
+	if err != nil {
+		return nil, err
+	}
+	return stop, nil
+}

@@ -1,0 +1,238 @@
+package core
+
+import (
+	"bytes"
+	"crypto/rand"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"hearth/contacts"
+)
+
+func writeFile(t *testing.T, name string, size int) (string, []byte) {
+	t.Helper()
+	b := make([]byte, size)
+	rand.Read(b)
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p, b
+}
+
+func transferOf(m *Messenger, conv, id string) contacts.Transfer {
+	ts, _ := m.Transfers(conv)
+	for _, t := range ts {
+		if t.ID == id {
+			return t
+		}
+	}
+	return contacts.Transfer{State: -1}
+}
+
+// newFilePeers pairs two peers whose downloads land in temp folders.
+func newFilePeers(t *testing.T) (*peerT, *peerT) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	for _, p := range []*peerT{alice, bob} {
+		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pair(t, alice, bob)
+	return alice, bob
+}
+
+func TestSmallFileIsAutoAcceptedAndArrivesIntact(t *testing.T) {
+	alice, bob := newFilePeers(t)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	path, data := writeFile(t, "holiday.bin", 300_000)
+	sent, err := alice.m.SendFile(bID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "bob has it", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Done })
+	got := transferOf(bob.m, aID, sent.ID)
+	b, err := os.ReadFile(got.Path)
+	if err != nil || !bytes.Equal(b, data) {
+		t.Fatalf("received file differs (%v)", err)
+	}
+	if filepath.Dir(got.Path) != bob.m.DownloadDir() || filepath.Base(got.Path) != "holiday.bin" {
+		t.Fatalf("saved at %s", got.Path)
+	}
+	if got.Scan != contacts.NotScanned && bob.m.scanner == nil {
+		t.Fatalf("scan result %v without a scanner", got.Scan)
+	}
+	waitFor(t, "alice sees it delivered", func() bool { return transferOf(alice.m, bID, sent.ID).State == contacts.Done })
+	// The same name again is saved beside it, never over it.
+	sent2, err := alice.m.SendFile(bID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "second copy", func() bool { return transferOf(bob.m, aID, sent2.ID).State == contacts.Done })
+	if p := transferOf(bob.m, aID, sent2.ID).Path; filepath.Base(p) != "holiday (2).bin" {
+		t.Fatalf("second copy saved as %s", p)
+	}
+}
+
+func TestLargeFileWaitsForAcceptThenPauseResume(t *testing.T) {
+	alice, bob := newFilePeers(t)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	path, data := writeFile(t, "video.bin", 96<<20) // above the auto-accept size
+	sent, err := alice.m.SendFile(bID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "offer at bob", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Offered })
+	if err := bob.m.AcceptTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Pause as soon as it moves, then resume: it completes intact.
+	waitFor(t, "transferring", func() bool {
+		st := transferOf(bob.m, aID, sent.ID).State
+		return st == contacts.Transferring || st == contacts.Done
+	})
+	// (On a fast machine the transfer may finish first; then there is
+	// nothing to pause and the rest of the test still checks the file.)
+	if err := bob.m.PauseTransfer(sent.ID); err == nil {
+		waitFor(t, "paused at alice", func() bool { return transferOf(alice.m, bID, sent.ID).State == contacts.Paused })
+		paused := transferOf(bob.m, aID, sent.ID)
+		if paused.State != contacts.Paused {
+			t.Fatalf("after pause bob's transfer is %v", paused.State)
+		}
+		if err := bob.m.ResumeTransfer(sent.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "done", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Done })
+	b, _ := os.ReadFile(transferOf(bob.m, aID, sent.ID).Path)
+	if !bytes.Equal(b, data) {
+		t.Fatal("file differs after pause and resume")
+	}
+}
+
+func TestDeclineAndCancel(t *testing.T) {
+	alice, bob := newFilePeers(t)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	path, _ := writeFile(t, "big.bin", 11<<20)
+	sent, err := alice.m.SendFile(bID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "offer at bob", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Offered })
+	if err := bob.m.DeclineTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "alice told", func() bool { return transferOf(alice.m, bID, sent.ID).State == contacts.Declined })
+	sent2, _ := alice.m.SendFile(bID, path)
+	waitFor(t, "second offer", func() bool { return transferOf(bob.m, aID, sent2.ID).State == contacts.Offered })
+	if err := alice.m.CancelTransfer(sent2.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "bob sees cancelled", func() bool { return transferOf(bob.m, aID, sent2.ID).State == contacts.Cancelled })
+}
+
+func TestPolicyRefusesOnBothSides(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	// Bob's team allows 1 MB at most; Alice has no policy.
+	if err := os.WriteFile(filepath.Join(bob.dir, "policy.json"), []byte(`{"max_size": "1MB"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bob.stop(t)
+	bob.restart(t)
+	pair(t, alice, bob)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	path, _ := writeFile(t, "report.bin", 2<<20)
+	sent, err := alice.m.SendFile(bID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "refused by bob's policy", func() bool { return transferOf(alice.m, bID, sent.ID).State == contacts.Declined })
+	if r := transferOf(alice.m, bID, sent.ID).Reason; r == "" {
+		t.Fatal("no reason given")
+	}
+	if transferOf(bob.m, aID, sent.ID).State != -1 {
+		t.Fatal("bob stored a refused offer")
+	}
+	// Bob's own policy stops him sending big files, before anything leaves.
+	if _, err := bob.m.SendFile(aID, path); err == nil {
+		t.Fatal("bob sent a file over his policy's limit")
+	}
+}
+
+// fakeClamd answers every scan with a signature, like clamd does for the
+// EICAR test file. (The real clamd is exercised in app/scan's tests.)
+func fakeClamd(t *testing.T, verdict string) string {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "clamd.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 64<<10)
+				var got []byte
+				for {
+					n, err := c.Read(buf)
+					got = append(got, buf[:n]...)
+					if strings.HasPrefix(string(got), "zPING") {
+						c.Write([]byte("PONG\x00"))
+						return
+					}
+					// INSTREAM ends with a zero-length chunk.
+					if len(got) >= 4 && bytes.HasSuffix(got, []byte{0, 0, 0, 0}) {
+						c.Write([]byte("stream: " + verdict + "\x00"))
+						return
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return "unix:" + sock
+}
+
+func TestInfectedFileIsQuarantined(t *testing.T) {
+	alice := newPeer(t, "Alice")
+	dir := filepath.Join(t.TempDir(), "Bob")
+	o := opts()
+	o.ClamdAddr = fakeClamd(t, "Hearth.Test.EICAR FOUND")
+	m, err := Opener{Dir: dir, Opts: o}.Create("Bob", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := &peerT{dir: dir, m: m, log: &eventLog{}}
+	bob.log.watch(m)
+	t.Cleanup(func() { bob.m.Close() })
+	bob.m.SetDownloadDir(t.TempDir())
+	pair(t, alice, bob)
+	path, _ := writeFile(t, "invoice.pdf", 2000)
+	sent, err := alice.m.SendFile(bob.m.MyPeerID(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aID := alice.m.MyPeerID()
+	waitFor(t, "quarantined", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Quarantined })
+	got := transferOf(bob.m, aID, sent.ID)
+	if got.Signature != "Hearth.Test.EICAR" || got.Scan != contacts.Infected {
+		t.Fatalf("signature %q scan %v", got.Signature, got.Scan)
+	}
+	if entries, _ := os.ReadDir(bob.m.DownloadDir()); len(entries) != 0 {
+		t.Fatal("an infected file reached the download folder")
+	}
+	if !strings.HasPrefix(got.Path, bob.m.quarantineDir()) {
+		t.Fatalf("kept at %s", got.Path)
+	}
+}

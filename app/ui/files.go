@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"hearth/contacts"
+)
+
+// bigFile is the size from which sending says "Preparing…" while the core
+// hashes the file.
+const bigFile = 64 << 20
+
+// chooseFile is the paperclip: pick a file and send it to the open
+// conversation.
+func (mw *MainWindow) chooseFile() {
+	peer := mw.selected
+	if peer == "" {
+		return
+	}
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			mw.showNotice("Could not open the file: " + userText(err))
+			return
+		}
+		if rc == nil {
+			return // cancelled
+		}
+		u := rc.URI()
+		rc.Close()
+		mw.sendURIs(peer, []fyne.URI{u})
+	}, mw.win)
+	d.Resize(fyne.NewSize(820, 560))
+	d.Show()
+}
+
+// onDropped receives files dropped on the window: they go to the open
+// conversation.
+func (mw *MainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
+	if len(uris) == 0 {
+		return
+	}
+	if mw.selected == "" {
+		mw.showNotice("Open a conversation first, then drop the files on it to send them.")
+		return
+	}
+	mw.sendURIs(mw.selected, uris)
+}
+
+var errNotFile = errors.New("only files on this computer can be sent")
+
+// sendURIs hands each local path to Backend.SendFile (core takes paths,
+// never URIs), one after the other off the UI goroutine: SendFile hashes
+// the file first.
+func (mw *MainWindow) sendURIs(peer string, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			mw.showNotice(fmt.Sprintf("Could not send “%s”: %s.", u.Name(), errNotFile))
+			continue
+		}
+		paths = append(paths, u.Path())
+	}
+	if len(paths) == 0 {
+		return
+	}
+	mw.wg.Add(1)
+	go func() {
+		defer mw.wg.Done()
+		for _, p := range paths {
+			select {
+			case <-mw.stop:
+				return
+			default:
+			}
+			mw.sendPath(peer, p)
+		}
+	}()
+}
+
+// sendPath runs on a background goroutine.
+func (mw *MainWindow) sendPath(peer, path string) {
+	name := filepath.Base(path)
+	var err error
+	st, statErr := os.Stat(path) // SendFile explains a missing file itself
+	if statErr == nil && st.IsDir() {
+		err = errors.New("it is a folder; only files can be sent")
+	}
+	var preparing string
+	if err == nil && statErr == nil && st.Size() >= bigFile {
+		preparing = fmt.Sprintf("Preparing “%s” (%s) to send…", name, humanSize(st.Size()))
+		mw.do(func() { mw.showNotice(preparing) })
+	}
+	var t contacts.Transfer
+	if err == nil {
+		t, err = mw.b.SendFile(peer, path)
+	}
+	mw.do(func() {
+		if preparing != "" && mw.NoticeText() == preparing {
+			mw.hideNotice()
+		}
+		if err != nil {
+			mw.showNotice(fmt.Sprintf("Could not send “%s”: %s", name, userText(err)))
+			return
+		}
+		if t.Conversation == "" {
+			t.Conversation = peer
+		}
+		if t.Conversation == mw.selected {
+			mw.chat.setTransfer(t)
+		}
+	})
+}
+
+// openPath opens a file or folder with the desktop's default application.
+func (mw *MainWindow) openPath(path string) {
+	if path == "" {
+		return
+	}
+	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	if err := mw.app.OpenURL(u); err != nil {
+		mw.showNotice("Could not open " + path + ": " + userText(err))
+	}
+}

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+)
+
+// settingsValueWidth is where the settings' values wrap.
+const settingsValueWidth = 340
+
+// settingsDialog shows the download folder (changeable) and the file
+// policy (read-only).
+type settingsDialog struct {
+	mw     *MainWindow
+	d      *dialog.CustomDialog
+	dir    *widget.Label
+	change *widget.Button
+	err    *widget.Label
+	policy *fyne.Container
+}
+
+// ShowSettings opens the settings dialog.
+func (mw *MainWindow) ShowSettings() { mw.showSettings() }
+
+func (mw *MainWindow) showSettings() *settingsDialog {
+	s := &settingsDialog{mw: mw, err: errorLabel()}
+	s.dir = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.showDir(mw.b.DownloadDir())
+	s.change = widget.NewButtonWithIcon("Change…", theme.FolderOpenIcon(), s.chooseDir)
+
+	downloads := container.NewVBox(
+		heading("Downloads"),
+		caption("Files you accept are saved in this folder:"),
+		container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), container.NewCenter(s.change), s.dir),
+		s.err,
+	)
+	s.policy = policyView(mw.b.Policy())
+	content := container.NewVBox(downloads, widget.NewSeparator(), s.policy)
+
+	s.d = dialog.NewCustomWithoutButtons("Settings", content, mw.win)
+	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.close)})
+	s.d.Resize(fyne.NewSize(600, 0))
+	mw.showModal(s.d, s.close)
+	return s
+}
+
+func (s *settingsDialog) close() { s.mw.hideModal(s.d) }
+
+func (s *settingsDialog) showDir(dir string) {
+	if dir == "" {
+		dir = "(not set)"
+	}
+	s.dir.SetText(strings.Join(wrapText(dir, settingsValueWidth, theme.TextSize(), fyne.TextStyle{Monospace: true}), "\n"))
+}
+
+func (s *settingsDialog) chooseDir() {
+	mw := s.mw
+	d := dialog.NewFolderOpen(func(lu fyne.ListableURI, err error) {
+		if err != nil {
+			showError(s.err, err)
+			return
+		}
+		if lu == nil {
+			return // cancelled
+		}
+		dir := lu.Path()
+		s.change.Disable()
+		mw.background(func() error { return mw.b.SetDownloadDir(dir) }, func(err error) {
+			s.change.Enable()
+			showError(s.err, err)
+			if err == nil {
+				s.showDir(mw.b.DownloadDir())
+			}
+		})
+	}, mw.win)
+	if cur := mw.b.DownloadDir(); cur != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(cur)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(820, 560))
+	d.Show()
+}
+
+// policyView lists the file policy. A policy file makes it the team's;
+// otherwise these are Hearth's defaults.
+func policyView(p core.PolicyView) *fyne.Container {
+	var origin fyne.CanvasObject
+	if p.Installed {
+		l := widget.NewLabel("Set by your team's policy. Ask whoever manages your computers to change it.")
+		l.Importance = widget.WarningImportance
+		l.Wrapping = fyne.TextWrapWord
+		origin = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, l)
+	} else {
+		l := caption("Hearth's defaults. No team policy is installed on this computer.")
+		l.Wrapping = fyne.TextWrapWord
+		origin = l
+	}
+
+	onOff := "On"
+	if p.TransfersOff {
+		onOff = "Off: files cannot be sent or received"
+	}
+	maxSize := "No limit"
+	if p.MaxSize > 0 {
+		maxSize = humanSize(p.MaxSize)
+	}
+	kinds := func(k []string, none string) string {
+		if len(k) == 0 {
+			return none
+		}
+		return strings.Join(k, ", ")
+	}
+	auto := "Never: you are always asked"
+	if p.AutoAcceptBelow > 0 {
+		auto = "Files under " + humanSize(p.AutoAcceptBelow) + " from your contacts"
+	}
+	scanner := "None found: received files are not scanned"
+	if p.ScannerAvailable {
+		scanner = "ClamAV: received files are scanned before they can be opened"
+	}
+
+	form := container.New(layout.NewFormLayout())
+	row := func(key, value string) {
+		k := widget.NewLabelWithStyle(key, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		v := widget.NewLabel(strings.Join(wrapText(value, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
+		form.Add(k)
+		form.Add(v)
+	}
+	row("File transfers", onOff)
+	row("Largest file", maxSize)
+	row("Allowed kinds", kinds(p.AllowedKinds, "Any"))
+	row("Blocked kinds", kinds(p.BlockedKinds, "None"))
+	row("Accept without asking", auto)
+	row("Virus scanner", scanner)
+	return container.NewVBox(heading("Files and safety"), origin, form)
+}

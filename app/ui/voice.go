@@ -1,0 +1,264 @@
+package ui
+
+import (
+	"image/color"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// recorderTick is how often the recorder strip updates its clock.
+const recorderTick = 200 * time.Millisecond
+
+var recordRed = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0xFF}
+
+// buildRecorder makes the strip that replaces the composer while a voice
+// note records: "● 0:07  Stop and send  ✕".
+func (cv *chatView) buildRecorder() fyne.CanvasObject {
+	var dotBox fyne.CanvasObject
+	cv.recDot, dotBox = newDot(recordRed, 12)
+	cv.recTime = canvas.NewText("0:00", recordRed)
+	cv.recTime.TextStyle = fyne.TextStyle{Bold: true}
+	cv.recTime.TextSize = theme.TextSubHeadingSize()
+	cv.recNotice = widget.NewLabel("")
+	cv.recNotice.Truncation = fyne.TextTruncateEllipsis
+	cv.recStop = widget.NewButtonWithIcon("Stop and send", theme.MailSendIcon(), func() { cv.stopRecording(true) })
+	cv.recStop.Importance = widget.DangerImportance
+	cv.recCancel = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { cv.stopRecording(false) })
+	cv.recCancel.Importance = widget.LowImportance
+
+	bg := canvas.NewRectangle(color.NRGBA{R: recordRed.R, G: recordRed.G, B: recordRed.B, A: 0x22})
+	bg.CornerRadius = theme.InputRadiusSize()
+	left := container.NewHBox(layoutSpacer(2, 1), dotBox, container.NewCenter(cv.recTime))
+	right := container.NewHBox(container.NewCenter(cv.recStop), container.NewCenter(cv.recCancel))
+	strip := container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, right, cv.recNotice)))
+	box := container.NewVBox(layout.NewSpacer(), strip, layout.NewSpacer())
+	box.Hide()
+	return box
+}
+
+// startRecording is the microphone button: it asks the backend for a
+// recorder off the UI goroutine (opening the device can take a moment)
+// and then shows the recorder strip. Fyne has no dependable press-and-
+// hold, so recording is click to start, click to stop.
+func (cv *chatView) startRecording() {
+	peer := cv.peer
+	if peer == "" || cv.rec != nil {
+		return
+	}
+	cv.stopPlayback()
+	cv.mic.Disable()
+	mw := cv.mw
+	var rec core.Recorder
+	mw.background(func() (err error) {
+		rec, err = mw.b.RecordVoiceNote(peer)
+		return err
+	}, func(err error) {
+		cv.mic.Enable()
+		if err != nil {
+			mw.showNotice("Could not record a voice note: " + userText(err))
+			return
+		}
+		if cv.peer != peer || mw.selected != peer {
+			cv.discard(rec) // the conversation changed meanwhile
+			return
+		}
+		cv.showRecorder(rec)
+	})
+}
+
+func (cv *chatView) showRecorder(rec core.Recorder) {
+	cv.rec = rec
+	cv.recDone = make(chan struct{})
+	cv.recTime.Text = formatElapsed(rec.Elapsed())
+	cv.recTime.Refresh()
+	if n := rec.Notice(); n != "" {
+		cv.recNotice.SetText(n)
+		cv.recNotice.Importance = widget.WarningImportance
+	} else {
+		cv.recNotice.SetText("Recording a voice note for " + cv.peerName + "…")
+		cv.recNotice.Importance = widget.MediumImportance
+	}
+	cv.recNotice.Refresh()
+	cv.composer.Hide()
+	cv.recorder.Show()
+	cv.tick(rec, cv.recDone)
+}
+
+// tick updates the recorder's clock every recorderTick until done closes.
+// At most one update waits for the UI goroutine at a time.
+func (cv *chatView) tick(rec core.Recorder, done chan struct{}) {
+	mw := cv.mw
+	mw.wg.Add(1)
+	go func() {
+		defer mw.wg.Done()
+		t := time.NewTicker(recorderTick)
+		defer t.Stop()
+		var queued atomic.Bool
+		for {
+			select {
+			case <-done:
+				return
+			case <-mw.stop:
+				return
+			case <-t.C:
+				if !queued.CompareAndSwap(false, true) {
+					continue
+				}
+				mw.do(func() {
+					queued.Store(false)
+					if cv.rec != rec {
+						return
+					}
+					d := rec.Elapsed()
+					cv.recTime.Text = formatElapsed(d)
+					cv.recTime.Refresh()
+					// The dot blinks once a second.
+					a := uint8(0xFF)
+					if d/(500*time.Millisecond)%2 == 1 {
+						a = 0x50
+					}
+					cv.recDot.FillColor = color.NRGBA{R: recordRed.R, G: recordRed.G, B: recordRed.B, A: a}
+					cv.recDot.Refresh()
+				})
+			}
+		}
+	}()
+}
+
+// stopRecording hides the strip and sends the note (send) or throws it
+// away.
+func (cv *chatView) stopRecording(send bool) {
+	rec := cv.rec
+	if rec == nil {
+		return
+	}
+	cv.rec = nil
+	close(cv.recDone)
+	cv.recorder.Hide()
+	cv.composer.Show()
+	if !send {
+		cv.discard(rec)
+		return
+	}
+	mw := cv.mw
+	peer := cv.peer
+	var t contacts.Transfer
+	mw.background(func() (err error) {
+		t, err = rec.Stop()
+		return err
+	}, func(err error) {
+		if err != nil {
+			mw.showNotice("Could not send the voice note: " + userText(err))
+			return
+		}
+		if t.Conversation == "" {
+			t.Conversation = peer
+		}
+		cv.setTransfer(t)
+	})
+}
+
+func (cv *chatView) discard(rec core.Recorder) {
+	cv.mw.background(func() error { rec.Cancel(); return nil }, nil)
+}
+
+// togglePlay plays a voice note, or stops it when it is the one playing.
+func (cv *chatView) togglePlay(r *transferRow) {
+	id := r.t.ID
+	if cv.playing == id {
+		cv.stopPlayback()
+		return
+	}
+	cv.stopPlayback()
+	r.play.Disable()
+	mw := cv.mw
+	var stop func()
+	mw.background(func() (err error) {
+		stop, err = mw.b.PlayVoiceNote(id)
+		return err
+	}, func(err error) {
+		r.play.Enable()
+		if err != nil {
+			mw.showNotice("Could not play the voice note: " + userText(err))
+			return
+		}
+		if cv.transfers[id] != r || cv.playing != "" {
+			cv.runStop(stop) // the conversation changed, or another note started
+			return
+		}
+		cv.playing, cv.stopPlay = id, stop
+		r.setPlaying(true)
+		// Playback has no end event: the button turns back after the
+		// note's length, when that is known.
+		if d := cv.durations[id]; d > 0 {
+			cv.playTimer = time.AfterFunc(d+300*time.Millisecond, func() {
+				mw.do(func() {
+					if cv.playing == id {
+						cv.stopPlayback()
+					}
+				})
+			})
+		}
+	})
+}
+
+// stopPlayback stops the voice note playing, if any.
+func (cv *chatView) stopPlayback() {
+	if cv.playTimer != nil {
+		cv.playTimer.Stop()
+		cv.playTimer = nil
+	}
+	if cv.stopPlay != nil {
+		cv.runStop(cv.stopPlay)
+		cv.stopPlay = nil
+	}
+	if r := cv.transfers[cv.playing]; r != nil {
+		r.setPlaying(false)
+	}
+	cv.playing = ""
+}
+
+// runStop calls a playback stop function off the UI goroutine: closing an
+// audio device may take a moment.
+func (cv *chatView) runStop(stop func()) {
+	if stop == nil {
+		return
+	}
+	cv.mw.background(func() error { stop(); return nil }, nil)
+}
+
+// leave ends what belongs to the conversation on screen: a recording is
+// thrown away, playback stops.
+func (cv *chatView) leave() {
+	cv.stopRecording(false)
+	cv.stopPlayback()
+}
+
+// shutdown ends a recording and playback synchronously; the main window
+// calls it as it closes, before the backend closes.
+func (cv *chatView) shutdown() {
+	if rec := cv.rec; rec != nil {
+		cv.rec = nil
+		close(cv.recDone)
+		rec.Cancel()
+	}
+	if cv.playTimer != nil {
+		cv.playTimer.Stop()
+		cv.playTimer = nil
+	}
+	if cv.stopPlay != nil {
+		cv.stopPlay()
+		cv.stopPlay = nil
+	}
+	cv.playing = ""
+}
