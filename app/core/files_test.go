@@ -3,12 +3,12 @@ package core
 import (
 	"bytes"
 	"crypto/rand"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"hearth/app/scan/scantest"
 	"hearth/contacts"
 )
 
@@ -162,53 +162,15 @@ func TestPolicyRefusesOnBothSides(t *testing.T) {
 	}
 }
 
-// fakeClamd answers every scan with a signature, like clamd does for the
-// EICAR test file. (The real clamd is exercised in app/scan's tests.)
-func fakeClamd(t *testing.T, verdict string) string {
-	t.Helper()
-	sock := filepath.Join(t.TempDir(), "clamd.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 64<<10)
-				var got []byte
-				for {
-					n, err := c.Read(buf)
-					got = append(got, buf[:n]...)
-					if strings.HasPrefix(string(got), "zPING") {
-						c.Write([]byte("PONG\x00"))
-						return
-					}
-					// INSTREAM ends with a zero-length chunk.
-					if len(got) >= 4 && bytes.HasSuffix(got, []byte{0, 0, 0, 0}) {
-						c.Write([]byte("stream: " + verdict + "\x00"))
-						return
-					}
-					if err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	return "unix:" + sock
-}
-
-func TestInfectedFileIsQuarantined(t *testing.T) {
+// TestEICARQuarantinedByRealClamd: the EICAR test file sent between two
+// nodes is stopped by a real clamd on the receiving side and never reaches
+// the download folder; a clean file from the same sender passes, scanned.
+func TestEICARQuarantinedByRealClamd(t *testing.T) {
+	addr := scantest.Start(t)
 	alice := newPeer(t, "Alice")
 	dir := filepath.Join(t.TempDir(), "Bob")
 	o := opts()
-	o.ClamdAddr = fakeClamd(t, "Hearth.Test.EICAR FOUND")
+	o.ClamdAddr = addr
 	m, err := Opener{Dir: dir, Opts: o}.Create("Bob", "")
 	if err != nil {
 		t.Fatal(err)
@@ -217,22 +179,35 @@ func TestInfectedFileIsQuarantined(t *testing.T) {
 	bob.log.watch(m)
 	t.Cleanup(func() { bob.m.Close() })
 	bob.m.SetDownloadDir(t.TempDir())
+	if !bob.m.Policy().ScannerAvailable {
+		t.Fatal("bob does not see the scanner")
+	}
 	pair(t, alice, bob)
-	path, _ := writeFile(t, "invoice.pdf", 2000)
-	sent, err := alice.m.SendFile(bob.m.MyPeerID(), path)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+
+	eicar := filepath.Join(t.TempDir(), "eicar.com")
+	os.WriteFile(eicar, scantest.EICAR(), 0o600)
+	bad, err := alice.m.SendFile(bID, eicar)
 	if err != nil {
 		t.Fatal(err)
 	}
-	aID := alice.m.MyPeerID()
-	waitFor(t, "quarantined", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Quarantined })
-	got := transferOf(bob.m, aID, sent.ID)
-	if got.Signature != "Hearth.Test.EICAR" || got.Scan != contacts.Infected {
-		t.Fatalf("signature %q scan %v", got.Signature, got.Scan)
+	clean, _ := writeFile(t, "minutes.txt", 5000)
+	good, err := alice.m.SendFile(bID, clean)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if entries, _ := os.ReadDir(bob.m.DownloadDir()); len(entries) != 0 {
-		t.Fatal("an infected file reached the download folder")
+	waitFor(t, "EICAR quarantined", func() bool { return transferOf(bob.m, aID, bad.ID).State == contacts.Quarantined })
+	waitFor(t, "clean file saved", func() bool { return transferOf(bob.m, aID, good.ID).State == contacts.Done })
+	q := transferOf(bob.m, aID, bad.ID)
+	if !strings.HasPrefix(q.Signature, scantest.Signature) {
+		t.Fatalf("signature %q", q.Signature)
 	}
-	if !strings.HasPrefix(got.Path, bob.m.quarantineDir()) {
-		t.Fatalf("kept at %s", got.Path)
+	if g := transferOf(bob.m, aID, good.ID); g.Scan != contacts.Clean {
+		t.Fatalf("clean file scan result %v", g.Scan)
 	}
+	entries, _ := os.ReadDir(bob.m.DownloadDir())
+	if len(entries) != 1 || entries[0].Name() != "minutes.txt" {
+		t.Fatalf("download folder holds %v", entries)
+	}
+	waitFor(t, "alice told", func() bool { return transferOf(alice.m, bID, bad.ID).Reason != "" })
 }
