@@ -12,6 +12,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/p2ptest"
 	"hearth/p2p/wire"
 )
 
@@ -49,7 +50,7 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 }
 
 func BenchmarkRoundTrip(b *testing.B) {
-	x, y := realPair(b)
+	x, y := p2ptest.RealPair(b)
 	defer x.Close()
 	defer y.Close()
 	sender := New(x, Config{})
@@ -76,7 +77,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 func BenchmarkThroughput(b *testing.B) {
 	for _, batch := range []int{64, 1024} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			x, y := realPair(b)
+			x, y := p2ptest.RealPair(b)
 			defer x.Close()
 			defer y.Close()
 			sender := New(x, Config{})

@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/service"
 	"hearth/p2p/wire"
 )
 
@@ -60,15 +61,13 @@ type Config struct {
 // Service is the chat protocol on one host: it receives messages and sends
 // them.
 type Service struct {
-	h   host.Host
-	cfg Config
-	wg  sync.WaitGroup // inbound handlers running
+	h       host.Host
+	cfg     Config
+	streams *service.Streams // every open stream, reset by Close
 
 	// fields below protected by mu
-	mu     sync.Mutex
-	closed bool
-	out    map[peer.ID]*outbound
-	live   map[network.Stream]struct{} // every open stream, reset by Close
+	mu  sync.Mutex
+	out map[peer.ID]*outbound
 }
 
 // outbound is the long-lived stream to one peer.
@@ -90,77 +89,22 @@ func New(h host.Host, cfg Config) *Service {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
 	s := &Service{
-		h:    h,
-		cfg:  cfg,
-		out:  make(map[peer.ID]*outbound),
-		live: make(map[network.Stream]struct{}),
+		h:       h,
+		cfg:     cfg,
+		streams: service.New(h, ID, ServiceName),
+		out:     make(map[peer.ID]*outbound),
 	}
-	h.SetStreamHandler(ID, s.handle)
+	s.streams.Handle(cfg.Allow, s.handle)
 	return s
 }
 
 // Close removes the protocol handler, resets every open chat stream and
 // waits for the inbound handlers to return. Send fails with ErrClosed after.
-func (s *Service) Close() error {
-	s.h.RemoveStreamHandler(ID)
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	live := make([]network.Stream, 0, len(s.live))
-	for st := range s.live {
-		live = append(live, st)
-	}
-	s.mu.Unlock()
-	for _, st := range live {
-		st.Reset()
-	}
-	s.wg.Wait()
-	return nil
-}
-
-// track records an open stream so Close can reset it; it fails once closed.
-func (s *Service) track(st network.Stream, inbound bool) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.live[st] = struct{}{}
-	if inbound {
-		s.wg.Add(1)
-	}
-	return true
-}
-
-func (s *Service) untrack(st network.Stream, inbound bool) {
-	s.mu.Lock()
-	delete(s.live, st)
-	s.mu.Unlock()
-	if inbound {
-		s.wg.Done()
-	}
-}
+func (s *Service) Close() error { return s.streams.Close() }
 
 // handle serves one inbound stream until the sender closes it, goes silent
 // or misbehaves.
-func (s *Service) handle(st network.Stream) {
-	from := st.Conn().RemotePeer()
-	if s.cfg.Allow != nil && !s.cfg.Allow(from) {
-		st.Reset()
-		return
-	}
-	if !s.track(st, true) {
-		st.Reset()
-		return
-	}
-	defer s.untrack(st, true)
-	if err := st.Scope().SetService(ServiceName); err != nil {
-		st.Reset()
-		return
-	}
+func (s *Service) handle(st network.Stream, from peer.ID) {
 	r := bufio.NewReader(st)
 	w := bufio.NewWriter(st)
 	var batch []wire.ChatMessage
@@ -303,11 +247,11 @@ func (s *Service) Send(ctx context.Context, p peer.ID, msgs []wire.ChatMessage) 
 
 // outbound returns the per-peer state, creating it.
 func (s *Service) outbound(p peer.ID) (*outbound, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	if s.streams.Closed() {
 		return nil, ErrClosed
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	o := s.out[p]
 	if o == nil {
 		o = &outbound{}
@@ -326,7 +270,7 @@ func (s *Service) open(ctx context.Context, p peer.ID, o *outbound) error {
 		st.Reset()
 		return fmt.Errorf("opening chat stream: %w", err)
 	}
-	if !s.track(st, false) {
+	if !s.streams.Track(st, false) {
 		st.Reset()
 		return ErrClosed
 	}
@@ -347,7 +291,7 @@ func (s *Service) drop(o *outbound) {
 		return
 	}
 	o.st.Reset()
-	s.untrack(o.st, false)
+	s.streams.Untrack(o.st, false)
 	o.st = nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"slices"
 	"strings"
@@ -14,9 +13,9 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/p2ptest"
 	"hearth/p2p/wire"
 )
 
@@ -64,11 +63,7 @@ func msgs(ids ...string) []wire.ChatMessage {
 	return out
 }
 
-func ctxT(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxT(t testing.TB) context.Context { return p2ptest.Context(t, 10*time.Second) }
 
 // setup starts a sender service on a and a receiver on b.
 func setup(t testing.TB, a, b host.Host, rcfg Config) (*Service, *Service, *inbox) {
@@ -83,7 +78,7 @@ func setup(t testing.TB, a, b host.Host, rcfg Config) (*Service, *Service, *inbo
 }
 
 func TestSendDelivers(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, in := setup(t, a, b, Config{})
 	acked, err := sender.Send(ctxT(t), b.ID(), msgs("1", "2", "3"))
 	if err != nil {
@@ -101,7 +96,7 @@ func TestSendDelivers(t *testing.T) {
 }
 
 func TestSendReusesStream(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, in := setup(t, a, b, Config{})
 	ctx := ctxT(t)
 	if _, err := sender.Send(ctx, b.ID(), msgs("1")); err != nil {
@@ -122,7 +117,7 @@ func TestSendReusesStream(t *testing.T) {
 }
 
 func TestSendEmpty(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, _ := setup(t, a, b, Config{})
 	if acked, err := sender.Send(ctxT(t), b.ID(), nil); err != nil || len(acked) != 0 {
 		t.Fatalf("%q %v", acked, err)
@@ -130,7 +125,7 @@ func TestSendEmpty(t *testing.T) {
 }
 
 func TestAllowFalse(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	var asked []peer.ID
 	var mu sync.Mutex
 	sender, _, in := setup(t, a, b, Config{Allow: func(p peer.ID) bool {
@@ -154,7 +149,7 @@ func TestAllowFalse(t *testing.T) {
 }
 
 func TestDeliverErrorNotAcked(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, in := setup(t, a, b, Config{})
 	in.failID = "2"
 	ctx := ctxT(t)
@@ -179,7 +174,7 @@ func TestDeliverErrorNotAcked(t *testing.T) {
 }
 
 func TestSendRefusesTooLarge(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, in := setup(t, a, b, Config{})
 	big := wire.ChatMessage{ID: "big", Body: strings.Repeat("x", wire.MaxChatBody+1)}
 	acked, err := sender.Send(ctxT(t), b.ID(), []wire.ChatMessage{msgs("1")[0], big})
@@ -198,13 +193,6 @@ func TestSendRefusesTooLarge(t *testing.T) {
 	}
 }
 
-// rawFrame builds a frame from raw bytes.
-func rawFrame(payload []byte) []byte {
-	var sb strings.Builder
-	wire.WriteFrame(&sb, payload)
-	return []byte(sb.String())
-}
-
 // expectReset writes bytes on a fresh raw chat stream and checks that the
 // receiver resets it rather than answering or closing cleanly.
 func expectReset(t *testing.T, a, b host.Host, data []byte) {
@@ -215,46 +203,26 @@ func expectReset(t *testing.T, a, b host.Host, data []byte) {
 	}
 	defer st.Reset()
 	st.Write(data)
-	readReset(t, st)
-}
-
-// readReset reads st to its end and fails unless the peer reset it within
-// 5 s. (mocknet streams ignore deadlines, hence the timer.)
-func readReset(t *testing.T, st network.Stream) {
-	t.Helper()
-	errc := make(chan error, 1)
-	go func() {
-		_, err := io.ReadAll(st)
-		errc <- err
-	}()
-	select {
-	case err := <-errc:
-		if !errors.Is(err, network.ErrReset) {
-			t.Fatalf("read after hostile frame: %v, want stream reset", err)
-		}
-	case <-time.After(5 * time.Second):
-		st.Reset()
-		t.Fatal("peer neither reset nor closed the stream")
-	}
+	p2ptest.ReadReset(t, st)
 }
 
 func TestHostileFrames(t *testing.T) {
 	cases := map[string][]byte{
 		"oversized announced": {0x80, 0x80, 0x40}, // 1 MiB
-		"oversized frame within message limit": rawFrame(wire.ChatMessage{ID: "x",
+		"oversized frame within message limit": p2ptest.RawFrame(wire.ChatMessage{ID: "x",
 			Body: strings.Repeat("y", DefaultMaxFrame)}.Marshal()),
-		"garbage":          rawFrame([]byte{0xff, 0xff, 0xff, 0x01, 0x02}),
-		"wrong wire type":  rawFrame([]byte{0x08, 0x01}),
-		"bad utf8":         rawFrame([]byte{0x0a, 0x01, 0x61, 0x12, 0x01, 0xff}),
-		"no id":            rawFrame(wire.ChatMessage{Body: "anonymous"}.Marshal()),
-		"body over limit":  rawFrame(wire.ChatMessage{ID: "x", Body: strings.Repeat("y", wire.MaxChatBody+1)}.Marshal()),
+		"garbage":          p2ptest.RawFrame([]byte{0xff, 0xff, 0xff, 0x01, 0x02}),
+		"wrong wire type":  p2ptest.RawFrame([]byte{0x08, 0x01}),
+		"bad utf8":         p2ptest.RawFrame([]byte{0x0a, 0x01, 0x61, 0x12, 0x01, 0xff}),
+		"no id":            p2ptest.RawFrame(wire.ChatMessage{Body: "anonymous"}.Marshal()),
+		"body over limit":  p2ptest.RawFrame(wire.ChatMessage{ID: "x", Body: strings.Repeat("y", wire.MaxChatBody+1)}.Marshal()),
 		"overflow varint":  []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
 		"truncated frame":  []byte{0x10, 0x0a},
-		"good then broken": append(rawFrame(wire.ChatMessage{ID: "ok"}.Marshal()), 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f),
+		"good then broken": append(p2ptest.RawFrame(wire.ChatMessage{ID: "ok"}.Marshal()), 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f),
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
-			a, b := mockPair(t)
+			a, b := p2ptest.MockPair(t)
 			sender, _, in := setup(t, a, b, Config{})
 			if name == "truncated frame" {
 				// A truncated frame followed by end of stream.
@@ -264,7 +232,7 @@ func TestHostileFrames(t *testing.T) {
 				}
 				st.Write(data)
 				st.CloseWrite()
-				readReset(t, st)
+				p2ptest.ReadReset(t, st)
 			} else {
 				expectReset(t, a, b, data)
 			}
@@ -281,7 +249,7 @@ func TestHostileFrames(t *testing.T) {
 }
 
 func TestSendContextCancel(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, receiver, in := setup(t, a, b, Config{})
 	in.block = make(chan struct{})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -306,7 +274,7 @@ func TestSendContextCancel(t *testing.T) {
 }
 
 func TestConcurrentSends(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, in := setup(t, a, b, Config{})
 	ctx := ctxT(t)
 	var wg sync.WaitGroup
@@ -330,7 +298,7 @@ func TestConcurrentSends(t *testing.T) {
 }
 
 func TestSendAfterClose(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, _ := setup(t, a, b, Config{})
 	sender.Close()
 	if _, err := sender.Send(ctxT(t), b.ID(), msgs("1")); !errors.Is(err, ErrClosed) {
@@ -343,7 +311,7 @@ func TestSendAfterClose(t *testing.T) {
 // messages than one window, and checks order and goroutine hygiene.
 func TestRealHosts(t *testing.T) {
 	base := runtime.NumGoroutine()
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	in := &inbox{}
 	sender := New(a, Config{})
 	receiver := New(b, Config{Deliver: in.deliver})
@@ -367,14 +335,14 @@ func TestRealHosts(t *testing.T) {
 	receiver.Close()
 	a.Close()
 	b.Close()
-	waitGoroutines(t, base)
+	p2ptest.WaitGoroutines(t, base)
 }
 
 // TestIdleStream checks that a silent peer's stream is reset after the idle
 // timeout, and that a sender whose cached stream was dropped that way
 // reconnects by itself.
 func TestIdleStream(t *testing.T) {
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	defer a.Close()
 	defer b.Close()
 	sender, _, in := setup(t, a, b, Config{IdleTimeout: 200 * time.Millisecond})
@@ -426,7 +394,7 @@ func (b *batchInbox) deliverBatch(from peer.ID, ms []wire.ChatMessage) error {
 }
 
 func TestDeliverBatchGroupsAPipelinedBurst(t *testing.T) {
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	in := &batchInbox{}
 	sender, _, _ := setup(t, a, b, Config{DeliverBatch: in.deliverBatch})
 	var ids []string
@@ -453,7 +421,7 @@ func TestDeliverBatchGroupsAPipelinedBurst(t *testing.T) {
 }
 
 func TestDeliverBatchFailureAcksNothingOfIt(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	in := &batchInbox{}
 	in.failID = "2"
 	sender, _, _ := setup(t, a, b, Config{DeliverBatch: in.deliverBatch})

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"golang.org/x/time/rate"
 
+	"hearth/p2p/internal/service"
 	"hearth/p2p/wire"
 )
 
@@ -63,12 +63,7 @@ type Service struct {
 	cfg     Config
 	lim     *limiter
 	dropped atomic.Uint64
-	wg      sync.WaitGroup // inbound handlers running
-
-	// fields below protected by mu
-	mu     sync.Mutex
-	closed bool
-	live   map[network.Stream]struct{} // reset by Close
+	streams *service.Streams
 }
 
 // New registers the contact protocol on h.
@@ -92,12 +87,12 @@ func New(h host.Host, cfg Config) *Service {
 		cfg.Timeout = DefaultTimeout
 	}
 	s := &Service{
-		h:    h,
-		cfg:  cfg,
-		lim:  newLimiter(cfg.PerPeerRate, cfg.PerPeerBurst, cfg.GlobalRate, cfg.GlobalBurst, cfg.MaxTrackedPeers),
-		live: make(map[network.Stream]struct{}),
+		h:       h,
+		cfg:     cfg,
+		lim:     newLimiter(cfg.PerPeerRate, cfg.PerPeerBurst, cfg.GlobalRate, cfg.GlobalBurst, cfg.MaxTrackedPeers),
+		streams: service.New(h, ID, ServiceName),
 	}
-	h.SetStreamHandler(ID, s.handle)
+	s.streams.Handle(s.allow, s.handle)
 	return s
 }
 
@@ -106,64 +101,18 @@ func (s *Service) Dropped() uint64 { return s.dropped.Load() }
 
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
-func (s *Service) Close() error {
-	s.h.RemoveStreamHandler(ID)
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	live := make([]network.Stream, 0, len(s.live))
-	for st := range s.live {
-		live = append(live, st)
-	}
-	s.mu.Unlock()
-	for _, st := range live {
-		st.Reset()
-	}
-	s.wg.Wait()
-	return nil
-}
+func (s *Service) Close() error { return s.streams.Close() }
 
-func (s *Service) track(st network.Stream, inbound bool) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+// allow applies the rate limits to a new stream.
+func (s *Service) allow(from peer.ID) bool {
+	if !s.lim.allow(from) {
+		s.dropped.Add(1)
 		return false
-	}
-	s.live[st] = struct{}{}
-	if inbound {
-		s.wg.Add(1)
 	}
 	return true
 }
 
-func (s *Service) untrack(st network.Stream, inbound bool) {
-	s.mu.Lock()
-	delete(s.live, st)
-	s.mu.Unlock()
-	if inbound {
-		s.wg.Done()
-	}
-}
-
-func (s *Service) handle(st network.Stream) {
-	from := st.Conn().RemotePeer()
-	if !s.lim.allow(from) {
-		s.dropped.Add(1)
-		st.Reset()
-		return
-	}
-	if !s.track(st, true) {
-		st.Reset()
-		return
-	}
-	defer s.untrack(st, true)
-	if err := st.Scope().SetService(ServiceName); err != nil {
-		st.Reset()
-		return
-	}
+func (s *Service) handle(st network.Stream, from peer.ID) {
 	st.SetDeadline(time.Now().Add(s.cfg.Timeout))
 	b, err := wire.ReadFrame(bufio.NewReader(st), MaxFrame)
 	if err != nil {
@@ -196,11 +145,11 @@ func (s *Service) Send(ctx context.Context, p peer.ID, r wire.ContactRequest) (w
 	if err != nil {
 		return wire.ContactReply{}, fmt.Errorf("opening contact stream: %w", err)
 	}
-	if !s.track(st, false) {
+	if !s.streams.Track(st, false) {
 		st.Reset()
 		return wire.ContactReply{}, ErrClosed
 	}
-	defer s.untrack(st, false)
+	defer s.streams.Untrack(st, false)
 	reply, err := s.exchange(ctx, st, r)
 	if err != nil {
 		st.Reset()

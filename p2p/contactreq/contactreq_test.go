@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,11 +11,11 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
 	"golang.org/x/time/rate"
 
+	"hearth/p2p/internal/p2ptest"
 	"hearth/p2p/wire"
 )
 
@@ -40,11 +39,7 @@ func (r *recorder) n() int {
 	return len(r.got)
 }
 
-func ctxT(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxT(t testing.TB) context.Context { return p2ptest.Context(t, 10*time.Second) }
 
 func setup(t testing.TB, a, b host.Host, rcfg Config) (*Service, *Service, *recorder) {
 	rec := &recorder{}
@@ -64,7 +59,7 @@ var hello = wire.ContactRequest{Kind: wire.KindRequest, Name: "Ann", Note: "from
 var slow = rate.Every(time.Hour)
 
 func TestSend(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, rec := setup(t, a, b, Config{})
 	reply, err := sender.Send(ctxT(t), b.ID(), hello)
 	if err != nil {
@@ -79,7 +74,7 @@ func TestSend(t *testing.T) {
 }
 
 func TestSendRefusesInvalid(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, rec := setup(t, a, b, Config{})
 	for _, r := range []wire.ContactRequest{{}, {Kind: 9}, {Kind: wire.KindRequest, Note: strings.Repeat("n", wire.MaxNoteLen+1)},
 		{Kind: wire.KindRequest, Addrs: []string{strings.Repeat("a", MaxFrame)}}} {
@@ -95,7 +90,7 @@ func TestSendRefusesInvalid(t *testing.T) {
 // TestFloodOnePeer: 100 requests from one peer reach OnRequest at most
 // burst times; the rest are reset and counted.
 func TestFloodOnePeer(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, receiver, rec := setup(t, a, b, Config{PerPeerRate: slow, PerPeerBurst: 3})
 	ctx := ctxT(t)
 	var ok, noReply int
@@ -119,7 +114,7 @@ func TestFloodOnePeer(t *testing.T) {
 }
 
 func TestFloodOnePeerConcurrent(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, rec := setup(t, a, b, Config{PerPeerRate: slow, PerPeerBurst: 3})
 	ctx := ctxT(t)
 	var wg sync.WaitGroup
@@ -204,38 +199,24 @@ func TestLimiterEviction(t *testing.T) {
 	}
 }
 
-func rawFrame(payload []byte) []byte {
-	var sb strings.Builder
-	wire.WriteFrame(&sb, payload)
-	return []byte(sb.String())
-}
-
 func TestHostileFrames(t *testing.T) {
 	cases := map[string][]byte{
 		"oversized announced": {0x80, 0x80, 0x80, 0x01},
-		"oversized frame":     rawFrame(wire.ContactRequest{Kind: wire.KindRequest, Addrs: []string{strings.Repeat("a", MaxFrame)}}.Marshal()),
-		"garbage":             rawFrame([]byte{0xff, 0xff, 0xff, 0x01}),
-		"wrong wire type":     rawFrame([]byte{0x0a, 0x01, 0x01}),
-		"bad utf8":            rawFrame([]byte{0x08, 0x01, 0x12, 0x01, 0xff}),
-		"kind zero":           rawFrame(wire.ContactRequest{Name: "x"}.Marshal()),
-		"unknown kind":        rawFrame(wire.ContactRequest{Kind: 77}.Marshal()),
-		"note over limit":     rawFrame(wire.ContactRequest{Kind: wire.KindRequest, Note: strings.Repeat("n", wire.MaxNoteLen+1)}.Marshal()),
+		"oversized frame":     p2ptest.RawFrame(wire.ContactRequest{Kind: wire.KindRequest, Addrs: []string{strings.Repeat("a", MaxFrame)}}.Marshal()),
+		"garbage":             p2ptest.RawFrame([]byte{0xff, 0xff, 0xff, 0x01}),
+		"wrong wire type":     p2ptest.RawFrame([]byte{0x0a, 0x01, 0x01}),
+		"bad utf8":            p2ptest.RawFrame([]byte{0x08, 0x01, 0x12, 0x01, 0xff}),
+		"kind zero":           p2ptest.RawFrame(wire.ContactRequest{Name: "x"}.Marshal()),
+		"unknown kind":        p2ptest.RawFrame(wire.ContactRequest{Kind: 77}.Marshal()),
+		"note over limit":     p2ptest.RawFrame(wire.ContactRequest{Kind: wire.KindRequest, Note: strings.Repeat("n", wire.MaxNoteLen+1)}.Marshal()),
 		"truncated":           {0x05, 0x08},
 		"empty stream":        {},
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
-			a, b := mockPair(t)
+			a, b := p2ptest.MockPair(t)
 			sender, _, rec := setup(t, a, b, Config{})
-			st, err := a.NewStream(ctxT(t), b.ID(), ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st.Write(data)
-			st.CloseWrite()
-			if _, err := io.ReadAll(st); !errors.Is(err, network.ErrReset) {
-				t.Fatalf("read: %v, want stream reset", err)
-			}
+			p2ptest.SendRaw(t, a, b.ID(), ID, data)
 			if rec.n() != 0 {
 				t.Fatalf("OnRequest called with %#v", rec.got)
 			}
@@ -250,7 +231,7 @@ func TestHostileFrames(t *testing.T) {
 }
 
 func TestNilOnRequest(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender := New(a, Config{})
 	defer sender.Close()
 	receiver := New(b, Config{})
@@ -261,7 +242,7 @@ func TestNilOnRequest(t *testing.T) {
 }
 
 func TestSendAfterClose(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _, _ := setup(t, a, b, Config{})
 	sender.Close()
 	if _, err := sender.Send(ctxT(t), b.ID(), hello); err == nil {
@@ -271,7 +252,7 @@ func TestSendAfterClose(t *testing.T) {
 
 func TestRealHosts(t *testing.T) {
 	base := runtime.NumGoroutine()
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	recA, recB := &recorder{}, &recorder{}
 	sa := New(a, Config{OnRequest: recA.on})
 	sb := New(b, Config{OnRequest: func(from peer.ID, r wire.ContactRequest) wire.ContactReply {
@@ -303,22 +284,13 @@ func TestRealHosts(t *testing.T) {
 	sb.Close()
 	a.Close()
 	b.Close()
-	waitGoroutines(t, base)
+	p2ptest.WaitGoroutines(t, base)
 }
 
 func TestSilentPeer(t *testing.T) {
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	defer a.Close()
 	defer b.Close()
 	setup(t, a, b, Config{Timeout: 200 * time.Millisecond})
-	st, err := a.NewStream(ctxT(t), b.ID(), ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	st.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = io.ReadAll(st)
-	if !errors.Is(err, network.ErrReset) || time.Since(start) > 3*time.Second {
-		t.Fatalf("silent stream: %v after %v, want reset after ~200ms", err, time.Since(start))
-	}
+	p2ptest.ExpectIdleReset(t, a, b.ID(), ID)
 }

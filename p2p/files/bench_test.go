@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"hearth/p2p/internal/p2ptest"
 )
 
 // The benchmarks move one file over loopback: BenchmarkFetch through the
@@ -57,7 +59,7 @@ func BenchmarkFetch(b *testing.B) {
 	for _, chunk := range []int{64 << 10, DefaultChunkSize, MaxChunkSize} {
 		b.Run(fmt.Sprintf("chunk=%dKiB", chunk>>10), func(b *testing.B) {
 			path, sum := benchSource(b)
-			a, c := realPair(b)
+			a, c := p2ptest.RealPair(b)
 			lib := newSender()
 			cfg := lib.config()
 			cfg.ChunkSize = chunk

@@ -96,11 +96,11 @@ func (s *Service) claim(partPath string) (string, error) {
 	if err != nil {
 		key = filepath.Clean(partPath)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	if s.isClosed() {
 		return "", ErrClosed
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.fetching[key] {
 		return "", ErrBusy
 	}
@@ -126,7 +126,7 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 	if err != nil {
 		return err
 	}
-	defer s.untrack(st, false)
+	defer s.streams.Untrack(st, false)
 	stop := context.AfterFunc(ctx, func() { st.Reset() })
 	defer stop()
 	rep, err := s.readReply(st, r)

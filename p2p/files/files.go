@@ -15,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/service"
 	"hearth/p2p/wire"
 )
 
@@ -123,9 +124,9 @@ type Config struct {
 // Service is the file protocol on one host: it answers offers, controls
 // and fetches, and makes them.
 type Service struct {
-	h   host.Host
-	cfg Config
-	wg  sync.WaitGroup // inbound handlers running
+	h       host.Host
+	cfg     Config
+	streams *service.Streams // every open stream, reset by Close
 
 	// testChunk, when set, sees every chunk this side serves after its
 	// checksum was computed and before it is sent (tests damage chunks).
@@ -133,9 +134,7 @@ type Service struct {
 
 	// fields below protected by mu
 	mu       sync.Mutex
-	closed   bool
-	live     map[network.Stream]struct{} // every open stream, reset by Close
-	fetching map[string]bool             // partial files a Fetch is writing
+	fetching map[string]bool // partial files a Fetch is writing
 }
 
 // New registers the file protocol on h.
@@ -157,64 +156,19 @@ func New(h host.Host, cfg Config) *Service {
 	s := &Service{
 		h:        h,
 		cfg:      cfg,
-		live:     make(map[network.Stream]struct{}),
+		streams:  service.New(h, ID, ServiceName),
 		fetching: make(map[string]bool),
 	}
-	h.SetStreamHandler(ID, s.handle)
+	s.streams.Handle(cfg.Allow, s.handle)
 	return s
 }
 
 // Close removes the protocol handler, resets every open file stream (a
 // running Fetch returns ErrClosed, its partial file valid) and waits for
 // the inbound handlers to return.
-func (s *Service) Close() error {
-	s.h.RemoveStreamHandler(ID)
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	live := make([]network.Stream, 0, len(s.live))
-	for st := range s.live {
-		live = append(live, st)
-	}
-	s.mu.Unlock()
-	for _, st := range live {
-		st.Reset()
-	}
-	s.wg.Wait()
-	return nil
-}
+func (s *Service) Close() error { return s.streams.Close() }
 
-func (s *Service) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
-
-// track records an open stream so Close can reset it; it fails once closed.
-func (s *Service) track(st network.Stream, inbound bool) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.live[st] = struct{}{}
-	if inbound {
-		s.wg.Add(1)
-	}
-	return true
-}
-
-func (s *Service) untrack(st network.Stream, inbound bool) {
-	s.mu.Lock()
-	delete(s.live, st)
-	s.mu.Unlock()
-	if inbound {
-		s.wg.Done()
-	}
-}
+func (s *Service) isClosed() bool { return s.streams.Closed() }
 
 // Offer offers o to p and returns when p has stored it. A refusal is
 // ErrRefused wrapping the peer's reason.
@@ -243,7 +197,7 @@ func (s *Service) ask(ctx context.Context, p peer.ID, req wire.FileRequest) (wir
 	if err != nil {
 		return wire.FileReply{}, err
 	}
-	defer s.untrack(st, false)
+	defer s.streams.Untrack(st, false)
 	stop := context.AfterFunc(ctx, func() { st.Reset() })
 	defer stop()
 	rep, err := s.readReply(st, r)
@@ -272,14 +226,14 @@ func (s *Service) open(ctx context.Context, p peer.ID, req wire.FileRequest) (ne
 		st.Reset()
 		return nil, nil, fmt.Errorf("opening file stream: %w", err)
 	}
-	if !s.track(st, false) {
+	if !s.streams.Track(st, false) {
 		st.Reset()
 		return nil, nil, ErrClosed
 	}
 	st.SetWriteDeadline(s.deadline(ctx))
 	if err := wire.WriteFrame(st, req.Marshal()); err != nil {
 		st.Reset()
-		s.untrack(st, false)
+		s.streams.Untrack(st, false)
 		return nil, nil, err
 	}
 	st.CloseWrite()
@@ -355,21 +309,7 @@ func (s *Service) deadline(ctx context.Context) time.Time {
 
 // handle serves one inbound stream: one request, one reply, and for a
 // fetch the file's chunks.
-func (s *Service) handle(st network.Stream) {
-	from := st.Conn().RemotePeer()
-	if s.cfg.Allow != nil && !s.cfg.Allow(from) {
-		st.Reset()
-		return
-	}
-	if !s.track(st, true) {
-		st.Reset()
-		return
-	}
-	defer s.untrack(st, true)
-	if err := st.Scope().SetService(ServiceName); err != nil {
-		st.Reset()
-		return
-	}
+func (s *Service) handle(st network.Stream, from peer.ID) {
 	st.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
 	b, err := wire.ReadFrame(bufio.NewReaderSize(st, 512), wire.MaxFileRequestFrame)
 	if err != nil {

@@ -20,11 +20,12 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/p2ptest"
 	"hearth/p2p/wire"
 )
 
 func TestOfferStored(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	o := Offer{TransferID: "0123abcd", Name: "Grüße.txt", Size: 42, MIME: "text/plain", SHA256: [32]byte{1, 2, 3}, VoiceNote: true}
@@ -39,7 +40,7 @@ func TestOfferStored(t *testing.T) {
 }
 
 func TestOfferRefusedWithReason(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	lib.offerErr = errors.New("your team does not allow files over 10 MB")
 	sa, _ := pair(t, a, b, Config{}, lib.config())
@@ -57,7 +58,7 @@ func TestOfferRefusedWithReason(t *testing.T) {
 }
 
 func TestOfferWithoutOnOffer(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sa, _ := pair(t, a, b, Config{}, Config{})
 	err := sa.Offer(ctxT(t), b.ID(), Offer{TransferID: "t1", Name: "x"})
 	if r, _ := Reason(err); !errors.Is(err, ErrRefused) || r != "not accepting files" {
@@ -66,7 +67,7 @@ func TestOfferWithoutOnOffer(t *testing.T) {
 }
 
 func TestOfferInvalidNotSent(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	for _, o := range []Offer{
@@ -88,7 +89,7 @@ func TestOfferInvalidNotSent(t *testing.T) {
 }
 
 func TestAllowFalseResets(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	var asked []peer.ID
 	var mu sync.Mutex
@@ -125,7 +126,7 @@ func TestAllowFalseResets(t *testing.T) {
 }
 
 func TestControlDelivered(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	want := []Control{
@@ -158,7 +159,7 @@ func TestControlDelivered(t *testing.T) {
 }
 
 func TestFetchSmall(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	cfg := lib.config()
 	cfg.ChunkSize = MinChunkSize // many chunks
@@ -189,7 +190,7 @@ func TestFetchSmall(t *testing.T) {
 }
 
 func TestFetchEmptyFile(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -205,7 +206,7 @@ func TestFetchEmptyFile(t *testing.T) {
 }
 
 func TestFetchRefused(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -233,7 +234,7 @@ func TestFetchRefused(t *testing.T) {
 }
 
 func TestFetchHashMismatch(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -251,7 +252,7 @@ func TestFetchHashMismatch(t *testing.T) {
 }
 
 func TestFetchSizeMismatch(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -270,7 +271,7 @@ func TestFetchSizeMismatch(t *testing.T) {
 }
 
 func TestFetchOffsetBeyondEndRefused(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	_, _ = pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -295,7 +296,7 @@ func rawAsk(t *testing.T, a host.Host, p peer.ID, req wire.FileRequest) wire.Fil
 		t.Fatal(err)
 	}
 	defer st.Reset()
-	st.Write(rawFrame(req.Marshal()))
+	st.Write(p2ptest.RawFrame(req.Marshal()))
 	st.CloseWrite()
 	b, err := wire.ReadFrame(bufio.NewReader(st), wire.MaxFileRequestFrame)
 	if err != nil {
@@ -309,16 +310,16 @@ func rawAsk(t *testing.T, a host.Host, p peer.ID, req wire.FileRequest) wire.Fil
 }
 
 func TestHostileFrames(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	_, _ = pair(t, a, b, Config{}, lib.config())
-	bad := func(r wire.FileRequest) []byte { return rawFrame(r.Marshal()) }
+	bad := func(r wire.FileRequest) []byte { return p2ptest.RawFrame(r.Marshal()) }
 	cases := map[string][]byte{
 		"oversized announced": {0x80, 0x80, 0x40}, // 1 MiB
-		"oversized frame":     rawFrame(make([]byte, wire.MaxFileRequestFrame+1)),
-		"garbage":             rawFrame([]byte{0xff, 0xff, 0xff, 0x01, 0x02}),
-		"wrong wire type":     rawFrame([]byte{0x08, 0x01}),
-		"empty request":       rawFrame(nil),
+		"oversized frame":     p2ptest.RawFrame(make([]byte, wire.MaxFileRequestFrame+1)),
+		"garbage":             p2ptest.RawFrame([]byte{0xff, 0xff, 0xff, 0x01, 0x02}),
+		"wrong wire type":     p2ptest.RawFrame([]byte{0x08, 0x01}),
+		"empty request":       p2ptest.RawFrame(nil),
 		"two requests": bad(wire.FileRequest{Fetch: &wire.FileFetch{TransferID: "t"},
 			Control: &wire.FileControl{TransferID: "t", Kind: wire.FilePause}}),
 		"path in name":       bad(wire.FileRequest{Offer: &wire.FileOffer{TransferID: "t", Name: "../../x"}}),
@@ -328,7 +329,7 @@ func TestHostileFrames(t *testing.T) {
 		"negative offset":    bad(wire.FileRequest{Fetch: &wire.FileFetch{TransferID: "t", Offset: -1}}),
 		"traversal id":       bad(wire.FileRequest{Fetch: &wire.FileFetch{TransferID: "../t"}}),
 		"unknown control":    bad(wire.FileRequest{Control: &wire.FileControl{TransferID: "t", Kind: 77}}),
-		"short hash":         rawFrame([]byte("\x0a\x0b\x0a\x01t\x12\x01a\x2a\x03abc")),
+		"short hash":         p2ptest.RawFrame([]byte("\x0a\x0b\x0a\x01t\x12\x01a\x2a\x03abc")),
 		"truncated frame":    {0x10, 0x01},
 		"nothing then close": nil,
 	}
@@ -341,7 +342,7 @@ func TestHostileFrames(t *testing.T) {
 			defer st.Reset()
 			st.Write(data)
 			st.CloseWrite()
-			readReset(t, st)
+			p2ptest.ReadReset(t, st)
 		})
 	}
 	if len(lib.offers)+len(lib.controls)+lib.fetchCount() != 0 {
@@ -358,13 +359,13 @@ func TestHostileFrames(t *testing.T) {
 // hostileServer answers every fetch with a reply of the offered size and
 // then whatever frames send writes.
 func hostileServer(t *testing.T, size int64, send func(st network.Stream)) (*Service, peer.ID) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	b.SetStreamHandler(ID, func(st network.Stream) {
 		defer st.Reset()
 		if _, err := wire.ReadFrame(bufio.NewReader(st), wire.MaxFileRequestFrame); err != nil {
 			return
 		}
-		st.Write(rawFrame(wire.FileReply{Status: wire.FileOK, Size: size}.Marshal()))
+		st.Write(p2ptest.RawFrame(wire.FileReply{Status: wire.FileOK, Size: size}.Marshal()))
 		send(st)
 		time.Sleep(50 * time.Millisecond)
 	})
@@ -377,14 +378,14 @@ func TestHostileSender(t *testing.T) {
 	const size = 10000
 	data := make([]byte, size)
 	chunk := func(off int64, d []byte) []byte {
-		return rawFrame(wire.FileChunk{Offset: off, Data: d, CRC: crc32.Checksum(d, castagnoli)}.Marshal())
+		return p2ptest.RawFrame(wire.FileChunk{Offset: off, Data: d, CRC: crc32.Checksum(d, castagnoli)}.Marshal())
 	}
 	cases := map[string]func(st network.Stream){
 		"wrong offset":       func(st network.Stream) { st.Write(chunk(5, data[:100])) },
 		"gap":                func(st network.Stream) { st.Write(chunk(0, data[:100])); st.Write(chunk(200, data[:100])) },
 		"past the end":       func(st network.Stream) { st.Write(chunk(0, make([]byte, size+1))) },
 		"oversized frame":    func(st network.Stream) { st.Write([]byte{0x80, 0x80, 0x80, 0x01}) },
-		"garbage":            func(st network.Stream) { st.Write(rawFrame([]byte{0xff, 0xff, 0xff})) },
+		"garbage":            func(st network.Stream) { st.Write(p2ptest.RawFrame([]byte{0xff, 0xff, 0xff})) },
 		"empty chunk":        func(st network.Stream) { st.Write(chunk(0, nil)) },
 		"short stream":       func(st network.Stream) { st.Write(chunk(0, data[:100])); st.CloseWrite() },
 		"chunk above limit":  func(st network.Stream) { st.Write(chunk(0, make([]byte, wire.MaxFileChunk+1))) },
@@ -401,14 +402,14 @@ func TestHostileSender(t *testing.T) {
 	}
 	// Bad replies.
 	for name, rep := range map[string][]byte{
-		"bad status":   rawFrame(wire.FileReply{Status: 9}.Marshal()),
-		"garbage":      rawFrame([]byte{0xff}),
+		"bad status":   p2ptest.RawFrame(wire.FileReply{Status: 9}.Marshal()),
+		"garbage":      p2ptest.RawFrame([]byte{0xff}),
 		"oversized":    {0x80, 0x80, 0x40},
 		"no reply":     nil,
-		"size differs": rawFrame(wire.FileReply{Status: wire.FileOK, Size: size + 1}.Marshal()),
+		"size differs": p2ptest.RawFrame(wire.FileReply{Status: wire.FileOK, Size: size + 1}.Marshal()),
 	} {
 		t.Run("reply "+name, func(t *testing.T) {
-			a, b := mockPair(t)
+			a, b := p2ptest.MockPair(t)
 			b.SetStreamHandler(ID, func(st network.Stream) {
 				st.Write(rep)
 				st.Close()
@@ -424,7 +425,7 @@ func TestHostileSender(t *testing.T) {
 }
 
 func TestCorruptChunkRefetched(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	cfg := lib.config()
 	cfg.ChunkSize = 64 << 10
@@ -460,7 +461,7 @@ func TestCorruptChunkRefetched(t *testing.T) {
 }
 
 func TestCorruptForeverGivesUp(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, sb := pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -487,7 +488,7 @@ func TestCorruptForeverGivesUp(t *testing.T) {
 }
 
 func TestResumeFromSidecar(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -570,7 +571,7 @@ func writePart(t *testing.T, part string, data []byte, off int64, withState bool
 }
 
 func TestFetchBusy(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	lib := newSender()
 	cfg := lib.config()
 	cfg.ChunkSize = MinChunkSize
@@ -601,7 +602,7 @@ func TestFetchBusy(t *testing.T) {
 
 func TestCloseDuringFetch(t *testing.T) {
 	base := runtime.NumGoroutine()
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	lib := newSender()
 	sb := New(b, lib.config())
 	sa := New(a, Config{})
@@ -641,5 +642,5 @@ func TestCloseDuringFetch(t *testing.T) {
 	sb.Close()
 	a.Close()
 	b.Close()
-	waitGoroutines(t, base)
+	p2ptest.WaitGoroutines(t, base)
 }

@@ -1,7 +1,6 @@
 package files
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -9,88 +8,17 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/pprof"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
-	yamux "github.com/libp2p/go-libp2p/p2p/muxer/yamux"
-	mocknet "github.com/libp2p/go-libp2p/p2p/net/mock"
-	noise "github.com/libp2p/go-libp2p/p2p/security/noise"
-	tcp "github.com/libp2p/go-libp2p/p2p/transport/tcp"
 
-	"hearth/p2p/wire"
+	"hearth/p2p/internal/p2ptest"
 )
 
-// mockPair returns two connected hosts on a mocknet, closed with the test.
-func mockPair(t testing.TB) (host.Host, host.Host) {
-	t.Helper()
-	mn, err := mocknet.FullMeshConnected(2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mn.Close() })
-	hs := mn.Hosts()
-	return hs[0], hs[1]
-}
-
-// realHost starts a libp2p host listening on loopback TCP only.
-func realHost(t testing.TB) host.Host {
-	t.Helper()
-	h, err := libp2p.New(
-		libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"),
-		libp2p.Transport(tcp.NewTCPTransport),
-		libp2p.Security(noise.ID, noise.New),
-		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
-		libp2p.DisableRelay(),
-		libp2p.DisableMetrics(),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-// realPair starts two loopback hosts and connects them; they close with
-// the test.
-func realPair(t testing.TB) (host.Host, host.Host) {
-	t.Helper()
-	a, b := realHost(t), realHost(t)
-	t.Cleanup(func() { a.Close(); b.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.Connect(ctx, peer.AddrInfo{ID: b.ID(), Addrs: b.Addrs()}); err != nil {
-		t.Fatal(err)
-	}
-	return a, b
-}
-
-func ctxT(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// waitGoroutines waits until no more than base+slack goroutines run.
-func waitGoroutines(t testing.TB, base int) {
-	t.Helper()
-	const slack = 3
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > base+slack {
-		if time.Now().After(deadline) {
-			var buf bytes.Buffer
-			pprof.Lookup("goroutine").WriteTo(&buf, 1)
-			t.Fatalf("%d goroutines left, started with %d:\n%s", runtime.NumGoroutine(), base, buf.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+func ctxT(t testing.TB) context.Context { return p2ptest.Context(t, 60*time.Second) }
 
 // makeFile writes size pseudo-random bytes to a new file in dir, every
 // fourth MiB left as a hole, and returns its path and SHA-256. ChaCha8
@@ -228,31 +156,4 @@ func pair(t testing.TB, a, b host.Host, acfg, bcfg Config) (*Service, *Service) 
 // offerFor describes a file on disk as an offer.
 func offerFor(id, path string, size int64, sum [32]byte) Offer {
 	return Offer{TransferID: id, Name: filepath.Base(path), Size: size, MIME: "application/octet-stream", SHA256: sum}
-}
-
-// rawFrame builds a frame from raw bytes.
-func rawFrame(payload []byte) []byte {
-	var sb strings.Builder
-	wire.WriteFrame(&sb, payload)
-	return []byte(sb.String())
-}
-
-// readReset reads st to its end and fails unless the peer reset it within
-// 5 s. (mocknet streams ignore deadlines, hence the timer.)
-func readReset(t *testing.T, st network.Stream) {
-	t.Helper()
-	errc := make(chan error, 1)
-	go func() {
-		_, err := io.ReadAll(st)
-		errc <- err
-	}()
-	select {
-	case err := <-errc:
-		if !errors.Is(err, network.ErrReset) {
-			t.Fatalf("read after hostile frame: %v, want stream reset", err)
-		}
-	case <-time.After(5 * time.Second):
-		st.Reset()
-		t.Fatal("peer neither reset nor closed the stream")
-	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"hearth/p2p/internal/p2ptest"
 )
 
 // bigFileSize: 1 GiB takes about 4 s here, about 12 s under -race.
@@ -19,7 +21,7 @@ func TestBigFileLoopback(t *testing.T) {
 	if testing.Short() {
 		t.Skip("big transfer")
 	}
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{}, lib.config())
 	dir := t.TempDir()
@@ -45,7 +47,7 @@ func TestBigFileLoopback(t *testing.T) {
 // TestPauseResume pauses a download by cancelling its context, checks the
 // sender can refuse while paused, then resumes it from where it stopped.
 func TestPauseResume(t *testing.T) {
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	lib := newSender()
 	sa, _ := pair(t, a, b, Config{Checkpoint: 4 << 20}, lib.config())
 	dir := t.TempDir()

@@ -16,6 +16,8 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
+
+	"hearth/p2p/internal/p2ptest"
 )
 
 // The resume test runs the receiving side in a child process (this test
@@ -35,7 +37,7 @@ func TestResumeAfterKill(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	const size = 256 << 20
-	h := realHost(t)
+	h := p2ptest.RealHost(t)
 	defer h.Close()
 	lib := newSender()
 	sender := New(h, lib.config())
@@ -176,7 +178,7 @@ func TestResumeChild(t *testing.T) {
 	o.Name = "video.mp4"
 	stall, _ := strconv.ParseInt(os.Getenv(envStallAt), 10, 64)
 
-	h := realHost(t)
+	h := p2ptest.RealHost(t)
 	defer h.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -1,17 +1,14 @@
 package presence
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/oneshot"
 	"hearth/p2p/wire"
 )
 
@@ -41,14 +38,8 @@ type Config struct {
 
 // Service is the presence protocol on one host.
 type Service struct {
-	h   host.Host
-	cfg Config
-	wg  sync.WaitGroup // inbound handlers running
-
-	// fields below protected by mu
-	mu     sync.Mutex
-	closed bool
-	live   map[network.Stream]struct{} // reset by Close
+	cfg   Config
+	proto *oneshot.Service
 }
 
 // New registers the presence protocol on h.
@@ -56,85 +47,35 @@ func New(h host.Host, cfg Config) *Service {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	s := &Service{h: h, cfg: cfg, live: make(map[network.Stream]struct{})}
-	h.SetStreamHandler(ID, s.handle)
+	s := &Service{cfg: cfg}
+	s.proto = oneshot.New(h, oneshot.Config{
+		ID:                 ID,
+		ServiceName:        ServiceName,
+		Noun:               "presence",
+		MaxFrame:           MaxFrame,
+		Timeout:            cfg.Timeout,
+		Allow:              cfg.Allow,
+		Receive:            s.receive,
+		ErrClosed:          ErrClosed,
+		ErrUnexpectedReply: ErrUnexpectedReply,
+	})
 	return s
 }
 
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
-func (s *Service) Close() error {
-	s.h.RemoveStreamHandler(ID)
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	live := make([]network.Stream, 0, len(s.live))
-	for st := range s.live {
-		live = append(live, st)
-	}
-	s.mu.Unlock()
-	for _, st := range live {
-		st.Reset()
-	}
-	s.wg.Wait()
-	return nil
-}
+func (s *Service) Close() error { return s.proto.Close() }
 
-func (s *Service) track(st network.Stream, inbound bool) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.live[st] = struct{}{}
-	if inbound {
-		s.wg.Add(1)
-	}
-	return true
-}
-
-func (s *Service) untrack(st network.Stream, inbound bool) {
-	s.mu.Lock()
-	delete(s.live, st)
-	s.mu.Unlock()
-	if inbound {
-		s.wg.Done()
-	}
-}
-
-func (s *Service) handle(st network.Stream) {
-	from := st.Conn().RemotePeer()
-	if s.cfg.Allow != nil && !s.cfg.Allow(from) {
-		st.Reset()
-		return
-	}
-	if !s.track(st, true) {
-		st.Reset()
-		return
-	}
-	defer s.untrack(st, true)
-	if err := st.Scope().SetService(ServiceName); err != nil {
-		st.Reset()
-		return
-	}
-	st.SetDeadline(time.Now().Add(s.cfg.Timeout))
-	b, err := wire.ReadFrame(bufio.NewReader(st), MaxFrame)
-	if err != nil {
-		st.Reset()
-		return
-	}
+// receive decodes and checks one frame and hands it to OnPresence.
+func (s *Service) receive(from peer.ID, b []byte) bool {
 	var p wire.Presence
 	if p.Unmarshal(b) != nil || p.Validate() != nil {
-		st.Reset()
-		return
+		return false
 	}
 	if s.cfg.OnPresence != nil {
 		s.cfg.OnPresence(from, p)
 	}
-	st.Close()
+	return true
 }
 
 // Send tells p our presence and returns once p has taken it.
@@ -142,51 +83,5 @@ func (s *Service) Send(ctx context.Context, p peer.ID, pr wire.Presence) error {
 	if err := pr.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrTooLarge, err)
 	}
-	st, err := s.h.NewStream(ctx, p, ID)
-	if err != nil {
-		return fmt.Errorf("opening presence stream: %w", err)
-	}
-	if !s.track(st, false) {
-		st.Reset()
-		return ErrClosed
-	}
-	defer s.untrack(st, false)
-	if err := s.exchange(ctx, st, pr); err != nil {
-		st.Reset()
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		}
-		return fmt.Errorf("sending presence: %w", err)
-	}
-	st.Close()
-	return nil
-}
-
-func (s *Service) exchange(ctx context.Context, st network.Stream, pr wire.Presence) error {
-	stop := context.AfterFunc(ctx, func() { st.Reset() })
-	defer stop()
-	if err := st.Scope().SetService(ServiceName); err != nil {
-		return err
-	}
-	deadline := time.Now().Add(s.cfg.Timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	st.SetDeadline(deadline)
-	if err := wire.WriteFrame(st, pr.Marshal()); err != nil {
-		return err
-	}
-	if err := st.CloseWrite(); err != nil {
-		return err
-	}
-	// The receiver closes once OnPresence returned; a reset means refused.
-	var one [1]byte
-	switch _, err := io.ReadFull(st, one[:]); err {
-	case io.EOF:
-		return nil
-	case nil:
-		return ErrUnexpectedReply
-	default:
-		return err
-	}
+	return s.proto.Send(ctx, p, pr.Marshal())
 }

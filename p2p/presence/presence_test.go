@@ -3,7 +3,6 @@ package presence
 import (
 	"context"
 	"errors"
-	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/p2ptest"
 	"hearth/p2p/wire"
 )
 
@@ -40,11 +39,7 @@ func (r *recorder) n() int {
 	return len(r.got)
 }
 
-func ctxT(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxT(t testing.TB) context.Context { return p2ptest.Context(t, 10*time.Second) }
 
 func setup(t testing.TB, a, b host.Host, rcfg Config) (*Service, *recorder) {
 	rec := &recorder{}
@@ -58,7 +53,7 @@ func setup(t testing.TB, a, b host.Host, rcfg Config) (*Service, *recorder) {
 }
 
 func TestSend(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, rec := setup(t, a, b, Config{})
 	want := wire.Presence{State: wire.PresenceAway, Text: "at lunch ☕"}
 	if err := sender.Send(ctxT(t), b.ID(), want); err != nil {
@@ -77,7 +72,7 @@ func TestSend(t *testing.T) {
 }
 
 func TestAllowFalse(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, rec := setup(t, a, b, Config{Allow: func(p peer.ID) bool { return false }})
 	if err := sender.Send(ctxT(t), b.ID(), wire.Presence{State: wire.PresenceOnline}); err == nil {
 		t.Fatal("Send to a peer that does not allow us succeeded")
@@ -88,7 +83,7 @@ func TestAllowFalse(t *testing.T) {
 }
 
 func TestSendRefusesLongText(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, rec := setup(t, a, b, Config{})
 	err := sender.Send(ctxT(t), b.ID(), wire.Presence{Text: strings.Repeat("x", wire.MaxPresenceText+1)})
 	if !errors.Is(err, ErrTooLarge) {
@@ -102,36 +97,22 @@ func TestSendRefusesLongText(t *testing.T) {
 	}
 }
 
-func rawFrame(payload []byte) []byte {
-	var sb strings.Builder
-	wire.WriteFrame(&sb, payload)
-	return []byte(sb.String())
-}
-
 func TestHostileFrames(t *testing.T) {
 	cases := map[string][]byte{
 		"oversized announced": {0x80, 0x80, 0x40},
-		"oversized frame":     rawFrame([]byte(strings.Repeat("\x12\x01a", MaxFrame))),
-		"garbage":             rawFrame([]byte{0xff, 0xff, 0xff, 0x01}),
-		"wrong wire type":     rawFrame([]byte{0x0a, 0x01, 0x01}),
-		"bad utf8":            rawFrame([]byte{0x12, 0x02, 0xc3, 0x28}),
-		"text over limit":     rawFrame(wire.Presence{Text: strings.Repeat("t", wire.MaxPresenceText+1)}.Marshal()),
+		"oversized frame":     p2ptest.RawFrame([]byte(strings.Repeat("\x12\x01a", MaxFrame))),
+		"garbage":             p2ptest.RawFrame([]byte{0xff, 0xff, 0xff, 0x01}),
+		"wrong wire type":     p2ptest.RawFrame([]byte{0x0a, 0x01, 0x01}),
+		"bad utf8":            p2ptest.RawFrame([]byte{0x12, 0x02, 0xc3, 0x28}),
+		"text over limit":     p2ptest.RawFrame(wire.Presence{Text: strings.Repeat("t", wire.MaxPresenceText+1)}.Marshal()),
 		"truncated":           {0x05, 0x08},
 		"empty stream":        {},
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
-			a, b := mockPair(t)
+			a, b := p2ptest.MockPair(t)
 			sender, rec := setup(t, a, b, Config{})
-			st, err := a.NewStream(ctxT(t), b.ID(), ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st.Write(data)
-			st.CloseWrite()
-			if _, err := io.ReadAll(st); !errors.Is(err, network.ErrReset) {
-				t.Fatalf("read: %v, want stream reset", err)
-			}
+			p2ptest.SendRaw(t, a, b.ID(), ID, data)
 			if rec.n() != 0 {
 				t.Fatalf("OnPresence called with %#v", rec.got)
 			}
@@ -146,7 +127,7 @@ func TestHostileFrames(t *testing.T) {
 }
 
 func TestSendContextCancel(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	rec := &recorder{block: make(chan struct{})}
 	sender, _ := setup(t, a, b, Config{OnPresence: rec.on})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -158,7 +139,7 @@ func TestSendContextCancel(t *testing.T) {
 }
 
 func TestSendAfterClose(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _ := setup(t, a, b, Config{})
 	sender.Close()
 	if err := sender.Send(ctxT(t), b.ID(), wire.Presence{}); err == nil {
@@ -168,7 +149,7 @@ func TestSendAfterClose(t *testing.T) {
 
 func TestRealHosts(t *testing.T) {
 	base := runtime.NumGoroutine()
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	rec := &recorder{}
 	sa := New(a, Config{OnPresence: rec.on})
 	sb := New(b, Config{OnPresence: rec.on, Allow: func(p peer.ID) bool { return p == a.ID() }})
@@ -188,22 +169,13 @@ func TestRealHosts(t *testing.T) {
 	sb.Close()
 	a.Close()
 	b.Close()
-	waitGoroutines(t, base)
+	p2ptest.WaitGoroutines(t, base)
 }
 
 func TestSilentPeer(t *testing.T) {
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	defer a.Close()
 	defer b.Close()
 	setup(t, a, b, Config{Timeout: 200 * time.Millisecond})
-	st, err := a.NewStream(ctxT(t), b.ID(), ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	st.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = io.ReadAll(st)
-	if !errors.Is(err, network.ErrReset) || time.Since(start) > 3*time.Second {
-		t.Fatalf("silent stream: %v after %v, want reset after ~200ms", err, time.Since(start))
-	}
+	p2ptest.ExpectIdleReset(t, a, b.ID(), ID)
 }

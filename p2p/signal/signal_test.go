@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,9 +11,9 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/p2p/internal/p2ptest"
 	"hearth/p2p/wire"
 )
 
@@ -41,11 +40,7 @@ func (r *recorder) n() int {
 	return len(r.got)
 }
 
-func ctxT(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxT(t testing.TB) context.Context { return p2ptest.Context(t, 10*time.Second) }
 
 func setup(t testing.TB, a, b host.Host, rcfg Config) (*Service, *recorder) {
 	rec := &recorder{}
@@ -61,7 +56,7 @@ func setup(t testing.TB, a, b host.Host, rcfg Config) (*Service, *recorder) {
 var offer = wire.Signal{Kind: wire.SignalOffer, CallID: "call-1", SDP: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}
 
 func TestSend(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, rec := setup(t, a, b, Config{})
 	if err := sender.Send(ctxT(t), b.ID(), offer); err != nil {
 		t.Fatal(err)
@@ -73,7 +68,7 @@ func TestSend(t *testing.T) {
 
 // TestOrder: sequential Sends reach OnSignal in order.
 func TestOrder(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, rec := setup(t, a, b, Config{})
 	ctx := ctxT(t)
 	var want []wire.Signal
@@ -100,7 +95,7 @@ func TestOrder(t *testing.T) {
 }
 
 func TestAllowFalse(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, rec := setup(t, a, b, Config{Allow: func(p peer.ID) bool { return false }})
 	if err := sender.Send(ctxT(t), b.ID(), offer); err == nil {
 		t.Fatal("Send to a peer that does not allow us succeeded")
@@ -111,7 +106,7 @@ func TestAllowFalse(t *testing.T) {
 }
 
 func TestSendRefusesInvalid(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, rec := setup(t, a, b, Config{})
 	bad := []wire.Signal{
 		{Kind: 0, CallID: "c"},
@@ -134,37 +129,23 @@ func TestSendRefusesInvalid(t *testing.T) {
 	}
 }
 
-func rawFrame(payload []byte) []byte {
-	var sb strings.Builder
-	wire.WriteFrame(&sb, payload)
-	return []byte(sb.String())
-}
-
 func TestHostileFrames(t *testing.T) {
 	cases := map[string][]byte{
 		"oversized announced": {0x80, 0x80, 0x80, 0x01},
-		"oversized frame":     rawFrame(wire.Signal{Kind: wire.SignalOffer, CallID: "c", SDP: strings.Repeat("s", MaxFrame)}.Marshal()),
-		"garbage":             rawFrame([]byte{0xff, 0xff, 0xff, 0x01}),
-		"wrong wire type":     rawFrame([]byte{0x0a, 0x01, 0x01}),
-		"bad utf8":            rawFrame([]byte{0x08, 0x01, 0x12, 0x01, 0xff}),
-		"unknown kind":        rawFrame(wire.Signal{Kind: 42, CallID: "c"}.Marshal()),
-		"no call id":          rawFrame(wire.Signal{Kind: wire.SignalHangup}.Marshal()),
+		"oversized frame":     p2ptest.RawFrame(wire.Signal{Kind: wire.SignalOffer, CallID: "c", SDP: strings.Repeat("s", MaxFrame)}.Marshal()),
+		"garbage":             p2ptest.RawFrame([]byte{0xff, 0xff, 0xff, 0x01}),
+		"wrong wire type":     p2ptest.RawFrame([]byte{0x0a, 0x01, 0x01}),
+		"bad utf8":            p2ptest.RawFrame([]byte{0x08, 0x01, 0x12, 0x01, 0xff}),
+		"unknown kind":        p2ptest.RawFrame(wire.Signal{Kind: 42, CallID: "c"}.Marshal()),
+		"no call id":          p2ptest.RawFrame(wire.Signal{Kind: wire.SignalHangup}.Marshal()),
 		"truncated":           {0x05, 0x08},
 		"empty stream":        {},
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
-			a, b := mockPair(t)
+			a, b := p2ptest.MockPair(t)
 			sender, rec := setup(t, a, b, Config{})
-			st, err := a.NewStream(ctxT(t), b.ID(), ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st.Write(data)
-			st.CloseWrite()
-			if _, err := io.ReadAll(st); !errors.Is(err, network.ErrReset) {
-				t.Fatalf("read: %v, want stream reset", err)
-			}
+			p2ptest.SendRaw(t, a, b.ID(), ID, data)
 			if rec.n() != 0 {
 				t.Fatalf("OnSignal called with %#v", rec.got)
 			}
@@ -179,7 +160,7 @@ func TestHostileFrames(t *testing.T) {
 }
 
 func TestSendContextCancel(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	rec := &recorder{block: make(chan struct{})}
 	sender, _ := setup(t, a, b, Config{OnSignal: rec.on})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -191,7 +172,7 @@ func TestSendContextCancel(t *testing.T) {
 }
 
 func TestSendAfterClose(t *testing.T) {
-	a, b := mockPair(t)
+	a, b := p2ptest.MockPair(t)
 	sender, _ := setup(t, a, b, Config{})
 	sender.Close()
 	if err := sender.Send(ctxT(t), b.ID(), offer); err == nil {
@@ -201,7 +182,7 @@ func TestSendAfterClose(t *testing.T) {
 
 func TestRealHosts(t *testing.T) {
 	base := runtime.NumGoroutine()
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	rec := &recorder{}
 	sa := New(a, Config{})
 	sb := New(b, Config{OnSignal: rec.on, Allow: func(p peer.ID) bool { return p == a.ID() }})
@@ -222,22 +203,13 @@ func TestRealHosts(t *testing.T) {
 	sb.Close()
 	a.Close()
 	b.Close()
-	waitGoroutines(t, base)
+	p2ptest.WaitGoroutines(t, base)
 }
 
 func TestSilentPeer(t *testing.T) {
-	a, b := realPair(t)
+	a, b := p2ptest.RealPair(t)
 	defer a.Close()
 	defer b.Close()
 	setup(t, a, b, Config{Timeout: 200 * time.Millisecond})
-	st, err := a.NewStream(ctxT(t), b.ID(), ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	st.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = io.ReadAll(st)
-	if !errors.Is(err, network.ErrReset) || time.Since(start) > 3*time.Second {
-		t.Fatalf("silent stream: %v after %v, want reset after ~200ms", err, time.Since(start))
-	}
+	p2ptest.ExpectIdleReset(t, a, b.ID(), ID)
 }
