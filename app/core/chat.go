@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -55,7 +56,7 @@ func (m *Messenger) Send(peerID, text string) (contacts.Message, error) {
 	}
 	m.publish(MessageAdded{Message: msg})
 	if m.connected(id) {
-		m.spawn(func() { m.flush(id) })
+		m.requestFlush(id)
 	} else {
 		m.wake()
 	}
@@ -68,13 +69,36 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
+// flusher serialises one contact's flushes and remembers whether one is
+// already queued.
+type flusher struct {
+	mu      sync.Mutex // held while a flush runs
+	pending atomic.Bool
+}
+
+func (m *Messenger) flusher(id peer.ID) *flusher {
+	f, _ := m.flushers.LoadOrStore(id, &flusher{})
+	return f.(*flusher)
+}
+
+// requestFlush flushes a contact's outbox in the background. A burst of
+// sends queues one flush, not one goroutine per message: a queued flush
+// reads the outbox only once it runs, so it takes all of them.
+func (m *Messenger) requestFlush(id peer.ID) {
+	if m.flusher(id).pending.Swap(true) {
+		return
+	}
+	m.spawn(func() { m.flush(id) })
+}
+
 // flush sends the outbox to one contact, oldest first, and marks what was
 // acknowledged. Only one flush per contact runs at a time, so messages
 // leave in order.
 func (m *Messenger) flush(id peer.ID) {
-	mu, _ := m.flushMu.LoadOrStore(id, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	f := m.flusher(id)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pending.Store(false)
 	for m.ctx.Err() == nil && m.isAccepted(id) {
 		const batch = 256
 		out, err := m.store.Outbox(id.String(), batch)

@@ -54,29 +54,29 @@ type Options struct {
 
 // Messenger is one running Hearth profile on the network.
 type Messenger struct {
-	opts    Options
-	prof    *profile.Profile
-	store   store.Store
-	node    *node.Node
-	chat    *chat.Service
-	pres    *presence.Service
-	req     *contactreq.Service
-	sig     *signal.Service
-	files   *files.Service
-	policy  policy.Policy
-	scanner *scan.Scanner // nil when no ClamAV daemon answered
-	fs      fileState
-	mdns    *discovery.MDNS
-	events  chan Event
-	ctx     context.Context
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	kick    chan struct{} // wakes the connect loop early
-	qkick   chan struct{} // wakes the event pump
-	qmu     sync.Mutex    // guards queue
-	queue   []Event
-	flushMu sync.Map // peer.ID → *sync.Mutex, one flusher per peer
-	presMu  sync.Map // peer.ID → *sync.Mutex, one presence sender per peer
+	opts     Options
+	prof     *profile.Profile
+	store    store.Store
+	node     *node.Node
+	chat     *chat.Service
+	pres     *presence.Service
+	req      *contactreq.Service
+	sig      *signal.Service
+	files    *files.Service
+	policy   policy.Policy
+	scanner  *scan.Scanner // nil when no ClamAV daemon answered
+	fs       fileState
+	mdns     *discovery.MDNS
+	events   chan Event
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	kick     chan struct{} // wakes the connect loop early
+	qkick    chan struct{} // wakes the event pump
+	qmu      sync.Mutex    // guards queue
+	queue    []Event
+	flushers sync.Map // peer.ID → *flusher
+	presMu   sync.Map // peer.ID → *sync.Mutex, one presence sender per peer
 	// cmu serialises every read-modify-write of a contact (request
 	// decisions, accept, addresses), so no stale copy overwrites a newer
 	// state. Take it before mu, never while holding mu.
@@ -429,7 +429,7 @@ func (m *Messenger) connectAll() {
 	// is retried here while both stay connected.
 	for _, id := range online {
 		if waiting, _ := m.HasUndelivered(id.String()); waiting {
-			m.spawn(func() { m.flush(id) })
+			m.requestFlush(id)
 		}
 	}
 	var wg sync.WaitGroup

@@ -146,31 +146,28 @@ func (cw *CallWindow) Close() {
 func (cw *CallWindow) toggleMute() {
 	cw.muted = !cw.muted
 	cw.call.SetMuted(cw.muted)
-	if cw.muted {
-		cw.mute.SetText("Unmute")
-		cw.mute.SetIcon(theme.VolumeUpIcon())
-		cw.mute.Importance = widget.WarningImportance
-	} else {
-		cw.mute.SetText("Mute")
-		cw.mute.SetIcon(theme.VolumeMuteIcon())
-		cw.mute.Importance = widget.MediumImportance
-	}
-	cw.mute.Refresh()
+	setToggle(cw.mute, cw.muted, "Unmute", theme.VolumeUpIcon(), "Mute", theme.VolumeMuteIcon())
 }
 
 func (cw *CallWindow) toggleCamera() {
 	cw.camOff = !cw.camOff
 	cw.call.SetCameraOff(cw.camOff)
-	if cw.camOff {
-		cw.camera.SetText("Camera on")
-		cw.camera.SetIcon(theme.VisibilityIcon())
-		cw.camera.Importance = widget.WarningImportance
+	setToggle(cw.camera, cw.camOff, "Camera on", theme.VisibilityIcon(), "Camera off", theme.VisibilityOffIcon())
+}
+
+// setToggle shows a two-state button: while on, its text and icon offer to
+// undo, and it is highlighted.
+func setToggle(b *widget.Button, on bool, onText string, onIcon fyne.Resource, offText string, offIcon fyne.Resource) {
+	if on {
+		b.SetText(onText)
+		b.SetIcon(onIcon)
+		b.Importance = widget.WarningImportance
 	} else {
-		cw.camera.SetText("Camera off")
-		cw.camera.SetIcon(theme.VisibilityOffIcon())
-		cw.camera.Importance = widget.MediumImportance
+		b.SetText(offText)
+		b.SetIcon(offIcon)
+		b.Importance = widget.MediumImportance
 	}
-	cw.camera.Refresh()
+	b.Refresh()
 }
 
 // connected: media flows both ways.

@@ -731,7 +731,8 @@ func (s *SQLite) AddMessages(ms []contacts.Message) (_ []bool, err error) {
 	return inserted, nil
 }
 
-func (s *SQLite) queryMessages(sql string, args ...any) ([]contacts.Message, error) {
+// queryAll runs a query and scans every row with scan. Callers hold s.mu.
+func queryAll[T any](s *SQLite, scan func(*sqlite3.Stmt) T, sql string, args ...any) ([]T, error) {
 	st, err := s.stmt(sql)
 	if err != nil {
 		return nil, err
@@ -740,14 +741,18 @@ func (s *SQLite) queryMessages(sql string, args ...any) ([]contacts.Message, err
 	if err := bind(st, args); err != nil {
 		return nil, err
 	}
-	var out []contacts.Message
+	var out []T
 	for st.Step() {
-		out = append(out, scanMessage(st))
+		out = append(out, scan(st))
 	}
 	if err := st.Err(); err != nil {
 		return nil, mapErr(err)
 	}
 	return out, nil
+}
+
+func (s *SQLite) queryMessages(sql string, args ...any) ([]contacts.Message, error) {
+	return queryAll(s, scanMessage, sql, args...)
 }
 
 // Messages returns the last limit messages of a conversation in the order
@@ -988,20 +993,5 @@ func (s *SQLite) ActiveTransfers() ([]contacts.Transfer, error) {
 
 // queryTransfers runs a query for transferColumns. Callers hold s.mu.
 func (s *SQLite) queryTransfers(sql string, args ...any) ([]contacts.Transfer, error) {
-	st, err := s.stmt(sql)
-	if err != nil {
-		return nil, err
-	}
-	defer release(st)
-	if err := bind(st, args); err != nil {
-		return nil, err
-	}
-	var out []contacts.Transfer
-	for st.Step() {
-		out = append(out, scanTransfer(st))
-	}
-	if err := st.Err(); err != nil {
-		return nil, mapErr(err)
-	}
-	return out, nil
+	return queryAll(s, scanTransfer, sql, args...)
 }
