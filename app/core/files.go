@@ -278,19 +278,6 @@ func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
 	return nil
 }
 
-// transfer loads a transfer and checks it belongs to a conversation.
-func (m *Messenger) transfer(id string) (contacts.Transfer, peer.ID, error) {
-	t, err := m.store.Transfer(id)
-	if err != nil {
-		return t, "", ErrUnknownTransfer
-	}
-	p, err := peer.Decode(t.Conversation)
-	if err != nil {
-		return t, "", ErrUnknownTransfer
-	}
-	return t, p, nil
-}
-
 // AcceptTransfer starts downloading an offered file.
 func (m *Messenger) AcceptTransfer(id string) error {
 	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
