@@ -73,6 +73,14 @@ type Contact struct {
 	State   State
 	Message string // the note that came with their request, if any
 	AddedAt time.Time
+	// Labels are my groups for them ("Family", "Team" …): sorted, no
+	// duplicates. (Named labels so as not to clash with group chats.)
+	Labels []string
+	// Verified: I compared our safety code with them.
+	Verified bool
+	// BlockedFrom is the state a Blocked contact had before I blocked it;
+	// Unblock goes back to it.
+	BlockedFrom State
 }
 
 // Status is the delivery state of a message.

@@ -66,6 +66,11 @@ func normalizeContact(c contacts.Contact) contacts.Contact {
 	} else {
 		c.Addrs = slices.Clone(c.Addrs)
 	}
+	if len(c.Labels) == 0 { // contact labels (groups)
+		c.Labels = nil
+	} else {
+		c.Labels = slices.Clone(c.Labels)
+	}
 	return c
 }
 

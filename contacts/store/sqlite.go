@@ -389,6 +389,12 @@ CREATE INDEX transfers_by_conversation ON transfers (conversation, created_at, s
 -- Offered, Transferring, Paused, Verifying: see activeStates.
 CREATE INDEX transfers_active ON transfers (created_at, seq) WHERE state IN (0, 1, 2, 3);
 `,
+	// 3: contact management: labels (groups), verification, block memory.
+	`
+ALTER TABLE contacts ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'; -- JSON array, sorted
+ALTER TABLE contacts ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contacts ADD COLUMN blocked_from INTEGER NOT NULL DEFAULT 0; -- contacts.State before Blocked
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).
@@ -527,7 +533,7 @@ func (s *SQLite) SetSetting(key string, value []byte) error {
 	return s.exec("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", key, value)
 }
 
-const contactColumns = "peer_id, name, notes, addrs, state, message, added_at"
+const contactColumns = "peer_id, name, notes, addrs, state, message, added_at, labels, verified, blocked_from"
 
 func scanContact(st *sqlite3.Stmt) (contacts.Contact, error) {
 	c := contacts.Contact{
@@ -537,12 +543,21 @@ func scanContact(st *sqlite3.Stmt) (contacts.Contact, error) {
 		State:   contacts.State(st.ColumnInt(4)),
 		Message: st.ColumnText(5),
 		AddedAt: fromUnixNano(st.ColumnInt64(6)),
+
+		Verified:    st.ColumnBool(8),
+		BlockedFrom: contacts.State(st.ColumnInt(9)),
 	}
 	if err := json.Unmarshal(st.ColumnRawText(3), &c.Addrs); err != nil {
 		return c, fmt.Errorf("reading addresses of %s: %w", c.PeerID, err)
 	}
 	if len(c.Addrs) == 0 {
 		c.Addrs = nil
+	}
+	if err := json.Unmarshal(st.ColumnRawText(7), &c.Labels); err != nil {
+		return c, fmt.Errorf("reading labels of %s: %w", c.PeerID, err)
+	}
+	if len(c.Labels) == 0 {
+		c.Labels = nil
 	}
 	return c, nil
 }
@@ -606,10 +621,19 @@ func (s *SQLite) PutContact(c contacts.Contact) error {
 	if err != nil {
 		return err
 	}
+	labels := c.Labels
+	if labels == nil {
+		labels = []string{}
+	}
+	ljs, err := json.Marshal(labels)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.exec("INSERT OR REPLACE INTO contacts ("+contactColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
-		c.PeerID, c.Name, c.Notes, string(js), int(c.State), c.Message, unixNano(c.AddedAt))
+	return s.exec("INSERT OR REPLACE INTO contacts ("+contactColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		c.PeerID, c.Name, c.Notes, string(js), int(c.State), c.Message, unixNano(c.AddedAt),
+		string(ljs), c.Verified, int(c.BlockedFrom))
 }
 
 // DeleteContact removes a contact (but not the conversation), or returns
