@@ -53,6 +53,10 @@ type Config struct {
 	GlobalBurst  int
 	// MaxTrackedPeers bounds the number of per-peer buckets kept.
 	MaxTrackedPeers int
+	// Trusted reports peers exempt from the rate limits (contacts and
+	// people I asked), so a stranger's flood that drains the global
+	// bucket cannot hold up their answers. May be nil.
+	Trusted func(peer.ID) bool
 	// Timeout bounds one exchange; 0 means DefaultTimeout.
 	Timeout time.Duration
 }
@@ -99,12 +103,19 @@ func New(h host.Host, cfg Config) *Service {
 // Dropped is the number of requests refused by the rate limits.
 func (s *Service) Dropped() uint64 { return s.dropped.Load() }
 
+// Tracked is the number of peers whose request rate is being tracked; it
+// never exceeds Config.MaxTrackedPeers.
+func (s *Service) Tracked() int { return s.lim.tracked() }
+
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
 func (s *Service) Close() error { return s.streams.Close() }
 
 // allow applies the rate limits to a new stream.
 func (s *Service) allow(from peer.ID) bool {
+	if s.cfg.Trusted != nil && s.cfg.Trusted(from) {
+		return true
+	}
 	if !s.lim.allow(from) {
 		s.dropped.Add(1)
 		return false

@@ -294,3 +294,31 @@ func TestSilentPeer(t *testing.T) {
 	setup(t, a, b, Config{Timeout: 200 * time.Millisecond})
 	p2ptest.ExpectIdleReset(t, a, b.ID(), ID)
 }
+
+// TestTrustedBypassesLimits: a trusted peer's requests are not limited and
+// do not use up the global bucket strangers share.
+func TestTrustedBypassesLimits(t *testing.T) {
+	hs := manyPeers(t, 3)
+	friend, stranger := hs[1], hs[2]
+	rec := &recorder{}
+	target := New(hs[0], Config{OnRequest: rec.on, PerPeerRate: slow, PerPeerBurst: 1, GlobalRate: slow, GlobalBurst: 1,
+		Trusted: func(p peer.ID) bool { return p == friend.ID() }})
+	defer target.Close()
+	fs, ss := New(friend, Config{}), New(stranger, Config{})
+	defer fs.Close()
+	defer ss.Close()
+	for i := range 5 {
+		if _, err := fs.Send(ctxT(t), hs[0].ID(), hello); err != nil {
+			t.Fatalf("trusted request %d: %v", i, err)
+		}
+	}
+	if _, err := ss.Send(ctxT(t), hs[0].ID(), hello); err != nil {
+		t.Fatalf("the stranger's first request was refused: %v", err)
+	}
+	if _, err := ss.Send(ctxT(t), hs[0].ID(), hello); !errors.Is(err, ErrNoReply) {
+		t.Fatalf("the stranger's second request: %v, want ErrNoReply", err)
+	}
+	if rec.n() != 6 || target.Tracked() != 1 {
+		t.Fatalf("OnRequest %d times, %d tracked; want 6 and 1", rec.n(), target.Tracked())
+	}
+}

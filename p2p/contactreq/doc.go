@@ -26,5 +26,7 @@
 // (Service.Dropped). The per-peer buckets are kept for at most
 // Config.MaxTrackedPeers peers, least recently seen evicted first, so a
 // flood of new peer IDs cannot grow memory; such a flood can at most win
-// each new ID a fresh burst, which the global bucket caps.
+// each new ID a fresh burst, which the global bucket caps. Peers for which
+// Config.Trusted holds (the caller's contacts) skip both buckets, so a
+// stranger's flood cannot delay a contact's answer.
 package contactreq
