@@ -72,6 +72,9 @@ type ContactView struct {
 	Presence   contacts.Presence
 	StatusText string
 	Unread     int
+	// Warning is set on a contact or request that is not verified but
+	// uses the name of one that is (a different key: someone else).
+	Warning string
 }
 
 // NearbyPeer is a Hearth user found on the LAN who is not yet a contact.

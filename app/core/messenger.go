@@ -50,6 +50,12 @@ type Options struct {
 	// ClamdAddr is the ClamAV daemon to scan received files with
 	// ("unix:/path" or "tcp:host:port"); empty: look at the usual sockets.
 	ClamdAddr string
+	// RequestLimits tunes the contact-request rate limits (tests); zero
+	// fields take contactreq's defaults. OnRequest and Trusted are core's.
+	RequestLimits contactreq.Config
+	// MaxPendingRequests bounds incoming requests waiting for an answer
+	// (0: DefaultMaxPendingRequests).
+	MaxPendingRequests int
 }
 
 // Messenger is one running Hearth profile on the network.
@@ -156,7 +162,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.goLoop(m.pump)
 	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, DeliverBatch: m.deliver})
 	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
-	m.req = contactreq.New(h, contactreq.Config{OnRequest: m.onRequest})
+	m.req = contactreq.New(h, m.requestConfig())
 	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})
 	m.files = files.New(h, files.Config{Allow: m.isAccepted, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch})
 	h.Network().Notify(&network.NotifyBundle{

@@ -217,7 +217,12 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 	if known && c.State == contacts.Blocked {
 		return me // silent: a blocked person learns nothing
 	}
+	if !known && r.Kind == wire.KindRequest && m.refuseStranger(r) {
+		return me // my privacy setting: dropped unseen (contactmgmt.go)
+	}
 	switch r.Kind {
+	case wire.KindRemove:
+		m.onRemoved(from, c, known)
 	case wire.KindRequest:
 		if known && (c.State == contacts.Accepted || c.State == contacts.Outgoing) {
 			// Already a contact (they lost state), or we both asked.
@@ -242,6 +247,7 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 				}
 				m.publish(ContactsChanged{})
 				m.publish(Notice{Text: displayName(nc) + " added you with your invite code.", At: time.Now()})
+				m.warnSameName(nc)
 				m.afterAccept(from)
 				return wire.ContactReply{Status: wire.StatusAccepted, Name: m.prof.Name}
 			}
@@ -249,11 +255,15 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 		if known && c.State == contacts.Incoming {
 			return me // already waiting for my answer
 		}
+		if !m.mayWait() {
+			return me // policy or too many waiting: dropped unseen
+		}
 		nc := contacts.Contact{PeerID: from.String(), Name: r.Name, Addrs: r.Addrs,
 			State: contacts.Incoming, Message: r.Note, AddedAt: time.Now()}
 		if err := m.putContact(nc); err == nil {
 			m.publish(RequestReceived{Contact: nc})
 			m.publish(ContactsChanged{})
+			m.warnSameName(nc)
 		}
 		return me
 	case wire.KindAccept:
@@ -358,6 +368,7 @@ func (m *Messenger) Contacts() ([]ContactView, error) {
 		views = append(views, v)
 	}
 	m.mu.Unlock()
+	m.addWarnings(views)
 	for i := range views {
 		if views[i].State == contacts.Accepted {
 			n, err := m.store.Unread(views[i].PeerID)
