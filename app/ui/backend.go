@@ -60,4 +60,20 @@ type Backend interface {
 	AcceptCall(callID string) (core.Call, error)
 	DeclineCall(callID string) error
 	Close() error
+
+	// Contact management (contactmenu.go, verify.go): names, notes,
+	// groups, block, remove, safety codes, who may send requests.
+	Rename(peerID, name string) error
+	SetNotes(peerID, notes string) error
+	SetLabels(peerID string, labels []string) error
+	Labels() []string
+	Block(peerID string) error
+	Unblock(peerID string) error
+	Remove(peerID string) error
+	SafetyCode(peerID string) (string, error)
+	SafetyQR(peerID string) (string, error)
+	CheckSafetyCode(peerID, text string) (bool, error)
+	SetVerified(peerID string, verified bool) error
+	RequestPolicy() core.RequestPolicy
+	SetRequestPolicy(p core.RequestPolicy) error
 }

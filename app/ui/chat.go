@@ -30,6 +30,9 @@ type chatView struct {
 	name   *widget.Label
 	status *widget.Label
 	call   *widget.Button
+	// contact management (contactmenu.go): "…" menu and verified shield
+	more     *widget.Button
+	verified *widget.Icon
 
 	msgs   *fyne.Container
 	scroll *container.Scroll
@@ -149,8 +152,11 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.status.Truncation = fyne.TextTruncateEllipsis
 	cv.call = widget.NewButtonWithIcon("Call", theme.MediaVideoIcon(), mw.startCall)
 	cv.call.Importance = widget.HighImportance
-	nameBox := tightVBox(cv.name, cv.status)
-	header := container.NewBorder(nil, nil, container.NewPadded(dotObj), container.NewCenter(cv.call), nameBox)
+	cv.verified = newVerifiedMark()
+	cv.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { cv.showMenu() })
+	cv.more.Importance = widget.LowImportance
+	nameBox := tightVBox(container.NewBorder(nil, nil, nil, cv.verified, cv.name), cv.status)
+	header := container.NewBorder(nil, nil, container.NewPadded(dotObj), container.NewCenter(container.NewHBox(cv.call, cv.more)), nameBox)
 
 	cv.msgs = container.NewVBox()
 	cv.scroll = container.NewVScroll(container.New(&stickyLayout{cv: cv}, container.NewPadded(cv.msgs)))
@@ -192,6 +198,17 @@ func (cv *chatView) setContact(c core.ContactView) {
 		line += " · " + s
 	}
 	cv.status.SetText(line)
+	setVerifiedMark(cv.verified, c.Verified)
+}
+
+// showMenu opens the contact menu under the "…" button.
+func (cv *chatView) showMenu() {
+	if cv.mw.selected == "" {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	pos := d.AbsolutePositionForObject(cv.more).Add(fyne.NewPos(0, cv.more.Size().Height))
+	cv.mw.showContactMenu(cv.mw.selected, pos)
 }
 
 // setHistory replaces the conversation shown: messages and transfers

@@ -20,6 +20,11 @@ type contactRow struct {
 	name   *widget.Label
 	status *widget.Label
 	badge  *badge
+	// contact management (contactmenu.go): the shield of a verified
+	// contact, and the menu on right-click
+	verified *widget.Icon
+	peerID   string
+	onMenu   func(peerID string, pos fyne.Position)
 }
 
 func newContactRow() *contactRow {
@@ -27,6 +32,8 @@ func newContactRow() *contactRow {
 		name:   widget.NewLabel(""),
 		status: caption(""),
 		badge:  newBadge(),
+
+		verified: newVerifiedMark(),
 	}
 	r.dot, r.dotBox = newDot(colorOffline, 10)
 	r.name.TextStyle.Bold = true
@@ -38,7 +45,7 @@ func newContactRow() *contactRow {
 }
 
 func (r *contactRow) CreateRenderer() fyne.WidgetRenderer {
-	text := tightVBox(r.name, r.status)
+	text := tightVBox(container.NewBorder(nil, nil, nil, r.verified, r.name), r.status)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.dotBox, container.NewCenter(r.badge), text))
 }
 
@@ -52,4 +59,13 @@ func (r *contactRow) set(c core.ContactView) {
 	}
 	r.status.SetText(line)
 	r.badge.SetCount(c.Unread)
+	r.peerID = c.PeerID
+	setVerifiedMark(r.verified, c.Verified)
+}
+
+// TappedSecondary opens the contact menu (right-click).
+func (r *contactRow) TappedSecondary(e *fyne.PointEvent) {
+	if r.onMenu != nil && r.peerID != "" {
+		r.onMenu(r.peerID, e.AbsolutePosition)
+	}
 }

@@ -84,6 +84,8 @@ type fakeBackend struct {
 	played      []string
 	playErr     error
 	playStops   int
+
+	cm fakeContactMgmt // contact management (contactmgmt_fake_test.go)
 }
 
 func newFakeBackend() *fakeBackend {

@@ -43,6 +43,7 @@ type MainWindow struct {
 	all      []core.ContactView // accepted contacts, sorted by name
 	shown    []core.ContactView // all, filtered by the search text
 	pending  []core.ContactView // requests both ways
+	blocked  []core.ContactView // people I blocked (contactmenu.go)
 	nearby   []core.NearbyPeer
 	asked    map[string]bool // nearby peers I sent a request to
 	selected string          // peer ID of the open conversation
@@ -51,6 +52,7 @@ type MainWindow struct {
 	presenceSel *widget.Select
 	statusEntry *escEntry
 	search      *escEntry
+	filter      *widget.Select // by group, or the blocked (contactmenu.go)
 	list        *widget.List
 	listEmpty   fyne.CanvasObject
 	requests    *fyne.Container
@@ -270,6 +272,9 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	mw.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	mw.search.OnChanged = func(string) { mw.applyFilter() }
 	mw.search.onEscape = func() { mw.search.SetText("") }
+	mw.filter = widget.NewSelect([]string{filterAll}, func(string) { mw.applyFilter() })
+	mw.filter.Selected = filterAll
+	mw.filter.Hide()
 
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), mw.ShowSettings)
 	settings.Importance = widget.LowImportance
@@ -279,19 +284,25 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 		me,
 		mw.statusEntry,
 		widget.NewSeparator(),
-		mw.search,
+		container.NewBorder(nil, nil, nil, mw.filter, mw.search),
 	)
 
 	mw.list = widget.NewList(
 		func() int { return len(mw.shown) },
-		func() fyne.CanvasObject { return newContactRow() },
+		func() fyne.CanvasObject {
+			r := newContactRow()
+			r.onMenu = mw.showContactMenu
+			return r
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(mw.shown) {
 				o.(*contactRow).set(mw.shown[i])
 			}
 		})
 	mw.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(mw.shown) {
+		if i < len(mw.shown) && mw.shown[i].State == contacts.Blocked {
+			mw.selectBlocked(mw.shown[i].PeerID)
+		} else if i < len(mw.shown) {
 			mw.openConversation(mw.shown[i].PeerID)
 		}
 	}
@@ -334,12 +345,15 @@ func (mw *MainWindow) refreshContacts() {
 	}
 	mw.all = mw.all[:0]
 	mw.pending = mw.pending[:0]
+	mw.blocked = mw.blocked[:0]
 	for _, c := range cs {
 		switch c.State {
 		case contacts.Accepted:
 			mw.all = append(mw.all, c)
 		case contacts.Incoming, contacts.Outgoing:
 			mw.pending = append(mw.pending, c)
+		case contacts.Blocked:
+			mw.blocked = append(mw.blocked, c)
 		}
 	}
 	byName := func(s []core.ContactView) {
@@ -347,11 +361,13 @@ func (mw *MainWindow) refreshContacts() {
 			return strings.ToLower(displayName(s[i].Name, s[i].PeerID)) < strings.ToLower(displayName(s[j].Name, s[j].PeerID))
 		})
 	}
-	byName(mw.all)
+	sortByPresence(mw.all) // online first, then by name
+	byName(mw.blocked)
 	// Incoming requests first: they need an answer.
 	sort.SliceStable(mw.pending, func(i, j int) bool {
 		return mw.pending[i].State == contacts.Incoming && mw.pending[j].State != contacts.Incoming
 	})
+	mw.refreshFilter()
 	mw.applyFilter()
 	mw.rebuildRequests()
 	mw.refreshNearbyRows() // a nearby peer who became a contact drops out
@@ -390,13 +406,12 @@ func (mw *MainWindow) contact(peerID string) *core.ContactView {
 func (mw *MainWindow) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(mw.search.Text))
 	mw.shown = mw.shown[:0]
-	for _, c := range mw.all {
-		if q == "" || strings.Contains(strings.ToLower(c.Name), q) ||
-			strings.Contains(strings.ToLower(c.StatusText), q) || strings.Contains(strings.ToLower(c.Notes), q) {
+	for _, c := range mw.filterSource() {
+		if mw.matchesFilter(c, q) {
 			mw.shown = append(mw.shown, c)
 		}
 	}
-	if len(mw.all) == 0 {
+	if len(mw.filterSource()) == 0 {
 		mw.listEmpty.Show()
 	} else {
 		mw.listEmpty.Hide()
@@ -442,6 +457,9 @@ func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
 			tightVBox(name, sent))
 	}
 	rows := []fyne.CanvasObject{name}
+	if c.Warning != "" {
+		rows = append(rows, warningLabel(c.Warning))
+	}
 	if note := strings.TrimSpace(c.Message); note != "" {
 		n := widget.NewLabel("“" + note + "”")
 		n.TextStyle.Italic = true
@@ -475,7 +493,7 @@ func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
 			}
 		})
 	})
-	rows = append(rows, container.NewGridWithColumns(2, accept, decline))
+	rows = append(rows, container.NewGridWithColumns(3, accept, decline, mw.blockRequestButton(peerID)))
 	return container.NewVBox(rows...)
 }
 

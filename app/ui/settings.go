@@ -26,6 +26,8 @@ type settingsDialog struct {
 	change *widget.Button
 	err    *widget.Label
 	policy *fyne.Container
+	// privacy: who may send requests, blocked people (privacy.go)
+	privacy *privacySection
 }
 
 // ShowSettings opens the settings dialog.
@@ -44,7 +46,8 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 		s.err,
 	)
 	s.policy = policyView(mw.b.Policy())
-	content := container.NewVBox(downloads, widget.NewSeparator(), s.policy)
+	s.privacy = mw.newPrivacySection()
+	content := container.NewVBox(downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root)
 
 	s.d = dialog.NewCustomWithoutButtons("Settings", content, mw.win)
 	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.close)})

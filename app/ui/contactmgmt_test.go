@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// waitCall waits until the fake backend saw a contact-management call.
+func waitCall(t *testing.T, q uiQueue, b *fakeBackend, call string) {
+	t.Helper()
+	q.waitFor(t, call, func() bool { return slices.Contains(b.cmCalls(), call) })
+}
+
+func menuLabels(m *fyne.Menu) []string {
+	var out []string
+	for _, it := range m.Items {
+		if !it.IsSeparator {
+			out = append(out, it.Label)
+		}
+	}
+	return out
+}
+
+func menuItem(t *testing.T, m *fyne.Menu, label string) *fyne.MenuItem {
+	t.Helper()
+	for _, it := range m.Items {
+		if it.Label == label {
+			return it
+		}
+	}
+	t.Fatalf("no %q in %q", label, menuLabels(m))
+	return nil
+}
+
+func shownNames(mw *MainWindow) []string {
+	var out []string
+	for _, c := range mw.shown {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func TestContactMenu(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	want := []string{"Rename…", "Notes…", "Groups…", "Verify…", "Block…", "Remove…"}
+	if got := menuLabels(mw.contactMenu("peer-bob")); !slices.Equal(got, want) {
+		t.Errorf("menu %q, want %q", got, want)
+	}
+	// A right-click on a row opens it.
+	var row *contactRow
+	visible(mw.list, func(o fyne.CanvasObject) {
+		if r, ok := o.(*contactRow); ok && row == nil && r.peerID != "" {
+			row = r
+		}
+	})
+	if row == nil {
+		t.Fatal("no contact row shown")
+	}
+	before := len(mw.win.Canvas().Overlays().List())
+	test.TapSecondary(row)
+	if len(mw.win.Canvas().Overlays().List()) != before+1 || !hasText(mw.win.Canvas().Overlays().Top(), "Verify…") {
+		t.Error("right-click opened no menu")
+	}
+	mw.win.Canvas().Overlays().Top().Hide()
+
+	// A blocked person's menu offers Unblock instead.
+	b.Block("peer-cleo")
+	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
+	if got := menuLabels(mw.contactMenu("peer-cleo")); !slices.Equal(got, []string{"Unblock", "Remove…"}) {
+		t.Errorf("blocked menu %q", got)
+	}
+	menuItem(t, mw.contactMenu("peer-cleo"), "Unblock").Action()
+	waitCall(t, q, b, "unblock:peer-cleo")
+}
+
+func TestRenameDialog(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	menuItem(t, mw.contactMenu("peer-bob"), "Rename…").Action()
+	if mw.modal == nil {
+		t.Fatal("Rename… opened nothing")
+	}
+	mw.closeModal()
+	td := mw.showRename("peer-bob")
+	if td.entry.Text != "Bob" {
+		t.Fatalf("entry starts with %q", td.entry.Text)
+	}
+	td.entry.SetText("")
+	test.Type(td.entry, "Uncle Bob")
+	enter(td.entry)
+	waitCall(t, q, b, "rename:peer-bob:Uncle Bob")
+	q.waitFor(t, "the dialog to close and the list to follow", func() bool {
+		return mw.modal == nil && slices.Contains(shownNames(mw), "Uncle Bob")
+	})
+
+	// Escape closes without saving.
+	td = mw.showRename("peer-bob")
+	test.Type(td.entry, " Jr")
+	td.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil {
+		t.Error("Escape did not close the dialog")
+	}
+	if n := len(b.cmCalls()); n != 1 {
+		t.Errorf("%d calls, want the one rename", n)
+	}
+}
+
+func TestNotesDialog(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	td := mw.showNotes("peer-bob")
+	test.Type(td.entry, "Bakes on Sundays")
+	test.Tap(td.save)
+	waitCall(t, q, b, "notes:peer-bob:Bakes on Sundays")
+	// Notes are searchable.
+	q.waitFor(t, "the list to follow", func() bool { return mw.contact("peer-bob").Notes != "" })
+	test.Type(mw.search, "sunday")
+	if got := shownNames(mw); !slices.Equal(got, []string{"Bob"}) {
+		t.Errorf("search by notes shows %q", got)
+	}
+}
+
+func TestGroupsDialogAndFilter(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	if mw.filter.Visible() {
+		t.Error("group filter shown before there are groups")
+	}
+	g := mw.showGroups("peer-bob")
+	for _, want := range []string{"Family", "Friends", "Team"} {
+		if !slices.Contains(g.checks.Options, want) {
+			t.Errorf("%q not offered: %q", want, g.checks.Options)
+		}
+	}
+	g.checks.SetSelected([]string{"Family"})
+	test.Type(g.name, "choir")
+	test.Tap(g.add)
+	test.Type(g.name, "FAMILY") // the same group, other case: not added twice
+	enter(g.name)
+	if n := len(g.checks.Options); n != 4 {
+		t.Errorf("options %q", g.checks.Options)
+	}
+	test.Tap(g.save)
+	waitCall(t, q, b, "labels:peer-bob:Family,choir")
+	q.waitFor(t, "the filter to offer the groups", func() bool {
+		return mw.filter.Visible() && slices.Equal(mw.filter.Options, []string{filterAll, "choir", "Family"})
+	})
+	mw.filter.SetSelected("Family")
+	if got := shownNames(mw); !slices.Equal(got, []string{"Bob"}) {
+		t.Errorf("Family shows %q", got)
+	}
+	test.Type(mw.search, "fam") // search matches groups too
+	if got := shownNames(mw); !slices.Equal(got, []string{"Bob"}) {
+		t.Errorf("search by group shows %q", got)
+	}
+	mw.search.SetText("")
+	mw.filter.SetSelected(filterAll)
+	if got := shownNames(mw); len(got) != 2 {
+		t.Errorf("all shows %q", got)
+	}
+}
+
+func TestVerifyDialog(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	v := mw.showVerify("peer-bob")
+	if !strings.Contains(v.code.Text, "01234  56789") || strings.Count(v.code.Text, "\n") != 2 {
+		t.Errorf("code shown as %q", v.code.Text)
+	}
+	if v.qr == nil {
+		t.Error("no QR")
+	}
+	test.Type(v.check, "12345")
+	if !v.result.Visible() || !strings.Contains(v.result.Text, "do not match") {
+		t.Errorf("wrong code: %q", v.result.Text)
+	}
+	v.check.SetText(fakeCode)
+	if !strings.Contains(v.result.Text, "The codes match") {
+		t.Errorf("right code: %q", v.result.Text)
+	}
+	if v.mark.Text != "Mark as verified" {
+		t.Fatalf("button %q", v.mark.Text)
+	}
+	test.Tap(v.mark)
+	waitCall(t, q, b, "verified:peer-bob")
+	q.waitFor(t, "the list to show the mark", func() bool { return mw.modal == nil && mw.contact("peer-bob").Verified })
+
+	// The shield, in the list and in the chat header.
+	shields := 0
+	visible(mw.list, func(o fyne.CanvasObject) {
+		if i, ok := o.(*widget.Icon); ok && i.Resource == verifiedIcon {
+			shields++
+		}
+	})
+	if shields != 1 {
+		t.Errorf("%d shields in the list, want 1", shields)
+	}
+	mw.OpenConversation("peer-bob")
+	if !mw.chat.verified.Visible() {
+		t.Error("no shield in the chat header")
+	}
+	v = mw.showVerify("peer-bob")
+	if v.mark.Text != "Remove verified mark" {
+		t.Errorf("verified contact's button %q", v.mark.Text)
+	}
+	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil {
+		t.Error("Escape did not close the dialog")
+	}
+}
+
+func TestBlockRequestThenUnblock(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	test.Tap(button(t, mw.requests, "Block"))
+	top := mw.win.Canvas().Overlays().Top()
+	if !hasText(top, "will not be told") {
+		t.Fatalf("confirm dialog: %q", texts(top))
+	}
+	test.Tap(button(t, top, "Block"))
+	waitCall(t, q, b, "block:peer-dan")
+	q.waitFor(t, "the request to go and Blocked to appear", func() bool {
+		return len(mw.pending) == 1 && slices.Contains(mw.filter.Options, filterBlocked)
+	})
+	mw.filter.SetSelected(filterBlocked)
+	if got := shownNames(mw); !slices.Equal(got, []string{"Dan"}) {
+		t.Fatalf("Blocked shows %q", got)
+	}
+	mw.list.Select(0)
+	top = mw.win.Canvas().Overlays().Top()
+	if !hasText(top, "Dan is blocked") || mw.selected != "" {
+		t.Fatalf("selecting a blocked person: %q, selected %q", texts(top), mw.selected)
+	}
+	test.Tap(button(t, top, "Unblock"))
+	waitCall(t, q, b, "unblock:peer-dan")
+}
+
+func TestRemoveAsksFirst(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	d := mw.confirmRemove("peer-bob")
+	top := mw.win.Canvas().Overlays().Top()
+	if !hasText(top, "Your conversation stays") {
+		t.Errorf("confirm text %q", texts(top))
+	}
+	test.Tap(button(t, top, "Cancel"))
+	if mw.modal != nil || len(b.cmCalls()) != 0 {
+		t.Fatal("Cancel did not just close")
+	}
+	d = mw.confirmRemove("peer-bob")
+	test.Tap(d.ok)
+	waitCall(t, q, b, "remove:peer-bob")
+	q.waitFor(t, "bob gone", func() bool { return mw.modal == nil && mw.contact("peer-bob") == nil })
+}
+
+func TestPrivacySettings(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.Block("peer-cleo")
+	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
+	s := mw.showSettings()
+	if s.privacy.who.Selected != core.RequestsFromAnyone.String() {
+		t.Errorf("policy shown %q", s.privacy.who.Selected)
+	}
+	s.privacy.who.SetSelected(core.RequestsFromNobody.String())
+	waitCall(t, q, b, "policy:Nobody")
+	if b.RequestPolicy() != core.RequestsFromNobody {
+		t.Error("policy not saved")
+	}
+	if !hasText(s.privacy.blocked, "Cleo") {
+		t.Fatalf("blocked list %q", texts(s.privacy.blocked))
+	}
+	test.Tap(button(t, s.privacy.blocked, "Unblock"))
+	waitCall(t, q, b, "unblock:peer-cleo")
+	q.waitFor(t, "the list to empty", func() bool { return hasText(s.privacy.blocked, "Nobody.") })
+}
+
+func TestRequestShowsKeyWarning(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.locked(func() {
+		b.contacts[2].Warning = "This is a different key from the Dan you verified."
+	})
+	b.events <- core.ContactsChanged{}
+	q.waitFor(t, "the warning", func() bool { return hasText(mw.requests, "different key from the Dan you verified") })
+}
+
+func TestListSortsOnlineFirst(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.locked(func() {
+		b.contacts = append(b.contacts, core.ContactView{Contact: contacts.Contact{PeerID: "peer-abe", Name: "Abe", State: contacts.Accepted}})
+		b.contacts[0].Presence = contacts.Offline // Bob
+	})
+	b.events <- core.ContactsChanged{}
+	q.waitFor(t, "three contacts", func() bool { return len(mw.shown) == 3 })
+	if got := shownNames(mw); !slices.Equal(got, []string{"Cleo", "Abe", "Bob"}) {
+		t.Errorf("order %q, want the one online first, then by name", got)
+	}
+}

@@ -1,0 +1,93 @@
+package ui
+
+// The privacy part of the settings dialog: who may send me contact
+// requests, and the people I blocked, each with Unblock.
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// requestPolicies in the order the settings list them.
+var requestPolicies = []core.RequestPolicy{core.RequestsFromAnyone, core.RequestsWithInvite, core.RequestsFromNobody}
+
+// privacySection is the settings' privacy block.
+type privacySection struct {
+	mw      *MainWindow
+	root    *fyne.Container
+	who     *widget.RadioGroup
+	blocked *fyne.Container
+	err     *widget.Label
+}
+
+func (mw *MainWindow) newPrivacySection() *privacySection {
+	p := &privacySection{mw: mw, err: errorLabel(), blocked: container.NewVBox()}
+	var names []string
+	for _, r := range requestPolicies {
+		names = append(names, r.String())
+	}
+	p.who = widget.NewRadioGroup(names, nil)
+	p.who.Required = true
+	p.who.SetSelected(mw.b.RequestPolicy().String())
+	p.who.OnChanged = p.savePolicy
+	p.fillBlocked()
+	p.root = container.NewVBox(
+		heading("Privacy"),
+		caption("Who can send you contact requests:"),
+		p.who,
+		caption("Your contacts can always reach you. Requests that are not allowed are dropped without a word."),
+		p.err,
+		widget.NewLabelWithStyle("Blocked people", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		p.blocked,
+	)
+	return p
+}
+
+func (p *privacySection) savePolicy(name string) {
+	var choice core.RequestPolicy
+	for _, r := range requestPolicies {
+		if r.String() == name {
+			choice = r
+		}
+	}
+	p.mw.background(func() error { return p.mw.b.SetRequestPolicy(choice) }, func(err error) { showError(p.err, err) })
+}
+
+// fillBlocked lists the blocked people with an Unblock button each.
+func (p *privacySection) fillBlocked() {
+	p.blocked.RemoveAll()
+	cs, err := p.mw.b.Contacts()
+	if err != nil {
+		showError(p.err, err)
+		return
+	}
+	for _, c := range cs {
+		if c.State != contacts.Blocked {
+			continue
+		}
+		peerID := c.PeerID
+		var unblock *widget.Button
+		unblock = widget.NewButton("Unblock", func() {
+			unblock.Disable()
+			p.mw.background(func() error { return p.mw.b.Unblock(peerID) }, func(err error) {
+				if err != nil {
+					unblock.Enable()
+					showError(p.err, err)
+					return
+				}
+				p.fillBlocked()
+			})
+		})
+		name := widget.NewLabel(displayName(c.Name, c.PeerID))
+		name.Truncation = fyne.TextTruncateEllipsis
+		p.blocked.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), unblock, name))
+	}
+	if len(p.blocked.Objects) == 0 {
+		p.blocked.Add(caption("Nobody."))
+	}
+}

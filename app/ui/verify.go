@@ -1,0 +1,146 @@
+package ui
+
+// Verification: the safety code dialog, and the shield shown beside a
+// verified contact's name in the list and the chat header.
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// verifiedIcon is a shield with a check mark (Material "verified_user"),
+// in the success colour.
+var verifiedIcon = theme.NewSuccessThemedResource(fyne.NewStaticResource("verified.svg", []byte(
+	`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
+		`<path d="M12 1L3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4zm-2 16l-4-4 1.41-1.41L10 14.17l6.59-6.59L18 9l-8 8z"/>`+
+		`</svg>`)))
+
+// newVerifiedMark is the shield, hidden until the contact is verified.
+func newVerifiedMark() *widget.Icon {
+	i := widget.NewIcon(verifiedIcon)
+	i.Hide()
+	return i
+}
+
+func setVerifiedMark(i *widget.Icon, verified bool) {
+	if verified {
+		i.Show()
+	} else {
+		i.Hide()
+	}
+}
+
+// verifyDialog shows the safety code for one contact (text and QR), checks
+// a code they sent, and marks the contact verified.
+type verifyDialog struct {
+	mw     *MainWindow
+	peerID string
+	d      *dialog.CustomDialog
+	code   *widget.Label
+	qr     *canvas.Image // nil when the QR could not be made
+	check  *escEntry
+	result *widget.Label
+	mark   *widget.Button
+	err    *widget.Label
+}
+
+func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
+	c, _ := mw.contactView(peerID)
+	name := displayName(c.Name, peerID)
+	v := &verifyDialog{mw: mw, peerID: peerID, err: errorLabel(), result: widget.NewLabel("")}
+	code, err := mw.b.SafetyCode(peerID)
+	if err != nil {
+		mw.showNotice("Could not make the safety code: " + userText(err))
+		return nil
+	}
+	// Three lines of four groups: easy to read out loud.
+	groups := strings.Fields(code)
+	var lines []string
+	for i := 0; i < len(groups); i += 4 {
+		lines = append(lines, strings.Join(groups[i:min(i+4, len(groups))], "  "))
+	}
+	v.code = widget.NewLabelWithStyle(strings.Join(lines, "\n"), fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	v.code.SizeName = theme.SizeNameSubHeadingText
+	v.code.Selectable = true
+	left := container.NewVBox(
+		wrapped("Compare this code with the one "+name+" sees in Hearth, in person or on a call. "+
+			"If they are the same, you are talking to "+name+" and nobody is in between."),
+		v.code,
+	)
+	var top fyne.CanvasObject = left
+	if text, err := mw.b.SafetyQR(peerID); err == nil {
+		if png, err := qrcode.Encode(text, qrcode.Medium, 256); err == nil {
+			v.qr = canvas.NewImageFromResource(fyne.NewStaticResource("safety-qr.png", png))
+			v.qr.FillMode = canvas.ImageFillContain
+			v.qr.ScaleMode = canvas.ImageScalePixels
+			v.qr.SetMinSize(fyne.NewSquareSize(150))
+			top = container.NewBorder(nil, nil, nil, container.NewCenter(v.qr), left)
+		}
+	}
+	v.check = newEscEntry(false)
+	v.check.SetPlaceHolder("Or paste the code " + name + " sent you, to check it")
+	v.check.onEscape = v.close
+	v.check.OnChanged = func(string) { v.checkCode() }
+	v.result.Hide()
+
+	status := widget.NewLabel("")
+	if c.Verified {
+		status.SetText("You verified " + name + ".")
+		v.mark = widget.NewButtonWithIcon("Remove verified mark", theme.CancelIcon(), func() { v.setVerified(false) })
+	} else {
+		status.SetText("Not verified yet.")
+		v.mark = widget.NewButtonWithIcon("Mark as verified", verifiedIcon, func() { v.setVerified(true) })
+		v.mark.Importance = widget.HighImportance
+	}
+	content := container.NewVBox(top, widget.NewSeparator(), v.check, v.result, status, v.err)
+	v.d = dialog.NewCustomWithoutButtons("Verify "+name, content, mw.win)
+	v.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", v.close), v.mark})
+	v.d.Resize(fyne.NewSize(620, 0))
+	mw.showModal(v.d, v.close)
+	return v
+}
+
+func (v *verifyDialog) close() { v.mw.hideModal(v.d) }
+
+// checkCode compares a pasted code; it is quick and local, so it runs on
+// the UI goroutine.
+func (v *verifyDialog) checkCode() {
+	text := strings.TrimSpace(v.check.Text)
+	if text == "" {
+		v.result.Hide()
+		return
+	}
+	ok, err := v.mw.b.CheckSafetyCode(v.peerID, text)
+	switch {
+	case err != nil:
+		v.result.SetText(userText(err))
+		v.result.Importance = widget.DangerImportance
+	case ok:
+		v.result.SetText("The codes match.")
+		v.result.Importance = widget.SuccessImportance
+	default:
+		v.result.SetText("These codes do not match. Do not mark this contact as verified.")
+		v.result.Importance = widget.DangerImportance
+	}
+	v.result.Show()
+	v.result.Refresh()
+}
+
+func (v *verifyDialog) setVerified(on bool) {
+	v.mark.Disable()
+	v.mw.background(func() error { return v.mw.b.SetVerified(v.peerID, on) }, func(err error) {
+		v.mark.Enable()
+		if err != nil {
+			showError(v.err, err)
+			return
+		}
+		v.close()
+	})
+}
