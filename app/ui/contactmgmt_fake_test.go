@@ -11,8 +11,8 @@ import (
 // fakeContactMgmt is what the fake backend records of contact management.
 // Guarded by fakeBackend.mu.
 type fakeContactMgmt struct {
-	calls    []string // "rename:peer:name", "block:peer" …
-	policy   core.RequestPolicy
+	calls  []string // "rename:peer:name", "block:peer" …
+	policy core.RequestPolicy
 }
 
 // edit changes one fake contact and queues ContactsChanged.
