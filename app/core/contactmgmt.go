@@ -153,15 +153,19 @@ func (m *Messenger) mayWait() bool {
 }
 
 // onRemoved handles "I removed you" from a contact: they are gone from my
-// list too, and I am told. m.cmu is held.
+// list too, and I am told. From someone whose request waits, it withdraws
+// the request, quietly. m.cmu is held.
 func (m *Messenger) onRemoved(from peer.ID, c contacts.Contact, known bool) {
-	if !known || (c.State != contacts.Accepted && c.State != contacts.Outgoing) {
+	if !known || c.State == contacts.Blocked {
 		return
 	}
 	if m.deleteContact(from) != nil {
 		return
 	}
 	m.publish(ContactsChanged{})
+	if c.State == contacts.Incoming {
+		return
+	}
 	m.publish(Notice{Text: displayName(c) + " removed you from their contacts.", At: time.Now()})
 	m.spawn(func() {
 		m.endCallsWith(from)

@@ -588,3 +588,29 @@ func FuzzParseSafetyCode(f *testing.F) {
 		}
 	})
 }
+
+// TestRemoveWithdrawsRequest: "I removed you" from someone whose request
+// waits takes the request away, without a notice; from a blocked person it
+// changes nothing.
+func TestRemoveWithdrawsRequest(t *testing.T) {
+	alice := newPeer(t, "Alice")
+	asker, blocked := newPeerID(t), newPeerID(t)
+	for _, id := range []peer.ID{asker, blocked} {
+		alice.m.onRequest(id, wire.ContactRequest{Kind: wire.KindRequest, Name: "Someone"})
+	}
+	if err := alice.m.Block(blocked.String()); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []peer.ID{asker, blocked} {
+		alice.m.onRequest(id, wire.ContactRequest{Kind: wire.KindRemove})
+	}
+	if s := state(alice.m, asker.String()); s != -1 {
+		t.Errorf("withdrawn request still there: %v", s)
+	}
+	if s := state(alice.m, blocked.String()); s != contacts.Blocked {
+		t.Errorf("blocked person: %v", s)
+	}
+	if _, noticed := alice.log.find(func(e Event) bool { _, ok := e.(Notice); return ok }); noticed {
+		t.Error("a withdrawn request made a notice")
+	}
+}
