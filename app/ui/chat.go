@@ -33,6 +33,7 @@ type chatView struct {
 	// contact management (contactmenu.go): "…" menu and verified shield
 	more     *widget.Button
 	verified *widget.Icon
+	nameRow  *fyne.Container // name and shield
 
 	msgs   *fyne.Container
 	scroll *container.Scroll
@@ -155,7 +156,8 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.verified = newVerifiedMark()
 	cv.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { cv.showMenu() })
 	cv.more.Importance = widget.LowImportance
-	nameBox := tightVBox(container.NewBorder(nil, nil, nil, cv.verified, cv.name), cv.status)
+	cv.nameRow = container.NewBorder(nil, nil, cv.verified, nil, cv.name)
+	nameBox := tightVBox(cv.nameRow, cv.status)
 	header := container.NewBorder(nil, nil, container.NewPadded(dotObj), container.NewCenter(container.NewHBox(cv.call, cv.more)), nameBox)
 
 	cv.msgs = container.NewVBox()
@@ -198,7 +200,7 @@ func (cv *chatView) setContact(c core.ContactView) {
 		line += " · " + s
 	}
 	cv.status.SetText(line)
-	setVerifiedMark(cv.verified, c.Verified)
+	setVerifiedMark(cv.verified, cv.nameRow, c.Verified)
 }
 
 // showMenu opens the contact menu under the "…" button.

@@ -327,10 +327,13 @@ func (mw *MainWindow) refreshFilter() {
 	if !slices.Contains(opts, mw.filter.Selected) {
 		mw.filter.SetSelectedIndex(0) // calls applyFilter through OnChanged
 	}
-	if len(opts) > 1 {
-		mw.filter.Show()
-	} else {
-		mw.filter.Hide()
+	if show := len(opts) > 1; show != mw.filter.Visible() {
+		if show {
+			mw.filter.Show()
+		} else {
+			mw.filter.Hide()
+		}
+		mw.filterRow.Refresh()
 	}
 }
 

@@ -23,6 +23,7 @@ type contactRow struct {
 	// contact management (contactmenu.go): the shield of a verified
 	// contact, and the menu on right-click
 	verified *widget.Icon
+	nameRow  *fyne.Container // name and shield
 	peerID   string
 	onMenu   func(peerID string, pos fyne.Position)
 }
@@ -35,6 +36,7 @@ func newContactRow() *contactRow {
 
 		verified: newVerifiedMark(),
 	}
+	r.nameRow = container.NewBorder(nil, nil, r.verified, nil, r.name)
 	r.dot, r.dotBox = newDot(colorOffline, 10)
 	r.name.TextStyle.Bold = true
 	r.name.Truncation = fyne.TextTruncateEllipsis
@@ -45,7 +47,7 @@ func newContactRow() *contactRow {
 }
 
 func (r *contactRow) CreateRenderer() fyne.WidgetRenderer {
-	text := tightVBox(container.NewBorder(nil, nil, nil, r.verified, r.name), r.status)
+	text := tightVBox(r.nameRow, r.status)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.dotBox, container.NewCenter(r.badge), text))
 }
 
@@ -60,7 +62,7 @@ func (r *contactRow) set(c core.ContactView) {
 	r.status.SetText(line)
 	r.badge.SetCount(c.Unread)
 	r.peerID = c.PeerID
-	setVerifiedMark(r.verified, c.Verified)
+	setVerifiedMark(r.verified, r.nameRow, c.Verified)
 }
 
 // TappedSecondary opens the contact menu (right-click).

@@ -53,6 +53,7 @@ type MainWindow struct {
 	statusEntry *escEntry
 	search      *escEntry
 	filter      *widget.Select // by group, or the blocked (contactmenu.go)
+	filterRow   *fyne.Container
 	list        *widget.List
 	listEmpty   fyne.CanvasObject
 	requests    *fyne.Container
@@ -275,6 +276,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	mw.filter = widget.NewSelect([]string{filterAll}, func(string) { mw.applyFilter() })
 	mw.filter.Selected = filterAll
 	mw.filter.Hide()
+	mw.filterRow = container.NewBorder(nil, nil, nil, mw.filter, mw.search)
 
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), mw.ShowSettings)
 	settings.Importance = widget.LowImportance
@@ -284,7 +286,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 		me,
 		mw.statusEntry,
 		widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, mw.filter, mw.search),
+		mw.filterRow,
 	)
 
 	mw.list = widget.NewList(

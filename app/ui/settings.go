@@ -49,7 +49,10 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 	s.privacy = mw.newPrivacySection()
 	content := container.NewVBox(downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root)
 
-	s.d = dialog.NewCustomWithoutButtons("Settings", content, mw.win)
+	// The sections outgrow a small window: scroll them.
+	scroll := container.NewVScroll(content)
+	scroll.SetMinSize(fyne.NewSize(0, min(content.MinSize().Height, 460)))
+	s.d = dialog.NewCustomWithoutButtons("Settings", scroll, mw.win)
 	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.close)})
 	s.d.Resize(fyne.NewSize(600, 0))
 	mw.showModal(s.d, s.close)

@@ -29,12 +29,18 @@ func newVerifiedMark() *widget.Icon {
 	return i
 }
 
-func setVerifiedMark(i *widget.Icon, verified bool) {
+// setVerifiedMark shows or hides the shield, and lays out row (the
+// container holding it) again when that changed its size.
+func setVerifiedMark(i *widget.Icon, row *fyne.Container, verified bool) {
+	if i.Visible() == verified {
+		return
+	}
 	if verified {
 		i.Show()
 	} else {
 		i.Hide()
 	}
+	row.Refresh()
 }
 
 // verifyDialog shows the safety code for one contact (text and QR), checks
