@@ -614,3 +614,13 @@ func TestRemoveWithdrawsRequest(t *testing.T) {
 		t.Error("a withdrawn request made a notice")
 	}
 }
+
+func BenchmarkSafetyCode(b *testing.B) {
+	ka, _, _ := crypto.GenerateEd25519Key(rand.Reader)
+	kb, _, _ := crypto.GenerateEd25519Key(rand.Reader)
+	for b.Loop() {
+		if _, err := safetyCode(ka.GetPublic(), kb.GetPublic()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -20,6 +20,12 @@
 // widget. Video frames are coalesced: at most one update per sink waits for
 // the UI at any time, and it shows the newest frame.
 //
+// Contacts have a menu (right-click on a row, or "…" in the chat header):
+// Rename, Notes, Groups, Verify (the safety code as digits and QR), Block,
+// Unblock and Remove, the last two after a confirmation. A filter beside the
+// search box shows one group, or the blocked; the list puts contacts who
+// are online first. Settings hold who may send requests and the blocked.
+//
 // Keys: Enter sends a message and Shift+Enter starts a new line; Escape
 // closes the open dialog (and declines a ringing call).
 package ui
