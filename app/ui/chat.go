@@ -199,7 +199,7 @@ func (cv *chatView) setContact(c core.ContactView) {
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
-	cv.status.SetText(line)
+	cv.status.SetText(withWarning(line, c))
 	setVerifiedMark(cv.verified, cv.nameRow, c.Verified)
 }
 

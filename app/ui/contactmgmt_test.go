@@ -297,3 +297,17 @@ func TestListSortsOnlineFirst(t *testing.T) {
 		t.Errorf("order %q, want the one online first, then by name", got)
 	}
 }
+
+// TestContactWarningInRowAndHeader: a contact using a verified contact's
+// name shows the warning where its status would be.
+func TestContactWarningInRowAndHeader(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	const w = "This is a different key from the Bob you verified."
+	b.locked(func() { b.contacts[1].Warning = w }) // Cleo's entry stands in
+	b.events <- core.ContactsChanged{}
+	q.waitFor(t, "the row's warning", func() bool { return hasText(mw.list, w) })
+	mw.OpenConversation("peer-cleo")
+	if !strings.Contains(mw.chat.status.Text, w) {
+		t.Errorf("header status %q", mw.chat.status.Text)
+	}
+}

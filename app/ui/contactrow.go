@@ -59,7 +59,7 @@ func (r *contactRow) set(c core.ContactView) {
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
-	r.status.SetText(line)
+	r.status.SetText(withWarning(line, c))
 	r.badge.SetCount(c.Unread)
 	r.peerID = c.PeerID
 	setVerifiedMark(r.verified, r.nameRow, c.Verified)

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"hearth/app/core"
 )
 
 // verifiedIcon is a shield with a check mark (Material "verified_user"),
@@ -41,6 +43,15 @@ func setVerifiedMark(i *widget.Icon, row *fyne.Container, verified bool) {
 		i.Hide()
 	}
 	row.Refresh()
+}
+
+// withWarning replaces a contact's status line with its warning, if it
+// has one (it uses the name of a contact I verified).
+func withWarning(line string, c core.ContactView) string {
+	if c.Warning != "" {
+		return "⚠ " + c.Warning
+	}
+	return line
 }
 
 // verifyDialog shows the safety code for one contact (text and QR), checks
