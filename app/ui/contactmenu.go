@@ -30,9 +30,9 @@ const (
 // their own.
 var suggestedGroups = []string{"Family", "Friends", "Team"}
 
-// contactView finds a contact or a blocked person by peer ID.
+// contactView finds a contact, a blocked person or a request by peer ID.
 func (mw *MainWindow) contactView(peerID string) (core.ContactView, bool) {
-	for _, list := range [][]core.ContactView{mw.all, mw.blocked} {
+	for _, list := range [][]core.ContactView{mw.all, mw.blocked, mw.pending} {
 		if i := slices.IndexFunc(list, func(c core.ContactView) bool { return c.PeerID == peerID }); i >= 0 {
 			return list[i], true
 		}
@@ -242,9 +242,6 @@ func (mw *MainWindow) confirm(title, text, action string, do func() error, done 
 
 func (mw *MainWindow) confirmBlock(peerID string) *confirmDialog {
 	c, _ := mw.contactView(peerID)
-	if c.PeerID == "" {
-		c = mw.pendingView(peerID)
-	}
 	name := displayName(c.Name, peerID)
 	return mw.confirm("Block "+name+"?",
 		name+" will not be told. To them you will look offline, and their messages, files and calls will not reach you. "+
@@ -257,10 +254,22 @@ func (mw *MainWindow) confirmRemove(peerID string) *confirmDialog {
 	c, _ := mw.contactView(peerID)
 	name := displayName(c.Name, peerID)
 	text := name + " will be taken off your list and told so. Your conversation stays. To talk again, one of you must send a new request."
-	if c.State == contacts.Blocked {
+	title, action := "Remove "+name+"?", "Remove"
+	switch c.State {
+	case contacts.Blocked:
 		text = name + " will be taken off your list and is no longer blocked: they could send you a new request."
+	case contacts.Outgoing:
+		title, action = "Withdraw your request to "+name+"?", "Withdraw"
+		text = "Your request will be taken back. You can send a new one later."
 	}
-	return mw.confirm("Remove "+name+"?", text, "Remove", func() error { return mw.b.Remove(peerID) }, nil)
+	return mw.confirm(title, text, action, func() error { return mw.b.Remove(peerID) }, nil)
+}
+
+// withdrawButton takes back a request I sent (after asking).
+func (mw *MainWindow) withdrawButton(peerID string) fyne.CanvasObject {
+	b := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { mw.confirmRemove(peerID) })
+	b.Importance = widget.LowImportance
+	return container.NewCenter(b)
 }
 
 func (mw *MainWindow) unblock(peerID string) {
@@ -269,14 +278,6 @@ func (mw *MainWindow) unblock(peerID string) {
 			mw.showNotice("Could not unblock: " + userText(err))
 		}
 	})
-}
-
-// pendingView finds a request by peer ID.
-func (mw *MainWindow) pendingView(peerID string) core.ContactView {
-	if i := slices.IndexFunc(mw.pending, func(c core.ContactView) bool { return c.PeerID == peerID }); i >= 0 {
-		return mw.pending[i]
-	}
-	return core.ContactView{Contact: contacts.Contact{PeerID: peerID}}
 }
 
 // blockRequestButton blocks an incoming request (after asking).

@@ -311,3 +311,24 @@ func TestContactWarningInRowAndHeader(t *testing.T) {
 		t.Errorf("header status %q", mw.chat.status.Text)
 	}
 }
+
+func TestWithdrawOutgoingRequest(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	var withdraw *widget.Button
+	visible(mw.requests, func(o fyne.CanvasObject) {
+		if bt, ok := o.(*widget.Button); ok && bt.Text == "" {
+			withdraw = bt
+		}
+	})
+	if withdraw == nil {
+		t.Fatal("no withdraw button on Eve's request")
+	}
+	test.Tap(withdraw)
+	top := mw.win.Canvas().Overlays().Top()
+	if !hasText(top, "Withdraw your request to Eve?") {
+		t.Fatalf("confirm: %q", texts(top))
+	}
+	test.Tap(button(t, top, "Withdraw"))
+	waitCall(t, q, b, "remove:peer-eve")
+	q.waitFor(t, "the request to go", func() bool { return len(mw.pending) == 1 })
+}

@@ -455,7 +455,7 @@ func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
 	if c.State == contacts.Outgoing {
 		sent := caption("Request sent — waiting for them to accept")
 		sent.Truncation = fyne.TextTruncateEllipsis
-		return container.NewBorder(nil, nil, widget.NewIcon(theme.MailSendIcon()), nil,
+		return container.NewBorder(nil, nil, widget.NewIcon(theme.MailSendIcon()), mw.withdrawButton(c.PeerID),
 			tightVBox(name, sent))
 	}
 	rows := []fyne.CanvasObject{name}
