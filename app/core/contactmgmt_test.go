@@ -624,3 +624,27 @@ func BenchmarkSafetyCode(b *testing.B) {
 		}
 	}
 }
+
+// TestWithdrawRequest: removing someone I asked takes my request back on
+// their side.
+func TestWithdrawRequest(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	if err := alice.m.SetRequestPolicy(RequestsFromAnyone); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := alice.m.InviteCode()
+	inv, _ := wire.ParseInvite(code)
+	alice.m.store.UseInvite(inv.Secret) // spent: Bob's request must wait
+	if err := bob.m.AddByInvite(code, "it's Bob"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "request waiting at alice", func() bool { return state(alice.m, bID) == contacts.Incoming })
+	if err := bob.m.Remove(aID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "request withdrawn", func() bool { return state(alice.m, bID) == -1 })
+	if state(bob.m, aID) != -1 {
+		t.Error("bob still lists alice")
+	}
+}
