@@ -178,7 +178,7 @@ func foldName(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
-// verifiedNamed returns a verified contact other than id with the same
+// verifiedNamedLocked returns a verified contact other than id with the same
 // display name. m.mu is held.
 func (m *Messenger) verifiedNamedLocked(id peer.ID, name string) (contacts.Contact, bool) {
 	f := foldName(name)
