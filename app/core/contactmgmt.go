@@ -167,10 +167,9 @@ func (m *Messenger) onRemoved(from peer.ID, c contacts.Contact, known bool) {
 		return
 	}
 	m.publish(Notice{Text: displayName(c) + " removed you from their contacts.", At: time.Now()})
-	m.spawn(func() {
-		m.endCallsWith(from)
-		m.node.Host.Network().ClosePeer(from)
-	})
+	// The connection is theirs to close, after my reply (which tells them
+	// I heard it) has gone out.
+	m.spawn(func() { m.endCallsWith(from) })
 }
 
 // foldName is how display names are compared for the key-change warning.
@@ -450,16 +449,42 @@ func (m *Messenger) Remove(peerID string) error {
 	m.store.SetSetting("invite.secret."+id.String(), nil)
 	m.publish(ContactsChanged{})
 	tell := c.State == contacts.Accepted || c.State == contacts.Outgoing
+	if tell {
+		// Until they have heard it, they are told again whenever they
+		// connect (they will, while I am still their contact).
+		m.store.SetSetting(settingRemovedPrefix+id.String(), []byte{1})
+	}
 	m.spawn(func() {
 		m.endCallsWith(id)
 		if tell {
-			ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
-			m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindRemove, Name: m.prof.Name})
-			cancel()
+			m.tellRemoved(id)
 		}
 		m.node.Host.Network().ClosePeer(id)
 	})
 	return nil
+}
+
+// settingRemovedPrefix + peer ID marks someone I removed who has not yet
+// been told.
+const settingRemovedPrefix = "removed."
+
+// tellRemoved sends "I removed you" and, once it arrived, forgets that it
+// has to be sent.
+func (m *Messenger) tellRemoved(id peer.ID) {
+	ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+	defer cancel()
+	if _, err := m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindRemove, Name: m.prof.Name}); err == nil {
+		m.store.SetSetting(settingRemovedPrefix+id.String(), nil)
+	}
+}
+
+// retellRemoved tells someone who is not (or no longer) a contact and just
+// connected that I removed them, if they have not heard it yet.
+func (m *Messenger) retellRemoved(id peer.ID) {
+	if b, err := m.store.Setting(settingRemovedPrefix + id.String()); err != nil || len(b) == 0 {
+		return
+	}
+	m.spawn(func() { m.tellRemoved(id) })
 }
 
 // endCallsWith hangs up calls with id and stops their calls ringing here.

@@ -648,3 +648,25 @@ func TestWithdrawRequest(t *testing.T) {
 		t.Error("bob still lists alice")
 	}
 }
+
+// TestRemoveToldLater: a contact removed while offline hears it when it
+// next connects, and drops me too.
+func TestRemoveToldLater(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	bob.stop(t)
+	waitFor(t, "bob offline", func() bool { return presenceOf(alice.m, bID) == contacts.Offline })
+	if err := alice.m.Remove(bID); err != nil {
+		t.Fatal(err)
+	}
+	bob.restart(t)
+	if state(bob.m, aID) != contacts.Accepted {
+		t.Fatal("bob should still list alice before he is told")
+	}
+	waitFor(t, "bob told on reconnect", func() bool { return state(bob.m, aID) == -1 })
+	waitFor(t, "the reminder forgotten", func() bool {
+		b, _ := alice.m.store.Setting(settingRemovedPrefix + bID)
+		return len(b) == 0
+	})
+}

@@ -457,6 +457,7 @@ func (m *Messenger) connectAll() {
 func (m *Messenger) onConnected(id peer.ID) {
 	c, ok := m.contact(id)
 	if !ok {
+		m.retellRemoved(id) // contactmgmt.go
 		return
 	}
 	m.spawn(func() {
