@@ -23,6 +23,10 @@
 //	ContactReply    1 status (uint32)  2 name (string)
 //	Signal          1 kind (uint32)  2 call_id  3 sdp  4 candidate (strings)
 //	Invite          1 peer_id  2 addrs (repeated)  3 secret  4 name (strings)
+//	PairHello       1 nameplate (uint32)  2 sid (bytes)  3 point (bytes)
+//	PairReply       1 point (bytes)  2 name (string)  3 confirm (bytes)
+//	PairConfirm     1 name (string)  2 confirm (bytes; empty: the codes differ)
+//	PairResult      1 status (uint32)
 //
 // Unmarshal checks the encoding only; Validate checks the limits a receiver
 // enforces (body and text sizes, required fields).
