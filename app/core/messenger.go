@@ -56,6 +56,13 @@ type Options struct {
 	// MaxPendingRequests bounds incoming requests waiting for an answer
 	// (0: DefaultMaxPendingRequests).
 	MaxPendingRequests int
+	// PairRendezvous are the ways two sides of a short pairing code meet
+	// (pairing.go); nil: mDNS unless NoMDNS, plus the DHT when
+	// PairDHTBootstrap is set. Tests pass their own.
+	PairRendezvous []PairRendezvous
+	// PairDHTBootstrap are the DHT peers joined while pairing by code
+	// (main.go: the public bootstrap peers); empty: no DHT.
+	PairDHTBootstrap []peer.AddrInfo
 }
 
 // Messenger is one running Hearth profile on the network.
@@ -73,6 +80,7 @@ type Messenger struct {
 	scanner  *scan.Scanner // nil when no ClamAV daemon answered
 	fs       fileState
 	mdns     *discovery.MDNS
+	pairing  *pairing // short-code pairing (pairing.go)
 	events   chan Event
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -165,6 +173,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.req = contactreq.New(h, m.requestConfig())
 	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})
 	m.files = files.New(h, files.Config{Allow: m.isAccepted, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch})
+	m.pairing = m.newPairing()
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -315,6 +324,7 @@ func (m *Messenger) Close() error {
 	if m.mdns != nil {
 		m.mdns.Close()
 	}
+	m.pairing.close()
 	m.files.Close()
 	m.sig.Close()
 	m.req.Close()

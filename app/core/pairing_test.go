@@ -1,0 +1,255 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/contacts"
+	paircode "hearth/p2p/pair"
+)
+
+// directRendezvous is the test's meeting place: announcing puts a node's
+// loopback addresses under the code's tag, finding reads them back.
+type directRendezvous struct {
+	mu sync.Mutex
+	at map[string]peer.AddrInfo
+}
+
+func newDirect() *directRendezvous { return &directRendezvous{at: map[string]peer.AddrInfo{}} }
+
+func (d *directRendezvous) Announce(h host.Host, c paircode.Code) (func(), error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.at[c.Tag()] = peer.AddrInfo{ID: h.ID(), Addrs: h.Addrs()}
+	return func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		delete(d.at, c.Tag())
+	}, nil
+}
+
+func (d *directRendezvous) Find(ctx context.Context, c paircode.Code) (<-chan peer.AddrInfo, error) {
+	ch := make(chan peer.AddrInfo, 1)
+	d.mu.Lock()
+	pi, ok := d.at[c.Tag()]
+	d.mu.Unlock()
+	go func() {
+		defer close(ch)
+		if ok {
+			ch <- pi
+		}
+		<-ctx.Done()
+	}()
+	return ch, nil
+}
+
+func (d *directRendezvous) announced() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.at)
+}
+
+// newPairPeer is newPeer with the given rendezvous (nil: the defaults).
+func newPairPeer(t *testing.T, name string, o Options) *peerT {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	m, err := Opener{Dir: dir, Opts: o}.Create(name, "")
+	if err != nil {
+		t.Fatalf("creating %s: %v", name, err)
+	}
+	p := &peerT{dir: dir, m: m, log: &eventLog{}}
+	p.log.watch(m)
+	t.Cleanup(func() {
+		if p.m != nil {
+			p.m.Close()
+		}
+	})
+	return p
+}
+
+func withRendezvous(rv PairRendezvous) Options {
+	o := opts()
+	o.PairRendezvous = []PairRendezvous{rv}
+	return o
+}
+
+// pairByCode runs the whole flow and checks both sides end as contacts who
+// can chat.
+func pairByCode(t *testing.T, alice, bob *peerT) {
+	t.Helper()
+	code, err := alice.m.NewPairingCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bob types it as people do.
+	typed := strings.ToUpper(strings.ReplaceAll(code, "-", " "))
+	if err := bob.m.PairWithCode(context.Background(), typed); err != nil {
+		t.Fatalf("pairing with %q: %v", typed, err)
+	}
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	waitFor(t, "both sides accepted", func() bool {
+		return state(alice.m, bID) == contacts.Accepted && state(bob.m, aID) == contacts.Accepted
+	})
+	e, ok := alice.log.find(func(e Event) bool { _, ok := e.(PairingSucceeded); return ok })
+	waitFor(t, "PairingSucceeded at alice", func() bool {
+		e, ok = alice.log.find(func(e Event) bool { _, ok := e.(PairingSucceeded); return ok })
+		return ok
+	})
+	if s := e.(PairingSucceeded); s.PeerID != bID || s.Name != "Bob" || s.Code != code {
+		t.Fatalf("event %+v", s)
+	}
+	cs, _ := bob.m.Contacts()
+	if len(cs) != 1 || cs[0].Name != "Alice" {
+		t.Fatalf("bob's contacts %+v", cs)
+	}
+	if _, err := bob.m.Send(aID, "hello by code"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.m.Send(bID, "hello back"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "chat both ways", func() bool {
+		return len(bodies(t, alice.m, bID)) == 2 && len(bodies(t, bob.m, aID)) == 2
+	})
+	waitFor(t, "both online", func() bool {
+		return presenceOf(alice.m, bID) == contacts.Online && presenceOf(bob.m, aID) == contacts.Online
+	})
+}
+
+func TestPairByCode(t *testing.T) {
+	rv := newDirect()
+	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
+	pairByCode(t, alice, bob)
+	if rv.announced() != 0 {
+		t.Fatal("the code is still announced after use")
+	}
+}
+
+func TestPairWrongCodeSpendsIt(t *testing.T) {
+	rv := newDirect()
+	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
+	code, err := alice.m.NewPairingCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := paircode.ParseCode(code)
+	wrong := c
+	wrong.Words[2] = "zipper"
+	if c.Words[2] == "zipper" {
+		wrong.Words[2] = "acorn"
+	}
+	err = bob.m.PairWithCode(context.Background(), wrong.String())
+	if !errors.Is(err, paircode.ErrWrongCode) || !strings.Contains(err.Error(), "did not match") {
+		t.Fatalf("typing side: %v, want ErrWrongCode", err)
+	}
+	var failed PairingFailed
+	waitFor(t, "PairingFailed at alice", func() bool {
+		e, ok := alice.log.find(func(e Event) bool { _, ok := e.(PairingFailed); return ok })
+		if ok {
+			failed = e.(PairingFailed)
+		}
+		return ok
+	})
+	if !errors.Is(failed.Err, paircode.ErrWrongCode) || !strings.Contains(failed.Reason, "did not match") || failed.Code != code {
+		t.Fatalf("waiting side: %+v", failed)
+	}
+	// The right code is spent now.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := bob.m.PairWithCode(ctx, code); err == nil {
+		t.Fatal("the right code worked after a wrong guess")
+	}
+	for _, p := range []*peerT{alice, bob} {
+		if cs, _ := p.m.Contacts(); len(cs) != 0 {
+			t.Fatalf("%s has contacts %+v", p.m.MyName(), cs)
+		}
+	}
+	// A new code works.
+	pairByCode(t, alice, bob)
+}
+
+func TestPairCodeCancelled(t *testing.T) {
+	rv := newDirect()
+	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
+	code, err := alice.m.NewPairingCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrOwnCode) {
+		t.Fatalf("own code: %v", err)
+	}
+	alice.m.CancelPairingCode()
+	if rv.announced() != 0 {
+		t.Fatal("still announced after cancel")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := bob.m.PairWithCode(ctx, code); !errors.Is(err, ErrNobodyWaiting) {
+		t.Fatalf("cancelled code: %v, want ErrNobodyWaiting", err)
+	}
+	for _, bad := range []string{"", "hello", "7-orbit-mapel-sugar"} {
+		if err := bob.m.PairWithCode(context.Background(), bad); !errors.Is(err, paircode.ErrBadCode) && !errors.Is(err, paircode.ErrNoCode) {
+			t.Fatalf("%q: %v", bad, err)
+		}
+	}
+}
+
+// A stranger who is waiting with a code cannot reach anything but the
+// pairing protocol, and a blocked person cannot pair.
+func TestPairBlockedRefused(t *testing.T) {
+	rv := newDirect()
+	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
+	bid, _ := peer.Decode(bob.m.MyPeerID())
+	alice.m.cmu.Lock()
+	alice.m.putContact(contacts.Contact{PeerID: bid.String(), State: contacts.Blocked, AddedAt: time.Now()})
+	alice.m.cmu.Unlock()
+	code, _ := alice.m.NewPairingCode()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := bob.m.PairWithCode(ctx, code); err == nil {
+		t.Fatal("a blocked person paired")
+	}
+	if state(bob.m, alice.m.MyPeerID()) == contacts.Accepted {
+		t.Fatal("bob thinks he is alice's contact")
+	}
+}
+
+// mDNS multicasts; the LAN test re-runs itself in a private network
+// namespace with only a multicast loopback, as p2p/discovery's tests do.
+const nsEnv = "HEARTH_TEST_IN_NETNS"
+
+func inPrivateNetwork(t *testing.T) (ranInChild bool) {
+	t.Helper()
+	if os.Getenv(nsEnv) == "1" {
+		return false
+	}
+	script := "ip link set lo up && ip link set lo multicast on && exec \"$@\""
+	cmd := exec.Command("unshare", "-n", "-r", "sh", "-c", script, "sh", os.Args[0], "-test.run=^"+t.Name()+"$", "-test.v")
+	cmd.Env = append(os.Environ(), nsEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("in private network namespace:\n%s", out)
+	if err != nil {
+		t.Fatalf("test in private network namespace failed: %v", err)
+	}
+	return true
+}
+
+func TestPairByCodeOnLAN(t *testing.T) {
+	if inPrivateNetwork(t) {
+		return
+	}
+	o := opts()
+	o.NoMDNS = false // the default rendezvous: mDNS
+	alice, bob := newPairPeer(t, "Alice", o), newPairPeer(t, "Bob", o)
+	pairByCode(t, alice, bob)
+}
