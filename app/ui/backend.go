@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"hearth/app/core"
 	"hearth/contacts"
 )
@@ -30,6 +32,12 @@ type Backend interface {
 	AddByInvite(code, note string) error
 	// RequestNearby sends a contact request to a Hearth user found on the LAN.
 	RequestNearby(peerID, note string) error
+	// Pairing by a short spoken code: NewPairingCode shows a code and
+	// waits (the outcome comes as core.PairingSucceeded/PairingFailed);
+	// PairWithCode types someone else's and returns when paired or not.
+	NewPairingCode() (string, error)
+	CancelPairingCode()
+	PairWithCode(ctx context.Context, code string) error
 	Accept(peerID string) error
 	Decline(peerID string) error
 	Contacts() ([]core.ContactView, error)

@@ -86,6 +86,7 @@ type fakeBackend struct {
 	playStops   int
 
 	cm fakeContactMgmt // contact management (contactmgmt_fake_test.go)
+	pair fakePairing // short codes (shortcode_test.go)
 }
 
 func newFakeBackend() *fakeBackend {

@@ -72,6 +72,8 @@ type MainWindow struct {
 	ringing map[string]dialog.Dialog
 	modal   dialog.Dialog // the dialog Escape closes
 	escape  func()        // what Escape does while modal is shown
+
+	shortCode *shortCodeDialog // the open short-code dialog (shortcode.go)
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
@@ -225,6 +227,8 @@ func (mw *MainWindow) apply(ev core.Event) {
 		}
 	case core.Notice:
 		mw.showNotice(e.Text)
+	case core.PairingSucceeded, core.PairingFailed:
+		mw.pairingEvent(e)
 	case core.TransferChanged:
 		if e.Transfer.Conversation == mw.selected {
 			mw.chat.setTransfer(e.Transfer)

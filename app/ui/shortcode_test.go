@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"hearth/app/core"
+)
+
+// fakePairing is the fake backend's short-code state, under fakeBackend.mu.
+type fakePairing struct {
+	codes   []string // codes handed out
+	cancels int
+	typed   []string // codes given to PairWithCode
+	err     error    // what PairWithCode returns
+	block   chan struct{}
+	ended   []error // what each PairWithCode call returned
+}
+
+func (f *fakeBackend) NewPairingCode() (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	code := []string{"7-orbit-maple-sugar", "12-otter-lemon-drum"}[len(f.pair.codes)%2]
+	f.pair.codes = append(f.pair.codes, code)
+	return code, nil
+}
+
+func (f *fakeBackend) CancelPairingCode() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pair.cancels++
+}
+
+func (f *fakeBackend) PairWithCode(ctx context.Context, code string) (err error) {
+	defer func() {
+		f.mu.Lock()
+		f.pair.ended = append(f.pair.ended, err)
+		f.mu.Unlock()
+	}()
+	f.mu.Lock()
+	f.pair.typed = append(f.pair.typed, code)
+	err, block := f.pair.err, f.pair.block
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return err
+}
+
+func TestAddContactLeadsToShortCode(t *testing.T) {
+	mw, _, q := newTestMain(t)
+	mw.showAddContact()
+	test.Tap(button(t, top(mw), "Get a short code"))
+	q.waitFor(t, "the code shown", func() bool { return mw.shortCode != nil && mw.shortCode.code != "" })
+	if !mw.shortCode.show || mw.modal != mw.shortCode.d {
+		t.Fatal("the short-code dialog is not the open one")
+	}
+	mw.shortCode.close()
+	mw.showAddContact()
+	test.Tap(button(t, top(mw), "Enter a code"))
+	if mw.shortCode == nil || mw.shortCode.show {
+		t.Fatal("Enter a code did not open the entry")
+	}
+}
+
+func TestShortCodeShowWaitsAndSucceeds(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	s := mw.showShortCode(true)
+	q.waitFor(t, "the code shown", func() bool { return s.codeText.Text == "7-orbit-maple-sugar" })
+	if !s.waiting.Visible() || !hasText(top(mw), "Waiting for the other person") {
+		t.Fatalf("no waiting indicator: %q", texts(top(mw)))
+	}
+	// An event for another code is not ours.
+	b.events <- core.PairingSucceeded{Code: "1-acorn-acorn-acorn", PeerID: "peer-x", Name: "X"}
+	b.events <- core.PairingSucceeded{Code: "7-orbit-maple-sugar", PeerID: "peer-zoe", Name: "Zoe"}
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	if mw.NoticeText() != "Paired with Zoe: you can chat now." {
+		t.Fatalf("notice %q", mw.NoticeText())
+	}
+	b.locked(func() {
+		if b.pair.cancels != 0 {
+			t.Error("a used code was cancelled")
+		}
+	})
+}
+
+func TestShortCodeShowFailsThenNewCode(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	s := mw.showShortCode(true)
+	q.waitFor(t, "the code shown", func() bool { return s.code != "" })
+	b.events <- core.PairingFailed{Code: "7-orbit-maple-sugar", Reason: "The code did not match: someone typed it wrong. Make a new code and try again."}
+	q.waitFor(t, "the failure shown", func() bool { return s.err.Visible() })
+	if s.err.Text != "The code did not match: someone typed it wrong. Make a new code and try again." || s.waiting.Visible() || mw.modal == nil {
+		t.Fatalf("error %q, waiting %v", s.err.Text, s.waiting.Visible())
+	}
+	test.Tap(button(t, top(mw), "New code"))
+	q.waitFor(t, "a new code", func() bool { return s.codeText.Text == "12-otter-lemon-drum" })
+	if s.err.Visible() {
+		t.Error("the old error is still shown")
+	}
+	// Escape closes and gives the code up.
+	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	q.waitFor(t, "the code cancelled", func() bool {
+		var n int
+		b.locked(func() { n = b.pair.cancels })
+		return n == 1
+	})
+	if mw.modal != nil || mw.shortCode != nil {
+		t.Fatal("Escape did not close the dialog")
+	}
+}
+
+func TestShortCodeEnter(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	s := mw.showShortCode(false)
+	if mw.win.Canvas().Focused() != s.entry {
+		t.Error("the entry does not have the focus")
+	}
+	// Nothing typed: a hint, no call.
+	enter(s.entry)
+	if !s.err.Visible() {
+		t.Fatal("no hint for an empty code")
+	}
+	b.locked(func() { b.pair.err = errors.New("the code did not match; the other person needs to make a new code, then try again") })
+	test.Type(s.entry, "7 orbit maple salad")
+	enter(s.entry)
+	q.waitFor(t, "the error", func() bool { return s.err.Visible() && s.pair.Text == "Pair" })
+	if s.err.Text != "The code did not match; the other person needs to make a new code, then try again" || mw.modal == nil {
+		t.Fatalf("error %q", s.err.Text)
+	}
+	b.locked(func() { b.pair.err = nil })
+	test.Tap(s.pair)
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	b.locked(func() {
+		if !slices.Equal(b.pair.typed, []string{"7 orbit maple salad", "7 orbit maple salad"}) {
+			t.Errorf("PairWithCode calls %q", b.pair.typed)
+		}
+	})
+	if mw.NoticeText() != "Paired: you can chat now." {
+		t.Fatalf("notice %q", mw.NoticeText())
+	}
+}
+
+func TestShortCodeEnterEscapeStopsSearch(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	block := make(chan struct{})
+	defer close(block)
+	b.locked(func() { b.pair.block = block })
+	s := mw.showShortCode(false)
+	test.Type(s.entry, "7-orbit-maple-sugar")
+	test.Tap(s.pair)
+	if !s.pair.Disabled() || !s.waiting.Visible() {
+		t.Fatal("no sign of work while looking")
+	}
+	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil {
+		t.Fatal("Escape did not close")
+	}
+	// The search was cancelled: PairWithCode returned (ctx done), and the
+	// closed dialog ignores the result.
+	q.waitFor(t, "the search to stop", func() bool {
+		var ended []error
+		b.locked(func() { ended = b.pair.ended })
+		return len(ended) == 1 && errors.Is(ended[0], context.Canceled)
+	})
+}
+
+// top is the dialog on top of the main window.
+func top(mw *MainWindow) fyne.CanvasObject { return mw.win.Canvas().Overlays().Top() }
