@@ -130,7 +130,9 @@ func TestShortCodeEnter(t *testing.T) {
 	if !s.err.Visible() {
 		t.Fatal("no hint for an empty code")
 	}
-	b.locked(func() { b.pair.err = errors.New("the code did not match; the other person needs to make a new code, then try again") })
+	b.locked(func() {
+		b.pair.err = errors.New("the code did not match; the other person needs to make a new code, then try again")
+	})
 	test.Type(s.entry, "7 orbit maple salad")
 	enter(s.entry)
 	q.waitFor(t, "the error", func() bool { return s.err.Visible() && s.pair.Text == "Pair" })
