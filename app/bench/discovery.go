@@ -128,6 +128,8 @@ func child(args []string) error {
 	switch args[0] {
 	case "netns-discovery":
 		return childDiscovery()
+	case "netns-pairing":
+		return childPairing()
 	case "idle-node":
 		if len(args) != 2 {
 			return fmt.Errorf("usage: idle-node DIR")

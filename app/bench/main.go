@@ -52,6 +52,7 @@ func main() {
 	}{
 		{"messages", benchMessages},
 		{"discovery", benchDiscovery},
+		{"pairing", benchPairing},
 		{"files", benchFiles},
 		{"call", benchCall},
 		{"idle", benchIdle},
