@@ -19,6 +19,7 @@ import (
 	"hearth/app/core"
 	"hearth/app/profile"
 	"hearth/app/ui"
+	"hearth/p2p/discovery"
 )
 
 func main() {
@@ -26,6 +27,7 @@ func main() {
 	fake := flag.Bool("fake-media", false, "send a synthetic test picture and tone in calls instead of the camera and microphone")
 	port := flag.Int("port", 0, "preferred network port (another is used when it is busy)")
 	noMDNS := flag.Bool("no-mdns", false, "do not look for contacts on the local network")
+	noDHT := flag.Bool("no-dht", false, "when pairing by a short code, do not look over the internet (public DHT)")
 	flag.Parse()
 	if *dir == "" {
 		d, err := profile.DefaultDir()
@@ -37,6 +39,10 @@ func main() {
 	}
 	quietNetworkLogs()
 	opener := core.Opener{Dir: *dir, Opts: core.Options{FakeMedia: *fake, Port: *port, NoMDNS: *noMDNS}}
+	if !*noDHT {
+		// Joined only while a short pairing code is open or being typed.
+		opener.Opts.PairDHTBootstrap = discovery.PublicDHTPeers()
+	}
 	a := fyneapp.NewWithID("org.hearth.Hearth")
 	// Ctrl+C or a logout quits like closing the window: calls hang up and
 	// the profile closes cleanly.

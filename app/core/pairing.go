@@ -76,7 +76,7 @@ func (m *Messenger) newPairing() *pairing {
 			p.rvs = append(p.rvs, mdnsRendezvous{})
 		}
 		if len(m.opts.PairDHTBootstrap) > 0 {
-			p.rvs = append(p.rvs, newDHTRendezvous(m.opts.PairDHTBootstrap))
+			p.rvs = append(p.rvs, newDHTRendezvous(m.node.Host, m.opts.PairDHTBootstrap))
 		}
 	}
 	p.svc = paircode.New(m.node.Host, paircode.Config{

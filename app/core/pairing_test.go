@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p"
+	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -250,6 +252,40 @@ func TestPairByCodeOnLAN(t *testing.T) {
 	}
 	o := opts()
 	o.NoMDNS = false // the default rendezvous: mDNS
+	alice, bob := newPairPeer(t, "Alice", o), newPairPeer(t, "Bob", o)
+	pairByCode(t, alice, bob)
+}
+
+// privateDHT starts n DHT servers on loopback, connected to each other: the
+// DHT the pairing test meets over, which never reaches beyond this machine.
+func privateDHT(t *testing.T, n int) []peer.AddrInfo {
+	t.Helper()
+	var infos []peer.AddrInfo
+	for range n {
+		h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := dht.New(h, dht.Mode(dht.ModeServer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close(); h.Close() })
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		for _, pi := range infos {
+			if err := h.Connect(ctx, pi); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cancel()
+		infos = append(infos, peer.AddrInfo{ID: h.ID(), Addrs: h.Addrs()})
+	}
+	return infos
+}
+
+func TestPairByCodeOverDHT(t *testing.T) {
+	o := opts() // NoMDNS: the DHT is the only way to meet
+	o.PairDHTBootstrap = privateDHT(t, 3)
 	alice, bob := newPairPeer(t, "Alice", o), newPairPeer(t, "Bob", o)
 	pairByCode(t, alice, bob)
 }
