@@ -150,7 +150,6 @@ func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
 			name = displayName(ct)
 		}
 		m.publish(PairingSucceeded{Code: c.String(), PeerID: from.String(), Name: name})
-		m.publish(Notice{Text: name + " is now a contact: you paired with a code.", At: time.Now()})
 		return
 	}
 	reason := err.Error()
@@ -183,8 +182,10 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) error {
 		ctx, cancel = context.WithTimeout(ctx, pairFindTimeout)
 		defer cancel()
 	}
+	// Closing the Messenger ends the search too.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer context.AfterFunc(m.ctx, cancel)()
 	found := make(chan peer.AddrInfo, 16)
 	var wg sync.WaitGroup
 	for _, rv := range m.pairing.rvs {
