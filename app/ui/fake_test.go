@@ -85,8 +85,8 @@ type fakeBackend struct {
 	playErr     error
 	playStops   int
 
-	cm fakeContactMgmt // contact management (contactmgmt_fake_test.go)
-	pair fakePairing // short codes (shortcode_test.go)
+	cm   fakeContactMgmt // contact management (contactmgmt_fake_test.go)
+	pair fakePairing     // short codes (shortcode_test.go)
 }
 
 func newFakeBackend() *fakeBackend {
