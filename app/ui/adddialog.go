@@ -55,7 +55,7 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 		wrapped("Paste the invite code they sent you. They will see your request and your note, and you can chat once they accept."),
 		a.paste, a.note, a.err,
 	)
-	content := container.NewVBox(mine, widget.NewSeparator(), theirs, widget.NewSeparator(), a.shortCodeButtons())
+	content := container.NewVBox(mine, widget.NewSeparator(), theirs, a.shortCodeButtons())
 
 	closeBtn := widget.NewButton("Close", a.close)
 	a.d = dialog.NewCustomWithoutButtons("Add a contact", content, mw.win)

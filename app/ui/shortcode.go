@@ -56,11 +56,7 @@ func (a *addContactDialog) shortCodeButtons() fyne.CanvasObject {
 		a.close()
 		a.mw.showShortCode(false)
 	})
-	return container.NewVBox(
-		heading("Pair by a short code"),
-		wrapped("Sitting together or on the phone? One of you gets a short code and reads it out; the other types it."),
-		container.NewHBox(get, enter),
-	)
+	return container.NewHBox(widget.NewLabel("Sitting together or on the phone? Pair by a short code:"), get, enter)
 }
 
 func (mw *MainWindow) showShortCode(show bool) *shortCodeDialog {
@@ -108,7 +104,7 @@ func (s *shortCodeDialog) buildShow() fyne.CanvasObject {
 
 func (s *shortCodeDialog) buildEnter() fyne.CanvasObject {
 	s.entry = newEscEntry(false)
-	s.entry.SetPlaceHolder("7-orbit-maple-sugar")
+	s.entry.SetPlaceHolder("e.g. 7-orbit-maple-sugar")
 	s.entry.onEscape = s.close
 	s.entry.OnSubmitted = func(string) { s.submit() }
 	s.pair = widget.NewButtonWithIcon("Pair", theme.ConfirmIcon(), s.submit)
