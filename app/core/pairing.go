@@ -49,6 +49,8 @@ func (PairingFailed) isEvent()    {}
 var (
 	// ErrOwnCode: the code typed is the one this profile shows.
 	ErrOwnCode = errors.New("this is your own code: read it out to the other person, and type theirs here")
+	// ErrNoRendezvous: LAN discovery and the DHT are both turned off.
+	ErrNoRendezvous = errors.New("pairing by a short code needs finding people on this network or over the internet, and both are turned off")
 	// ErrNobodyWaiting: no node announcing the code was found in time.
 	ErrNobodyWaiting = errors.New("no one is waiting with this code; check the number and the first word, and that the code still shows on the other screen")
 )
@@ -92,6 +94,9 @@ func (m *Messenger) newPairing() *pairing {
 // PairingSucceeded or PairingFailed event; the code expires unused after
 // ten minutes.
 func (m *Messenger) NewPairingCode() (string, error) {
+	if len(m.pairing.rvs) == 0 {
+		return "", ErrNoRendezvous
+	}
 	c, err := paircode.NewCode()
 	if err != nil {
 		return "", err
@@ -176,6 +181,9 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) error {
 	}
 	if mine, ok := m.pairing.svc.Waiting(); ok && mine == c {
 		return ErrOwnCode
+	}
+	if len(m.pairing.rvs) == 0 {
+		return ErrNoRendezvous
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc

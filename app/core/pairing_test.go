@@ -199,6 +199,14 @@ func TestPairCodeCancelled(t *testing.T) {
 	if err := bob.m.PairWithCode(ctx, code); !errors.Is(err, ErrNobodyWaiting) {
 		t.Fatalf("cancelled code: %v, want ErrNobodyWaiting", err)
 	}
+	// With neither mDNS nor the DHT there is no way to meet: say so at once.
+	lonely := newPairPeer(t, "Lonely", opts())
+	if _, err := lonely.m.NewPairingCode(); !errors.Is(err, ErrNoRendezvous) {
+		t.Fatalf("NewPairingCode without a rendezvous: %v", err)
+	}
+	if err := lonely.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrNoRendezvous) {
+		t.Fatalf("PairWithCode without a rendezvous: %v", err)
+	}
 	for _, bad := range []string{"", "hello", "7-orbit-mapel-sugar"} {
 		if err := bob.m.PairWithCode(context.Background(), bad); !errors.Is(err, paircode.ErrBadCode) && !errors.Is(err, paircode.ErrNoCode) {
 			t.Fatalf("%q: %v", bad, err)
