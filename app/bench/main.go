@@ -46,6 +46,11 @@ func main() {
 		}
 		return
 	}
+	stopProfiles, err := startProfiles()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
 	benches := []struct {
 		name string
 		run  func() ([]result, error)
@@ -73,6 +78,7 @@ func main() {
 		}
 		fmt.Fprintf(os.Stderr, "(%s took %v)\n", b.name, time.Since(start).Round(time.Millisecond))
 	}
+	stopProfiles()
 	if failed {
 		os.Exit(1)
 	}

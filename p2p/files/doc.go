@@ -40,9 +40,11 @@
 //
 // The sender reads one chunk (DefaultChunkSize, 256 KiB) at a time into one
 // buffer and writes it as one frame; the stream's yamux window is the only
-// queue, so a slow recipient slows the sender. The recipient reads and
-// checks one chunk while the previous one is written and hashed, so it
-// holds at most two chunk buffers per transfer; the sender holds one.
+// queue, so a slow recipient slows the sender. The recipient works in three
+// stages that overlap on a multi-core machine: one reads and checks a
+// chunk, one writes the previous one to the partial file (whole aligned
+// blocks with direct I/O where there is any, see direct.go), one hashes
+// the one before; it holds four chunk buffers per transfer.
 //
 // # The partial file
 //
@@ -50,7 +52,9 @@
 // file, and hashes them as they go. Every Config.Checkpoint bytes
 // (32 MiB), when paused and at the end it fsyncs the data and then
 // replaces the sidecar <part>.ok (temporary file, fsync, rename) with the
-// verified offset and the SHA-256 of the bytes before it. On (re)start
+// verified offset and the SHA-256 of the bytes before it. The periodic
+// checkpoints run in the background while later chunks are written (one
+// at a time); pausing and the end wait for them. On (re)start
 // Fetch cuts the partial file to the sidecar's offset, reads those bytes
 // back to hash them (starting over if they changed since) and fetches
 // from there. A damaged chunk drops the stream and fetches again from the last

@@ -114,12 +114,17 @@ func (s *Service) release(key string) {
 	s.mu.Unlock()
 }
 
+// chunkBuffers is how many chunk buffers a download passes around: one
+// being received, one being written, one being hashed and one spare, so
+// that no stage waits for another's buffer.
+const chunkBuffers = 4
+
 // fetchOnce asks p for the file from pf.done and writes what arrives
-// until the end, on one stream. Two goroutines share the work so that on
-// a multi-core machine decryption overlaps hashing and writing: this one
-// writes and hashes a chunk while receive reads and checks the next. They
-// pass two chunk buffers back and forth, so at most two chunks are in
-// memory.
+// until the end, on one stream. Three goroutines share the work so that
+// decryption, writing and hashing overlap on a multi-core machine: receive
+// reads and checks chunks, writeChunks writes them to the partial file,
+// and this one hashes them, checkpoints and reports progress. The chunks
+// pass through in order, in chunkBuffers buffers that go round.
 func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, prog *progressor) error {
 	req := wire.FileRequest{Fetch: &wire.FileFetch{TransferID: o.TransferID, Offset: pf.done}}
 	st, r, err := s.open(ctx, p, req)
@@ -139,22 +144,27 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 		return fmt.Errorf("%w: offered %d bytes, serves %d", ErrSizeMismatch, o.Size, rep.Size)
 	}
 
-	free := make(chan []byte, 2)
-	free <- pf.buf
-	free <- pf.buf2
-	full := make(chan chunk)
-	recvErr := make(chan error, 1)
+	pf.woff = pf.done
+	free := make(chan []byte, chunkBuffers)
+	for _, b := range pf.bufs {
+		free <- b
+	}
+	full := make(chan chunk, chunkBuffers)
+	written := make(chan chunk, chunkBuffers)
+	recvErr, writeErr := make(chan error, 1), make(chan error, 1)
 	go func() {
 		defer close(full)
 		recvErr <- s.receive(st, r, pf.done, o.Size, free, full)
 	}()
-	var werr error
-	for c := range full {
-		if werr == nil {
-			if werr = pf.write(c.data); werr == nil && pf.done-pf.synced >= s.cfg.Checkpoint {
-				werr = pf.checkpoint()
-			}
-			if werr != nil {
+	go func() {
+		defer close(written)
+		writeErr <- writeChunks(pf, st, full, written, free)
+	}()
+	var herr error
+	for c := range written {
+		if herr == nil {
+			pf.hashed(c.data)
+			if herr = pf.checkpointEvery(s.cfg.Checkpoint); herr != nil {
 				st.Reset() // stops receive
 			} else {
 				prog.report(pf.done, false)
@@ -162,11 +172,16 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 		}
 		free <- c.frame[:0]
 	}
-	err = <-recvErr
+	werr, err := <-writeErr, <-recvErr
 	// Keep the buffers for the next attempt.
-	pf.buf, pf.buf2 = <-free, <-free
+	for i := range pf.bufs {
+		pf.bufs[i] = <-free
+	}
 	if werr != nil {
 		return werr
+	}
+	if herr != nil {
+		return herr
 	}
 	if err != nil {
 		st.Reset()
@@ -174,6 +189,26 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 	}
 	st.Close()
 	return nil
+}
+
+// writeChunks writes the chunks from full to the partial file and passes
+// them on to written. After a failed write it resets the stream (which
+// stops receive) and returns the rest of the chunks' buffers to free.
+func writeChunks(pf *part, st network.Stream, full <-chan chunk, written chan<- chunk, free chan<- []byte) error {
+	var err error
+	for c := range full {
+		if err == nil {
+			if err = pf.write(c.data); err != nil {
+				st.Reset()
+			}
+		}
+		if err != nil {
+			free <- c.frame[:0]
+			continue
+		}
+		written <- c
+	}
+	return err
 }
 
 // chunk is a verified chunk's data and the buffer holding it.

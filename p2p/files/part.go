@@ -28,16 +28,28 @@ const sidecarMagic = "hearth-part 1"
 // SidecarPath is the sidecar of a partial file.
 func SidecarPath(partPath string) string { return partPath + ".ok" }
 
-// part is a partial download being written.
+// part is a partial download being written. Its bytes go through two
+// stages, in order: write (the file) then hash; done counts the bytes that
+// went through both, so a checkpoint at done vouches only for written data.
 type part struct {
 	path string
 	f    *os.File
-	done int64 // verified bytes in the file
+	// direct, when not nil, writes whole aligned blocks around the page
+	// cache (see direct.go).
+	direct *directFile
+	done   int64 // verified bytes written to the file and hashed
+	// woff is where the next write goes; the writing stage owns it.
+	woff int64
 	// synced is the offset the sidecar holds.
 	synced int64
 	h      hash.Hash // SHA-256 of [0, done)
-	// buf and buf2 are the chunk buffers, kept between fetches.
-	buf, buf2 []byte
+	// bufs are the chunk buffers, kept between fetches.
+	bufs [chunkBuffers][]byte
+	// syncing, when not nil, delivers the result of the checkpoint running
+	// in the background, which vouches for syncOff. Only one runs at a
+	// time; close, discard and checkpoint wait for it.
+	syncing chan error
+	syncOff int64
 }
 
 // openPart opens (or creates) a partial file for a file of size bytes and
@@ -57,10 +69,6 @@ func openPart(path string, size int64) (*part, error) {
 		f.Close()
 		return nil, fmt.Errorf("%w: %w", ErrStorage, err)
 	}
-	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%w: %w", ErrStorage, err)
-	}
 	p.done, p.synced = off, off
 	if off > 0 {
 		// The data is read back (the final check must be of the bytes on
@@ -74,6 +82,7 @@ func openPart(path string, size int64) (*part, error) {
 			p.discard()
 		}
 	}
+	p.direct = openDirectFile(path)
 	return p, nil
 }
 
@@ -91,33 +100,92 @@ func (p *part) rehash() error {
 	return nil
 }
 
-// write appends verified data.
+// write appends verified data to the file. The caller hashes it next.
 func (p *part) write(b []byte) error {
-	if _, err := p.f.Write(b); err != nil {
-		return fmt.Errorf("%w: %w", ErrStorage, err)
+	if err := p.writeAt(b, p.woff); err != nil {
+		return err
 	}
+	p.woff += int64(len(b))
+	return nil
+}
+
+// hashed records that b, already written, is part of the file.
+func (p *part) hashed(b []byte) {
 	p.h.Write(b)
 	p.done += int64(len(b))
+}
+
+// checkpointEvery starts a checkpoint in the background once every bytes
+// were written since the last one, unless one still runs. The download
+// goes on meanwhile: fsync of a few tens of MiB takes a disk-bound while,
+// and waiting for it would stop receiving. A failed background
+// checkpoint is reported by the next call.
+func (p *part) checkpointEvery(every int64) error {
+	if p.syncing != nil {
+		select {
+		case err := <-p.syncing:
+			if err := p.settle(err); err != nil {
+				return err
+			}
+		default:
+			return nil
+		}
+	}
+	if p.done-p.synced < every {
+		return nil
+	}
+	off, sum := p.done, p.h.Sum(nil)
+	ch := make(chan error, 1)
+	p.syncing, p.syncOff = ch, off
+	go func() { ch <- p.commit(off, sum) }()
+	return nil
+}
+
+// wait waits for a background checkpoint, if one runs.
+func (p *part) wait() error {
+	if p.syncing == nil {
+		return nil
+	}
+	return p.settle(<-p.syncing)
+}
+
+// settle takes the result of the background checkpoint.
+func (p *part) settle(err error) error {
+	p.syncing = nil
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	p.synced = max(p.synced, p.syncOff)
 	return nil
 }
 
 // checkpoint makes everything written so far durable and records it in
 // the sidecar.
 func (p *part) checkpoint() error {
+	if err := p.wait(); err != nil {
+		return err
+	}
 	if p.done == p.synced {
 		if _, err := os.Stat(SidecarPath(p.path)); err == nil || p.done == 0 {
 			return nil
 		}
 	}
-	if err := p.f.Sync(); err != nil {
-		return fmt.Errorf("%w: %w", ErrStorage, err)
-	}
-	line := fmt.Sprintf("%s %d %x\n", sidecarMagic, p.done, p.h.Sum(nil))
-	if err := writeFileAtomic(SidecarPath(p.path), []byte(line)); err != nil {
+	if err := p.commit(p.done, p.h.Sum(nil)); err != nil {
 		return fmt.Errorf("%w: %w", ErrStorage, err)
 	}
 	p.synced = p.done
 	return nil
+}
+
+// commit fsyncs the data, then has the sidecar vouch for off, whose bytes
+// hash to sum: in that order, so the sidecar never claims more than the
+// disk holds. It may run beside writes past off.
+func (p *part) commit(off int64, sum []byte) error {
+	if err := p.f.Sync(); err != nil {
+		return err
+	}
+	line := fmt.Sprintf("%s %d %x\n", sidecarMagic, off, sum)
+	return writeFileAtomic(SidecarPath(p.path), []byte(line))
 }
 
 // verify reports whether the file's SHA-256 is want.
@@ -127,14 +195,18 @@ func (p *part) verify(want [32]byte) bool {
 
 // discard empties the partial file, so the next download starts afresh.
 func (p *part) discard() {
+	p.wait() // or a late sidecar would vouch for bytes that are gone
 	os.Remove(SidecarPath(p.path))
 	p.f.Truncate(0)
-	p.f.Seek(0, io.SeekStart)
-	p.done, p.synced = 0, 0
+	p.done, p.synced, p.woff = 0, 0, 0
 	p.h.Reset()
 }
 
-func (p *part) close() error { return p.f.Close() }
+func (p *part) close() error {
+	p.wait()
+	p.direct.close()
+	return p.f.Close()
+}
 
 // readSidecar parses a sidecar; ok is false when there is none or it is
 // damaged.
