@@ -27,6 +27,8 @@ var (
 	ErrTransferState = errors.New("the transfer cannot do that in its current state")
 	// ErrTransferPaused: the sender paused it.
 	ErrTransferPaused = errors.New("the transfer is paused")
+	// ErrPolicyFixed: the team's policy sets this; the user cannot change it.
+	ErrPolicyFixed = errors.New("your team's policy sets this")
 )
 
 // IsWrongPassphrase reports whether err means the passphrase did not open

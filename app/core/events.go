@@ -125,5 +125,6 @@ type PolicyView struct {
 	AllowedKinds     []string // extensions or MIME types; empty means any
 	BlockedKinds     []string
 	AutoAcceptBelow  int64 // bytes; files from contacts below this are accepted without asking
+	AutoAcceptFixed  bool  // the policy sets AutoAcceptBelow: the user cannot change it
 	ScannerAvailable bool  // a ClamAV daemon answered
 }

@@ -82,7 +82,8 @@ func (m *Messenger) Policy() PolicyView {
 		MaxSize:          p.MaxSize,
 		AllowedKinds:     p.Allowed,
 		BlockedKinds:     p.Blocked,
-		AutoAcceptBelow:  p.AutoAcceptBelow,
+		AutoAcceptBelow:  m.AutoAcceptBelow(),
+		AutoAcceptFixed:  p.AutoAcceptFixed,
 		ScannerAvailable: m.scanner != nil,
 	}
 }
@@ -266,7 +267,7 @@ func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
 		CreatedAt:    now,
 		UpdatedAt:    now,
 	}
-	if o.Size < m.policy.AutoAcceptBelow {
+	if o.Size < m.AutoAcceptBelow() {
 		t.State = contacts.Transferring
 	}
 	if err := m.putTransfer(t); err != nil {

@@ -203,7 +203,7 @@ func (p *Policy) set(key string, raw json.RawMessage) error {
 		if err != nil {
 			return err
 		}
-		p.AutoAcceptBelow = n
+		p.AutoAcceptBelow, p.AutoAcceptFixed = n, true
 	case "allowed_kinds", "blocked_kinds":
 		var list []string
 		if err := json.Unmarshal(raw, &list); err != nil {

@@ -56,7 +56,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Policy{MaxSize: 25e6, Allowed: []string{".pdf", "image/*"}, Blocked: []string{".exe"}, AutoAcceptBelow: 1 << 20}
+	want := Policy{MaxSize: 25e6, Allowed: []string{".pdf", "image/*"}, Blocked: []string{".exe"}, AutoAcceptBelow: 1 << 20, AutoAcceptFixed: true}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("Parse = %+v, want %+v", p, want)
 	}
@@ -65,8 +65,9 @@ func TestParse(t *testing.T) {
 		`{}`:                            Default(),
 		`{"max_size": null}`:            Default(),
 		`{"max_size": 1e6}`:             {MaxSize: 1e6, AutoAcceptBelow: DefaultAutoAccept},
-		`{"auto_accept_below": 0}`:      {},
-		`{"auto_accept_below": "1GiB"}`: {AutoAcceptBelow: 1 << 30},
+		`{"auto_accept_below": 0}`:      {AutoAcceptFixed: true},
+		`{"auto_accept_below": "1GiB"}`: {AutoAcceptBelow: 1 << 30, AutoAcceptFixed: true},
+		`{"auto_accept_below": null}`:   Default(),
 		`{"transfers_off": true}`:       {TransfersOff: true, AutoAcceptBelow: DefaultAutoAccept},
 		`{"blocked_kinds": []}`:         Default(),
 	} {

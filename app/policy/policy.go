@@ -41,9 +41,12 @@ type Policy struct {
 	// Blocked lists kinds refused. Each entry is an extension (".pdf") or a
 	// MIME pattern ("image/*"), in lower case.
 	Allowed, Blocked []string
-	// AutoAcceptBelow: offered files up to this size are accepted without
-	// asking (core compares with <=); 0 asks for every file.
+	// AutoAcceptBelow: offered files under this size are accepted without
+	// asking; 0 asks for every file.
 	AutoAcceptBelow int64
+	// AutoAcceptFixed is true when the policy file sets AutoAcceptBelow;
+	// otherwise the user may choose it.
+	AutoAcceptFixed bool
 	// Source is the policy file this came from, "" for the defaults.
 	Source string
 }

@@ -59,6 +59,10 @@ type Backend interface {
 	DownloadDir() string
 	SetDownloadDir(dir string) error
 	Policy() core.PolicyView
+	// SetAutoAcceptBelow sets the size under which files from contacts are
+	// accepted without asking (0: never); core.ErrPolicyFixed when the
+	// team's policy sets it.
+	SetAutoAcceptBelow(n int64) error
 	// Voice notes: record from the microphone (a synthetic tone where there
 	// is none) and send as Ogg Opus; play one back.
 	RecordVoiceNote(peerID string) (core.Recorder, error)

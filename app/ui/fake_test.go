@@ -268,6 +268,17 @@ func (f *fakeBackend) Policy() core.PolicyView {
 	return f.policy
 }
 
+// SetAutoAcceptBelow records the size in the policy view, as core does.
+func (f *fakeBackend) SetAutoAcceptBelow(n int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.policy.AutoAcceptFixed {
+		return core.ErrPolicyFixed
+	}
+	f.policy.AutoAcceptBelow = n
+	return nil
+}
+
 func (f *fakeBackend) RecordVoiceNote(peerID string) (core.Recorder, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

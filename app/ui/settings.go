@@ -28,6 +28,7 @@ type settingsDialog struct {
 	policy *fyne.Container
 	// privacy: who may send requests, blocked people (privacy.go)
 	privacy *privacySection
+	auto    *widget.Select // the auto-accept size, when the user may choose it
 }
 
 // ShowSettings opens the settings dialog.
@@ -45,7 +46,8 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 		container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), container.NewCenter(s.change), s.dir),
 		s.err,
 	)
-	s.policy = policyView(mw.b.Policy())
+	p := mw.b.Policy()
+	s.policy = policyView(p, s.autoAcceptRow(p))
 	s.privacy = mw.newPrivacySection()
 	content := container.NewVBox(downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root)
 
@@ -98,8 +100,8 @@ func (s *settingsDialog) chooseDir() {
 }
 
 // policyView lists the file policy. A policy file makes it the team's;
-// otherwise these are Hearth's defaults.
-func policyView(p core.PolicyView) *fyne.Container {
+// otherwise these are Hearth's defaults. auto is the auto-accept row.
+func policyView(p core.PolicyView, auto fyne.CanvasObject) *fyne.Container {
 	var origin fyne.CanvasObject
 	if p.Installed {
 		l := widget.NewLabel("Set by your team's policy. Ask whoever manages your computers to change it.")
@@ -126,10 +128,6 @@ func policyView(p core.PolicyView) *fyne.Container {
 		}
 		return strings.Join(k, ", ")
 	}
-	auto := "Never: you are always asked"
-	if p.AutoAcceptBelow > 0 {
-		auto = "Files under " + humanSize(p.AutoAcceptBelow) + " from your contacts"
-	}
 	scanner := "None found: received files are not scanned"
 	if p.ScannerAvailable {
 		scanner = "ClamAV: received files are scanned before they can be opened"
@@ -146,7 +144,8 @@ func policyView(p core.PolicyView) *fyne.Container {
 	row("Largest file", maxSize)
 	row("Allowed kinds", kinds(p.AllowedKinds, "Any"))
 	row("Blocked kinds", kinds(p.BlockedKinds, "None"))
-	row("Accept without asking", auto)
+	form.Add(widget.NewLabelWithStyle("Accept without asking", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	form.Add(auto)
 	row("Virus scanner", scanner)
 	return container.NewVBox(heading("Files and safety"), origin, form)
 }

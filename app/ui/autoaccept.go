@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+)
+
+// autoAcceptSizes are the sizes the settings offer for accepting files
+// without asking; 0 is "never".
+var autoAcceptSizes = []int64{0, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000}
+
+func autoAcceptLabel(n int64) string {
+	if n <= 0 {
+		return "Never: always ask me"
+	}
+	return "Files under " + humanSize(n)
+}
+
+// autoAcceptRow is the "Accept without asking" setting: a choice of sizes,
+// or, when the team's policy sets it or turns transfers off, the value
+// with the reason it cannot be changed.
+func (s *settingsDialog) autoAcceptRow(p core.PolicyView) fyne.CanvasObject {
+	wrapped := func(text string) *widget.Label {
+		return widget.NewLabel(strings.Join(wrapText(text, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
+	}
+	switch {
+	case p.TransfersOff:
+		return wrapped("Never: file transfers are off")
+	case p.AutoAcceptFixed:
+		v := "Never: you are always asked"
+		if p.AutoAcceptBelow > 0 {
+			v = "Files under " + humanSize(p.AutoAcceptBelow) + " from your contacts"
+		}
+		why := caption("Set by your team's policy")
+		why.Importance = widget.WarningImportance
+		return tightVBox(wrapped(v), why)
+	}
+	var labels []string
+	values := map[string]int64{}
+	for _, n := range autoAcceptSizes {
+		l := autoAcceptLabel(n)
+		labels = append(labels, l)
+		values[l] = n
+	}
+	cur := autoAcceptLabel(p.AutoAcceptBelow)
+	if !slices.Contains(labels, cur) {
+		// A size saved by another version of Hearth: keep it on offer.
+		labels = append(labels, cur)
+		values[cur] = p.AutoAcceptBelow
+	}
+	s.auto = widget.NewSelect(labels, nil)
+	s.auto.SetSelected(cur)
+	last := cur
+	s.auto.OnChanged = func(l string) {
+		if l == last {
+			return
+		}
+		mw := s.mw
+		s.auto.Disable()
+		mw.background(func() error { return mw.b.SetAutoAcceptBelow(values[l]) }, func(err error) {
+			s.auto.Enable()
+			showError(s.err, err)
+			if err != nil {
+				s.auto.SetSelected(last) // the saved value is still the old one
+				return
+			}
+			last = l
+		})
+	}
+	return tightVBox(s.auto, caption("Only from your contacts; bigger files wait for you."))
+}

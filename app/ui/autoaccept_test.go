@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+)
+
+// selects lists the visible drop-downs under o.
+func selects(o fyne.CanvasObject) []*widget.Select {
+	var out []*widget.Select
+	visible(o, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
+// TestSettingsAutoAcceptChoice: without a policy that sets it, the
+// auto-accept size is a choice that is saved; a refusal shows the reason
+// and puts the old choice back.
+func TestSettingsAutoAcceptChoice(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.locked(func() { b.policy = core.PolicyView{AutoAcceptBelow: 10 << 20} })
+	s := mw.showSettings()
+	top := mw.win.Canvas().Overlays().Top()
+	if sel := selects(top); len(sel) != 1 || sel[0] != s.auto {
+		t.Fatalf("%d drop-downs in the settings", len(sel))
+	}
+	if s.auto.Selected != "Files under 10 MB" || len(s.auto.Options) != len(autoAcceptSizes) {
+		t.Fatalf("selected %q of %q", s.auto.Selected, s.auto.Options)
+	}
+	if !hasText(top, "Only from your contacts") {
+		t.Errorf("no explanation in %q", texts(top))
+	}
+
+	s.auto.SetSelected("Files under 100 MB")
+	q.waitFor(t, "saved", func() bool {
+		var n int64
+		b.locked(func() { n = b.policy.AutoAcceptBelow })
+		return n == 100_000_000 && !s.auto.Disabled()
+	})
+	s.auto.SetSelected("Never: always ask me")
+	q.waitFor(t, "saved as never", func() bool {
+		var n int64
+		b.locked(func() { n = b.policy.AutoAcceptBelow })
+		return n == 0 && !s.auto.Disabled()
+	})
+
+	// The team's policy arrives meanwhile: the change is refused.
+	b.locked(func() { b.policy.AutoAcceptFixed = true })
+	s.auto.SetSelected("Files under 1.0 GB")
+	q.waitFor(t, "refusal shown", func() bool { return s.err.Visible() && !s.auto.Disabled() })
+	if s.auto.Selected != "Never: always ask me" {
+		t.Errorf("after a refusal the choice shows %q", s.auto.Selected)
+	}
+	if !hasText(top, "policy sets this") {
+		t.Errorf("reason not shown: %q", texts(top))
+	}
+	s.close()
+}
+
+// TestSettingsAutoAcceptFixed: a policy that sets the size, or turns
+// transfers off, shows it read-only with the reason.
+func TestSettingsAutoAcceptFixed(t *testing.T) {
+	mw, b, _ := newTestMain(t)
+	b.locked(func() {
+		b.policy = core.PolicyView{Installed: true, AutoAcceptBelow: 2_000_000, AutoAcceptFixed: true}
+	})
+	s := mw.showSettings()
+	top := mw.win.Canvas().Overlays().Top()
+	if len(selects(top)) != 0 || s.auto != nil {
+		t.Fatal("a fixed size can be chosen")
+	}
+	for _, want := range []string{"Files under 2.0 MB from your contacts", "Set by your team's policy"} {
+		if !hasText(top, want) {
+			t.Errorf("%q not in %q", want, texts(top))
+		}
+	}
+	s.close()
+
+	b.locked(func() { b.policy = core.PolicyView{Installed: true, TransfersOff: true} })
+	s = mw.showSettings()
+	top = mw.win.Canvas().Overlays().Top()
+	if len(selects(top)) != 0 || !hasText(top, "file transfers are off") {
+		t.Errorf("transfers off: %d drop-downs, texts %q", len(selects(top)), texts(top))
+	}
+	s.close()
+}
