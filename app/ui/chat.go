@@ -41,12 +41,16 @@ type chatView struct {
 	entry    *composerEntry
 	send     *widget.Button
 	attach   *widget.Button
-	mic      *widget.Button
+	mic      *holdButton // hold to record, release to send; a click toggles
 	sendErr  *widget.Label
 	composer fyne.CanvasObject // entry and buttons, hidden while recording
 	recorder fyne.CanvasObject // the recorder strip
 
 	// the voice note being recorded
+	hold      holdState // what the mic button's press in progress means
+	holdAt    time.Time // when it went down
+	holdNext  holdNext  // what to do once a recorder being started arrives
+	starting  bool      // a recorder is being started
 	rec       core.Recorder
 	recDone   chan struct{} // closed when rec ends
 	recDot    *canvas.Circle
@@ -173,14 +177,16 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.send.Importance = widget.HighImportance
 	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
 	cv.attach.Importance = widget.LowImportance
-	cv.mic = widget.NewButtonWithIcon("", micIcon, cv.startRecording)
-	cv.mic.Importance = widget.LowImportance
+	cv.mic = cv.newMicButton()
 	cv.sendErr = errorLabel()
 	cv.composer = container.NewBorder(nil, nil,
 		container.NewVBox(layout.NewSpacer(), cv.attach),
-		container.NewVBox(layout.NewSpacer(), container.NewHBox(cv.mic, cv.send)), cv.entry)
+		container.NewVBox(layout.NewSpacer(), cv.send), cv.entry)
 	cv.recorder = cv.buildRecorder()
-	composer := container.NewBorder(cv.sendErr, nil, nil, nil, container.NewStack(cv.composer, cv.recorder))
+	// The mic stays beside both the composer and the recorder strip: it
+	// is under the pointer for as long as it is held.
+	composer := container.NewBorder(cv.sendErr, nil, nil, container.NewVBox(layout.NewSpacer(), cv.mic),
+		container.NewStack(cv.composer, cv.recorder))
 
 	cv.root = container.NewBorder(
 		container.NewVBox(container.NewPadded(header), widget.NewSeparator()),

@@ -119,6 +119,10 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *Mai
 	w.SetContent(split)
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
+			if mw.modal == nil && mw.escape == nil && mw.chat.rec != nil {
+				mw.chat.stopRecording(false) // Escape throws a voice note away
+				return
+			}
 			mw.closeModal()
 		}
 	})

@@ -46,33 +46,35 @@ func (cv *chatView) buildRecorder() fyne.CanvasObject {
 	return box
 }
 
-// startRecording is the microphone button: it asks the backend for a
-// recorder off the UI goroutine (opening the device can take a moment)
-// and then shows the recorder strip. Fyne has no dependable press-and-
-// hold, so recording is click to start, click to stop.
+// startRecording asks the backend for a recorder off the UI goroutine
+// (opening the device can take a moment) and then shows the recorder
+// strip. The mic button (voicehold.go) calls it.
 func (cv *chatView) startRecording() {
 	peer := cv.peer
-	if peer == "" || cv.rec != nil {
+	if peer == "" || cv.rec != nil || cv.starting {
 		return
 	}
 	cv.stopPlayback()
-	cv.mic.Disable()
+	cv.starting = true
 	mw := cv.mw
 	var rec core.Recorder
 	mw.background(func() (err error) {
 		rec, err = mw.b.RecordVoiceNote(peer)
 		return err
 	}, func(err error) {
-		cv.mic.Enable()
+		cv.starting = false
 		if err != nil {
+			cv.holdNext = nextNothing
 			mw.showNotice("Could not record a voice note: " + userText(err))
 			return
 		}
-		if cv.peer != peer || mw.selected != peer {
-			cv.discard(rec) // the conversation changed meanwhile
+		if cv.peer != peer || mw.selected != peer || cv.holdNext == nextCancel {
+			cv.holdNext = nextNothing
+			cv.discard(rec) // the conversation changed, or the hold was given up
 			return
 		}
 		cv.showRecorder(rec)
+		cv.afterStart()
 	})
 }
 
@@ -85,12 +87,18 @@ func (cv *chatView) showRecorder(rec core.Recorder) {
 		cv.recNotice.SetText(n)
 		cv.recNotice.Importance = widget.WarningImportance
 	} else {
-		cv.recNotice.SetText("Recording a voice note for " + cv.peerName + "…")
+		cv.recNotice.SetText(cv.recordingHint())
 		cv.recNotice.Importance = widget.MediumImportance
 	}
 	cv.recNotice.Refresh()
 	cv.composer.Hide()
 	cv.recorder.Show()
+	cv.mic.Importance = widget.DangerImportance
+	cv.mic.Refresh()
+	// Escape reaches the window's handler (or the mic, when it has focus).
+	if c := cv.mw.win.Canvas(); c.Focused() != fyne.Focusable(cv.mic) {
+		c.Unfocus()
+	}
 	cv.tick(rec, cv.recDone)
 }
 
@@ -146,6 +154,8 @@ func (cv *chatView) stopRecording(send bool) {
 	close(cv.recDone)
 	cv.recorder.Hide()
 	cv.composer.Show()
+	cv.mic.Importance = widget.LowImportance
+	cv.mic.Refresh()
 	if !send {
 		cv.discard(rec)
 		return

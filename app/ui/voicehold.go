@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+)
+
+// holdMin is how long the mic button must be held for its release to send
+// the voice note; a shorter press is a click, and the recording goes on
+// until Stop and send (or another click).
+const holdMin = 400 * time.Millisecond
+
+// holdState says what the mic button's press in progress means.
+type holdState int
+
+const (
+	holdNone  holdState = iota
+	holdStart           // pressed to start recording: the release decides
+	holdStop            // pressed while recording: a click that sends
+)
+
+// holdNext is what a hold that ended before its recorder arrived asks for.
+type holdNext int
+
+const (
+	nextNothing holdNext = iota
+	nextSend
+	nextCancel
+)
+
+// newMicButton makes the voice note button: hold it to record and let go
+// to send, or move the pointer off it (or press Escape) to throw the
+// recording away. A click (or Space) starts a recording that goes on until
+// Stop and send, ✕, or another click.
+func (cv *chatView) newMicButton() *holdButton {
+	b := newHoldButton(micIcon, cv.toggleRecording)
+	b.Importance = widget.LowImportance
+	b.onDown = cv.micDown
+	b.onUp = cv.micUp
+	b.onLeave = cv.micLeave
+	b.onEscape = func() { cv.stopRecording(false) }
+	return b
+}
+
+// toggleRecording is a click without the mouse handlers (the keyboard).
+func (cv *chatView) toggleRecording() {
+	if cv.rec != nil {
+		cv.stopRecording(true)
+		return
+	}
+	cv.startRecording()
+}
+
+func (cv *chatView) micDown() {
+	switch {
+	case cv.rec != nil:
+		cv.hold = holdStop
+	case cv.starting:
+		cv.hold = holdNone
+	default:
+		cv.hold, cv.holdAt, cv.holdNext = holdStart, cv.now(), nextNothing
+		cv.startRecording()
+	}
+}
+
+func (cv *chatView) micUp() {
+	h := cv.hold
+	cv.hold = holdNone
+	switch {
+	case h == holdStop:
+		cv.stopRecording(true)
+	case h == holdStart && cv.now().Sub(cv.holdAt) >= holdMin:
+		cv.endHold(nextSend)
+	case h == holdStart && cv.rec != nil && cv.rec.Notice() == "":
+		// A short press: a click; the recording goes on, and the hint
+		// no longer talks of releasing.
+		cv.recNotice.SetText(cv.recordingHint())
+	}
+}
+
+func (cv *chatView) micLeave() {
+	if cv.hold == holdStart {
+		cv.endHold(nextCancel)
+	}
+	cv.hold = holdNone
+}
+
+// endHold sends or drops the held recording, or, while its recorder is
+// still being started, leaves that to startRecording.
+func (cv *chatView) endHold(next holdNext) {
+	if cv.rec == nil {
+		if cv.starting {
+			cv.holdNext = next
+		}
+		return
+	}
+	cv.stopRecording(next == nextSend)
+}
+
+// afterStart carries out what a hold that ended early asked for, once the
+// recorder is shown.
+func (cv *chatView) afterStart() {
+	next := cv.holdNext
+	cv.holdNext = nextNothing
+	switch next {
+	case nextSend:
+		cv.stopRecording(true)
+	case nextCancel:
+		cv.stopRecording(false)
+	}
+}
+
+// recordingHint is the recorder strip's text.
+func (cv *chatView) recordingHint() string {
+	if cv.hold == holdStart {
+		return "Recording for " + cv.peerName + ": release to send, move away to cancel"
+	}
+	return "Recording a voice note for " + cv.peerName + "…"
+}

@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+func press(b *holdButton)   { b.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary}) }
+func release(b *holdButton) { b.MouseUp(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary}) }
+
+// click is a whole mouse click as the driver delivers it: down, up, then
+// the tap.
+func click(b *holdButton) {
+	press(b)
+	release(b)
+	b.Tapped(&fyne.PointEvent{})
+}
+
+// TestVoiceNoteHoldToRecord: holding the mic records (with the clock
+// showing), releasing sends, moving away or Escape throws the recording
+// away, and a click or Space toggles instead.
+func TestVoiceNoteHoldToRecord(t *testing.T) {
+	mw, b, q := openBob(t)
+	cv := mw.chat
+	clock := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	cv.now = func() time.Time { return clock }
+	recorder := func(i int) *fakeRecorder {
+		var fr *fakeRecorder
+		q.waitFor(t, "recorder", func() bool {
+			b.locked(func() {
+				if len(b.recorders) > i {
+					fr = b.recorders[i]
+				}
+			})
+			return fr != nil
+		})
+		return fr
+	}
+	recorders := func() int {
+		var n int
+		b.locked(func() { n = len(b.recorders) })
+		return n
+	}
+
+	// Hold, then release over the button: sent.
+	press(cv.mic)
+	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil && cv.recorder.Visible() })
+	if !hasText(cv.root, "release to send") || !cv.recTime.Visible() || cv.recTime.Text != "0:00" {
+		t.Errorf("while held: clock %q, texts %q", cv.recTime.Text, texts(cv.root))
+	}
+	if !cv.mic.Visible() {
+		t.Fatal("the mic button left the pointer while held")
+	}
+	clock = clock.Add(3 * time.Second)
+	release(cv.mic)
+	cv.mic.Tapped(&fyne.PointEvent{})
+	fr := recorder(0)
+	q.waitFor(t, "sent", func() bool { s, _ := fr.counts(); return s == 1 })
+	q.waitFor(t, "the note's row", func() bool { return cv.transfers["voice-1"] != nil })
+	if cv.rec != nil || cv.recorder.Visible() || !cv.composer.Visible() || recorders() != 1 {
+		t.Errorf("after the release: recording %v, strip %v, %d recorders", cv.rec != nil, cv.recorder.Visible(), recorders())
+	}
+
+	// Hold, then move off the button: thrown away.
+	press(cv.mic)
+	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	clock = clock.Add(2 * time.Second)
+	cv.mic.MouseOut()
+	fr = recorder(1)
+	q.waitFor(t, "cancelled", func() bool { _, c := fr.counts(); return c == 1 })
+	if s, _ := fr.counts(); s != 0 || cv.rec != nil {
+		t.Errorf("moving away: sent %d, still recording %v", s, cv.rec != nil)
+	}
+
+	// A hold released before the microphone opened is still sent.
+	press(cv.mic)
+	clock = clock.Add(time.Second)
+	release(cv.mic) // the recorder is still queued
+	fr = recorder(2)
+	q.waitFor(t, "sent once open", func() bool { s, _ := fr.counts(); return s == 1 })
+
+	// A click starts a recording that goes on; a second click sends it.
+	click(cv.mic)
+	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	clock = clock.Add(5 * time.Second) // time passes; no button is held
+	q.drain()
+	if cv.rec == nil || hasText(cv.root, "release to send") {
+		t.Fatalf("after a click: recording %v, texts %q", cv.rec != nil, texts(cv.root))
+	}
+	click(cv.mic)
+	fr = recorder(3)
+	q.waitFor(t, "sent by the second click", func() bool { s, _ := fr.counts(); return s == 1 })
+	q.drain()
+	if cv.rec != nil || recorders() != 4 {
+		t.Errorf("the second click started another recording (%d recorders)", recorders())
+	}
+
+	// The keyboard: Space starts, Escape throws away; on the window too.
+	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	fr = recorder(4)
+	q.waitFor(t, "Escape on the mic", func() bool { _, c := fr.counts(); return c == 1 })
+	canvas := mw.win.Canvas()
+	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	canvas.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	fr = recorder(5)
+	q.waitFor(t, "Escape on the window", func() bool { _, c := fr.counts(); return c == 1 })
+	if s, _ := fr.counts(); s != 0 || cv.rec != nil {
+		t.Error("Escape sent the note")
+	}
+}
