@@ -478,6 +478,10 @@ func (m *Messenger) onFetch(from peer.ID, id string) (string, int64, error) {
 	return t.Path, t.Size, nil
 }
 
+// onServed records how far my file has been sent, so my side shows
+// progress too.
+func (m *Messenger) onServed(_ peer.ID, id string, sent int64) { m.progress(id, sent) }
+
 // startFetch downloads an accepted transfer (resuming what is verified)
 // unless a download of it already runs.
 func (m *Messenger) startFetch(t contacts.Transfer) {
@@ -554,7 +558,7 @@ func (m *Messenger) stopFetch(id string) {
 	}
 }
 
-// progress saves and reports a running download a few times a second.
+// progress saves and reports a running transfer a few times a second.
 func (m *Messenger) progress(id string, done int64) {
 	m.fs.mu.Lock()
 	if time.Since(m.fs.reported[id]) < progressEvery {

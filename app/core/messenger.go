@@ -172,7 +172,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
 	m.req = contactreq.New(h, m.requestConfig())
 	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})
-	m.files = files.New(h, files.Config{Allow: m.isAccepted, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch})
+	m.files = files.New(h, files.Config{Allow: m.isAccepted, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch,
+		OnServed: m.onServed})
 	m.pairing = m.newPairing()
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },

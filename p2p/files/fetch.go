@@ -271,7 +271,7 @@ type progressor struct {
 }
 
 func (p *progressor) report(done int64, always bool) {
-	if p.f == nil {
+	if p == nil || p.f == nil {
 		return
 	}
 	if now := time.Now(); always || now.Sub(p.last) >= progressEvery {

@@ -110,6 +110,11 @@ type Config struct {
 	// and how long it is. A non-nil error refuses the fetch (unknown,
 	// paused, cancelled …) and its text is the reason. Nil refuses all.
 	OnFetch func(from peer.ID, transferID string) (path string, size int64, err error)
+	// OnServed, when set, hears how far a fetch being served has got:
+	// the file offset up to which chunks were handed to the stream, at
+	// most every 100 ms and once at the end. (Up to a stream window more
+	// than the peer has verified.)
+	OnServed func(to peer.ID, transferID string, sent int64)
 	// ChunkSize is the data per chunk this side sends; 0 means
 	// DefaultChunkSize, others are clamped to [MinChunkSize, MaxChunkSize].
 	ChunkSize int

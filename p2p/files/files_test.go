@@ -163,6 +163,15 @@ func TestFetchSmall(t *testing.T) {
 	lib := newSender()
 	cfg := lib.config()
 	cfg.ChunkSize = MinChunkSize // many chunks
+	var served []int64 // the sender's progress
+	var servedMu sync.Mutex
+	cfg.OnServed = func(to peer.ID, id string, sent int64) {
+		servedMu.Lock()
+		defer servedMu.Unlock()
+		if to == a.ID() && id == "t1" {
+			served = append(served, sent)
+		}
+	}
 	sa, _ := pair(t, a, b, Config{Checkpoint: 64 << 10}, cfg)
 	dir := t.TempDir()
 	const size = 1<<20 + 12345
@@ -181,6 +190,22 @@ func TestFetchSmall(t *testing.T) {
 	}
 	if len(prog) < 2 || prog[0] != 0 || prog[len(prog)-1] != size || !slices.IsSorted(prog) {
 		t.Fatalf("progress %v", prog)
+	}
+	// The sender reports its last chunk after writing it, which may be
+	// after the recipient has read it.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		servedMu.Lock()
+		got := slices.Clone(served)
+		servedMu.Unlock()
+		if len(got) > 0 && got[len(got)-1] == size {
+			if !slices.IsSorted(got) {
+				t.Errorf("the sender's progress %v", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sender's progress %v never reached %d", got, size)
+		}
 	}
 	// Fetching a complete part again costs no transfer: it verifies.
 	n := lib.fetchCount()

@@ -39,7 +39,11 @@ func (s *Service) serve(st network.Stream, from peer.ID, req wire.FileFetch) {
 		st.Reset()
 		return
 	}
-	if err := s.stream(st, f, req.Offset, size); err != nil {
+	var prog *progressor
+	if s.cfg.OnServed != nil {
+		prog = &progressor{f: func(sent int64) { s.cfg.OnServed(from, req.TransferID, sent) }}
+	}
+	if err := s.stream(st, f, req.Offset, size, prog); err != nil {
 		st.Reset()
 		return
 	}
@@ -78,9 +82,10 @@ func (s *Service) openServed(from peer.ID, req wire.FileFetch) (*os.File, int64,
 	return f, size, nil
 }
 
-// stream writes the chunks of f from off to size. One chunk's buffer is
-// all it holds: the stream's window throttles it to the receiver's pace.
-func (s *Service) stream(st network.Stream, f *os.File, off, size int64) error {
+// stream writes the chunks of f from off to size, telling prog (which may
+// be nil) how far it got. One chunk's buffer is all it holds: the stream's
+// window throttles it to the receiver's pace.
+func (s *Service) stream(st network.Stream, f *os.File, off, size int64, prog *progressor) error {
 	chunk := int64(s.cfg.ChunkSize)
 	data := make([]byte, chunk)
 	frame := make([]byte, 0, chunk+64)
@@ -100,6 +105,7 @@ func (s *Service) stream(st network.Stream, f *os.File, off, size int64) error {
 			return fmt.Errorf("sending a chunk: %w", err)
 		}
 		off += n
+		prog.report(off, off == size)
 	}
 	return nil
 }
