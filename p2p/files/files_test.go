@@ -163,7 +163,7 @@ func TestFetchSmall(t *testing.T) {
 	lib := newSender()
 	cfg := lib.config()
 	cfg.ChunkSize = MinChunkSize // many chunks
-	var served []int64 // the sender's progress
+	var served []int64           // the sender's progress
 	var servedMu sync.Mutex
 	cfg.OnServed = func(to peer.ID, id string, sent int64) {
 		servedMu.Lock()
