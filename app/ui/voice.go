@@ -83,11 +83,10 @@ func (cv *chatView) showRecorder(rec core.Recorder) {
 	cv.recDone = make(chan struct{})
 	cv.recTime.Text = formatElapsed(rec.Elapsed())
 	cv.recTime.Refresh()
-	if n := rec.Notice(); n != "" {
-		cv.recNotice.SetText(n)
+	cv.recNotice.SetText(cv.recordingHint())
+	if rec.Notice() != "" {
 		cv.recNotice.Importance = widget.WarningImportance
 	} else {
-		cv.recNotice.SetText(cv.recordingHint())
 		cv.recNotice.Importance = widget.MediumImportance
 	}
 	cv.recNotice.Refresh()

@@ -72,7 +72,7 @@ func (cv *chatView) micUp() {
 		cv.stopRecording(true)
 	case h == holdStart && cv.now().Sub(cv.holdAt) >= holdMin:
 		cv.endHold(nextSend)
-	case h == holdStart && cv.rec != nil && cv.rec.Notice() == "":
+	case h == holdStart && cv.rec != nil:
 		// A short press: a click; the recording goes on, and the hint
 		// no longer talks of releasing.
 		cv.recNotice.SetText(cv.recordingHint())
@@ -111,10 +111,21 @@ func (cv *chatView) afterStart() {
 	}
 }
 
-// recordingHint is the recorder strip's text.
+// recordingHint is the recorder strip's text: while the mic is held, how
+// to end the recording, then the recorder's notice (a test tone standing
+// in for a missing microphone) if any.
 func (cv *chatView) recordingHint() string {
-	if cv.hold == holdStart {
-		return "Recording for " + cv.peerName + ": release to send, move away to cancel"
+	notice := ""
+	if cv.rec != nil {
+		notice = cv.rec.Notice()
+	}
+	switch {
+	case cv.hold == holdStart && notice != "":
+		return "Release to send, move away to cancel · " + notice
+	case cv.hold == holdStart:
+		return "Release to send, move away to cancel"
+	case notice != "":
+		return notice
 	}
 	return "Recording a voice note for " + cv.peerName + "…"
 }

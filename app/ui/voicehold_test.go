@@ -45,10 +45,12 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 		return n
 	}
 
-	// Hold, then release over the button: sent.
+	// Hold, then release over the button: sent. The strip says how, and
+	// what the recorder has to say.
+	b.locked(func() { b.recNotice = "No microphone found: recording a test tone" })
 	press(cv.mic)
 	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil && cv.recorder.Visible() })
-	if !hasText(cv.root, "release to send") || !cv.recTime.Visible() || cv.recTime.Text != "0:00" {
+	if !hasText(cv.root, "Release to send") || !hasText(cv.root, "test tone") || !cv.recTime.Visible() || cv.recTime.Text != "0:00" {
 		t.Errorf("while held: clock %q, texts %q", cv.recTime.Text, texts(cv.root))
 	}
 	if !cv.mic.Visible() {
@@ -87,7 +89,7 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
 	clock = clock.Add(5 * time.Second) // time passes; no button is held
 	q.drain()
-	if cv.rec == nil || hasText(cv.root, "release to send") {
+	if cv.rec == nil || hasText(cv.root, "Release to send") {
 		t.Fatalf("after a click: recording %v, texts %q", cv.rec != nil, texts(cv.root))
 	}
 	click(cv.mic)
