@@ -10,8 +10,12 @@ import (
 )
 
 // lanQUICDelay is how long a QUIC dial to a LAN (or loopback) address waits
-// for a TCP dial to the same peer's LAN address to succeed first.
-const lanQUICDelay = 250 * time.Millisecond
+// for a TCP dial to the same peer's LAN address to succeed first. A TCP
+// dial that fails at once (refused, unreachable) lets QUIC go at once; only
+// one that hangs costs this much. It is long enough for a busy machine to
+// finish the TCP connection's TLS handshake, so no second connection is
+// opened beside it.
+const lanQUICDelay = time.Second
 
 // rankDials orders outgoing dials. On the public internet it is libp2p's
 // default (QUIC first: faster handshakes, better through NATs). On a LAN it

@@ -64,8 +64,9 @@ func TestLoopbackConnectionIsTCPWithTLS(t *testing.T) {
 	if len(conns) == 0 {
 		t.Fatal("not connected")
 	}
-	st := conns[0].ConnState()
-	if st.Transport != "tcp" || st.Security != tls.ID {
-		t.Fatalf("connected over %s with %s, want tcp with %s", st.Transport, st.Security, tls.ID)
+	for _, c := range conns {
+		if st := c.ConnState(); st.Transport != "tcp" || st.Security != tls.ID {
+			t.Fatalf("connected over %s with %s, want tcp with %s", st.Transport, st.Security, tls.ID)
+		}
 	}
 }
