@@ -68,13 +68,16 @@ func (cv *chatView) startRecording() {
 			mw.showNotice("Could not record a voice note: " + userText(err))
 			return
 		}
-		if cv.peer != peer || mw.selected != peer || cv.holdNext == nextCancel {
-			cv.holdNext = nextNothing
-			cv.discard(rec) // the conversation changed, or the hold was given up
+		next := cv.holdNext
+		cv.holdNext = nextNothing
+		if cv.peer != peer || mw.selected != peer || next != nextNothing {
+			cv.discard(rec) // the conversation changed, or the hold ended
+			if next == nextTooEarly {
+				mw.showNotice("The microphone was not ready yet: hold the button while you speak.")
+			}
 			return
 		}
 		cv.showRecorder(rec)
-		cv.afterStart()
 	})
 }
 

@@ -20,13 +20,14 @@ const (
 	holdStop            // pressed while recording: a click that sends
 )
 
-// holdNext is what a hold that ended before its recorder arrived asks for.
+// holdNext says how a hold ended before its recorder arrived: either way
+// nothing was recorded yet, so the recording is dropped.
 type holdNext int
 
 const (
-	nextNothing holdNext = iota
-	nextSend
-	nextCancel
+	nextNothing  holdNext = iota
+	nextCancel            // the pointer left the button
+	nextTooEarly          // released before the microphone was open
 )
 
 // newMicButton makes the voice note button: hold it to record and let go
@@ -71,7 +72,7 @@ func (cv *chatView) micUp() {
 	case h == holdStop:
 		cv.stopRecording(true)
 	case h == holdStart && cv.now().Sub(cv.holdAt) >= holdMin:
-		cv.endHold(nextSend)
+		cv.endHold(true)
 	case h == holdStart && cv.rec != nil:
 		// A short press: a click; the recording goes on, and the hint
 		// no longer talks of releasing.
@@ -81,33 +82,24 @@ func (cv *chatView) micUp() {
 
 func (cv *chatView) micLeave() {
 	if cv.hold == holdStart {
-		cv.endHold(nextCancel)
+		cv.endHold(false)
 	}
 	cv.hold = holdNone
 }
 
-// endHold sends or drops the held recording, or, while its recorder is
-// still being started, leaves that to startRecording.
-func (cv *chatView) endHold(next holdNext) {
-	if cv.rec == nil {
-		if cv.starting {
-			cv.holdNext = next
-		}
+// endHold sends (send) or drops the held recording. While its recorder is
+// still being started nothing has been recorded: startRecording drops it
+// when it arrives.
+func (cv *chatView) endHold(send bool) {
+	if cv.rec != nil {
+		cv.stopRecording(send)
 		return
 	}
-	cv.stopRecording(next == nextSend)
-}
-
-// afterStart carries out what a hold that ended early asked for, once the
-// recorder is shown.
-func (cv *chatView) afterStart() {
-	next := cv.holdNext
-	cv.holdNext = nextNothing
-	switch next {
-	case nextSend:
-		cv.stopRecording(true)
-	case nextCancel:
-		cv.stopRecording(false)
+	if cv.starting {
+		cv.holdNext = nextCancel
+		if send {
+			cv.holdNext = nextTooEarly
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -77,12 +78,16 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 		t.Errorf("moving away: sent %d, still recording %v", s, cv.rec != nil)
 	}
 
-	// A hold released before the microphone opened is still sent.
+	// A hold released before the microphone opened recorded nothing: it is
+	// dropped, and the banner says why.
 	press(cv.mic)
 	clock = clock.Add(time.Second)
 	release(cv.mic) // the recorder is still queued
 	fr = recorder(2)
-	q.waitFor(t, "sent once open", func() bool { s, _ := fr.counts(); return s == 1 })
+	q.waitFor(t, "dropped once open", func() bool { _, c := fr.counts(); return c == 1 })
+	if s, _ := fr.counts(); s != 0 || cv.rec != nil || !strings.Contains(mw.NoticeText(), "not ready yet") {
+		t.Errorf("early release: sent %d, recording %v, notice %q", s, cv.rec != nil, mw.NoticeText())
+	}
 
 	// A click starts a recording that goes on; a second click sends it.
 	click(cv.mic)
