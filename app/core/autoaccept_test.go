@@ -57,6 +57,17 @@ func TestAutoAcceptSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "500 kB accepted by itself", func() bool { return transferOf(bob.m, aID, sentMid.ID).State == contacts.Done })
+	// Saved with the mode any download gets (0644 less the umask), not
+	// the private mode of a partial file.
+	probe := filepath.Join(t.TempDir(), "probe")
+	if f, err := os.OpenFile(probe, os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+		f.Close()
+	}
+	want, _ := os.Stat(probe)
+	got, err := os.Stat(transferOf(bob.m, aID, sentMid.ID).Path)
+	if err != nil || got.Mode().Perm() != want.Mode().Perm() {
+		t.Errorf("received file mode %v (%v), want %v", got.Mode().Perm(), err, want.Mode().Perm())
+	}
 	waitFor(t, "2 MB offer at bob", func() bool { return transferOf(bob.m, aID, sentBig.ID).State != -1 })
 	if st := transferOf(bob.m, aID, sentBig.ID).State; st != contacts.Offered {
 		t.Fatalf("a 2 MB file under a 1 MB auto-accept is %v", st)

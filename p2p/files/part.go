@@ -56,7 +56,10 @@ type part struct {
 // resumes from its sidecar: the file is cut to the verified offset. With
 // no usable sidecar it starts from zero.
 func openPart(path string, size int64) (*part, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	// The mode is the one the finished file keeps when it is moved into
+	// place (the umask applies), as for any download; the caller keeps
+	// the folder of partial files private meanwhile.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrStorage, err)
 	}
