@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"errors"
+	"maps"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,7 +17,6 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
-	"hearth/contacts/store"
 	"hearth/p2p/group"
 	"hearth/p2p/wire"
 )
@@ -55,6 +54,57 @@ type groupState struct {
 	// Told updates, sending), so no stale copy overwrites a newer one.
 	mu       sync.Mutex
 	lastSent map[string]time.Time // guarded by mu: my last SentAt per group
+
+	cmu   sync.RWMutex              // guards cache
+	cache map[string]contacts.Group // every group as stored, so delivery never reads them from disk
+}
+
+// loadGroups fills the cache from the store.
+func (m *Messenger) loadGroups() {
+	m.grp.cache = map[string]contacts.Group{}
+	gs, _ := m.store.Groups()
+	for _, g := range gs {
+		m.grp.cache[g.ID] = g
+	}
+}
+
+// getGroup returns a group from the cache; its Told map is the caller's.
+func (m *Messenger) getGroup(id string) (contacts.Group, bool) {
+	m.grp.cmu.RLock()
+	defer m.grp.cmu.RUnlock()
+	g, ok := m.grp.cache[id]
+	g.Told = maps.Clone(g.Told)
+	return g, ok
+}
+
+// allGroups lists the cached groups by name, then ID.
+func (m *Messenger) allGroups() []contacts.Group {
+	m.grp.cmu.RLock()
+	out := make([]contacts.Group, 0, len(m.grp.cache))
+	for _, g := range m.grp.cache {
+		g.Told = maps.Clone(g.Told)
+		out = append(out, g)
+	}
+	m.grp.cmu.RUnlock()
+	slices.SortFunc(out, func(a, b contacts.Group) int {
+		if c := cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// putGroup writes a group through to the store and the cache.
+func (m *Messenger) putGroup(g contacts.Group) error {
+	if err := m.store.PutGroup(g); err != nil {
+		return fmt.Errorf("saving group: %w", err)
+	}
+	g.Told = maps.Clone(g.Told)
+	m.grp.cmu.Lock()
+	m.grp.cache[g.ID] = g
+	m.grp.cmu.Unlock()
+	return nil
 }
 
 // startGroups registers the group protocol and starts its loop. New calls
@@ -62,11 +112,10 @@ type groupState struct {
 func (m *Messenger) startGroups() {
 	m.grp.kick = make(chan struct{}, 1)
 	m.grp.lastSent = map[string]time.Time{}
+	m.loadGroups()
 	m.refreshGroupPeers()
-	if gs, err := m.store.Groups(); err == nil {
-		for _, g := range gs {
-			m.rememberMembers(g)
-		}
+	for _, g := range m.allGroups() {
+		m.rememberMembers(g)
 	}
 	m.grp.svc = group.New(m.node.Host, group.Config{Allow: m.allowGroupPeer, Deliver: m.deliverGroup})
 	m.node.Host.Network().Notify(&network.NotifyBundle{
@@ -93,8 +142,7 @@ func (m *Messenger) allowGroupPeer(id peer.ID) bool {
 // refreshGroupPeers rebuilds the set allowGroupPeer reads.
 func (m *Messenger) refreshGroupPeers() {
 	set := map[peer.ID]bool{}
-	gs, _ := m.store.Groups()
-	for _, g := range gs {
+	for _, g := range m.allGroups() {
 		if id, err := peer.Decode(g.Creator); err == nil {
 			set[id] = true
 		}
@@ -126,10 +174,7 @@ func (m *Messenger) rememberMembers(g contacts.Group) {
 
 // Groups lists my groups (also those I left), by name.
 func (m *Messenger) Groups() ([]GroupView, error) {
-	gs, err := m.store.Groups()
-	if err != nil {
-		return nil, err
-	}
+	gs := m.allGroups()
 	me := m.MyPeerID()
 	out := make([]GroupView, 0, len(gs))
 	for _, g := range gs {
@@ -144,11 +189,11 @@ func (m *Messenger) Groups() ([]GroupView, error) {
 
 // Group returns one group.
 func (m *Messenger) Group(groupID string) (contacts.Group, error) {
-	g, err := m.store.Group(groupID)
-	if errors.Is(err, store.ErrNotFound) {
+	g, ok := m.getGroup(groupID)
+	if !ok {
 		return g, ErrUnknownGroup
 	}
-	return g, err
+	return g, nil
 }
 
 // cleanGroupName trims a group name and checks its length.
@@ -361,8 +406,8 @@ func (m *Messenger) LeaveGroup(groupID string) error {
 // leftGroup stores g, which I am no longer in, and ends the deliveries of
 // my messages to its members. Callers hold m.grp.mu.
 func (m *Messenger) leftGroup(g contacts.Group, members []contacts.GroupMember) error {
-	if err := m.store.PutGroup(g); err != nil {
-		return fmt.Errorf("saving group: %w", err)
+	if err := m.putGroup(g); err != nil {
+		return err
 	}
 	for _, mem := range members {
 		m.dropDeliveries(g.ID, mem.PeerID)
@@ -388,11 +433,7 @@ func (m *Messenger) dropDeliveries(groupID, member string) {
 // nothing. Callers hold m.grp.mu.
 func (m *Messenger) applyState(st wire.GroupState, state, sig []byte) (contacts.Group, bool, error) {
 	me := m.MyPeerID()
-	old, err := m.store.Group(st.ID)
-	known := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return old, false, err
-	}
+	old, known := m.getGroup(st.ID)
 	inNew := slices.ContainsFunc(st.Members, func(w wire.GroupMember) bool { return w.PeerID == me })
 	switch {
 	case known && old.Creator != st.Creator:
@@ -604,9 +645,8 @@ func (m *Messenger) groupTargets() map[string]bool {
 	for _, p := range owed {
 		out[p] = true
 	}
-	gs, _ := m.store.Groups()
 	me := m.MyPeerID()
-	for _, g := range gs {
+	for _, g := range m.allGroups() {
 		for p := range m.stateTargets(g, me) {
 			out[p] = true
 		}
@@ -701,12 +741,8 @@ func (m *Messenger) groupFlush(id peer.ID) {
 	p, me := id.String(), m.MyPeerID()
 	for m.ctx.Err() == nil {
 		var frames []wire.GroupFrame
-		gs, err := m.store.Groups()
-		if err != nil {
-			return
-		}
 		states := map[string]uint64{} // frame ID → version
-		for _, g := range gs {
+		for _, g := range m.allGroups() {
 			if m.stateTargets(g, me)[p] {
 				fid := fmt.Sprintf("state-%s-%d", g.ID, g.Version)
 				states[fid] = g.Version
@@ -770,8 +806,8 @@ func (m *Messenger) markTold(state []byte, p string, v uint64) {
 	}
 	m.grp.mu.Lock()
 	defer m.grp.mu.Unlock()
-	g, err := m.store.Group(st.ID)
-	if err != nil || g.Told[p] >= v {
+	g, ok := m.getGroup(st.ID)
+	if !ok || g.Told[p] >= v {
 		return
 	}
 	if g.Told == nil {
@@ -781,18 +817,18 @@ func (m *Messenger) markTold(state []byte, p string, v uint64) {
 	if !g.HasMember(p) && v >= g.Version {
 		delete(g.Told, p) // a removed member who now knows: done with them
 	}
-	m.store.PutGroup(g)
+	m.putGroup(g)
 }
 
 func (m *Messenger) markLeaveSent(groupID string) {
 	m.grp.mu.Lock()
 	defer m.grp.mu.Unlock()
-	g, err := m.store.Group(groupID)
-	if err != nil || !g.LeavePending {
+	g, ok := m.getGroup(groupID)
+	if !ok || !g.LeavePending {
 		return
 	}
 	g.LeavePending = false
-	m.store.PutGroup(g)
+	m.putGroup(g)
 }
 
 // deliverGroup applies and stores the frames that came together from one
@@ -824,11 +860,8 @@ func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, er
 				m.markTold(f.State, sender, st.Version) // the sender holds it
 			}
 		case wire.GroupKindMessage:
-			g, err := m.store.Group(f.GroupID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return nil, err
-			}
-			if err != nil || g.Left || !g.HasMember(sender) || sender == m.MyPeerID() {
+			g, ok := m.getGroup(f.GroupID)
+			if !ok || g.Left || !g.HasMember(sender) || sender == m.MyPeerID() {
 				continue
 			}
 			msgs = append(msgs, contacts.Message{
@@ -866,20 +899,14 @@ func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, er
 // memberLeft handles a member's leave of a group I created: the next
 // version is without them.
 func (m *Messenger) memberLeft(groupID, member string) (bool, error) {
-	g, err := m.store.Group(groupID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if g.Creator != m.MyPeerID() || g.Left {
+	g, ok := m.getGroup(groupID)
+	if !ok || g.Creator != m.MyPeerID() || g.Left {
 		return false, nil
 	}
 	if !g.HasMember(member) {
 		return true, nil // already out
 	}
-	_, err = m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+	_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
 		*members = slices.DeleteFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == member })
 		return nil
 	})
@@ -887,21 +914,4 @@ func (m *Messenger) memberLeft(groupID, member string) (bool, error) {
 		return false, err
 	}
 	return true, nil
-}
-
-// groupMemberNames maps the members' peer IDs to the names to show: my
-// contact's name when I have one, else the name the creator listed.
-func (m *Messenger) groupMemberNames(g contacts.Group) map[string]string {
-	names := map[string]string{}
-	for _, mem := range g.Members {
-		names[mem.PeerID] = mem.Name
-	}
-	m.mu.Lock()
-	for id, c := range m.contacts {
-		if _, ok := names[id.String()]; ok && c.Name != "" {
-			names[id.String()] = c.Name
-		}
-	}
-	m.mu.Unlock()
-	return names
 }
