@@ -555,12 +555,17 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 		return contacts.Message{}, fmt.Errorf("saving message: %w", err)
 	}
 	m.publish(MessageAdded{Message: msg})
+	offline := false
 	for _, p := range to {
 		if id, err := peer.Decode(p); err == nil && m.connected(id) {
 			m.requestGroupFlush(id)
+		} else {
+			offline = true
 		}
 	}
-	m.wakeGroups()
+	if offline {
+		m.wakeGroups() // dial the others now rather than at the next retry
+	}
 	return msg, nil
 }
 

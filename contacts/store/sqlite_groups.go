@@ -237,8 +237,16 @@ func (s *SQLite) DropGroupDeliveries(conversation, member string) ([]string, err
 func (s *SQLite) GroupDeliveryPeers() ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return queryAll(s, func(st *sqlite3.Stmt) string { return st.ColumnText(0) },
-		"SELECT DISTINCT member FROM group_deliveries ORDER BY member")
+	// One index probe per member rather than a scan of every delivery:
+	// the outbox of a burst to a group holds members × messages rows.
+	return queryAll(s, func(st *sqlite3.Stmt) string { return st.ColumnText(0) }, `
+		WITH RECURSIVE owed(member) AS (
+			SELECT min(member) FROM group_deliveries
+			UNION ALL
+			SELECT (SELECT min(member) FROM group_deliveries WHERE member > owed.member)
+			FROM owed WHERE owed.member IS NOT NULL
+		)
+		SELECT member FROM owed WHERE member IS NOT NULL`)
 }
 
 // prefixed qualifies each column of a comma-separated list with p.
