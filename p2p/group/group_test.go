@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -132,7 +133,7 @@ func msg(id, body string) wire.GroupFrame {
 }
 
 func TestSendTakenAndRefused(t *testing.T) {
-	base := runtimeGoroutines()
+	base := runtime.NumGoroutine()
 	a, b := p2ptest.RealPair(t)
 	rec := &recorder{}
 	sa := New(a, Config{})

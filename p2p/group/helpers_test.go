@@ -1,5 +1,0 @@
-package group
-
-import "runtime"
-
-func runtimeGoroutines() int { return runtime.NumGoroutine() }
