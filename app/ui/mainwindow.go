@@ -74,7 +74,7 @@ type MainWindow struct {
 	escape  func()        // what Escape does while modal is shown
 
 	shortCode *shortCodeDialog // the open short-code dialog (shortcode.go)
-	grp *groupsSection // the sidebar's groups (groupsview.go)
+	grp       *groupsSection   // the sidebar's groups (groupsview.go)
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
