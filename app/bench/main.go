@@ -61,6 +61,7 @@ func main() {
 		{"files", benchFiles},
 		{"call", benchCall},
 		{"idle", benchIdle},
+		{"groups", benchGroups}, // group conversations (groups.go)
 	}
 	failed := false
 	for _, b := range benches {

@@ -91,6 +91,9 @@ type Messenger struct {
 	queue    []Event
 	flushers sync.Map // peer.ID → *flusher
 	presMu   sync.Map // peer.ID → *sync.Mutex, one presence sender per peer
+
+	grp groupState // group conversations (groups.go), with its own lock
+
 	// cmu serialises every read-modify-write of a contact (request
 	// decisions, accept, addresses), so no stale copy overwrites a newer
 	// state. Take it before mu, never while holding mu.
@@ -175,6 +178,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.files = files.New(h, files.Config{Allow: m.isAccepted, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch,
 		OnServed: m.onServed})
 	m.pairing = m.newPairing()
+	m.startGroups() // group conversations (groups.go)
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -327,6 +331,7 @@ func (m *Messenger) Close() error {
 	}
 	m.pairing.close()
 	m.files.Close()
+	m.stopGroups()
 	m.sig.Close()
 	m.req.Close()
 	m.pres.Close()

@@ -88,4 +88,17 @@ type Backend interface {
 	SetVerified(peerID string, verified bool) error
 	RequestPolicy() core.RequestPolicy
 	SetRequestPolicy(p core.RequestPolicy) error
+	// Group conversations (their messages live under the conversation
+	// contacts.GroupConversation(id); MarkRead takes that name too), and
+	// one message to several contacts.
+	Groups() ([]core.GroupView, error)
+	CreateGroup(name string, peerIDs []string) (contacts.Group, error)
+	RenameGroup(groupID, name string) error
+	AddGroupMembers(groupID string, peerIDs []string) error
+	RemoveGroupMember(groupID, peerID string) error
+	LeaveGroup(groupID string) error
+	SendGroup(groupID, text string) (contacts.Message, error)
+	// GroupHistory is in display order: author's time, author, ID.
+	GroupHistory(groupID string, limit int) ([]contacts.Message, error)
+	SendToSeveral(peerIDs []string, text string) ([]contacts.Message, error)
 }

@@ -34,6 +34,10 @@ type chatView struct {
 	more     *widget.Button
 	verified *widget.Icon
 	nameRow  *fyne.Container // name and shield
+	// members opens a group's members dialog; hidden in 1:1 chats.
+	members *widget.Button
+	// authors names the members of the open group (nil in 1:1 chats).
+	authors map[string]string
 
 	msgs   *fyne.Container
 	scroll *container.Scroll
@@ -162,7 +166,9 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.more.Importance = widget.LowImportance
 	cv.nameRow = container.NewBorder(nil, nil, cv.verified, nil, cv.name)
 	nameBox := tightVBox(cv.nameRow, cv.status)
-	header := container.NewBorder(nil, nil, container.NewPadded(dotObj), container.NewCenter(container.NewHBox(cv.call, cv.more)), nameBox)
+	cv.members = widget.NewButtonWithIcon("Members", theme.AccountIcon(), mw.ShowGroupMembers)
+	cv.members.Hide()
+	header := container.NewBorder(nil, nil, container.NewPadded(dotObj), container.NewCenter(container.NewHBox(cv.members, cv.call, cv.more)), nameBox)
 
 	cv.msgs = container.NewVBox()
 	cv.scroll = container.NewVScroll(container.New(&stickyLayout{cv: cv}, container.NewPadded(cv.msgs)))
@@ -366,6 +372,9 @@ func (cv *chatView) append(m contacts.Message) {
 	cv.dayLine(t)
 	meta := &messageMeta{}
 	cv.ids[m.ID] = meta
+	if cv.authors != nil && !m.Outgoing {
+		cv.msgs.Add(cv.authorLine(m))
+	}
 	cv.msgs.Add(messageBubble(m, t, meta))
 }
 

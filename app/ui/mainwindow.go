@@ -74,6 +74,7 @@ type MainWindow struct {
 	escape  func()        // what Escape does while modal is shown
 
 	shortCode *shortCodeDialog // the open short-code dialog (shortcode.go)
+	grp       *groupsSection   // the sidebar's groups (groupsview.go)
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
@@ -136,6 +137,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *Mai
 	})
 	mw.refreshContacts()
 	mw.refreshNearby()
+	mw.refreshGroups()
 	mw.wg.Add(1)
 	go mw.loop()
 	return mw
@@ -195,6 +197,9 @@ func (mw *MainWindow) apply(ev core.Event) {
 	switch e := ev.(type) {
 	case core.ContactsChanged:
 		mw.refreshContacts()
+		mw.refreshGroups() // unread counts of groups change with MarkRead too
+	case core.GroupsChanged:
+		mw.refreshGroups()
 	case core.RequestReceived:
 		mw.refreshContacts()
 	case core.NearbyChanged:
@@ -331,7 +336,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon("Add contact", theme.ContentAddIcon(), mw.ShowAddContact)
 	add.Importance = widget.HighImportance
 
-	center := container.NewBorder(mw.requestsBox, nil, nil, nil, container.NewStack(mw.list, mw.listEmpty))
+	center := container.NewBorder(container.NewVBox(mw.requestsBox, mw.buildGroups()), nil, nil, nil, container.NewStack(mw.list, mw.listEmpty))
 	bottom := container.NewVBox(mw.nearbyBox, add)
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, center))
 }
@@ -392,7 +397,7 @@ func (mw *MainWindow) refreshContacts() {
 			}
 		}
 	}
-	if mw.selected != "" && mw.contact(mw.selected) == nil {
+	if _, group := contacts.GroupID(mw.selected); mw.selected != "" && !group && mw.contact(mw.selected) == nil {
 		mw.closeConversation() // removed or blocked
 	}
 	// The name tells two profiles' windows apart; the count is what a
@@ -616,6 +621,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 	}
 	mw.chat.leave()
 	mw.selected = peerID
+	mw.chat.setOneToOne()
 	mw.chat.setContact(*c)
 	msgs, err := mw.b.History(peerID, historyLimit)
 	if err != nil {
@@ -651,7 +657,13 @@ func (mw *MainWindow) send(text string) {
 	if strings.TrimSpace(text) == "" || mw.selected == "" {
 		return
 	}
-	msg, err := mw.b.Send(mw.selected, text)
+	var msg contacts.Message
+	var err error
+	if gid, ok := contacts.GroupID(mw.selected); ok {
+		msg, err = mw.b.SendGroup(gid, text)
+	} else {
+		msg, err = mw.b.Send(mw.selected, text)
+	}
 	if err != nil {
 		showError(mw.chat.sendErr, err)
 		return

@@ -24,6 +24,7 @@ type Memory struct {
 	// transfers by ID; each keeps the sequence of its first insertion.
 	transfers   map[string]memTransfer
 	transferSeq int64
+	grp         memGroups // group conversations (memory_groups.go)
 }
 
 type memTransfer struct {

@@ -395,6 +395,30 @@ ALTER TABLE contacts ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'; -- JSON array
 ALTER TABLE contacts ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE contacts ADD COLUMN blocked_from INTEGER NOT NULL DEFAULT 0; -- contacts.State before Blocked
 `,
+	// 4: group conversations: the signed membership of each group, and one
+	// row per member still owed one of my group messages.
+	`
+CREATE TABLE groups (
+	id            TEXT PRIMARY KEY,
+	name          TEXT NOT NULL,
+	creator       TEXT NOT NULL,
+	members       TEXT NOT NULL, -- JSON array of {PeerID, Name, Addrs}
+	version       INTEGER NOT NULL,
+	state         BLOB NOT NULL, -- the creator's signed encoding of this version
+	signature     BLOB NOT NULL,
+	left_group    INTEGER NOT NULL,
+	leave_pending INTEGER NOT NULL,
+	told          TEXT NOT NULL, -- JSON object: peer ID → version it acknowledged
+	created_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+-- A delivery goes with its message: expiring a message ends its deliveries.
+CREATE TABLE group_deliveries (
+	member      TEXT NOT NULL,
+	message_seq INTEGER NOT NULL REFERENCES messages (seq) ON DELETE CASCADE,
+	PRIMARY KEY (member, message_seq)
+) WITHOUT ROWID;
+CREATE INDEX group_deliveries_by_message ON group_deliveries (message_seq);
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).

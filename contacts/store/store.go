@@ -71,5 +71,29 @@ type Store interface {
 	// same order as Transfers.
 	ActiveTransfers() ([]contacts.Transfer, error)
 
+	// Groups. A group's messages are stored as any other, under the
+	// conversation contacts.GroupConversation(id); what a group adds is a
+	// per-member delivery table, so that one stored message is owed to
+	// each member until that member acknowledges it.
+	PutGroup(g contacts.Group) error         // insert or replace
+	Group(id string) (contacts.Group, error) // ErrNotFound when unknown
+	Groups() ([]contacts.Group, error)       // by name (case-insensitively), then ID
+	// AddGroupMessage stores my message m and one pending delivery of it to
+	// each member in to, in one transaction, durably before it returns. It
+	// reports false (and changes nothing) when m's ID is already stored.
+	AddGroupMessage(m contacts.Message, to []string) (bool, error)
+	// GroupOutbox returns my oldest limit messages still owed to member,
+	// across all groups, oldest first (limit <= 0: all of them).
+	GroupOutbox(member string, limit int) ([]contacts.Message, error)
+	// DoneGroupDeliveries ends member's deliveries of the messages ids
+	// (acknowledged or refused), in one transaction. A Pending message that
+	// no member awaits any more becomes Delivered; those IDs are returned.
+	DoneGroupDeliveries(member string, ids []string) ([]string, error)
+	// DropGroupDeliveries ends every delivery of a conversation's messages
+	// to member (removed from the group), like DoneGroupDeliveries.
+	DropGroupDeliveries(conversation, member string) ([]string, error)
+	// GroupDeliveryPeers lists, sorted, the members owed any message.
+	GroupDeliveryPeers() ([]string, error)
+
 	Close() error
 }

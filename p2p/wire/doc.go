@@ -27,6 +27,12 @@
 //	PairReply       1 point (bytes)  2 name (string)  3 confirm (bytes)
 //	PairConfirm     1 name (string)  2 confirm (bytes; empty: the codes differ)
 //	PairResult      1 status (uint32)
+//	GroupState      1 id  2 name  3 creator (strings)  4 nonce (bytes)  5 version (uint64)
+//	                6 members (repeated GroupMember)  7 created_at (int64, unix ms)
+//	GroupMember     1 peer_id  2 name (strings)  3 addrs (repeated string)
+//	GroupFrame      1 kind (uint32)  2 id  3 group_id  4 body (strings)  5 sent_at (int64)
+//	                6 state (bytes, a GroupState)  7 signature (bytes)
+//	GroupAck        1 id (string)  2 refused (bool)
 //
 // Unmarshal checks the encoding only; Validate checks the limits a receiver
 // enforces (body and text sizes, required fields).

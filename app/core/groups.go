@@ -1,0 +1,922 @@
+package core
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/contacts"
+	"hearth/p2p/group"
+	"hearth/p2p/wire"
+)
+
+// Group conversations. The creator signs every membership change; each
+// member sends its own messages to every other member from a per-member
+// outbox (store.AddGroupMessage), so the delivery guarantees are those of
+// one-to-one chat: stored before acked, exactly once by message ID, in
+// each sender's order, across restarts. See p2p/group for the protocol.
+
+// GroupsChanged: a group was created, renamed, changed members, was left,
+// or its unread count changed; re-read Messenger.Groups.
+type GroupsChanged struct{}
+
+func (GroupsChanged) isEvent() {}
+
+// GroupView is a group as the conversation list shows it.
+type GroupView struct {
+	contacts.Group
+	Unread int
+	// Admin: I created the group, so I can rename it and change members.
+	Admin bool
+}
+
+// groupState is the Messenger's share of group conversations.
+type groupState struct {
+	svc      *group.Service
+	flushers sync.Map      // peer.ID → *flusher, one group flush per peer at a time
+	kick     chan struct{} // wakes groupLoop
+	// peers: who may open a group stream to me besides accepted contacts
+	// (members of my groups, creators of groups I was in).
+	peers atomic.Pointer[map[peer.ID]bool]
+
+	// mu serialises every read-modify-write of a group (state changes,
+	// Told updates, sending), so no stale copy overwrites a newer one.
+	mu       sync.Mutex
+	lastSent map[string]time.Time // guarded by mu: my last SentAt per group
+
+	cmu   sync.RWMutex              // guards cache
+	cache map[string]contacts.Group // every group as stored, so delivery never reads them from disk
+}
+
+// loadGroups fills the cache from the store.
+func (m *Messenger) loadGroups() {
+	m.grp.cache = map[string]contacts.Group{}
+	gs, _ := m.store.Groups()
+	for _, g := range gs {
+		m.grp.cache[g.ID] = g
+	}
+}
+
+// getGroup returns a group from the cache; its Told map is the caller's.
+func (m *Messenger) getGroup(id string) (contacts.Group, bool) {
+	m.grp.cmu.RLock()
+	defer m.grp.cmu.RUnlock()
+	g, ok := m.grp.cache[id]
+	g.Told = maps.Clone(g.Told)
+	return g, ok
+}
+
+// allGroups lists the cached groups by name, then ID.
+func (m *Messenger) allGroups() []contacts.Group {
+	m.grp.cmu.RLock()
+	out := make([]contacts.Group, 0, len(m.grp.cache))
+	for _, g := range m.grp.cache {
+		g.Told = maps.Clone(g.Told)
+		out = append(out, g)
+	}
+	m.grp.cmu.RUnlock()
+	slices.SortFunc(out, func(a, b contacts.Group) int {
+		if c := cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// putGroup writes a group through to the store and the cache.
+func (m *Messenger) putGroup(g contacts.Group) error {
+	if err := m.store.PutGroup(g); err != nil {
+		return fmt.Errorf("saving group: %w", err)
+	}
+	g.Told = maps.Clone(g.Told)
+	m.grp.cmu.Lock()
+	m.grp.cache[g.ID] = g
+	m.grp.cmu.Unlock()
+	return nil
+}
+
+// startGroups registers the group protocol and starts its loop. New calls
+// it once the host exists.
+func (m *Messenger) startGroups() {
+	m.grp.kick = make(chan struct{}, 1)
+	m.grp.lastSent = map[string]time.Time{}
+	m.loadGroups()
+	m.refreshGroupPeers()
+	for _, g := range m.allGroups() {
+		m.rememberMembers(g)
+	}
+	m.grp.svc = group.New(m.node.Host, group.Config{Allow: m.allowGroupPeer, Deliver: m.deliverGroup})
+	m.node.Host.Network().Notify(&network.NotifyBundle{
+		ConnectedF: func(_ network.Network, c network.Conn) { m.requestGroupFlush(c.RemotePeer()) },
+	})
+	m.goLoop(m.groupLoop)
+}
+
+// stopGroups closes the group protocol (Close calls it).
+func (m *Messenger) stopGroups() {
+	if m.grp.svc != nil {
+		m.grp.svc.Close()
+	}
+}
+
+func (m *Messenger) allowGroupPeer(id peer.ID) bool {
+	if m.isAccepted(id) {
+		return true
+	}
+	p := m.grp.peers.Load()
+	return p != nil && (*p)[id]
+}
+
+// refreshGroupPeers rebuilds the set allowGroupPeer reads.
+func (m *Messenger) refreshGroupPeers() {
+	set := map[peer.ID]bool{}
+	for _, g := range m.allGroups() {
+		if id, err := peer.Decode(g.Creator); err == nil {
+			set[id] = true
+		}
+		if g.Left {
+			continue
+		}
+		for _, mem := range g.Members {
+			if id, err := peer.Decode(mem.PeerID); err == nil {
+				set[id] = true
+			}
+		}
+	}
+	m.grp.peers.Store(&set)
+}
+
+// rememberMembers puts the addresses the creator listed into the peerstore,
+// so members who are not my contacts can be reached.
+func (m *Messenger) rememberMembers(g contacts.Group) {
+	me := m.MyPeerID()
+	for _, mem := range g.Members {
+		if mem.PeerID == me {
+			continue
+		}
+		if id, err := peer.Decode(mem.PeerID); err == nil {
+			m.rememberAddrs(id, mem.Addrs)
+		}
+	}
+}
+
+// Groups lists my groups (also those I left), by name.
+func (m *Messenger) Groups() ([]GroupView, error) {
+	gs := m.allGroups()
+	me := m.MyPeerID()
+	out := make([]GroupView, 0, len(gs))
+	for _, g := range gs {
+		n, err := m.store.Unread(contacts.GroupConversation(g.ID))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, GroupView{Group: g, Unread: n, Admin: g.Creator == me})
+	}
+	return out, nil
+}
+
+// Group returns one group.
+func (m *Messenger) Group(groupID string) (contacts.Group, error) {
+	g, ok := m.getGroup(groupID)
+	if !ok {
+		return g, ErrUnknownGroup
+	}
+	return g, nil
+}
+
+// cleanGroupName trims a group name and checks its length.
+func cleanGroupName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if len(name) > wire.MaxNameLen || !utf8.ValidString(name) {
+		return "", ErrGroupNameTooLong
+	}
+	if name == "" {
+		name = "Group"
+	}
+	return name, nil
+}
+
+// memberFor describes a contact (or me) as a group member.
+func (m *Messenger) memberFor(peerID string) (contacts.GroupMember, error) {
+	if peerID == m.MyPeerID() {
+		addrs := m.Addrs()
+		return contacts.GroupMember{PeerID: peerID, Name: m.MyName(), Addrs: addrs[:min(len(addrs), wire.MaxGroupAddrs)]}, nil
+	}
+	id, err := peer.Decode(peerID)
+	if err != nil {
+		return contacts.GroupMember{}, ErrUnknownPeer
+	}
+	c, ok := m.contact(id)
+	if !ok || c.State != contacts.Accepted {
+		return contacts.GroupMember{}, ErrNotContact
+	}
+	var addrs []string
+	for _, a := range c.Addrs {
+		if len(addrs) < wire.MaxGroupAddrs && len(a) <= wire.MaxAddrLen {
+			addrs = append(addrs, a)
+		}
+	}
+	name := c.Name
+	if len(name) > wire.MaxNameLen {
+		name = ""
+	}
+	return contacts.GroupMember{PeerID: peerID, Name: name, Addrs: addrs}, nil
+}
+
+// CreateGroup makes a group of me and some accepted contacts, and tells
+// them. The returned group is stored; the others learn of it when they are
+// reachable.
+func (m *Messenger) CreateGroup(name string, peerIDs []string) (contacts.Group, error) {
+	name, err := cleanGroupName(name)
+	if err != nil {
+		return contacts.Group{}, err
+	}
+	me := m.MyPeerID()
+	ids := []string{me}
+	for _, p := range peerIDs {
+		if !slices.Contains(ids, p) {
+			ids = append(ids, p)
+		}
+	}
+	if len(ids) > contacts.MaxGroupMembers {
+		return contacts.Group{}, ErrGroupFull
+	}
+	members := make([]contacts.GroupMember, 0, len(ids))
+	for _, id := range ids {
+		mem, err := m.memberFor(id)
+		if err != nil {
+			return contacts.Group{}, err
+		}
+		members = append(members, mem)
+	}
+	nonce := make([]byte, wire.GroupNonceLen)
+	rand.Read(nonce)
+	st := wire.GroupState{
+		ID: group.StateID(me, nonce), Name: name, Creator: me, Nonce: nonce, Version: 1,
+		CreatedAt: time.Now().UnixMilli(),
+	}
+	m.grp.mu.Lock()
+	defer m.grp.mu.Unlock()
+	return m.signAndApply(st, members)
+}
+
+// signAndApply signs st with members as the next state and applies it as a
+// member would. Callers hold m.grp.mu.
+func (m *Messenger) signAndApply(st wire.GroupState, members []contacts.GroupMember) (contacts.Group, error) {
+	st.Members = make([]wire.GroupMember, len(members))
+	for i, mem := range members {
+		st.Members[i] = wire.GroupMember{PeerID: mem.PeerID, Name: mem.Name, Addrs: mem.Addrs}
+	}
+	state, sig, err := group.Sign(m.prof.Key, st)
+	if err != nil {
+		return contacts.Group{}, err
+	}
+	g, ok, err := m.applyState(st, state, sig)
+	if err != nil {
+		return contacts.Group{}, err
+	}
+	if !ok {
+		return contacts.Group{}, fmt.Errorf("applying my own group state: %w", group.ErrBadState)
+	}
+	return g, nil
+}
+
+// changeGroup loads a group I created and still belong to, lets change
+// edit its name and members, and signs and applies the result as the next
+// version.
+func (m *Messenger) changeGroup(groupID string, change func(name *string, members *[]contacts.GroupMember) error) (contacts.Group, error) {
+	m.grp.mu.Lock()
+	defer m.grp.mu.Unlock()
+	g, err := m.Group(groupID)
+	if err != nil {
+		return g, err
+	}
+	if g.Creator != m.MyPeerID() {
+		return g, ErrNotGroupAdmin
+	}
+	if g.Left {
+		return g, ErrLeftGroup
+	}
+	prev, err := group.Verify(g.State, g.Signature)
+	if err != nil {
+		return g, err
+	}
+	name, members := g.Name, slices.Clone(g.Members)
+	if err := change(&name, &members); err != nil {
+		return g, err
+	}
+	if len(members) > contacts.MaxGroupMembers {
+		return g, ErrGroupFull
+	}
+	prev.Name = name
+	prev.Version = g.Version + 1
+	return m.signAndApply(prev, members)
+}
+
+// RenameGroup gives a group I created a new name.
+func (m *Messenger) RenameGroup(groupID, name string) error {
+	name, err := cleanGroupName(name)
+	if err != nil {
+		return err
+	}
+	_, err = m.changeGroup(groupID, func(n *string, _ *[]contacts.GroupMember) error {
+		*n = name
+		return nil
+	})
+	return err
+}
+
+// AddGroupMembers adds accepted contacts to a group I created.
+func (m *Messenger) AddGroupMembers(groupID string, peerIDs []string) error {
+	_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+		for _, id := range peerIDs {
+			if slices.ContainsFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == id }) {
+				continue
+			}
+			mem, err := m.memberFor(id)
+			if err != nil {
+				return err
+			}
+			*members = append(*members, mem)
+		}
+		return nil
+	})
+	return err
+}
+
+// RemoveGroupMember removes someone from a group I created. They are told,
+// and receive nothing further.
+func (m *Messenger) RemoveGroupMember(groupID, peerID string) error {
+	if peerID == m.MyPeerID() {
+		return m.LeaveGroup(groupID)
+	}
+	_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+		*members = slices.DeleteFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == peerID })
+		return nil
+	})
+	return err
+}
+
+// LeaveGroup leaves a group: nothing more is sent to it or accepted from
+// it. The creator is told (and tells the others); a creator who leaves
+// signs a last version without itself, after which the membership can no
+// longer change.
+func (m *Messenger) LeaveGroup(groupID string) error {
+	me := m.MyPeerID()
+	g, err := m.Group(groupID)
+	if err != nil {
+		return err
+	}
+	if g.Left {
+		return nil
+	}
+	if g.Creator == me {
+		_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+			*members = slices.DeleteFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == me })
+			return nil
+		})
+		return err
+	}
+	m.grp.mu.Lock()
+	g, err = m.Group(groupID)
+	if err == nil && !g.Left {
+		g.Left, g.LeavePending = true, true
+		err = m.leftGroup(g, g.Members)
+	}
+	m.grp.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	m.afterGroupChange(g)
+	return nil
+}
+
+// leftGroup stores g, which I am no longer in, and ends the deliveries of
+// my messages to its members. Callers hold m.grp.mu.
+func (m *Messenger) leftGroup(g contacts.Group, members []contacts.GroupMember) error {
+	if err := m.putGroup(g); err != nil {
+		return err
+	}
+	for _, mem := range members {
+		m.dropDeliveries(g.ID, mem.PeerID)
+	}
+	return nil
+}
+
+// dropDeliveries ends the deliveries of a group's messages to one member.
+func (m *Messenger) dropDeliveries(groupID, member string) {
+	conv := contacts.GroupConversation(groupID)
+	done, err := m.store.DropGroupDeliveries(conv, member)
+	if err != nil {
+		return
+	}
+	for _, id := range done {
+		m.publish(MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Delivered})
+	}
+}
+
+// applyState applies a verified state of a group, from the creator or
+// forwarded by anyone, and reports whether it was taken (false: refused
+// for good). A state not newer than the one held is taken and changes
+// nothing. Callers hold m.grp.mu.
+func (m *Messenger) applyState(st wire.GroupState, state, sig []byte) (contacts.Group, bool, error) {
+	me := m.MyPeerID()
+	old, known := m.getGroup(st.ID)
+	inNew := slices.ContainsFunc(st.Members, func(w wire.GroupMember) bool { return w.PeerID == me })
+	switch {
+	case known && old.Creator != st.Creator:
+		return old, false, nil
+	case known && st.Version <= old.Version:
+		return old, true, nil
+	case !known && !inNew:
+		return old, false, nil // not mine to hold
+	case !known && st.Creator != me:
+		// Nobody pulls me into a group except an accepted contact.
+		id, err := peer.Decode(st.Creator)
+		if err != nil || !m.isAccepted(id) {
+			return old, false, nil
+		}
+	}
+	g := contacts.Group{
+		ID: st.ID, Name: st.Name, Creator: st.Creator, Version: st.Version,
+		State: state, Signature: sig, CreatedAt: time.UnixMilli(st.CreatedAt),
+		Members: make([]contacts.GroupMember, len(st.Members)),
+	}
+	for i, w := range st.Members {
+		g.Members[i] = contacts.GroupMember{PeerID: w.PeerID, Name: w.Name, Addrs: w.Addrs}
+	}
+	if known {
+		g.LeavePending = old.LeavePending
+	}
+	g.Left = !inNew || (known && old.Left && old.LeavePending)
+	// Told: who has acknowledged which version. The creator also keeps
+	// removed members until they have learned they were removed.
+	g.Told = map[string]uint64{}
+	for _, mem := range g.Members {
+		if v, ok := old.Told[mem.PeerID]; ok {
+			g.Told[mem.PeerID] = v
+		}
+	}
+	var removed []contacts.GroupMember
+	for _, mem := range old.Members {
+		if !g.HasMember(mem.PeerID) {
+			removed = append(removed, mem)
+			if g.Creator == me && mem.PeerID != me {
+				g.Told[mem.PeerID] = old.Told[mem.PeerID]
+			}
+		}
+	}
+	if g.HasMember(g.Creator) {
+		g.Told[g.Creator] = g.Version // it signed this version: it holds it
+	}
+	if g.Creator == me {
+		for p, v := range old.Told {
+			if _, ok := g.Told[p]; !ok && v < old.Version {
+				g.Told[p] = v // removed earlier and not told yet
+			}
+		}
+	}
+	if g.Left {
+		// Removed, or leaving: nothing of mine goes to anyone any more.
+		removed = old.Members
+	}
+	if err := m.leftGroup(g, removed); err != nil {
+		return old, false, err
+	}
+	m.afterGroupChange(g)
+	return g, true, nil
+}
+
+// afterGroupChange updates what depends on a stored group change and sends
+// it on.
+func (m *Messenger) afterGroupChange(g contacts.Group) {
+	m.rememberMembers(g)
+	m.refreshGroupPeers()
+	m.publish(GroupsChanged{})
+	m.wakeGroups()
+}
+
+// SendGroup stores a message to a group and delivers it to every member,
+// now to those online and later to the others. The returned message is
+// Pending until every member has acknowledged it.
+func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
+	text, err := checkBody(text)
+	if err != nil {
+		return contacts.Message{}, err
+	}
+	m.grp.mu.Lock()
+	g, err := m.Group(groupID)
+	if err != nil {
+		m.grp.mu.Unlock()
+		return contacts.Message{}, err
+	}
+	if g.Left {
+		m.grp.mu.Unlock()
+		return contacts.Message{}, ErrLeftGroup
+	}
+	me := m.MyPeerID()
+	// My messages' times only go forward, so the display order (by
+	// time, then author) keeps my order even if my clock steps back.
+	// Whole milliseconds, as the wire carries them: every member sorts
+	// by the same times.
+	now := time.UnixMilli(time.Now().UnixMilli())
+	if last := m.grp.lastSent[groupID]; !now.After(last) {
+		now = last.Add(time.Millisecond)
+	}
+	m.grp.lastSent[groupID] = now
+	var to []string
+	for _, mem := range g.Members {
+		if mem.PeerID != me {
+			to = append(to, mem.PeerID)
+		}
+	}
+	msg := contacts.Message{
+		ID: newID(), Conversation: contacts.GroupConversation(groupID), From: me, Body: text,
+		SentAt: now, ReceivedAt: now, Status: contacts.Pending, Outgoing: true, Read: true,
+	}
+	if len(to) == 0 {
+		msg.Status = contacts.Delivered
+	}
+	_, err = m.store.AddGroupMessage(msg, to)
+	m.grp.mu.Unlock()
+	if err != nil {
+		return contacts.Message{}, fmt.Errorf("saving message: %w", err)
+	}
+	m.publish(MessageAdded{Message: msg})
+	offline := false
+	for _, p := range to {
+		if id, err := peer.Decode(p); err == nil && m.connected(id) {
+			m.requestGroupFlush(id)
+		} else {
+			offline = true
+		}
+	}
+	if offline {
+		m.wakeGroups() // dial the others now rather than at the next retry
+	}
+	return msg, nil
+}
+
+// checkBody trims and checks a message body as Send does.
+func checkBody(text string) (string, error) {
+	text = strings.TrimRight(text, " \t\r\n")
+	if strings.TrimSpace(text) == "" || !utf8.ValidString(text) {
+		return "", ErrEmptyMessage
+	}
+	if len(text) > wire.MaxChatBody {
+		return "", fmt.Errorf("%w (%d KB at most)", ErrMessageTooLong, wire.MaxChatBody/1024)
+	}
+	return text, nil
+}
+
+// GroupHistory returns the last limit messages of a group in display
+// order: by the author's time, then author, then message ID, which is the
+// same on every member's screen.
+func (m *Messenger) GroupHistory(groupID string, limit int) ([]contacts.Message, error) {
+	ms, err := m.store.Messages(contacts.GroupConversation(groupID), limit)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(ms, compareDisplay)
+	return ms, nil
+}
+
+func compareDisplay(a, b contacts.Message) int {
+	if c := a.SentAt.Compare(b.SentAt); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.From, b.From); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// SendToSeveral sends one message to several contacts at once: one
+// one-to-one message each, with its own delivery. Every recipient must be
+// an accepted contact; nothing is sent otherwise.
+func (m *Messenger) SendToSeveral(peerIDs []string, text string) ([]contacts.Message, error) {
+	if _, err := checkBody(text); err != nil {
+		return nil, err
+	}
+	ids := slices.Compact(slices.Sorted(slices.Values(peerIDs)))
+	if len(ids) == 0 {
+		return nil, ErrNoRecipients
+	}
+	for _, p := range ids {
+		id, err := peer.Decode(p)
+		if err != nil {
+			return nil, ErrUnknownPeer
+		}
+		if !m.isAccepted(id) {
+			return nil, ErrNotContact
+		}
+	}
+	out := make([]contacts.Message, 0, len(ids))
+	for _, p := range ids {
+		msg, err := m.Send(p, text)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, msg)
+	}
+	return out, nil
+}
+
+// ---- delivery ----
+
+func (m *Messenger) wakeGroups() {
+	select {
+	case m.grp.kick <- struct{}{}:
+	default:
+	}
+}
+
+// groupTargets lists the peers owed anything: messages, a state, a leave.
+func (m *Messenger) groupTargets() map[string]bool {
+	out := map[string]bool{}
+	owed, _ := m.store.GroupDeliveryPeers()
+	for _, p := range owed {
+		out[p] = true
+	}
+	me := m.MyPeerID()
+	for _, g := range m.allGroups() {
+		for p := range m.stateTargets(g, me) {
+			out[p] = true
+		}
+		if g.Left && g.LeavePending {
+			out[g.Creator] = true
+		}
+	}
+	return out
+}
+
+// stateTargets are the peers that should get g's current state from me:
+// members who have not acknowledged it, and, for its creator, removed
+// members who have not learned it yet.
+func (m *Messenger) stateTargets(g contacts.Group, me string) map[string]bool {
+	out := map[string]bool{}
+	if g.Creator == me {
+		for p, v := range g.Told {
+			if v < g.Version && p != me {
+				out[p] = true
+			}
+		}
+	}
+	if g.Left && g.Creator != me {
+		return out
+	}
+	for _, mem := range g.Members {
+		if mem.PeerID != me && g.Told[mem.PeerID] < g.Version {
+			out[mem.PeerID] = true
+		}
+	}
+	return out
+}
+
+// groupLoop dials the peers owed group traffic and flushes to them, every
+// RetryInterval or when woken.
+func (m *Messenger) groupLoop() {
+	t := time.NewTicker(m.opts.RetryInterval)
+	defer t.Stop()
+	for {
+		var wg sync.WaitGroup
+		for p := range m.groupTargets() {
+			id, err := peer.Decode(p)
+			if err != nil {
+				continue
+			}
+			if m.connected(id) {
+				m.requestGroupFlush(id)
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+				defer cancel()
+				// A successful dial fires the connect notification, which
+				// flushes.
+				m.node.Host.Connect(ctx, peer.AddrInfo{ID: id})
+			}()
+		}
+		wg.Wait()
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-t.C:
+		case <-m.grp.kick:
+		}
+	}
+}
+
+func (m *Messenger) groupFlusher(id peer.ID) *flusher {
+	f, _ := m.grp.flushers.LoadOrStore(id, &flusher{})
+	return f.(*flusher)
+}
+
+// requestGroupFlush flushes what is owed to one peer in the background;
+// a burst of requests queues one flush.
+func (m *Messenger) requestGroupFlush(id peer.ID) {
+	if id == m.prof.ID || m.groupFlusher(id).pending.Swap(true) {
+		return
+	}
+	m.spawn(func() { m.groupFlush(id) })
+}
+
+// groupFlush sends one peer the states, leaves and messages it is owed, in
+// that order, and records what it answered. One flush per peer runs at a
+// time, so each sender's messages leave in order.
+func (m *Messenger) groupFlush(id peer.ID) {
+	f := m.groupFlusher(id)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pending.Store(false)
+	p, me := id.String(), m.MyPeerID()
+	for m.ctx.Err() == nil {
+		var frames []wire.GroupFrame
+		states := map[string]uint64{} // frame ID → version
+		for _, g := range m.allGroups() {
+			if m.stateTargets(g, me)[p] {
+				fid := fmt.Sprintf("state-%s-%d", g.ID, g.Version)
+				states[fid] = g.Version
+				frames = append(frames, wire.GroupFrame{Kind: wire.GroupKindState, ID: fid, State: g.State, Signature: g.Signature})
+			}
+			if g.Left && g.LeavePending && g.Creator == p {
+				frames = append(frames, wire.GroupFrame{Kind: wire.GroupKindLeave, ID: "leave-" + g.ID, GroupID: g.ID})
+			}
+		}
+		out, err := m.store.GroupOutbox(p, 256)
+		if err != nil {
+			return
+		}
+		for _, o := range out {
+			gid, _ := contacts.GroupID(o.Conversation)
+			frames = append(frames, wire.GroupFrame{Kind: wire.GroupKindMessage, ID: o.ID, GroupID: gid, Body: o.Body, SentAt: o.SentAt.UnixMilli()})
+		}
+		if len(frames) == 0 {
+			return
+		}
+		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		res, err := m.grp.svc.Send(ctx, id, frames)
+		cancel()
+		var answered []string
+		for i, r := range res {
+			fr := frames[i]
+			switch fr.Kind {
+			case wire.GroupKindState:
+				m.markTold(fr.State, p, states[fr.ID])
+			case wire.GroupKindLeave:
+				m.markLeaveSent(fr.GroupID)
+			case wire.GroupKindMessage:
+				answered = append(answered, r.ID)
+			}
+		}
+		if len(answered) > 0 {
+			done, derr := m.store.DoneGroupDeliveries(p, answered)
+			if derr != nil {
+				return
+			}
+			for _, mid := range done {
+				for _, o := range out {
+					if o.ID == mid {
+						m.publish(MessageStatusChanged{ID: mid, Conversation: o.Conversation, Status: contacts.Delivered})
+					}
+				}
+			}
+		}
+		if err != nil || len(res) < len(frames) {
+			return // the rest waits for the next connection or retry
+		}
+	}
+}
+
+// markTold records that peer p holds version v of the group whose state
+// this is.
+func (m *Messenger) markTold(state []byte, p string, v uint64) {
+	var st wire.GroupState
+	if st.Unmarshal(state) != nil {
+		return
+	}
+	m.grp.mu.Lock()
+	defer m.grp.mu.Unlock()
+	g, ok := m.getGroup(st.ID)
+	if !ok || g.Told[p] >= v {
+		return
+	}
+	if g.Told == nil {
+		g.Told = map[string]uint64{}
+	}
+	g.Told[p] = v
+	if !g.HasMember(p) && v >= g.Version {
+		delete(g.Told, p) // a removed member who now knows: done with them
+	}
+	m.putGroup(g)
+}
+
+func (m *Messenger) markLeaveSent(groupID string) {
+	m.grp.mu.Lock()
+	defer m.grp.mu.Unlock()
+	g, ok := m.getGroup(groupID)
+	if !ok || !g.LeavePending {
+		return
+	}
+	g.LeavePending = false
+	m.putGroup(g)
+}
+
+// deliverGroup applies and stores the frames that came together from one
+// peer; the protocol acknowledges them after it returns. Messages are
+// taken only from members of a group I am in; everything is refused for
+// good otherwise.
+func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, error) {
+	taken := make([]bool, len(fs))
+	sender := from.String()
+	now := time.Now()
+	var msgs []contacts.Message
+	var at []int
+	changed := false
+	for i, f := range fs {
+		switch f.Kind {
+		case wire.GroupKindState:
+			st, err := group.Verify(f.State, f.Signature)
+			if err != nil {
+				continue // forged or damaged: refused
+			}
+			m.grp.mu.Lock()
+			_, ok, err := m.applyState(st, f.State, f.Signature)
+			m.grp.mu.Unlock()
+			if err != nil {
+				return nil, err
+			}
+			taken[i] = ok
+			if ok {
+				m.markTold(f.State, sender, st.Version) // the sender holds it
+			}
+		case wire.GroupKindMessage:
+			g, ok := m.getGroup(f.GroupID)
+			if !ok || g.Left || !g.HasMember(sender) || sender == m.MyPeerID() {
+				continue
+			}
+			msgs = append(msgs, contacts.Message{
+				ID: f.ID, Conversation: contacts.GroupConversation(g.ID), From: sender, Body: f.Body,
+				SentAt: time.UnixMilli(f.SentAt), ReceivedAt: now, Status: contacts.Received,
+			})
+			at = append(at, i)
+		case wire.GroupKindLeave:
+			ok, err := m.memberLeft(f.GroupID, sender)
+			if err != nil {
+				return nil, err
+			}
+			taken[i] = ok
+		}
+	}
+	if len(msgs) > 0 {
+		inserted, err := m.store.AddMessages(msgs)
+		if err != nil {
+			return nil, err
+		}
+		for k, ok := range inserted {
+			taken[at[k]] = true
+			if ok {
+				m.publish(MessageAdded{Message: msgs[k]})
+				changed = true
+			}
+		}
+	}
+	if changed {
+		m.publish(GroupsChanged{})
+	}
+	return taken, nil
+}
+
+// memberLeft handles a member's leave of a group I created: the next
+// version is without them.
+func (m *Messenger) memberLeft(groupID, member string) (bool, error) {
+	g, ok := m.getGroup(groupID)
+	if !ok || g.Creator != m.MyPeerID() || g.Left {
+		return false, nil
+	}
+	if !g.HasMember(member) {
+		return true, nil // already out
+	}
+	_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+		*members = slices.DeleteFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == member })
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}

@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// newGroupMain is newTestMain over groupBackend.
+func newGroupMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	b := groupBackend()
+	q := newQueue()
+	w := a.NewWindow("Hearth")
+	mw := newMainWindow(a, w, b, q.do)
+	w.Resize(fyne.NewSize(1000, 680))
+	t.Cleanup(func() {
+		q.drain()
+		mw.Close()
+		w.Close()
+	})
+	return mw, b, q
+}
+
+func groupCalls(b *fakeBackend) []string {
+	var out []string
+	b.locked(func() { out = slices.Clone(b.grp.calls) })
+	return out
+}
+
+func TestGroupListedWithMemberCount(t *testing.T) {
+	mw, _, _ := newGroupMain(t)
+	side := mw.grp.root
+	for _, want := range []string{"GROUPS", "Family", "3 members", "1", "New group", "Send to several"} {
+		if !hasText(side, want) {
+			t.Errorf("%q not shown; texts: %q", want, texts(side))
+		}
+	}
+}
+
+func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
+	mw, b, q := newGroupMain(t)
+	button(t, mw.grp.root, "Family").OnTapped()
+	if mw.selected != contacts.GroupConversation("fam") {
+		t.Fatalf("selected %q", mw.selected)
+	}
+	pane := mw.chat.root
+	// Bob is my contact: his name in my list wins over the listed one;
+	// Gus is not, so the name the creator listed is shown.
+	for _, want := range []string{"Family", "3 members", "Gus", "Dinner on Sunday?", "Bob", "I'll bring bread", "Members"} {
+		if !hasText(pane, want) {
+			t.Errorf("%q not shown; texts: %q", want, texts(pane))
+		}
+	}
+	if hasText(pane, "Robert") || mw.chat.call.Visible() || mw.chat.attach.Visible() {
+		t.Error("contact name not preferred, or call/attach shown in a group")
+	}
+	q.waitFor(t, "the group marked read", func() bool {
+		read := false
+		b.locked(func() { read = slices.Contains(b.read, contacts.GroupConversation("fam")) })
+		return read
+	})
+	test.Type(mw.chat.entry, "Count me in")
+	enter(mw.chat.entry)
+	if got := groupCalls(b); !slices.Contains(got, "sendgroup:fam:Count me in") {
+		t.Fatalf("calls %q", got)
+	}
+	if !hasText(pane, "Count me in") || mw.chat.entry.Text != "" {
+		t.Error("sent message not shown or composer not cleared")
+	}
+	// Someone else's message arrives with its author's name.
+	b.events <- core.MessageAdded{Message: contacts.Message{
+		ID: "g9", Conversation: contacts.GroupConversation("fam"), From: "peer-gus", Body: "Great!",
+		SentAt: time.Now(), Status: contacts.Received,
+	}}
+	q.waitFor(t, "the new message", func() bool { return hasText(pane, "Great!") })
+
+	// Opening a contact restores the 1:1 pane.
+	mw.OpenConversation("peer-bob")
+	if !mw.chat.call.Visible() || mw.chat.members.Visible() || hasText(pane, "Gus") {
+		t.Error("1:1 pane still looks like a group")
+	}
+	// A group change event refreshes the list.
+	b.locked(func() { b.grp.groups[0].Name = "Whole family" })
+	b.events <- core.GroupsChanged{}
+	q.waitFor(t, "the renamed group", func() bool { return hasText(mw.grp.root, "Whole family") })
+}
+
+func TestNewGroupDialog(t *testing.T) {
+	mw, b, q := newGroupMain(t)
+	d := mw.showNewGroup()
+	// Nothing chosen: an inline error, nothing sent.
+	test.Tap(d.create)
+	if !d.err.Visible() || len(groupCalls(b)) != 0 {
+		t.Fatalf("empty choice: err %v, calls %q", d.err.Visible(), groupCalls(b))
+	}
+	test.Type(d.name, "Bakers")
+	d.picker.checks["peer-bob"].SetChecked(true)
+	d.picker.checks["peer-cleo"].SetChecked(true)
+	if !strings.HasPrefix(d.count.Text, "2 of at most 49") {
+		t.Errorf("count %q", d.count.Text)
+	}
+	// Requests and strangers are not offered.
+	if _, ok := d.picker.checks["peer-dan"]; ok {
+		t.Error("an incoming request is offered as a member")
+	}
+	// A backend error stays in the dialog.
+	b.locked(func() { b.grp.err = errors.New("a group can have at most 50 members") })
+	enter(d.name)
+	q.waitFor(t, "the inline error", func() bool { return d.err.Visible() && mw.modal != nil })
+	b.locked(func() { b.grp.err = nil })
+	enter(d.name)
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	if got := groupCalls(b); got[len(got)-1] != "create:Bakers:[peer-bob peer-cleo]" {
+		t.Fatalf("calls %q", got)
+	}
+	if !hasText(mw.grp.root, "Bakers") || !strings.HasPrefix(mw.selected, contacts.GroupPrefix) {
+		t.Errorf("new group not listed and opened; selected %q", mw.selected)
+	}
+}
+
+func TestEscapeClosesGroupDialogs(t *testing.T) {
+	mw, _, _ := newGroupMain(t)
+	d := mw.showNewGroup()
+	d.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil {
+		t.Error("Escape did not close New group")
+	}
+	s := mw.showSendToSeveral()
+	s.text.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil {
+		t.Error("Escape did not close Send to several")
+	}
+	mw.showGroupMembers(mw.grp.groups[0])
+	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil {
+		t.Error("Escape on the window did not close Members")
+	}
+}
+
+func TestMembersDialogAdmin(t *testing.T) {
+	mw, b, q := newGroupMain(t)
+	md := mw.showGroupMembers(mw.grp.groups[0])
+	for _, want := range []string{"Ann (you)", "Bob", "Gus", "Remove", "Leave group", "Rename", "Add chosen"} {
+		if !hasText(mw.win.Canvas().Overlays().Top(), want) {
+			t.Errorf("%q not shown; texts: %q", want, texts(mw.win.Canvas().Overlays().Top()))
+		}
+	}
+	// Only contacts not in the group can be added.
+	if _, ok := md.picker.checks["peer-bob"]; ok {
+		t.Error("a member is offered to be added")
+	}
+	md.picker.checks["peer-cleo"].SetChecked(true)
+	md.add()
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	md = mw.showGroupMembers(mw.grp.groups[0])
+	md.remove("peer-gus")
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	md = mw.showGroupMembers(mw.grp.groups[0])
+	md.rename.SetText("Kin")
+	enter(md.rename)
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	md = mw.showGroupMembers(mw.grp.groups[0])
+	button(t, mw.win.Canvas().Overlays().Top(), "Leave group").OnTapped()
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	want := []string{"add:fam:[peer-cleo]", "remove:fam:peer-gus", "rename:fam:Kin", "leave:fam"}
+	if got := groupCalls(b); !slices.Equal(got, want) {
+		t.Fatalf("calls %q, want %q", got, want)
+	}
+}
+
+func TestMembersDialogNotAdmin(t *testing.T) {
+	mw, _, _ := newGroupMain(t)
+	g := mw.grp.groups[0]
+	g.Admin = false
+	g.Creator = "peer-bob"
+	md := mw.showGroupMembers(g)
+	top := mw.win.Canvas().Overlays().Top()
+	if hasText(top, "Remove") || hasText(top, "Rename") || md.picker != nil {
+		t.Errorf("a member who is not the creator may change the group: %q", texts(top))
+	}
+	if !hasText(top, "Leave group") || !hasText(top, "(created the group)") {
+		t.Errorf("texts %q", texts(top))
+	}
+}
+
+func TestSendToSeveralDialog(t *testing.T) {
+	mw, b, q := newGroupMain(t)
+	s := mw.showSendToSeveral()
+	test.Type(s.text, "Happy new year!")
+	enter(s.text)
+	if !s.err.Visible() || len(groupCalls(b)) != 0 {
+		t.Fatal("sent to nobody")
+	}
+	s.picker.checks["peer-bob"].SetChecked(true)
+	s.picker.checks["peer-cleo"].SetChecked(true)
+	enter(s.text)
+	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	if got := groupCalls(b); !slices.Equal(got, []string{"several:[peer-bob peer-cleo]:Happy new year!"}) {
+		t.Fatalf("calls %q", got)
+	}
+	if !strings.Contains(mw.NoticeText(), "Sent to 2") {
+		t.Errorf("notice %q", mw.NoticeText())
+	}
+}

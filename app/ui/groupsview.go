@@ -1,0 +1,197 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// Group conversations in the main window: a "Groups" section above the
+// contacts, and the chat pane showing a group (author names on others'
+// messages, a Members button instead of Call).
+
+// groupsSection is the sidebar's list of groups with the group actions.
+type groupsSection struct {
+	root   *fyne.Container
+	rows   *fyne.Container
+	groups []core.GroupView // as last read, by name
+}
+
+// groupMemberCount is what a group's row and header say about its size.
+func groupMemberCount(g core.GroupView) string {
+	if g.Left {
+		return "You left this group"
+	}
+	if len(g.Members) == 1 {
+		return "1 member"
+	}
+	return fmt.Sprintf("%d members", len(g.Members))
+}
+
+// buildGroups makes the sidebar section; refreshGroups fills it.
+func (mw *MainWindow) buildGroups() fyne.CanvasObject {
+	s := &groupsSection{rows: container.NewVBox()}
+	newGroup := widget.NewButtonWithIcon("New group", theme.ContentAddIcon(), mw.ShowNewGroup)
+	newGroup.Importance = widget.LowImportance
+	several := widget.NewButtonWithIcon("Send to several", theme.MailSendIcon(), mw.ShowSendToSeveral)
+	several.Importance = widget.LowImportance
+	s.root = container.NewVBox(s.rows, container.NewGridWithColumns(2, newGroup, several), widget.NewSeparator())
+	mw.grp = s
+	return s.root
+}
+
+// refreshGroups re-reads the groups and rebuilds their rows.
+func (mw *MainWindow) refreshGroups() {
+	gs, err := mw.b.Groups()
+	if err != nil {
+		mw.showNotice("Could not read your groups: " + userText(err))
+		return
+	}
+	mw.grp.groups = gs
+	mw.grp.rows.RemoveAll()
+	if len(gs) > 0 {
+		mw.grp.rows.Add(sectionTitle("Groups"))
+	}
+	for _, g := range gs {
+		mw.grp.rows.Add(mw.groupRow(g))
+		if contacts.GroupConversation(g.ID) == mw.selected {
+			mw.chat.setGroup(g, mw.memberNames(g.Group))
+		}
+	}
+	mw.grp.rows.Refresh()
+}
+
+// groupView returns the group last read, or nil.
+func (mw *MainWindow) groupView(id string) *core.GroupView {
+	for i := range mw.grp.groups {
+		if mw.grp.groups[i].ID == id {
+			return &mw.grp.groups[i]
+		}
+	}
+	return nil
+}
+
+func (mw *MainWindow) groupRow(g core.GroupView) fyne.CanvasObject {
+	id := g.ID
+	open := widget.NewButtonWithIcon(g.Name, theme.AccountIcon(), func() { mw.openGroup(id) })
+	open.Alignment = widget.ButtonAlignLeading
+	open.Importance = widget.LowImportance
+	if contacts.GroupConversation(id) == mw.selected {
+		open.Importance = widget.MediumImportance
+	}
+	count := caption(groupMemberCount(g))
+	b := newBadge()
+	b.SetCount(g.Unread)
+	if g.Unread == 0 {
+		b.Hide()
+	}
+	return container.NewBorder(nil, nil, nil, container.NewHBox(container.NewCenter(count), container.NewCenter(b)), open)
+}
+
+// memberNames maps a group's members to the names to show: my contact's
+// name when I have one, else the name the group's creator listed.
+func (mw *MainWindow) memberNames(g contacts.Group) map[string]string {
+	names := map[string]string{mw.b.MyPeerID(): mw.b.MyName()}
+	for _, m := range g.Members {
+		if _, ok := names[m.PeerID]; !ok {
+			names[m.PeerID] = displayName(m.Name, m.PeerID)
+		}
+	}
+	for _, c := range mw.all {
+		if _, ok := names[c.PeerID]; ok && c.Name != "" {
+			names[c.PeerID] = c.Name
+		}
+	}
+	return names
+}
+
+// openGroup shows a group's conversation in the chat pane.
+func (mw *MainWindow) openGroup(groupID string) {
+	g := mw.groupView(groupID)
+	if g == nil {
+		return
+	}
+	conv := contacts.GroupConversation(groupID)
+	if conv == mw.selected {
+		return
+	}
+	mw.chat.leave()
+	mw.selected = conv
+	mw.list.UnselectAll()
+	mw.chat.setGroup(*g, mw.memberNames(g.Group))
+	msgs, err := mw.b.GroupHistory(groupID, historyLimit)
+	if err != nil {
+		mw.showNotice("Could not read this conversation: " + userText(err))
+	}
+	mw.chat.setHistory(msgs, nil)
+	mw.empty.Hide()
+	mw.chat.root.Show()
+	mw.win.Canvas().Focus(mw.chat.entry)
+	if g.Unread > 0 {
+		mw.markRead(conv)
+	}
+	mw.refreshGroups() // highlight the open group
+}
+
+// selectedGroup is the open group, or nil when a contact (or nothing) is
+// open.
+func (mw *MainWindow) selectedGroup() *core.GroupView {
+	id, ok := contacts.GroupID(mw.selected)
+	if !ok {
+		return nil
+	}
+	return mw.groupView(id)
+}
+
+// setGroup makes the chat pane show a group: its name, member count and
+// Members button; author names above others' messages; no call or files.
+func (cv *chatView) setGroup(g core.GroupView, names map[string]string) {
+	cv.authors = names
+	cv.peerName = g.Name
+	cv.name.SetText(g.Name)
+	cv.status.SetText(groupMemberCount(g))
+	cv.dot.FillColor = theme.Color(theme.ColorNamePrimary)
+	cv.dot.Refresh()
+	cv.call.Hide()
+	cv.more.Hide()
+	setVerifiedMark(cv.verified, cv.nameRow, false)
+	cv.attach.Hide()
+	cv.mic.Hide()
+	cv.members.Show()
+	if g.Left {
+		cv.entry.Disable()
+		cv.send.Disable()
+	} else {
+		cv.entry.Enable()
+		cv.send.Enable()
+	}
+}
+
+// setOneToOne undoes setGroup for a contact's conversation.
+func (cv *chatView) setOneToOne() {
+	cv.authors = nil
+	cv.call.Show()
+	cv.more.Show()
+	cv.attach.Show()
+	cv.mic.Show()
+	cv.members.Hide()
+	cv.entry.Enable()
+	cv.send.Enable()
+}
+
+// authorLine names the author above someone else's message in a group.
+func (cv *chatView) authorLine(m contacts.Message) fyne.CanvasObject {
+	name := cv.authors[m.From]
+	if name == "" {
+		name = displayName("", m.From)
+	}
+	l := caption(name)
+	l.TextStyle.Bold = true
+	return l
+}
