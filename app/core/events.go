@@ -75,6 +75,7 @@ type ContactView struct {
 	// Warning is set on a contact or request that is not verified but
 	// uses the name of one that is (a different key: someone else).
 	Warning string
+	Avatar  image.Image // nil: none, show initials
 }
 
 // NearbyPeer is a Hearth user found on the LAN who is not yet a contact.

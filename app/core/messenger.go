@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"sync"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 	"hearth/p2p/files"
 	"hearth/p2p/node"
 	"hearth/p2p/presence"
+	pprofile "hearth/p2p/profile"
 	"hearth/p2p/signal"
 )
 
@@ -63,6 +65,8 @@ type Options struct {
 	// PairDHTBootstrap are the DHT peers joined while pairing by code
 	// (main.go: the public bootstrap peers); empty: no DHT.
 	PairDHTBootstrap []peer.AddrInfo
+	// Now is the clock of the idle timer (tests); nil means time.Now.
+	Now func() time.Time
 }
 
 // Messenger is one running Hearth profile on the network.
@@ -110,6 +114,12 @@ type Messenger struct {
 	calls      map[string]*callSession
 	offers     map[string]pendingOffer
 	closed     bool
+
+	// Profiles and auto-away (profiles.go, idle.go); avatars and idle
+	// are guarded by mu too.
+	profiles *pprofile.Service
+	avatars  map[peer.ID]image.Image
+	idle     idleState
 }
 
 type remotePresence struct {
@@ -179,6 +189,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		OnServed: m.onServed})
 	m.pairing = m.newPairing()
 	m.startGroups() // group conversations (groups.go)
+	m.startProfiles()
+	m.startIdle()
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -335,6 +347,7 @@ func (m *Messenger) Close() error {
 	m.sig.Close()
 	m.req.Close()
 	m.pres.Close()
+	m.profiles.Close()
 	m.chat.Close()
 	err := m.node.Close()
 	m.wg.Wait()
@@ -393,6 +406,7 @@ func (m *Messenger) deleteContact(id peer.ID) error {
 	delete(m.contacts, id)
 	delete(m.presence, id)
 	m.mu.Unlock()
+	m.forgetProfile(id)
 	m.node.Host.ConnManager().Unprotect(id, "contact")
 	return nil
 }

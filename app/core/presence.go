@@ -35,17 +35,17 @@ func (m *Messenger) SetPresence(p contacts.Presence, text string) error {
 	}
 	m.mu.Lock()
 	m.myPresence, m.myStatus = p, text
-	var peers []peer.ID
-	for id, c := range m.contacts {
-		if c.State == contacts.Accepted && m.connected(id) {
-			peers = append(peers, id)
-		}
-	}
+	m.idle.auto = false // a choice made by hand is never undone by the idle timer
 	m.mu.Unlock()
-	for _, id := range peers {
+	m.broadcastPresence()
+	return nil
+}
+
+// broadcastPresence brings every connected contact up to date.
+func (m *Messenger) broadcastPresence() {
+	for _, id := range m.connectedContacts() {
 		m.spawn(func() { m.sendPresenceTo(id) })
 	}
-	return nil
 }
 
 // sendPresenceTo brings one contact up to date with my presence. Sends to
@@ -76,6 +76,12 @@ func (m *Messenger) sendPresenceTo(id peer.ID) {
 		m.mu.Lock()
 		m.toldOnline[id] = p != contacts.Invisible
 		m.mu.Unlock()
+		if !told && p != contacts.Invisible {
+			// They just learnt I am here (on this connection, or since I
+			// was invisible): my profile follows. While I am invisible it
+			// does not go, since its arrival would tell that I am online.
+			m.sendProfileTo(id)
+		}
 	}
 }
 

@@ -361,7 +361,7 @@ func (m *Messenger) Contacts() ([]ContactView, error) {
 	m.mu.Lock()
 	views := make([]ContactView, 0, len(m.contacts))
 	for id, c := range m.contacts {
-		v := ContactView{Contact: c}
+		v := ContactView{Contact: c, Avatar: m.avatars[id]}
 		if p, ok := m.presence[id]; ok {
 			v.Presence, v.StatusText = p.p, p.text
 		}

@@ -1,0 +1,271 @@
+package core
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+
+	"hearth/contacts"
+	"hearth/p2p/presence"
+	pprofile "hearth/p2p/profile"
+	"hearth/p2p/wire"
+)
+
+// streamTap replaces a protocol's handler on a host and records every
+// byte and every stream that arrives for it, below any decoding.
+type streamTap struct {
+	mu      sync.Mutex
+	streams int
+	bytes   []byte
+}
+
+func tap(h host.Host, id protocol.ID) *streamTap {
+	t := &streamTap{}
+	h.SetStreamHandler(id, func(s network.Stream) {
+		b, _ := io.ReadAll(io.LimitReader(s, 1<<20))
+		t.mu.Lock()
+		t.streams++
+		t.bytes = append(t.bytes, b...)
+		t.mu.Unlock()
+		s.Close()
+	})
+	return t
+}
+
+func (t *streamTap) got() (streams, n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.streams, len(t.bytes)
+}
+
+// writePicture writes a w×h PNG with a gradient (so it does not compress
+// to nothing) and returns its path.
+func writePicture(t *testing.T, w, h int) string {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.SetNRGBA(x, y, color.NRGBA{uint8(x * 7), uint8(y * 3), uint8(x ^ y), 255})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "me.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+func TestEncodeAvatar(t *testing.T) {
+	for _, size := range [][2]int{{1200, 800}, {90, 300}, {1, 1}} {
+		b, typ, err := encodeAvatar(bytes.NewReader(readFile(t, writePicture(t, size[0], size[1]))))
+		if err != nil {
+			t.Fatalf("%v: %v", size, err)
+		}
+		if len(b) > wire.MaxAvatar {
+			t.Fatalf("%v: %d bytes", size, len(b))
+		}
+		img, err := decodePeerAvatar(typ, b)
+		if err != nil {
+			t.Fatalf("%v: own avatar refused: %v", size, err)
+		}
+		if img.Bounds().Dx() != AvatarSize || img.Bounds().Dy() != AvatarSize {
+			t.Fatalf("%v: %v", size, img.Bounds())
+		}
+	}
+	if _, _, err := encodeAvatar(strings.NewReader("not a picture")); err != ErrNotAnImage {
+		t.Fatalf("text: %v", err)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestDecodePeerAvatarRefuses(t *testing.T) {
+	var big bytes.Buffer
+	png.Encode(&big, image.NewGray(image.Rect(0, 0, maxPeerAvatarSide+1, 4)))
+	var ok bytes.Buffer
+	png.Encode(&ok, image.NewGray(image.Rect(0, 0, 64, 64)))
+	cases := map[string]struct {
+		typ string
+		b   []byte
+	}{
+		"too wide":       {"image/png", big.Bytes()},
+		"type mismatch":  {"image/jpeg", ok.Bytes()},
+		"truncated":      {"image/png", ok.Bytes()[:ok.Len()/2]},
+		"not an image":   {"image/png", []byte("hello")},
+		"claims a giant": {"image/png", giantHeader()},
+	}
+	for name, c := range cases {
+		if _, err := decodePeerAvatar(c.typ, c.b); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := decodePeerAvatar("image/png", ok.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// giantHeader is a PNG header that claims 60000×60000 pixels.
+func giantHeader() []byte {
+	var b bytes.Buffer
+	png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+	h := b.Bytes()
+	// IHDR width and height are at bytes 16..23; the CRC is now wrong,
+	// which DecodeConfig does not get far enough to notice.
+	copy(h[16:24], []byte{0, 0, 0xea, 0x60, 0, 0, 0xea, 0x60})
+	return h
+}
+
+// TestProfileReachesContactsOnly: Alice's avatar and name reach Bob, who
+// keeps them across a restart; Carol, whose request Alice has not
+// accepted, gets no profile bytes at all, even when Alice changes hers.
+func TestProfileReachesContactsOnly(t *testing.T) {
+	alice, bob, carol := newPeer(t, "Alice"), newPeer(t, "Bob"), newPeer(t, "Carol")
+	aID, bID, cID := alice.m.MyPeerID(), bob.m.MyPeerID(), carol.m.MyPeerID()
+	carolTap := tap(carol.m.node.Host, pprofile.ID)
+	code, _ := alice.m.InviteCode()
+	if err := bob.m.AddByInvite(code, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "bob online at alice", func() bool { return presenceOf(alice.m, bID) == contacts.Online })
+	// Carol holds a code whose secret Bob spent: she waits as Incoming.
+	if err := carol.m.AddByInvite(code, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "carol's request at alice", func() bool { return state(alice.m, cID) == contacts.Incoming })
+
+	if err := alice.m.SetAvatar(writePicture(t, 640, 480)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "avatar at bob", func() bool { return bob.m.Avatar(aID) != nil })
+	cs, _ := bob.m.Contacts()
+	if cs[0].Avatar == nil || cs[0].Avatar.Bounds().Dx() != AvatarSize {
+		t.Fatalf("contact view avatar %v", cs[0].Avatar)
+	}
+	// Sent directly too, so the check below does not depend on timing.
+	cpid, _ := peer.Decode(cID)
+	alice.m.sendProfileTo(cpid)
+	alice.m.broadcastProfile()
+	if n, b := carolTap.got(); n != 0 || b != 0 {
+		t.Fatalf("a stranger received %d profile streams, %d bytes", n, b)
+	}
+	if alice.m.MyAvatar() == nil {
+		t.Fatal("MyAvatar is nil after SetAvatar")
+	}
+
+	// Bob keeps it across a restart; a cleared avatar goes away.
+	bob.stop(t)
+	bob.restart(t)
+	if bob.m.Avatar(aID) == nil {
+		t.Fatal("avatar lost across restart")
+	}
+	waitFor(t, "online again", func() bool { return presenceOf(alice.m, bID) == contacts.Online })
+	if err := alice.m.ClearAvatar(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "avatar cleared at bob", func() bool { return bob.m.Avatar(aID) == nil })
+	if alice.m.MyAvatar() != nil {
+		t.Fatal("MyAvatar after ClearAvatar")
+	}
+}
+
+// TestBadAvatarRefused: a contact that sends a profile whose avatar is
+// not a valid small image is refused whole: no name change, no picture.
+func TestBadAvatarRefused(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	aID := alice.m.MyPeerID()
+	bpid, _ := peer.Decode(bob.m.MyPeerID())
+	var big bytes.Buffer
+	png.Encode(&big, image.NewGray(image.Rect(0, 0, 1000, 10)))
+	for _, p := range []wire.Profile{
+		{Name: "Mallory", AvatarType: "image/png", Avatar: []byte("\x89PNG\r\n\x1a\nnot really")},
+		{Name: "Mallory", AvatarType: "image/png", Avatar: big.Bytes()},
+	} {
+		if err := alice.m.profiles.Send(alice.m.ctx, bpid, p); err == nil {
+			t.Fatal("bad avatar taken")
+		}
+	}
+	if bob.m.Avatar(aID) != nil {
+		t.Fatal("bad avatar stored")
+	}
+	cs, _ := bob.m.Contacts()
+	if cs[0].Name != "Alice" {
+		t.Fatalf("name changed to %q by a refused profile", cs[0].Name)
+	}
+	// A good one with a new name is taken, and the name follows.
+	if err := alice.m.profiles.Send(alice.m.ctx, bpid, wire.Profile{Name: "Alice B."}); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ = bob.m.Contacts()
+	if cs[0].Name != "Alice B." {
+		t.Fatalf("name %q", cs[0].Name)
+	}
+}
+
+// TestInvisibleSendsNoBytes: while Alice is invisible, Bob's node records
+// every byte that arrives on the presence and profile protocols, at the
+// stream level: after the one Offline, there is nothing, through a
+// reconnection, a status change, an avatar change and Bob's own updates.
+func TestInvisibleSendsNoBytes(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
+	alice.m.SetPresence(contacts.Invisible, "")
+	waitFor(t, "offline at bob", func() bool { return presenceOf(bob.m, aID) == contacts.Offline })
+	presTap := tap(bob.m.node.Host, presence.ID)
+	profTap := tap(bob.m.node.Host, pprofile.ID)
+
+	alice.m.SetPresence(contacts.Invisible, "secretly here")
+	if err := alice.m.SetAvatar(writePicture(t, 200, 200)); err != nil {
+		t.Fatal(err)
+	}
+	alice.m.Activity()
+	alice.m.checkIdle()
+	// Drop the connection: reconnecting sends presence to contacts that
+	// are not invisible-blind.
+	bpid, _ := peer.Decode(bID)
+	alice.m.node.Host.Network().ClosePeer(bpid)
+	bob.m.SetPresence(contacts.Busy, "ping me")
+	waitFor(t, "bob busy at alice", func() bool { return presenceOf(alice.m, bID) == contacts.Busy })
+	// Run the senders synchronously as well, so nothing is still in flight
+	// when the taps are read.
+	alice.m.sendPresenceTo(bpid)
+	alice.m.sendProfileTo(bpid)
+	if _, err := alice.m.Send(bID, "still chatting"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "chat from invisible", func() bool { return len(bodies(t, bob.m, aID)) == 1 })
+	for name, tp := range map[string]*streamTap{"presence": presTap, "profile": profTap} {
+		if n, b := tp.got(); n != 0 || b != 0 {
+			t.Fatalf("invisible Alice sent %d %s streams, %d bytes", n, name, b)
+		}
+	}
+	// Visible again: presence and the profile go out.
+	alice.m.SetPresence(contacts.Online, "")
+	waitFor(t, "presence after invisible", func() bool { n, _ := presTap.got(); return n > 0 })
+	waitFor(t, "profile after invisible", func() bool { n, _ := profTap.got(); return n > 0 })
+}
