@@ -1,7 +1,6 @@
 package core
 
 import (
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -31,15 +30,7 @@ func newClockedPeer(t *testing.T, name string, clock *fakeClock) *peerT {
 	t.Helper()
 	o := opts()
 	o.Now = clock.now
-	dir := filepath.Join(t.TempDir(), name)
-	m, err := Opener{Dir: dir, Opts: o}.Create(name, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &peerT{dir: dir, m: m, log: &eventLog{}}
-	p.log.watch(m)
-	t.Cleanup(func() { p.m.Close() })
-	return p
+	return newPeerWith(t, name, o)
 }
 
 func myPresence(m *Messenger) contacts.Presence {

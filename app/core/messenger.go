@@ -120,6 +120,7 @@ type Messenger struct {
 	profiles *pprofile.Service
 	avatars  map[peer.ID]image.Image
 	idle     idleState
+	near     nearbyState // nearby.go; guarded by mu
 }
 
 type remotePresence struct {
@@ -209,6 +210,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 			m.goLoop(m.mdnsLoop)
 		}
 	}
+	m.startNearby()
 	sub, err := h.EventBus().Subscribe(new(event.EvtPeerIdentificationCompleted))
 	if err == nil {
 		m.goLoop(func() { m.addrLoop(sub) })
@@ -632,13 +634,14 @@ func (m *Messenger) mdnsLoop() {
 				}
 				continue
 			}
+			name := m.nearbyName(pi.ID)
 			m.mu.Lock()
-			_, seen := m.nearby[pi.ID]
+			old, seen := m.nearby[pi.ID]
 			if seen || len(m.nearby) < maxNearby {
-				m.nearby[pi.ID] = NearbyPeer{PeerID: pi.ID.String(), seen: time.Now()}
+				m.nearby[pi.ID] = NearbyPeer{PeerID: pi.ID.String(), Name: name, seen: time.Now()}
 			}
 			m.mu.Unlock()
-			if !seen {
+			if !seen || old.Name != name {
 				m.publish(NearbyChanged{})
 			}
 		case <-prune.C:

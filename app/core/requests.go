@@ -129,7 +129,7 @@ func (m *Messenger) RequestNearby(peerID, note string) error {
 	if _, ok := m.contact(id); ok {
 		return ErrAlreadyContact
 	}
-	c := contacts.Contact{PeerID: peerID, State: contacts.Outgoing, Message: note, AddedAt: time.Now()}
+	c := contacts.Contact{PeerID: peerID, Name: m.nearbyName(id), State: contacts.Outgoing, Message: note, AddedAt: time.Now()}
 	for _, a := range m.node.Host.Peerstore().Addrs(id) {
 		c.Addrs = append(c.Addrs, a.String())
 	}

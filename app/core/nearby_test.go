@@ -1,0 +1,140 @@
+package core
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+
+	"hearth/contacts"
+)
+
+// netnsEnv marks the copy of the test binary that runs inside a private
+// network namespace.
+const netnsEnv = "HEARTH_CORE_TEST_IN_NETNS"
+
+// inNetns re-runs the calling test in a fresh network namespace whose
+// only interface is a multicast-capable loopback, so mDNS traffic never
+// leaves this machine. It returns true in the parent, once the child
+// passed: the caller then returns.
+func inNetns(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(netnsEnv) == "1" {
+		return false
+	}
+	sh := "ip link set lo up && ip link set lo multicast on && exec \"$@\""
+	cmd := exec.Command("unshare", "-n", "-r", "sh", "-c", sh, "sh", os.Args[0], "-test.run=^"+t.Name()+"$", "-test.v")
+	cmd.Env = append(os.Environ(), netnsEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("in a private network namespace:\n%s", out)
+	if err != nil {
+		t.Fatalf("failed in the private network namespace: %v", err)
+	}
+	return true
+}
+
+func lanOpts() Options {
+	o := opts()
+	o.NoMDNS = false
+	return o
+}
+
+// TestPairNearby: Bob presses "Pair with someone nearby"; Alice, who
+// announces nothing herself, sees him by name under Nearby and sends a
+// request; Bob accepts; the window closes and Bob is hidden again.
+func TestPairNearby(t *testing.T) {
+	if inNetns(t) {
+		return
+	}
+	alice := newPeerWith(t, "Alice", lanOpts())
+	bob := newPeerWith(t, "Bob", lanOpts())
+	if v, until := bob.m.NearbyVisibility(); v != NearbyWhilePairing || !until.IsZero() {
+		t.Fatalf("default visibility %v until %v", v, until)
+	}
+	if alice.m.mdns.Announcing() || bob.m.mdns.Announcing() {
+		t.Fatal("announcing before anyone asked")
+	}
+	until, err := bob.m.PairNearby()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bob.m.mdns.Announcing() || until.IsZero() {
+		t.Fatal("not visible after PairNearby")
+	}
+	bID := bob.m.MyPeerID()
+	waitFor(t, "Bob nearby at Alice, by name", func() bool {
+		for _, n := range alice.m.Nearby() {
+			if n.PeerID == bID && n.Name == "Bob" {
+				return true
+			}
+		}
+		return false
+	})
+	if err := alice.m.RequestNearby(bID, "hi, it's Alice across the desk"); err != nil {
+		t.Fatal(err)
+	}
+	aID := alice.m.MyPeerID()
+	waitFor(t, "request at Bob", func() bool { return state(bob.m, aID) == contacts.Incoming })
+	if err := bob.m.Accept(aID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "contacts", func() bool { return state(alice.m, bID) == contacts.Accepted })
+	bob.m.StopPairNearby()
+	if bob.m.mdns.Announcing() {
+		t.Fatal("still visible after the window closed")
+	}
+	if alice.m.mdns.Announcing() {
+		t.Fatal("Alice announced without pairing")
+	}
+	if _, until := bob.m.NearbyVisibility(); !until.IsZero() {
+		t.Fatal("window still open")
+	}
+}
+
+// TestNearbyVisibilitySetting: Never refuses the pairing window, Always
+// announces from the start, and the choice survives a restart.
+func TestNearbyVisibilitySetting(t *testing.T) {
+	if inNetns(t) {
+		return
+	}
+	p := newPeerWith(t, "Ann", lanOpts())
+	if err := p.m.SetNearbyVisibility(NearbyNever); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.m.PairNearby(); err != ErrNearbyNever {
+		t.Fatalf("PairNearby with Never: %v", err)
+	}
+	if err := p.m.SetNearbyVisibility(NearbyAlways); err != nil {
+		t.Fatal(err)
+	}
+	p.stop(t)
+	m, err := Opener{Dir: p.dir, Opts: lanOpts()}.Unlock("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.m = m
+	if v, _ := m.NearbyVisibility(); v != NearbyAlways || !m.mdns.Announcing() {
+		t.Fatalf("after restart: %v, announcing %v", v, m.mdns.Announcing())
+	}
+	// Without mDNS (--no-mdns) the button explains itself.
+	q := newPeer(t, "Quiet")
+	if _, err := q.m.PairNearby(); err != ErrNoLAN {
+		t.Fatalf("PairNearby without mDNS: %v", err)
+	}
+}
+
+func newPeerWith(t *testing.T, name string, o Options) *peerT {
+	t.Helper()
+	dir := t.TempDir() + "/" + name
+	m, err := Opener{Dir: dir, Opts: o}.Create(name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &peerT{dir: dir, m: m, log: &eventLog{}}
+	p.log.watch(m)
+	t.Cleanup(func() {
+		if p.m != nil {
+			p.m.Close()
+		}
+	})
+	return p
+}
