@@ -86,7 +86,8 @@ func ParseInvite(s string) (Invite, error) {
 	}
 	body := strings.Map(func(r rune) rune {
 		switch {
-		case unicode.IsSpace(r):
+		case unicode.IsSpace(r), r == '/':
+			// A link may come as hearth://…: the slashes carry nothing.
 			return -1
 		case 'a' <= r && r <= 'z':
 			return r - 'a' + 'A'

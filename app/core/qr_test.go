@@ -1,0 +1,63 @@
+package core
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"testing"
+
+	qrencode "github.com/skip2/go-qrcode"
+)
+
+// TestQRRoundTrip: an invite code drawn as a QR code, the way the add
+// dialog shows it, reads back from PNG, from a lossy JPEG and from a
+// screenshot where it sits off-centre on a larger background.
+func TestQRRoundTrip(t *testing.T) {
+	p := newPeer(t, "Ann")
+	code, err := p.m.InviteCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngBytes, err := qrencode.Encode(code, qrencode.Medium, 320)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := inviteFromQR(bytes.NewReader(pngBytes))
+	if err != nil || got != code {
+		t.Fatalf("png: %q, %v", got, err)
+	}
+	qr, _ := png.Decode(bytes.NewReader(pngBytes))
+	shot := image.NewRGBA(image.Rect(0, 0, 900, 700))
+	for y := range 700 {
+		for x := range 900 {
+			shot.Set(x, y, color.RGBA{230, 230, 240, 255})
+		}
+	}
+	b := qr.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			shot.Set(x+420, y+250, qr.At(x, y))
+		}
+	}
+	var jb bytes.Buffer
+	jpeg.Encode(&jb, shot, &jpeg.Options{Quality: 70})
+	got, err = inviteFromQR(&jb)
+	if err != nil || got != code {
+		t.Fatalf("jpeg screenshot: %q, %v", got, err)
+	}
+	// A QR code of something else, and a picture without one.
+	other, _ := qrencode.Encode("https://example.invalid/", qrencode.Medium, 256)
+	if _, err := inviteFromQR(bytes.NewReader(other)); err != ErrQRNotInvite {
+		t.Fatalf("other QR: %v", err)
+	}
+	var blank bytes.Buffer
+	png.Encode(&blank, image.NewGray(image.Rect(0, 0, 200, 200)))
+	if _, err := inviteFromQR(&blank); err != ErrNoQRCode {
+		t.Fatalf("blank: %v", err)
+	}
+	if _, err := inviteFromQR(bytes.NewReader([]byte("hearth:not a picture"))); err != ErrNotAnImage {
+		t.Fatalf("text: %v", err)
+	}
+}
