@@ -44,6 +44,17 @@ func main() {
 		opener.Opts.PairDHTBootstrap = discovery.PublicDHTPeers()
 	}
 	a := fyneapp.NewWithID("org.hearth.Hearth")
+	// A hearth: link (the desktop file passes a clicked link as %u) opens
+	// the add-contact dialog filled in. When Hearth already runs with this
+	// profile the link cannot reach it yet: say so, and hand over the code.
+	if link := inviteArg(flag.Args()); link != "" {
+		if profile.InUse(*dir) {
+			fmt.Fprintln(os.Stderr, "hearth: Hearth is already running with this profile; paste this invite code in its Add contact dialog:\n"+link)
+			ui.RunProfileInUse(a, link)
+			return
+		}
+		ui.OpenInviteOnStart(link)
+	}
 	// Ctrl+C or a logout quits like closing the window: calls hang up and
 	// the profile closes cleanly.
 	sig := make(chan os.Signal, 1)
@@ -54,6 +65,16 @@ func main() {
 		fyne.Do(a.Quit)
 	}()
 	ui.Run(a, launcher{opener}, "Hearth")
+}
+
+// inviteArg is the first hearth: link among the arguments, if any.
+func inviteArg(args []string) string {
+	for _, a := range args {
+		if ui.IsInviteLink(a) {
+			return a
+		}
+	}
+	return ""
 }
 
 // quietNetworkLogs keeps libp2p's internal log lines (a busy port that was

@@ -52,8 +52,8 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 
 	theirs := container.NewVBox(
 		heading("Add someone"),
-		wrapped("Paste the invite code they sent you. They will see your request and your note, and you can chat once they accept."),
-		a.paste, a.note, a.err,
+		wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. They will see your request and your note, and you can chat once they accept."),
+		a.paste, a.importButtons(), a.note, a.err,
 	)
 	content := container.NewVBox(mine, widget.NewSeparator(), theirs, a.shortCodeButtons())
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"image"
+	"time"
 
 	"hearth/app/core"
 	"hearth/contacts"
@@ -101,4 +103,18 @@ type Backend interface {
 	// GroupHistory is in display order: author's time, author, ID.
 	GroupHistory(groupID string, limit int) ([]contacts.Message, error)
 	SendToSeveral(peerIDs []string, text string) ([]contacts.Message, error)
+	// Profile, auto-away and nearby visibility (the "presence" work).
+	// Activity reports a key press or similar in the app; it is cheap.
+	Activity()
+	MyAvatar() image.Image // nil when I have none
+	SetAvatar(path string) error
+	ClearAvatar() error
+	AwayAfter() time.Duration // 0: never
+	SetAwayAfter(d time.Duration) error
+	NearbyVisibility() (core.NearbyVisibility, time.Time)
+	SetNearbyVisibility(v core.NearbyVisibility) error
+	// PairNearby makes this device visible on the LAN for a few minutes
+	// and returns when that ends; StopPairNearby ends it now.
+	PairNearby() (time.Time, error)
+	StopPairNearby()
 }

@@ -38,6 +38,7 @@ type chatView struct {
 	members *widget.Button
 	// authors names the members of the open group (nil in 1:1 chats).
 	authors map[string]string
+	avatar  *avatarView // header picture or initials
 
 	msgs   *fyne.Container
 	scroll *container.Scroll
@@ -168,7 +169,8 @@ func newChatView(mw *MainWindow) *chatView {
 	nameBox := tightVBox(cv.nameRow, cv.status)
 	cv.members = widget.NewButtonWithIcon("Members", theme.AccountIcon(), mw.ShowGroupMembers)
 	cv.members.Hide()
-	header := container.NewBorder(nil, nil, container.NewPadded(dotObj), container.NewCenter(container.NewHBox(cv.members, cv.call, cv.more)), nameBox)
+	cv.avatar = newAvatarView(40)
+	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.call, cv.more)), nameBox)
 
 	cv.msgs = container.NewVBox()
 	cv.scroll = container.NewVScroll(container.New(&stickyLayout{cv: cv}, container.NewPadded(cv.msgs)))
@@ -207,6 +209,7 @@ func (cv *chatView) setContact(c core.ContactView) {
 	cv.dot.Refresh()
 	cv.peerName = displayName(c.Name, c.PeerID)
 	cv.name.SetText(cv.peerName)
+	cv.avatar.set(cv.peerName, c.Avatar)
 	line := c.Presence.String()
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s

@@ -26,6 +26,7 @@ type contactRow struct {
 	nameRow  *fyne.Container // name and shield
 	peerID   string
 	onMenu   func(peerID string, pos fyne.Position)
+	avatar   *avatarView
 }
 
 func newContactRow() *contactRow {
@@ -35,6 +36,7 @@ func newContactRow() *contactRow {
 		badge:  newBadge(),
 
 		verified: newVerifiedMark(),
+		avatar:   newAvatarView(32),
 	}
 	r.nameRow = container.NewBorder(nil, nil, r.verified, nil, r.name)
 	r.dot, r.dotBox = newDot(colorOffline, 10)
@@ -48,13 +50,14 @@ func newContactRow() *contactRow {
 
 func (r *contactRow) CreateRenderer() fyne.WidgetRenderer {
 	text := tightVBox(r.nameRow, r.status)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.dotBox, container.NewCenter(r.badge), text))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.dotBox, r.avatar), container.NewCenter(r.badge), text))
 }
 
 func (r *contactRow) set(c core.ContactView) {
 	r.dot.FillColor = presenceColor(c.Presence)
 	r.dot.Refresh()
 	r.name.SetText(displayName(c.Name, c.PeerID))
+	r.avatar.set(displayName(c.Name, c.PeerID), c.Avatar)
 	line := c.Presence.String()
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s

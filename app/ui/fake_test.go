@@ -88,6 +88,7 @@ type fakeBackend struct {
 	cm   fakeContactMgmt // contact management (contactmgmt_fake_test.go)
 	pair fakePairing     // short codes (shortcode_test.go)
 	grp  fakeGroups      // group conversations (groups_fake_test.go)
+	pres presenceFake    // profile, auto-away, nearby (presence_fake_test.go)
 }
 
 func newFakeBackend() *fakeBackend {

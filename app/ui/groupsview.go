@@ -155,6 +155,7 @@ func (cv *chatView) setGroup(g core.GroupView, names map[string]string) {
 	cv.authors = names
 	cv.peerName = g.Name
 	cv.name.SetText(g.Name)
+	cv.avatar.set(g.Name, nil) // a group shows its initials
 	cv.status.SetText(groupMemberCount(g))
 	cv.dot.FillColor = theme.Color(theme.ColorNamePrimary)
 	cv.dot.Refresh()

@@ -75,6 +75,7 @@ type MainWindow struct {
 
 	shortCode *shortCodeDialog // the open short-code dialog (shortcode.go)
 	grp       *groupsSection   // the sidebar's groups (groupsview.go)
+	pairBtn   *widget.Button   // Pair nearby / Visible until … (presenceui.go)
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
@@ -128,6 +129,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *Mai
 		}
 	})
 	w.SetOnDropped(mw.onDropped)
+	mw.watchActivity()
 	// Closing the main window ends the calls with it.
 	w.SetCloseIntercept(func() {
 		for _, cw := range mw.calls {
@@ -238,6 +240,10 @@ func (mw *MainWindow) apply(ev core.Event) {
 		mw.showNotice(e.Text)
 	case core.PairingSucceeded, core.PairingFailed:
 		mw.pairingEvent(e)
+	case core.PresenceChanged:
+		mw.showMyPresence(e.Presence)
+	case core.NearbyVisibilityChanged:
+		mw.showNearbyWindow(e.Until)
 	case core.TransferChanged:
 		if e.Transfer.Conversation == mw.selected {
 			mw.chat.setTransfer(e.Transfer)
@@ -337,7 +343,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	add.Importance = widget.HighImportance
 
 	center := container.NewBorder(container.NewVBox(mw.requestsBox, mw.buildGroups()), nil, nil, nil, container.NewStack(mw.list, mw.listEmpty))
-	bottom := container.NewVBox(mw.nearbyBox, add)
+	bottom := container.NewVBox(mw.nearbyBox, container.NewGridWithColumns(2, add, mw.pairNearbyButton()))
 	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, center))
 }
 
@@ -620,6 +626,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 		return
 	}
 	mw.chat.leave()
+	mw.b.Activity()
 	mw.selected = peerID
 	mw.chat.setOneToOne()
 	mw.chat.setContact(*c)

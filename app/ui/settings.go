@@ -28,7 +28,8 @@ type settingsDialog struct {
 	policy *fyne.Container
 	// privacy: who may send requests, blocked people (privacy.go)
 	privacy *privacySection
-	auto    *widget.Select // the auto-accept size, when the user may choose it
+	auto    *widget.Select   // the auto-accept size, when the user may choose it
+	you     *profileSettings // picture, auto-away, nearby (presenceui.go)
 }
 
 // ShowSettings opens the settings dialog.
@@ -49,7 +50,8 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 	p := mw.b.Policy()
 	s.policy = policyView(p, s.autoAcceptRow(p))
 	s.privacy = mw.newPrivacySection()
-	content := container.NewVBox(downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root)
+	s.you = newProfileSettings(mw)
+	content := container.NewVBox(s.you.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root)
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)

@@ -33,6 +33,7 @@ func Run(a fyne.App, l Launcher, title string) {
 		mw = newMainWindow(a, w, b, fyne.Do)
 		w.Resize(fyne.NewSize(1000, 680))
 		w.CenterOnScreen()
+		mw.takeStartInvite() // a hearth: link from the command line
 	}
 	s := newStartScreen(l, fyne.Do, open)
 	switch {

@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+)
+
+// ShowAddContactWith opens the add-contact dialog with someone's invite
+// code (or hearth: link) already filled in, ready to send: what clicking a
+// hearth: link leads to.
+func (mw *MainWindow) ShowAddContactWith(code string) { mw.showAddContactWith(code) }
+
+func (mw *MainWindow) showAddContactWith(code string) *addContactDialog {
+	a := mw.showAddContact()
+	a.paste.SetText(strings.TrimSpace(code))
+	mw.win.Canvas().Focus(a.note)
+	return a
+}
+
+// importButtons fill the code field from the clipboard or from a picture
+// of a QR code (a screenshot, a photo saved to a file).
+func (a *addContactDialog) importButtons() fyne.CanvasObject {
+	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
+		text := strings.TrimSpace(a.mw.app.Clipboard().Content())
+		if text == "" {
+			showError(a.err, errEmptyClipboard)
+			return
+		}
+		showError(a.err, nil)
+		a.paste.SetText(text)
+	})
+	qr := widget.NewButtonWithIcon("Read QR code from picture…", theme.FileImageIcon(), a.pickQR)
+	paste.Importance = widget.LowImportance
+	qr.Importance = widget.LowImportance
+	return container.NewHBox(paste, qr)
+}
+
+var errEmptyClipboard = errors.New("the clipboard is empty: copy their invite code or link first")
+
+func (a *addContactDialog) pickQR() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(a.err, err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		a.readQR(path)
+	}, a.mw.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".PNG", ".JPG", ".JPEG"}))
+	d.Resize(fyne.NewSize(820, 560))
+	d.Show()
+}
+
+// readQR decodes the picture off the UI goroutine and fills in the code.
+func (a *addContactDialog) readQR(path string) {
+	var code string
+	a.mw.background(func() error {
+		var err error
+		code, err = core.InviteFromQRImage(path)
+		return err
+	}, func(err error) {
+		showError(a.err, err)
+		if err == nil {
+			a.paste.SetText(code)
+			a.mw.win.Canvas().Focus(a.note)
+		}
+	})
+}

@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	qrencode "github.com/skip2/go-qrcode"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+func TestInitials(t *testing.T) {
+	for name, want := range map[string]string{
+		"Ann Lee": "AL", "bob": "B", "Jean-Luc Picard": "JP", "  ": "?", "Élodie": "É", "Unknown …x9": "UX",
+	} {
+		if got := initials(name); got != want {
+			t.Errorf("initials(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestAvatarsInRowsAndHeader: a contact with a picture shows it, one
+// without shows initials, in the list and in the chat header.
+func TestAvatarsInRowsAndHeader(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	pic := image.NewNRGBA(image.Rect(0, 0, core.AvatarSize, core.AvatarSize))
+	b.locked(func() { b.contacts[0].Avatar = pic })
+	b.events <- core.ContactsChanged{}
+	q.waitFor(t, "the picture in Bob's row", func() bool {
+		found := false
+		visible(mw.list, func(o fyne.CanvasObject) {
+			if r, ok := o.(*contactRow); ok && r.avatar.shown == pic && r.avatar.img.Visible() {
+				found = true
+			}
+		})
+		return found
+	})
+	if !hasText(mw.list, "C") {
+		t.Errorf("no initials for Cleo: %q", texts(mw.list))
+	}
+	mw.list.Select(0)
+	if mw.chat.avatar.shown != pic {
+		t.Error("chat header without Bob's picture")
+	}
+	mw.list.Select(1)
+	if mw.chat.avatar.shown != nil || mw.chat.avatar.initials.Text != "C" {
+		t.Errorf("Cleo's header shows %q", mw.chat.avatar.initials.Text)
+	}
+	// Opening conversations counts as activity (auto-away ends).
+	b.locked(func() {
+		if b.pres.activity < 2 {
+			t.Errorf("activity reported %d times", b.pres.activity)
+		}
+	})
+}
+
+func TestSettingsProfileAndPrivacy(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.locked(func() { b.pres.awayAfter = 5 * time.Minute })
+	s := mw.showSettings()
+	for _, want := range []string{"Choose picture…", "Away when idle", "After 5 minutes", "Visible nearby", "Only while I pair"} {
+		if !hasText(mw.win.Canvas().Overlays().Top(), want) {
+			t.Errorf("%q not shown", want)
+		}
+	}
+	if !s.you.remove.Disabled() {
+		t.Error("Remove enabled without a picture")
+	}
+	s.you.away.SetSelected("After 10 minutes")
+	s.you.nearby.SetSelected("Never")
+	q.waitFor(t, "settings saved", func() bool {
+		var ok bool
+		b.locked(func() { ok = b.pres.awayAfter == 10*time.Minute && b.pres.vis == core.NearbyNever })
+		return ok
+	})
+	s.you.away.SetSelected("Never")
+	q.waitFor(t, "auto-away off", func() bool {
+		var ok bool
+		b.locked(func() { ok = b.pres.awayAfter == 0 })
+		return ok
+	})
+
+	// A picture: chosen, shown, removable; an error stays in the dialog.
+	b.locked(func() { b.pres.avatarErr = core.ErrNotAnImage })
+	s.you.setPicture("/tmp/notes.txt")
+	q.waitFor(t, "the error", func() bool { return s.you.err.Visible() })
+	if !strings.Contains(s.you.err.Text, "not a picture") {
+		t.Errorf("error %q", s.you.err.Text)
+	}
+	b.locked(func() { b.pres.avatarErr = nil })
+	s.you.setPicture("/home/ann/me.png")
+	q.waitFor(t, "the picture", func() bool { return s.you.avatar.shown != nil })
+	if s.you.remove.Disabled() || s.you.err.Visible() {
+		t.Error("Remove disabled or error left after a good picture")
+	}
+	test.Tap(s.you.remove)
+	q.waitFor(t, "the picture removed", func() bool { return s.you.avatar.shown == nil })
+	b.locked(func() {
+		if b.pres.avatarPath != "" {
+			t.Error("ClearAvatar not called")
+		}
+	})
+}
+
+func TestPairNearbyButton(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	if mw.pairBtn.Text != "Pair nearby" {
+		t.Fatalf("button %q", mw.pairBtn.Text)
+	}
+	test.Tap(mw.pairBtn)
+	q.waitFor(t, "visible", func() bool { return strings.HasPrefix(mw.pairBtn.Text, "Visible until 15:04") })
+	if !strings.Contains(mw.NoticeText(), "“Ann”") || !strings.Contains(mw.NoticeText(), "Nearby on this network") {
+		t.Errorf("notice %q", mw.NoticeText())
+	}
+	test.Tap(mw.pairBtn)
+	q.waitFor(t, "hidden again", func() bool { return mw.pairBtn.Text == "Pair nearby" })
+
+	b.locked(func() { b.pres.pairErr = core.ErrNearbyNever })
+	test.Tap(mw.pairBtn)
+	q.waitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "privacy settings") })
+	if mw.pairBtn.Text != "Pair nearby" || mw.pairBtn.Disabled() {
+		t.Errorf("button %q disabled %v after a refusal", mw.pairBtn.Text, mw.pairBtn.Disabled())
+	}
+	// Nearby people are listed by the name they announced.
+	if !hasText(mw.nearbyBox, "Finn") {
+		t.Errorf("nearby list %q", texts(mw.nearbyBox))
+	}
+}
+
+// TestAutoAwayShownNotSaved: the core's automatic Away shows in my
+// presence selector but is not sent back as my own choice.
+func TestAutoAwayShownNotSaved(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.events <- core.PresenceChanged{Presence: contacts.Away, Auto: true}
+	q.waitFor(t, "Away shown", func() bool { return mw.presenceSel.Selected == "Away" })
+	b.events <- core.PresenceChanged{Presence: contacts.Online}
+	q.waitFor(t, "Online shown", func() bool { return mw.presenceSel.Selected == "Online" })
+	q.drain()
+	b.locked(func() {
+		if b.presence != contacts.Online {
+			t.Errorf("SetPresence(%v) called for an automatic change", b.presence)
+		}
+	})
+	// A choice by hand is saved.
+	mw.presenceSel.SetSelected("Busy")
+	q.waitFor(t, "Busy saved", func() bool {
+		var ok bool
+		b.locked(func() { ok = b.presence == contacts.Busy })
+		return ok
+	})
+}
+
+func TestAddContactFromLinkAndPaste(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	link := "hearth:bobs-code-from-a-mail"
+	d := mw.showAddContactWith(link)
+	if d.paste.Text != link {
+		t.Fatalf("code field %q", d.paste.Text)
+	}
+	test.Tap(d.send)
+	q.waitFor(t, "sent", func() bool { return mw.modal == nil })
+	b.locked(func() {
+		if len(b.invites) != 1 || b.invites[0] != link {
+			t.Errorf("AddByInvite %q", b.invites)
+		}
+	})
+
+	// Paste from the clipboard; an empty clipboard says so.
+	d = mw.showAddContact()
+	mw.app.Clipboard().SetContent("")
+	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
+	if !d.err.Visible() || !strings.Contains(d.err.Text, "clipboard is empty") {
+		t.Errorf("error %q", d.err.Text)
+	}
+	mw.app.Clipboard().SetContent("  hearth:from-clipboard \n")
+	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
+	if d.paste.Text != "hearth:from-clipboard" || d.err.Visible() {
+		t.Errorf("pasted %q, error %q", d.paste.Text, d.err.Text)
+	}
+}
+
+func TestReadQRFromPicture(t *testing.T) {
+	mw, _, q := newTestMain(t)
+	dir := t.TempDir()
+	code := "hearth:aaaa-from-a-qr"
+	qr, err := qrencode.Encode(code, qrencode.Medium, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "qr.png")
+	os.WriteFile(good, qr, 0o600)
+	blank := filepath.Join(dir, "blank.png")
+	f, _ := os.Create(blank)
+	png.Encode(f, image.NewGray(image.Rect(0, 0, 100, 100)))
+	f.Close()
+
+	d := mw.showAddContact()
+	d.readQR(blank)
+	q.waitFor(t, "the error", func() bool { return d.err.Visible() })
+	if !strings.Contains(d.err.Text, "No QR code") {
+		t.Errorf("error %q", d.err.Text)
+	}
+	d.readQR(good)
+	q.waitFor(t, "the code", func() bool { return d.paste.Text == code })
+	if d.err.Visible() {
+		t.Errorf("error left: %q", d.err.Text)
+	}
+}
+
+func TestProfileInUseView(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Hearth")
+	code := "hearth:abcdefgh"
+	w.SetContent(profileInUseView(a, w, code))
+	if !hasText(w.Content(), "already running") || !hasText(w.Content(), code) {
+		t.Fatalf("texts %q", texts(w.Content()))
+	}
+	test.Tap(button(t, w.Content(), "Copy code"))
+	if a.Clipboard().Content() != code {
+		t.Errorf("clipboard %q", a.Clipboard().Content())
+	}
+	if !IsInviteLink(" HEARTH:xyz") || IsInviteLink("--profile") || IsInviteLink("hearth:") {
+		t.Error("IsInviteLink")
+	}
+}

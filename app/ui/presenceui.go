@@ -1,0 +1,246 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// ---- activity and my presence ----
+
+// watchActivity reports key presses anywhere in the window to the core,
+// which turns an automatic Away back into Online.
+func (mw *MainWindow) watchActivity() {
+	if dc, ok := mw.win.Canvas().(desktop.Canvas); ok {
+		dc.SetOnKeyDown(func(*fyne.KeyEvent) { mw.b.Activity() })
+	}
+}
+
+// showMyPresence shows a presence the core chose (auto-away and back)
+// without saving it as my own choice.
+func (mw *MainWindow) showMyPresence(p contacts.Presence) {
+	onChanged := mw.presenceSel.OnChanged
+	mw.presenceSel.OnChanged = nil
+	mw.presenceSel.SetSelected(p.String())
+	mw.presenceSel.OnChanged = onChanged
+}
+
+// ---- pairing with someone nearby ----
+
+// pairNearbyButton makes this device visible on the LAN for a few minutes,
+// or ends that early.
+func (mw *MainWindow) pairNearbyButton() fyne.CanvasObject {
+	mw.pairBtn = widget.NewButtonWithIcon("Pair nearby", theme.VisibilityIcon(), mw.togglePairNearby)
+	_, until := mw.b.NearbyVisibility()
+	mw.showNearbyWindow(until)
+	return mw.pairBtn
+}
+
+func (mw *MainWindow) togglePairNearby() {
+	if _, until := mw.b.NearbyVisibility(); !until.IsZero() {
+		mw.b.StopPairNearby()
+		return
+	}
+	mw.pairBtn.Disable()
+	var until time.Time
+	mw.background(func() error {
+		var err error
+		until, err = mw.b.PairNearby()
+		return err
+	}, func(err error) {
+		mw.pairBtn.Enable()
+		if err != nil {
+			mw.showNotice("Could not make this device visible nearby: " + userText(err))
+			return
+		}
+		mw.showNearbyWindow(until)
+		mw.showNotice(fmt.Sprintf("Others on this network can now see you as “%s” until %s. "+
+			"Ask them to look under “Nearby on this network” and click Add.", mw.b.MyName(), untilText(until)))
+	})
+}
+
+// showNearbyWindow shows whether this device is visible nearby.
+func (mw *MainWindow) showNearbyWindow(until time.Time) {
+	if mw.pairBtn == nil {
+		return
+	}
+	if until.IsZero() {
+		mw.pairBtn.SetText("Pair nearby")
+		mw.pairBtn.SetIcon(theme.VisibilityIcon())
+		mw.pairBtn.Importance = widget.MediumImportance
+	} else {
+		mw.pairBtn.SetText("Visible until " + untilText(until) + " · Stop")
+		mw.pairBtn.SetIcon(theme.VisibilityOffIcon())
+		mw.pairBtn.Importance = widget.WarningImportance
+	}
+	mw.pairBtn.Refresh()
+}
+
+func untilText(t time.Time) string {
+	if t.Year() >= 9999 {
+		return "you turn it off"
+	}
+	return t.Format("15:04")
+}
+
+// ---- settings: profile and privacy ----
+
+// profileSettings is the settings section for my picture, auto-away and
+// nearby visibility.
+type profileSettings struct {
+	mw      *MainWindow
+	root    fyne.CanvasObject
+	avatar  *avatarView
+	choose  *widget.Button
+	remove  *widget.Button
+	away    *widget.Select
+	nearby  *widget.Select
+	err     *widget.Label
+	pickDir string // where the picture dialog opens (tests)
+}
+
+// awayChoices are the auto-away times offered, in order.
+var awayChoices = []struct {
+	label string
+	d     time.Duration
+}{
+	{"Never", 0}, {"After 1 minute", time.Minute}, {"After 5 minutes", 5 * time.Minute},
+	{"After 10 minutes", 10 * time.Minute}, {"After 15 minutes", 15 * time.Minute},
+	{"After 30 minutes", 30 * time.Minute}, {"After 1 hour", time.Hour},
+}
+
+var nearbyChoices = []core.NearbyVisibility{core.NearbyWhilePairing, core.NearbyNever, core.NearbyAlways}
+
+func newProfileSettings(mw *MainWindow) *profileSettings {
+	ps := &profileSettings{mw: mw, avatar: newAvatarView(64), err: errorLabel()}
+	ps.avatar.set(mw.b.MyName(), mw.b.MyAvatar())
+	ps.choose = widget.NewButtonWithIcon("Choose picture…", theme.FileImageIcon(), ps.pick)
+	ps.remove = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), ps.clear)
+	ps.remove.Importance = widget.LowImportance
+	if mw.b.MyAvatar() == nil {
+		ps.remove.Disable()
+	}
+	picture := container.NewBorder(nil, nil, ps.avatar, nil, container.NewVBox(
+		caption("Your contacts see this picture next to your name. It is made into a small square."),
+		container.NewHBox(ps.choose, ps.remove)))
+
+	var labels []string
+	cur := mw.b.AwayAfter()
+	sel := ""
+	for _, c := range awayChoices {
+		labels = append(labels, c.label)
+		if c.d == cur {
+			sel = c.label
+		}
+	}
+	ps.away = widget.NewSelect(labels, nil)
+	if sel == "" {
+		labels = append(labels, fmt.Sprintf("After %v", cur))
+		ps.away.Options = labels
+		sel = labels[len(labels)-1]
+	}
+	ps.away.SetSelected(sel)
+	ps.away.OnChanged = ps.setAway
+
+	var vis []string
+	for _, v := range nearbyChoices {
+		vis = append(vis, v.String())
+	}
+	ps.nearby = widget.NewSelect(vis, nil)
+	v, _ := mw.b.NearbyVisibility()
+	ps.nearby.SetSelected(v.String())
+	ps.nearby.OnChanged = ps.setNearby
+
+	form := widget.NewForm(
+		widget.NewFormItem("Away when idle", ps.away),
+		widget.NewFormItem("Visible nearby", ps.nearby),
+	)
+	help := caption("“Visible nearby” lets people on the same network see your name, so they can send you a request. " +
+		"“Only while I pair” shows you for five minutes after you click Pair nearby; otherwise this device announces nothing.")
+	help.Wrapping = fyne.TextWrapWord
+	ps.root = container.NewVBox(heading("You"), picture, form, help, ps.err)
+	return ps
+}
+
+func (ps *profileSettings) pick() {
+	mw := ps.mw
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(ps.err, err)
+			return
+		}
+		if rc == nil {
+			return // cancelled
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		ps.setPicture(path)
+	}, mw.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".PNG", ".JPG", ".JPEG"}))
+	if ps.pickDir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(ps.pickDir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(820, 560))
+	d.Show()
+}
+
+// setPicture makes the file my avatar (decoding and scaling off the UI
+// goroutine).
+func (ps *profileSettings) setPicture(path string) {
+	mw := ps.mw
+	ps.choose.Disable()
+	mw.background(func() error { return mw.b.SetAvatar(path) }, func(err error) {
+		ps.choose.Enable()
+		showError(ps.err, err)
+		if err == nil {
+			ps.avatar.set(mw.b.MyName(), mw.b.MyAvatar())
+			ps.remove.Enable()
+		}
+	})
+}
+
+func (ps *profileSettings) clear() {
+	mw := ps.mw
+	mw.background(mw.b.ClearAvatar, func(err error) {
+		showError(ps.err, err)
+		if err == nil {
+			ps.avatar.set(mw.b.MyName(), nil)
+			ps.remove.Disable()
+		}
+	})
+}
+
+func (ps *profileSettings) setAway(label string) {
+	for _, c := range awayChoices {
+		if c.label == label {
+			d := c.d
+			ps.mw.background(func() error { return ps.mw.b.SetAwayAfter(d) }, func(err error) { showError(ps.err, err) })
+		}
+	}
+}
+
+func (ps *profileSettings) setNearby(label string) {
+	for _, v := range nearbyChoices {
+		if v.String() == label {
+			ps.mw.background(func() error { return ps.mw.b.SetNearbyVisibility(v) }, func(err error) {
+				showError(ps.err, err)
+				if err == nil {
+					_, until := ps.mw.b.NearbyVisibility()
+					ps.mw.showNearbyWindow(until)
+				}
+			})
+		}
+	}
+}
