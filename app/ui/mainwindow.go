@@ -73,9 +73,10 @@ type MainWindow struct {
 	modal   dialog.Dialog // the dialog Escape closes
 	escape  func()        // what Escape does while modal is shown
 
-	shortCode *shortCodeDialog // the open short-code dialog (shortcode.go)
-	grp       *groupsSection   // the sidebar's groups (groupsview.go)
-	pairBtn   *widget.Button   // Pair nearby / Visible until … (presenceui.go)
+	shortCode    *shortCodeDialog // the open short-code dialog (shortcode.go)
+	grp          *groupsSection   // the sidebar's groups (groupsview.go)
+	pairBtn      *widget.Button   // Pair nearby / Visible until … (presenceui.go)
+	lastActivity time.Time        // last activity reported to the core
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
@@ -626,7 +627,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 		return
 	}
 	mw.chat.leave()
-	mw.b.Activity()
+	mw.activity()
 	mw.selected = peerID
 	mw.chat.setOneToOne()
 	mw.chat.setContact(*c)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	qrencode "github.com/skip2/go-qrcode"
 
@@ -54,12 +55,41 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 	if mw.chat.avatar.shown != nil || mw.chat.avatar.initials.Text != "C" {
 		t.Errorf("Cleo's header shows %q", mw.chat.avatar.initials.Text)
 	}
-	// Opening conversations counts as activity (auto-away ends).
+	// Opening a conversation counts as activity (auto-away ends).
 	b.locked(func() {
-		if b.pres.activity < 2 {
+		if b.pres.activity != 1 {
 			t.Errorf("activity reported %d times", b.pres.activity)
 		}
 	})
+}
+
+// TestActivityReported: mouse moves over the window and typing in the
+// composer tell the core, at most once per activityEvery.
+func TestActivityReported(t *testing.T) {
+	mw, b, _ := newTestMain(t)
+	count := func() (n int) {
+		b.locked(func() { n = b.pres.activity })
+		return n
+	}
+	layer, ok := mw.win.Content().(*activityLayer)
+	if !ok {
+		t.Fatalf("window content is %T, not the activity layer", mw.win.Content())
+	}
+	layer.MouseMoved(&desktop.MouseEvent{})
+	layer.MouseMoved(&desktop.MouseEvent{})
+	if count() != 1 {
+		t.Fatalf("%d reports for two quick moves", count())
+	}
+	mw.lastActivity = time.Time{} // as if activityEvery had passed
+	mw.list.Select(0)
+	mw.lastActivity = time.Time{}
+	test.Type(mw.chat.entry, "hi")
+	if count() != 3 {
+		t.Fatalf("%d reports after opening and typing", count())
+	}
+	if !hasText(mw.win.Content(), "Bob") {
+		t.Error("the layer hides the content")
+	}
 }
 
 func TestSettingsProfileAndPrivacy(t *testing.T) {

@@ -18,13 +18,60 @@ import (
 
 // ---- activity and my presence ----
 
-// watchActivity reports key presses anywhere in the window to the core,
-// which turns an automatic Away back into Online.
+// activityEvery is the least time between two activity reports from
+// mouse moves and typing, which come many times a second.
+const activityEvery = 5 * time.Second
+
+// watchActivity reports what the user does in the window to the core,
+// which turns an automatic Away back into Online and restarts the idle
+// timer: key presses (with nothing focused, or in the message composer),
+// mouse moves over the window, the app coming to the front.
 func (mw *MainWindow) watchActivity() {
 	if dc, ok := mw.win.Canvas().(desktop.Canvas); ok {
-		dc.SetOnKeyDown(func(*fyne.KeyEvent) { mw.b.Activity() })
+		dc.SetOnKeyDown(func(*fyne.KeyEvent) { mw.activity() })
+	}
+	typed := mw.chat.entry.OnChanged
+	mw.chat.entry.OnChanged = func(s string) {
+		mw.activity()
+		if typed != nil {
+			typed(s)
+		}
+	}
+	mw.app.Lifecycle().SetOnEnteredForeground(func() { mw.do(mw.activity) })
+	mw.win.SetContent(newActivityLayer(mw.win.Content(), mw.activity))
+}
+
+// activity reports activity at most once per activityEvery. UI goroutine.
+func (mw *MainWindow) activity() {
+	if now := time.Now(); now.Sub(mw.lastActivity) >= activityEvery {
+		mw.lastActivity = now
+		mw.b.Activity()
 	}
 }
+
+// activityLayer wraps the window's content and hears mouse moves over
+// every part of it that does not handle hovering itself.
+type activityLayer struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onMove  func()
+}
+
+var _ desktop.Hoverable = (*activityLayer)(nil)
+
+func newActivityLayer(content fyne.CanvasObject, onMove func()) *activityLayer {
+	l := &activityLayer{content: content, onMove: onMove}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *activityLayer) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(l.content)
+}
+
+func (l *activityLayer) MouseIn(*desktop.MouseEvent)    { l.onMove() }
+func (l *activityLayer) MouseMoved(*desktop.MouseEvent) { l.onMove() }
+func (l *activityLayer) MouseOut()                      {}
 
 // showMyPresence shows a presence the core chose (auto-away and back)
 // without saving it as my own choice.
