@@ -137,6 +137,8 @@ func child(args []string) error {
 		return childDiscovery()
 	case "netns-pairing":
 		return childPairing()
+	case "netns-nearby":
+		return childNearby()
 	case "idle-node":
 		if len(args) != 2 {
 			return fmt.Errorf("usage: idle-node DIR")

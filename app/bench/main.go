@@ -58,6 +58,7 @@ func main() {
 		{"messages", benchMessages},
 		{"discovery", benchDiscovery},
 		{"pairing", benchPairing},
+		{"nearby", benchNearby}, // pairing with someone nearby
 		{"files", benchFiles},
 		{"call", benchCall},
 		{"idle", benchIdle},
