@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -268,4 +271,51 @@ func TestInvisibleSendsNoBytes(t *testing.T) {
 	alice.m.SetPresence(contacts.Online, "")
 	waitFor(t, "presence after invisible", func() bool { n, _ := presTap.got(); return n > 0 })
 	waitFor(t, "profile after invisible", func() bool { n, _ := profTap.got(); return n > 0 })
+}
+
+// TestStrangerGetsNoProfileOrPresence: a bare libp2p node that is no
+// contact at all connects to Alice and records every byte that reaches it
+// on the presence and profile protocols while Alice changes both; it gets
+// nothing, and what it sends itself is refused.
+func TestStrangerGetsNoProfileOrPresence(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	stranger, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stranger.Close()
+	presTap, profTap := tap(stranger, presence.ID), tap(stranger, pprofile.ID)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := stranger.Connect(ctx, peer.AddrInfo{ID: alice.m.node.Host.ID(), Addrs: alice.m.node.Host.Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	aID := alice.m.MyPeerID()
+	alice.m.SetPresence(contacts.Busy, "do not disturb")
+	if err := alice.m.SetAvatar(writePicture(t, 300, 300)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "bob has both", func() bool { return presenceOf(bob.m, aID) == contacts.Busy && bob.m.Avatar(aID) != nil })
+	alice.m.sendPresenceTo(stranger.ID())
+	alice.m.sendProfileTo(stranger.ID())
+	for name, tp := range map[string]*streamTap{"presence": presTap, "profile": profTap} {
+		if n, b := tp.got(); n != 0 || b != 0 {
+			t.Fatalf("a stranger got %d %s streams, %d bytes", n, name, b)
+		}
+	}
+	// Its own presence and profile go nowhere.
+	sp := pprofile.New(stranger, pprofile.Config{})
+	defer sp.Close()
+	if err := sp.Send(ctx, alice.m.node.Host.ID(), wire.Profile{Name: "Mallory"}); err == nil {
+		t.Fatal("Alice took a stranger's profile")
+	}
+	spres := presence.New(stranger, presence.Config{})
+	defer spres.Close()
+	if err := spres.Send(ctx, alice.m.node.Host.ID(), wire.Presence{State: wire.PresenceOnline}); err == nil {
+		t.Fatal("Alice took a stranger's presence")
+	}
+	if alice.m.Avatar(stranger.ID().String()) != nil || len(alice.m.Nearby()) != 0 {
+		t.Fatal("the stranger left a trace")
+	}
 }
