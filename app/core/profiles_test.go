@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
@@ -318,4 +319,28 @@ func TestStrangerGetsNoProfileOrPresence(t *testing.T) {
 	if alice.m.Avatar(stranger.ID().String()) != nil || len(alice.m.Nearby()) != 0 {
 		t.Fatal("the stranger left a trace")
 	}
+}
+
+// FuzzDecodePeerAvatar: whatever a contact sends as an avatar is refused
+// cleanly or is a picture within the limits.
+func FuzzDecodePeerAvatar(f *testing.F) {
+	var p, j bytes.Buffer
+	png.Encode(&p, image.NewNRGBA(image.Rect(0, 0, 16, 16)))
+	jpeg.Encode(&j, image.NewGray(image.Rect(0, 0, 16, 16)), nil)
+	f.Add(true, p.Bytes())
+	f.Add(false, j.Bytes())
+	f.Add(true, giantHeader())
+	f.Fuzz(func(t *testing.T, isPNG bool, b []byte) {
+		typ := "image/jpeg"
+		if isPNG {
+			typ = "image/png"
+		}
+		img, err := decodePeerAvatar(typ, b)
+		if err != nil {
+			return
+		}
+		if r := img.Bounds(); r.Dx() > maxPeerAvatarSide || r.Dy() > maxPeerAvatarSide {
+			t.Fatalf("accepted %v", r)
+		}
+	})
 }

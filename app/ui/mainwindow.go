@@ -551,7 +551,13 @@ func (mw *MainWindow) refreshNearbyRows() {
 }
 
 func (mw *MainWindow) nearbyRow(p core.NearbyPeer) fyne.CanvasObject {
-	name := widget.NewLabel(displayName(p.Name, p.PeerID))
+	label := displayName(p.Name, p.PeerID)
+	if p.Name != "" {
+		// Anyone on the LAN can announce any name: the ID's end tells two
+		// "Mum"s apart.
+		label += "  " + shortID(p.PeerID)
+	}
+	name := widget.NewLabel(label)
 	name.Truncation = fyne.TextTruncateEllipsis
 	var add *widget.Button
 	peerID := p.PeerID
