@@ -100,6 +100,15 @@ func TestAutoAway(t *testing.T) {
 		t.Fatal("activity undid a manual Busy set during auto-away")
 	}
 
+	// Choosing Online by hand while idle counts as activity: the timer
+	// starts again instead of flipping straight back to Away.
+	clock.advance(time.Hour)
+	alice.m.SetPresence(contacts.Online, "")
+	alice.m.checkIdle()
+	if myPresence(alice.m) != contacts.Online {
+		t.Fatal("a hand-picked Online became Away at once")
+	}
+
 	// 0 means never, and the setting survives a restart.
 	alice.m.SetPresence(contacts.Online, "")
 	if err := alice.m.SetAwayAfter(0); err != nil {

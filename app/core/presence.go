@@ -36,6 +36,7 @@ func (m *Messenger) SetPresence(p contacts.Presence, text string) error {
 	m.mu.Lock()
 	m.myPresence, m.myStatus = p, text
 	m.idle.auto = false // a choice made by hand is never undone by the idle timer
+	m.idle.lastActive = m.idle.now()
 	m.mu.Unlock()
 	m.broadcastPresence()
 	return nil

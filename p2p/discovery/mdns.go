@@ -66,17 +66,29 @@ func NewMDNS(h host.Host) (*MDNS, error) {
 	m := &MDNS{h: h, found: make(chan peer.AddrInfo, 64), names: map[peer.ID]string{}}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	entries := make(chan *zeroconf.ServiceEntry, 64)
+	browsed := make(chan struct{})
 	m.wg.Add(2)
 	go func() {
 		defer m.wg.Done()
-		for e := range entries {
-			m.handle(e.Text)
-		}
+		defer close(browsed)
+		zeroconf.Browse(m.ctx, ServiceName, mdnsDomain, entries)
 	}()
 	go func() {
 		defer m.wg.Done()
-		// Browse closes entries when it returns.
-		zeroconf.Browse(m.ctx, ServiceName, mdnsDomain, entries)
+		// Browse closes entries when it stops normally, but not when it
+		// fails to start (no multicast interface): then browsed ends this.
+		// Either way nothing sends once Browse has returned.
+		for {
+			select {
+			case e, ok := <-entries:
+				if !ok {
+					return
+				}
+				m.handle(e.Text)
+			case <-browsed:
+				return
+			}
+		}
 	}()
 	return m, nil
 }

@@ -28,6 +28,13 @@ const nsEnv = "HEARTH_TEST_IN_NETNS"
 // It returns true in the parent once the child passed: the caller returns.
 func inPrivateNetwork(t *testing.T) (ranInChild bool) {
 	t.Helper()
+	return inNetwork(t, "ip link set lo up && ip link set lo multicast on && exec \"$@\"")
+}
+
+// inNetwork re-runs the test in a fresh network namespace prepared by
+// script, which ends by running its arguments.
+func inNetwork(t *testing.T, script string) (ranInChild bool) {
+	t.Helper()
 	if os.Getenv(nsEnv) == "1" {
 		return false
 	}
@@ -35,7 +42,6 @@ func inPrivateNetwork(t *testing.T) (ranInChild bool) {
 	if err != nil {
 		t.Fatal("unshare (util-linux) is needed to run mDNS tests in a private network namespace")
 	}
-	script := "ip link set lo up && ip link set lo multicast on && exec \"$@\""
 	args := []string{"-n", "-r", "sh", "-c", script, "sh", os.Args[0], "-test.run=^" + t.Name() + "$", "-test.v"}
 	cmd := exec.Command(unshare, args...)
 	cmd.Env = append(os.Environ(), nsEnv+"=1")
@@ -213,6 +219,25 @@ func TestSilentUntilAnnounce(t *testing.T) {
 	quiet.StopAnnouncing()
 	if quiet.Announcing() {
 		t.Fatal("still announcing")
+	}
+}
+
+// TestCloseWithoutMulticast: on a machine with no multicast interface
+// browsing fails at once; Close must still return.
+func TestCloseWithoutMulticast(t *testing.T) {
+	if inNetwork(t, "exec \"$@\"") {
+		return
+	}
+	m, err := NewMDNS(newHost(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { m.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close hangs when browsing could not start")
 	}
 }
 
