@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -109,15 +110,23 @@ func (m *Messenger) ClearAvatar() error {
 
 // broadcastProfile sends my profile to every connected contact that knows
 // I am online (none while I am invisible: sendPresenceTo sends it when
-// they learn I am back).
+// they learn I am back). It holds the contact's presence lock, as
+// sendPresenceTo does: either that send already told them I am here and
+// this one follows it with the new profile, or it has yet to run and will
+// read the new profile itself. No change is lost to a connect in progress.
 func (m *Messenger) broadcastProfile() {
 	for _, id := range m.connectedContacts() {
-		m.mu.Lock()
-		told := m.toldOnline[id]
-		m.mu.Unlock()
-		if told {
-			m.spawn(func() { m.sendProfileTo(id) })
-		}
+		m.spawn(func() {
+			lock, _ := m.presMu.LoadOrStore(id, &sync.Mutex{})
+			lock.(*sync.Mutex).Lock()
+			defer lock.(*sync.Mutex).Unlock()
+			m.mu.Lock()
+			told := m.toldOnline[id]
+			m.mu.Unlock()
+			if told {
+				m.sendProfileTo(id)
+			}
+		})
 	}
 }
 
