@@ -28,9 +28,7 @@ func (c *fakeClock) advance(d time.Duration) {
 
 func newClockedPeer(t *testing.T, name string, clock *fakeClock) *peerT {
 	t.Helper()
-	o := opts()
-	o.Now = clock.now
-	return newPeerWith(t, name, o)
+	return newPeerWith(t, name, func(o *Options) { o.Now = clock.now })
 }
 
 func myPresence(m *Messenger) contacts.Presence {

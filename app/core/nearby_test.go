@@ -34,9 +34,12 @@ func inNetns(t *testing.T) bool {
 
 func lanOpts() Options {
 	o := opts()
-	o.NoMDNS = false
+	onLAN(&o)
 	return o
 }
+
+// onLAN turns mDNS on (tests that run in a private namespace only).
+func onLAN(o *Options) { o.NoMDNS = false }
 
 // TestPairNearby: Bob presses "Pair with someone nearby"; Alice, who
 // announces nothing herself, sees him by name under Nearby and sends a
@@ -45,8 +48,8 @@ func TestPairNearby(t *testing.T) {
 	if inNetns(t) {
 		return
 	}
-	alice := newPeerWith(t, "Alice", lanOpts())
-	bob := newPeerWith(t, "Bob", lanOpts())
+	alice := newPeerWith(t, "Alice", onLAN)
+	bob := newPeerWith(t, "Bob", onLAN)
 	if v, until := bob.m.NearbyVisibility(); v != NearbyWhilePairing || !until.IsZero() {
 		t.Fatalf("default visibility %v until %v", v, until)
 	}
@@ -96,7 +99,7 @@ func TestNearbyVisibilitySetting(t *testing.T) {
 	if inNetns(t) {
 		return
 	}
-	p := newPeerWith(t, "Ann", lanOpts())
+	p := newPeerWith(t, "Ann", onLAN)
 	if err := p.m.SetNearbyVisibility(NearbyNever); err != nil {
 		t.Fatal(err)
 	}
@@ -120,21 +123,4 @@ func TestNearbyVisibilitySetting(t *testing.T) {
 	if _, err := q.m.PairNearby(); err != ErrNoLAN {
 		t.Fatalf("PairNearby without mDNS: %v", err)
 	}
-}
-
-func newPeerWith(t *testing.T, name string, o Options) *peerT {
-	t.Helper()
-	dir := t.TempDir() + "/" + name
-	m, err := Opener{Dir: dir, Opts: o}.Create(name, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &peerT{dir: dir, m: m, log: &eventLog{}}
-	p.log.watch(m)
-	t.Cleanup(func() {
-		if p.m != nil {
-			p.m.Close()
-		}
-	})
-	return p
 }

@@ -179,8 +179,9 @@ func (m *Messenger) onProfile(from peer.ID, p wire.Profile) bool {
 		return false
 	}
 	// The name they chose replaces the one I know them by unless I renamed
-	// them: only a name that is still what they last told me follows them.
-	if p.Name != c.Name && (!had || c.Name == old.Name || c.Name == "") {
+	// them (Rename): only a name that is still what they last told me, or
+	// no name at all, follows them.
+	if p.Name != c.Name && (c.Name == "" || had && c.Name == old.Name) {
 		c.Name = p.Name
 		if m.putContact(c) != nil {
 			return false

@@ -344,3 +344,32 @@ func FuzzDecodePeerAvatar(f *testing.F) {
 		}
 	})
 }
+
+// TestRenameSurvivesProfiles: a name I gave a contact stays when its
+// profile comes again or its chosen name changes.
+func TestRenameSurvivesProfiles(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	aID := alice.m.MyPeerID()
+	if err := bob.m.Rename(aID, "Grandma"); err != nil {
+		t.Fatal(err)
+	}
+	bpid, _ := peer.Decode(bob.m.MyPeerID())
+	for _, name := range []string{"Alice", "Alice Smith"} {
+		if err := alice.m.profiles.Send(alice.m.ctx, bpid, wire.Profile{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, _ := bob.m.contact(mustDecode(t, aID)); c.Name != "Grandma" {
+		t.Fatalf("renamed contact now %q", c.Name)
+	}
+}
+
+func mustDecode(t *testing.T, s string) peer.ID {
+	t.Helper()
+	id, err := peer.Decode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
