@@ -108,9 +108,11 @@ func (s *Service) exchange(ctx context.Context, st network.Stream, frame []byte)
 	if err := wire.WriteFrame(st, frame); err != nil {
 		return err
 	}
-	if err := st.CloseWrite(); err != nil {
-		return err
-	}
+	// A quick receiver may have read the frame and closed before this
+	// CloseWrite: over QUIC its close stops our sending half, and
+	// CloseWrite fails although the message was taken. The answer below
+	// says what happened, so this error only counts when there is none.
+	closeErr := st.CloseWrite()
 	// The receiver closes once Receive returned; a reset means refused.
 	var one [1]byte
 	switch _, err := io.ReadFull(st, one[:]); err {
@@ -119,6 +121,9 @@ func (s *Service) exchange(ctx context.Context, st network.Stream, frame []byte)
 	case nil:
 		return s.cfg.ErrUnexpectedReply
 	default:
+		if closeErr != nil {
+			return closeErr
+		}
 		return err
 	}
 }
