@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -125,14 +124,4 @@ func pairNearby(a, b *benchPeer) (time.Duration, error) {
 		return presenceOf(a.m, bID) == contacts.Online && presenceOf(b.m, aID) == contacts.Online
 	})
 	return time.Since(t0), err
-}
-
-func stateOf(m *core.Messenger, id string) contacts.State {
-	cs, _ := m.Contacts()
-	for _, c := range cs {
-		if c.PeerID == id {
-			return c.State
-		}
-	}
-	return -1
 }

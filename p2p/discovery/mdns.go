@@ -32,8 +32,7 @@ import (
 const (
 	// ServiceName is the mDNS service Hearth nodes announce.
 	ServiceName = "_hearth._udp"
-	mdnsDomain  = "local"
-	txtAddr     = "dnsaddr="
+	txtAddr     = "dnsaddr=" // mdnsDomain is in rendezvous.go
 	txtName     = "name="
 	// MaxName bounds an announced display name, in bytes (a TXT string
 	// holds at most 255 bytes, with its "name=" prefix).
