@@ -28,7 +28,7 @@ func TestSettingsAutoAcceptChoice(t *testing.T) {
 	b.locked(func() { b.policy = core.PolicyView{AutoAcceptBelow: 10 << 20} })
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
-	if sel := selects(top); len(sel) != 1 || sel[0] != s.auto {
+	if sel := selects(s.policy); len(sel) != 1 || sel[0] != s.auto {
 		t.Fatalf("%d drop-downs in the settings", len(sel))
 	}
 	if s.auto.Selected != "Files under 10 MB" || len(s.auto.Options) != len(autoAcceptSizes) {
@@ -73,7 +73,7 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 	})
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
-	if len(selects(top)) != 0 || s.auto != nil {
+	if len(selects(s.policy)) != 0 || s.auto != nil {
 		t.Fatal("a fixed size can be chosen")
 	}
 	for _, want := range []string{"Files under 2.0 MB from your contacts", "Set by your team's policy"} {
@@ -86,8 +86,8 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 	b.locked(func() { b.policy = core.PolicyView{Installed: true, TransfersOff: true} })
 	s = mw.showSettings()
 	top = mw.win.Canvas().Overlays().Top()
-	if len(selects(top)) != 0 || !hasText(top, "file transfers are off") {
-		t.Errorf("transfers off: %d drop-downs, texts %q", len(selects(top)), texts(top))
+	if len(selects(s.policy)) != 0 || !hasText(top, "file transfers are off") {
+		t.Errorf("transfers off: %d drop-downs, texts %q", len(selects(s.policy)), texts(top))
 	}
 	s.close()
 }
