@@ -670,3 +670,32 @@ func TestRemoveToldLater(t *testing.T) {
 		return len(b) == 0
 	})
 }
+
+// TestDroppedRequestIsResentWhileConnected: a request that Alice's global
+// rate limit drops (a stranger's flood spent it) is sent again while Bob
+// stays connected, so pairing finishes once the limit refills.
+func TestDroppedRequestIsResentWhileConnected(t *testing.T) {
+	alice := newPeerWith(t, "Alice", func(o *Options) {
+		o.RequestLimits = contactreq.Config{GlobalRate: rate.Every(time.Second), GlobalBurst: 1}
+	})
+	bob := newPeer(t, "Bob")
+	code, err := alice.m.InviteCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStranger(t)
+	s.h.Peerstore().AddAddrs(alice.m.prof.ID, alice.m.node.Host.Addrs(), peerstore.TempAddrTTL)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := s.req.Send(ctx, alice.m.prof.ID, wire.ContactRequest{Kind: wire.KindRequest, Name: "flood"}); err != nil {
+		t.Fatalf("the stranger's request should take the only token: %v", err)
+	}
+	dropped := alice.m.req.Dropped()
+	if err := bob.m.AddByInvite(code, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Bob's request dropped by the global limit", func() bool { return alice.m.req.Dropped() > dropped })
+	waitFor(t, "both sides accepted", func() bool {
+		return state(alice.m, bob.m.MyPeerID()) == contacts.Accepted && state(bob.m, alice.m.MyPeerID()) == contacts.Accepted
+	})
+}

@@ -95,6 +95,9 @@ type Messenger struct {
 	queue    []Event
 	flushers sync.Map // peer.ID → *flusher
 	presMu   sync.Map // peer.ID → *sync.Mutex, one presence sender per peer
+	// reqUnanswered holds the Outgoing contacts whose last request got no
+	// answer; connectAll resends to those still connected.
+	reqUnanswered sync.Map // peer.ID → bool
 
 	grp groupState // group conversations (groups.go), with its own lock
 
@@ -454,12 +457,17 @@ func (m *Messenger) connectLoop() {
 func (m *Messenger) connectAll() {
 	m.mu.Lock()
 	var todo []contacts.Contact
-	var online []peer.ID
+	var online, asking []peer.ID
 	for id, c := range m.contacts {
-		if (c.State == contacts.Accepted || c.State == contacts.Outgoing) && !m.connected(id) {
+		switch {
+		case (c.State == contacts.Accepted || c.State == contacts.Outgoing) && !m.connected(id):
 			todo = append(todo, c)
-		} else if c.State == contacts.Accepted {
+		case c.State == contacts.Accepted:
 			online = append(online, id)
+		case c.State == contacts.Outgoing:
+			if _, ok := m.reqUnanswered.Load(id); ok {
+				asking = append(asking, id)
+			}
 		}
 	}
 	m.mu.Unlock()
@@ -471,6 +479,13 @@ func (m *Messenger) connectAll() {
 		}
 	}
 	var wg sync.WaitGroup
+	for _, id := range asking {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.sendRequest(id)
+		}()
+	}
 	for _, c := range todo {
 		id, _ := peer.Decode(c.PeerID)
 		wg.Add(1)

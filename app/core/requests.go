@@ -174,8 +174,13 @@ func (m *Messenger) sendRequest(id peer.ID) {
 		Addrs:  m.Addrs(),
 	})
 	if err != nil {
-		return // retried by the connect loop
+		// Not reached, or no answer (their rate limit drops requests
+		// without replying): the connect loop redials, or resends while
+		// we stay connected.
+		m.reqUnanswered.Store(id, true)
+		return
 	}
+	m.reqUnanswered.Delete(id)
 	if reply.Status == wire.StatusAccepted {
 		m.becameContact(id, reply.Name)
 	}
