@@ -55,10 +55,15 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 		wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. They will see your request and your note, and you can chat once they accept."),
 		a.paste, a.importButtons(), a.note, a.err,
 	)
-	content := container.NewVBox(mine, widget.NewSeparator(), theirs, a.shortCodeButtons())
+	content := container.NewVBox(mine, widget.NewSeparator(), theirs, widget.NewSeparator(), a.shortCodeButtons())
+	// A small window must still show the dialog's buttons: the content
+	// scrolls when it is taller than the window leaves room for.
+	scroll := container.NewVScroll(content)
+	room := mw.win.Canvas().Size().Height - 150
+	scroll.SetMinSize(fyne.NewSize(600, max(min(content.MinSize().Height, room), 240)))
 
 	closeBtn := widget.NewButton("Close", a.close)
-	a.d = dialog.NewCustomWithoutButtons("Add a contact", content, mw.win)
+	a.d = dialog.NewCustomWithoutButtons("Add a contact", scroll, mw.win)
 	a.d.SetButtons([]fyne.CanvasObject{closeBtn, a.send})
 	a.d.Resize(fyne.NewSize(640, 0))
 	mw.showModal(a.d, a.close)

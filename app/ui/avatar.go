@@ -45,7 +45,9 @@ func newAvatarView(size float32) *avatarView {
 func (a *avatarView) CreateRenderer() fyne.WidgetRenderer {
 	box := canvas.NewRectangle(color.Transparent)
 	box.SetMinSize(fyne.NewSquareSize(a.size))
-	return widget.NewSimpleRenderer(container.NewStack(box, a.disc, container.NewCenter(a.initials), a.img))
+	// Centred at its own size: a row or header taller than the avatar
+	// must not stretch the disc into an oval.
+	return widget.NewSimpleRenderer(container.NewCenter(container.NewStack(box, a.disc, container.NewCenter(a.initials), a.img)))
 }
 
 // set shows img, or the initials of name on a colour of its own.

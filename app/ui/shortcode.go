@@ -56,7 +56,9 @@ func (a *addContactDialog) shortCodeButtons() fyne.CanvasObject {
 		a.close()
 		a.mw.showShortCode(false)
 	})
-	return container.NewHBox(widget.NewLabel("Sitting together or on the phone? Pair by a short code:"), get, enter)
+	return container.NewVBox(heading("Pair by a short code"),
+		wrapped("Sitting together or on the phone? One of you gets a code of a few words, the other types it in."),
+		container.NewHBox(get, enter))
 }
 
 func (mw *MainWindow) showShortCode(show bool) *shortCodeDialog {
