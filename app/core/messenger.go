@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strconv"
 	"sync"
 	"time"
 
@@ -174,7 +175,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.scanner = scan.Find(opts.ClamdAddr)
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
-		Port:     opts.Port,
+		Port:     m.preferredPort(),
 		Loopback: opts.Loopback,
 		Blocked:  m.isBlocked,
 	})
@@ -182,6 +183,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		return nil, err
 	}
 	m.node = n
+	m.keepPort(n.Port)
 	h := n.Host
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.goLoop(m.pump)
@@ -320,6 +322,38 @@ func (m *Messenger) Addrs() []string {
 		out = append(out, a.String())
 	}
 	return out
+}
+
+// settingPort remembers the port a profile listened on last time, so that
+// contacts find it at the address they know even when the default port was
+// taken (two profiles on one machine) and mDNS announces nothing.
+const settingPort = "net.port"
+
+// preferredPort is the port to try first: the one asked for, else the one
+// this profile had last time, else node.DefaultPort.
+func (m *Messenger) preferredPort() int {
+	if m.opts.Port != 0 {
+		return m.opts.Port
+	}
+	b, err := m.store.Setting(settingPort)
+	if err != nil {
+		return 0
+	}
+	if p, err := strconv.Atoi(string(b)); err == nil && p > 0 && p < 65536 {
+		return p
+	}
+	return 0
+}
+
+// keepPort remembers the port the node got, unless the caller chose one.
+func (m *Messenger) keepPort(port int) {
+	if m.opts.Port != 0 || port <= 0 {
+		return
+	}
+	if old, err := m.store.Setting(settingPort); err == nil && string(old) == strconv.Itoa(port) {
+		return
+	}
+	m.store.SetSetting(settingPort, []byte(strconv.Itoa(port)))
 }
 
 // Port is the TCP port the node listens on.
