@@ -26,6 +26,10 @@ type contactRow struct {
 	nameRow  *fyne.Container // name and shield
 	peerID   string
 	onMenu   func(peerID string, pos fyne.Position)
+	// onTap opens the conversation. The row must take primary taps itself:
+	// being right-clickable makes it the object the driver hands clicks
+	// to, so the list underneath would never see them.
+	onTap  func(peerID string)
 	avatar   *avatarView
 }
 
@@ -66,6 +70,13 @@ func (r *contactRow) set(c core.ContactView) {
 	r.badge.SetCount(c.Unread)
 	r.peerID = c.PeerID
 	setVerifiedMark(r.verified, r.nameRow, c.Verified)
+}
+
+// Tapped opens the conversation, as selecting the row does.
+func (r *contactRow) Tapped(*fyne.PointEvent) {
+	if r.onTap != nil && r.peerID != "" {
+		r.onTap(r.peerID)
+	}
 }
 
 // TappedSecondary opens the contact menu (right-click).

@@ -314,6 +314,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 		func() fyne.CanvasObject {
 			r := newContactRow()
 			r.onMenu = mw.showContactMenu
+			r.onTap = mw.OpenConversation
 			return r
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {

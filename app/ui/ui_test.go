@@ -502,3 +502,22 @@ func TestStartCallOpensWindow(t *testing.T) {
 		t.Errorf("status %q", mw.calls["call-out"].status.Text)
 	}
 }
+
+// TestClickingARowOpensTheConversation: the row takes right-clicks for its
+// menu, so it must pass a plain click on as a selection.
+func TestClickingARowOpensTheConversation(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	var row *contactRow
+	visible(mw.win.Content(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*contactRow); ok && r.peerID == "peer-bob" {
+			row = r
+		}
+	})
+	if row == nil {
+		t.Fatal("no row for Bob")
+	}
+	test.Tap(row)
+	if mw.selected != "peer-bob" || !mw.chat.root.Visible() {
+		t.Fatalf("a click on Bob's row opened %q", mw.selected)
+	}
+}
