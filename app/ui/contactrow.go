@@ -30,7 +30,7 @@ type contactRow struct {
 	// being right-clickable makes it the object the driver hands clicks
 	// to, so the list underneath would never see them.
 	onTap  func(peerID string)
-	avatar   *avatarView
+	avatar *avatarView
 }
 
 func newContactRow() *contactRow {
