@@ -6,6 +6,7 @@ package store
 
 import (
 	"errors"
+	"time"
 
 	"hearth/contacts"
 )
@@ -94,6 +95,17 @@ type Store interface {
 	DropGroupDeliveries(conversation, member string) ([]string, error)
 	// GroupDeliveryPeers lists, sorted, the members owed any message.
 	GroupDeliveryPeers() ([]string, error)
+
+	// Archive (retention and search results in context).
+	// DeleteMessagesBefore deletes a conversation's messages stored before
+	// cutoff (by ReceivedAt), search index entries included, except my
+	// undelivered ones, and reports how many went.
+	DeleteMessagesBefore(conversation string, cutoff time.Time) (int, error)
+	// Vacuum compacts the storage so deleted messages leave no trace in it.
+	Vacuum() error
+	// MessagesAround returns message id with up to n messages before and n
+	// after it in its conversation, oldest first (ErrNotFound when unknown).
+	MessagesAround(conversation, id string, n int) ([]contacts.Message, error)
 
 	Close() error
 }
