@@ -25,6 +25,7 @@ import (
 	"hearth/contacts"
 	"hearth/contacts/store"
 	"hearth/p2p/chat"
+	"hearth/p2p/compliance"
 	"hearth/p2p/contactreq"
 	"hearth/p2p/discovery"
 	"hearth/p2p/files"
@@ -81,6 +82,7 @@ type Messenger struct {
 	req      *contactreq.Service
 	sig      *signal.Service
 	files    *files.Service
+	comp     *compliance.Service // compliance.go: the "archived for compliance" flag
 	policy   policy.Policy
 	scanner  *scan.Scanner // nil when no ClamAV daemon answered
 	fs       fileState
@@ -197,6 +199,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.startGroups() // group conversations (groups.go)
 	m.startProfiles()
 	m.startIdle()
+	m.comp = compliance.New(h, compliance.Config{Allow: m.isAccepted, OnNotice: m.onComplianceNotice})
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -222,6 +225,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	}
 	m.goLoop(m.connectLoop)
 	m.goLoop(m.livenessLoop)
+	m.goLoop(m.retentionLoop) // archive.go: expired messages, at start and hourly
 	return m, nil
 }
 
@@ -383,6 +387,7 @@ func (m *Messenger) Close() error {
 	m.pairing.close()
 	m.files.Close()
 	m.stopGroups()
+	m.comp.Close()
 	m.sig.Close()
 	m.req.Close()
 	m.pres.Close()
@@ -547,6 +552,7 @@ func (m *Messenger) onConnected(id peer.ID) {
 			m.sendPresenceTo(id)
 			m.flush(id)
 			m.resumeTransfers(id)
+			m.sendCompliance(id) // compliance.go: a flag they have not heard of yet
 		case contacts.Outgoing:
 			m.sendRequest(id)
 		}

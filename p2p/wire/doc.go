@@ -33,6 +33,7 @@
 //	GroupFrame      1 kind (uint32)  2 id  3 group_id  4 body (strings)  5 sent_at (int64)
 //	                6 state (bytes, a GroupState)  7 signature (bytes)
 //	GroupAck        1 id (string)  2 refused (bool)
+//	ComplianceNotice 1 archived (uint32, 0/1)  2 set_at (int64, unix ms)
 //
 // Unmarshal checks the encoding only; Validate checks the limits a receiver
 // enforces (body and text sizes, required fields).
