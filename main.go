@@ -16,6 +16,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"github.com/libp2p/go-libp2p/gologshim"
 
+	"hearth/app/cli"
 	"hearth/app/core"
 	"hearth/app/profile"
 	"hearth/app/ui"
@@ -23,6 +24,11 @@ import (
 )
 
 func main() {
+	// Headless Hearth: a subcommand (daemon, send, …) runs without a window.
+	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
+		quietNetworkLogs()
+		os.Exit(cli.Main(os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
+	}
 	dir := flag.String("profile", "", "profile folder (default: the per-user config folder)")
 	fake := flag.Bool("fake-media", false, "send a synthetic test picture and tone in calls instead of the camera and microphone")
 	port := flag.Int("port", 0, "preferred network port (another is used when it is busy)")

@@ -1,0 +1,24 @@
+package cli
+
+import "errors"
+
+var (
+	// ErrUsage: the command line is wrong; the usage text follows.
+	ErrUsage = errors.New("usage")
+	// ErrUnknownContact: no contact matches the name or peer ID given.
+	ErrUnknownContact = errors.New("no contact matches")
+	// ErrAmbiguousContact: several contacts match.
+	ErrAmbiguousContact = errors.New("several contacts match; give more of the peer ID")
+	// ErrNoProfile: the folder holds no profile.
+	ErrNoProfile = errors.New("no profile in this folder: create one with `hearth create-profile --name NAME` or by starting Hearth")
+	// ErrInUse: the profile is open in a Hearth window (or a daemon that
+	// does not answer on its control socket).
+	ErrInUse = errors.New("this profile is open in a Hearth window; close it, or run `hearth daemon` and use the commands against it")
+	// ErrNeedPassphrase: the profile needs a passphrase and there is no
+	// terminal to ask on.
+	ErrNeedPassphrase = errors.New("this profile needs a passphrase: set HEARTH_PASSPHRASE or use --passphrase-file")
+	// ErrRequestTooLarge: a control request over maxRequest.
+	ErrRequestTooLarge = errors.New("request too large")
+	// ErrDaemonRunning: a daemon already runs for this profile.
+	ErrDaemonRunning = errors.New("a daemon is already running for this profile")
+)
