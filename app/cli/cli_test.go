@@ -70,8 +70,8 @@ func TestOfflineErrorsAreClear(t *testing.T) {
 type node struct {
 	dir  string
 	port int // kept across restarts, so contacts find it again
-	m   *core.Messenger
-	srv *server
+	m    *core.Messenger
+	srv  *server
 }
 
 func startNode(t *testing.T, name string) *node {
