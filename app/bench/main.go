@@ -63,6 +63,7 @@ func main() {
 		{"call", benchCall},
 		{"idle", benchIdle},
 		{"groups", benchGroups}, // group conversations (groups.go)
+		{"search", benchSearch}, // search.go: 1M-message archive
 	}
 	failed := false
 	for _, b := range benches {

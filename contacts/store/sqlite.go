@@ -419,6 +419,20 @@ CREATE TABLE group_deliveries (
 ) WITHOUT ROWID;
 CREATE INDEX group_deliveries_by_message ON group_deliveries (message_seq);
 `,
+	// 5: faster search over large archives (search.go): prefix indexes for
+	// prefixes of 2 to 6 characters. The index is rebuilt in the
+	// background from fts_state.indexed = 0.
+	`
+DROP TABLE messages_fts;
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+	body,
+	content = 'messages',
+	content_rowid = 'seq',
+	tokenize = 'unicode61 remove_diacritics 2',
+	prefix = '2 3 4 5 6'
+);
+UPDATE fts_state SET indexed = 0;
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).
@@ -926,9 +940,7 @@ func (s *SQLite) Search(query string, limit int) ([]contacts.Message, error) {
 	if err := s.indexAll(); err != nil {
 		return nil, err
 	}
-	return s.queryMessages(`SELECT `+messageColumns+` FROM messages WHERE seq IN (
-		SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?
-	) ORDER BY seq DESC`, ftsQuery(terms), limit)
+	return s.search(terms, limit) // search.go
 }
 
 // Close stops the indexer, brings the search index up to date and closes
