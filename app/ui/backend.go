@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image"
+	"io"
 	"time"
 
 	"hearth/app/core"
@@ -69,6 +70,16 @@ type Backend interface {
 	// is none) and send as Ogg Opus; play one back.
 	RecordVoiceNote(peerID string) (core.Recorder, error)
 	PlayVoiceNote(transferID string) (stop func(), err error)
+
+	// Archive (archive.go): search across conversations, a message in its
+	// context, export, retention and the "archived for compliance" flag.
+	SearchArchive(query string, limit int) ([]core.SearchHit, error)
+	MessagesAround(peerID, messageID string, n int) ([]contacts.Message, error)
+	Export(peerID string, f core.ExportFormat, w io.Writer) error
+	Retention(peerID string) int
+	SetRetention(peerID string, days int) error
+	Compliance(peerID string) bool
+	SetCompliance(peerID string, on bool) error
 
 	StartCall(peerID string) (core.Call, error)
 	AcceptCall(callID string) (core.Call, error)

@@ -147,6 +147,7 @@ func (cv *chatView) scrollToBottom() {
 type messageMeta struct {
 	icon *canvas.Image
 	text *canvas.Text
+	row  fyne.CanvasObject // the bubble's row in msgs (archive.go highlights it)
 }
 
 func newChatView(mw *MainWindow) *chatView {
@@ -170,7 +171,7 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.members = widget.NewButtonWithIcon("Members", theme.AccountIcon(), mw.ShowGroupMembers)
 	cv.members.Hide()
 	cv.avatar = newAvatarView(40)
-	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.call, cv.more)), nameBox)
+	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.call, mw.newArchiveMenuButton(), cv.more)), nameBox)
 
 	cv.msgs = container.NewVBox()
 	cv.scroll = container.NewVScroll(container.New(&stickyLayout{cv: cv}, container.NewPadded(cv.msgs)))
@@ -197,7 +198,7 @@ func newChatView(mw *MainWindow) *chatView {
 		container.NewStack(cv.composer, cv.recorder))
 
 	cv.root = container.NewBorder(
-		container.NewVBox(container.NewPadded(header), widget.NewSeparator()),
+		container.NewVBox(container.NewPadded(header), mw.newComplianceBar(), widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), container.NewPadded(composer)),
 		nil, nil, container.New(&viewportLayout{cv: cv}, cv.scroll))
 	return cv
@@ -378,7 +379,8 @@ func (cv *chatView) append(m contacts.Message) {
 	if cv.authors != nil && !m.Outgoing {
 		cv.msgs.Add(cv.authorLine(m))
 	}
-	cv.msgs.Add(messageBubble(m, t, meta))
+	meta.row = messageBubble(m, t, meta)
+	cv.msgs.Add(meta.row)
 }
 
 // messageBubble draws one message: mine on the right in the accent

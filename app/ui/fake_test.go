@@ -3,7 +3,9 @@ package ui
 import (
 	"fmt"
 	"image"
+	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,6 +91,7 @@ type fakeBackend struct {
 	pair fakePairing     // short codes (shortcode_test.go)
 	grp  fakeGroups      // group conversations (groups_fake_test.go)
 	pres presenceFake    // profile, auto-away, nearby (presence_fake_test.go)
+	arch fakeArchive     // archive_test.go: search hits, retention, compliance
 }
 
 func newFakeBackend() *fakeBackend {
@@ -449,4 +452,69 @@ func sampleBackend() *fakeBackend {
 	}
 	f.nearby = []core.NearbyPeer{{PeerID: "peer-finn", Name: "Finn"}}
 	return f
+}
+
+// Archive (fields in fakeArchive, guarded by mu).
+
+func (f *fakeBackend) SearchArchive(query string, limit int) ([]core.SearchHit, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.arch.queries = append(f.arch.queries, query)
+	var out []core.SearchHit
+	for _, h := range f.arch.hits {
+		if strings.Contains(strings.ToLower(h.Message.Body), strings.ToLower(query)) {
+			out = append(out, h)
+		}
+	}
+	return out, f.arch.searchErr
+}
+
+func (f *fakeBackend) MessagesAround(peerID, messageID string, n int) ([]contacts.Message, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ms := f.arch.around[messageID]
+	if ms == nil {
+		return nil, core.ErrUnknownMessage
+	}
+	return ms, nil
+}
+
+func (f *fakeBackend) Export(peerID string, fm core.ExportFormat, w io.Writer) error {
+	f.mu.Lock()
+	msgs := f.history[peerID]
+	f.mu.Unlock()
+	return core.WriteExport(w, fm, core.ExportedConversation{MyName: "Ann", MyID: f.MyPeerID(),
+		Contact: contacts.Contact{PeerID: peerID, Name: "Bob"}, Messages: msgs})
+}
+
+func (f *fakeBackend) Retention(peerID string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.arch.retention[peerID]
+}
+
+func (f *fakeBackend) SetRetention(peerID string, days int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.arch.retention == nil {
+		f.arch.retention = map[string]int{}
+	}
+	f.arch.retention[peerID] = days
+	return nil
+}
+
+func (f *fakeBackend) Compliance(peerID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.arch.compliance[peerID]
+}
+
+func (f *fakeBackend) SetCompliance(peerID string, on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.arch.compliance == nil {
+		f.arch.compliance = map[string]bool{}
+	}
+	f.arch.compliance[peerID] = on
+	return nil
 }

@@ -68,6 +68,8 @@ type MainWindow struct {
 	empty fyne.CanvasObject
 	chat  *chatView
 
+	archive archiveState // archive.go: search, export, compliance banner
+
 	calls   map[string]*CallWindow
 	ringing map[string]dialog.Dialog
 	modal   dialog.Dialog // the dialog Escape closes
@@ -131,6 +133,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *Mai
 	})
 	w.SetOnDropped(mw.onDropped)
 	mw.watchActivity()
+	mw.addArchiveShortcuts() // archive.go: Ctrl+F searches every conversation
 	// Closing the main window ends the calls with it.
 	w.SetCloseIntercept(func() {
 		for _, cw := range mw.calls {
@@ -249,6 +252,8 @@ func (mw *MainWindow) apply(ev core.Event) {
 		if e.Transfer.Conversation == mw.selected {
 			mw.chat.setTransfer(e.Transfer)
 		}
+	case core.ComplianceChanged, core.ConversationPruned:
+		mw.applyArchive(ev) // archive.go
 	}
 }
 
@@ -647,6 +652,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 		mw.showNotice("Could not read the files of this conversation: " + userText(err))
 	}
 	mw.chat.setHistory(msgs, transfers)
+	mw.updateComplianceBar() // archive.go
 	mw.empty.Hide()
 	mw.chat.root.Show()
 	mw.win.Canvas().Focus(mw.chat.entry)

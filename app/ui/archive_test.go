@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// fakeArchive is the fake backend's archive state.
+type fakeArchive struct {
+	hits       []core.SearchHit
+	around     map[string][]contacts.Message // message ID → its context
+	queries    []string
+	searchErr  error
+	retention  map[string]int
+	compliance map[string]bool
+}
+
+// archiveBackend adds an old message of Bob's, outside the loaded
+// history, that search finds.
+func archiveBackend(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
+	mw, fb, q := newTestMain(t)
+	old := contacts.Message{ID: "old1", Conversation: "peer-bob", From: "peer-bob",
+		Body: "The holiday cottage is booked", SentAt: time.Now().Add(-400 * 24 * time.Hour), Status: contacts.Received}
+	fb.locked(func() {
+		fb.arch.hits = []core.SearchHit{
+			{Message: old, ContactName: "Bob", Snippet: old.Body, Match: [2]int{4, 11}},
+			{Message: contacts.Message{ID: "c1", Conversation: "peer-cleo", Body: "holiday photos"}, ContactName: "Cleo", Snippet: "holiday photos", Match: [2]int{0, 7}},
+		}
+		fb.arch.around = map[string][]contacts.Message{"old1": {
+			{ID: "old0", Conversation: "peer-bob", Body: "Where shall we go?", SentAt: old.SentAt.Add(-time.Minute), Outgoing: true, Status: contacts.Delivered},
+			old,
+		}}
+	})
+	return mw, fb, q
+}
+
+func TestCtrlFSearchOpensResultInContext(t *testing.T) {
+	mw, fb, q := archiveBackend(t)
+	// Ctrl+F opens the panel.
+	mw.win.Canvas().(interface {
+		TypedShortcut(fyne.Shortcut)
+	}).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	p := mw.archive.search
+	if p == nil || mw.modal == nil {
+		t.Fatal("Ctrl+F did not open the search panel")
+	}
+	test.Type(p.entry, "holi")
+	q.waitFor(t, "results", func() bool { return len(p.hits) == 2 })
+	if p.status.Text != "2 messages found." {
+		t.Errorf("status = %q", p.status.Text)
+	}
+	// Rows show contact, time and the snippet with the match in bold.
+	row := p.list.CreateItem()
+	setSearchRow(row, p.hits[0])
+	if !hasText(row, "Bob") {
+		t.Errorf("row texts %q", texts(row))
+	}
+	rt := row.(*fyne.Container).Objects[1].(*widget.RichText)
+	if len(rt.Segments) != 3 || rt.Segments[1].(*widget.TextSegment).Text != "holiday" ||
+		!rt.Segments[1].(*widget.TextSegment).Style.TextStyle.Bold {
+		t.Errorf("snippet segments = %#v", rt.Segments)
+	}
+	test.Type(p.entry, "zzz")
+	q.waitFor(t, "no results", func() bool { return p.status.Text == "No messages found." })
+	p.entry.SetText("holiday cottage")
+	q.waitFor(t, "one result", func() bool { return len(p.hits) == 1 })
+
+	// Enter opens the first result: Bob's conversation, loaded around the
+	// old message (not in the last 300), which is highlighted.
+	enter(p.entry)
+	if mw.modal != nil || mw.archive.search != nil {
+		t.Error("the panel stayed open")
+	}
+	if mw.selected != "peer-bob" || mw.archive.highlighted != "old1" {
+		t.Fatalf("selected %q, highlighted %q", mw.selected, mw.archive.highlighted)
+	}
+	for _, want := range []string{"Where shall we go?", "The holiday cottage is booked"} {
+		if !hasText(mw.chat.root, want) {
+			t.Errorf("%q not shown: %q", want, texts(mw.chat.root))
+		}
+	}
+	if hasText(mw.chat.root, "Are you coming on Sunday?") {
+		t.Error("the latest history is shown instead of the result's context")
+	}
+	fb.locked(func() {
+		if len(fb.arch.queries) == 0 || fb.arch.queries[len(fb.arch.queries)-1] != "holiday cottage" {
+			t.Errorf("queries = %q", fb.arch.queries)
+		}
+	})
+
+	// Escape closes the panel.
+	p = mw.showSearch()
+	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil || mw.archive.search != nil {
+		t.Error("Escape did not close the search panel")
+	}
+}
+
+func TestSearchResultGoneSaysSo(t *testing.T) {
+	mw, fb, q := archiveBackend(t)
+	fb.locked(func() { fb.arch.around = nil })
+	p := mw.showSearch()
+	test.Type(p.entry, "cottage")
+	q.waitFor(t, "result", func() bool { return len(p.hits) == 1 })
+	p.list.Select(0)
+	if !strings.Contains(mw.NoticeText(), "no longer in the conversation") {
+		t.Errorf("notice = %q", mw.NoticeText())
+	}
+}
+
+func TestExportDialogSavesAndPrints(t *testing.T) {
+	mw, _, q := archiveBackend(t)
+	mw.list.Select(0)
+	var saved bytes.Buffer
+	var savedName string
+	oldSave, oldPrint := chooseSaveFile, printFile
+	t.Cleanup(func() { chooseSaveFile, printFile = oldSave, oldPrint })
+	chooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
+		savedName = name
+		done(nopCloser{&saved}, nil)
+	}
+	var printed string
+	printFile = func(path string) (string, error) {
+		printed = path
+		return "Sent to the printer.", nil
+	}
+
+	// From the conversation's menu.
+	var item *fyne.MenuItem
+	for _, it := range mw.conversationMenu().Items {
+		if strings.HasPrefix(it.Label, "Export") {
+			item = it
+		}
+	}
+	if item == nil {
+		t.Fatal("no Export item in the conversation menu")
+	}
+	item.Action()
+	if mw.modal == nil {
+		t.Fatal("no export dialog")
+	}
+	e := mw.showExport("peer-bob")
+	if e.format.Selected != formatHTML {
+		t.Errorf("default format %q", e.format.Selected)
+	}
+	test.Tap(e.save)
+	if savedName != "Conversation with Bob.html" || !strings.Contains(saved.String(), "<!DOCTYPE html>") ||
+		!strings.Contains(saved.String(), "I&#39;ll bring the cake.") {
+		t.Errorf("saved %q:\n%.300s", savedName, saved.String())
+	}
+	if mw.modal != nil || !strings.Contains(mw.NoticeText(), "exported") {
+		t.Errorf("after save: modal %v, notice %q", mw.modal != nil, mw.NoticeText())
+	}
+
+	e = mw.showExport("peer-bob")
+	e.format.SetSelected(formatText)
+	saved.Reset()
+	test.Tap(e.save)
+	if savedName != "Conversation with Bob.txt" || !strings.Contains(saved.String(), "Ann: Yes! I'll bring the cake.") {
+		t.Errorf("text export %q:\n%s", savedName, saved.String())
+	}
+
+	e = mw.showExport("peer-bob")
+	test.Tap(e.print)
+	q.waitFor(t, "the print notice", func() bool { return mw.NoticeText() == "Sent to the printer." })
+	if !strings.HasSuffix(printed, ".html") {
+		t.Errorf("printed %q", printed)
+	}
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+func TestComplianceBannerAndRetention(t *testing.T) {
+	mw, fb, q := archiveBackend(t)
+	mw.list.Select(0)
+	if mw.ComplianceBannerShown() {
+		t.Fatal("banner shown before the flag is set")
+	}
+	// The contact set the flag: the event shows the banner.
+	fb.locked(func() { fb.arch.compliance = map[string]bool{"peer-bob": true} })
+	fb.events <- core.ComplianceChanged{PeerID: "peer-bob", On: true}
+	q.waitFor(t, "the banner", mw.ComplianceBannerShown)
+	if !hasText(mw.chat.root, "archived for compliance") {
+		t.Errorf("banner text missing: %q", texts(mw.chat.root))
+	}
+	// Turning it off from the menu hides it.
+	items := mw.conversationMenu().Items
+	if items[3].Label != "Stop archiving for compliance" {
+		t.Fatalf("menu item %q", items[3].Label)
+	}
+	items[3].Action()
+	q.waitFor(t, "the banner to go", func() bool { return !mw.ComplianceBannerShown() })
+
+	// Another conversation has no banner.
+	fb.locked(func() { fb.arch.compliance["peer-cleo"] = false })
+	sel := mw.showRetention("peer-bob")
+	if sel.Selected != "Forever" {
+		t.Errorf("retention shown %q", sel.Selected)
+	}
+	sel.SetSelected("30 days")
+	// Save is the dialog's confirm button.
+	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Save"))
+	q.waitFor(t, "retention saved", func() bool { return fb.Retention("peer-bob") == 30 })
+	q.waitFor(t, "the notice", func() bool { return strings.Contains(mw.NoticeText(), "kept for 30 days") })
+}
