@@ -2,9 +2,9 @@ package ui
 
 import (
 	"bytes"
-	"image/color"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"os/exec"
