@@ -512,6 +512,7 @@ func snippetSegments(s string, m [2]int) []widget.RichTextSegment {
 // loaded when it is not among those shown, and it is highlighted and
 // scrolled into view.
 func (mw *MainWindow) jumpTo(peer, messageID string) {
+	mw.archive.highlighted = ""
 	mw.OpenConversation(peer)
 	if mw.selected != peer {
 		mw.showNotice("That conversation is no longer in your contacts.")
