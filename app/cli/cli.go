@@ -239,6 +239,7 @@ func dispatch(cmd string, args []string, stdio Stdio) error {
 
 // runOffline opens the profile in this process for one command.
 func runOffline(o options, req Request, stdio Stdio) (Reply, error) {
+	o.noMDNS = true // one command is no reason to announce ourselves on the LAN
 	m, err := open(o, stdio)
 	if err != nil {
 		return Reply{}, err
