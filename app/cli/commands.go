@@ -66,7 +66,11 @@ func run(m messenger, req Request, daemon bool, out *strings.Builder) (int, erro
 		if err := m.AddByInvite(strings.TrimSpace(req.Code), req.Note); err != nil {
 			return 0, err
 		}
-		fmt.Fprintln(out, "Contact request sent; it is accepted at once when they gave you this code.")
+		if daemon {
+			fmt.Fprintln(out, "Contact request sent; it is accepted at once when they gave you this code.")
+		} else {
+			fmt.Fprintln(out, "Contact request saved. No daemon runs for this profile: it goes out when Hearth or `hearth daemon` next runs with it.")
+		}
 		return 0, nil
 	case "accept":
 		c, err := resolve(m, req.Contact)

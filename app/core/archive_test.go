@@ -128,3 +128,27 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("matched inside a word: %v", m)
 	}
 }
+
+func TestRetentionEnforcedAtStart(t *testing.T) {
+	a, b := newPeer(t, "ann"), newPeer(t, "bob")
+	pair(t, a, b)
+	bid := b.m.MyPeerID()
+	if err := a.m.SetRetention(bid, 7); err != nil {
+		t.Fatal(err)
+	}
+	// Stored after the last enforcement: it stays until the next one.
+	old := contacts.Message{ID: "old2", Conversation: bid, From: bid, Body: "stale words",
+		SentAt: time.Now().Add(-8 * 24 * time.Hour), ReceivedAt: time.Now().Add(-8 * 24 * time.Hour), Status: contacts.Received}
+	if _, err := a.m.store.AddMessage(old); err != nil {
+		t.Fatal(err)
+	}
+	if got := bodies(t, a.m, bid); !equal(got, []string{"stale words"}) {
+		t.Fatalf("before restart: %q", got)
+	}
+	a.stop(t)
+	a.restart(t)
+	waitFor(t, "retention at start", func() bool { return len(bodies(t, a.m, bid)) == 0 })
+	if _, ok := a.log.find(func(e Event) bool { p, ok := e.(ConversationPruned); return ok && p.Deleted == 1 }); !ok {
+		t.Error("no ConversationPruned event")
+	}
+}

@@ -186,6 +186,13 @@ func (nopCloser) Close() error { return nil }
 func TestComplianceBannerAndRetention(t *testing.T) {
 	mw, fb, q := archiveBackend(t)
 	mw.list.Select(0)
+	// The header's Archive button opens the menu.
+	test.Tap(button(t, mw.chat.root, "Archive"))
+	if top := mw.win.Canvas().Overlays().Top(); top == nil || !hasText(top, "Export or print…") {
+		t.Fatal("the Archive button shows no menu")
+	}
+	mw.win.Canvas().Overlays().Top().Hide()
+	mw.win.Canvas().Overlays().Remove(mw.win.Canvas().Overlays().Top())
 	if mw.ComplianceBannerShown() {
 		t.Fatal("banner shown before the flag is set")
 	}
