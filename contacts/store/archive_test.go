@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ncruces/go-sqlite3"
 	"lukechampine.com/adiantum"
 )
 
@@ -154,6 +155,20 @@ func TestRetentionRemovesFromFile(t *testing.T) {
 	if !contains("quokkasecret123") {
 		t.Fatal("decrypted file does not hold a stored body: the check below would prove nothing")
 	}
+	// The index holds the terms (FTS5 stores them prefix-compressed, so
+	// the raw check alone could miss them there): ask its vocabulary.
+	indexed := func() int {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		must(t, s.conn.Exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, messages_fts, 'row')"))
+		n, err := queryAll(s, func(st *sqlite3.Stmt) int { return st.ColumnInt(0) },
+			"SELECT count(*) FROM temp.vocab WHERE term >= 'quokka' AND term < 'quokkb'")
+		must(t, err)
+		return n[0]
+	}
+	if n := indexed(); n != 300 {
+		t.Fatalf("index vocabulary holds %d quokka terms before retention, want 300", n)
+	}
 	n, err := s.DeleteMessagesBefore("alice", now.Add(-30*24*time.Hour))
 	must(t, err)
 	if n != 300 {
@@ -167,6 +182,9 @@ func TestRetentionRemovesFromFile(t *testing.T) {
 	}
 	if contains("merger") {
 		t.Error(`after retention and vacuum, "merger" is still in the file`)
+	}
+	if n := indexed(); n != 0 {
+		t.Errorf("index vocabulary still holds %d expired terms", n)
 	}
 	if !contains("wombatfresh049") {
 		t.Error("kept message missing from the file")
