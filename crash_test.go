@@ -319,6 +319,26 @@ func TestCrashBurstExactlyOnce(t *testing.T) {
 		}
 		seen[got[i].ID] = true
 	}
+	// The command-line client, as a separate process, reaches the daemons.
+	cli := func(dir string, args ...string) string {
+		var stderr strings.Builder
+		cmd := exec.Command(bin, append(args, "--profile", dir)...)
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("hearth %v: %v\n%s%s", args, err, out, stderr.String())
+		}
+		return string(out)
+	}
+	if out := cli(rcv.dir, "history", "sender", "--limit", "1"); !strings.Contains(out, body(total-1)) {
+		t.Errorf("hearth history --limit 1: %q", out)
+	}
+	if out := cli(rcv.dir, "search", body(4321)); !strings.Contains(out, body(4321)) || strings.Count(out, "\n") != 1 {
+		t.Errorf("hearth search: %q", out)
+	}
+	if out := cli(snd.dir, "send", "receiver", "after the storm"); !strings.Contains(out, "Sent 1 message") {
+		t.Errorf("hearth send: %q", out)
+	}
 }
 
 func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
