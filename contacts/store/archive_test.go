@@ -13,6 +13,8 @@ import (
 
 	"github.com/ncruces/go-sqlite3"
 	"lukechampine.com/adiantum"
+
+	"hearth/contacts"
 )
 
 func TestMemoryArchive(t *testing.T) { testArchive(t, openMemory) }
@@ -60,6 +62,46 @@ func testArchive(t *testing.T, open func(t *testing.T) Store) {
 		// Nothing to delete is not an error.
 		if n, err := s.DeleteMessagesBefore("nobody", now); err != nil || n != 0 {
 			t.Errorf("DeleteMessagesBefore(nobody) = %d, %v", n, err)
+		}
+	})
+	t.Run("GroupDeliveriesSurvive", func(t *testing.T) {
+		s := open(t)
+		now := time.Now()
+		aged := msg("a-old", "alice", "old", false)
+		aged.ReceivedAt = now.Add(-48 * time.Hour)
+		_, err := s.AddMessage(aged)
+		must(t, err)
+		g := contacts.GroupConversation("g1")
+		gOld := msg("g-old", g, "old group note", true)
+		gOld.ReceivedAt = now.Add(-48 * time.Hour)
+		_, err = s.AddGroupMessage(gOld, []string{"bob"})
+		must(t, err)
+		_, err = s.AddGroupMessage(msg("g-new", g, "new group note", true), []string{"bob", "cleo"})
+		must(t, err)
+		// Deleting alice's old message moves later messages in memory; the
+		// deliveries still name the right ones.
+		n, err := s.DeleteMessagesBefore("alice", now.Add(-time.Hour))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("deleted %d, want 1", n)
+		}
+		out, err := s.GroupOutbox("bob", 0)
+		must(t, err)
+		if want := []string{"g-old", "g-new"}; !reflect.DeepEqual(ids(out), want) {
+			t.Errorf("bob's group outbox = %v, want %v", ids(out), want)
+		}
+		// A delivered group message that expires takes its deliveries along.
+		_, err = s.DoneGroupDeliveries("bob", []string{"g-old"})
+		must(t, err)
+		n, err = s.DeleteMessagesBefore(g, now.Add(-time.Hour))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("deleted %d group messages, want 1", n)
+		}
+		out, err = s.GroupOutbox("cleo", 0)
+		must(t, err)
+		if want := []string{"g-new"}; !reflect.DeepEqual(ids(out), want) {
+			t.Errorf("cleo's group outbox = %v, want %v", ids(out), want)
 		}
 	})
 	t.Run("MessagesAround", func(t *testing.T) {

@@ -16,13 +16,16 @@ func (s *Memory) DeleteMessagesBefore(conversation string, cutoff time.Time) (in
 	}
 	cut := unixNano(cutoff)
 	kept := s.messages[:0:0]
+	newIndex := make([]int, len(s.messages)) // old index → new, -1 when deleted
 	n := 0
-	for _, m := range s.messages {
+	for i, m := range s.messages {
 		if m.Conversation == conversation && unixNano(m.ReceivedAt) < cut &&
 			!(m.Outgoing && m.Status == contacts.Pending) {
+			newIndex[i] = -1
 			n++
 			continue
 		}
+		newIndex[i] = len(kept)
 		kept = append(kept, m)
 	}
 	if n == 0 {
@@ -35,6 +38,21 @@ func (s *Memory) DeleteMessagesBefore(conversation string, cutoff time.Time) (in
 	for i, m := range kept {
 		s.byID[m.ID] = i
 		s.byConv[m.Conversation] = append(s.byConv[m.Conversation], i)
+	}
+	// Group deliveries point into messages too: a deleted message's
+	// deliveries go with it (as ON DELETE CASCADE does in SQLite).
+	for member, idx := range s.grp.owed {
+		var moved []int
+		for _, i := range idx {
+			if j := newIndex[i]; j >= 0 {
+				moved = append(moved, j)
+			}
+		}
+		if len(moved) == 0 {
+			delete(s.grp.owed, member)
+		} else {
+			s.grp.owed[member] = moved
+		}
 	}
 	return n, nil
 }
