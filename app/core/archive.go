@@ -43,7 +43,11 @@ func (m *Messenger) SearchArchive(query string, limit int) ([]SearchHit, error) 
 	hits := make([]SearchHit, len(ms))
 	for i, msg := range ms {
 		name := msg.Conversation
-		if id, err := peer.Decode(msg.Conversation); err == nil {
+		if gid, ok := contacts.GroupID(msg.Conversation); ok {
+			if g, err := m.store.Group(gid); err == nil {
+				name = g.Name
+			}
+		} else if id, err := peer.Decode(msg.Conversation); err == nil {
 			if c, ok := m.contact(id); ok {
 				name = displayName(c)
 			}

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
+	"hearth/contacts"
 )
 
 // The archive in the GUI: search across every conversation (Ctrl+F), a
@@ -114,6 +115,10 @@ func (mw *MainWindow) newArchiveMenuButton() *widget.Button {
 // conversationMenu is the open conversation's Archive menu.
 func (mw *MainWindow) conversationMenu() *fyne.Menu {
 	peer := mw.selected
+	if _, group := contacts.GroupID(peer); group || peer == "" {
+		// Export, retention and the compliance flag are per contact.
+		return fyne.NewMenu("", fyne.NewMenuItem("Search all conversations…", mw.ShowSearch))
+	}
 	comply := "Archive for compliance…"
 	if peer != "" && mw.b.Compliance(peer) {
 		comply = "Stop archiving for compliance"
@@ -513,7 +518,11 @@ func snippetSegments(s string, m [2]int) []widget.RichTextSegment {
 // scrolled into view.
 func (mw *MainWindow) jumpTo(peer, messageID string) {
 	mw.archive.highlighted = ""
-	mw.OpenConversation(peer)
+	if gid, ok := contacts.GroupID(peer); ok {
+		mw.openGroup(gid)
+	} else {
+		mw.OpenConversation(peer)
+	}
 	if mw.selected != peer {
 		mw.showNotice("That conversation is no longer in your contacts.")
 		return

@@ -223,3 +223,34 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 	q.waitFor(t, "retention saved", func() bool { return fb.Retention("peer-bob") == 30 })
 	q.waitFor(t, "the notice", func() bool { return strings.Contains(mw.NoticeText(), "kept for 30 days") })
 }
+
+func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
+	mw, fb, q := archiveBackend(t)
+	conv := contacts.GroupConversation("g7")
+	hit := contacts.Message{ID: "gm1", Conversation: conv, From: "peer-cleo", Body: "bring the tent"}
+	fb.locked(func() {
+		fb.grp.groups = []core.GroupView{{Group: contacts.Group{ID: "g7", Name: "Campers"}}}
+		fb.grp.history = map[string][]contacts.Message{"g7": {hit}}
+		fb.arch.hits = []core.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
+	})
+	mw.refreshGroups()
+	// A banner from a one-to-one conversation does not follow into the group.
+	fb.locked(func() { fb.arch.compliance = map[string]bool{"peer-bob": true} })
+	mw.list.Select(0)
+	if !mw.ComplianceBannerShown() {
+		t.Fatal("no banner on Bob's conversation")
+	}
+	p := mw.showSearch()
+	test.Type(p.entry, "tent")
+	q.waitFor(t, "the group result", func() bool { return len(p.hits) == 1 })
+	enter(p.entry)
+	if mw.selected != conv || mw.archive.highlighted != "gm1" {
+		t.Fatalf("selected %q, highlighted %q", mw.selected, mw.archive.highlighted)
+	}
+	if mw.ComplianceBannerShown() {
+		t.Error("the compliance banner stayed on for the group")
+	}
+	if items := mw.conversationMenu().Items; len(items) != 1 {
+		t.Errorf("group archive menu has %d items, want only search", len(items))
+	}
+}

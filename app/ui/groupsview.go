@@ -130,6 +130,7 @@ func (mw *MainWindow) openGroup(groupID string) {
 		mw.showNotice("Could not read this conversation: " + userText(err))
 	}
 	mw.chat.setHistory(msgs, nil)
+	mw.updateComplianceBar() // archive.go: no banner left from a one-to-one conversation
 	mw.empty.Hide()
 	mw.chat.root.Show()
 	mw.win.Canvas().Focus(mw.chat.entry)
