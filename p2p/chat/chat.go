@@ -23,9 +23,9 @@ const (
 	// ServiceName names the protocol in the resource manager.
 	ServiceName = "hearth.chat"
 
-	// DefaultMaxFrame fits the largest body with room for the ID and
-	// timestamp.
-	DefaultMaxFrame = wire.MaxChatBody + wire.MaxIDLen + 64
+	// DefaultMaxFrame fits the largest body with room for the ID, the
+	// reply-to ID and the timestamp.
+	DefaultMaxFrame = wire.MaxChatBody + 2*wire.MaxIDLen + 64
 	// DefaultIdleTimeout is how long an inbound stream may stay silent.
 	DefaultIdleTimeout = 30 * time.Second
 

@@ -22,6 +22,9 @@ type ChatMessage struct {
 	ID     string
 	Body   string
 	SentAt int64 // unix milliseconds, sender's clock
+	// ReplyTo is the ID of the message this one answers; empty for none.
+	// Peers that predate it skip the field and show a plain message.
+	ReplyTo string
 }
 
 // Marshal encodes m.
@@ -30,6 +33,7 @@ func (m ChatMessage) Marshal() []byte {
 	b = appendString(b, 1, m.ID)
 	b = appendString(b, 2, m.Body)
 	b = appendUvarint(b, 3, uint64(m.SentAt))
+	b = appendString(b, 4, m.ReplyTo)
 	return b
 }
 
@@ -44,16 +48,21 @@ func (m *ChatMessage) Unmarshal(b []byte) error {
 			return f.str(&m.Body)
 		case 3:
 			return f.int64(&m.SentAt)
+		case 4:
+			return f.str(&m.ReplyTo)
 		}
 		return nil
 	})
 }
 
-// Validate checks what a receiver requires: an ID and a body of at most
-// MaxChatBody bytes.
+// Validate checks what a receiver requires: an ID, a body of at most
+// MaxChatBody bytes and a ReplyTo of at most MaxIDLen.
 func (m ChatMessage) Validate() error {
 	if err := checkID(m.ID); err != nil {
 		return err
+	}
+	if len(m.ReplyTo) > MaxIDLen {
+		return fmt.Errorf("%w: reply-to id is %d bytes, limit %d", ErrTooLarge, len(m.ReplyTo), MaxIDLen)
 	}
 	if len(m.Body) > MaxChatBody {
 		return fmt.Errorf("%w: body is %d bytes, limit %d", ErrTooLarge, len(m.Body), MaxChatBody)

@@ -1,0 +1,44 @@
+package wire
+
+import (
+	"encoding/hex"
+	"testing"
+)
+
+// seedConvo adds the conversation updates' fixtures (and the others) to a
+// corpus.
+func seedConvo(f *testing.F) {
+	seed(f)
+	for _, fx := range convoFixtures {
+		b, _ := hex.DecodeString(fx.hex)
+		f.Add(b)
+	}
+	f.Add([]byte("\x08\x03\x12\x00\x20\x01"))
+}
+
+func FuzzChatUpdate(f *testing.F) {
+	seedConvo(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		roundTrip[ChatUpdate](t, b)
+		var u ChatUpdate
+		if u.Unmarshal(b) == nil && u.Validate() == nil {
+			if len(u.Target) > MaxIDLen || len(u.Body) > MaxChatBody || u.Kind == 0 {
+				t.Fatalf("Validate passed %#v", u)
+			}
+			if (u.Kind == UpdateEdit || u.Kind == UpdateDelete) && (u.At <= 0 || u.Target == "") {
+				t.Fatalf("Validate passed a change without target or time: %#v", u)
+			}
+		}
+	})
+}
+
+func FuzzChatMessageReply(f *testing.F) {
+	seedConvo(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		roundTrip[ChatMessage](t, b)
+		var m ChatMessage
+		if m.Unmarshal(b) == nil && m.Validate() == nil && len(m.ReplyTo) > MaxIDLen {
+			t.Fatalf("Validate passed %#v", m)
+		}
+	})
+}
