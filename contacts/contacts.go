@@ -93,6 +93,8 @@ const (
 	Delivered
 	// Received: a message that came to me.
 	Received
+	// Read: the recipient saw it and sent a read receipt.
+	Read
 )
 
 func (s Status) String() string {
@@ -103,6 +105,8 @@ func (s Status) String() string {
 		return "Delivered"
 	case Received:
 		return "Received"
+	case Read:
+		return "Read"
 	default:
 		return "Unknown"
 	}
@@ -120,6 +124,13 @@ type Message struct {
 	Status       Status
 	Outgoing     bool
 	Read         bool
+	// ReplyTo is the ID of the message this one answers; empty for none.
+	ReplyTo string
+	// Edited is when the author last changed the message (an edit or a
+	// delete), by the author's clock; zero when never.
+	Edited time.Time
+	// Deleted: the author deleted it for everyone; Body is empty.
+	Deleted bool
 }
 
 // Invite is a one-time secret I handed out inside an invite code.

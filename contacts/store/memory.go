@@ -25,6 +25,8 @@ type Memory struct {
 	transfers   map[string]memTransfer
 	transferSeq int64
 	grp         memGroups // group conversations (memory_groups.go)
+	// receipts: conversation → the read receipt told or to tell (lazily made)
+	receipts map[string]memReceipt
 }
 
 type memTransfer struct {
@@ -34,7 +36,8 @@ type memTransfer struct {
 
 type memMessage struct {
 	contacts.Message
-	words []string // folded words of the body, for Search
+	words         []string // folded words of the body, for Search
+	updatePending bool     // my edit or delete not yet acknowledged
 }
 
 var _ Store = (*Memory)(nil)
@@ -57,6 +60,7 @@ func NewMemory() *Memory {
 func normalizeMessage(m contacts.Message) contacts.Message {
 	m.SentAt = fromUnixNano(unixNano(m.SentAt))
 	m.ReceivedAt = fromUnixNano(unixNano(m.ReceivedAt))
+	m.Edited = fromUnixNano(unixNano(m.Edited))
 	return m
 }
 

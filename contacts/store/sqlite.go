@@ -433,6 +433,22 @@ CREATE VIRTUAL TABLE messages_fts USING fts5 (
 );
 UPDATE fts_state SET indexed = 0;
 `,
+	// 6: replies, edits, deletes and read receipts (conversation features).
+	`
+ALTER TABLE messages ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
+-- Unix nanoseconds of the author's last edit or delete, 0 for never.
+ALTER TABLE messages ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+-- 1 while the peer has not acknowledged my last edit or delete of it.
+ALTER TABLE messages ADD COLUMN update_pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_updates ON messages (conversation, seq) WHERE update_pending;
+-- The newest message of theirs I have told (or will tell) a peer I read.
+CREATE TABLE read_receipts (
+	conversation TEXT PRIMARY KEY,
+	message_id   TEXT NOT NULL,
+	pending      INTEGER NOT NULL -- 1 until the peer acknowledged it
+) WITHOUT ROWID;
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).
@@ -710,9 +726,9 @@ func (s *SQLite) UseInvite(secret string) (bool, error) {
 	return s.conn.Changes() == 1, nil
 }
 
-const messageColumns = "id, conversation, sender, body, sent_at, received_at, status, outgoing, read"
+const messageColumns = "id, conversation, sender, body, sent_at, received_at, status, outgoing, read, reply_to, edited_at, deleted"
 
-const insertMessage = "INSERT OR IGNORE INTO messages (" + messageColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const insertMessage = "INSERT OR IGNORE INTO messages (" + messageColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 func scanMessage(st *sqlite3.Stmt) contacts.Message {
 	return contacts.Message{
@@ -725,6 +741,9 @@ func scanMessage(st *sqlite3.Stmt) contacts.Message {
 		Status:       contacts.Status(st.ColumnInt(6)),
 		Outgoing:     st.ColumnBool(7),
 		Read:         st.ColumnBool(8),
+		ReplyTo:      st.ColumnText(9),
+		Edited:       fromUnixNano(st.ColumnInt64(10)),
+		Deleted:      st.ColumnBool(11),
 	}
 }
 
@@ -735,7 +754,8 @@ func (s *SQLite) addMessage(m contacts.Message) (bool, error) {
 		return false, fmt.Errorf("message without an ID: %w", ErrInvalid)
 	}
 	err := s.exec(insertMessage, m.ID, m.Conversation, m.From, m.Body,
-		unixNano(m.SentAt), unixNano(m.ReceivedAt), int(m.Status), m.Outgoing, m.Read)
+		unixNano(m.SentAt), unixNano(m.ReceivedAt), int(m.Status), m.Outgoing, m.Read,
+		m.ReplyTo, unixNano(m.Edited), m.Deleted)
 	if err != nil {
 		return false, err
 	}

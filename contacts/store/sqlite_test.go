@@ -417,9 +417,11 @@ func TestSQLiteMigrateToTransfers(t *testing.T) {
 	if err := old.PutTransfer(contacts.Transfer{ID: "t"}); err == nil {
 		t.Fatal("version 1 database already has a transfers table")
 	}
-	// Raw SQL: PutContact writes the columns of later migrations.
+	// Raw SQL, with version 1's columns: PutContact and AddMessage write
+	// the columns of later migrations.
 	must(t, old.exec("INSERT INTO contacts (peer_id, name, notes, addrs, state, message, added_at) VALUES ('p1', 'Bob', '', '[]', 0, '', 0)"))
-	_, err = old.AddMessage(msg("m1", "p1", "before the upgrade "+secretBody, false))
+	err = old.exec(`INSERT INTO messages (id, conversation, sender, body, sent_at, received_at, status, outgoing, read)
+		VALUES ('m1', 'p1', 'p1', ?, 1, 1, 2, 0, 0)`, "before the upgrade "+secretBody)
 	must(t, err)
 	must(t, old.Close())
 

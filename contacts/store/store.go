@@ -107,5 +107,41 @@ type Store interface {
 	// after it in its conversation, oldest first (ErrNotFound when unknown).
 	MessagesAround(conversation, id string, n int) ([]contacts.Message, error)
 
+	// Conversation features: unread counts, edits, deletes, read receipts.
+	// UnreadCounts returns, in one query, the number of unread received
+	// messages of every conversation that has any.
+	UnreadCounts() (map[string]int, error)
+	// Message returns one message by ID, or ErrNotFound.
+	Message(id string) (contacts.Message, error)
+	// EditMessage replaces a message's body and sets Edited to at. An edit
+	// of a deleted message, or one not newer than the message's last
+	// change, changes nothing and reports false. When the message is mine
+	// the change is queued for the peer (PendingUpdates) in the same
+	// transaction. ErrNotFound for an unknown ID.
+	EditMessage(id, body string, at time.Time) (bool, error)
+	// DeleteMessage empties a message's body, removes its words from the
+	// search index, marks it Deleted and sets Edited to at (if later);
+	// mine are queued for the peer like edits. It reports false when the
+	// message was deleted already. ErrNotFound for an unknown ID.
+	DeleteMessage(id string, at time.Time) (bool, error)
+	// PendingUpdates returns my messages to peerID whose last edit or
+	// delete the peer has not acknowledged, oldest first (limit <= 0: all).
+	PendingUpdates(peerID string, limit int) ([]contacts.Message, error)
+	// UpdateSent records that the peer has the change of message id made
+	// at `at`; a newer change stays pending.
+	UpdateSent(id string, at time.Time) error
+	// MarkReadUpTo marks Read my Delivered messages of a conversation
+	// stored up to and including messageID (one of mine), and returns
+	// their IDs. An unknown messageID marks nothing.
+	MarkReadUpTo(conversation, messageID string) ([]string, error)
+	// QueueReadReceipt records that the peer should be told I have read
+	// the conversation up to its newest received message, and returns that
+	// message's ID; queued is false when there is nothing new to tell.
+	QueueReadReceipt(conversation string) (messageID string, queued bool, err error)
+	// PendingReadReceipt returns the queued receipt's message ID, or "".
+	PendingReadReceipt(conversation string) (string, error)
+	// ReadReceiptSent clears the queued receipt if it is still messageID.
+	ReadReceiptSent(conversation, messageID string) error
+
 	Close() error
 }
