@@ -21,6 +21,11 @@ import (
 // is online, later if not. The returned message is Pending until the
 // contact acknowledges having stored it.
 func (m *Messenger) Send(peerID, text string) (contacts.Message, error) {
+	return m.send(peerID, text, "")
+}
+
+// send is Send with an optional message being answered.
+func (m *Messenger) send(peerID, text, replyTo string) (contacts.Message, error) {
 	id, err := peer.Decode(peerID)
 	if err != nil {
 		return contacts.Message{}, ErrUnknownPeer
@@ -50,6 +55,7 @@ func (m *Messenger) Send(peerID, text string) (contacts.Message, error) {
 		Status:       contacts.Pending,
 		Outgoing:     true,
 		Read:         true,
+		ReplyTo:      replyTo,
 	}
 	if _, err := m.store.AddMessage(msg); err != nil {
 		return contacts.Message{}, fmt.Errorf("saving message: %w", err)
@@ -107,7 +113,7 @@ func (m *Messenger) flush(id peer.ID) {
 		}
 		msgs := make([]wire.ChatMessage, len(out))
 		for i, o := range out {
-			msgs[i] = wire.ChatMessage{ID: o.ID, Body: o.Body, SentAt: o.SentAt.UnixMilli()}
+			msgs[i] = wire.ChatMessage{ID: o.ID, Body: o.Body, SentAt: o.SentAt.UnixMilli(), ReplyTo: o.ReplyTo}
 		}
 		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
 		acked, err := m.chat.Send(ctx, id, msgs)
@@ -144,6 +150,7 @@ func (m *Messenger) deliver(from peer.ID, ws []wire.ChatMessage) error {
 			SentAt:       time.UnixMilli(w.SentAt),
 			ReceivedAt:   now,
 			Status:       contacts.Received,
+			ReplyTo:      w.ReplyTo,
 		}
 	}
 	inserted, err := m.store.AddMessages(msgs)
@@ -158,6 +165,7 @@ func (m *Messenger) deliver(from peer.ID, ws []wire.ChatMessage) error {
 		}
 	}
 	if added {
+		m.setTyping(from, false) // the message they typed is here
 		m.publish(ContactsChanged{})
 	}
 	return nil
@@ -173,6 +181,7 @@ func (m *Messenger) MarkRead(peerID string) error {
 	if err := m.store.MarkRead(peerID); err != nil {
 		return err
 	}
+	m.queueReadReceipt(peerID)
 	m.publish(ContactsChanged{})
 	return nil
 }

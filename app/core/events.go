@@ -76,6 +76,7 @@ type ContactView struct {
 	// uses the name of one that is (a different key: someone else).
 	Warning string
 	Avatar  image.Image // nil: none, show initials
+	Muted   bool        // no notifications for this conversation
 }
 
 // NearbyPeer is a Hearth user found on the LAN who is not yet a contact.

@@ -27,6 +27,7 @@ import (
 	"hearth/p2p/chat"
 	"hearth/p2p/compliance"
 	"hearth/p2p/contactreq"
+	"hearth/p2p/convo"
 	"hearth/p2p/discovery"
 	"hearth/p2p/files"
 	"hearth/p2p/node"
@@ -83,6 +84,8 @@ type Messenger struct {
 	sig      *signal.Service
 	files    *files.Service
 	comp     *compliance.Service // compliance.go: the "archived for compliance" flag
+	conv     *convo.Service      // typing, read receipts, edits, deletes
+	cv       convoState
 	policy   policy.Policy
 	scanner  *scan.Scanner // nil when no ClamAV daemon answered
 	fs       fileState
@@ -200,6 +203,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.startProfiles()
 	m.startIdle()
 	m.comp = compliance.New(h, compliance.Config{Allow: m.isAccepted, OnNotice: m.onComplianceNotice})
+	m.startConvo(h)
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -388,6 +392,7 @@ func (m *Messenger) Close() error {
 	m.files.Close()
 	m.stopGroups()
 	m.comp.Close()
+	m.stopConvo()
 	m.sig.Close()
 	m.req.Close()
 	m.pres.Close()
@@ -516,6 +521,9 @@ func (m *Messenger) connectAll() {
 		if waiting, _ := m.HasUndelivered(id.String()); waiting {
 			m.requestFlush(id)
 		}
+		if m.hasPendingUpdates(id) {
+			m.requestUpdateFlush(id)
+		}
 	}
 	var wg sync.WaitGroup
 	for _, id := range asking {
@@ -551,6 +559,7 @@ func (m *Messenger) onConnected(id peer.ID) {
 		case contacts.Accepted:
 			m.sendPresenceTo(id)
 			m.flush(id)
+			m.flushUpdates(id)
 			m.resumeTransfers(id)
 			m.sendCompliance(id) // compliance.go: a flag they have not heard of yet
 		case contacts.Outgoing:

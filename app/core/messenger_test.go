@@ -57,6 +57,7 @@ func (l *eventLog) find(match func(Event) bool) (Event, bool) {
 }
 
 type peerT struct {
+	id   string // peer ID, kept while stopped
 	dir  string
 	port int // kept across restarts, as the real app's default port is
 	m    *Messenger
@@ -87,6 +88,7 @@ func newPeer(t *testing.T, name string) *peerT {
 func (p *peerT) stop(t *testing.T) {
 	t.Helper()
 	p.port = p.m.Port()
+	p.id = p.m.MyPeerID()
 	if err := p.m.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}

@@ -374,13 +374,14 @@ func (m *Messenger) Contacts() ([]ContactView, error) {
 	}
 	m.mu.Unlock()
 	m.addWarnings(views)
+	unread, err := m.store.UnreadCounts() // one grouped query for everyone
+	if err != nil {
+		return nil, err
+	}
 	for i := range views {
 		if views[i].State == contacts.Accepted {
-			n, err := m.store.Unread(views[i].PeerID)
-			if err != nil {
-				return nil, err
-			}
-			views[i].Unread = n
+			views[i].Unread = unread[views[i].PeerID]
+			views[i].Muted = m.Muted(views[i].PeerID)
 		}
 	}
 	sort.Slice(views, func(i, j int) bool {
