@@ -81,6 +81,19 @@ type Backend interface {
 	Compliance(peerID string) bool
 	SetCompliance(peerID string, on bool) error
 
+	// Conversation features: replies, edit and delete for everyone (my
+	// messages only), typing (throttled by the backend), read receipts,
+	// per-conversation mute.
+	Reply(peerID, replyTo, text string) (contacts.Message, error)
+	Edit(messageID, text string) (contacts.Message, error)
+	Delete(messageID string) error
+	// Message returns one stored message (a reply's original).
+	Message(id string) (contacts.Message, error)
+	Typing(peerID string)
+	ReadReceipts() bool
+	SetReadReceipts(on bool) error
+	SetMuted(peerID string, muted bool) error
+
 	StartCall(peerID string) (core.Call, error)
 	AcceptCall(callID string) (core.Call, error)
 	DeclineCall(callID string) error

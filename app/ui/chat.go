@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"image/color"
 	"slices"
 	"strings"
 	"time"
@@ -38,7 +37,8 @@ type chatView struct {
 	members *widget.Button
 	// authors names the members of the open group (nil in 1:1 chats).
 	authors map[string]string
-	avatar  *avatarView // header picture or initials
+	avatar  *avatarView    // header picture or initials
+	mute    *widget.Button // notifications for this conversation on/off
 
 	msgs   *fyne.Container
 	scroll *container.Scroll
@@ -82,6 +82,18 @@ type chatView struct {
 	lastDay   time.Time
 	stick     bool // scroll to the bottom at the next layout
 	bottom    bool // the newest message is in view: stay there when the pane resizes
+
+	// replies, edits, typing (convo.go, bubble.go)
+	shown        map[string]contacts.Message // messages on screen by ID
+	rows         map[string]*fyne.Container  // message ID → the row holding its bubble
+	order        []string                    // message IDs on screen, oldest first
+	mode         composeMode                 // what Enter does besides sending
+	target       contacts.Message            // the message replied to or edited
+	modeBar      *fyne.Container             // "Replying to …" / "Editing …" above the composer
+	modeText     *widget.Label
+	presenceLine string // the header's line when nobody is typing
+	typing       bool   // the contact is typing to me
+	muted        bool
 }
 
 // stickyLayout holds the history inside the scroller. The scroller sizes
@@ -145,14 +157,16 @@ func (cv *chatView) scrollToBottom() {
 
 // messageMeta is the time and delivery line under one of my messages.
 type messageMeta struct {
-	icon *canvas.Image
-	text *canvas.Text
-	row  fyne.CanvasObject // the bubble's row in msgs (archive.go highlights it)
+	icon  *canvas.Image
+	icon2 *canvas.Image // the second tick of "Read"
+	text  *canvas.Text
+	row   fyne.CanvasObject // the bubble's row in msgs (archive.go highlights it)
 }
 
 func newChatView(mw *MainWindow) *chatView {
 	cv := &chatView{
 		mw: mw, ids: map[string]*messageMeta{}, transfers: map[string]*transferRow{},
+		shown: map[string]contacts.Message{}, rows: map[string]*fyne.Container{},
 		now: time.Now, thumbs: newThumbCache(), durations: map[string]time.Duration{},
 	}
 	var dotObj fyne.CanvasObject
@@ -171,7 +185,9 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.members = widget.NewButtonWithIcon("Members", theme.AccountIcon(), mw.ShowGroupMembers)
 	cv.members.Hide()
 	cv.avatar = newAvatarView(40)
-	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.call, mw.newArchiveMenuButton(), cv.more)), nameBox)
+	cv.mute = widget.NewButtonWithIcon("", theme.VolumeUpIcon(), cv.toggleMute)
+	cv.mute.Importance = widget.LowImportance
+	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.mute, cv.call, mw.newArchiveMenuButton(), cv.more)), nameBox)
 
 	cv.msgs = container.NewVBox()
 	cv.scroll = container.NewVScroll(container.New(&stickyLayout{cv: cv}, container.NewPadded(cv.msgs)))
@@ -182,6 +198,9 @@ func newChatView(mw *MainWindow) *chatView {
 	cv.entry = newComposerEntry()
 	cv.entry.SetPlaceHolder("Write a message…  (Enter sends, Shift+Enter adds a line)")
 	cv.entry.OnSend = mw.send
+	cv.entry.OnUpEmpty = cv.editLast
+	cv.entry.OnEscape = cv.cancelMode
+	cv.entry.OnChanged = cv.typed
 	cv.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), func() { mw.send(cv.entry.Text) })
 	cv.send.Importance = widget.HighImportance
 	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
@@ -192,9 +211,10 @@ func newChatView(mw *MainWindow) *chatView {
 		container.NewVBox(layout.NewSpacer(), cv.attach),
 		container.NewVBox(layout.NewSpacer(), cv.send), cv.entry)
 	cv.recorder = cv.buildRecorder()
+	cv.modeBar = cv.buildModeBar()
 	// The mic stays beside both the composer and the recorder strip: it
 	// is under the pointer for as long as it is held.
-	composer := container.NewBorder(cv.sendErr, nil, nil, container.NewVBox(layout.NewSpacer(), cv.mic),
+	composer := container.NewBorder(container.NewVBox(cv.sendErr, cv.modeBar), nil, nil, container.NewVBox(layout.NewSpacer(), cv.mic),
 		container.NewStack(cv.composer, cv.recorder))
 
 	cv.root = container.NewBorder(
@@ -215,7 +235,9 @@ func (cv *chatView) setContact(c core.ContactView) {
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
-	cv.status.SetText(withWarning(line, c))
+	cv.presenceLine = withWarning(line, c)
+	cv.showStatusLine()
+	cv.setMuted(c.Muted)
 	setVerifiedMark(cv.verified, cv.nameRow, c.Verified)
 }
 
@@ -236,6 +258,8 @@ func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Tra
 	cv.peer = cv.mw.selected
 	cv.ids = map[string]*messageMeta{}
 	cv.transfers = map[string]*transferRow{}
+	cv.shown, cv.rows, cv.order = map[string]contacts.Message{}, map[string]*fyne.Container{}, nil
+	cv.cancelMode()
 	cv.lastDay = time.Time{}
 	cv.hint = nil
 	cv.msgs.RemoveAll()
@@ -322,14 +346,22 @@ func (cv *chatView) setStatus(id string, s contacts.Status) {
 }
 
 func setStatusLine(meta *messageMeta, s contacts.Status) {
-	if s == contacts.Delivered {
+	meta.icon2.Hide()
+	switch s {
+	case contacts.Read:
+		// Two ticks: ✓✓ Read.
+		meta.icon.Resource = theme.ConfirmIcon()
+		meta.icon2.Show()
+		meta.text.Text = "Read"
+	case contacts.Delivered:
 		meta.icon.Resource = theme.ConfirmIcon()
 		meta.text.Text = "Delivered"
-	} else {
+	default:
 		meta.icon.Resource = theme.HistoryIcon()
 		meta.text.Text = "Pending"
 	}
 	meta.icon.Refresh()
+	meta.icon2.Refresh()
 	meta.text.Refresh()
 }
 
@@ -372,49 +404,10 @@ func (cv *chatView) dayLine(t time.Time) {
 }
 
 func (cv *chatView) append(m contacts.Message) {
-	t := messageTime(m)
-	cv.dayLine(t)
-	meta := &messageMeta{}
-	cv.ids[m.ID] = meta
+	cv.dayLine(messageTime(m))
+	cv.order = append(cv.order, m.ID)
 	if cv.authors != nil && !m.Outgoing {
 		cv.msgs.Add(cv.authorLine(m))
 	}
-	meta.row = messageBubble(m, t, meta)
-	cv.msgs.Add(meta.row)
-}
-
-// messageBubble draws one message: mine on the right in the accent
-// colour, theirs on the left in grey, each with its time and (mine) its
-// delivery state.
-func messageBubble(m contacts.Message, t time.Time, meta *messageMeta) fyne.CanvasObject {
-	lines := wrapText(m.Body, bubbleTextWidth, theme.TextSize(), fyne.TextStyle{})
-	body := widget.NewLabel(strings.Join(lines, "\n"))
-	body.Selectable = true
-
-	muted := theme.Color(theme.ColorNamePlaceHolder)
-	stamp := canvas.NewText(t.Local().Format("15:04"), muted)
-	stamp.TextSize = theme.CaptionTextSize()
-	metaRow := container.NewHBox(stamp)
-
-	var bg *canvas.Rectangle
-	if m.Outgoing {
-		meta.icon = canvas.NewImageFromResource(theme.HistoryIcon())
-		meta.icon.SetMinSize(fyne.NewSquareSize(12))
-		meta.text = canvas.NewText("", muted)
-		meta.text.TextSize = theme.CaptionTextSize()
-		setStatusLine(meta, m.Status)
-		metaRow = container.NewHBox(layout.NewSpacer(), stamp, container.NewCenter(meta.icon), meta.text)
-		bg = canvas.NewRectangle(color.NRGBA{R: ember.R, G: ember.G, B: ember.B, A: 0x38})
-	} else {
-		bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	}
-	bg.CornerRadius = 12
-	pad := theme.InnerPadding()
-	inner := container.New(layout.NewCustomPaddedVBoxLayout(0), body,
-		container.New(layout.NewCustomPaddedLayout(0, pad/2, pad, pad), metaRow))
-	bubble := container.NewStack(bg, inner)
-	if m.Outgoing {
-		return container.NewHBox(layout.NewSpacer(), bubble)
-	}
-	return container.NewHBox(bubble, layout.NewSpacer())
+	cv.msgs.Add(cv.newMessageRow(m))
 }

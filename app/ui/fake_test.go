@@ -87,11 +87,12 @@ type fakeBackend struct {
 	playErr     error
 	playStops   int
 
-	cm   fakeContactMgmt // contact management (contactmgmt_fake_test.go)
-	pair fakePairing     // short codes (shortcode_test.go)
-	grp  fakeGroups      // group conversations (groups_fake_test.go)
-	pres presenceFake    // profile, auto-away, nearby (presence_fake_test.go)
-	arch fakeArchive     // archive_test.go: search hits, retention, compliance
+	cm    fakeContactMgmt // contact management (contactmgmt_fake_test.go)
+	pair  fakePairing     // short codes (shortcode_test.go)
+	grp   fakeGroups      // group conversations (groups_fake_test.go)
+	pres  presenceFake    // profile, auto-away, nearby (presence_fake_test.go)
+	arch  fakeArchive     // archive_test.go: search hits, retention, compliance
+	convo fakeConvo       // replies, edits, receipts, typing, mute (fake_convo_test.go)
 }
 
 func newFakeBackend() *fakeBackend {

@@ -166,6 +166,8 @@ func (cv *chatView) setGroup(g core.GroupView, names map[string]string) {
 	cv.attach.Hide()
 	cv.mic.Hide()
 	cv.members.Show()
+	cv.mute.Hide() // replies, edits, receipts and mute are 1:1 only (convo.go)
+	cv.typing = false
 	if g.Left {
 		cv.entry.Disable()
 		cv.send.Disable()
@@ -183,6 +185,7 @@ func (cv *chatView) setOneToOne() {
 	cv.attach.Show()
 	cv.mic.Show()
 	cv.members.Hide()
+	cv.mute.Show()
 	cv.entry.Enable()
 	cv.send.Enable()
 }

@@ -79,6 +79,11 @@ type MainWindow struct {
 	grp          *groupsSection   // the sidebar's groups (groupsview.go)
 	pairBtn      *widget.Button   // Pair nearby / Visible until … (presenceui.go)
 	lastActivity time.Time        // last activity reported to the core
+
+	// conversation features (notify.go)
+	notify  *notifier
+	focused bool            // the app has the keyboard focus
+	typing  map[string]bool // contacts typing to me
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
@@ -117,7 +122,10 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *Mai
 		asked:   map[string]bool{},
 		calls:   map[string]*CallWindow{},
 		ringing: map[string]dialog.Dialog{},
+		typing:  map[string]bool{},
+		notify:  newNotifier(a),
 	}
+	mw.watchFocus()
 	w.SetIcon(AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
 	split.Offset = 0.3
@@ -213,10 +221,11 @@ func (mw *MainWindow) apply(ev core.Event) {
 	case core.MessageAdded:
 		if e.Message.Conversation == mw.selected {
 			mw.chat.add(e.Message)
-			if !e.Message.Outgoing && !e.Message.Read {
+			if !e.Message.Outgoing && !e.Message.Read && mw.focused {
 				mw.markRead(mw.selected)
 			}
 		}
+		mw.notifyMessage(e.Message)
 	case core.MessageStatusChanged:
 		if e.Conversation == mw.selected {
 			mw.chat.setStatus(e.ID, e.Status)
@@ -254,6 +263,8 @@ func (mw *MainWindow) apply(ev core.Event) {
 		}
 	case core.ComplianceChanged, core.ConversationPruned:
 		mw.applyArchive(ev) // archive.go
+	default:
+		mw.applyConvo(ev)
 	}
 }
 
@@ -405,7 +416,7 @@ func (mw *MainWindow) refreshContacts() {
 		unread += c.Unread
 		if c.PeerID == mw.selected {
 			mw.chat.setContact(c)
-			if c.Unread > 0 {
+			if c.Unread > 0 && mw.focused {
 				mw.markRead(c.PeerID)
 			}
 		}
@@ -642,6 +653,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 	mw.activity()
 	mw.selected = peerID
 	mw.chat.setOneToOne()
+	mw.chat.typing = mw.typing[peerID]
 	mw.chat.setContact(*c)
 	msgs, err := mw.b.History(peerID, historyLimit)
 	if err != nil {
@@ -676,6 +688,9 @@ func (mw *MainWindow) markRead(peerID string) {
 // send is the composer's action.
 func (mw *MainWindow) send(text string) {
 	if strings.TrimSpace(text) == "" || mw.selected == "" {
+		return
+	}
+	if mw.chat.sendInMode(text) {
 		return
 	}
 	var msg contacts.Message

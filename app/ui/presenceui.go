@@ -37,7 +37,8 @@ func (mw *MainWindow) watchActivity() {
 			typed(s)
 		}
 	}
-	mw.app.Lifecycle().SetOnEnteredForeground(func() { mw.do(mw.activity) })
+	// The app coming to the front counts too: watchFocus (notify.go) owns
+	// the one Lifecycle hook and reports it.
 	mw.win.SetContent(newActivityLayer(mw.win.Content(), mw.activity))
 }
 

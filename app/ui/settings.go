@@ -51,7 +51,8 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 	s.policy = policyView(p, s.autoAcceptRow(p))
 	s.privacy = mw.newPrivacySection()
 	s.you = newProfileSettings(mw)
-	content := container.NewVBox(s.you.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root)
+	content := container.NewVBox(s.you.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root,
+		widget.NewSeparator(), mw.conversationSettings())
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)

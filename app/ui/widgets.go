@@ -22,6 +22,9 @@ type composerEntry struct {
 
 	// OnSend is called with the text when Enter is pressed without Shift.
 	OnSend func(text string)
+	// OnUpEmpty is called for the Up arrow in an empty entry (edit my
+	// last message); OnEscape for Escape (cancel a reply or an edit).
+	OnUpEmpty, OnEscape func()
 
 	shift bool // a Shift key is held down
 }
@@ -64,6 +67,14 @@ func (e *composerEntry) TypedKey(k *fyne.KeyEvent) {
 		if e.OnSend != nil {
 			e.OnSend(e.Text)
 		}
+		return
+	}
+	if k.Name == fyne.KeyUp && e.Text == "" && e.OnUpEmpty != nil {
+		e.OnUpEmpty()
+		return
+	}
+	if k.Name == fyne.KeyEscape && e.OnEscape != nil {
+		e.OnEscape()
 		return
 	}
 	// With Shift held the embedded Entry inserts a new line: it submits on

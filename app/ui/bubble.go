@@ -1,0 +1,247 @@
+package ui
+
+import (
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/contacts"
+)
+
+// deletedText stands in for the body of a message deleted for everyone.
+const deletedText = "This message was deleted"
+
+// quoteLen is how much of a message a reply's quote shows.
+const quoteLen = 80
+
+// newMessageRow draws m in a row of its own, which update redraws in
+// place when the message is edited or deleted.
+func (cv *chatView) newMessageRow(m contacts.Message) *fyne.Container {
+	row := container.NewStack(cv.messageBubble(m))
+	cv.rows[m.ID] = row
+	cv.ids[m.ID].row = row // what archive.go's highlight finds in msgs
+	return row
+}
+
+// update redraws a message that changed (edited, deleted), and the quotes
+// of the replies to it.
+func (cv *chatView) update(m contacts.Message) {
+	if m.Conversation != cv.peer {
+		return
+	}
+	row := cv.rows[m.ID]
+	if row == nil {
+		return
+	}
+	row.Objects = []fyne.CanvasObject{cv.messageBubble(m)}
+	row.Refresh()
+	for _, id := range cv.order {
+		if r := cv.shown[id]; r.ReplyTo == m.ID && cv.rows[id] != nil {
+			cv.rows[id].Objects = []fyne.CanvasObject{cv.messageBubble(r)}
+			cv.rows[id].Refresh()
+		}
+	}
+	if cv.mode != modeNone && cv.target.ID == m.ID && m.Deleted {
+		cv.cancelMode()
+	}
+}
+
+// snippet is one line of a message for quotes, menus and notifications.
+func snippet(m contacts.Message, max int) string {
+	if m.Deleted {
+		return deletedText
+	}
+	s := strings.Join(strings.Fields(m.Body), " ")
+	if r := []rune(s); len(r) > max {
+		s = strings.TrimSpace(string(r[:max-1])) + "…"
+	}
+	return s
+}
+
+// author names who wrote m: "You" or the contact.
+func (cv *chatView) author(m contacts.Message) string {
+	if m.Outgoing {
+		return "You"
+	}
+	return cv.peerName
+}
+
+// original finds the message a reply answers: on screen, or in the store.
+func (cv *chatView) original(id string) (contacts.Message, bool) {
+	if m, ok := cv.shown[id]; ok {
+		return m, true
+	}
+	m, err := cv.mw.b.Message(id)
+	return m, err == nil && m.Conversation == cv.peer
+}
+
+// messageBubble draws one message: mine on the right in the accent
+// colour, theirs on the left in grey, each with its time, "edited", (mine)
+// its delivery state, the quote of the message it answers, and a "…"
+// button (or a right click) for its menu.
+func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
+	cv.shown[m.ID] = m
+	meta := &messageMeta{}
+	if old := cv.ids[m.ID]; old != nil {
+		meta.row = old.row // redrawn in place: the row in msgs stays
+	}
+	cv.ids[m.ID] = meta
+	t := messageTime(m)
+
+	var body fyne.CanvasObject
+	if m.Deleted {
+		l := widget.NewLabel(deletedText)
+		l.TextStyle.Italic = true
+		l.Importance = widget.LowImportance
+		body = l
+	} else {
+		lines := wrapText(m.Body, bubbleTextWidth, theme.TextSize(), fyne.TextStyle{})
+		l := widget.NewLabel(strings.Join(lines, "\n"))
+		l.Selectable = true
+		body = l
+	}
+
+	muted := theme.Color(theme.ColorNamePlaceHolder)
+	small := func(s string) *canvas.Text {
+		c := canvas.NewText(s, muted)
+		c.TextSize = theme.CaptionTextSize()
+		return c
+	}
+	metaItems := []fyne.CanvasObject{small(t.Local().Format("15:04"))}
+	if !m.Edited.IsZero() && !m.Deleted {
+		metaItems = append(metaItems, small("edited"))
+	}
+	more := widget.NewButtonWithIcon("", theme.MoreHorizontalIcon(), nil)
+	more.Importance = widget.LowImportance
+	more.OnTapped = func() { cv.showBubbleMenu(m, more) }
+
+	var bg *canvas.Rectangle
+	var metaRow *fyne.Container
+	if m.Outgoing {
+		meta.icon = canvas.NewImageFromResource(theme.HistoryIcon())
+		meta.icon.SetMinSize(fyne.NewSquareSize(12))
+		meta.icon2 = canvas.NewImageFromResource(theme.ConfirmIcon())
+		meta.icon2.SetMinSize(fyne.NewSquareSize(12))
+		meta.text = small("")
+		setStatusLine(meta, m.Status)
+		ticks := container.New(layout.NewCustomPaddedHBoxLayout(-6), meta.icon, meta.icon2)
+		metaItems = append(metaItems, container.NewCenter(ticks), meta.text)
+		metaRow = container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, metaItems...)...)
+		bg = canvas.NewRectangle(color.NRGBA{R: ember.R, G: ember.G, B: ember.B, A: 0x38})
+	} else {
+		metaRow = container.NewHBox(metaItems...)
+		bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	}
+	bg.CornerRadius = 12
+	pad := theme.InnerPadding()
+	parts := []fyne.CanvasObject{}
+	if m.ReplyTo != "" {
+		parts = append(parts, container.New(layout.NewCustomPaddedLayout(pad/2, 0, pad, pad), cv.quote(m.ReplyTo)))
+	}
+	parts = append(parts, body, container.New(layout.NewCustomPaddedLayout(0, pad/2, pad, pad), metaRow))
+	inner := container.New(layout.NewCustomPaddedVBoxLayout(0), parts...)
+	bubble := newTapBubble(container.NewStack(bg, inner), func(pos fyne.Position) { cv.showBubbleMenuAt(m, pos) })
+	if m.Outgoing {
+		return container.NewHBox(layout.NewSpacer(), container.NewCenter(more), bubble)
+	}
+	return container.NewHBox(bubble, container.NewCenter(more), layout.NewSpacer())
+}
+
+// quote is the strip above a reply: who wrote the original and its first
+// words. Tapping it scrolls to the original when it is on screen.
+func (cv *chatView) quote(id string) fyne.CanvasObject {
+	text := "Original message not available"
+	if o, ok := cv.original(id); ok {
+		text = cv.author(o) + ": " + snippet(o, quoteLen)
+	}
+	l := widget.NewLabel(text)
+	l.TextStyle.Italic = true
+	l.Truncation = fyne.TextTruncateEllipsis
+	bar := canvas.NewRectangle(ember)
+	bar.SetMinSize(fyne.NewSize(3, 0))
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	bg.CornerRadius = 6
+	content := container.NewStack(bg, container.NewBorder(nil, nil, bar, nil, l))
+	q := newTapBubble(content, nil)
+	q.onTap = func() { cv.scrollTo(id) }
+	q.quoteOf = id
+	return q
+}
+
+// scrollTo brings a message on screen into view.
+func (cv *chatView) scrollTo(id string) {
+	row := cv.rows[id]
+	if row == nil {
+		cv.mw.showNotice("The original message is further back in the conversation.")
+		return
+	}
+	cv.stick, cv.bottom = false, false
+	cv.scroll.ScrollToOffset(fyne.NewPos(0, row.Position().Y))
+}
+
+// menu is what the bubble's menu offers for m.
+func (cv *chatView) menu(m contacts.Message) *fyne.Menu {
+	if m.Deleted {
+		return fyne.NewMenu("")
+	}
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItemWithIcon("Reply", theme.MailReplyIcon(), func() { cv.startReply(m) }),
+		fyne.NewMenuItemWithIcon("Copy", theme.ContentCopyIcon(), func() { cv.mw.app.Clipboard().SetContent(m.Body) }),
+	}
+	if m.Outgoing {
+		items = append(items,
+			fyne.NewMenuItemWithIcon("Edit", theme.DocumentCreateIcon(), func() { cv.startEdit(m) }),
+			fyne.NewMenuItemWithIcon("Delete for everyone", theme.DeleteIcon(), func() { cv.confirmDelete(m) }))
+	}
+	return fyne.NewMenu("", items...)
+}
+
+func (cv *chatView) showBubbleMenu(m contacts.Message, near fyne.CanvasObject) {
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(near)
+	cv.showBubbleMenuAt(m, pos.Add(fyne.NewPos(0, near.Size().Height)))
+}
+
+func (cv *chatView) showBubbleMenuAt(m contacts.Message, pos fyne.Position) {
+	menu := cv.menu(cv.shown[m.ID])
+	if len(menu.Items) == 0 {
+		return
+	}
+	widget.ShowPopUpMenuAtPosition(menu, cv.mw.win.Canvas(), pos)
+}
+
+// tapBubble wraps a bubble (or a quote) to take taps and right clicks.
+type tapBubble struct {
+	widget.BaseWidget
+	content   fyne.CanvasObject
+	onTap     func()
+	onContext func(abs fyne.Position)
+	quoteOf   string // for a quote: the message it shows
+}
+
+func newTapBubble(content fyne.CanvasObject, onContext func(fyne.Position)) *tapBubble {
+	b := &tapBubble{content: content, onContext: onContext}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *tapBubble) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.content) }
+
+// Tapped runs onTap (a quote scrolls to its original).
+func (b *tapBubble) Tapped(*fyne.PointEvent) {
+	if b.onTap != nil {
+		b.onTap()
+	}
+}
+
+// TappedSecondary opens the message menu where the pointer is.
+func (b *tapBubble) TappedSecondary(e *fyne.PointEvent) {
+	if b.onContext != nil {
+		b.onContext(e.AbsolutePosition)
+	}
+}

@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/contacts"
+)
+
+// composeMode is what the composer's Enter does besides sending a new
+// message.
+type composeMode int
+
+const (
+	modeNone  composeMode = iota
+	modeReply             // send as an answer to cv.target
+	modeEdit              // replace the text of cv.target (mine)
+)
+
+// buildModeBar makes the strip above the composer that says which
+// message is being answered or edited, with a button to stop.
+func (cv *chatView) buildModeBar() *fyne.Container {
+	cv.modeText = widget.NewLabel("")
+	cv.modeText.Truncation = fyne.TextTruncateEllipsis
+	stop := widget.NewButtonWithIcon("", theme.CancelIcon(), cv.cancelMode)
+	stop.Importance = widget.LowImportance
+	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.MailReplyIcon()), stop, cv.modeText)
+	bar.Hide()
+	return bar
+}
+
+// startReply makes the next message an answer to m.
+func (cv *chatView) startReply(m contacts.Message) {
+	if m.Deleted {
+		return
+	}
+	if cv.mode == modeEdit {
+		cv.entry.SetText("")
+	}
+	cv.mode, cv.target = modeReply, m
+	cv.modeText.SetText("Replying to " + cv.author(m) + ": " + snippet(m, quoteLen) + "  (Esc cancels)")
+	cv.modeBar.Show()
+	cv.mw.win.Canvas().Focus(cv.entry)
+}
+
+// startEdit puts one of my messages in the composer; Enter saves it.
+func (cv *chatView) startEdit(m contacts.Message) {
+	if !m.Outgoing || m.Deleted {
+		return
+	}
+	cv.mode, cv.target = modeEdit, m
+	cv.modeText.SetText("Editing your message  (Enter saves, Esc cancels)")
+	cv.modeBar.Show()
+	cv.entry.SetText(m.Body)
+	lines := strings.Split(m.Body, "\n")
+	cv.entry.CursorRow, cv.entry.CursorColumn = len(lines)-1, len([]rune(lines[len(lines)-1]))
+	cv.entry.Refresh()
+	cv.mw.win.Canvas().Focus(cv.entry)
+}
+
+// cancelMode leaves reply or edit mode (Esc); an edit's text goes.
+func (cv *chatView) cancelMode() {
+	if cv.mode == modeEdit {
+		cv.entry.SetText("")
+	}
+	cv.mode, cv.target = modeNone, contacts.Message{}
+	if cv.modeBar != nil {
+		cv.modeBar.Hide()
+	}
+}
+
+// editLast edits my newest message that is not deleted (Up in an empty
+// composer).
+func (cv *chatView) editLast() {
+	for i := len(cv.order) - 1; i >= 0; i-- {
+		if m := cv.shown[cv.order[i]]; m.Outgoing && !m.Deleted {
+			cv.startEdit(m)
+			return
+		}
+	}
+}
+
+// sendInMode is the composer's Enter in reply or edit mode. It reports
+// whether it handled the text.
+func (cv *chatView) sendInMode(text string) bool {
+	mw := cv.mw
+	switch cv.mode {
+	case modeReply:
+		msg, err := mw.b.Reply(cv.peer, cv.target.ID, text)
+		if err != nil {
+			cv.showErr(err)
+			return true
+		}
+		cv.showErr(nil)
+		cv.cancelMode()
+		cv.entry.SetText("")
+		cv.add(msg)
+		return true
+	case modeEdit:
+		msg, err := mw.b.Edit(cv.target.ID, text)
+		if err != nil {
+			cv.showErr(err)
+			return true
+		}
+		cv.showErr(nil)
+		cv.cancelMode()
+		cv.update(msg)
+		return true
+	}
+	return false
+}
+
+// confirmDelete asks before deleting one of my messages for everyone.
+func (cv *chatView) confirmDelete(m contacts.Message) {
+	mw := cv.mw
+	who := cv.peerName
+	if who == "" {
+		who = "them"
+	}
+	d := dialog.NewConfirm("Delete for everyone?",
+		"“"+snippet(m, 60)+"” will be deleted for you and for "+who+". This cannot be undone.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := mw.b.Delete(m.ID); err != nil {
+				mw.showNotice("Could not delete the message: " + userText(err))
+			}
+		}, mw.win)
+	d.SetConfirmText("Delete")
+	d.SetConfirmImportance(widget.DangerImportance)
+	mw.showModal(d, nil)
+}
+
+// typed tells the contact I am typing (the backend throttles it).
+func (cv *chatView) typed(text string) {
+	if text != "" && cv.mode != modeEdit && cv.peer != "" {
+		cv.mw.b.Typing(cv.peer)
+	}
+}
+
+// setTyping shows "Bob is typing…" in the header instead of the presence
+// line, or takes it away.
+func (cv *chatView) setTyping(on bool) {
+	cv.typing = on
+	cv.showStatusLine()
+}
+
+func (cv *chatView) showStatusLine() {
+	if cv.typing {
+		cv.status.SetText(cv.peerName + " is typing…")
+		return
+	}
+	cv.status.SetText(cv.presenceLine)
+}
+
+func (cv *chatView) setMuted(muted bool) {
+	cv.muted = muted
+	if muted {
+		cv.mute.SetIcon(theme.VolumeMuteIcon())
+	} else {
+		cv.mute.SetIcon(theme.VolumeUpIcon())
+	}
+}
+
+// toggleMute turns the open conversation's notifications off or on.
+func (cv *chatView) toggleMute() {
+	mw, peer, muted := cv.mw, cv.peer, !cv.muted
+	if peer == "" {
+		return
+	}
+	cv.setMuted(muted)
+	mw.background(func() error { return mw.b.SetMuted(peer, muted) }, func(err error) {
+		if err != nil {
+			mw.showNotice("Could not change notifications: " + userText(err))
+		}
+	})
+}
+
+// conversationSettings is the settings dialog's part for conversations.
+func (mw *MainWindow) conversationSettings() fyne.CanvasObject {
+	receipts := widget.NewCheck("Send read receipts", nil)
+	receipts.SetChecked(mw.b.ReadReceipts())
+	receipts.OnChanged = func(on bool) {
+		mw.background(func() error { return mw.b.SetReadReceipts(on) }, func(err error) {
+			if err != nil {
+				mw.showNotice("Could not change read receipts: " + userText(err))
+			}
+		})
+	}
+	hint := caption("When off, your contacts do not see when you have read their messages.")
+	hint.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(heading("Conversations"), receipts, hint)
+}
