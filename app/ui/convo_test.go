@@ -1,0 +1,356 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// menuLabels lists a menu's items.
+func menuLabels(m *fyne.Menu) []string {
+	var out []string
+	for _, it := range m.Items {
+		out = append(out, it.Label)
+	}
+	return out
+}
+
+// menuItem runs the item of a message's bubble menu labelled label.
+func menuItem(t *testing.T, cv *chatView, id, label string) {
+	t.Helper()
+	for _, it := range cv.menu(cv.shown[id]).Items {
+		if it.Label == label {
+			it.Action()
+			return
+		}
+	}
+	t.Fatalf("no %q in the menu of %s: %q", label, id, menuLabels(cv.menu(cv.shown[id])))
+}
+
+func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.list.Select(0)
+	if got, want := menuLabels(mw.chat.menu(mw.chat.shown["m2"])), []string{"Reply", "Copy", "Edit", "Delete for everyone"}; !slices.Equal(got, want) {
+		t.Errorf("my message's menu = %q, want %q", got, want)
+	}
+	if got, want := menuLabels(mw.chat.menu(mw.chat.shown["m1"])), []string{"Reply", "Copy"}; !slices.Equal(got, want) {
+		t.Errorf("Bob's message's menu = %q, want %q", got, want)
+	}
+	menuItem(t, mw.chat, "m1", "Copy")
+	if got := mw.app.Clipboard().Content(); got != "Are you coming on Sunday?" {
+		t.Errorf("clipboard = %q", got)
+	}
+	// A right click on a bubble opens the same menu as a pop-up.
+	var bubble *tapBubble
+	visible(mw.chat.rows["m1"], func(o fyne.CanvasObject) {
+		if b, ok := o.(*tapBubble); ok && b.onContext != nil && bubble == nil {
+			bubble = b
+		}
+	})
+	if bubble == nil {
+		t.Fatal("no bubble for m1")
+	}
+	test.TapSecondaryAt(bubble, fyne.NewPos(5, 5))
+	top := mw.win.Canvas().Overlays().Top()
+	if top == nil || !hasText(top, "Reply") || hasText(top, "Edit") {
+		t.Fatalf("right click menu: %v", top)
+	}
+	mw.win.Canvas().Overlays().Remove(top)
+}
+
+func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
+	mw, b, _ := newTestMain(t)
+	mw.list.Select(0)
+	cv := mw.chat
+	menuItem(t, cv, "m1", "Reply")
+	if !cv.modeBar.Visible() || !strings.Contains(cv.modeText.Text, "Replying to Bob: Are you coming on Sunday?") {
+		t.Fatalf("reply bar %v %q", cv.modeBar.Visible(), cv.modeText.Text)
+	}
+	test.Type(cv.entry, "Sure!")
+	enter(cv.entry)
+	var sent contacts.Message
+	b.locked(func() { sent = b.sent[len(b.sent)-1] })
+	if sent.ReplyTo != "m1" || sent.Body != "Sure!" {
+		t.Fatalf("sent %+v", sent)
+	}
+	if cv.modeBar.Visible() || cv.entry.Text != "" {
+		t.Fatal("reply mode still on after sending")
+	}
+	if !hasText(cv.rows[sent.ID], "Bob: Are you coming on Sunday?") {
+		t.Fatalf("no quote in the reply: %q", texts(cv.rows[sent.ID]))
+	}
+
+	// Esc leaves reply mode and the next message is a plain one.
+	menuItem(t, cv, "m2", "Reply")
+	if !strings.Contains(cv.modeText.Text, "Replying to You") {
+		t.Fatalf("reply bar %q", cv.modeText.Text)
+	}
+	cv.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if cv.modeBar.Visible() {
+		t.Fatal("Esc did not cancel the reply")
+	}
+	test.Type(cv.entry, "plain")
+	enter(cv.entry)
+	b.locked(func() { sent = b.sent[len(b.sent)-1] })
+	if sent.ReplyTo != "" || sent.Body != "plain" {
+		t.Fatalf("after Esc sent %+v", sent)
+	}
+}
+
+func TestQuoteScrollsToTheOriginal(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.locked(func() {
+		h := b.history["peer-bob"]
+		for i := range 40 {
+			h = append(h, contacts.Message{ID: fmt.Sprint("x", i), Conversation: "peer-bob", From: "peer-bob",
+				Body: fmt.Sprint("filler ", i), SentAt: time.Now(), Status: contacts.Received})
+		}
+		h = append(h, contacts.Message{ID: "r1", Conversation: "peer-bob", From: "peer-bob", Body: "about Sunday: yes",
+			SentAt: time.Now(), Status: contacts.Received, ReplyTo: "m1"})
+		b.history["peer-bob"] = h
+	})
+	mw.list.Select(0)
+	q.drain()
+	cv := mw.chat
+	var quote *tapBubble
+	visible(cv.rows["r1"], func(o fyne.CanvasObject) {
+		if b, ok := o.(*tapBubble); ok && b.quoteOf == "m1" {
+			quote = b
+		}
+	})
+	if quote == nil {
+		t.Fatalf("no quote in %q", texts(cv.rows["r1"]))
+	}
+	cv.scroll.ScrollToBottom()
+	if cv.scroll.Offset.Y == 0 {
+		t.Fatal("the conversation does not scroll: the test proves nothing")
+	}
+	test.Tap(quote)
+	if want := cv.rows["m1"].Position().Y; cv.scroll.Offset.Y != want {
+		t.Fatalf("after tapping the quote the offset is %v, want %v", cv.scroll.Offset.Y, want)
+	}
+}
+
+func TestUpEditsMyLastMessage(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	mw.list.Select(0)
+	cv := mw.chat
+	cv.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	if cv.mode != modeEdit || cv.target.ID != "m2" || cv.entry.Text != "Yes! I'll bring the cake." {
+		t.Fatalf("Up: mode %v target %q text %q", cv.mode, cv.target.ID, cv.entry.Text)
+	}
+	// Esc gives the composer back, empty.
+	cv.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if cv.mode != modeNone || cv.entry.Text != "" || cv.modeBar.Visible() {
+		t.Fatalf("Esc: mode %v text %q", cv.mode, cv.entry.Text)
+	}
+	// Up with text in the composer moves the cursor, as usual.
+	test.Type(cv.entry, "draft")
+	cv.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	if cv.mode != modeNone || cv.entry.Text != "draft" {
+		t.Fatalf("Up in a non-empty composer: mode %v text %q", cv.mode, cv.entry.Text)
+	}
+	cv.entry.SetText("")
+
+	cv.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	cv.entry.SetText("Yes! I'll bring two cakes.")
+	enter(cv.entry)
+	b.locked(func() {
+		if !slices.Equal(b.convo.edits, []string{"m2|Yes! I'll bring two cakes."}) || len(b.sent) != 0 {
+			t.Fatalf("edits %q, sent %d", b.convo.edits, len(b.sent))
+		}
+	})
+	if !hasText(cv.rows["m2"], "two cakes") || !hasText(cv.rows["m2"], "edited") {
+		t.Fatalf("edited bubble: %q", texts(cv.rows["m2"]))
+	}
+	if cv.mode != modeNone || cv.entry.Text != "" {
+		t.Fatal("still editing after Enter")
+	}
+	// Their edits arrive as events.
+	b.events <- core.MessageChanged{Message: contacts.Message{ID: "m1", Conversation: "peer-bob", From: "peer-bob",
+		Body: "Are you coming on Saturday?", SentAt: time.Now(), Edited: time.Now(), Status: contacts.Received}}
+	q.waitFor(t, "Bob's edit", func() bool { return hasText(cv.rows["m1"], "Saturday") && hasText(cv.rows["m1"], "edited") })
+}
+
+func TestDeleteAsksThenShowsDeleted(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	mw.list.Select(0)
+	cv := mw.chat
+	menuItem(t, cv, "m2", "Delete for everyone")
+	top := mw.win.Canvas().Overlays().Top()
+	if top == nil || !hasText(top, "Delete for everyone?") || !hasText(top, "for you and for Bob") {
+		t.Fatalf("no confirmation: %v", top)
+	}
+	// Esc closes it without deleting.
+	mw.win.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Esc did not close the confirmation")
+	}
+	b.locked(func() {
+		if len(b.convo.deletes) != 0 {
+			t.Fatal("deleted without confirmation")
+		}
+	})
+	menuItem(t, cv, "m2", "Delete for everyone")
+	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Delete"))
+	b.locked(func() {
+		if !slices.Equal(b.convo.deletes, []string{"m2"}) {
+			t.Fatalf("deletes %q", b.convo.deletes)
+		}
+	})
+	b.events <- core.MessageChanged{Message: contacts.Message{ID: "m2", Conversation: "peer-bob", Outgoing: true,
+		SentAt: time.Now(), Edited: time.Now(), Deleted: true, Status: contacts.Delivered}}
+	q.waitFor(t, "the deleted bubble", func() bool { return hasText(cv.rows["m2"], deletedText) })
+	if hasText(cv.root, "cake") {
+		t.Fatal("deleted text still shown")
+	}
+	if len(cv.menu(cv.shown["m2"]).Items) != 0 {
+		t.Fatal("a deleted message still has a menu")
+	}
+}
+
+func TestReadReceiptAndTypingShown(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	mw.list.Select(0)
+	cv := mw.chat
+	b.events <- core.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Read}
+	q.waitFor(t, "Read", func() bool { return hasText(cv.rows["m2"], "Read") })
+	if !cv.ids["m2"].icon2.Visible() {
+		t.Error("Read shows one tick, want two")
+	}
+
+	b.events <- core.TypingChanged{PeerID: "peer-bob", Typing: true}
+	q.waitFor(t, "typing", func() bool { return cv.status.Text == "Bob is typing…" })
+	b.events <- core.TypingChanged{PeerID: "peer-bob", Typing: false}
+	q.waitFor(t, "typing ends", func() bool { return cv.status.Text == "Online · Baking bread" })
+
+	// Typing in the composer tells the contact (the backend throttles).
+	test.Type(cv.entry, "hi")
+	b.locked(func() {
+		if len(b.convo.typing) == 0 || b.convo.typing[0] != "peer-bob" {
+			t.Fatalf("typing sent %q", b.convo.typing)
+		}
+	})
+}
+
+func TestMuteAndReadReceiptSettings(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	mw.list.Select(0)
+	test.Tap(mw.chat.mute)
+	q.waitFor(t, "muted", func() bool {
+		var ok bool
+		b.locked(func() { ok = b.convo.muted["peer-bob"] })
+		return ok
+	})
+
+	mw.ShowSettings()
+	top := mw.win.Canvas().Overlays().Top()
+	var check *widget.Check
+	visible(top, func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Send read receipts" {
+			check = c
+		}
+	})
+	if check == nil || !check.Checked {
+		t.Fatalf("no checked read receipt setting: %v", check)
+	}
+	test.Tap(check)
+	q.waitFor(t, "receipts off", func() bool { return !b.ReadReceipts() })
+}
+
+func TestNotifications(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	var sent []string
+	clock := time.Now()
+	mw.notify.send = func(n *fyne.Notification) { sent = append(sent, n.Title+"|"+n.Content) }
+	mw.notify.available = func() bool { return true }
+	mw.notify.now = func() time.Time { return clock }
+	msg := func(id, from, body string) {
+		b.events <- core.MessageAdded{Message: contacts.Message{ID: id, Conversation: from, From: from, Body: body,
+			SentAt: time.Now(), Status: contacts.Received}}
+	}
+	// Events apply in order: once a notice sent after a message shows,
+	// the message was handled.
+	waitShown := func(id string) {
+		b.events <- core.Notice{Text: "after " + id, At: time.Now()}
+		q.waitFor(t, id, func() bool { return mw.NoticeText() == "after "+id })
+	}
+
+	msg("n1", "peer-bob", "while focused")
+	waitShown("n1")
+	if len(sent) != 0 {
+		t.Fatalf("notified while focused: %q", sent)
+	}
+	mw.setFocused(false)
+	msg("n2", "peer-bob", "dinner at 8?")
+	waitShown("n2")
+	msg("n3", "peer-bob", "a burst gives one notification")
+	waitShown("n3")
+	if !slices.Equal(sent, []string{"Bob|dinner at 8?"}) {
+		t.Fatalf("notifications %q", sent)
+	}
+	clock = clock.Add(notifyEvery)
+	b.SetMuted("peer-bob", true)
+	b.events <- core.ContactsChanged{}
+	msg("n4", "peer-bob", "muted")
+	waitShown("n4")
+	b.SetPresence(contacts.Busy, "")
+	msg("n5", "peer-cleo", "busy")
+	waitShown("n5")
+	if len(sent) != 1 {
+		t.Fatalf("notified while muted or busy: %q", sent)
+	}
+	b.SetPresence(contacts.Online, "")
+	mw.notify.available = func() bool { return false }
+	msg("n6", "peer-cleo", "no D-Bus")
+	waitShown("n6")
+	if len(sent) != 1 {
+		t.Fatalf("notified without D-Bus: %q", sent)
+	}
+	mw.notify.available = func() bool { return true }
+	msg("n7", "peer-cleo", "hello from Cleo")
+	waitShown("n7")
+	if !slices.Equal(sent, []string{"Bob|dinner at 8?", "Cleo|hello from Cleo"}) {
+		t.Fatalf("notifications %q", sent)
+	}
+}
+
+// Messages are marked read only while the window has the focus: coming
+// back to it marks the open conversation read.
+func TestFocusMarksRead(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	mw.setFocused(false)
+	mw.list.Select(0) // opening a conversation is reading it
+	q.waitFor(t, "read on open", func() bool {
+		var n int
+		b.locked(func() { n = len(b.read) })
+		return n == 1
+	})
+	mw.setFocused(true)
+	q.waitFor(t, "read on focus", func() bool {
+		var n int
+		b.locked(func() { n = len(b.read) })
+		return n == 2
+	})
+}
+
+func TestNotificationsAvailableWithoutDBus(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
+	if notificationsAvailable() {
+		t.Fatal("a bus socket that does not exist counted as available")
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	if notificationsAvailable() {
+		t.Fatal("no bus address at all counted as available")
+	}
+}
