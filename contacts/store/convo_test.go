@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -261,5 +262,47 @@ func TestSQLiteDeleteSurvivesReopen(t *testing.T) {
 	must(t, err)
 	if n["bob"] != 1 || !slices.Contains([]int{1}, n["bob"]) {
 		t.Fatalf("unread %v", n)
+	}
+}
+
+// unreadFixture fills a store with 100 conversations of 100 messages each,
+// a fifth of them unread.
+func unreadFixture(b *testing.B) *SQLite {
+	s := benchStore(b)
+	var ms []contacts.Message
+	for c := range 100 {
+		for i := range 100 {
+			m := msg(fmt.Sprintf("c%d-%d", c, i), fmt.Sprintf("peer-%03d", c), "body", false)
+			m.Read = i%5 != 0
+			ms = append(ms, m)
+		}
+	}
+	if _, err := s.AddMessages(ms); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkUnreadPerContact is what Contacts() did before: one query per
+// contact.
+func BenchmarkUnreadPerContact(b *testing.B) {
+	s := unreadFixture(b)
+	b.ResetTimer()
+	for range b.N {
+		for c := range 100 {
+			if _, err := s.Unread(fmt.Sprintf("peer-%03d", c)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkUnreadCounts(b *testing.B) {
+	s := unreadFixture(b)
+	b.ResetTimer()
+	for range b.N {
+		if n, err := s.UnreadCounts(); err != nil || len(n) != 100 {
+			b.Fatal(n, err)
+		}
 	}
 }

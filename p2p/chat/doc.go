@@ -5,7 +5,9 @@
 // A chat stream carries frames (see hearth/p2p/wire): the opener sends
 // wire.ChatMessage frames, the other side answers each with a wire.ChatAck
 // carrying the message's ID, in the same order. A message body is at most
-// wire.MaxChatBody bytes; a frame is at most Config.MaxFrame bytes.
+// wire.MaxChatBody bytes; a frame is at most Config.MaxFrame bytes. A
+// message may name the message it answers (ReplyTo); edits, deletes, read
+// receipts and typing travel on hearth/p2p/convo instead.
 //
 // # Flow
 //
