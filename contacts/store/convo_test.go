@@ -1,13 +1,20 @@
 package store
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/ncruces/go-sqlite3"
+	"lukechampine.com/adiantum"
 
 	"hearth/contacts"
 )
@@ -305,4 +312,82 @@ func BenchmarkUnreadCounts(b *testing.B) {
 			b.Fatal(n, err)
 		}
 	}
+}
+
+// DeleteMessage leaves the connection's secure_delete setting as it was.
+func TestSQLiteDeleteRestoresSecureDelete(t *testing.T) {
+	s := openSQLite(t).(*SQLite)
+	_, err := s.AddMessage(msg("d1", "bob", "text", false))
+	must(t, err)
+	_, err = s.DeleteMessage("d1", time.UnixMilli(1))
+	must(t, err)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, err := queryAll(s, func(st *sqlite3.Stmt) int { return st.ColumnInt(0) }, "PRAGMA secure_delete")
+	must(t, err)
+	if len(v) != 1 || v[0] != 0 {
+		t.Fatalf("secure_delete after a delete = %v", v)
+	}
+}
+
+// A deleted message's text is gone from the database file itself: every
+// block, decrypted with the key, is searched for it.
+func TestSQLiteDeletedTextGoneFromFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hearth.db")
+	key := testKey(6)
+	const secret = "Meet me at Pier 39, Locker 1187, Tuesday"
+	s, err := OpenSQLite(path, key)
+	must(t, err)
+	_, err = s.AddMessage(msg("d1", "bob", secret, false))
+	must(t, err)
+	// A long message spills into overflow pages, which a delete frees.
+	long := "Long letter. " + strings.Repeat("All the details of the plan. ", 300) + "Signed, the Author"
+	_, err = s.AddMessage(msg("d2", "bob", long, false))
+	must(t, err)
+	_, err = s.AddMessage(msg("k1", "bob", "a message that stays", false))
+	must(t, err)
+	for i := range 20 {
+		_, err = s.AddMessage(msg(fmt.Sprint("n", i), "bob", fmt.Sprint("neighbour number ", i), false))
+		must(t, err)
+	}
+	if found, _ := s.Search("locker", 0); len(found) != 1 { // indexed
+		t.Fatal("not indexed")
+	}
+	s.mu.Lock()
+	must(t, s.conn.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
+	s.mu.Unlock()
+	if !fileHas(t, path, key, secret) {
+		t.Fatal("the message is not in the file before the delete: the test proves nothing")
+	}
+	if !fileHas(t, path, key, "Signed, the Author") {
+		t.Fatal("the long message is not in the file before the delete")
+	}
+	_, err = s.DeleteMessage("d1", time.UnixMilli(1))
+	must(t, err)
+	_, err = s.DeleteMessage("d2", time.UnixMilli(1))
+	must(t, err)
+	must(t, s.Close())
+	if fileHas(t, path, key, secret) || fileHas(t, path, key, "Signed, the Author") {
+		t.Fatal("the deleted text is still in the database file")
+	}
+	if !fileHas(t, path, key, "a message that stays") {
+		t.Fatal("the other message is gone too")
+	}
+}
+
+// fileHas decrypts every block of an adiantum-VFS file and looks for text.
+func fileHas(t *testing.T, path string, key []byte, text string) bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	must(t, err)
+	c := adiantum.New(key)
+	for off := 0; off+adiantumBlock <= len(b); off += adiantumBlock {
+		var tweak [8]byte
+		binary.LittleEndian.PutUint64(tweak[:], uint64(off))
+		if bytes.Contains(c.Decrypt(slices.Clone(b[off:off+adiantumBlock]), tweak[:]), []byte(text)) {
+			return true
+		}
+	}
+	return false
 }

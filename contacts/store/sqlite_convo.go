@@ -83,10 +83,15 @@ func (s *SQLite) EditMessage(id, body string, at time.Time) (bool, error) {
 }
 
 // DeleteMessage empties a message's body; the messages_fts_update trigger
-// takes its words out of the search index.
+// takes its words out of the search index. SQLite's secure_delete is on
+// for the statement, so the old text is overwritten in the page rather
+// than left in its free space.
 func (s *SQLite) DeleteMessage(id string, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if restore, err := s.secureDelete(); err == nil {
+		defer restore()
+	}
 	ok, err := s.change(id, `UPDATE messages SET body = '', deleted = 1, edited_at = max(edited_at, ?),
 		update_pending = outgoing WHERE id = ? AND NOT deleted`, unixNano(at), id)
 	if err != nil {
@@ -165,4 +170,23 @@ func (s *SQLite) ReadReceiptSent(conversation, messageID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.exec("UPDATE read_receipts SET pending = 0 WHERE conversation = ? AND message_id = ?", conversation, messageID)
+}
+
+// secureDelete turns PRAGMA secure_delete on and returns what puts the
+// previous value back. Callers hold s.mu.
+func (s *SQLite) secureDelete() (restore func(), err error) {
+	if s.conn == nil {
+		return nil, ErrClosed
+	}
+	prev, err := queryAll(s, func(st *sqlite3.Stmt) int { return st.ColumnInt(0) }, "PRAGMA secure_delete")
+	if err != nil || len(prev) != 1 {
+		return nil, fmt.Errorf("reading secure_delete: %v", err)
+	}
+	if prev[0] == 1 {
+		return func() {}, nil
+	}
+	if err := s.conn.Exec("PRAGMA secure_delete=ON"); err != nil {
+		return nil, mapErr(err)
+	}
+	return func() { s.conn.Exec(fmt.Sprintf("PRAGMA secure_delete=%d", prev[0])) }, nil
 }
