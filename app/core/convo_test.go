@@ -20,7 +20,7 @@ func message(t *testing.T, m *Messenger, id string) contacts.Message {
 	return msg
 }
 
-func statusOf(m *Messenger, id string) contacts.Status {
+func msgStatus(m *Messenger, id string) contacts.Status {
 	msg, err := m.Message(id)
 	if err != nil {
 		return -1
@@ -36,7 +36,7 @@ func sendDelivered(t *testing.T, a, b *peerT, text string) contacts.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "delivered: "+text, func() bool { return statusOf(a.m, msg.ID) == contacts.Delivered })
+	waitFor(t, "delivered: "+text, func() bool { return msgStatus(a.m, msg.ID) == contacts.Delivered })
 	return msg
 }
 
@@ -50,7 +50,7 @@ func TestReadReceiptArrives(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "both read", func() bool {
-		return statusOf(alice.m, m1.ID) == contacts.Read && statusOf(alice.m, m2.ID) == contacts.Read
+		return msgStatus(alice.m, m1.ID) == contacts.Read && msgStatus(alice.m, m2.ID) == contacts.Read
 	})
 	waitFor(t, "a Read event", func() bool {
 		_, ok := alice.log.find(func(e Event) bool {
@@ -74,7 +74,7 @@ func TestReadReceiptsOffSendsNone(t *testing.T) {
 	}
 	// A flush run here returns only after Alice took whatever it sent.
 	bob.m.flushUpdates(alice.m.node.Host.ID())
-	if s := statusOf(alice.m, m1.ID); s != contacts.Delivered {
+	if s := msgStatus(alice.m, m1.ID); s != contacts.Delivered {
 		t.Fatalf("with receipts off Alice sees %v", s)
 	}
 	if r, _ := bob.m.store.PendingReadReceipt(aID); r != "" {
@@ -94,7 +94,7 @@ func TestReadReceiptsOffSendsNone(t *testing.T) {
 	if err := bob.m.MarkRead(aID); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "read once turned on", func() bool { return statusOf(alice.m, m2.ID) == contacts.Read })
+	waitFor(t, "read once turned on", func() bool { return msgStatus(alice.m, m2.ID) == contacts.Read })
 }
 
 func TestEditAndDeleteReachPeer(t *testing.T) {
@@ -176,7 +176,7 @@ func TestChangesWhilePeerOfflineArriveAfterRestarts(t *testing.T) {
 	waitFor(t, "edit after restarts", func() bool { return message(t, bob.m, m1.ID).Body == "meet at the bridge" })
 	waitFor(t, "delete after restarts", func() bool { return message(t, bob.m, m2.ID).Deleted })
 	checkDeleted(t, bob.m, m2.ID, "tickets")
-	waitFor(t, "read receipt after restarts", func() bool { return statusOf(bob.m, b1.ID) == contacts.Read })
+	waitFor(t, "read receipt after restarts", func() bool { return msgStatus(bob.m, b1.ID) == contacts.Read })
 	waitFor(t, "nothing left to send", func() bool { return !alice.m.hasPendingUpdates(bob.m.node.Host.ID()) })
 }
 
@@ -328,4 +328,27 @@ func TestUnreadCountsInContacts(t *testing.T) {
 	if n := unread(); n != 0 {
 		t.Fatalf("unread after MarkRead = %d", n)
 	}
+}
+
+// A read receipt would show an invisible person online: it waits until
+// they are visible again.
+func TestReceiptsHeldWhileInvisible(t *testing.T) {
+	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
+	pair(t, alice, bob)
+	aID := alice.m.MyPeerID()
+	m1 := sendDelivered(t, alice, bob, "still up?")
+	if err := bob.m.SetPresence(contacts.Invisible, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.m.MarkRead(aID); err != nil {
+		t.Fatal(err)
+	}
+	bob.m.flushUpdates(alice.m.node.Host.ID()) // returns after Alice took whatever it sent
+	if s := msgStatus(alice.m, m1.ID); s != contacts.Delivered {
+		t.Fatalf("an invisible reader sent a receipt: %v", s)
+	}
+	if err := bob.m.SetPresence(contacts.Online, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the held receipt", func() bool { return msgStatus(alice.m, m1.ID) == contacts.Read })
 }

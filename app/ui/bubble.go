@@ -185,8 +185,8 @@ func (cv *chatView) scrollTo(id string) {
 	cv.scroll.ScrollToOffset(fyne.NewPos(0, row.Position().Y))
 }
 
-// menu is what the bubble's menu offers for m.
-func (cv *chatView) menu(m contacts.Message) *fyne.Menu {
+// bubbleMenu is what the bubble's menu offers for m.
+func (cv *chatView) bubbleMenu(m contacts.Message) *fyne.Menu {
 	if m.Deleted {
 		return fyne.NewMenu("")
 	}
@@ -208,7 +208,7 @@ func (cv *chatView) showBubbleMenu(m contacts.Message, near fyne.CanvasObject) {
 }
 
 func (cv *chatView) showBubbleMenuAt(m contacts.Message, pos fyne.Position) {
-	menu := cv.menu(cv.shown[m.ID])
+	menu := cv.bubbleMenu(cv.shown[m.ID])
 	if len(menu.Items) == 0 {
 		return
 	}

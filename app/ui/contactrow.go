@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
@@ -31,6 +32,7 @@ type contactRow struct {
 	// to, so the list underneath would never see them.
 	onTap  func(peerID string)
 	avatar *avatarView
+	muted  *widget.Icon // shown for a muted conversation
 }
 
 func newContactRow() *contactRow {
@@ -41,7 +43,9 @@ func newContactRow() *contactRow {
 
 		verified: newVerifiedMark(),
 		avatar:   newAvatarView(32),
+		muted:    widget.NewIcon(theme.VolumeMuteIcon()),
 	}
+	r.muted.Hide()
 	r.nameRow = container.NewBorder(nil, nil, r.verified, nil, r.name)
 	r.dot, r.dotBox = newDot(colorOffline, 10)
 	r.name.TextStyle.Bold = true
@@ -54,7 +58,8 @@ func newContactRow() *contactRow {
 
 func (r *contactRow) CreateRenderer() fyne.WidgetRenderer {
 	text := tightVBox(r.nameRow, r.status)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.dotBox, r.avatar), container.NewCenter(r.badge), text))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.dotBox, r.avatar),
+		container.NewHBox(container.NewCenter(r.muted), container.NewCenter(r.badge)), text))
 }
 
 func (r *contactRow) set(c core.ContactView) {
@@ -68,6 +73,11 @@ func (r *contactRow) set(c core.ContactView) {
 	}
 	r.status.SetText(withWarning(line, c))
 	r.badge.SetCount(c.Unread)
+	if c.Muted {
+		r.muted.Show()
+	} else {
+		r.muted.Hide()
+	}
 	r.peerID = c.PeerID
 	setVerifiedMark(r.verified, r.nameRow, c.Verified)
 }

@@ -15,8 +15,8 @@ import (
 	"hearth/contacts"
 )
 
-// menuLabels lists a menu's items.
-func menuLabels(m *fyne.Menu) []string {
+// bubbleMenuLabels lists a menu's items.
+func bubbleMenuLabels(m *fyne.Menu) []string {
 	var out []string
 	for _, it := range m.Items {
 		out = append(out, it.Label)
@@ -24,28 +24,28 @@ func menuLabels(m *fyne.Menu) []string {
 	return out
 }
 
-// menuItem runs the item of a message's bubble menu labelled label.
-func menuItem(t *testing.T, cv *chatView, id, label string) {
+// bubbleAction runs the item of a message's bubble menu labelled label.
+func bubbleAction(t *testing.T, cv *chatView, id, label string) {
 	t.Helper()
-	for _, it := range cv.menu(cv.shown[id]).Items {
+	for _, it := range cv.bubbleMenu(cv.shown[id]).Items {
 		if it.Label == label {
 			it.Action()
 			return
 		}
 	}
-	t.Fatalf("no %q in the menu of %s: %q", label, id, menuLabels(cv.menu(cv.shown[id])))
+	t.Fatalf("no %q in the menu of %s: %q", label, id, bubbleMenuLabels(cv.bubbleMenu(cv.shown[id])))
 }
 
 func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	mw.list.Select(0)
-	if got, want := menuLabels(mw.chat.menu(mw.chat.shown["m2"])), []string{"Reply", "Copy", "Edit", "Delete for everyone"}; !slices.Equal(got, want) {
+	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m2"])), []string{"Reply", "Copy", "Edit", "Delete for everyone"}; !slices.Equal(got, want) {
 		t.Errorf("my message's menu = %q, want %q", got, want)
 	}
-	if got, want := menuLabels(mw.chat.menu(mw.chat.shown["m1"])), []string{"Reply", "Copy"}; !slices.Equal(got, want) {
+	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m1"])), []string{"Reply", "Copy"}; !slices.Equal(got, want) {
 		t.Errorf("Bob's message's menu = %q, want %q", got, want)
 	}
-	menuItem(t, mw.chat, "m1", "Copy")
+	bubbleAction(t, mw.chat, "m1", "Copy")
 	if got := mw.app.Clipboard().Content(); got != "Are you coming on Sunday?" {
 		t.Errorf("clipboard = %q", got)
 	}
@@ -71,7 +71,7 @@ func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
 	mw, b, _ := newTestMain(t)
 	mw.list.Select(0)
 	cv := mw.chat
-	menuItem(t, cv, "m1", "Reply")
+	bubbleAction(t, cv, "m1", "Reply")
 	if !cv.modeBar.Visible() || !strings.Contains(cv.modeText.Text, "Replying to Bob: Are you coming on Sunday?") {
 		t.Fatalf("reply bar %v %q", cv.modeBar.Visible(), cv.modeText.Text)
 	}
@@ -90,7 +90,7 @@ func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
 	}
 
 	// Esc leaves reply mode and the next message is a plain one.
-	menuItem(t, cv, "m2", "Reply")
+	bubbleAction(t, cv, "m2", "Reply")
 	if !strings.Contains(cv.modeText.Text, "Replying to You") {
 		t.Fatalf("reply bar %q", cv.modeText.Text)
 	}
@@ -185,7 +185,7 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	mw.list.Select(0)
 	cv := mw.chat
-	menuItem(t, cv, "m2", "Delete for everyone")
+	bubbleAction(t, cv, "m2", "Delete for everyone")
 	top := mw.win.Canvas().Overlays().Top()
 	if top == nil || !hasText(top, "Delete for everyone?") || !hasText(top, "for you and for Bob") {
 		t.Fatalf("no confirmation: %v", top)
@@ -200,7 +200,7 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 			t.Fatal("deleted without confirmation")
 		}
 	})
-	menuItem(t, cv, "m2", "Delete for everyone")
+	bubbleAction(t, cv, "m2", "Delete for everyone")
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Delete"))
 	b.locked(func() {
 		if !slices.Equal(b.convo.deletes, []string{"m2"}) {
@@ -213,7 +213,7 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 	if hasText(cv.root, "cake") {
 		t.Fatal("deleted text still shown")
 	}
-	if len(cv.menu(cv.shown["m2"]).Items) != 0 {
+	if len(cv.bubbleMenu(cv.shown["m2"]).Items) != 0 {
 		t.Fatal("a deleted message still has a menu")
 	}
 }
@@ -250,6 +250,16 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 		var ok bool
 		b.locked(func() { ok = b.convo.muted["peer-bob"] })
 		return ok
+	})
+	b.events <- core.ContactsChanged{}
+	q.waitFor(t, "the muted icon in the list", func() bool {
+		shown := 0
+		visible(mw.list, func(o fyne.CanvasObject) {
+			if r, ok := o.(*contactRow); ok && r.muted.Visible() {
+				shown++
+			}
+		})
+		return shown == 1
 	})
 
 	mw.ShowSettings()
