@@ -147,10 +147,14 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 	parts = append(parts, body, container.New(layout.NewCustomPaddedLayout(0, pad/2, pad, pad), metaRow))
 	inner := container.New(layout.NewCustomPaddedVBoxLayout(0), parts...)
 	bubble := newTapBubble(container.NewStack(bg, inner), func(pos fyne.Position) { cv.showBubbleMenuAt(m, pos) })
-	if m.Outgoing {
-		return container.NewHBox(layout.NewSpacer(), container.NewCenter(more), bubble)
+	var side fyne.CanvasObject = container.NewCenter(more)
+	if m.Deleted {
+		side = layoutSpacer(0, 0) // nothing left to do with it
 	}
-	return container.NewHBox(bubble, container.NewCenter(more), layout.NewSpacer())
+	if m.Outgoing {
+		return container.NewHBox(layout.NewSpacer(), side, bubble)
+	}
+	return container.NewHBox(bubble, side, layout.NewSpacer())
 }
 
 // quote is the strip above a reply: who wrote the original and its first
@@ -160,9 +164,12 @@ func (cv *chatView) quote(id string) fyne.CanvasObject {
 	if o, ok := cv.original(id); ok {
 		text = cv.author(o) + ": " + snippet(o, quoteLen)
 	}
-	l := widget.NewLabel(text)
-	l.TextStyle.Italic = true
-	l.Truncation = fyne.TextTruncateEllipsis
+	// One line, as wide as a bubble allows: the bubble grows to fit it.
+	style := fyne.TextStyle{Italic: true}
+	if lines := wrapText(text, bubbleTextWidth-2*theme.InnerPadding(), theme.TextSize(), style); len(lines) > 1 {
+		text = strings.TrimRight(lines[0], " ") + "…"
+	}
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, style)
 	bar := canvas.NewRectangle(ember)
 	bar.SetMinSize(fyne.NewSize(3, 0))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))

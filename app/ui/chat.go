@@ -90,6 +90,7 @@ type chatView struct {
 	mode         composeMode                 // what Enter does besides sending
 	target       contacts.Message            // the message replied to or edited
 	modeBar      *fyne.Container             // "Replying to …" / "Editing …" above the composer
+	footer       *fyne.Container             // the composer area, which grows with modeBar
 	modeText     *widget.Label
 	presenceLine string // the header's line when nobody is typing
 	typing       bool   // the contact is typing to me
@@ -217,10 +218,10 @@ func newChatView(mw *MainWindow) *chatView {
 	composer := container.NewBorder(container.NewVBox(cv.sendErr, cv.modeBar), nil, nil, container.NewVBox(layout.NewSpacer(), cv.mic),
 		container.NewStack(cv.composer, cv.recorder))
 
+	cv.footer = container.NewVBox(widget.NewSeparator(), container.NewPadded(composer))
 	cv.root = container.NewBorder(
 		container.NewVBox(container.NewPadded(header), mw.newComplianceBar(), widget.NewSeparator()),
-		container.NewVBox(widget.NewSeparator(), container.NewPadded(composer)),
-		nil, nil, container.New(&viewportLayout{cv: cv}, cv.scroll))
+		cv.footer, nil, nil, container.New(&viewportLayout{cv: cv}, cv.scroll))
 	return cv
 }
 

@@ -44,7 +44,7 @@ func (cv *chatView) startReply(m contacts.Message) {
 	}
 	cv.mode, cv.target = modeReply, m
 	cv.modeText.SetText("Replying to " + cv.author(m) + ": " + snippet(m, quoteLen) + "  (Esc cancels)")
-	cv.modeBar.Show()
+	cv.showModeBar(true)
 	cv.mw.win.Canvas().Focus(cv.entry)
 }
 
@@ -55,7 +55,7 @@ func (cv *chatView) startEdit(m contacts.Message) {
 	}
 	cv.mode, cv.target = modeEdit, m
 	cv.modeText.SetText("Editing your message  (Enter saves, Esc cancels)")
-	cv.modeBar.Show()
+	cv.showModeBar(true)
 	cv.entry.SetText(m.Body)
 	lines := strings.Split(m.Body, "\n")
 	cv.entry.CursorRow, cv.entry.CursorColumn = len(lines)-1, len([]rune(lines[len(lines)-1]))
@@ -69,8 +69,22 @@ func (cv *chatView) cancelMode() {
 		cv.entry.SetText("")
 	}
 	cv.mode, cv.target = modeNone, contacts.Message{}
-	if cv.modeBar != nil {
+	if cv.modeBar != nil && cv.modeBar.Visible() {
+		cv.showModeBar(false)
+	}
+}
+
+// showModeBar shows or hides the mode strip and makes room for it: the
+// pane lays out again so the composer area grows or shrinks with it.
+func (cv *chatView) showModeBar(on bool) {
+	if on {
+		cv.modeBar.Show()
+	} else {
 		cv.modeBar.Hide()
+	}
+	if cv.root.Size().Height > 0 {
+		cv.root.Layout.Layout(cv.root.Objects, cv.root.Size())
+		cv.footer.Refresh()
 	}
 }
 

@@ -75,6 +75,12 @@ func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
 	if !cv.modeBar.Visible() || !strings.Contains(cv.modeText.Text, "Replying to Bob: Are you coming on Sunday?") {
 		t.Fatalf("reply bar %v %q", cv.modeBar.Visible(), cv.modeText.Text)
 	}
+	// The bar takes room of its own above the entry.
+	d := fyne.CurrentApp().Driver()
+	barBottom := d.AbsolutePositionForObject(cv.modeBar).Y + cv.modeBar.Size().Height
+	if entryTop := d.AbsolutePositionForObject(cv.entry).Y; barBottom > entryTop || cv.modeBar.Size().Height == 0 {
+		t.Fatalf("reply bar (bottom %v) overlaps the entry (top %v)", barBottom, entryTop)
+	}
 	test.Type(cv.entry, "Sure!")
 	enter(cv.entry)
 	var sent contacts.Message
@@ -216,6 +222,11 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 	if len(cv.bubbleMenu(cv.shown["m2"]).Items) != 0 {
 		t.Fatal("a deleted message still has a menu")
 	}
+	visible(cv.rows["m2"], func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			t.Fatalf("a deleted message still has a button: %v", b)
+		}
+	})
 }
 
 func TestReadReceiptAndTypingShown(t *testing.T) {
