@@ -198,6 +198,15 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 		if got, _ := s.MarkReadUpTo("bob", "nope"); len(got) != 0 {
 			t.Fatalf("unknown receipt marked %v", got)
 		}
+		// A receipt for a message whose ack was lost marks it, and only it.
+		_, err = s.AddMessage(msg("o5", "bob", "o5", true))
+		must(t, err)
+		if got, _ := s.MarkReadUpTo("bob", "o5"); !reflect.DeepEqual(got, []string{"o5"}) {
+			t.Fatalf("receipt for a pending message marked %v", got)
+		}
+		if o4, _ := s.Message("o4"); o4.Status != contacts.Pending {
+			t.Fatalf("an earlier pending message became %v", o4.Status)
+		}
 		if x, _ := s.Message("x1"); x.Status != contacts.Delivered {
 			t.Fatal("other conversation changed")
 		}

@@ -143,7 +143,7 @@ func (s *Memory) MarkReadUpTo(conversation, messageID string) ([]string, error) 
 		if i > last {
 			break
 		}
-		if m := &s.messages[i]; m.Outgoing && m.Status == contacts.Delivered {
+		if m := &s.messages[i]; m.Outgoing && (m.Status == contacts.Delivered || i == last && m.Status == contacts.Pending) {
 			m.Status = contacts.Read
 			ids = append(ids, m.ID)
 		}

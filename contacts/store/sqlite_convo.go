@@ -118,14 +118,16 @@ func (s *SQLite) UpdateSent(id string, at time.Time) error {
 	return s.exec("UPDATE messages SET update_pending = 0 WHERE id = ? AND edited_at = ?", id, unixNano(at))
 }
 
-// MarkReadUpTo marks Read my delivered messages up to messageID.
+// MarkReadUpTo marks Read my delivered messages up to messageID, and
+// messageID itself even if its ack was lost.
 func (s *SQLite) MarkReadUpTo(conversation, messageID string) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return queryAll(s, func(st *sqlite3.Stmt) string { return st.ColumnText(0) },
-		`UPDATE messages SET status = ? WHERE conversation = ? AND outgoing AND status = ?
+		`UPDATE messages SET status = ? WHERE conversation = ? AND outgoing AND (status = ? OR (id = ? AND status = ?))
 		AND seq <= (SELECT seq FROM messages WHERE id = ? AND conversation = ? AND outgoing)
-		RETURNING id`, int(contacts.Read), conversation, int(contacts.Delivered), messageID, conversation)
+		RETURNING id`, int(contacts.Read), conversation, int(contacts.Delivered), messageID, int(contacts.Pending),
+		messageID, conversation)
 }
 
 // QueueReadReceipt queues a receipt for the newest received message.

@@ -132,7 +132,9 @@ type Store interface {
 	UpdateSent(id string, at time.Time) error
 	// MarkReadUpTo marks Read my Delivered messages of a conversation
 	// stored up to and including messageID (one of mine), and returns
-	// their IDs. An unknown messageID marks nothing.
+	// their IDs. messageID itself is marked even when still Pending (its
+	// ack was lost: the reader has it); earlier Pending ones are not (they
+	// may not have arrived). An unknown messageID marks nothing.
 	MarkReadUpTo(conversation, messageID string) ([]string, error)
 	// QueueReadReceipt records that the peer should be told I have read
 	// the conversation up to its newest received message, and returns that
