@@ -197,9 +197,13 @@ func (cv *chatView) bubbleMenu(m contacts.Message) *fyne.Menu {
 	if m.Deleted {
 		return fyne.NewMenu("")
 	}
+	copyItem := fyne.NewMenuItemWithIcon("Copy", theme.ContentCopyIcon(), func() { cv.mw.app.Clipboard().SetContent(m.Body) })
+	if cv.inGroup() {
+		return fyne.NewMenu("", copyItem) // replies, edits and deletes are 1:1 only
+	}
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItemWithIcon("Reply", theme.MailReplyIcon(), func() { cv.startReply(m) }),
-		fyne.NewMenuItemWithIcon("Copy", theme.ContentCopyIcon(), func() { cv.mw.app.Clipboard().SetContent(m.Body) }),
+		copyItem,
 	}
 	if m.Outgoing {
 		items = append(items,

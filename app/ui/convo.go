@@ -22,6 +22,13 @@ const (
 	modeEdit              // replace the text of cv.target (mine)
 )
 
+// inGroup reports whether the open conversation is a group's: replies,
+// edits, deletes, typing and receipts are for 1:1 conversations.
+func (cv *chatView) inGroup() bool {
+	_, ok := contacts.GroupID(cv.peer)
+	return ok
+}
+
 // buildModeBar makes the strip above the composer that says which
 // message is being answered or edited, with a button to stop.
 func (cv *chatView) buildModeBar() *fyne.Container {
@@ -91,6 +98,9 @@ func (cv *chatView) showModeBar(on bool) {
 // editLast edits my newest message that is not deleted (Up in an empty
 // composer).
 func (cv *chatView) editLast() {
+	if cv.inGroup() {
+		return
+	}
 	for i := len(cv.order) - 1; i >= 0; i-- {
 		if m := cv.shown[cv.order[i]]; m.Outgoing && !m.Deleted {
 			cv.startEdit(m)

@@ -375,3 +375,35 @@ func TestNotificationsAvailableWithoutDBus(t *testing.T) {
 		t.Fatal("no bus address at all counted as available")
 	}
 }
+
+// In a group only Copy is offered, Up does not start an edit and there is
+// no mute button: replies, edits, deletes and mute are 1:1 features.
+func TestGroupBubblesOnlyCopy(t *testing.T) {
+	mw, _, _ := newGroupMain(t)
+	button(t, mw.grp.root, "Family").OnTapped()
+	cv := mw.chat
+	if len(cv.order) == 0 {
+		t.Fatal("no group messages shown")
+	}
+	for _, id := range cv.order {
+		if got := bubbleMenuLabels(cv.bubbleMenu(cv.shown[id])); !slices.Equal(got, []string{"Copy"}) {
+			t.Errorf("group message %s menu = %q", id, got)
+		}
+	}
+	test.Type(cv.entry, "my group message")
+	enter(cv.entry)
+	if !slices.ContainsFunc(cv.order, func(id string) bool { return cv.shown[id].Outgoing }) {
+		t.Fatal("no message of mine in the group: the Up test proves nothing")
+	}
+	cv.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	if cv.mode != modeNone {
+		t.Fatal("Up started an edit in a group")
+	}
+	if cv.mute.Visible() {
+		t.Fatal("mute shown in a group")
+	}
+	mw.OpenConversation("peer-bob")
+	if !cv.mute.Visible() || len(cv.bubbleMenu(cv.shown["m2"]).Items) != 4 {
+		t.Fatal("1:1 features not back in a contact's conversation")
+	}
+}
