@@ -3,6 +3,7 @@ module hearth
 go 1.26.8
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/libp2p/go-libp2p v0.51.0
 	github.com/makiuchi-d/gozxing v0.1.1
