@@ -27,6 +27,7 @@ type Memory struct {
 	grp         memGroups // group conversations (memory_groups.go)
 	// receipts: conversation → the read receipt told or to tell (lazily made)
 	receipts map[string]memReceipt
+	carry    memCarry // store-and-forward (memory_carry.go)
 }
 
 type memTransfer struct {

@@ -454,6 +454,31 @@ CREATE TABLE read_receipts (
 	pending      INTEGER NOT NULL -- 1 until the peer acknowledged it
 ) WITHOUT ROWID;
 `,
+	// 7: store-and-forward (carried envelopes; deposits of my messages).
+	`
+-- Sealed envelopes I carry for contacts; seq is the arrival order, and
+-- envelopes are handed over oldest first.
+CREATE TABLE envelopes (
+	seq        INTEGER PRIMARY KEY,
+	id         TEXT NOT NULL UNIQUE,
+	recipient  TEXT NOT NULL,
+	depositor  TEXT NOT NULL,
+	data       BLOB NOT NULL,
+	size       INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL, -- Unix nanoseconds
+	stored_at  INTEGER NOT NULL
+);
+CREATE INDEX envelopes_by_recipient ON envelopes (recipient, seq);
+CREATE INDEX envelopes_by_depositor ON envelopes (depositor);
+CREATE INDEX envelopes_by_expiry ON envelopes (expires_at);
+-- Which carrier took which of my outgoing messages, and when.
+CREATE TABLE deposits (
+	message_id TEXT NOT NULL,
+	carrier    TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	PRIMARY KEY (message_id, carrier)
+) WITHOUT ROWID;
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).

@@ -145,5 +145,26 @@ type Store interface {
 	// ReadReceiptSent clears the queued receipt if it is still messageID.
 	ReadReceiptSent(conversation, messageID string) error
 
+	// Store-and-forward, carrier side: sealed envelopes kept for contacts.
+	// AddEnvelopes stores es in one transaction, durably, and reports for
+	// each whether it was new (false for an ID already held).
+	AddEnvelopes(es []contacts.Envelope) ([]bool, error)
+	// Envelopes returns up to limit envelopes held for recipient that
+	// expire after now, oldest first (limit <= 0: all of them).
+	Envelopes(recipient string, now time.Time, limit int) ([]contacts.Envelope, error)
+	// DeleteEnvelopes removes envelopes by ID; unknown IDs are skipped.
+	DeleteEnvelopes(ids []string) error
+	// DropExpiredEnvelopes deletes every envelope that expires at or
+	// before now and reports how many there were.
+	DropExpiredEnvelopes(now time.Time) (int, error)
+	// CarryUsage counts the envelopes (and their bytes) held for one
+	// depositor and in all.
+	CarryUsage(depositor string) (contacts.CarryUsage, error)
+	// Store-and-forward, sender side. MarkDeposited records that carrier
+	// holds my messages; Undeposited returns my undelivered messages to
+	// peerID, oldest first, that carrier has not been given since since.
+	MarkDeposited(carrier string, messageIDs []string, at time.Time) error
+	Undeposited(peerID, carrier string, since time.Time, limit int) ([]contacts.Message, error)
+
 	Close() error
 }
