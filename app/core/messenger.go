@@ -24,6 +24,7 @@ import (
 	"hearth/app/scan"
 	"hearth/contacts"
 	"hearth/contacts/store"
+	"hearth/p2p/carry"
 	"hearth/p2p/chat"
 	"hearth/p2p/compliance"
 	"hearth/p2p/contactreq"
@@ -70,6 +71,8 @@ type Options struct {
 	PairDHTBootstrap []peer.AddrInfo
 	// Now is the clock of the idle timer (tests); nil means time.Now.
 	Now func() time.Time
+	// Carry configures store-and-forward (quotas, expiry); see carry.go.
+	Carry CarryOptions
 }
 
 // Messenger is one running Hearth profile on the network.
@@ -86,6 +89,8 @@ type Messenger struct {
 	comp     *compliance.Service // compliance.go: the "archived for compliance" flag
 	conv     *convo.Service      // typing, read receipts, edits, deletes
 	cv       convoState
+	carry    *carry.Service // store-and-forward (carry.go)
+	cy       carryState
 	policy   policy.Policy
 	scanner  *scan.Scanner // nil when no ClamAV daemon answered
 	fs       fileState
@@ -204,6 +209,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.startIdle()
 	m.comp = compliance.New(h, compliance.Config{Allow: m.isAccepted, OnNotice: m.onComplianceNotice})
 	m.startConvo(h)
+	m.startCarry()
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -393,6 +399,7 @@ func (m *Messenger) Close() error {
 	m.stopGroups()
 	m.comp.Close()
 	m.stopConvo()
+	m.carry.Close()
 	m.sig.Close()
 	m.req.Close()
 	m.pres.Close()
@@ -545,6 +552,8 @@ func (m *Messenger) connectAll() {
 		}()
 	}
 	wg.Wait()
+	// Whoever is still away gets messages through carriers.
+	m.carryTick()
 }
 
 // onConnected runs in the swarm's notification path: do the work elsewhere.
@@ -562,6 +571,7 @@ func (m *Messenger) onConnected(id peer.ID) {
 			m.flushUpdates(id)
 			m.resumeTransfers(id)
 			m.sendCompliance(id) // compliance.go: a flag they have not heard of yet
+			m.carryOnConnect(id)
 		case contacts.Outgoing:
 			m.sendRequest(id)
 		}

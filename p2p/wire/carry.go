@@ -1,10 +1,6 @@
 package wire
 
-import (
-	"fmt"
-
-	"google.golang.org/protobuf/encoding/protowire"
-)
+import "fmt"
 
 // Store-and-forward messages: sealed envelopes (see hearth/p2p/seal) and
 // the carrier protocol (/hearth/carry/1.0.0). Field numbers, frozen by the
@@ -107,9 +103,9 @@ func (e *Envelope) Unmarshal(b []byte) error {
 		case 4:
 			return f.int64(&e.Expires)
 		case 5:
-			return f.blob(&e.Ephemeral)
+			return f.rawBytes(&e.Ephemeral)
 		case 6:
-			return f.blob(&e.Box)
+			return f.rawBytes(&e.Box)
 		}
 		return nil
 	})
@@ -168,9 +164,9 @@ func (c *SealedContent) Unmarshal(b []byte) error {
 		case 2:
 			return f.uint32(&c.Kind)
 		case 3:
-			return f.blob(&c.Payload)
+			return f.rawBytes(&c.Payload)
 		case 4:
-			return f.blob(&c.Signature)
+			return f.rawBytes(&c.Signature)
 		}
 		return nil
 	})
@@ -324,28 +320,4 @@ func (r CarryReply) Validate() error {
 		return fmt.Errorf("%w: reason is %d bytes, limit %d", ErrTooLarge, len(r.Reason), MaxReasonLen)
 	}
 	return nil
-}
-
-// blob decodes a length-delimited field into a copy (nil when empty), so a
-// decoded message never aliases the frame it came from.
-func (f field) blob(dst *[]byte) error {
-	v, err := f.bytes()
-	if err != nil {
-		return err
-	}
-	if len(v) == 0 {
-		*dst = nil
-		return nil
-	}
-	*dst = append([]byte(nil), v...)
-	return nil
-}
-
-// appendBytes writes a bytes field; empty ones are left out, as proto3 does.
-func appendBytes(b []byte, num protowire.Number, v []byte) []byte {
-	if len(v) == 0 {
-		return b
-	}
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendBytes(b, v)
 }

@@ -1,0 +1,547 @@
+package core
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/contacts"
+	"hearth/p2p/carry"
+	"hearth/p2p/seal"
+	"hearth/p2p/wire"
+)
+
+// Store-and-forward. A message to a contact who is not connected is sealed
+// to that contact (p2p/seal) and deposited with up to CarryOptions.Carriers
+// carriers: connected mutual contacts who opted in (a home node is simply
+// such a contact that is always online). A carrier keeps it in its
+// database, within quotas, until it expires or the recipient connects and
+// takes it. The recipient stores and dedupes it exactly as a direct chat
+// message, then acknowledges end to end: a sealed ack goes back through
+// the same carrier, and the sender's outbox resend gets a direct ack when
+// the two next meet. A deposit marks nothing delivered.
+
+// CarryOptions configure store-and-forward; zero fields take defaults.
+type CarryOptions struct {
+	// Quotas a carrier enforces: per depositor, and in total.
+	MaxPerSender      int   // envelopes (default 1000)
+	MaxBytesPerSender int64 // bytes (default 16 MiB)
+	MaxTotal          int   // envelopes (default 10000)
+	MaxTotalBytes     int64 // bytes (default 128 MiB)
+	// MaxAge is how long an envelope is kept (default 14 days).
+	MaxAge time.Duration
+	// Carriers is how many carriers each message is deposited with
+	// (default 3).
+	Carriers int
+	// Now is the clock for expiry (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+func (o CarryOptions) withDefaults() CarryOptions {
+	if o.MaxPerSender <= 0 {
+		o.MaxPerSender = 1000
+	}
+	if o.MaxBytesPerSender <= 0 {
+		o.MaxBytesPerSender = 16 << 20
+	}
+	if o.MaxTotal <= 0 {
+		o.MaxTotal = 10000
+	}
+	if o.MaxTotalBytes <= 0 {
+		o.MaxTotalBytes = 128 << 20
+	}
+	if o.MaxAge <= 0 {
+		o.MaxAge = 14 * 24 * time.Hour
+	}
+	if o.Carriers <= 0 {
+		o.Carriers = 3
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+const (
+	// settingCarry holds "1" when this profile carries for its contacts.
+	settingCarry = "carry.enabled"
+	// carryBatch is how many envelopes go in one deposit or hand-over.
+	carryBatch = 64
+	// refusedFor is how long a carrier that said no is not asked again
+	// (for that recipient, or at all when it does not carry).
+	refusedFor = 10 * time.Minute
+	// fullFor is how long a carrier whose quota is full is left alone.
+	fullFor = time.Minute
+	// sweepEvery is how often expired envelopes are dropped.
+	sweepEvery = time.Minute
+	// acksPerEnvelope keeps a sealed ack under wire.MaxSealedPayload
+	// whatever the IDs' lengths.
+	acksPerEnvelope = 100
+)
+
+// carryState is the Messenger's store-and-forward bookkeeping.
+type carryState struct {
+	opts CarryOptions
+	// quota serialises a carrier's quota checks with the writes they
+	// allow, so concurrent deposits cannot overshoot.
+	quota sync.Mutex
+	// per-peer runs, one at a time each: deposits for a recipient,
+	// hand-overs to a recipient.
+	deposits, handovers sync.Map // peer.ID → *flusher
+
+	mu sync.Mutex // guards the fields below
+	// refused: carriers not to ask until the time given; the recipient
+	// is "" when the carrier refused everything.
+	refused   map[[2]peer.ID]time.Time
+	good      map[[2]peer.ID]bool // carriers that took a recipient's messages
+	lastSweep time.Time
+}
+
+// startCarry registers the carrier protocol; New calls it.
+func (m *Messenger) startCarry() {
+	m.cy.opts = m.opts.Carry.withDefaults()
+	m.cy.refused = map[[2]peer.ID]time.Time{}
+	m.cy.good = map[[2]peer.ID]bool{}
+	m.carry = carry.New(m.node.Host, carry.Config{
+		Allow:    m.isAccepted,
+		Deposit:  m.onDeposit,
+		Handover: m.onHandover,
+	})
+}
+
+func (m *Messenger) now() time.Time { return m.cy.opts.Now() }
+
+// CarryMessages reports whether this profile carries messages for its
+// contacts while they are offline.
+func (m *Messenger) CarryMessages() bool {
+	b, err := m.store.Setting(settingCarry)
+	return err == nil && string(b) == "1"
+}
+
+// SetCarryMessages turns carrying for contacts on or off. Turning it off
+// refuses new deposits; envelopes already held are still handed over.
+func (m *Messenger) SetCarryMessages(on bool) error {
+	v := "0"
+	if on {
+		v = "1"
+	}
+	return m.store.SetSetting(settingCarry, []byte(v))
+}
+
+// carryTick runs on every pass of the connect loop: it drops expired
+// envelopes, hands over what is held for connected contacts and deposits
+// what waits for contacts who are not connected.
+func (m *Messenger) carryTick() {
+	now := m.now()
+	m.cy.mu.Lock()
+	sweep := now.Sub(m.cy.lastSweep) >= sweepEvery
+	if sweep {
+		m.cy.lastSweep = now
+	}
+	m.cy.mu.Unlock()
+	if sweep {
+		m.store.DropExpiredEnvelopes(now)
+	}
+	var online, offline []peer.ID
+	m.mu.Lock()
+	for id, c := range m.contacts {
+		if c.State != contacts.Accepted {
+			continue
+		}
+		if m.connected(id) {
+			online = append(online, id)
+		} else {
+			offline = append(offline, id)
+		}
+	}
+	m.mu.Unlock()
+	for _, id := range online {
+		if held, err := m.store.Envelopes(id.String(), now, 1); err == nil && len(held) > 0 {
+			m.requestHandover(id)
+		}
+	}
+	if len(online) == 0 {
+		return // no one to carry anything
+	}
+	for _, id := range offline {
+		if waiting, _ := m.HasUndelivered(id.String()); waiting {
+			m.requestDeposit(id)
+		}
+	}
+}
+
+// carryOnConnect runs when an accepted contact connects: it may be waiting
+// for envelopes I hold, and it may carry for contacts who are away.
+func (m *Messenger) carryOnConnect(id peer.ID) {
+	m.cy.mu.Lock()
+	for k := range m.cy.refused {
+		if k[0] == id && k[1] == "" {
+			delete(m.cy.refused, k) // it may have opted in since
+		}
+	}
+	m.cy.mu.Unlock()
+	if held, err := m.store.Envelopes(id.String(), m.now(), 1); err == nil && len(held) > 0 {
+		m.requestHandover(id)
+	}
+	m.wake() // the connect loop's carryTick deposits for those away
+}
+
+func (m *Messenger) runOnce(runs *sync.Map, id peer.ID, f func(peer.ID)) {
+	v, _ := runs.LoadOrStore(id, &flusher{})
+	fl := v.(*flusher)
+	if fl.pending.Swap(true) {
+		return
+	}
+	m.spawn(func() {
+		fl.mu.Lock()
+		defer fl.mu.Unlock()
+		fl.pending.Store(false)
+		f(id)
+	})
+}
+
+func (m *Messenger) requestDeposit(id peer.ID)  { m.runOnce(&m.cy.deposits, id, m.depositFor) }
+func (m *Messenger) requestHandover(id peer.ID) { m.runOnce(&m.cy.handovers, id, m.handoverTo) }
+
+// envelopeID names the envelope of one message to one recipient, the same
+// every time it is sealed: a carrier given it twice keeps it once.
+func envelopeID(from, to peer.ID, messageID string) string {
+	h := sha256.Sum256([]byte("hearth carry envelope\x00" + from.String() + "\x00" + to.String() + "\x00" + messageID))
+	return hex.EncodeToString(h[:16])
+}
+
+// carriersFor lists the connected contacts who may carry for r, those
+// that did before first.
+func (m *Messenger) carriersFor(r peer.ID) []peer.ID {
+	now := m.now()
+	var out []peer.ID
+	m.mu.Lock()
+	for id, c := range m.contacts {
+		if id != r && c.State == contacts.Accepted && m.connected(id) {
+			out = append(out, id)
+		}
+	}
+	m.mu.Unlock()
+	m.cy.mu.Lock()
+	defer m.cy.mu.Unlock()
+	out = slices.DeleteFunc(out, func(c peer.ID) bool {
+		return now.Before(m.cy.refused[[2]peer.ID{c, r}]) || now.Before(m.cy.refused[[2]peer.ID{c, ""}])
+	})
+	slices.SortFunc(out, func(a, b peer.ID) int {
+		ga, gb := m.cy.good[[2]peer.ID{a, r}], m.cy.good[[2]peer.ID{b, r}]
+		if ga != gb {
+			if ga {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a, b)
+	})
+	return out
+}
+
+func (m *Messenger) refuse(carrier, recipient peer.ID, d time.Duration) {
+	m.cy.mu.Lock()
+	m.cy.refused[[2]peer.ID{carrier, recipient}] = m.now().Add(d)
+	if recipient != "" {
+		delete(m.cy.good, [2]peer.ID{carrier, recipient})
+	}
+	m.cy.mu.Unlock()
+}
+
+// depositFor hands my undelivered messages to r to up to Carriers
+// carriers, while r is not connected.
+func (m *Messenger) depositFor(r peer.ID) {
+	if m.ctx.Err() != nil || !m.isAccepted(r) || m.connected(r) {
+		return
+	}
+	took := 0
+	for _, c := range m.carriersFor(r) {
+		if took >= m.cy.opts.Carriers || m.ctx.Err() != nil || m.connected(r) {
+			return
+		}
+		if m.depositAt(c, r) {
+			took++
+		}
+	}
+}
+
+// depositAt seals and deposits with carrier c what it does not hold yet of
+// my messages to r, and reports whether c holds them all.
+func (m *Messenger) depositAt(c, r peer.ID) bool {
+	for m.ctx.Err() == nil {
+		now := m.now()
+		msgs, err := m.store.Undeposited(r.String(), c.String(), now.Add(-m.cy.opts.MaxAge), carryBatch)
+		if err != nil {
+			return false
+		}
+		if len(msgs) == 0 {
+			return true
+		}
+		envs := make([]wire.Envelope, 0, len(msgs))
+		for _, msg := range msgs {
+			payload := wire.ChatMessage{ID: msg.ID, Body: msg.Body, SentAt: msg.SentAt.UnixMilli()}.Marshal()
+			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, msg.ID), now.Add(m.cy.opts.MaxAge), wire.SealedChat, payload)
+			if err != nil {
+				return false
+			}
+			envs = append(envs, e)
+		}
+		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		replies, err := m.carry.Deposit(ctx, c, envs)
+		cancel()
+		var taken []string
+		for i, rep := range replies {
+			switch rep.Status {
+			case wire.CarryOK:
+				taken = append(taken, msgs[i].ID)
+			case wire.CarryOff:
+				m.refuse(c, "", refusedFor)
+			case wire.CarryFull:
+				m.refuse(c, "", fullFor)
+			default: // unknown recipient, rejected, or a status from a newer carrier
+				m.refuse(c, r, refusedFor)
+			}
+		}
+		if len(taken) > 0 {
+			if m.store.MarkDeposited(c.String(), taken, now) != nil {
+				return false
+			}
+			m.cy.mu.Lock()
+			m.cy.good[[2]peer.ID{c, r}] = true
+			m.cy.mu.Unlock()
+		}
+		if err != nil || len(taken) < len(msgs) {
+			return false
+		}
+	}
+	return false
+}
+
+// onDeposit is a carrier's side of a deposit: it keeps envelopes for its
+// contacts when it opted in, within quotas.
+func (m *Messenger) onDeposit(from peer.ID, envs []wire.Envelope) ([]carry.Verdict, error) {
+	verdicts := make([]carry.Verdict, len(envs))
+	if !m.isAccepted(from) || !m.CarryMessages() {
+		for i := range verdicts {
+			verdicts[i] = carry.Verdict{Status: wire.CarryOff, Reason: "not carrying messages"}
+		}
+		return verdicts, nil
+	}
+	o := m.cy.opts
+	m.cy.quota.Lock()
+	defer m.cy.quota.Unlock()
+	use, err := m.store.CarryUsage(from.String())
+	if err != nil {
+		return nil, err
+	}
+	now := m.now()
+	var keep []contacts.Envelope
+	var to []peer.ID
+	for i, e := range envs {
+		rid, err := peer.Decode(e.Recipient)
+		if err != nil || rid == m.prof.ID || rid == from || !m.isAccepted(rid) {
+			verdicts[i] = carry.Verdict{Status: wire.CarryUnknown, Reason: "the recipient is not my contact"}
+			continue
+		}
+		if e.Expires <= now.UnixMilli() {
+			verdicts[i] = carry.Verdict{Status: wire.CarryRejected, Reason: "expired"}
+			continue
+		}
+		data := e.Marshal()
+		size := int64(len(data))
+		if use.Count+1 > o.MaxPerSender || use.Bytes+size > o.MaxBytesPerSender ||
+			use.TotalCount+1 > o.MaxTotal || use.TotalBytes+size > o.MaxTotalBytes {
+			verdicts[i] = carry.Verdict{Status: wire.CarryFull, Reason: "carrier quota reached"}
+			continue
+		}
+		use.Count++
+		use.TotalCount++
+		use.Bytes += size
+		use.TotalBytes += size
+		expires := time.UnixMilli(e.Expires)
+		if limit := now.Add(o.MaxAge); expires.After(limit) {
+			expires = limit
+		}
+		keep = append(keep, contacts.Envelope{ID: e.ID, Recipient: rid.String(), Depositor: from.String(),
+			Data: data, Expires: expires, StoredAt: now})
+		verdicts[i] = carry.Verdict{Status: wire.CarryOK}
+		if !slices.Contains(to, rid) {
+			to = append(to, rid)
+		}
+	}
+	if len(keep) > 0 {
+		if _, err := m.store.AddEnvelopes(keep); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range to {
+		if m.connected(r) {
+			m.requestHandover(r)
+		}
+	}
+	return verdicts, nil
+}
+
+// handoverTo gives connected contact r the envelopes I hold for it and
+// deletes each one it took.
+func (m *Messenger) handoverTo(r peer.ID) {
+	for m.ctx.Err() == nil && m.isAccepted(r) && m.connected(r) {
+		held, err := m.store.Envelopes(r.String(), m.now(), carryBatch)
+		if err != nil || len(held) == 0 {
+			return
+		}
+		var envs []wire.Envelope
+		var junk []string
+		for _, h := range held {
+			var e wire.Envelope
+			if e.Unmarshal(h.Data) != nil || e.Validate() != nil {
+				junk = append(junk, h.ID)
+				continue
+			}
+			envs = append(envs, e)
+		}
+		if len(junk) > 0 && m.store.DeleteEnvelopes(junk) != nil {
+			return
+		}
+		if len(envs) == 0 {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		replies, err := m.carry.Handover(ctx, r, envs)
+		cancel()
+		var done []string
+		for i, rep := range replies {
+			if rep.Status == wire.CarryOK {
+				done = append(done, envs[i].ID)
+			}
+		}
+		if len(done) > 0 && m.store.DeleteEnvelopes(done) != nil {
+			return
+		}
+		if err != nil || len(done) < len(envs) {
+			return
+		}
+	}
+}
+
+// onHandover is the recipient's side: it opens what a carrier kept for me,
+// stores chat messages exactly as direct ones (deduped by ID), applies
+// acks, and sends sealed acks back through the carrier. Envelopes that do
+// not open, or come from someone who is not my contact, are taken and
+// dropped; only a store error leaves them with the carrier.
+func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verdict, error) {
+	verdicts := make([]carry.Verdict, len(envs))
+	var senders []peer.ID
+	chats := map[peer.ID][]wire.ChatMessage{}
+	acks := map[peer.ID][]string{}
+	for i, e := range envs {
+		verdicts[i] = carry.Verdict{Status: wire.CarryOK}
+		o, err := seal.Open(m.prof.Key, e)
+		if err != nil {
+			verdicts[i].Reason = "dropped: " + err.Error()
+			continue
+		}
+		if o.Sender == m.prof.ID || !m.isAccepted(o.Sender) {
+			verdicts[i].Reason = "dropped: not from a contact"
+			continue
+		}
+		switch o.Kind {
+		case wire.SealedChat:
+			var cm wire.ChatMessage
+			if cm.Unmarshal(o.Payload) != nil || cm.Validate() != nil {
+				verdicts[i].Reason = "dropped: malformed message"
+				continue
+			}
+			if _, seen := chats[o.Sender]; !seen {
+				senders = append(senders, o.Sender)
+			}
+			chats[o.Sender] = append(chats[o.Sender], cm)
+		case wire.SealedAcks:
+			var a wire.SealedAck
+			if a.Unmarshal(o.Payload) != nil || a.Validate() != nil {
+				verdicts[i].Reason = "dropped: malformed ack"
+				continue
+			}
+			acks[o.Sender] = append(acks[o.Sender], a.IDs...)
+		default:
+			verdicts[i].Reason = "dropped: unknown kind"
+		}
+	}
+	for _, s := range senders {
+		if err := m.deliver(s, chats[s]); err != nil {
+			return nil, err
+		}
+	}
+	for s, ids := range acks {
+		if err := m.ackedThroughCarrier(s, ids); err != nil {
+			return nil, err
+		}
+	}
+	// The acks go back before the carrier hears that I took the
+	// messages: if I stop in between, it hands them over again and I ack
+	// again.
+	for _, s := range senders {
+		if !m.connected(s) {
+			ids := make([]string, len(chats[s]))
+			for i, cm := range chats[s] {
+				ids[i] = cm.ID
+			}
+			m.depositAcks(from, s, ids)
+		}
+	}
+	return verdicts, nil
+}
+
+// ackedThroughCarrier marks delivered the messages to s that s acked in a
+// sealed ack. Only my undelivered messages to s can be marked.
+func (m *Messenger) ackedThroughCarrier(s peer.ID, ids []string) error {
+	out, err := m.store.Outbox(s.String(), 0)
+	if err != nil {
+		return err
+	}
+	var hit []string
+	for _, o := range out {
+		if slices.Contains(ids, o.ID) {
+			hit = append(hit, o.ID)
+		}
+	}
+	if len(hit) == 0 {
+		return nil
+	}
+	if err := m.store.SetStatuses(hit, contacts.Delivered); err != nil {
+		return err
+	}
+	for _, id := range hit {
+		m.publish(MessageStatusChanged{ID: id, Conversation: s.String(), Status: contacts.Delivered})
+	}
+	return nil
+}
+
+// depositAcks seals acks of ids to s and deposits them with carrier c. It
+// is best effort: when it fails, s still gets a direct ack when its outbox
+// resend reaches me.
+func (m *Messenger) depositAcks(c, s peer.ID, ids []string) {
+	now := m.now()
+	var envs []wire.Envelope
+	for len(ids) > 0 {
+		n := min(len(ids), acksPerEnvelope)
+		payload := wire.SealedAck{IDs: ids[:n]}.Marshal()
+		ids = ids[n:]
+		e, err := seal.Seal(rand.Reader, m.prof.Key, s, newID(), now.Add(m.cy.opts.MaxAge), wire.SealedAcks, payload)
+		if err != nil {
+			return
+		}
+		envs = append(envs, e)
+	}
+	ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+	defer cancel()
+	m.carry.Deposit(ctx, c, envs)
+}
