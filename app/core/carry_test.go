@@ -2,9 +2,13 @@ package core
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,18 +167,13 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	r.stop(t)
 	s.restart(t)
 	waitFor(t, "S sees Delivered", func() bool { return statusOf(t, s.m, rPeer.String(), msg.ID) == contacts.Delivered })
-	if _, ok := s.log.find(func(e Event) bool {
-		ch, ok := e.(MessageStatusChanged)
-		return ok && ch.ID == msg.ID && ch.Status == contacts.Delivered
-	}); !ok {
-		waitFor(t, "a Delivered event", func() bool {
-			_, ok := s.log.find(func(e Event) bool {
-				ch, ok := e.(MessageStatusChanged)
-				return ok && ch.ID == msg.ID && ch.Status == contacts.Delivered
-			})
-			return ok
+	waitFor(t, "a Delivered event", func() bool {
+		_, ok := s.log.find(func(e Event) bool {
+			ch, ok := e.(MessageStatusChanged)
+			return ok && ch.ID == msg.ID && ch.Status == contacts.Delivered
 		})
-	}
+		return ok
+	})
 	waitFor(t, "C deleted the ack", func() bool { return len(held(t, c.m, sID)) == 0 })
 	if n := len(held(t, c.m, rPeer.String())); n != 0 {
 		t.Fatalf("C holds %d envelopes for R", n)
@@ -198,5 +197,242 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 		if bytes.Contains(b, []byte(secret)) || bytes.Contains(b, []byte("flowerpot")) {
 			t.Fatalf("%s contains the plaintext", f.Name())
 		}
+	}
+}
+
+// refused reports whether m has been told by carrier c not to ask again
+// (for recipient r, or for anyone when r is "").
+func refused(m *Messenger, c, r peer.ID) bool {
+	m.cy.mu.Lock()
+	defer m.cy.mu.Unlock()
+	return m.now().Before(m.cy.refused[[2]peer.ID{c, r}])
+}
+
+func TestCarrierQuotaPerSender(t *testing.T) {
+	x := carrierTrio(t, true, func(o *Options) { o.Carry.MaxPerSender = 2 })
+	var sent []contacts.Message
+	for _, body := range []string{"one", "two", "three"} {
+		msg, err := x.s.m.Send(x.rID, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, msg)
+	}
+	waitFor(t, "S told the carrier is full", func() bool { return refused(x.s.m, x.cP, "") })
+	if n := len(held(t, x.c.m, x.rID)); n != 2 {
+		t.Fatalf("carrier holds %d envelopes, quota 2", n)
+	}
+	left, err := x.s.m.store.Undeposited(x.rID, x.cID, time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 1 || left[0].ID != sent[2].ID {
+		t.Fatalf("not deposited: %v", left)
+	}
+	for _, msg := range sent {
+		if st := statusOf(t, x.s.m, x.rID, msg.ID); st != contacts.Pending {
+			t.Fatalf("%q is %v, want Pending", msg.Body, st)
+		}
+	}
+}
+
+func TestCarrierNotOptedInRefuses(t *testing.T) {
+	x := carrierTrio(t, false, nil)
+	msg, err := x.s.m.Send(x.rID, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "S told C does not carry", func() bool { return refused(x.s.m, x.cP, "") })
+	if n := len(held(t, x.c.m, x.rID)); n != 0 {
+		t.Fatalf("carrier that did not opt in holds %d envelopes", n)
+	}
+	if st := statusOf(t, x.s.m, x.rID, msg.ID); st != contacts.Pending {
+		t.Fatalf("status %v", st)
+	}
+	if x.c.m.CarryMessages() {
+		t.Fatal("carrying is on by default")
+	}
+}
+
+func TestCarrierRefusesStranger(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	stranger := newPeer(t, "Stranger")
+	e, err := seal.Seal(rand.Reader, stranger.m.prof.Key, x.rPeer, "e1", time.Now().Add(time.Hour), wire.SealedChat, []byte("hi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h := stranger.m.node.Host
+	if err := h.Connect(ctx, peer.AddrInfo{ID: x.cP, Addrs: x.c.m.node.Host.Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	replies, err := stranger.m.carry.Deposit(ctx, x.cP, []wire.Envelope{e})
+	if err == nil || len(replies) != 0 {
+		t.Fatalf("stranger's deposit: %+v, %v", replies, err)
+	}
+	// And if one got past the stream check, the callback says no too.
+	v, err := x.c.m.onDeposit(h.ID(), []wire.Envelope{e})
+	if err != nil || v[0].Status != wire.CarryOff {
+		t.Fatalf("onDeposit from a stranger: %+v, %v", v, err)
+	}
+	if n := len(held(t, x.c.m, x.rID)); n != 0 {
+		t.Fatalf("carrier holds %d envelopes from a stranger", n)
+	}
+}
+
+// TestCarrierLimits drives the carrier's decisions directly.
+func TestCarrierLimits(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	c := x.c.m
+	now := time.Now()
+	n := 0
+	env := func(to peer.ID, expires time.Time, size int) wire.Envelope {
+		t.Helper()
+		n++
+		e, err := seal.Seal(rand.Reader, x.s.m.prof.Key, to, "e"+strings.Repeat("x", n), expires, wire.SealedChat, make([]byte, size))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	stranger := newPeer(t, "Stranger")
+	cases := []struct {
+		name   string
+		edit   func(o *CarryOptions)
+		envs   []wire.Envelope
+		status []uint32
+	}{
+		{"recipient not my contact", nil, []wire.Envelope{env(stranger.m.prof.ID, now.Add(time.Hour), 1)}, []uint32{wire.CarryUnknown}},
+		{"recipient is the depositor", nil, []wire.Envelope{env(x.sPeer, now.Add(time.Hour), 1)}, []uint32{wire.CarryUnknown}},
+		{"recipient is me", nil, []wire.Envelope{env(x.cP, now.Add(time.Hour), 1)}, []uint32{wire.CarryUnknown}},
+		{"expired", nil, []wire.Envelope{env(x.rPeer, now.Add(-time.Second), 1)}, []uint32{wire.CarryRejected}},
+		{"total count", func(o *CarryOptions) { o.MaxTotal = 2 },
+			[]wire.Envelope{env(x.rPeer, now.Add(time.Hour), 1), env(x.rPeer, now.Add(time.Hour), 1), env(x.rPeer, now.Add(time.Hour), 1)},
+			[]uint32{wire.CarryOK, wire.CarryOK, wire.CarryFull}},
+		{"bytes per sender", func(o *CarryOptions) { o.MaxBytesPerSender = 2000 },
+			[]wire.Envelope{env(x.rPeer, now.Add(time.Hour), 2000), env(x.rPeer, now.Add(time.Hour), 10)},
+			[]uint32{wire.CarryFull, wire.CarryOK}},
+		{"total bytes", func(o *CarryOptions) { o.MaxTotalBytes = 1000 },
+			[]wire.Envelope{env(x.rPeer, now.Add(time.Hour), 1000)},
+			[]uint32{wire.CarryFull}},
+	}
+	defaults := c.cy.opts
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := c.store.DeleteEnvelopes(envIDs(held(t, c, x.rID))); err != nil {
+				t.Fatal(err)
+			}
+			c.cy.opts = defaults
+			if tc.edit != nil {
+				tc.edit(&c.cy.opts)
+			}
+			v, err := c.onDeposit(x.sPeer, tc.envs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, want := range tc.status {
+				if v[i].Status != want {
+					t.Fatalf("envelope %d: %+v, want status %d", i, v[i], want)
+				}
+			}
+		})
+	}
+	c.cy.opts = defaults
+	// An envelope kept longer than MaxAge is cut to MaxAge.
+	if err := c.store.DeleteEnvelopes(envIDs(held(t, c, x.rID))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.onDeposit(x.sPeer, []wire.Envelope{env(x.rPeer, now.Add(365*24*time.Hour), 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if h := held(t, c, x.rID); len(h) != 1 || h[0].Expires.After(now.Add(defaults.MaxAge+time.Minute)) {
+		t.Fatalf("held %+v", h)
+	}
+}
+
+func envIDs(es []contacts.Envelope) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func TestCarrierDropsExpired(t *testing.T) {
+	clock := &fakeClock{t: time.Now()}
+	x := carrierTrio(t, true, func(o *Options) { o.Carry.Now = clock.Now })
+	if _, err := x.s.m.Send(x.rID, "see you in a month"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the envelope", func() bool { return len(held(t, x.c.m, x.rID)) == 1 })
+	x.s.stop(t)
+	clock.Add(15 * 24 * time.Hour)
+	x.c.m.wake()
+	waitFor(t, "C dropped it", func() bool {
+		u, err := x.c.m.store.CarryUsage(x.sID)
+		return err == nil && u.TotalCount == 0
+	})
+	x.r.restart(t)
+	waitFor(t, "R and C connected", func() bool { return presenceOf(x.r.m, x.cID) == contacts.Online })
+	if got := bodies(t, x.r.m, x.sID); len(got) != 0 {
+		t.Fatalf("R got an expired message: %q", got)
+	}
+}
+
+// The recipient drops what does not open, what a stranger sealed, and acks
+// from anyone but the recipient of the messages they name.
+func TestHandoverDropsForgeries(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	s := x.s.m
+	stranger := newPeer(t, "Stranger")
+	later := time.Now().Add(time.Hour)
+	fromStranger, _ := seal.Seal(rand.Reader, stranger.m.prof.Key, x.sPeer, "e1", later, wire.SealedChat,
+		wire.ChatMessage{ID: "m1", Body: "hi"}.Marshal())
+	tampered, _ := seal.Seal(rand.Reader, x.c.m.prof.Key, x.sPeer, "e2", later, wire.SealedChat,
+		wire.ChatMessage{ID: "m2", Body: "hi"}.Marshal())
+	tampered.Box[0] ^= 1
+	// S has a message waiting for R (offline); C must not be able to
+	// ack it in R's place.
+	pendingToR, err := s.Send(x.rID, "for R")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forgedAck, _ := seal.Seal(rand.Reader, x.c.m.prof.Key, x.sPeer, "e3", later, wire.SealedAcks,
+		wire.SealedAck{IDs: []string{pendingToR.ID}}.Marshal())
+	v, err := s.onHandover(x.cP, []wire.Envelope{fromStranger, tampered, forgedAck})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, verdict := range v {
+		if verdict.Status != wire.CarryOK {
+			t.Fatalf("envelope %d not taken: %+v", i, verdict)
+		}
+	}
+	if v[0].Reason == "" || v[1].Reason == "" {
+		t.Fatalf("forgeries not reported as dropped: %+v", v)
+	}
+	if got := bodies(t, s, stranger.m.MyPeerID()); len(got) != 0 {
+		t.Fatalf("stored a stranger's message: %q", got)
+	}
+	if st := statusOf(t, s, x.rID, pendingToR.ID); st != contacts.Pending {
+		t.Fatalf("C's ack marked S's message to R %v", st)
 	}
 }
