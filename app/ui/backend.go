@@ -70,6 +70,10 @@ type Backend interface {
 	// is none) and send as Ogg Opus; play one back.
 	RecordVoiceNote(peerID string) (core.Recorder, error)
 	PlayVoiceNote(transferID string) (stop func(), err error)
+	// Store-and-forward: whether this profile carries sealed messages for
+	// its contacts while they are offline (settings).
+	CarryMessages() bool
+	SetCarryMessages(on bool) error
 
 	// Archive (archive.go): search across conversations, a message in its
 	// context, export, retention and the "archived for compliance" flag.

@@ -86,6 +86,7 @@ type fakeBackend struct {
 	played      []string
 	playErr     error
 	playStops   int
+	carrying    bool // SetCarryMessages (carry_test.go)
 
 	cm    fakeContactMgmt // contact management (contactmgmt_fake_test.go)
 	pair  fakePairing     // short codes (shortcode_test.go)

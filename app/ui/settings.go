@@ -52,7 +52,8 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 	s.privacy = mw.newPrivacySection()
 	s.you = newProfileSettings(mw)
 	content := container.NewVBox(s.you.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root,
-		widget.NewSeparator(), mw.conversationSettings())
+		widget.NewSeparator(), mw.conversationSettings(),
+		widget.NewSeparator(), carrySettings(mw)) // carrysettings.go
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+func (f *fakeBackend) CarryMessages() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.carrying
+}
+
+func (f *fakeBackend) SetCarryMessages(on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.carrying = on
+	return nil
+}
+
+// findCheck returns the check box labelled text under o.
+func findCheck(o fyne.CanvasObject, text string) *widget.Check {
+	switch w := o.(type) {
+	case *widget.Check:
+		if w.Text == text {
+			return w
+		}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			if found := findCheck(c, text); found != nil {
+				return found
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			if found := findCheck(c, text); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
+}
+
+func TestSettingsCarrySwitch(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	d := mw.showSettings()
+	check := findCheck(mw.win.Canvas().Overlays().Top(), carryLabel)
+	if check == nil {
+		t.Fatalf("no %q switch in %q", carryLabel, texts(mw.win.Canvas().Overlays().Top()))
+	}
+	if check.Checked {
+		t.Fatal("carrying shown on while it is off")
+	}
+	test.Tap(check)
+	q.waitFor(t, "carrying turned on", func() bool { return b.CarryMessages() && !check.Disabled() })
+	d.close()
+
+	// Reopened, the settings show the saved state; turning it off saves.
+	mw.showSettings()
+	check = findCheck(mw.win.Canvas().Overlays().Top(), carryLabel)
+	if !check.Checked {
+		t.Fatal("carrying shown off after it was turned on")
+	}
+	test.Tap(check)
+	q.waitFor(t, "carrying turned off", func() bool { return !b.CarryMessages() && !check.Disabled() })
+}
