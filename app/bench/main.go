@@ -64,6 +64,7 @@ func main() {
 		{"idle", benchIdle},
 		{"groups", benchGroups}, // group conversations (groups.go)
 		{"search", benchSearch}, // search.go: 1M-message archive
+		{"carry", benchCarry},
 	}
 	failed := false
 	for _, b := range benches {

@@ -100,6 +100,7 @@ type carryState struct {
 	// refused: carriers not to ask until the time given; the recipient
 	// is "" when the carrier refused everything.
 	refused   map[[2]peer.ID]time.Time
+	failed    map[peer.ID]time.Time // hand-overs not to retry before then
 	good      map[[2]peer.ID]bool // carriers that took a recipient's messages
 	lastSweep time.Time
 }
@@ -109,6 +110,7 @@ func (m *Messenger) startCarry() {
 	m.cy.opts = m.opts.Carry.withDefaults()
 	m.cy.refused = map[[2]peer.ID]time.Time{}
 	m.cy.good = map[[2]peer.ID]bool{}
+	m.cy.failed = map[peer.ID]time.Time{}
 	m.carry = carry.New(m.node.Host, carry.Config{
 		Allow:    m.isAccepted,
 		Deposit:  m.onDeposit,
@@ -133,6 +135,13 @@ func (m *Messenger) SetCarryMessages(on bool) error {
 		v = "1"
 	}
 	return m.store.SetSetting(settingCarry, []byte(v))
+}
+
+// Carrying reports how many envelopes (and bytes) this profile holds for
+// its contacts.
+func (m *Messenger) Carrying() (count int, bytes int64, err error) {
+	u, err := m.store.CarryUsage("")
+	return u.TotalCount, u.TotalBytes, err
 }
 
 // carryTick runs on every pass of the connect loop: it drops expired
@@ -163,6 +172,12 @@ func (m *Messenger) carryTick() {
 	}
 	m.mu.Unlock()
 	for _, id := range online {
+		m.cy.mu.Lock()
+		wait := now.Before(m.cy.failed[id])
+		m.cy.mu.Unlock()
+		if wait {
+			continue
+		}
 		if held, err := m.store.Envelopes(id.String(), now, 1); err == nil && len(held) > 0 {
 			m.requestHandover(id)
 		}
@@ -186,6 +201,7 @@ func (m *Messenger) carryOnConnect(id peer.ID) {
 			delete(m.cy.refused, k) // it may have opted in since
 		}
 	}
+	delete(m.cy.failed, id)
 	m.cy.mu.Unlock()
 	if held, err := m.store.Envelopes(id.String(), m.now(), 1); err == nil && len(held) > 0 {
 		m.requestHandover(id)
@@ -297,6 +313,10 @@ func (m *Messenger) depositAt(c, r peer.ID) bool {
 		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
 		replies, err := m.carry.Deposit(ctx, c, envs)
 		cancel()
+		if err != nil && len(replies) == 0 {
+			// Gone, or a Hearth without carriers: not again for a while.
+			m.refuse(c, "", fullFor)
+		}
 		var taken []string
 		for i, rep := range replies {
 			switch rep.Status {
@@ -427,6 +447,10 @@ func (m *Messenger) handoverTo(r peer.ID) {
 			return
 		}
 		if err != nil || len(done) < len(envs) {
+			// Not again until it reconnects or a minute has passed.
+			m.cy.mu.Lock()
+			m.cy.failed[r] = m.now().Add(fullFor)
+			m.cy.mu.Unlock()
 			return
 		}
 	}

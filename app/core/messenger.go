@@ -532,6 +532,8 @@ func (m *Messenger) connectAll() {
 			m.requestUpdateFlush(id)
 		}
 	}
+	// Whoever is not connected gets messages through carriers, at once.
+	m.carryTick()
 	var wg sync.WaitGroup
 	for _, id := range asking {
 		wg.Add(1)
@@ -552,8 +554,6 @@ func (m *Messenger) connectAll() {
 		}()
 	}
 	wg.Wait()
-	// Whoever is still away gets messages through carriers.
-	m.carryTick()
 }
 
 // onConnected runs in the swarm's notification path: do the work elsewhere.

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"hearth/contacts"
+)
+
+// benchCarry: store-and-forward through a carrier on loopback. A sender
+// seals and deposits a burst for a recipient who is offline (durable at
+// the carrier); the sender leaves; the recipient comes back and takes the
+// burst from the carrier (durable at the recipient, each acked). The
+// reference is the same burst sent directly to an online contact in the
+// same run.
+func benchCarry() ([]result, error) {
+	const n = 1000
+	root, err := os.MkdirTemp("", "hearth-bench-carry-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(root)
+	opts := loopbackOpts()
+	opts.Carry.MaxPerSender = 10 * n
+	var peers []*benchPeer
+	defer func() {
+		for _, p := range peers {
+			if p.m != nil {
+				p.m.Close()
+			}
+		}
+	}()
+	for _, name := range []string{"sender", "recipient", "carrier"} {
+		p, err := newPeer(root, name, opts)
+		if err != nil {
+			return nil, err
+		}
+		peers = append(peers, p)
+	}
+	s, r, c := peers[0], peers[1], peers[2]
+	for _, pr := range [][2]*benchPeer{{s, c}, {r, c}, {s, r}} {
+		if err := pair(pr[0], pr[1]); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.m.SetCarryMessages(true); err != nil {
+		return nil, err
+	}
+	sID, rID, cID := s.m.MyPeerID(), r.m.MyPeerID(), c.m.MyPeerID()
+
+	// Reference: the burst straight to an online contact.
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := s.m.Send(cID, fmt.Sprintf("direct %d", i)); err != nil {
+			return nil, err
+		}
+	}
+	if err := waitFor("direct burst delivered", 120*time.Second, func() bool {
+		time.Sleep(5 * time.Millisecond)
+		w, err := s.m.HasUndelivered(cID)
+		return err == nil && !w
+	}); err != nil {
+		return nil, err
+	}
+	direct := n / time.Since(t0).Seconds()
+
+	rPort := r.m.Port()
+	r.m.Close()
+	r.m = nil
+	if err := waitFor("recipient offline", 30*time.Second, func() bool { return presenceOf(s.m, rID) == contacts.Offline }); err != nil {
+		return nil, err
+	}
+	t0 = time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := s.m.Send(rID, fmt.Sprintf("carried %d", i)); err != nil {
+			return nil, err
+		}
+	}
+	if err := waitFor("burst deposited", 120*time.Second, func() bool {
+		time.Sleep(5 * time.Millisecond)
+		k, _, err := c.m.Carrying()
+		return err == nil && k >= n
+	}); err != nil {
+		return nil, err
+	}
+	deposit := n / time.Since(t0).Seconds()
+	_, held, _ := c.m.Carrying()
+
+	s.m.Close()
+	s.m = nil
+	ropts := opts
+	ropts.Port = rPort
+	t0 = time.Now()
+	if err := r.restart(ropts); err != nil {
+		return nil, err
+	}
+	if err := waitFor("burst handed over", 120*time.Second, func() bool {
+		time.Sleep(5 * time.Millisecond)
+		h, err := r.m.History(sID, n+1)
+		return err == nil && len(h) == n
+	}); err != nil {
+		return nil, err
+	}
+	handover := n / time.Since(t0).Seconds()
+
+	return []result{
+		{name: "carry_deposit_throughput", value: deposit, unit: "msg/s", ref: "direct_throughput", refVal: direct, refU: "msg/s"},
+		{name: "carry_handover_throughput", value: handover, unit: "msg/s", ref: "direct_throughput", refVal: direct, refU: "msg/s"},
+		{name: "carry_bytes_per_message", value: float64(held) / n, unit: "B", ref: "body", refVal: float64(len("carried 999")), refU: "B"},
+	}, nil
+}
+
