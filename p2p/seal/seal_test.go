@@ -282,3 +282,28 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkSeal(b *testing.B) {
+	sk, _ := key(b, 0)
+	_, rid := key(b, 32)
+	payload := make([]byte, 200)
+	for b.Loop() {
+		if _, err := Seal(rand.Reader, sk, rid, "env-1", expiry, wire.SealedChat, payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOpen(b *testing.B) {
+	sk, _ := key(b, 0)
+	rk, rid := key(b, 32)
+	e, err := Seal(rand.Reader, sk, rid, "env-1", expiry, wire.SealedChat, make([]byte, 200))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Open(rk, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
