@@ -145,7 +145,17 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 		t.Fatal("carrier opened the envelope by re-addressing it")
 	}
 
+	// Everyone restarts at some point: the sender leaves, the carrier
+	// restarts (the envelope is on its disk), then the recipient returns.
 	s.stop(t)
+	c.stop(t)
+	c.restart(t)
+	if n := len(held(t, c.m, rPeer.String())); n != 1 {
+		t.Fatalf("carrier holds %d envelopes after a restart", n)
+	}
+	if !c.m.CarryMessages() {
+		t.Fatal("carrying forgotten across a restart")
+	}
 	r.restart(t)
 	waitFor(t, "R got the message through C", func() bool { return len(bodies(t, r.m, sID)) == 1 })
 	if got := bodies(t, r.m, sID); got[0] != secret {
