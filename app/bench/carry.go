@@ -110,4 +110,3 @@ func benchCarry() ([]result, error) {
 		{name: "carry_bytes_per_message", value: float64(held) / n, unit: "B", ref: "body", refVal: float64(len("carried 999")), refU: "B"},
 	}, nil
 }
-

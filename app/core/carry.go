@@ -101,7 +101,7 @@ type carryState struct {
 	// is "" when the carrier refused everything.
 	refused   map[[2]peer.ID]time.Time
 	failed    map[peer.ID]time.Time // hand-overs not to retry before then
-	good      map[[2]peer.ID]bool // carriers that took a recipient's messages
+	good      map[[2]peer.ID]bool   // carriers that took a recipient's messages
 	lastSweep time.Time
 }
 
