@@ -88,7 +88,7 @@ const (
 
 // carryState is the Messenger's store-and-forward bookkeeping.
 type carryState struct {
-	opts CarryOptions
+	clock func() time.Time // never changes after startCarry
 	// quota serialises a carrier's quota checks with the writes they
 	// allow, so concurrent deposits cannot overshoot.
 	quota sync.Mutex
@@ -96,7 +96,8 @@ type carryState struct {
 	// hand-overs to a recipient.
 	deposits, handovers sync.Map // peer.ID → *flusher
 
-	mu sync.Mutex // guards the fields below
+	mu   sync.Mutex // guards the fields below
+	opts CarryOptions
 	// refused: carriers not to ask until the time given; the recipient
 	// is "" when the carrier refused everything.
 	refused   map[[2]peer.ID]time.Time
@@ -108,6 +109,7 @@ type carryState struct {
 // startCarry registers the carrier protocol; New calls it.
 func (m *Messenger) startCarry() {
 	m.cy.opts = m.opts.Carry.withDefaults()
+	m.cy.clock = m.cy.opts.Now
 	m.cy.refused = map[[2]peer.ID]time.Time{}
 	m.cy.good = map[[2]peer.ID]bool{}
 	m.cy.failed = map[peer.ID]time.Time{}
@@ -118,7 +120,14 @@ func (m *Messenger) startCarry() {
 	})
 }
 
-func (m *Messenger) now() time.Time { return m.cy.opts.Now() }
+func (m *Messenger) now() time.Time { return m.cy.clock() }
+
+// carryLimits returns the store-and-forward options in force.
+func (m *Messenger) carryLimits() CarryOptions {
+	m.cy.mu.Lock()
+	defer m.cy.mu.Unlock()
+	return m.cy.opts
+}
 
 // CarryMessages reports whether this profile carries messages for its
 // contacts while they are offline.
@@ -280,7 +289,7 @@ func (m *Messenger) depositFor(r peer.ID) {
 	}
 	took := 0
 	for _, c := range m.carriersFor(r) {
-		if took >= m.cy.opts.Carriers || m.ctx.Err() != nil || m.connected(r) {
+		if took >= m.carryLimits().Carriers || m.ctx.Err() != nil || m.connected(r) {
 			return
 		}
 		if m.depositAt(c, r) {
@@ -294,7 +303,7 @@ func (m *Messenger) depositFor(r peer.ID) {
 func (m *Messenger) depositAt(c, r peer.ID) bool {
 	for m.ctx.Err() == nil {
 		now := m.now()
-		msgs, err := m.store.Undeposited(r.String(), c.String(), now.Add(-m.cy.opts.MaxAge), carryBatch)
+		msgs, err := m.store.Undeposited(r.String(), c.String(), now.Add(-m.carryLimits().MaxAge), carryBatch)
 		if err != nil {
 			return false
 		}
@@ -304,7 +313,7 @@ func (m *Messenger) depositAt(c, r peer.ID) bool {
 		envs := make([]wire.Envelope, 0, len(msgs))
 		for _, msg := range msgs {
 			payload := wire.ChatMessage{ID: msg.ID, Body: msg.Body, SentAt: msg.SentAt.UnixMilli()}.Marshal()
-			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, msg.ID), now.Add(m.cy.opts.MaxAge), wire.SealedChat, payload)
+			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, msg.ID), now.Add(m.carryLimits().MaxAge), wire.SealedChat, payload)
 			if err != nil {
 				return false
 			}
@@ -355,7 +364,7 @@ func (m *Messenger) onDeposit(from peer.ID, envs []wire.Envelope) ([]carry.Verdi
 		}
 		return verdicts, nil
 	}
-	o := m.cy.opts
+	o := m.carryLimits()
 	m.cy.quota.Lock()
 	defer m.cy.quota.Unlock()
 	use, err := m.store.CarryUsage(from.String())
@@ -559,7 +568,7 @@ func (m *Messenger) depositAcks(c, s peer.ID, ids []string) {
 		n := min(len(ids), acksPerEnvelope)
 		payload := wire.SealedAck{IDs: ids[:n]}.Marshal()
 		ids = ids[n:]
-		e, err := seal.Seal(rand.Reader, m.prof.Key, s, newID(), now.Add(m.cy.opts.MaxAge), wire.SealedAcks, payload)
+		e, err := seal.Seal(rand.Reader, m.prof.Key, s, newID(), now.Add(m.carryLimits().MaxAge), wire.SealedAcks, payload)
 		if err != nil {
 			return
 		}

@@ -327,16 +327,22 @@ func TestCarrierLimits(t *testing.T) {
 			[]wire.Envelope{env(x.rPeer, now.Add(time.Hour), 1000)},
 			[]uint32{wire.CarryFull}},
 	}
-	defaults := c.cy.opts
+	defaults := c.carryLimits()
+	setLimits := func(o CarryOptions) {
+		c.cy.mu.Lock()
+		c.cy.opts = o
+		c.cy.mu.Unlock()
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := c.store.DeleteEnvelopes(envIDs(held(t, c, x.rID))); err != nil {
 				t.Fatal(err)
 			}
-			c.cy.opts = defaults
+			o := defaults
 			if tc.edit != nil {
-				tc.edit(&c.cy.opts)
+				tc.edit(&o)
 			}
+			setLimits(o)
 			v, err := c.onDeposit(x.sPeer, tc.envs)
 			if err != nil {
 				t.Fatal(err)
@@ -348,7 +354,7 @@ func TestCarrierLimits(t *testing.T) {
 			}
 		})
 	}
-	c.cy.opts = defaults
+	setLimits(defaults)
 	// An envelope kept longer than MaxAge is cut to MaxAge.
 	if err := c.store.DeleteEnvelopes(envIDs(held(t, c, x.rID))); err != nil {
 		t.Fatal(err)
@@ -444,5 +450,34 @@ func TestHandoverDropsForgeries(t *testing.T) {
 	}
 	if st := statusOf(t, s, x.rID, pendingToR.ID); st != contacts.Pending {
 		t.Fatalf("C's ack marked S's message to R %v", st)
+	}
+}
+
+// A message goes to at most CarryOptions.Carriers carriers.
+func TestDepositCarrierLimit(t *testing.T) {
+	s := newPeerOpts(t, "Sender", func(o *Options) { o.Carry.Carriers = 1 })
+	r := newPeer(t, "Recipient")
+	c1, c2 := newPeer(t, "Carrier1"), newPeer(t, "Carrier2")
+	for _, c := range []*peerT{c1, c2} {
+		pair(t, s, c)
+		pair(t, r, c)
+		if err := c.m.SetCarryMessages(true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pair(t, s, r)
+	rID := r.m.MyPeerID()
+	rPeer := mustDecode(t, rID)
+	r.stop(t)
+	waitFor(t, "S sees R offline", func() bool { return !s.m.connected(rPeer) })
+	if _, err := s.m.Send(rID, "to one carrier only"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a carrier holds it", func() bool { return len(held(t, c1.m, rID))+len(held(t, c2.m, rID)) >= 1 })
+	for range 3 {
+		s.m.depositFor(rPeer) // more passes change nothing
+	}
+	if n := len(held(t, c1.m, rID)) + len(held(t, c2.m, rID)); n != 1 {
+		t.Fatalf("%d carriers hold the message, limit 1", n)
 	}
 }
