@@ -74,6 +74,9 @@ type Backend interface {
 	// its contacts while they are offline (settings).
 	CarryMessages() bool
 	SetCarryMessages(on bool) error
+	// Carrying reports how many sealed messages (and bytes) this profile
+	// holds for its contacts.
+	Carrying() (count int, bytes int64, err error)
 
 	// Archive (archive.go): search across conversations, a message in its
 	// context, export, retention and the "archived for compliance" flag.

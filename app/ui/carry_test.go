@@ -14,6 +14,12 @@ func (f *fakeBackend) CarryMessages() bool {
 	return f.carrying
 }
 
+func (f *fakeBackend) Carrying() (int, int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.carried, int64(f.carried) * 400, nil
+}
+
 func (f *fakeBackend) SetCarryMessages(on bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -66,4 +72,15 @@ func TestSettingsCarrySwitch(t *testing.T) {
 	}
 	test.Tap(check)
 	q.waitFor(t, "carrying turned off", func() bool { return !b.CarryMessages() && !check.Disabled() })
+	if top := mw.win.Canvas().Overlays().Top(); hasText(top, "Now holding") {
+		t.Errorf("holding shown while nothing is held: %q", texts(top))
+	}
+	mw.hideModal(mw.modal)
+
+	// What is held for others is shown.
+	b.locked(func() { b.carried = 3 })
+	mw.showSettings()
+	if top := mw.win.Canvas().Overlays().Top(); !hasText(top, "Now holding 3 sealed messages (1.2 kB)") {
+		t.Errorf("holding not shown: %q", texts(top))
+	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -8,6 +10,14 @@ import (
 
 // carryLabel is the settings' switch for store-and-forward.
 const carryLabel = "Carry messages for my contacts while they are offline"
+
+// carryingText says how much this profile holds for others.
+func carryingText(n int, size int64) string {
+	if n == 1 {
+		return "Now holding 1 sealed message (" + humanSize(size) + ") for your contacts."
+	}
+	return fmt.Sprintf("Now holding %d sealed messages (%s) for your contacts.", n, humanSize(size))
+}
 
 // carrySettings is the settings' section about carrying messages for
 // contacts: a switch, saved at once, and what it means.
@@ -29,5 +39,10 @@ func carrySettings(mw *MainWindow) fyne.CanvasObject {
 		"their messages on this computer until the recipient appears. The messages are sealed: " +
 		"you cannot read them. At most 16 MB per contact, kept for 14 days.")
 	about.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(heading("Messages for others"), check, about, errl)
+	box := container.NewVBox(heading("Messages for others"), check, about)
+	if n, size, err := mw.b.Carrying(); err == nil && n > 0 {
+		box.Add(widget.NewLabel(carryingText(n, size)))
+	}
+	box.Add(errl)
+	return box
 }

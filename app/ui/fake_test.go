@@ -87,6 +87,7 @@ type fakeBackend struct {
 	playErr     error
 	playStops   int
 	carrying    bool // SetCarryMessages (carry_test.go)
+	carried     int  // Carrying
 
 	cm    fakeContactMgmt // contact management (contactmgmt_fake_test.go)
 	pair  fakePairing     // short codes (shortcode_test.go)
