@@ -38,6 +38,10 @@
 // Unmarshal checks the encoding only; Validate checks the limits a receiver
 // enforces (body and text sizes, required fields).
 //
+// The file protocol's messages are listed in files.go, the store-and-forward
+// ones (sealed envelopes, the carrier protocol) in carry.go; each file has
+// its own fixtures.
+//
 // # Invite codes
 //
 // An invite code is one line of text: "hearth:" followed by unpadded
