@@ -481,3 +481,32 @@ func TestDepositCarrierLimit(t *testing.T) {
 		t.Fatalf("%d carriers hold the message, limit 1", n)
 	}
 }
+
+// When the recipient gets a message both directly and from a carrier, it
+// keeps one copy.
+func TestCarriedAndDirectCopyStoredOnce(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	msg, err := x.s.m.Send(x.rID, "one copy please")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds it", func() bool { return len(held(t, x.c.m, x.rID)) == 1 })
+	x.r.restart(t)
+	waitFor(t, "delivered directly and handed over by C", func() bool {
+		return statusOf(t, x.s.m, x.rID, msg.ID) == contacts.Delivered && len(held(t, x.c.m, x.rID)) == 0
+	})
+	if got := bodies(t, x.r.m, x.sID); len(got) != 1 {
+		t.Fatalf("R has %q", got)
+	}
+	added := 0
+	x.r.log.mu.Lock()
+	for _, e := range x.r.log.events {
+		if a, ok := e.(MessageAdded); ok && a.Message.ID == msg.ID {
+			added++
+		}
+	}
+	x.r.log.mu.Unlock()
+	if added != 1 {
+		t.Fatalf("R announced the message %d times", added)
+	}
+}
