@@ -212,10 +212,10 @@ func (m *Messenger) carryOnConnect(id peer.ID) {
 	}
 	delete(m.cy.failed, id)
 	m.cy.mu.Unlock()
-	if held, err := m.store.Envelopes(id.String(), m.now(), 1); err == nil && len(held) > 0 {
-		m.requestHandover(id)
-	}
-	m.wake() // the connect loop's carryTick deposits for those away
+	// Hands over what I hold for it, and deposits with it for those away.
+	// (No wake of the connect loop: a dial racing the one that just
+	// connected can cost the new connection its streams.)
+	m.carryTick()
 }
 
 func (m *Messenger) runOnce(runs *sync.Map, id peer.ID, f func(peer.ID)) {
