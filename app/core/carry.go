@@ -40,7 +40,8 @@ type CarryOptions struct {
 	// Carriers is how many carriers each message is deposited with
 	// (default 3).
 	Carriers int
-	// Now is the clock for expiry (tests); nil means time.Now.
+	// Now is the clock for expiry (tests); nil means Options.Now, or
+	// time.Now.
 	Now func() time.Time
 }
 
@@ -108,7 +109,11 @@ type carryState struct {
 
 // startCarry registers the carrier protocol; New calls it.
 func (m *Messenger) startCarry() {
-	m.cy.opts = m.opts.Carry.withDefaults()
+	o := m.opts.Carry
+	if o.Now == nil {
+		o.Now = m.opts.Now // the Messenger's clock, when a test set one
+	}
+	m.cy.opts = o.withDefaults()
 	m.cy.clock = m.cy.opts.Now
 	m.cy.refused = map[[2]peer.ID]time.Time{}
 	m.cy.good = map[[2]peer.ID]bool{}

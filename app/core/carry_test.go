@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,26 +17,6 @@ import (
 	"hearth/p2p/seal"
 	"hearth/p2p/wire"
 )
-
-// newPeerOpts is newPeer with changed options.
-func newPeerOpts(t *testing.T, name string, edit func(*Options)) *peerT {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), name)
-	o := opts()
-	edit(&o)
-	m, err := Opener{Dir: dir, Opts: o}.Create(name, "")
-	if err != nil {
-		t.Fatalf("creating %s: %v", name, err)
-	}
-	p := &peerT{dir: dir, m: m, log: &eventLog{}}
-	p.log.watch(m)
-	t.Cleanup(func() {
-		if p.m != nil {
-			p.m.Close()
-		}
-	})
-	return p
-}
 
 // held returns the envelopes m carries for recipient.
 func held(t *testing.T, m *Messenger, recipient string) []contacts.Envelope {
@@ -79,7 +58,7 @@ func carrierTrio(t *testing.T, carries bool, cOpts func(*Options)) trio {
 	if cOpts == nil {
 		cOpts = func(*Options) {}
 	}
-	x.c = newPeerOpts(t, "Carrier", cOpts)
+	x.c = newPeerWith(t, "Carrier", cOpts)
 	x.sID, x.rID, x.cID = x.s.m.MyPeerID(), x.r.m.MyPeerID(), x.c.m.MyPeerID()
 	x.sPeer, x.rPeer, x.cP = mustDecode(t, x.sID), mustDecode(t, x.rID), mustDecode(t, x.cID)
 	pair(t, x.s, x.c)
@@ -95,15 +74,6 @@ func carrierTrio(t *testing.T, carries bool, cOpts func(*Options)) trio {
 		return !x.s.m.connected(x.rPeer) && !x.c.m.connected(x.rPeer)
 	})
 	return x
-}
-
-func mustDecode(t *testing.T, s string) peer.ID {
-	t.Helper()
-	id, err := peer.Decode(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }
 
 // The test: the recipient is offline, the message goes to a
@@ -198,6 +168,7 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 
 	// C's database files, read raw, hold no plaintext either.
 	c.stop(t)
+	defer c.restart(t) // newPeerWith's cleanup closes it
 	files, _ := os.ReadDir(c.dir)
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(c.dir, f.Name()))
@@ -375,32 +346,15 @@ func envIDs(es []contacts.Envelope) []string {
 	return out
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 func TestCarrierDropsExpired(t *testing.T) {
 	clock := &fakeClock{t: time.Now()}
-	x := carrierTrio(t, true, func(o *Options) { o.Carry.Now = clock.Now })
+	x := carrierTrio(t, true, func(o *Options) { o.Carry.Now = clock.now })
 	if _, err := x.s.m.Send(x.rID, "see you in a month"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "C holds the envelope", func() bool { return len(held(t, x.c.m, x.rID)) == 1 })
 	x.s.stop(t)
-	clock.Add(15 * 24 * time.Hour)
+	clock.advance(15 * 24 * time.Hour)
 	x.c.m.wake()
 	waitFor(t, "C dropped it", func() bool {
 		u, err := x.c.m.store.CarryUsage(x.sID)
@@ -455,7 +409,7 @@ func TestHandoverDropsForgeries(t *testing.T) {
 
 // A message goes to at most CarryOptions.Carriers carriers.
 func TestDepositCarrierLimit(t *testing.T) {
-	s := newPeerOpts(t, "Sender", func(o *Options) { o.Carry.Carriers = 1 })
+	s := newPeerWith(t, "Sender", func(o *Options) { o.Carry.Carriers = 1 })
 	r := newPeer(t, "Recipient")
 	c1, c2 := newPeer(t, "Carrier1"), newPeer(t, "Carrier2")
 	for _, c := range []*peerT{c1, c2} {
