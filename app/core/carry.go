@@ -317,7 +317,7 @@ func (m *Messenger) depositAt(c, r peer.ID) bool {
 		}
 		envs := make([]wire.Envelope, 0, len(msgs))
 		for _, msg := range msgs {
-			payload := carriedMessage(msg).Marshal()
+			payload := chatWire(msg).Marshal()
 			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, msg.ID), now.Add(m.carryLimits().MaxAge), wire.SealedChat, payload)
 			if err != nil {
 				return false
@@ -359,11 +359,11 @@ func (m *Messenger) depositAt(c, r peer.ID) bool {
 	return false
 }
 
-// carriedMessage is what goes inside the envelope of an outbox message:
-// the same fields as a direct send (flush in chat.go), so the recipient
-// stores the same message whichever way it came.
-func carriedMessage(msg contacts.Message) wire.ChatMessage {
-	return wire.ChatMessage{ID: msg.ID, Body: msg.Body, SentAt: msg.SentAt.UnixMilli()}
+// chatWire is what an outbox message sends: directly (flush in chat.go)
+// and inside a carried envelope alike, so the recipient stores the same
+// message whichever way it came.
+func chatWire(msg contacts.Message) wire.ChatMessage {
+	return wire.ChatMessage{ID: msg.ID, Body: msg.Body, SentAt: msg.SentAt.UnixMilli(), ReplyTo: msg.ReplyTo}
 }
 
 // onDeposit is a carrier's side of a deposit: it keeps envelopes for its

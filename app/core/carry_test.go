@@ -89,7 +89,11 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "C holds an envelope for R", func() bool { return len(held(t, c.m, rPeer.String())) == 1 })
+	reply, err := s.m.Reply(rPeer.String(), msg.ID, "p.s. it sticks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds envelopes for R", func() bool { return len(held(t, c.m, rPeer.String())) == 2 })
 	if st := statusOf(t, s.m, rPeer.String(), msg.ID); st != contacts.Pending {
 		t.Fatalf("status after deposit = %v, want Pending", st)
 	}
@@ -120,14 +124,14 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	s.stop(t)
 	c.stop(t)
 	c.restart(t)
-	if n := len(held(t, c.m, rPeer.String())); n != 1 {
+	if n := len(held(t, c.m, rPeer.String())); n != 2 {
 		t.Fatalf("carrier holds %d envelopes after a restart", n)
 	}
 	if !c.m.CarryMessages() {
 		t.Fatal("carrying forgotten across a restart")
 	}
 	r.restart(t)
-	waitFor(t, "R got the message through C", func() bool { return len(bodies(t, r.m, sID)) == 1 })
+	waitFor(t, "R got the messages through C", func() bool { return len(bodies(t, r.m, sID)) == 2 })
 	if got := bodies(t, r.m, sID); got[0] != secret {
 		t.Fatalf("R got %q", got)
 	}
@@ -135,8 +139,11 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	if h[0].ID != msg.ID || h[0].From != sID || h[0].Status != contacts.Received || !h[0].SentAt.Equal(msg.SentAt.Truncate(time.Millisecond)) {
 		t.Fatalf("R stored %+v", h[0])
 	}
+	if h[1].ID != reply.ID || h[1].ReplyTo != msg.ID {
+		t.Fatalf("R stored the reply as %+v", h[1])
+	}
 	waitFor(t, "C deleted the handed-over envelope and holds R's sealed ack", func() bool {
-		return len(held(t, c.m, rPeer.String())) == 0 && len(held(t, c.m, sID)) == 1
+		return len(held(t, c.m, rPeer.String())) == 0 && len(held(t, c.m, sID)) >= 1
 	})
 	ack := held(t, c.m, sID)[0]
 	if ack.Depositor != rPeer.String() {
@@ -146,7 +153,9 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	// S returns while R is away again: only the carrier can tell it.
 	r.stop(t)
 	s.restart(t)
-	waitFor(t, "S sees Delivered", func() bool { return statusOf(t, s.m, rPeer.String(), msg.ID) == contacts.Delivered })
+	waitFor(t, "S sees Delivered", func() bool {
+		return statusOf(t, s.m, rPeer.String(), msg.ID) == contacts.Delivered && statusOf(t, s.m, rPeer.String(), reply.ID) == contacts.Delivered
+	})
 	waitFor(t, "a Delivered event", func() bool {
 		_, ok := s.log.find(func(e Event) bool {
 			ch, ok := e.(MessageStatusChanged)
@@ -162,8 +171,8 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	// All three meet: R still has the message exactly once.
 	r.restart(t)
 	waitFor(t, "S and R connected", func() bool { return s.m.connected(rPeer) && presenceOf(r.m, sID) == contacts.Online })
-	if got := bodies(t, r.m, sID); len(got) != 1 {
-		t.Fatalf("R has %d copies: %q", len(got), got)
+	if got := bodies(t, r.m, sID); len(got) != 2 {
+		t.Fatalf("R has %d messages: %q", len(got), got)
 	}
 
 	// C's database files, read raw, hold no plaintext either.

@@ -113,7 +113,7 @@ func (m *Messenger) flush(id peer.ID) {
 		}
 		msgs := make([]wire.ChatMessage, len(out))
 		for i, o := range out {
-			msgs[i] = wire.ChatMessage{ID: o.ID, Body: o.Body, SentAt: o.SentAt.UnixMilli(), ReplyTo: o.ReplyTo}
+			msgs[i] = chatWire(o) // carry.go
 		}
 		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
 		acked, err := m.chat.Send(ctx, id, msgs)
