@@ -84,4 +84,10 @@ type Transfer struct {
 	VoiceNote    bool   // an Ogg Opus voice note
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Group files (Conversation is "g:<id>"). Sender: who sent an
+	// incoming one. Recipients: for an outgoing one, each member it was
+	// sent to and where their copy stands (Offered: not yet told;
+	// Transferring: told, or fetching; then Done, Declined or Cancelled).
+	Sender     string
+	Recipients map[string]TransferState
 }

@@ -1,7 +1,11 @@
 package store
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -192,5 +196,37 @@ func activeTransfer(s contacts.TransferState) bool {
 func normalizeTransfer(t contacts.Transfer) contacts.Transfer {
 	t.CreatedAt = fromUnixNano(unixNano(t.CreatedAt))
 	t.UpdatedAt = fromUnixNano(unixNano(t.UpdatedAt))
+	// Recipients: a copy, and nil when empty, as the SQLite store reads it.
+	if len(t.Recipients) == 0 {
+		t.Recipients = nil
+	} else {
+		t.Recipients = maps.Clone(t.Recipients)
+	}
 	return t
+}
+
+// encodeRecipients writes a group file's recipients as sorted
+// "peer=state" lines; decodeRecipients reads them back.
+func encodeRecipients(r map[string]contacts.TransferState) string {
+	var b strings.Builder
+	for _, p := range slices.Sorted(maps.Keys(r)) {
+		fmt.Fprintf(&b, "%s=%d\n", p, int(r[p]))
+	}
+	return b.String()
+}
+
+func decodeRecipients(s string) map[string]contacts.TransferState {
+	var r map[string]contacts.TransferState
+	for line := range strings.SplitSeq(s, "\n") {
+		p, v, ok := strings.Cut(line, "=")
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			continue
+		}
+		if r == nil {
+			r = map[string]contacts.TransferState{}
+		}
+		r[p] = contacts.TransferState(n)
+	}
+	return r
 }

@@ -403,7 +403,7 @@ func (s *Memory) Transfer(id string) (contacts.Transfer, error) {
 	if !ok {
 		return contacts.Transfer{}, ErrNotFound
 	}
-	return mt.Transfer, nil
+	return normalizeTransfer(mt.Transfer), nil // a copy of Recipients
 }
 
 // Transfers returns a conversation's transfers, oldest first.
@@ -439,7 +439,7 @@ func (s *Memory) selectTransfers(keep func(contacts.Transfer) bool) ([]contacts.
 	})
 	var out []contacts.Transfer
 	for _, mt := range sel {
-		out = append(out, mt.Transfer)
+		out = append(out, normalizeTransfer(mt.Transfer))
 	}
 	return out, nil
 }

@@ -479,6 +479,12 @@ CREATE TABLE deposits (
 	PRIMARY KEY (message_id, carrier)
 ) WITHOUT ROWID;
 `,
+	// 8: files in group conversations: who sent an incoming one, and where
+	// each member's copy of an outgoing one stands ("peer=state" lines).
+	`
+ALTER TABLE transfers ADD COLUMN sender TEXT NOT NULL DEFAULT '';
+ALTER TABLE transfers ADD COLUMN recipients TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).
@@ -1018,7 +1024,7 @@ func (s *SQLite) Close() error {
 	return nil
 }
 
-const transferColumns = "id, conversation, outgoing, name, size, mime, sha256, path, done, state, reason, scan, signature, voice_note, created_at, updated_at"
+const transferColumns = "id, conversation, outgoing, name, size, mime, sha256, path, done, state, reason, scan, signature, voice_note, created_at, updated_at, sender, recipients"
 
 // activeStates lists, for SQL, the states activeTransfer accepts. It must
 // match the partial index transfers_active (migration 2) for the index to
@@ -1043,6 +1049,8 @@ func scanTransfer(st *sqlite3.Stmt) contacts.Transfer {
 		VoiceNote:    st.ColumnBool(13),
 		CreatedAt:    fromUnixNano(st.ColumnInt64(14)),
 		UpdatedAt:    fromUnixNano(st.ColumnInt64(15)),
+		Sender:       st.ColumnText(16),
+		Recipients:   decodeRecipients(st.ColumnText(17)),
 	}
 }
 
@@ -1055,17 +1063,18 @@ func (s *SQLite) PutTransfer(t contacts.Transfer) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := s.exec(`INSERT INTO transfers (`+transferColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			conversation = excluded.conversation, outgoing = excluded.outgoing,
 			name = excluded.name, size = excluded.size, mime = excluded.mime,
 			sha256 = excluded.sha256, path = excluded.path, done = excluded.done,
 			state = excluded.state, reason = excluded.reason, scan = excluded.scan,
 			signature = excluded.signature, voice_note = excluded.voice_note,
-			created_at = excluded.created_at, updated_at = excluded.updated_at`,
+			created_at = excluded.created_at, updated_at = excluded.updated_at,
+			sender = excluded.sender, recipients = excluded.recipients`,
 		t.ID, t.Conversation, t.Outgoing, t.Name, t.Size, t.MIME, t.SHA256, t.Path,
 		t.Done, int(t.State), t.Reason, int(t.Scan), t.Signature, t.VoiceNote,
-		unixNano(t.CreatedAt), unixNano(t.UpdatedAt))
+		unixNano(t.CreatedAt), unixNano(t.UpdatedAt), t.Sender, encodeRecipients(t.Recipients))
 	if err != nil {
 		return fmt.Errorf("storing transfer: %w", err)
 	}

@@ -22,6 +22,9 @@ func testTransfers(t *testing.T, s Store) {
 		Path:   "/home/ada/Report.pdf", Done: 12345, State: contacts.Paused,
 		Reason: "paused by Bob", Scan: contacts.Infected, Signature: "Eicar-Test-Signature",
 		VoiceNote: true, CreatedAt: base, UpdatedAt: base.Add(time.Minute),
+		// Group files: who sent it, and each member's state.
+		Sender:     "peerS",
+		Recipients: map[string]contacts.TransferState{"peerB": contacts.Done, "peerC": contacts.Offered},
 	}
 
 	if _, err := s.Transfer("nope"); !errors.Is(err, ErrNotFound) {
@@ -48,6 +51,11 @@ func testTransfers(t *testing.T, s Store) {
 	if !reflect.DeepEqual(got, full) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, full)
 	}
+	// The store hands out copies: changing one changes nothing stored.
+	got.Recipients["peerB"] = contacts.Cancelled
+	if again, _ := s.Transfer(full.ID); again.Recipients["peerB"] != contacts.Done {
+		t.Errorf("a returned transfer's Recipients alias the stored one")
+	}
 
 	// Zero values (an incoming offer, no times) round-trip as zero values.
 	bare := contacts.Transfer{ID: "t-bare", Conversation: "peerB"}
@@ -61,7 +69,7 @@ func testTransfers(t *testing.T, s Store) {
 	// Replacing changes every field, but not the place in the order.
 	upd := full
 	upd.State, upd.Done, upd.Reason, upd.Scan, upd.Signature = contacts.Transferring, 99, "", contacts.NotScanned, ""
-	upd.Path, upd.VoiceNote = "", false
+	upd.Path, upd.VoiceNote, upd.Sender, upd.Recipients = "", false, "", nil
 	must(t, s.PutTransfer(upd))
 	got, err = s.Transfer(full.ID)
 	must(t, err)

@@ -56,6 +56,10 @@ type Offer struct {
 	MIME       string
 	SHA256     [32]byte
 	VoiceNote  bool
+	// Group is the group conversation the file belongs to; empty for a
+	// one-to-one transfer. app/core admits group members who are not
+	// contacts only to transfers of their group.
+	Group string
 }
 
 // ControlKind says what a Control message asks.
@@ -381,9 +385,9 @@ func reasonText(s string) string {
 }
 
 func toWire(o Offer) wire.FileOffer {
-	return wire.FileOffer{TransferID: o.TransferID, Name: o.Name, Size: o.Size, MIME: o.MIME, SHA256: o.SHA256, VoiceNote: o.VoiceNote}
+	return wire.FileOffer{TransferID: o.TransferID, Name: o.Name, Size: o.Size, MIME: o.MIME, SHA256: o.SHA256, VoiceNote: o.VoiceNote, Group: o.Group}
 }
 
 func fromWire(o wire.FileOffer) Offer {
-	return Offer{TransferID: o.TransferID, Name: o.Name, Size: o.Size, MIME: o.MIME, SHA256: o.SHA256, VoiceNote: o.VoiceNote}
+	return Offer{TransferID: o.TransferID, Name: o.Name, Size: o.Size, MIME: o.MIME, SHA256: o.SHA256, VoiceNote: o.VoiceNote, Group: o.Group}
 }

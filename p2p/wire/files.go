@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -11,7 +12,7 @@ import (
 // the fixtures in files_test.go:
 //
 //	FileOffer    1 transfer_id  2 name  4 mime (strings)  3 size (int64)
-//	             5 sha256 (32 bytes)  6 voice_note (bool)
+//	             5 sha256 (32 bytes)  6 voice_note (bool)  7 group (string)
 //	FileFetch    1 transfer_id (string)  2 offset (int64)
 //	FileControl  1 transfer_id (string)  2 kind (uint32)  3 reason (string)
 //	FileRequest  1 offer (FileOffer)  2 fetch (FileFetch)  3 control (FileControl); exactly one
@@ -60,6 +61,10 @@ type FileOffer struct {
 	MIME       string
 	SHA256     [32]byte
 	VoiceNote  bool
+	// Group is the ID of the group conversation the file was sent into,
+	// empty for a one-to-one transfer (then the field is not written, so
+	// one-to-one offers encode as before).
+	Group string
 }
 
 // Marshal encodes o. The hash is always written, zero or not.
@@ -73,6 +78,9 @@ func (o FileOffer) Marshal() []byte {
 	b = protowire.AppendBytes(b, o.SHA256[:])
 	if o.VoiceNote {
 		b = appendUvarint(b, 6, 1)
+	}
+	if o.Group != "" {
+		b = appendString(b, 7, o.Group)
 	}
 	return b
 }
@@ -104,13 +112,16 @@ func (o *FileOffer) Unmarshal(b []byte) error {
 			v, err := f.varint()
 			o.VoiceNote = v != 0
 			return err
+		case 7:
+			return f.str(&o.Group)
 		}
 		return nil
 	})
 }
 
 // Validate checks what a receiver requires: a transfer ID, a plain base
-// name, a size within [0, MaxFileSize] and a short media type.
+// name, a size within [0, MaxFileSize], a short media type and, for a
+// group's file, a well-formed group ID.
 func (o FileOffer) Validate() error {
 	if err := CheckTransferID(o.TransferID); err != nil {
 		return err
@@ -123,6 +134,14 @@ func (o FileOffer) Validate() error {
 	}
 	if len(o.MIME) > MaxMIMELen {
 		return fmt.Errorf("%w: media type is %d bytes, limit %d", ErrTooLarge, len(o.MIME), MaxMIMELen)
+	}
+	if o.Group != "" {
+		if len(o.Group) != GroupIDLen {
+			return fmt.Errorf("%w: group ID is %d bytes, want %d", ErrInvalid, len(o.Group), GroupIDLen)
+		}
+		if _, err := hex.DecodeString(o.Group); err != nil {
+			return fmt.Errorf("%w: group ID is not hex", ErrInvalid)
+		}
 	}
 	return nil
 }
