@@ -39,6 +39,7 @@ type fileState struct {
 	mu       sync.Mutex // guards the fields below
 	fetches  map[string]*fetchRun
 	reported map[string]time.Time
+	served   map[string]map[string]int64 // group file → member → bytes sent (groupfiles.go)
 }
 
 func (m *Messenger) partialDir() string    { return filepath.Join(m.prof.Dir, "partial") }
@@ -99,12 +100,34 @@ func (m *Messenger) SendFile(peerID, path string) (contacts.Transfer, error) {
 	return m.sendFile(peerID, path, false)
 }
 
-func (m *Messenger) sendFile(peerID, path string, voiceNote bool) (contacts.Transfer, error) {
-	id, err := peer.Decode(peerID)
+// sendFile offers a file into a conversation: a contact's, or a group's
+// (groupfiles.go).
+func (m *Messenger) sendFile(conversation, path string, voiceNote bool) (contacts.Transfer, error) {
+	if gid, ok := contacts.GroupID(conversation); ok {
+		return m.sendGroupFile(gid, path, voiceNote)
+	}
+	id, err := peer.Decode(conversation)
 	if err != nil || !m.isAccepted(id) {
 		return contacts.Transfer{}, ErrNotContact
 	}
-	path, err = filepath.Abs(path)
+	t, err := m.readOutgoing(path, voiceNote)
+	if err != nil {
+		return t, err
+	}
+	t.Conversation = conversation
+	if err := m.putTransfer(t); err != nil {
+		return contacts.Transfer{}, err
+	}
+	if m.connected(id) {
+		m.spawn(func() { m.offerPending(id) })
+	}
+	return t, nil
+}
+
+// readOutgoing checks a file against the policy and hashes it, and returns
+// the outgoing transfer for it, without a conversation and not stored.
+func (m *Messenger) readOutgoing(path string, voiceNote bool) (contacts.Transfer, error) {
+	path, err := filepath.Abs(path)
 	if err != nil {
 		return contacts.Transfer{}, err
 	}
@@ -134,9 +157,8 @@ func (m *Messenger) sendFile(peerID, path string, voiceNote bool) (contacts.Tran
 		return contacts.Transfer{}, fmt.Errorf("reading the file: %w", err)
 	}
 	now := time.Now()
-	t := contacts.Transfer{
+	return contacts.Transfer{
 		ID:           newID(),
-		Conversation: peerID,
 		Outgoing:     true,
 		Name:         fi.Name(),
 		Size:         fi.Size(),
@@ -147,14 +169,7 @@ func (m *Messenger) sendFile(peerID, path string, voiceNote bool) (contacts.Tran
 		VoiceNote:    voiceNote,
 		CreatedAt:    now,
 		UpdatedAt:    now,
-	}
-	if err := m.putTransfer(t); err != nil {
-		return contacts.Transfer{}, err
-	}
-	if m.connected(id) {
-		m.spawn(func() { m.offerPending(id) })
-	}
-	return t, nil
+	}, nil
 }
 
 // errUnchanged tells updateTransfer to write nothing.
@@ -205,7 +220,7 @@ func (m *Messenger) resumeTransfers(id peer.ID) {
 		return
 	}
 	for _, t := range active {
-		if t.Conversation == id.String() && !t.Outgoing && t.State == contacts.Transferring {
+		if m.transferPeer(t) == id.String() && !t.Outgoing && t.State == contacts.Transferring {
 			m.startFetch(t)
 		}
 	}
@@ -233,6 +248,7 @@ func (m *Messenger) offerPending(id peer.ID) {
 			})
 		}
 	}
+	m.offerGroupPending(id) // groupfiles.go
 }
 
 // refusal turns a peer's refusal into text for the user.
@@ -243,10 +259,23 @@ func refusal(err error) string {
 	return err.Error()
 }
 
-// onOffer stores a file offered by a contact, subject to the policy.
+// onOffer stores a file offered by a contact, or by a member into a
+// group, subject to the policy.
 func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
+	if o.Group != "" {
+		return m.onGroupOffer(from, o) // groupfiles.go
+	}
+	if !m.isAccepted(from) {
+		return ErrNotContact
+	}
+	return m.storeOffer(from, o, from.String(), "")
+}
+
+// storeOffer stores an offer into a conversation (for a group's, sender
+// is who sent it). Auto-accept applies to contacts only.
+func (m *Messenger) storeOffer(from peer.ID, o files.Offer, conversation, sender string) error {
 	if old, err := m.store.Transfer(o.TransferID); err == nil {
-		if old.Conversation != from.String() || old.Outgoing {
+		if old.Conversation != conversation || old.Sender != sender || old.Outgoing {
 			return ErrUnknownTransfer
 		}
 		return nil // offered again after a reconnect: already known
@@ -257,7 +286,8 @@ func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
 	now := time.Now()
 	t := contacts.Transfer{
 		ID:           o.TransferID,
-		Conversation: from.String(),
+		Conversation: conversation,
+		Sender:       sender,
 		Name:         o.Name,
 		Size:         o.Size,
 		MIME:         o.MIME,
@@ -267,7 +297,7 @@ func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
 		CreatedAt:    now,
 		UpdatedAt:    now,
 	}
-	if o.Size < m.AutoAcceptBelow() {
+	if m.isAccepted(from) && o.Size < m.AutoAcceptBelow() {
 		t.State = contacts.Transferring
 	}
 	if err := m.putTransfer(t); err != nil {
@@ -307,7 +337,7 @@ func (m *Messenger) DeclineTransfer(id string) error {
 	if err != nil {
 		return err
 	}
-	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Decline, Reason: m.prof.Name + " declined"})
+	m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: m.prof.Name + " declined"})
 	return nil
 }
 
@@ -325,7 +355,7 @@ func (m *Messenger) PauseTransfer(id string) error {
 		return err
 	}
 	m.stopFetch(id)
-	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Pause})
+	m.control(t, files.Control{TransferID: id, Kind: files.Pause})
 	return nil
 }
 
@@ -343,13 +373,13 @@ func (m *Messenger) ResumeTransfer(id string) error {
 	}
 	c := files.Control{TransferID: id, Kind: files.Resume}
 	if t.Outgoing {
-		m.control(t.Conversation, c)
+		m.control(t, c)
 		return nil
 	}
 	// The sender must hear "resume" before the fetch, or it refuses the
 	// fetch as paused.
 	m.spawn(func() {
-		if p, err := peer.Decode(t.Conversation); err == nil {
+		if p, err := peer.Decode(m.transferPeer(t)); err == nil {
 			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
 			m.files.Control(ctx, p, c)
 			cancel()
@@ -377,7 +407,7 @@ func (m *Messenger) CancelTransfer(id string) error {
 	if !t.Outgoing {
 		removePart(m.partPath(id))
 	}
-	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Cancel, Reason: m.prof.Name + " cancelled"})
+	m.control(t, files.Control{TransferID: id, Kind: files.Cancel, Reason: m.prof.Name + " cancelled"})
 	return nil
 }
 
@@ -386,25 +416,27 @@ func removePart(part string) {
 	os.Remove(part + ".ok")
 }
 
-// control tells the other side, in the background.
-func (m *Messenger) control(conversation string, c files.Control) {
-	p, err := peer.Decode(conversation)
-	if err != nil {
-		return
+// control tells the other side (every member a group file went to), in
+// the background.
+func (m *Messenger) control(t contacts.Transfer, c files.Control) {
+	for _, p := range m.transferPeers(t) {
+		m.spawn(func() {
+			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+			defer cancel()
+			m.files.Control(ctx, p, c)
+		})
 	}
-	m.spawn(func() {
-		ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
-		defer cancel()
-		m.files.Control(ctx, p, c)
-	})
 }
 
 // onControl applies the other side's pause, resume, cancel or decline.
 func (m *Messenger) onControl(from peer.ID, c files.Control) {
 	reason := truncateUTF8(c.Reason, 200)
+	if m.onGroupControl(from, c) { // groupfiles.go: a member about its copy
+		return
+	}
 	var fetch, stop, removeP bool
 	t, err := m.updateTransfer(c.TransferID, func(t *contacts.Transfer) error {
-		if t.Conversation != from.String() {
+		if !m.transferWith(*t, from) {
 			return ErrUnknownTransfer
 		}
 		switch c.Kind {
@@ -454,10 +486,14 @@ func (m *Messenger) onControl(from peer.ID, c files.Control) {
 	}
 }
 
-// onFetch serves my file to the contact who accepted it.
+// onFetch serves my file to the contact who accepted it, or to a member
+// of the group I sent it into.
 func (m *Messenger) onFetch(from peer.ID, id string) (string, int64, error) {
+	if path, size, err, ok := m.onGroupFetch(from, id); ok { // groupfiles.go
+		return path, size, err
+	}
 	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
-		if t.Conversation != from.String() || !t.Outgoing {
+		if !m.transferWith(*t, from) || !t.Outgoing {
 			return ErrUnknownTransfer
 		}
 		switch t.State {
@@ -480,12 +516,14 @@ func (m *Messenger) onFetch(from peer.ID, id string) (string, int64, error) {
 
 // onServed records how far my file has been sent, so my side shows
 // progress too.
-func (m *Messenger) onServed(_ peer.ID, id string, sent int64) { m.progress(id, sent) }
+func (m *Messenger) onServed(to peer.ID, id string, sent int64) {
+	m.progress(id, m.groupServed(to, id, sent)) // groupfiles.go: summed over members
+}
 
 // startFetch downloads an accepted transfer (resuming what is verified)
 // unless a download of it already runs.
 func (m *Messenger) startFetch(t contacts.Transfer) {
-	p, err := peer.Decode(t.Conversation)
+	p, err := peer.Decode(m.transferPeer(t))
 	if err != nil {
 		return
 	}
@@ -624,7 +662,7 @@ func (m *Messenger) finishDownload(id string) {
 	if err := m.policy.Check(t.Name, t.Size, head); err != nil {
 		removePart(part)
 		settle(func(t *contacts.Transfer) { t.State, t.Reason = contacts.Declined, err.Error() })
-		m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Decline, Reason: err.Error()})
+		m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: err.Error()})
 		return
 	}
 	result := contacts.NotScanned
@@ -645,7 +683,7 @@ func (m *Messenger) finishDownload(id string) {
 				t.State, t.Scan, t.Signature, t.Path = contacts.Quarantined, contacts.Infected, res.Signature, q
 				t.Reason = "Virus found: " + res.Signature
 			})
-			m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Received, Reason: "Blocked by the recipient's virus scanner"})
+			m.control(t, files.Control{TransferID: id, Kind: files.Received, Reason: "Blocked by the recipient's virus scanner"})
 			return
 		default:
 			result = contacts.Clean
@@ -658,7 +696,7 @@ func (m *Messenger) finishDownload(id string) {
 	}
 	os.Remove(part + ".ok")
 	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan = contacts.Done, dest, result })
-	m.control(t.Conversation, files.Control{TransferID: id, Kind: files.Received})
+	m.control(t, files.Control{TransferID: id, Kind: files.Received})
 }
 
 // placeFile moves a finished download into dir under its offered name,
@@ -715,7 +753,7 @@ func copyNew(src, dst string) error {
 	return out.Close()
 }
 
-// recorder is a voice note being recorded for one contact.
+// recorder is a voice note being recorded for a conversation.
 type recorder struct {
 	m    *Messenger
 	peer string
@@ -734,11 +772,10 @@ func (r *recorder) Stop() (contacts.Transfer, error) {
 	return r.m.sendFile(r.peer, r.path, true)
 }
 
-// RecordVoiceNote starts recording a voice note for a contact.
+// RecordVoiceNote starts recording a voice note for a contact or a group.
 func (m *Messenger) RecordVoiceNote(peerID string) (Recorder, error) {
-	id, err := peer.Decode(peerID)
-	if err != nil || !m.isAccepted(id) {
-		return nil, ErrNotContact
+	if err := m.canSendFiles(peerID); err != nil { // groupfiles.go
+		return nil, err
 	}
 	dir := filepath.Join(m.prof.Dir, "voice")
 	if err := os.MkdirAll(dir, 0o700); err != nil {

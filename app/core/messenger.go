@@ -201,10 +201,11 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
 	m.req = contactreq.New(h, m.requestConfig())
 	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})
-	m.files = files.New(h, files.Config{Allow: m.isAccepted, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch,
+	m.files = files.New(h, files.Config{Allow: m.allowFilePeer, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch,
 		OnServed: m.onServed})
 	m.pairing = m.newPairing()
-	m.startGroups() // group conversations (groups.go)
+	m.startGroups()     // group conversations (groups.go)
+	m.startGroupFiles() // files in groups (groupfiles.go)
 	m.startProfiles()
 	m.startIdle()
 	m.comp = compliance.New(h, compliance.Config{Allow: m.isAccepted, OnNotice: m.onComplianceNotice})

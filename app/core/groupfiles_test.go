@@ -1,0 +1,137 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/contacts"
+	"hearth/p2p/files"
+)
+
+// A file sent into a group reaches every current member, from the sender
+// over loopback, whether or not they are the sender's contacts; a member
+// removed before it was sent gets nothing, and neither a removed member
+// nor a contact outside the group can fetch it.
+func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
+	ps := newHub(t, 4)
+	alice, bob, cleo, dave := ps[0], ps[1], ps[2], ps[3]
+	eve := newPeer(t, "Eve")
+	pair(t, bob, eve) // Bob's contact, never in the group
+	for _, p := range append(ps, eve) {
+		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	aID, bID, cID, dID := alice.m.MyPeerID(), bob.m.MyPeerID(), cleo.m.MyPeerID(), dave.m.MyPeerID()
+
+	g, err := alice.m.CreateGroup("Family", []string{bID, cID, dID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "all hold the group", func() bool {
+		_, b := groupOf(bob, g.ID)
+		_, c := groupOf(cleo, g.ID)
+		_, d := groupOf(dave, g.ID)
+		return b && c && d
+	})
+	if err := alice.m.RemoveGroupMember(g.ID, dID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "bob and cleo see dave removed, dave knows", func() bool {
+		b, _ := groupOf(bob, g.ID)
+		c, _ := groupOf(cleo, g.ID)
+		d, _ := groupOf(dave, g.ID)
+		return !b.HasMember(dID) && !c.HasMember(dID) && d.Left
+	})
+
+	// Bob sends a file into the group. Alice is his contact: it arrives by
+	// itself. Cleo is not: she is asked first.
+	conv := contacts.GroupConversation(g.ID)
+	path, data := writeFile(t, "photo.bin", 700_000)
+	sum := sha256.Sum256(data)
+	sent, err := bob.m.SendFile(conv, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent.Recipients) != 2 {
+		t.Fatalf("recipients %v", sent.Recipients)
+	}
+	if _, listed := sent.Recipients[dID]; listed {
+		t.Fatalf("the removed member is a recipient: %v", sent.Recipients)
+	}
+	waitFor(t, "alice has it", func() bool { return transferOf(alice.m, conv, sent.ID).State == contacts.Done })
+	waitFor(t, "cleo is asked", func() bool { return transferOf(cleo.m, conv, sent.ID).State == contacts.Offered })
+	if got := transferOf(cleo.m, conv, sent.ID); got.Sender != bID || got.Outgoing {
+		t.Fatalf("cleo's transfer: sender %q outgoing %v", got.Sender, got.Outgoing)
+	}
+	if got, of := GroupFileDelivery(transferOf(bob.m, conv, sent.ID), g); got > 1 || of != 2 {
+		t.Fatalf("before cleo accepts: sent to %d of %d", got, of)
+	}
+
+	// A contact of Bob outside the group, and the removed member, cannot
+	// fetch it, though they know its ID and hash.
+	o := offerOf(sent)
+	o.Group = g.ID
+	bPeer, _ := peer.Decode(bID)
+	for _, p := range []*peerT{eve, dave} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := p.m.files.Fetch(ctx, bPeer, o, filepath.Join(t.TempDir(), "x.part"), nil)
+		cancel()
+		if err == nil {
+			t.Fatalf("%s fetched the group's file", p.m.prof.Name)
+		}
+		if p == eve && !errors.Is(err, files.ErrRefused) {
+			t.Fatalf("eve's fetch: %v, want a refusal", err)
+		}
+	}
+	// Nor can a stranger slip a file into the group.
+	bad := offerOf(sent)
+	bad.TransferID, bad.Group = "forged-1", g.ID
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err = eve.m.files.Offer(ctx, bPeer, bad)
+	cancel()
+	if !errors.Is(err, files.ErrRefused) {
+		t.Fatalf("a non-member's group offer: %v, want a refusal", err)
+	}
+
+	if err := cleo.m.AcceptTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "cleo has it", func() bool { return transferOf(cleo.m, conv, sent.ID).State == contacts.Done })
+	for _, p := range []*peerT{alice, cleo} {
+		got := transferOf(p.m, conv, sent.ID)
+		b, err := os.ReadFile(got.Path)
+		if err != nil || !bytes.Equal(b, data) || got.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Fatalf("%s's copy differs (%v)", p.m.prof.Name, err)
+		}
+		if got.Sender != bID {
+			t.Fatalf("%s's copy is from %q", p.m.prof.Name, got.Sender)
+		}
+	}
+	waitFor(t, "bob sees it delivered to both", func() bool {
+		got := transferOf(bob.m, conv, sent.ID)
+		n, of := GroupFileDelivery(got, g)
+		return got.State == contacts.Done && n == 2 && of == 2
+	})
+	if got := transferOf(bob.m, conv, sent.ID); got.Recipients[aID] != contacts.Done || got.Recipients[cID] != contacts.Done {
+		t.Fatalf("bob's recipients %v", got.Recipients)
+	}
+
+	// The removed member got nothing at all.
+	if ts, _ := dave.m.Transfers(conv); len(ts) != 0 {
+		t.Fatalf("dave has %d transfers of the group", len(ts))
+	}
+	// Files into a group I left are refused.
+	if _, err := dave.m.SendFile(conv, path); !errors.Is(err, ErrLeftGroup) {
+		t.Fatalf("dave sends into the group he left: %v", err)
+	}
+}
