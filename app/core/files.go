@@ -158,17 +158,17 @@ func (m *Messenger) readOutgoing(path string, voiceNote bool) (contacts.Transfer
 	}
 	now := time.Now()
 	return contacts.Transfer{
-		ID:           newID(),
-		Outgoing:     true,
-		Name:         fi.Name(),
-		Size:         fi.Size(),
-		MIME:         policy.Sniff(head),
-		SHA256:       hex.EncodeToString(h.Sum(nil)),
-		Path:         path,
-		State:        contacts.Offered,
-		VoiceNote:    voiceNote,
-		CreatedAt:    now,
-		UpdatedAt:    now,
+		ID:        newID(),
+		Outgoing:  true,
+		Name:      fi.Name(),
+		Size:      fi.Size(),
+		MIME:      policy.Sniff(head),
+		SHA256:    hex.EncodeToString(h.Sum(nil)),
+		Path:      path,
+		State:     contacts.Offered,
+		VoiceNote: voiceNote,
+		CreatedAt: now,
+		UpdatedAt: now,
 	}, nil
 }
 
