@@ -216,7 +216,7 @@ func (m *Messenger) offerGroupTo(p peer.ID, transferID string, dial bool) {
 // stands, and settles the transfer when every member has answered. A
 // finished member's state no longer changes.
 func (m *Messenger) setRecipient(transferID, member string, st contacts.TransferState) {
-	m.updateTransfer(transferID, func(t *contacts.Transfer) error {
+	t, err := m.updateTransfer(transferID, func(t *contacts.Transfer) error {
 		old, listed := t.Recipients[member]
 		if !listed || old == st || finishedCopy(old) {
 			return errUnchanged
@@ -225,6 +225,11 @@ func (m *Messenger) setRecipient(transferID, member string, st contacts.Transfer
 		m.settleGroupFile(t)
 		return nil
 	})
+	if err == nil && t.State != contacts.Offered && t.State != contacts.Transferring {
+		m.fs.mu.Lock()
+		delete(m.fs.served, transferID) // groupServed's counts of a settled file
+		m.fs.mu.Unlock()
+	}
 }
 
 // finishedCopy: a member's copy that will not change any more.

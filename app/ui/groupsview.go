@@ -129,7 +129,11 @@ func (mw *MainWindow) openGroup(groupID string) {
 	if err != nil {
 		mw.showNotice("Could not read this conversation: " + userText(err))
 	}
-	mw.chat.setHistory(msgs, nil)
+	transfers, err := mw.b.Transfers(conv)
+	if err != nil {
+		mw.showNotice("Could not read the files of this conversation: " + userText(err))
+	}
+	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go: no banner left from a one-to-one conversation
 	mw.empty.Hide()
 	mw.chat.root.Show()
@@ -151,7 +155,7 @@ func (mw *MainWindow) selectedGroup() *core.GroupView {
 }
 
 // setGroup makes the chat pane show a group: its name, member count and
-// Members button; author names above others' messages; no call or files.
+// Members button; author names above others' messages; files but no call.
 func (cv *chatView) setGroup(g core.GroupView, names map[string]string) {
 	cv.authors = names
 	cv.peerName = g.Name
@@ -163,8 +167,8 @@ func (cv *chatView) setGroup(g core.GroupView, names map[string]string) {
 	cv.call.Hide()
 	cv.more.Hide()
 	setVerifiedMark(cv.verified, cv.nameRow, false)
-	cv.attach.Hide()
-	cv.mic.Hide()
+	setVisible(cv.attach, !g.Left) // files and voice notes go to every member (groupfiles.go)
+	setVisible(cv.mic, !g.Left)
 	cv.members.Show()
 	cv.mute.Hide() // replies, edits, receipts and mute are 1:1 only (convo.go)
 	cv.typing = false

@@ -266,6 +266,8 @@ func (r *transferRow) redraw() {
 		res = theme.NewDisabledResource(res)
 	}
 
+	status = r.groupStatus(status) // groupfiles.go: sender, "sent to N of M"
+
 	name := t.Name
 	playable := r.playable()
 	if t.VoiceNote {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 		f(&x)
 		clock = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC).Add(at)
 		b.events <- core.TransferChanged{Transfer: x}
-		q.waitFor(t, "the update", func() bool { return r.t == x })
+		q.waitFor(t, "the update", func() bool { return reflect.DeepEqual(r.t, x) })
 	}
 	check := func(step string, want []string, buttons []string) {
 		t.Helper()

@@ -1,0 +1,60 @@
+package ui
+
+import (
+	"fmt"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// groupStatus adapts a transfer row's status line to a file in a group
+// conversation: an incoming file names its sender ("From Bob"), an
+// outgoing one counts the members who have it ("Sent to 2 of 3 members").
+// One-to-one transfers keep status as it is.
+func (r *transferRow) groupStatus(status string) string {
+	t := r.t
+	if _, ok := contacts.GroupID(t.Conversation); !ok {
+		return status
+	}
+	if !t.Outgoing {
+		from := "From " + r.senderName()
+		if status == "" {
+			return from
+		}
+		return from + " · " + status
+	}
+	var g contacts.Group
+	if gv := r.cv.mw.selectedGroup(); gv != nil {
+		g = gv.Group
+	} else {
+		for member := range t.Recipients { // not open: count everyone
+			g.Members = append(g.Members, contacts.GroupMember{PeerID: member})
+		}
+	}
+	got, of := core.GroupFileDelivery(t, g)
+	members := "members"
+	if of == 1 {
+		members = "member"
+	}
+	sent := fmt.Sprintf("Sent to %d of %d %s", got, of, members)
+	switch t.State {
+	case contacts.Offered:
+		return "Waiting for the members to accept"
+	case contacts.Transferring, contacts.Paused:
+		if status == "" {
+			return sent
+		}
+		return sent + " · " + status
+	case contacts.Done:
+		return sent + " ✓"
+	}
+	return status
+}
+
+// senderName is the name of who sent an incoming group file.
+func (r *transferRow) senderName() string {
+	if name := r.cv.authors[r.t.Sender]; name != "" {
+		return name
+	}
+	return displayName("", r.t.Sender)
+}
