@@ -527,6 +527,10 @@ func (m *Messenger) startFetch(t contacts.Transfer) {
 	if err != nil {
 		return
 	}
+	if reason := m.groupFetchRefusal(t); reason != "" { // groupfiles.go
+		m.failTransfer(t.ID, reason)
+		return
+	}
 	m.fs.mu.Lock()
 	if _, running := m.fs.fetches[t.ID]; running || m.ctx.Err() != nil {
 		m.fs.mu.Unlock()

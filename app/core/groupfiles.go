@@ -262,6 +262,29 @@ func (m *Messenger) settleGroupFile(t *contacts.Transfer) {
 	}
 }
 
+// resettleGroupFiles settles the running files I sent into a group after
+// its membership changed: a removed member's copy no longer holds them up.
+func (m *Messenger) resettleGroupFiles(groupID string) {
+	active, err := m.store.ActiveTransfers()
+	if err != nil {
+		return
+	}
+	conv := contacts.GroupConversation(groupID)
+	for _, t := range active {
+		if t.Conversation != conv || !t.Outgoing {
+			continue
+		}
+		m.updateTransfer(t.ID, func(t *contacts.Transfer) error {
+			before := t.State
+			m.settleGroupFile(t)
+			if t.State == before {
+				return errUnchanged
+			}
+			return nil
+		})
+	}
+}
+
 // GroupFileDelivery counts, for a group file I sent, the members who have
 // it and the members it was sent to (removed members excluded).
 func GroupFileDelivery(t contacts.Transfer, g contacts.Group) (got, of int) {
@@ -275,6 +298,24 @@ func GroupFileDelivery(t contacts.Transfer, g contacts.Group) (got, of int) {
 		}
 	}
 	return got, of
+}
+
+// groupFetchRefusal says why a group file may no longer be fetched (I
+// left the group, or its sender did), or "" when it may, or is no group
+// file. The sender would refuse anyway; this ends the transfer at once.
+func (m *Messenger) groupFetchRefusal(t contacts.Transfer) string {
+	gid, ok := contacts.GroupID(t.Conversation)
+	if !ok {
+		return ""
+	}
+	g, ok := m.getGroup(gid)
+	switch {
+	case !ok || g.Left:
+		return ErrLeftGroup.Error()
+	case !g.HasMember(t.Sender):
+		return "The sender is no longer in this group"
+	}
+	return ""
 }
 
 // onGroupOffer stores a file a member offers into a group we are both in.

@@ -130,6 +130,30 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	if ts, _ := dave.m.Transfers(conv); len(ts) != 0 {
 		t.Fatalf("dave has %d transfers of the group", len(ts))
 	}
+	// A member removed while a file waits for her cannot fetch it any more.
+	second, err := bob.m.SendFile(conv, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "cleo is asked again", func() bool { return transferOf(cleo.m, conv, second.ID).State == contacts.Offered })
+	if err := alice.m.RemoveGroupMember(g.ID, cID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "bob sees cleo removed", func() bool { b, _ := groupOf(bob, g.ID); return !b.HasMember(cID) })
+	waitFor(t, "cleo knows", func() bool { c, _ := groupOf(cleo, g.ID); return c.Left })
+	if err := cleo.m.AcceptTransfer(second.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "cleo's download ends", func() bool { return transferOf(cleo.m, conv, second.ID).State == contacts.Failed })
+	// Alice has it; Cleo's copy no longer holds Bob's transfer up.
+	waitFor(t, "bob's second file delivered", func() bool { return transferOf(bob.m, conv, second.ID).State == contacts.Done })
+	g2, _ := groupOf(bob, g.ID)
+	if got := transferOf(bob.m, conv, second.ID); got.Recipients[cID] == contacts.Done {
+		t.Fatalf("bob counts the removed member as having it: %v", got.Recipients)
+	} else if n, of := GroupFileDelivery(got, g2); n != 1 || of != 1 {
+		t.Fatalf("second file: sent to %d of %d", n, of)
+	}
+
 	// Files into a group I left are refused.
 	if _, err := dave.m.SendFile(conv, path); !errors.Is(err, ErrLeftGroup) {
 		t.Fatalf("dave sends into the group he left: %v", err)

@@ -506,6 +506,7 @@ func (m *Messenger) afterGroupChange(g contacts.Group) {
 	m.refreshGroupPeers()
 	m.publish(GroupsChanged{})
 	m.wakeGroups()
+	m.spawn(func() { m.resettleGroupFiles(g.ID) }) // groupfiles.go: removed members count as finished
 }
 
 // SendGroup stores a message to a group and delivers it to every member,
