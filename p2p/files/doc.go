@@ -63,6 +63,10 @@
 // (ErrHashMismatch empties the partial file). Fetch never moves the file:
 // app/core scans it and moves it into place, then removes the sidecar.
 //
+// An offer may name a group (Offer.Group): the file then belongs to that
+// group conversation, and app/core admits the group's members, who need
+// not be contacts, to that transfer only. The protocol itself is the same.
+//
 // Cancelling Fetch's context is how a download is paused; the recipient
 // tells the sender with a Pause control so its OnFetch refuses until a
 // Resume.
