@@ -65,6 +65,7 @@ func main() {
 		{"groups", benchGroups}, // group conversations (groups.go)
 		{"search", benchSearch}, // search.go: 1M-message archive
 		{"carry", benchCarry},
+		{"groupfiles", benchGroupFiles}, // files in a group (groupfiles.go)
 	}
 	failed := false
 	for _, b := range benches {
