@@ -10,7 +10,9 @@
 // core gets local paths, never fyne.URIs. Image thumbnails are decoded off
 // the UI goroutine, one at a time, within size bounds, and cached per
 // transfer. Voice notes record with a click on the microphone and stop
-// with a click (Fyne has no dependable press-and-hold).
+// with a click (Fyne has no dependable press-and-hold). The same works in
+// a group chat: an incoming file's row names its sender, the sender's row
+// counts the members who have it (groupfiles.go).
 //
 // The UI talks to the messenger only through Launcher and Backend, so view
 // tests run on fakes with fyne.io/fyne/v2/test. Threading follows Fyne 2.6+:
