@@ -40,6 +40,7 @@ type fileState struct {
 	fetches  map[string]*fetchRun
 	reported map[string]time.Time
 	served   map[string]map[string]int64 // group file → member → bytes sent (groupfiles.go)
+	offering map[string]bool             // "transfer member" group offers under way (groupfiles.go)
 }
 
 func (m *Messenger) partialDir() string    { return filepath.Join(m.prof.Dir, "partial") }
@@ -374,6 +375,7 @@ func (m *Messenger) ResumeTransfer(id string) error {
 	c := files.Control{TransferID: id, Kind: files.Resume}
 	if t.Outgoing {
 		m.control(t, c)
+		m.offerGroupPendingOf(t) // groupfiles.go: members not told while it was paused
 		return nil
 	}
 	// The sender must hear "resume" before the fetch, or it refuses the

@@ -47,7 +47,8 @@ func (m *Messenger) allowFilePeer(id peer.ID) bool { return m.allowGroupPeer(id)
 
 // startGroupFiles makes members who are not my contacts get their pending
 // offers and resume their downloads when they connect (contacts do so in
-// onConnected). New calls it after startGroups.
+// onConnected), and starts the loop that dials members still owed an
+// offer. New calls it after startGroups.
 func (m *Messenger) startGroupFiles() {
 	m.node.Host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
@@ -56,6 +57,36 @@ func (m *Messenger) startGroupFiles() {
 			}
 		},
 	})
+	m.goLoop(m.groupFileLoop)
+}
+
+// groupFileLoop offers, every RetryInterval, the group files I sent to
+// the members not told of them yet, dialling them: a member who is not my
+// contact, offline when I sent it, is dialled by nobody else.
+func (m *Messenger) groupFileLoop() {
+	t := time.NewTicker(m.opts.RetryInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-t.C:
+		}
+		active, err := m.store.ActiveTransfers()
+		if err != nil {
+			continue
+		}
+		for _, tr := range active {
+			if _, ok := contacts.GroupID(tr.Conversation); !ok || !tr.Outgoing {
+				continue
+			}
+			for member, st := range tr.Recipients {
+				if p, err := peer.Decode(member); err == nil && st == contacts.Offered && !m.connected(p) {
+					m.spawn(func() { m.offerGroupTo(p, tr.ID, true) })
+				}
+			}
+		}
+	}
 }
 
 // canSendFiles checks that files may be sent into a conversation: an
@@ -176,10 +207,38 @@ func (m *Messenger) offerGroupPending(p peer.ID) {
 	}
 }
 
+// offerGroupPendingOf offers a group file I sent to every member not told
+// of it yet (after a resume: nothing was offered while it was paused).
+func (m *Messenger) offerGroupPendingOf(t contacts.Transfer) {
+	for member, st := range t.Recipients {
+		if p, err := peer.Decode(member); err == nil && st == contacts.Offered {
+			m.spawn(func() { m.offerGroupTo(p, t.ID, true) })
+		}
+	}
+}
+
 // offerGroupTo offers one group file to one member, dialling them first
 // when dial is set (a member who is not my contact is dialled by nobody
 // else), and records their answer.
 func (m *Messenger) offerGroupTo(p peer.ID, transferID string, dial bool) {
+	// One offer per member and file at a time: the loop retries every
+	// RetryInterval, a dial may take seconds.
+	key := transferID + " " + p.String()
+	m.fs.mu.Lock()
+	if m.fs.offering[key] {
+		m.fs.mu.Unlock()
+		return
+	}
+	if m.fs.offering == nil {
+		m.fs.offering = map[string]bool{}
+	}
+	m.fs.offering[key] = true
+	m.fs.mu.Unlock()
+	defer func() {
+		m.fs.mu.Lock()
+		delete(m.fs.offering, key)
+		m.fs.mu.Unlock()
+	}()
 	t, err := m.store.Transfer(transferID)
 	if err != nil || t.Recipients[p.String()] != contacts.Offered ||
 		(t.State != contacts.Offered && t.State != contacts.Transferring) {

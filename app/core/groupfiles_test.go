@@ -159,3 +159,44 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 		t.Fatalf("dave sends into the group he left: %v", err)
 	}
 }
+
+// A member who is not the sender's contact and is offline when the file is
+// sent is offered it when she is back, and gets it.
+func TestGroupFileReachesMemberWhoWasOffline(t *testing.T) {
+	ps := newHub(t, 3)
+	alice, bob, cleo := ps[0], ps[1], ps[2]
+	bID, cID := bob.m.MyPeerID(), cleo.m.MyPeerID()
+	g, err := alice.m.CreateGroup("Trio", []string{bID, cID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "all hold the group", func() bool {
+		_, b := groupOf(bob, g.ID)
+		_, c := groupOf(cleo, g.ID)
+		return b && c
+	})
+	cleo.stop(t)
+	conv := contacts.GroupConversation(g.ID)
+	path, data := writeFile(t, "notes.bin", 50_000)
+	sent, err := bob.m.SendFile(conv, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "alice has it", func() bool { return transferOf(alice.m, conv, sent.ID).State == contacts.Done })
+	if st := transferOf(bob.m, conv, sent.ID).Recipients[cID]; st != contacts.Offered {
+		t.Fatalf("offline cleo's copy is %v", st)
+	}
+	cleo.restart(t)
+	if err := cleo.m.SetDownloadDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "cleo is offered it", func() bool { return transferOf(cleo.m, conv, sent.ID).State == contacts.Offered })
+	if err := cleo.m.AcceptTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "cleo has it", func() bool { return transferOf(cleo.m, conv, sent.ID).State == contacts.Done })
+	if b, err := os.ReadFile(transferOf(cleo.m, conv, sent.ID).Path); err != nil || !bytes.Equal(b, data) {
+		t.Fatalf("cleo's copy differs (%v)", err)
+	}
+	waitFor(t, "bob's file delivered to both", func() bool { return transferOf(bob.m, conv, sent.ID).State == contacts.Done })
+}
