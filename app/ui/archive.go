@@ -225,6 +225,7 @@ func (mw *MainWindow) showRetention(peer string) *widget.Select {
 			}
 		})
 	}, mw.win)
+	d.Resize(fyne.NewSize(440, 0)) // wide enough that the text is not a narrow column
 	mw.showModal(d, nil)
 	return sel
 }

@@ -151,6 +151,11 @@ func (cv *chatView) loadThumb(id, path string) {
 			cv.thumbs.put(id, img)
 			if r := cv.transfers[id]; r != nil {
 				r.showThumb()
+				// The picture makes the row taller: the history lays out
+				// again, or it only got room once the conversation was
+				// reopened.
+				cv.msgs.Refresh()
+				cv.scroll.Refresh()
 			}
 		})
 	}()

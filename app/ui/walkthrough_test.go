@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"hearth/contacts"
+)
+
+// Fixes from a walk through the whole GUI as a new user.
+
+var ctrlF = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+
+// typeShortcut delivers s the way the desktop driver does: to the focused
+// widget when it takes shortcuts, else to the canvas.
+func typeShortcut(t *testing.T, c fyne.Canvas, s fyne.Shortcut) {
+	t.Helper()
+	if f, ok := c.Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(s)
+		return
+	}
+	c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(s)
+}
+
+func TestCtrlFWorksWhileTypingAMessage(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.OpenConversation("peer-bob")
+	c := mw.win.Canvas()
+	c.Focus(mw.chat.entry)
+	if c.Focused() != mw.chat.entry {
+		t.Fatal("the message entry does not have the focus")
+	}
+	typeShortcut(t, c, ctrlF)
+	p := mw.archive.search
+	if p == nil {
+		t.Fatal("Ctrl+F in the message entry did not open the search panel")
+	}
+	// The entry's own shortcuts still work.
+	mw.chat.entry.SetText("draft")
+	mw.chat.entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+	if mw.chat.entry.SelectedText() != "draft" {
+		t.Errorf("select all in the entry selected %q", mw.chat.entry.SelectedText())
+	}
+	mw.hideModal(mw.modal)
+	mw.archive.search = nil
+
+	// The same from the contact search field.
+	c.Focus(mw.search)
+	typeShortcut(t, c, ctrlF)
+	if mw.archive.search == nil {
+		t.Fatal("Ctrl+F in the contact search did not open the search panel")
+	}
+}
+
+func TestCtrlFInADialogFieldStaysInTheDialog(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.OpenConversation("peer-bob")
+	mw.showRetention("peer-bob")
+	before := mw.modal
+	mw.chat.entry.TypedShortcut(ctrlF)
+	if mw.archive.search != nil || mw.modal != before {
+		t.Error("Ctrl+F opened the search panel on top of another dialog")
+	}
+}
+
+func TestThumbnailGetsRoomWhenDecoded(t *testing.T) {
+	dir := t.TempDir()
+	pic := tr("pic", contacts.Done, false)
+	pic.Name, pic.MIME, pic.Path = "beach.png", "image/png", filepath.Join(dir, "beach.png")
+	writePNG(t, pic.Path, 600, 400)
+	mw, _, q := openBob(t, tr("b1", contacts.Done, false))
+	plain := row(t, mw, "b1")
+	// The picture arrives while the conversation is open.
+	mw.chat.setTransfer(pic)
+	r := row(t, mw, "pic")
+	q.waitFor(t, "the thumbnail", func() bool { return r.thumb.Visible() && r.thumb.Image != nil })
+	if s := r.thumb.Size(); s.Width < 240 || s.Height < 160 {
+		t.Errorf("thumbnail laid out at %v, want 240×160", s)
+	}
+	if r.root.Size().Height < 160+plain.root.Size().Height/2 {
+		t.Errorf("row height %v does not hold the %v picture", r.root.Size().Height, r.thumb.Size())
+	}
+}
+
+func TestRetentionDialogIsNotANarrowColumn(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	sel := mw.showRetention("peer-bob")
+	if w := sel.Size().Width; w < 380 {
+		t.Errorf("retention dialog content is %v wide", w)
+	}
+}
