@@ -31,18 +31,19 @@ type CallWindow struct {
 	remote, local *frameSink
 
 	// fields below are used on the UI goroutine only
-	name     string
-	status   *widget.Label
-	waiting  *fyne.Container // shown until the first remote frame
-	notice   *fyne.Container
-	mute     *widget.Button
-	camera   *widget.Button
-	hangup   *widget.Button
-	muted    bool
-	camOff   bool
-	over     bool // the call ended; closing must not hang up again
-	closed   bool
-	onClosed func() // set by the main window
+	name         string
+	status       *widget.Label
+	waiting      *fyne.Container // shown until the first remote frame
+	notice       *fyne.Container
+	mute         *widget.Button
+	camera       *widget.Button
+	hangup       *widget.Button
+	muted        bool
+	camOff       bool
+	over         bool // the call ended; closing must not hang up again
+	wasConnected bool // media flowed at some point (callnotice.go)
+	closed       bool
+	onClosed     func() // set by the main window
 }
 
 // NewCallWindow opens a window for a call that was started or accepted.
@@ -172,6 +173,7 @@ func setToggle(b *widget.Button, on bool, onText string, onIcon fyne.Resource, o
 
 // connected: media flows both ways.
 func (cw *CallWindow) connected() {
+	cw.wasConnected = true
 	if !cw.over {
 		cw.status.SetText("Connected")
 	}

@@ -244,6 +244,7 @@ func (mw *MainWindow) apply(ev core.Event) {
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.ended(e.Reason)
+			mw.callEndedNotice(cw, e.Reason) // callnotice.go
 		} else {
 			// A Busy or Decline can beat StartCall's return: the window
 			// opened right after must end at once.
@@ -849,6 +850,7 @@ func (mw *MainWindow) openCall(call core.Call, name, status string) {
 	if reason, ok := mw.endedEarly[id]; ok {
 		delete(mw.endedEarly, id)
 		cw.ended(reason)
+		mw.callEndedNotice(cw, reason)
 	}
 }
 

@@ -3,11 +3,14 @@ package ui
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"hearth/app/core"
 	"hearth/contacts"
+	"hearth/media/call"
 )
 
 // Fixes from a walk through the whole GUI as a new user.
@@ -90,5 +93,30 @@ func TestRetentionDialogIsNotANarrowColumn(t *testing.T) {
 	sel := mw.showRetention("peer-bob")
 	if w := sel.Size().Width; w < 380 {
 		t.Errorf("retention dialog content is %v wide", w)
+	}
+}
+
+func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
+	endedLinger = 10 * time.Millisecond
+	mw, b, q := newTestMain(t)
+	mw.OpenConversation("peer-bob")
+	mw.startCall()
+	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
+	b.events <- core.CallEnded{CallID: "call-out", Reason: call.ReasonBusy}
+	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
+	if got := mw.NoticeText(); got != "Call with Bob: Busy" {
+		t.Errorf("notice %q after a Busy answer", got)
+	}
+
+	// A call that connected and was then hung up leaves no notice.
+	mw.hideNotice()
+	mw.startCall()
+	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
+	b.events <- core.CallConnected{CallID: "call-out"}
+	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].status.Text == "Connected" })
+	b.events <- core.CallEnded{CallID: "call-out", Reason: call.ReasonRemoteHungUp}
+	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
+	if got := mw.NoticeText(); got != "" {
+		t.Errorf("notice %q after a call that connected", got)
 	}
 }
