@@ -208,7 +208,7 @@ func WriteExport(w io.Writer, f ExportFormat, conv ExportedConversation) error {
 		}
 		b.WriteString("\n")
 		for _, msg := range conv.Messages {
-			body := strings.ReplaceAll(msg.Body, "\n", "\n    ")
+			body := strings.ReplaceAll(exportBody(msg), "\n", "\n    ")
 			fmt.Fprintf(&b, "[%s] %s: %s\n", stamp(msg.SentAt), author(msg), body)
 		}
 	case ExportHTML:
@@ -236,7 +236,7 @@ body{font-family:sans-serif;max-width:50em;margin:2em auto;color:#222}
 				class += " out"
 			}
 			fmt.Fprintf(&b, "<div class=\"%s\"><span class=\"who\">%s</span><span class=\"when\">%s</span>\n%s</div>\n",
-				class, e(author(msg)), e(stamp(msg.SentAt)), e(msg.Body))
+				class, e(author(msg)), e(stamp(msg.SentAt)), e(exportBody(msg)))
 		}
 		b.WriteString("</body></html>\n")
 	default:
@@ -244,6 +244,19 @@ body{font-family:sans-serif;max-width:50em;margin:2em auto;color:#222}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// exportBody is a message's text in an export: a message deleted for
+// everyone says so (it used to leave an empty entry), and an edited one is
+// marked, as in the chat.
+func exportBody(msg contacts.Message) string {
+	switch {
+	case msg.Deleted:
+		return "(this message was deleted)"
+	case !msg.Edited.IsZero():
+		return msg.Body + " (edited)"
+	}
+	return msg.Body
 }
 
 // Retention.
