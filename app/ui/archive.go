@@ -345,7 +345,7 @@ func (e *exportDialog) saveAs() {
 			return
 		}
 		e.mw.hideModal(e.d)
-		e.mw.showNotice("Conversation exported.")
+		e.mw.showNotice("Conversation exported" + savedWhere(w) + ".")
 	})
 }
 

@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"bytes"
+	"io"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 
 	"hearth/app/core"
 	"hearth/contacts"
@@ -118,5 +122,29 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {
 		t.Errorf("notice %q after a call that connected", got)
+	}
+}
+
+// uriWriter is a save dialog's writer: it knows its file.
+type uriWriter struct {
+	nopCloser
+	uri fyne.URI
+}
+
+func (w uriWriter) URI() fyne.URI { return w.uri }
+
+func TestExportNoticeSaysWhere(t *testing.T) {
+	mw, _, _ := archiveBackend(t)
+	old := chooseSaveFile
+	t.Cleanup(func() { chooseSaveFile = old })
+	var buf bytes.Buffer
+	path := filepath.Join(t.TempDir(), "Conversation with Bob.html")
+	chooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
+		done(uriWriter{nopCloser{&buf}, storage.NewFileURI(path)}, nil)
+	}
+	e := mw.showExport("peer-bob")
+	test.Tap(e.save)
+	if want := "Conversation exported to " + path + "."; mw.NoticeText() != want {
+		t.Errorf("notice %q, want %q", mw.NoticeText(), want)
 	}
 }
