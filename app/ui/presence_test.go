@@ -146,7 +146,7 @@ func TestPairNearbyButton(t *testing.T) {
 		t.Fatalf("button %q", mw.pairBtn.Text)
 	}
 	test.Tap(mw.pairBtn)
-	q.waitFor(t, "visible", func() bool { return strings.HasPrefix(mw.pairBtn.Text, "Visible until 15:04") })
+	q.waitFor(t, "visible", func() bool { return mw.pairBtn.Text == "Stop · 15:04" })
 	if !strings.Contains(mw.NoticeText(), "“Ann”") || !strings.Contains(mw.NoticeText(), "Nearby on this network") {
 		t.Errorf("notice %q", mw.NoticeText())
 	}

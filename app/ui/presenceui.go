@@ -127,7 +127,9 @@ func (mw *MainWindow) showNearbyWindow(until time.Time) {
 		mw.pairBtn.SetIcon(theme.VisibilityIcon())
 		mw.pairBtn.Importance = widget.MediumImportance
 	} else {
-		mw.pairBtn.SetText("Visible until " + untilText(until) + " · Stop")
+		// Short, so the sidebar keeps its width; the notice shown when it
+		// started says what it means.
+		mw.pairBtn.SetText(nearbyStopText(until))
 		mw.pairBtn.SetIcon(theme.VisibilityOffIcon())
 		mw.pairBtn.Importance = widget.WarningImportance
 	}

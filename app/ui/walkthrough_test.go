@@ -148,3 +148,18 @@ func TestExportNoticeSaysWhere(t *testing.T) {
 		t.Errorf("notice %q, want %q", mw.NoticeText(), want)
 	}
 }
+
+func TestPairNearbyKeepsTheSidebarWidth(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	idle := mw.pairBtn.MinSize().Width
+	for _, until := range []time.Time{time.Date(2026, 1, 1, 23, 59, 0, 0, time.Local), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		mw.showNearbyWindow(until)
+		if w := mw.pairBtn.MinSize().Width; w > idle {
+			t.Errorf("%q is %v wide, Pair nearby %v: the sidebar widens", mw.pairBtn.Text, w, idle)
+		}
+	}
+	mw.showNearbyWindow(time.Time{})
+	if mw.pairBtn.Text != "Pair nearby" {
+		t.Errorf("button %q after visibility ended", mw.pairBtn.Text)
+	}
+}
