@@ -53,17 +53,20 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 	theirs := container.NewVBox(
 		heading("Add someone"),
 		wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. They will see your request and your note, and you can chat once they accept."),
-		a.paste, a.importButtons(), a.note, a.err,
+		a.paste, a.importButtons(), a.note,
 	)
 	content := container.NewVBox(mine, widget.NewSeparator(), theirs, widget.NewSeparator(), a.shortCodeButtons())
 	// A small window must still show the dialog's buttons: the content
 	// scrolls when it is taller than the window leaves room for.
 	scroll := container.NewVScroll(content)
-	room := mw.win.Canvas().Size().Height - 150
+	room := mw.win.Canvas().Size().Height - 190 // title, buttons and an error line
 	scroll.SetMinSize(fyne.NewSize(600, max(min(content.MinSize().Height, room), 240)))
 
 	closeBtn := widget.NewButton("Close", a.close)
-	a.d = dialog.NewCustomWithoutButtons("Add a contact", scroll, mw.win)
+	// The error stays in view under the scrolled part: inside it, "already
+	// one of your contacts" appeared out of sight and Send seemed to do
+	// nothing.
+	a.d = dialog.NewCustomWithoutButtons("Add a contact", container.NewBorder(nil, a.err, nil, nil, scroll), mw.win)
 	a.d.SetButtons([]fyne.CanvasObject{closeBtn, a.send})
 	a.d.Resize(fyne.NewSize(640, 0))
 	mw.showModal(a.d, a.close)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
@@ -161,5 +162,66 @@ func TestPairNearbyKeepsTheSidebarWidth(t *testing.T) {
 	mw.showNearbyWindow(time.Time{})
 	if mw.pairBtn.Text != "Pair nearby" {
 		t.Errorf("button %q after visibility ended", mw.pairBtn.Text)
+	}
+}
+
+// inside reports whether obj is root or somewhere under it.
+func inside(root, obj fyne.CanvasObject) bool {
+	if root == obj {
+		return true
+	}
+	switch o := root.(type) {
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if inside(c, obj) {
+				return true
+			}
+		}
+	case *container.Scroll:
+		return inside(o.Content, obj)
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(o).Objects() {
+			if inside(c, obj) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	b.locked(func() { b.addErr = core.ErrAlreadyContact })
+	a := mw.showAddContact()
+	a.paste.SetText("hearth:somebodyiknow")
+	test.Tap(a.send)
+	q.waitFor(t, "the error", func() bool { return a.err.Visible() })
+	var scroll *container.Scroll
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		switch c := o.(type) {
+		case *container.Scroll:
+			if scroll == nil && inside(c, a.paste) {
+				scroll = c
+			}
+		case *fyne.Container:
+			for _, ch := range c.Objects {
+				find(ch)
+			}
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(c).Objects() {
+				find(ch)
+			}
+		}
+	}
+	find(mw.win.Canvas().Overlays().Top())
+	if scroll == nil {
+		t.Fatal("the dialog has no scrolled part")
+	}
+	if inside(scroll, a.err) {
+		t.Error("the error is inside the scrolled part, where it can be out of sight")
+	}
+	if !inside(mw.win.Canvas().Overlays().Top(), a.err) {
+		t.Error("the error is not in the dialog")
 	}
 }
