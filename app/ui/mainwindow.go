@@ -533,8 +533,9 @@ func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
 			}
 		})
 	})
-	rows = append(rows, container.NewGridWithColumns(3, accept, decline, mw.blockRequestButton(peerID)))
-	return container.NewVBox(rows...)
+	// The name and its note stack tight, as in the other rows.
+	return container.NewVBox(tightVBox(rows...),
+		container.NewGridWithColumns(3, accept, decline, mw.blockRequestButton(peerID)))
 }
 
 // refreshNearby re-reads the Hearth users found on the LAN.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
 	"hearth/contacts"
@@ -224,4 +225,48 @@ func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	if !inside(mw.win.Canvas().Overlays().Top(), a.err) {
 		t.Error("the error is not in the dialog")
 	}
+}
+
+func TestRequestRowKeepsNameAndNoteTogether(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	for _, note := range []string{"", "It's Dan from the choir"} {
+		row := mw.requestRow(core.ContactView{Contact: contacts.Contact{PeerID: "peer-x", Name: "Xavier", State: contacts.Incoming, Message: note}})
+		w := test.NewTempWindow(t, row)
+		w.Resize(fyne.NewSize(320, 200))
+		name := findLabel(t, row, "Xavier")
+		second := "wants to connect"
+		if note != "" {
+			second = "“" + note + "”"
+		}
+		sub := findLabel(t, row, second)
+		d := fyne.CurrentApp().Driver()
+		nameBottom := d.AbsolutePositionForObject(name).Y + name.Size().Height
+		if top := d.AbsolutePositionForObject(sub).Y; top >= nameBottom {
+			t.Errorf("%q starts %v below the name's box: the request row has a gap", second, top-nameBottom)
+		}
+	}
+}
+
+// findLabel is the label showing text under root.
+func findLabel(t *testing.T, root fyne.CanvasObject, text string) *widget.Label {
+	t.Helper()
+	var found *widget.Label
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch c := o.(type) {
+		case *widget.Label:
+			if c.Text == text && found == nil {
+				found = c
+			}
+		case *fyne.Container:
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+	}
+	walk(root)
+	if found == nil {
+		t.Fatalf("no label %q", text)
+	}
+	return found
 }
