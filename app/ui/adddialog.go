@@ -76,8 +76,12 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 
 func (a *addContactDialog) myCode() fyne.CanvasObject {
 	title := heading("Your invite code")
-	help := wrapped("Send this code to someone you want to talk to, or let them scan it. " +
-		"Anyone with it can ask to become your contact; you still decide.")
+	// The core accepts the first request carrying this code's one-time
+	// secret without asking (InviteCode); this used to say "you still
+	// decide", which was not true for that first request.
+	help := wrapped("Send this code to the person you want to talk to, or let them scan it. " +
+		"The first person to use it becomes your contact straight away; after that it only lets people ask, and you decide. " +
+		"You get a new code each time you open this.")
 	code, err := a.mw.b.InviteCode()
 	if err != nil {
 		e := errorLabel()
@@ -127,6 +131,6 @@ func (a *addContactDialog) submit() {
 			return
 		}
 		a.close()
-		a.mw.showNotice("Request sent. You can chat as soon as they accept.")
+		a.mw.showNotice("Request sent. If their code was new you can chat in a moment; otherwise as soon as they accept.")
 	})
 }

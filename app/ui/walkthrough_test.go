@@ -270,3 +270,15 @@ func findLabel(t *testing.T, root fyne.CanvasObject, text string) *widget.Label 
 	}
 	return found
 }
+
+func TestInviteHelpSaysTheFirstUseIsAccepted(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.showAddContact()
+	top := mw.win.Canvas().Overlays().Top()
+	if hasText(top, "you still decide") {
+		t.Error("the dialog says every request waits for me, but the code's first use is accepted at once")
+	}
+	if !hasText(top, "first person to use it becomes your contact") {
+		t.Errorf("the dialog does not say what the code's first use does: %q", texts(top))
+	}
+}
