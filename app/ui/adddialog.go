@@ -52,7 +52,7 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 
 	theirs := container.NewVBox(
 		heading("Add someone"),
-		wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. They will see your request and your note, and you can chat once they accept."),
+		wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. If their code is new you can chat at once; otherwise they see your request and your note, and you can chat once they accept."),
 		a.paste, a.importButtons(), a.note,
 	)
 	content := container.NewVBox(mine, widget.NewSeparator(), theirs, widget.NewSeparator(), a.shortCodeButtons())
