@@ -202,8 +202,11 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	se.SetICETimeouts(lostAfter, 3*lostAfter, time.Second)
 	// Peers are Hearth apps, which never send .local candidates; no multicast.
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	// Loopback candidates too: two profiles on a machine with no network
+	// at all (a laptop offline) can still call each other. Between two
+	// machines these pairs simply fail their ICE checks.
+	se.SetIncludeLoopbackCandidate(true)
 	if cfg.LoopbackOnly {
-		se.SetIncludeLoopbackCandidate(true)
 		se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	}
