@@ -204,6 +204,7 @@ func (m *Messenger) carryTick() {
 			m.requestDeposit(id)
 		}
 	}
+	m.depositGroupsTick(offline)
 }
 
 // carryOnConnect runs when an accepted contact connects: it may be waiting
@@ -286,10 +287,11 @@ func (m *Messenger) refuse(carrier, recipient peer.ID, d time.Duration) {
 	m.cy.mu.Unlock()
 }
 
-// depositFor hands my undelivered messages to r to up to Carriers
-// carriers, while r is not connected.
+// depositFor hands my undelivered messages to r (one-to-one, and group
+// messages when r is a member of my groups) to up to Carriers carriers,
+// while r is not connected.
 func (m *Messenger) depositFor(r peer.ID) {
-	if m.ctx.Err() != nil || !m.isAccepted(r) || m.connected(r) {
+	if m.ctx.Err() != nil || !m.allowGroupPeer(r) || m.connected(r) {
 		return
 	}
 	took := 0
@@ -303,12 +305,41 @@ func (m *Messenger) depositFor(r peer.ID) {
 	}
 }
 
+// carrySource is one kind of pending message that goes to a recipient
+// through carriers: my one-to-one outbox, or my group deliveries.
+type carrySource struct {
+	key     string // the deposit records' carrier key
+	pending func(r, key string, since time.Time, limit int) ([]contacts.Message, error)
+	kind    uint32                        // sealed content kind
+	payload func(contacts.Message) []byte // what the envelope carries
+}
+
+// carrySources lists what may go to r through carrier c.
+func (m *Messenger) carrySources(c, r peer.ID) []carrySource {
+	var out []carrySource
+	if m.isAccepted(r) {
+		out = append(out, carrySource{key: c.String(), pending: m.store.Undeposited, kind: wire.SealedChat,
+			payload: func(msg contacts.Message) []byte { return chatWire(msg).Marshal() }})
+	}
+	return append(out, m.groupCarrySource(c, r))
+}
+
 // depositAt seals and deposits with carrier c what it does not hold yet of
 // my messages to r, and reports whether c holds them all.
 func (m *Messenger) depositAt(c, r peer.ID) bool {
+	for _, src := range m.carrySources(c, r) {
+		if !m.depositSource(c, r, src) {
+			return false
+		}
+	}
+	return true
+}
+
+// depositSource deposits with c what it does not hold yet of one source.
+func (m *Messenger) depositSource(c, r peer.ID, src carrySource) bool {
 	for m.ctx.Err() == nil {
 		now := m.now()
-		msgs, err := m.store.Undeposited(r.String(), c.String(), now.Add(-m.carryLimits().MaxAge), carryBatch)
+		msgs, err := src.pending(r.String(), src.key, now.Add(-m.carryLimits().MaxAge), carryBatch)
 		if err != nil {
 			return false
 		}
@@ -317,8 +348,7 @@ func (m *Messenger) depositAt(c, r peer.ID) bool {
 		}
 		envs := make([]wire.Envelope, 0, len(msgs))
 		for _, msg := range msgs {
-			payload := chatWire(msg).Marshal()
-			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, msg.ID), now.Add(m.carryLimits().MaxAge), wire.SealedChat, payload)
+			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, msg.ID), now.Add(m.carryLimits().MaxAge), src.kind, src.payload(msg))
 			if err != nil {
 				return false
 			}
@@ -345,7 +375,7 @@ func (m *Messenger) depositAt(c, r peer.ID) bool {
 			}
 		}
 		if len(taken) > 0 {
-			if m.store.MarkDeposited(c.String(), taken, now) != nil {
+			if m.store.MarkDeposited(src.key, taken, now) != nil {
 				return false
 			}
 			m.cy.mu.Lock()
@@ -486,6 +516,8 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 	verdicts := make([]carry.Verdict, len(envs))
 	var senders []peer.ID
 	chats := map[peer.ID][]wire.ChatMessage{}
+	groups := map[peer.ID][]wire.GroupFrame{}
+	groupAt := map[peer.ID][]int{} // the envelopes groups came in
 	acks := map[peer.ID][]string{}
 	for i, e := range envs {
 		verdicts[i] = carry.Verdict{Status: wire.CarryOK}
@@ -494,18 +526,31 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 			verdicts[i].Reason = "dropped: " + err.Error()
 			continue
 		}
-		if o.Sender == m.prof.ID || !m.isAccepted(o.Sender) {
+		// Group members who are not my contacts may send group messages
+		// and acks; deliverGroup checks membership as for a direct frame.
+		if o.Sender == m.prof.ID || !m.allowGroupPeer(o.Sender) || (o.Kind == wire.SealedChat && !m.isAccepted(o.Sender)) {
 			verdicts[i].Reason = "dropped: not from a contact"
 			continue
 		}
 		switch o.Kind {
+		case wire.SealedGroup:
+			f, ok := openedGroupFrame(o.Payload)
+			if !ok {
+				verdicts[i].Reason = "dropped: malformed group message"
+				continue
+			}
+			if _, seen := chats[o.Sender]; !seen && groups[o.Sender] == nil {
+				senders = append(senders, o.Sender)
+			}
+			groups[o.Sender] = append(groups[o.Sender], f)
+			groupAt[o.Sender] = append(groupAt[o.Sender], i)
 		case wire.SealedChat:
 			var cm wire.ChatMessage
 			if cm.Unmarshal(o.Payload) != nil || cm.Validate() != nil {
 				verdicts[i].Reason = "dropped: malformed message"
 				continue
 			}
-			if _, seen := chats[o.Sender]; !seen {
+			if _, seen := chats[o.Sender]; !seen && groups[o.Sender] == nil {
 				senders = append(senders, o.Sender)
 			}
 			chats[o.Sender] = append(chats[o.Sender], cm)
@@ -520,9 +565,26 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 			verdicts[i].Reason = "dropped: unknown kind"
 		}
 	}
+	took := map[peer.ID][]string{} // what each sender gets acks for
 	for _, s := range senders {
-		if err := m.deliver(s, chats[s]); err != nil {
+		if len(chats[s]) > 0 {
+			if err := m.deliver(s, chats[s]); err != nil {
+				return nil, err
+			}
+			for _, cm := range chats[s] {
+				took[s] = append(took[s], cm.ID)
+			}
+		}
+		taken, err := m.deliverCarriedGroup(s, groups[s])
+		if err != nil {
 			return nil, err
+		}
+		for k, ok := range taken {
+			if ok {
+				took[s] = append(took[s], groups[s][k].ID)
+			} else {
+				verdicts[groupAt[s][k]].Reason = "dropped: refused by the group"
+			}
 		}
 	}
 	for s, ids := range acks {
@@ -534,12 +596,8 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 	// messages: if I stop in between, it hands them over again and I ack
 	// again.
 	for _, s := range senders {
-		if !m.connected(s) {
-			ids := make([]string, len(chats[s]))
-			for i, cm := range chats[s] {
-				ids[i] = cm.ID
-			}
-			m.depositAcks(from, s, ids)
+		if !m.connected(s) && len(took[s]) > 0 {
+			m.depositAcks(from, s, took[s])
 		}
 	}
 	return verdicts, nil
@@ -548,6 +606,9 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 // ackedThroughCarrier marks delivered the messages to s that s acked in a
 // sealed ack. Only my undelivered messages to s can be marked.
 func (m *Messenger) ackedThroughCarrier(s peer.ID, ids []string) error {
+	if err := m.groupAckedThroughCarrier(s, ids); err != nil {
+		return err
+	}
 	out, err := m.store.Outbox(s.String(), 0)
 	if err != nil {
 		return err

@@ -562,6 +562,9 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 			m.requestGroupFlush(id)
 		} else {
 			offline = true
+			if err == nil {
+				m.requestDeposit(id) // through carriers while away (groupcarry.go)
+			}
 		}
 	}
 	if offline {
@@ -763,8 +766,7 @@ func (m *Messenger) groupFlush(id peer.ID) {
 			return
 		}
 		for _, o := range out {
-			gid, _ := contacts.GroupID(o.Conversation)
-			frames = append(frames, wire.GroupFrame{Kind: wire.GroupKindMessage, ID: o.ID, GroupID: gid, Body: o.Body, SentAt: o.SentAt.UnixMilli()})
+			frames = append(frames, groupMessageFrame(o))
 		}
 		if len(frames) == 0 {
 			return

@@ -165,6 +165,11 @@ type Store interface {
 	// peerID, oldest first, that carrier has not been given since since.
 	MarkDeposited(carrier string, messageIDs []string, at time.Time) error
 	Undeposited(peerID, carrier string, since time.Time, limit int) ([]contacts.Message, error)
+	// UndepositedGroup returns my group messages still owed to member that
+	// have no deposit record under key newer than since, oldest first. The
+	// key is the caller's (core: carrier and member), since one group
+	// message goes to many members through one carrier.
+	UndepositedGroup(member, key string, since time.Time, limit int) ([]contacts.Message, error)
 
 	Close() error
 }

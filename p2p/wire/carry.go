@@ -41,6 +41,9 @@ const (
 const (
 	SealedChat uint32 = 1 // payload: a ChatMessage
 	SealedAcks uint32 = 2 // payload: a SealedAck
+	// SealedGroup: a GroupFrame of kind GroupKindMessage, to one member;
+	// the sealed content's sender is its author.
+	SealedGroup uint32 = 3
 )
 
 // CarryReply statuses.
