@@ -34,6 +34,7 @@ var commands = []struct{ name, args, help string }{
 	{"export", "CONTACT --format html|text [-o FILE]", "export a conversation"},
 	{"retention", "CONTACT [DAYS]", "show or set how many days messages are kept (0: forever)"},
 	{"compliance", "CONTACT on|off", "mark a conversation archived for compliance (both people see a banner)"},
+	{"carry", "on|off|status", "carry sealed messages for contacts while they are offline (a home node), or show it"},
 }
 
 // IsCommand reports whether name is a subcommand, so main.go can tell the
@@ -212,6 +213,10 @@ func dispatch(cmd string, args []string, stdio Stdio) error {
 		case "off", "no", "false":
 		default:
 			return fmt.Errorf("%w: compliance takes on or off", ErrUsage)
+		}
+	case "carry": // carry.go
+		if err := parseCarry(pos, &req); err != nil {
+			return err
 		}
 	default:
 		return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)

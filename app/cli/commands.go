@@ -28,6 +28,7 @@ type messenger interface {
 	SetRetention(peerID string, days int) error
 	Compliance(peerID string) bool
 	SetCompliance(peerID string, on bool) error
+	carrier // carry.go
 }
 
 // coreMessenger adapts *core.Messenger (Export takes any io.Writer).
@@ -156,6 +157,8 @@ func run(m messenger, req Request, daemon bool, out *strings.Builder) (int, erro
 			fmt.Fprintf(out, "The conversation with %s is no longer marked archived for compliance.\n", name(c))
 		}
 		return 0, nil
+	case "carry":
+		return 0, carryCommand(m, req, daemon, out)
 	}
 	return 0, fmt.Errorf("%w: unknown command %q", ErrUsage, req.Cmd)
 }

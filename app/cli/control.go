@@ -31,7 +31,8 @@ type Request struct {
 	Note    string   `json:"note,omitempty"`
 	Days    int      `json:"days,omitempty"`
 	On      bool     `json:"on,omitempty"`
-	JSON    bool     `json:"json,omitempty"` // machine-readable output
+	JSON    bool     `json:"json,omitempty"`   // machine-readable output
+	Switch  string   `json:"switch,omitempty"` // carry: "on", "off", or "" to show
 }
 
 // Reply answers a Request. Output is what the command prints; Error is
