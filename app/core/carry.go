@@ -199,12 +199,14 @@ func (m *Messenger) carryTick() {
 	if len(online) == 0 {
 		return // no one to carry anything
 	}
+	var asked []peer.ID
 	for _, id := range offline {
 		if waiting, _ := m.HasUndelivered(id.String()); waiting {
 			m.requestDeposit(id)
+			asked = append(asked, id)
 		}
 	}
-	m.depositGroupsTick(offline)
+	m.depositGroupsTick(asked)
 }
 
 // carryOnConnect runs when an accepted contact connects: it may be waiting

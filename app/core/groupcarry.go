@@ -93,8 +93,8 @@ func (m *Messenger) groupAckedThroughCarrier(s peer.ID, ids []string) error {
 }
 
 // depositGroupsTick deposits for group members owed messages who are not
-// connected; carryTick calls it while someone is connected. Contacts in
-// skip already had their deposit requested.
+// connected; carryTick calls it while someone is connected. Those in skip
+// already had their deposit requested (it covers group messages too).
 func (m *Messenger) depositGroupsTick(skip []peer.ID) {
 	owed, err := m.store.GroupDeliveryPeers()
 	if err != nil {

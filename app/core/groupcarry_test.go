@@ -218,3 +218,24 @@ func TestCarriedGroupMessageChecks(t *testing.T) {
 		t.Fatalf("a duplicate is not acked again: %v %v", taken, err)
 	}
 }
+
+// No carrier is connected when A writes; when C connects, A deposits what
+// B is owed (B is A's contact with nothing pending one to one).
+func TestGroupDepositWhenCarrierConnects(t *testing.T) {
+	a, b, c, g := groupTrio(t, true)
+	bID, cID := b.id, c.m.MyPeerID()
+	c.stop(t)
+	waitFor(t, "A sees C offline", func() bool { return !a.m.connected(mustDecode(t, cID)) })
+	msg, err := a.m.SendGroup(g.ID, "written while no carrier was around")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if waiting, _ := a.m.HasUndelivered(bID); waiting {
+		t.Fatal("a group message counts as a one-to-one message to B")
+	}
+	c.restart(t)
+	waitFor(t, "C holds the envelope for B", func() bool { return len(held(t, c.m, bID)) == 1 })
+	if got := owedTo(t, a.m, bID); len(got) != 1 || got[0] != msg.ID {
+		t.Fatalf("A owes B %q", got)
+	}
+}
