@@ -66,6 +66,7 @@ func main() {
 		{"search", benchSearch}, // search.go: 1M-message archive
 		{"carry", benchCarry},
 		{"groupfiles", benchGroupFiles}, // files in a group (groupfiles.go)
+		{"groupcarry", benchGroupCarry}, // group messages through a carrier (groupcarry.go)
 	}
 	failed := false
 	for _, b := range benches {
