@@ -239,3 +239,34 @@ func TestGroupDepositWhenCarrierConnects(t *testing.T) {
 		t.Fatalf("A owes B %q", got)
 	}
 }
+
+// A member removed while away gets nothing further through carriers.
+func TestRemovedMemberGetsNothingThroughCarrier(t *testing.T) {
+	a, b, c, g := groupTrio(t, true)
+	bID := b.id
+	bp := mustDecode(t, bID)
+	if _, err := a.m.SendGroup(g.ID, "before"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the first for B", func() bool { return len(held(t, c.m, bID)) == 1 })
+	if err := a.m.RemoveGroupMember(g.ID, bID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.m.SendGroup(g.ID, "after"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C got the second directly", func() bool { return countBody(t, c, g.ID, "after") == 1 })
+	if got := owedTo(t, a.m, bID); len(got) != 0 {
+		t.Fatalf("A still owes the removed B %q", got)
+	}
+	// A deposit run for B now (as the carry tick would do) carries nothing.
+	a.m.depositFor(bp)
+	if n := len(held(t, c.m, bID)); n != 1 {
+		t.Fatalf("C holds %d envelopes for the removed B", n)
+	}
+	b.restart(t)
+	waitFor(t, "B learns it was removed", func() bool { g, ok := groupOf(b, g.ID); return ok && g.Left })
+	if countBody(t, b, g.ID, "after") != 0 {
+		t.Fatal("the removed member got a later message")
+	}
+}
