@@ -23,21 +23,11 @@ func benchCarry() ([]result, error) {
 	defer os.RemoveAll(root)
 	opts := loopbackOpts()
 	opts.Carry.MaxPerSender = 10 * n
-	var peers []*benchPeer
-	defer func() {
-		for _, p := range peers {
-			if p.m != nil {
-				p.m.Close()
-			}
-		}
-	}()
-	for _, name := range []string{"sender", "recipient", "carrier"} {
-		p, err := newPeer(root, name, opts)
-		if err != nil {
-			return nil, err
-		}
-		peers = append(peers, p)
+	peers, err := newPeers(root, opts, "sender", "recipient", "carrier")
+	if err != nil {
+		return nil, err
 	}
+	defer closePeers(peers...) // those still running
 	s, r, c := peers[0], peers[1], peers[2]
 	for _, pr := range [][2]*benchPeer{{s, c}, {r, c}, {s, r}} {
 		if err := pair(pr[0], pr[1]); err != nil {

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/libp2p/go-libp2p"
@@ -21,52 +16,30 @@ import (
 // nothing may leave this machine): two paired nodes; one restarts on a new
 // port; the time from its start until the other shows it online.
 func benchDiscovery() ([]result, error) {
-	self, err := os.Executable()
+	vals, err := inPrivateNetwork("netns-discovery", "lan_start_to_contact_online", "libp2p_host_start_and_connect")
 	if err != nil {
 		return nil, err
 	}
-	script := "ip link set lo up && ip link set lo multicast on && exec \"$@\""
-	cmd := exec.Command("unshare", "-n", "-r", "sh", "-c", script, "sh", self, "netns-discovery")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("discovery in a private network namespace: %w", err)
-	}
-	var rs []result
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 3 && f[0] == "VALUE" {
-			v, _ := strconv.ParseFloat(f[2], 64)
-			rs = append(rs, result{name: f[1], value: v, unit: "ms"})
-		}
-	}
-	if len(rs) != 2 {
-		return nil, fmt.Errorf("discovery child printed %q", out)
-	}
-	r := rs[0]
-	r.ref, r.refVal, r.refU, r.target = rs[1].name, rs[1].value, "ms", "<= 1000 ms"
-	return []result{r}, nil
+	return []result{{
+		name: "lan_start_to_contact_online", value: vals["lan_start_to_contact_online"], unit: "ms",
+		ref: "libp2p_host_start_and_connect", refVal: vals["libp2p_host_start_and_connect"], refU: "ms", target: "<= 1000 ms",
+	}}, nil
 }
 
 // childDiscovery runs inside the namespace.
 func childDiscovery() error {
-	opts := loopbackOpts()
-	opts.NoMDNS = false
-	root, err := os.MkdirTemp("", "hearth-bench-")
+	return lanChild(restartUntilOnline)
+}
+
+// restartUntilOnline: alice and bob are paired; bob restarts, and alice
+// waits to see him online.
+func restartUntilOnline(root string, opts core.Options) error {
+	ps, err := newPeers(root, opts, "alice", "bob")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(root)
-	a, err := newPeer(root, "alice", opts)
-	if err != nil {
-		return err
-	}
-	defer a.m.Close()
-	b, err := newPeer(root, "bob", opts)
-	if err != nil {
-		return err
-	}
+	defer closePeers(ps...)
+	a, b := ps[0], ps[1]
 	if err := pair(a, b); err != nil {
 		return err
 	}
@@ -81,31 +54,27 @@ func childDiscovery() error {
 	var samples []time.Duration
 	for i := 0; i < 5; i++ {
 		b.m.Close()
+		b.m = nil
 		if err := waitFor("bob offline", 30*time.Second, func() bool { return presenceOf(a.m, bID) == contacts.Offline }); err != nil {
 			return err
 		}
 		t0 := time.Now()
-		m, err := core.Opener{Dir: b.dir, Opts: opts}.Unlock("")
-		if err != nil {
+		if err := b.restart(opts); err != nil {
 			return err
 		}
-		b.m = m
-		go func() {
-			for range m.Events() {
-			}
-		}()
 		if err := waitFor("bob online again", 30*time.Second, func() bool { return presenceOf(a.m, bID) == contacts.Online }); err != nil {
 			return err
 		}
 		samples = append(samples, time.Since(t0))
 	}
 	b.m.Close()
+	b.m = nil
 	ref, err := libp2pConnectTime()
 	if err != nil {
 		return err
 	}
-	fmt.Printf("VALUE lan_start_to_contact_online %.3f\n", ms(percentile(samples, 0.5)))
-	fmt.Printf("VALUE libp2p_host_start_and_connect %.3f\n", ms(ref))
+	printMedian("lan_start_to_contact_online", samples)
+	printMedian("libp2p_host_start_and_connect", []time.Duration{ref})
 	return nil
 }
 

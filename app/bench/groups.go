@@ -126,13 +126,7 @@ func runGroupBench(n, count, rounds int) (groupFigures, error) {
 	opts := loopbackOpts()
 	opts.RetryInterval = time.Second
 	peers := make([]*benchPeer, n)
-	defer func() {
-		for _, p := range peers {
-			if p != nil && p.m != nil {
-				p.m.Close()
-			}
-		}
-	}()
+	defer closePeers(peers...)
 	err = inParallel(peers, func(i int) (err error) {
 		peers[i], err = newPeer(root, fmt.Sprintf("m%02d", i), opts)
 		return err

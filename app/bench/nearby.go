@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"os/exec"
-	"strconv"
-	"strings"
 	"time"
 
+	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -18,79 +14,40 @@ import (
 // to both being online contacts. Beside it, the same end state reached
 // through an invite code, in the same run.
 func benchNearby() ([]result, error) {
-	self, err := os.Executable()
+	const ref = "lan_pair_invite_to_contact"
+	vals, err := inPrivateNetwork("netns-nearby", "lan_pair_nearby_to_contact", ref)
 	if err != nil {
 		return nil, err
 	}
-	script := "ip link set lo up && ip link set lo multicast on && exec \"$@\""
-	cmd := exec.Command("unshare", "-n", "-r", "sh", "-c", script, "sh", self, "netns-nearby")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("nearby pairing in a private network namespace: %w", err)
-	}
-	vals := map[string]float64{}
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 3 && f[0] == "VALUE" {
-			vals[f[1]], _ = strconv.ParseFloat(f[2], 64)
-		}
-	}
-	nearby, ok1 := vals["lan_pair_nearby_to_contact"]
-	invite, ok2 := vals["lan_pair_invite_to_contact"]
-	if !ok1 || !ok2 {
-		return nil, fmt.Errorf("nearby child printed %q", out)
-	}
 	return []result{
-		{name: "lan_pair_nearby_to_contact", value: nearby, unit: "ms", ref: "lan_pair_invite_to_contact", refVal: invite, refU: "ms"},
+		{name: "lan_pair_nearby_to_contact", value: vals["lan_pair_nearby_to_contact"], unit: "ms", ref: ref, refVal: vals[ref], refU: "ms"},
 	}, nil
 }
 
 // childNearby runs inside the namespace.
 func childNearby() error {
-	opts := loopbackOpts()
-	opts.NoMDNS = false
-	root, err := os.MkdirTemp("", "hearth-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(root)
-	var nearby, invite []time.Duration
-	for i := range 5 {
-		a, err := newPeer(root, fmt.Sprintf("a%d", i), opts)
-		if err != nil {
-			return err
-		}
-		b, err := newPeer(root, fmt.Sprintf("b%d", i), opts)
-		if err != nil {
-			a.m.Close()
-			return err
-		}
-		d, err := pairNearby(a, b)
-		if err == nil {
-			nearby = append(nearby, d)
-			a.m.Close()
-			b.m.Close()
-			a, err = newPeer(root, fmt.Sprintf("c%d", i), loopbackOpts())
-		}
-		if err == nil {
-			b, err = newPeer(root, fmt.Sprintf("d%d", i), loopbackOpts())
-		}
-		if err == nil {
-			t0 := time.Now()
-			if err = pair(a, b); err == nil {
-				invite = append(invite, time.Since(t0))
+	return lanChild(func(root string, opts core.Options) error {
+		var nearby, invite []time.Duration
+		for i := range 5 {
+			d, err := timedPair(root, opts, fmt.Sprintf("a%d", i), fmt.Sprintf("b%d", i), pairNearby)
+			if err != nil {
+				return err
 			}
+			nearby = append(nearby, d)
+			d, err = timedPair(root, loopbackOpts(), fmt.Sprintf("c%d", i), fmt.Sprintf("d%d", i), func(a, b *benchPeer) (time.Duration, error) {
+				t0 := time.Now()
+				err := pair(a, b)
+				return time.Since(t0), err
+			})
+			if err != nil {
+				return err
+			}
+			invite = append(invite, d)
 		}
-		a.m.Close()
-		b.m.Close()
-		if err != nil {
-			return err
-		}
-	}
-	fmt.Printf("VALUE lan_pair_nearby_to_contact %.3f\n", ms(percentile(nearby, 0.5)))
-	fmt.Printf("VALUE lan_pair_invite_to_contact %.3f\n", ms(percentile(invite, 0.5)))
-	return nil
+		printMedian("lan_pair_nearby_to_contact", nearby)
+		printMedian("lan_pair_invite_to_contact", invite)
+		return nil
+	})
 }
 
 // pairNearby: b makes itself visible, a finds it, asks, b accepts.

@@ -116,28 +116,55 @@ func twoPeers(opts core.Options) (a, b *benchPeer, cleanup func(), err error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	ps, err := newPeers(root, opts, "alice", "bob")
+	if err != nil {
+		os.RemoveAll(root)
+		return nil, nil, nil, err
+	}
 	cleanup = func() {
-		if a != nil {
-			a.m.Close()
-		}
-		if b != nil {
-			b.m.Close()
-		}
+		closePeers(ps...)
 		os.RemoveAll(root)
 	}
-	if a, err = newPeer(root, "alice", opts); err != nil {
+	if err = pair(ps[0], ps[1]); err != nil {
 		cleanup()
 		return nil, nil, nil, err
 	}
-	if b, err = newPeer(root, "bob", opts); err != nil {
-		cleanup()
-		return nil, nil, nil, err
+	return ps[0], ps[1], cleanup, nil
+}
+
+// newPeers starts fresh, unpaired nodes with the given names under root;
+// on an error it closes those it had started.
+func newPeers(root string, opts core.Options, names ...string) ([]*benchPeer, error) {
+	var ps []*benchPeer
+	for _, n := range names {
+		p, err := newPeer(root, n, opts)
+		if err != nil {
+			closePeers(ps...)
+			return nil, err
+		}
+		ps = append(ps, p)
 	}
-	if err = pair(a, b); err != nil {
-		cleanup()
-		return nil, nil, nil, err
+	return ps, nil
+}
+
+// closePeers closes every node that is running.
+func closePeers(ps ...*benchPeer) {
+	for _, p := range ps {
+		if p != nil && p.m != nil {
+			p.m.Close()
+		}
 	}
-	return a, b, cleanup, nil
+}
+
+// timedPair starts two fresh nodes named an and bn, times how they become
+// contacts with how, and closes both.
+func timedPair(root string, opts core.Options, an, bn string, how func(a, b *benchPeer) (time.Duration, error)) (time.Duration, error) {
+	ps, err := newPeers(root, opts, an, bn)
+	if err != nil {
+		return 0, err
+	}
+	defer closePeers(ps...)
+	return how(ps[0], ps[1])
 }
 
 func loopbackOpts() core.Options {
