@@ -1,9 +1,7 @@
 package wire
 
 import (
-	"encoding/hex"
 	"errors"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -12,44 +10,22 @@ var fixtureEnv = Envelope{Version: 1, Recipient: fixturePeer, ID: "e1", Expires:
 	Ephemeral: []byte(strings.Repeat("k", SealKeySize)), Box: []byte("sealed")}
 
 // Frozen encodings of the store-and-forward messages.
-var carryFixtures = []struct {
-	name string
-	msg  message
-	hex  string
-	zero func() unmarshaler
-}{
+var carryFixtures = []fixture{
 	{"Envelope", fixtureEnv,
-		"08011234313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a356948596442666553421a0265312080d095ffbc312a206b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b32067365616c6564", func() unmarshaler { return new(Envelope) }},
+		"08011234313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a356948596442666553421a0265312080d095ffbc312a206b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b32067365616c6564"},
 	{"SealedContent", SealedContent{Sender: fixturePeer, Kind: SealedChat, Payload: []byte{1, 2}, Signature: []byte(strings.Repeat("s", SignatureSize))},
-		"0a34313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a3569485964426665534210011a020102224073737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373", func() unmarshaler { return new(SealedContent) }},
+		"0a34313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a3569485964426665534210011a020102224073737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373737373"},
 	{"SealedAck", SealedAck{IDs: []string{"m1", "m2"}},
-		"0a026d310a026d32", func() unmarshaler { return new(SealedAck) }},
+		"0a026d310a026d32"},
 	{"CarryDeposit", CarryRequest{Deposit: &fixtureEnv},
-		"0a6d08011234313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a356948596442666553421a0265312080d095ffbc312a206b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b32067365616c6564", func() unmarshaler { return new(CarryRequest) }},
+		"0a6d08011234313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a356948596442666553421a0265312080d095ffbc312a206b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b32067365616c6564"},
 	{"CarryHandover", CarryRequest{Handover: &fixtureEnv},
-		"126d08011234313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a356948596442666553421a0265312080d095ffbc312a206b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b32067365616c6564", func() unmarshaler { return new(CarryRequest) }},
+		"126d08011234313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a356948596442666553421a0265312080d095ffbc312a206b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b32067365616c6564"},
 	{"CarryReply", CarryReply{ID: "e1", Status: CarryFull, Reason: "quota"},
-		"0a02653110041a0571756f7461", func() unmarshaler { return new(CarryReply) }},
+		"0a02653110041a0571756f7461"},
 }
 
-func TestCarryFixtures(t *testing.T) {
-	for _, f := range carryFixtures {
-		t.Run(f.name, func(t *testing.T) {
-			got := hex.EncodeToString(f.msg.Marshal())
-			if got != f.hex {
-				t.Fatalf("encoding changed:\n got %s\nwant %s", got, f.hex)
-			}
-			b, _ := hex.DecodeString(f.hex)
-			dst := f.zero()
-			if err := dst.Unmarshal(b); err != nil {
-				t.Fatalf("decoding fixture: %v", err)
-			}
-			if v := reflect.ValueOf(dst).Elem().Interface(); !reflect.DeepEqual(v, f.msg) {
-				t.Fatalf("decoded %#v, want %#v", v, f.msg)
-			}
-		})
-	}
-}
+func TestCarryFixtures(t *testing.T) { checkFixtures(t, carryFixtures) }
 
 func TestCarryValidate(t *testing.T) {
 	bad := map[string]interface{ Validate() error }{
@@ -90,16 +66,8 @@ func TestCarryValidate(t *testing.T) {
 	}
 }
 
-func seedCarry(f *testing.F) {
-	seed(f)
-	for _, fx := range carryFixtures {
-		b, _ := hex.DecodeString(fx.hex)
-		f.Add(b)
-	}
-}
-
 func FuzzEnvelope(f *testing.F) {
-	seedCarry(f)
+	seedWith(f, carryFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		roundTrip[Envelope](t, b)
 		var e Envelope
@@ -110,17 +78,17 @@ func FuzzEnvelope(f *testing.F) {
 }
 
 func FuzzSealedContent(f *testing.F) {
-	seedCarry(f)
+	seedWith(f, carryFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) { roundTrip[SealedContent](t, b) })
 }
 
 func FuzzSealedAck(f *testing.F) {
-	seedCarry(f)
+	seedWith(f, carryFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) { roundTrip[SealedAck](t, b) })
 }
 
 func FuzzCarryRequest(f *testing.F) {
-	seedCarry(f)
+	seedWith(f, carryFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		roundTrip[CarryRequest](t, b)
 		var r CarryRequest
@@ -131,6 +99,6 @@ func FuzzCarryRequest(f *testing.F) {
 }
 
 func FuzzCarryReply(f *testing.F) {
-	seedCarry(f)
+	seedWith(f, carryFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) { roundTrip[CarryReply](t, b) })
 }

@@ -1,25 +1,16 @@
 package wire
 
 import (
-	"encoding/hex"
 	"errors"
-	"reflect"
 	"testing"
 )
 
-// TestComplianceFixture freezes the encoding.
-func TestComplianceFixture(t *testing.T) {
-	n := ComplianceNotice{Archived: 1, SetAt: 1700000000000}
-	const want = "08011080d095ffbc31"
-	if got := hex.EncodeToString(n.Marshal()); got != want {
-		t.Fatalf("Marshal = %s, want %s", got, want)
-	}
-	b, _ := hex.DecodeString(want)
-	var back ComplianceNotice
-	if err := back.Unmarshal(b); err != nil || !reflect.DeepEqual(back, n) {
-		t.Fatalf("Unmarshal = %+v, %v", back, err)
-	}
+var complianceFixtures = []fixture{
+	{"ComplianceNotice", ComplianceNotice{Archived: 1, SetAt: 1700000000000}, "08011080d095ffbc31"},
 }
+
+// TestComplianceFixture freezes the encoding.
+func TestComplianceFixture(t *testing.T) { checkFixtures(t, complianceFixtures) }
 
 func TestComplianceValidate(t *testing.T) {
 	for _, c := range []struct {
@@ -42,8 +33,7 @@ func TestComplianceValidate(t *testing.T) {
 }
 
 func FuzzComplianceNotice(f *testing.F) {
-	f.Add(ComplianceNotice{Archived: 1, SetAt: 1700000000000}.Marshal())
-	f.Add([]byte{0x08, 0xff})
+	seedWith(f, complianceFixtures, []byte{0x08, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		roundTrip[ComplianceNotice](t, b)
 		var n ComplianceNotice

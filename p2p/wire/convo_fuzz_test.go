@@ -1,20 +1,10 @@
 package wire
 
-import (
-	"encoding/hex"
-	"testing"
-)
+import "testing"
 
-// seedConvo adds the conversation updates' fixtures (and the others) to a
-// corpus.
-func seedConvo(f *testing.F) {
-	seed(f)
-	for _, fx := range convoFixtures {
-		b, _ := hex.DecodeString(fx.hex)
-		f.Add(b)
-	}
-	f.Add([]byte("\x08\x03\x12\x00\x20\x01"))
-}
+// seedConvo seeds a corpus with the conversation updates' fixtures and an edit
+// with empty fields.
+func seedConvo(f *testing.F) { seedWith(f, convoFixtures, []byte("\x08\x03\x12\x00\x20\x01")) }
 
 func FuzzChatUpdate(f *testing.F) {
 	seedConvo(f)

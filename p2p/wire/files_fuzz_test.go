@@ -3,20 +3,13 @@ package wire
 import (
 	"bufio"
 	"bytes"
-	"encoding/hex"
 	"testing"
 )
 
-// seedFiles adds the file protocol's fixtures (and the others) to a corpus.
+// seedFiles seeds a corpus with the file protocol's fixtures and a short
+// hash, a short CRC and empty fields.
 func seedFiles(f *testing.F) {
-	seed(f)
-	for _, fx := range fileFixtures {
-		b, _ := hex.DecodeString(fx.hex)
-		f.Add(b)
-	}
-	f.Add([]byte("\x2a\x03\x01\x02\x03"))
-	f.Add([]byte("\x1d\x01\x02"))
-	f.Add([]byte("\x0a\x00\x12\x00\x1a\x00"))
+	seedWith(f, fileFixtures, []byte("\x2a\x03\x01\x02\x03"), []byte("\x1d\x01\x02"), []byte("\x0a\x00\x12\x00\x1a\x00"))
 }
 
 func FuzzOffer(f *testing.F) {

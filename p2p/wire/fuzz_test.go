@@ -3,20 +3,9 @@ package wire
 import (
 	"bufio"
 	"bytes"
-	"encoding/hex"
 	"reflect"
 	"testing"
 )
-
-// seed adds every fixture's bytes to a fuzz corpus.
-func seed(f *testing.F) {
-	for _, fx := range fixtures {
-		b, _ := hex.DecodeString(fx.hex)
-		f.Add(b)
-	}
-	f.Add([]byte("\x0a\x02\xff\xfe"))
-	f.Add([]byte("\x6b\x08\x01\x6c\x0a\x01a"))
-}
 
 // roundTrip checks the property every decoder must have: whatever decodes
 // re-encodes to something that decodes to the same value.

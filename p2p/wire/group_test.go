@@ -1,13 +1,9 @@
 package wire
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
-
-	"reflect"
-
 	"testing"
 )
 
@@ -21,43 +17,20 @@ var fixtureGroupState = GroupState{
 }
 
 // Frozen group encodings: see fixtures in wire_test.go.
-var groupFixtures = []struct {
-	name string
-	msg  message
-	hex  string
-	zero func() unmarshaler
-}{
+var groupFixtures = []fixture{
 	{"GroupState", fixtureGroupState,
 		"0a203030313132323333343435353636373738383939616162626363646465656666120543686f69721a34313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a35694859644266655342" +
 			"221030313233343536373839616263646566280232540a34313244334b6f6f574134586f70314a6154334d487877594d6b436570597376346950566f704d5877437a356948596442666553421203416e6e1a172f6970342f3132372e302e302e312f7463702f34303031" +
-			"32120a0b313244334b6f6f57426f621203426f623880d095ffbc31",
-		func() unmarshaler { return new(GroupState) }},
+			"32120a0b313244334b6f6f57426f621203426f623880d095ffbc31"},
 	{"GroupFrameMessage", GroupFrame{Kind: GroupKindMessage, ID: "m1", GroupID: "00112233445566778899aabbccddeeff", Body: "hi all", SentAt: 1700000000000},
-		"080212026d311a2030303131323233333434353536363737383839396161626263636464656566662206686920616c6c2880d095ffbc31", func() unmarshaler { return new(GroupFrame) }},
+		"080212026d311a2030303131323233333434353536363737383839396161626263636464656566662206686920616c6c2880d095ffbc31"},
 	{"GroupFrameState", GroupFrame{Kind: GroupKindState, ID: "s2", State: []byte{1, 2, 3}, Signature: []byte{4, 5}},
-		"08011202733232030102033a020405", func() unmarshaler { return new(GroupFrame) }},
-	{"GroupAck", GroupAck{ID: "m1"}, "0a026d31", func() unmarshaler { return new(GroupAck) }},
-	{"GroupAckRefused", GroupAck{ID: "m1", Refused: true}, "0a026d311001", func() unmarshaler { return new(GroupAck) }},
+		"08011202733232030102033a020405"},
+	{"GroupAck", GroupAck{ID: "m1"}, "0a026d31"},
+	{"GroupAckRefused", GroupAck{ID: "m1", Refused: true}, "0a026d311001"},
 }
 
-func TestGroupFixtures(t *testing.T) {
-	for _, f := range groupFixtures {
-		t.Run(f.name, func(t *testing.T) {
-			got := hex.EncodeToString(f.msg.Marshal())
-			if got != f.hex {
-				t.Fatalf("encoding changed:\n got %s\nwant %s", got, f.hex)
-			}
-			b, _ := hex.DecodeString(f.hex)
-			dst := f.zero()
-			if err := dst.Unmarshal(b); err != nil {
-				t.Fatalf("decoding fixture: %v", err)
-			}
-			if v := reflect.ValueOf(dst).Elem().Interface(); !reflect.DeepEqual(v, f.msg) {
-				t.Fatalf("decoded %#v, want %#v", v, f.msg)
-			}
-		})
-	}
-}
+func TestGroupFixtures(t *testing.T) { checkFixtures(t, groupFixtures) }
 
 func TestGroupStateValidate(t *testing.T) {
 	ok := fixtureGroupState
@@ -134,17 +107,8 @@ func TestGroupFrameValidate(t *testing.T) {
 	}
 }
 
-// seedGroup adds the group fixtures to a fuzz corpus.
-func seedGroup(f *testing.F) {
-	seed(f)
-	for _, fx := range groupFixtures {
-		b, _ := hex.DecodeString(fx.hex)
-		f.Add(b)
-	}
-}
-
 func FuzzGroupState(f *testing.F) {
-	seedGroup(f)
+	seedWith(f, groupFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		roundTrip[GroupState](t, b)
 		var s GroupState
@@ -155,7 +119,7 @@ func FuzzGroupState(f *testing.F) {
 }
 
 func FuzzGroupFrame(f *testing.F) {
-	seedGroup(f)
+	seedWith(f, groupFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		roundTrip[GroupFrame](t, b)
 		var g GroupFrame
@@ -166,6 +130,6 @@ func FuzzGroupFrame(f *testing.F) {
 }
 
 func FuzzGroupAck(f *testing.F) {
-	seedGroup(f)
+	seedWith(f, groupFixtures)
 	f.Fuzz(func(t *testing.T, b []byte) { roundTrip[GroupAck](t, b) })
 }

@@ -2,49 +2,23 @@ package wire
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
-	"reflect"
 	"testing"
 )
 
 // Frozen encodings of the pairing messages (see fixtures in wire_test.go).
-var pairFixtures = []struct {
-	name string
-	msg  message
-	hex  string
-	zero func() unmarshaler
-}{
+var pairFixtures = []fixture{
 	{"PairHello", PairHello{Nameplate: 7, SID: bytes.Repeat([]byte{0x11}, PairSIDLen), Point: bytes.Repeat([]byte{0x22}, PairPointLen)},
-		"0807121011111111111111111111111111111111" + "1a20" + "2222222222222222222222222222222222222222222222222222222222222222",
-		func() unmarshaler { return new(PairHello) }},
+		"0807121011111111111111111111111111111111" + "1a20" + "2222222222222222222222222222222222222222222222222222222222222222"},
 	{"PairReply", PairReply{Point: bytes.Repeat([]byte{0x22}, PairPointLen), Name: "Bob", Confirm: bytes.Repeat([]byte{0x33}, PairTagLen)},
-		"0a20" + "2222222222222222222222222222222222222222222222222222222222222222" + "1203426f62" + "1a20" + "3333333333333333333333333333333333333333333333333333333333333333",
-		func() unmarshaler { return new(PairReply) }},
+		"0a20" + "2222222222222222222222222222222222222222222222222222222222222222" + "1203426f62" + "1a20" + "3333333333333333333333333333333333333333333333333333333333333333"},
 	{"PairConfirm", PairConfirm{Name: "Ann", Confirm: bytes.Repeat([]byte{0x44}, PairTagLen)},
-		"0a03416e6e" + "1220" + "4444444444444444444444444444444444444444444444444444444444444444",
-		func() unmarshaler { return new(PairConfirm) }},
-	{"PairConfirmMismatch", PairConfirm{}, "", func() unmarshaler { return new(PairConfirm) }},
-	{"PairResult", PairResult{Status: PairPaired}, "0801", func() unmarshaler { return new(PairResult) }},
+		"0a03416e6e" + "1220" + "4444444444444444444444444444444444444444444444444444444444444444"},
+	{"PairConfirmMismatch", PairConfirm{}, ""},
+	{"PairResult", PairResult{Status: PairPaired}, "0801"},
 }
 
-func TestPairFixtures(t *testing.T) {
-	for _, f := range pairFixtures {
-		t.Run(f.name, func(t *testing.T) {
-			if got := hex.EncodeToString(f.msg.Marshal()); got != f.hex {
-				t.Fatalf("encoding changed:\n got %s\nwant %s", got, f.hex)
-			}
-			b, _ := hex.DecodeString(f.hex)
-			dst := f.zero()
-			if err := dst.Unmarshal(b); err != nil {
-				t.Fatal(err)
-			}
-			if v := reflect.ValueOf(dst).Elem().Interface(); !reflect.DeepEqual(v, f.msg) {
-				t.Fatalf("decoded %#v, want %#v", v, f.msg)
-			}
-		})
-	}
-}
+func TestPairFixtures(t *testing.T) { checkFixtures(t, pairFixtures) }
 
 func TestPairValidate(t *testing.T) {
 	sid, pt, tag := make([]byte, PairSIDLen), make([]byte, PairPointLen), make([]byte, PairTagLen)
@@ -80,13 +54,10 @@ func TestPairBytesWrongType(t *testing.T) {
 	}
 }
 
+// seedPair seeds a corpus with the pairing fixtures and empty or truncated
+// byte fields.
 func seedPair(f *testing.F) {
-	for _, fx := range pairFixtures {
-		b, _ := hex.DecodeString(fx.hex)
-		f.Add(b)
-	}
-	f.Add([]byte{0x12, 0x00, 0x1a, 0x00})
-	f.Add([]byte{0x12, 0x05, 0x01})
+	seedWith(f, pairFixtures, []byte{0x12, 0x00, 0x1a, 0x00}, []byte{0x12, 0x05, 0x01})
 }
 
 func FuzzPairHello(f *testing.F) {
