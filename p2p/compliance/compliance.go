@@ -34,8 +34,7 @@ type Config struct {
 
 // Service is the compliance protocol on one host.
 type Service struct {
-	cfg   Config
-	proto *oneshot.Service
+	proto *oneshot.Typed[wire.ComplianceNotice, *wire.ComplianceNotice]
 }
 
 // New registers the protocol on h.
@@ -43,40 +42,23 @@ func New(h host.Host, cfg Config) *Service {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	s := &Service{cfg: cfg}
-	s.proto = oneshot.New(h, oneshot.Config{
+	return &Service{proto: oneshot.NewTyped[wire.ComplianceNotice](h, oneshot.Config{
 		ID:                 ID,
 		ServiceName:        ServiceName,
 		Noun:               "compliance notice",
 		MaxFrame:           wire.MaxComplianceFrame,
 		Timeout:            cfg.Timeout,
 		Allow:              cfg.Allow,
-		Receive:            s.receive,
 		ErrClosed:          ErrClosed,
 		ErrUnexpectedReply: ErrUnexpectedReply,
-	})
-	return s
+	}, nil, oneshot.Taking(cfg.OnNotice))}
 }
 
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
 func (s *Service) Close() error { return s.proto.Close() }
 
-func (s *Service) receive(from peer.ID, b []byte) bool {
-	var n wire.ComplianceNotice
-	if n.Unmarshal(b) != nil || n.Validate() != nil {
-		return false
-	}
-	if s.cfg.OnNotice != nil {
-		s.cfg.OnNotice(from, n)
-	}
-	return true
-}
-
 // Send tells p about the conversation's flag and returns once p took it.
 func (s *Service) Send(ctx context.Context, p peer.ID, n wire.ComplianceNotice) error {
-	if err := n.Validate(); err != nil {
-		return err
-	}
-	return s.proto.Send(ctx, p, n.Marshal())
+	return s.proto.Send(ctx, p, n)
 }

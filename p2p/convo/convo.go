@@ -2,7 +2,6 @@ package convo
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -42,8 +41,7 @@ type Config struct {
 
 // Service is the conversation update protocol on one host.
 type Service struct {
-	cfg   Config
-	proto *oneshot.Service
+	proto *oneshot.Typed[wire.ChatUpdate, *wire.ChatUpdate]
 }
 
 // New registers the protocol on h.
@@ -51,37 +49,27 @@ func New(h host.Host, cfg Config) *Service {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	s := &Service{cfg: cfg}
-	s.proto = oneshot.New(h, oneshot.Config{
+	on := cfg.OnUpdate
+	if on == nil {
+		on = func(peer.ID, wire.ChatUpdate) bool { return false } // refuses everything
+	}
+	return &Service{proto: oneshot.NewTyped[wire.ChatUpdate](h, oneshot.Config{
 		ID:                 ID,
 		ServiceName:        ServiceName,
 		Noun:               "conversation update",
 		MaxFrame:           MaxFrame,
 		Timeout:            cfg.Timeout,
 		Allow:              cfg.Allow,
-		Receive:            s.receive,
 		ErrClosed:          ErrClosed,
 		ErrUnexpectedReply: ErrUnexpectedReply,
-	})
-	return s
+	}, ErrInvalid, on)}
 }
 
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
 func (s *Service) Close() error { return s.proto.Close() }
 
-func (s *Service) receive(from peer.ID, b []byte) bool {
-	var u wire.ChatUpdate
-	if u.Unmarshal(b) != nil || u.Validate() != nil {
-		return false
-	}
-	return s.cfg.OnUpdate != nil && s.cfg.OnUpdate(from, u)
-}
-
 // Send sends u to p and returns nil once p accepted it.
 func (s *Service) Send(ctx context.Context, p peer.ID, u wire.ChatUpdate) error {
-	if err := u.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	return s.proto.Send(ctx, p, u.Marshal())
+	return s.proto.Send(ctx, p, u)
 }

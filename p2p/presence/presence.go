@@ -2,7 +2,6 @@ package presence
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -38,8 +37,7 @@ type Config struct {
 
 // Service is the presence protocol on one host.
 type Service struct {
-	cfg   Config
-	proto *oneshot.Service
+	proto *oneshot.Typed[wire.Presence, *wire.Presence]
 }
 
 // New registers the presence protocol on h.
@@ -47,41 +45,23 @@ func New(h host.Host, cfg Config) *Service {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	s := &Service{cfg: cfg}
-	s.proto = oneshot.New(h, oneshot.Config{
+	return &Service{proto: oneshot.NewTyped[wire.Presence](h, oneshot.Config{
 		ID:                 ID,
 		ServiceName:        ServiceName,
 		Noun:               "presence",
 		MaxFrame:           MaxFrame,
 		Timeout:            cfg.Timeout,
 		Allow:              cfg.Allow,
-		Receive:            s.receive,
 		ErrClosed:          ErrClosed,
 		ErrUnexpectedReply: ErrUnexpectedReply,
-	})
-	return s
+	}, ErrTooLarge, oneshot.Taking(cfg.OnPresence))}
 }
 
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
 func (s *Service) Close() error { return s.proto.Close() }
 
-// receive decodes and checks one frame and hands it to OnPresence.
-func (s *Service) receive(from peer.ID, b []byte) bool {
-	var p wire.Presence
-	if p.Unmarshal(b) != nil || p.Validate() != nil {
-		return false
-	}
-	if s.cfg.OnPresence != nil {
-		s.cfg.OnPresence(from, p)
-	}
-	return true
-}
-
 // Send tells p our presence and returns once p has taken it.
 func (s *Service) Send(ctx context.Context, p peer.ID, pr wire.Presence) error {
-	if err := pr.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrTooLarge, err)
-	}
-	return s.proto.Send(ctx, p, pr.Marshal())
+	return s.proto.Send(ctx, p, pr)
 }

@@ -2,7 +2,6 @@ package profile
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -39,8 +38,7 @@ type Config struct {
 
 // Service is the profile protocol on one host.
 type Service struct {
-	cfg   Config
-	proto *oneshot.Service
+	proto *oneshot.Typed[wire.Profile, *wire.Profile]
 }
 
 // New registers the profile protocol on h.
@@ -48,40 +46,23 @@ func New(h host.Host, cfg Config) *Service {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	s := &Service{cfg: cfg}
-	s.proto = oneshot.New(h, oneshot.Config{
+	return &Service{proto: oneshot.NewTyped[wire.Profile](h, oneshot.Config{
 		ID:                 ID,
 		ServiceName:        ServiceName,
 		Noun:               "profile",
 		MaxFrame:           MaxFrame,
 		Timeout:            cfg.Timeout,
 		Allow:              cfg.Allow,
-		Receive:            s.receive,
 		ErrClosed:          ErrClosed,
 		ErrUnexpectedReply: ErrUnexpectedReply,
-	})
-	return s
+	}, ErrInvalid, cfg.OnProfile)}
 }
 
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
 func (s *Service) Close() error { return s.proto.Close() }
 
-func (s *Service) receive(from peer.ID, b []byte) bool {
-	var p wire.Profile
-	if p.Unmarshal(b) != nil || p.Validate() != nil {
-		return false
-	}
-	if s.cfg.OnProfile == nil {
-		return true
-	}
-	return s.cfg.OnProfile(from, p)
-}
-
 // Send gives p our profile and returns once p has taken it.
 func (s *Service) Send(ctx context.Context, p peer.ID, pr wire.Profile) error {
-	if err := pr.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	return s.proto.Send(ctx, p, pr.Marshal())
+	return s.proto.Send(ctx, p, pr)
 }

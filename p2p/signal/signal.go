@@ -2,7 +2,6 @@ package signal
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -39,8 +38,7 @@ type Config struct {
 
 // Service is the signalling protocol on one host.
 type Service struct {
-	cfg   Config
-	proto *oneshot.Service
+	proto *oneshot.Typed[wire.Signal, *wire.Signal]
 }
 
 // New registers the signalling protocol on h.
@@ -48,46 +46,24 @@ func New(h host.Host, cfg Config) *Service {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	s := &Service{cfg: cfg}
-	s.proto = oneshot.New(h, oneshot.Config{
+	return &Service{proto: oneshot.NewTyped[wire.Signal](h, oneshot.Config{
 		ID:                 ID,
 		ServiceName:        ServiceName,
 		Noun:               "signal",
 		MaxFrame:           MaxFrame,
 		Timeout:            cfg.Timeout,
 		Allow:              cfg.Allow,
-		Receive:            s.receive,
 		ErrClosed:          ErrClosed,
 		ErrUnexpectedReply: ErrUnexpectedReply,
-	})
-	return s
+	}, ErrInvalid, oneshot.Taking(cfg.OnSignal))}
 }
 
 // Close removes the handler, resets open streams and waits for inbound
 // handlers to return.
 func (s *Service) Close() error { return s.proto.Close() }
 
-// receive decodes and checks one frame and hands it to OnSignal.
-func (s *Service) receive(from peer.ID, b []byte) bool {
-	var sig wire.Signal
-	if sig.Unmarshal(b) != nil || sig.Validate() != nil {
-		return false
-	}
-	if s.cfg.OnSignal != nil {
-		s.cfg.OnSignal(from, sig)
-	}
-	return true
-}
-
 // Send sends sig to p and returns once p's OnSignal has returned. Signals
 // sent one after another by one goroutine arrive in order.
 func (s *Service) Send(ctx context.Context, p peer.ID, sig wire.Signal) error {
-	if err := sig.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	b := sig.Marshal()
-	if n := len(b); n > MaxFrame {
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrInvalid, n, MaxFrame)
-	}
-	return s.proto.Send(ctx, p, b)
+	return s.proto.Send(ctx, p, sig)
 }

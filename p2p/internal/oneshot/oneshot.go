@@ -3,6 +3,10 @@
 // size-limited frame and closes its side; the receiver reads it within a
 // deadline, decodes and hands it on, then closes; the sender returns once
 // it sees that close. Anything the receiver refuses is a reset.
+//
+// Typed (typed.go) is the same for frames that hold one wire message
+// type: it decodes and validates what arrives and what is sent, so a
+// protocol package only names its type, limits and errors.
 package oneshot
 
 import (
