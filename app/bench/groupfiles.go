@@ -21,18 +21,12 @@ func benchGroupFiles() ([]result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(root)
-	peers := make([]*benchPeer, 3)
-	defer func() {
-		for _, p := range peers {
-			if p != nil && p.m != nil {
-				p.m.Close()
-			}
-		}
-	}()
+	peers, err := newPeers(root, loopbackOpts(), "g0", "g1", "g2")
+	if err != nil {
+		return nil, err
+	}
+	defer closePeers(peers...)
 	for i := range peers {
-		if peers[i], err = newPeer(root, fmt.Sprintf("g%d", i), loopbackOpts()); err != nil {
-			return nil, err
-		}
 		if err := peers[i].m.SetDownloadDir(filepath.Join(root, fmt.Sprintf("dl%d", i))); err != nil {
 			return nil, err
 		}
