@@ -153,6 +153,12 @@ func TestGroupMessageThroughCarrierBetweenStrangers(t *testing.T) {
 	a.stop(t)
 	b.restart(t)
 	waitFor(t, "B got it through C", func() bool { return countBody(t, b, g.ID, "hello from a stranger") == 1 })
+	// B stores before it hands C its sealed ack: stopping B in between
+	// would leave the ack unsent until B's next visit.
+	aID := a.id
+	waitFor(t, "C handed it over and holds B's sealed ack for A", func() bool {
+		return len(held(t, c.m, bID)) == 0 && len(held(t, c.m, aID)) == 1
+	})
 	b.stop(t)
 	a.restart(t)
 	waitFor(t, "A's delivery to B is settled", func() bool { return len(owedTo(t, a.m, bID)) == 0 })
