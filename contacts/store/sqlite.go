@@ -849,6 +849,31 @@ func (s *SQLite) AddMessages(ms []contacts.Message) (_ []bool, err error) {
 	return inserted, nil
 }
 
+// writeEach runs write(0) … write(n-1) in one immediate transaction under
+// s.mu: all of them or, on the first error, none. n == 0 writes nothing.
+// what names the work in errors.
+func (s *SQLite) writeEach(what string, n int, write func(i int) error) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return ErrClosed
+	}
+	if n == 0 {
+		return nil
+	}
+	tx, err := s.conn.BeginImmediate()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, mapErr(err))
+	}
+	defer tx.End(&err)
+	for i := range n {
+		if err := write(i); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return nil
+}
+
 // queryAll runs a query and scans every row with scan. Callers hold s.mu.
 func queryAll[T any](s *SQLite, scan func(*sqlite3.Stmt) T, sql string, args ...any) ([]T, error) {
 	st, err := s.stmt(sql)
@@ -898,26 +923,10 @@ func (s *SQLite) Outbox(peerID string, limit int) ([]contacts.Message, error) {
 }
 
 // SetStatuses changes the status of several messages in one transaction.
-func (s *SQLite) SetStatuses(ids []string, st contacts.Status) (err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn == nil {
-		return ErrClosed
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	tx, err := s.conn.BeginImmediate()
-	if err != nil {
-		return fmt.Errorf("updating messages: %w", mapErr(err))
-	}
-	defer tx.End(&err)
-	for _, id := range ids {
-		if err = s.exec("UPDATE messages SET status = ? WHERE id = ?", int(st), id); err != nil {
-			return err
-		}
-	}
-	return nil
+func (s *SQLite) SetStatuses(ids []string, st contacts.Status) error {
+	return s.writeEach("updating messages", len(ids), func(i int) error {
+		return s.exec("UPDATE messages SET status = ? WHERE id = ?", int(st), ids[i])
+	})
 }
 
 // SetStatus changes a message's delivery status, or returns ErrNotFound.

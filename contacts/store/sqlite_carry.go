@@ -23,33 +23,22 @@ func scanEnvelope(st *sqlite3.Stmt) contacts.Envelope {
 }
 
 // AddEnvelopes stores es in one transaction and reports which were new.
-func (s *SQLite) AddEnvelopes(es []contacts.Envelope) (_ []bool, err error) {
+func (s *SQLite) AddEnvelopes(es []contacts.Envelope) ([]bool, error) {
 	for _, e := range es {
 		if err := checkEnvelope(e); err != nil {
 			return nil, err
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn == nil {
-		return nil, ErrClosed
-	}
-	if len(es) == 0 {
-		return []bool{}, nil
-	}
-	tx, err := s.conn.BeginImmediate()
-	if err != nil {
-		return nil, fmt.Errorf("storing envelopes: %w", mapErr(err))
-	}
-	defer tx.End(&err)
 	added := make([]bool, len(es))
-	for i, e := range es {
-		err = s.exec("INSERT OR IGNORE INTO envelopes ("+envelopeColumns+", size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	err := s.writeEach("storing envelopes", len(es), func(i int) error {
+		e := es[i]
+		err := s.exec("INSERT OR IGNORE INTO envelopes ("+envelopeColumns+", size) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			e.ID, e.Recipient, e.Depositor, e.Data, unixNano(e.Expires), unixNano(e.StoredAt), len(e.Data))
-		if err != nil {
-			return nil, fmt.Errorf("storing envelopes: %w", err)
-		}
-		added[i] = s.conn.Changes() == 1
+		added[i] = err == nil && s.conn.Changes() == 1
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return added, nil
 }
@@ -67,26 +56,10 @@ func (s *SQLite) Envelopes(recipient string, now time.Time, limit int) ([]contac
 }
 
 // DeleteEnvelopes removes envelopes by ID in one transaction.
-func (s *SQLite) DeleteEnvelopes(ids []string) (err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn == nil {
-		return ErrClosed
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	tx, err := s.conn.BeginImmediate()
-	if err != nil {
-		return fmt.Errorf("deleting envelopes: %w", mapErr(err))
-	}
-	defer tx.End(&err)
-	for _, id := range ids {
-		if err = s.exec("DELETE FROM envelopes WHERE id = ?", id); err != nil {
-			return fmt.Errorf("deleting envelopes: %w", err)
-		}
-	}
-	return nil
+func (s *SQLite) DeleteEnvelopes(ids []string) error {
+	return s.writeEach("deleting envelopes", len(ids), func(i int) error {
+		return s.exec("DELETE FROM envelopes WHERE id = ?", ids[i])
+	})
 }
 
 // DropExpiredEnvelopes deletes the envelopes expired at now.
@@ -119,26 +92,10 @@ func (s *SQLite) CarryUsage(depositor string) (contacts.CarryUsage, error) {
 }
 
 // MarkDeposited records that carrier took the messages at at.
-func (s *SQLite) MarkDeposited(carrier string, ids []string, at time.Time) (err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn == nil {
-		return ErrClosed
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	tx, err := s.conn.BeginImmediate()
-	if err != nil {
-		return fmt.Errorf("recording deposits: %w", mapErr(err))
-	}
-	defer tx.End(&err)
-	for _, id := range ids {
-		if err = s.exec("INSERT OR REPLACE INTO deposits (message_id, carrier, at) VALUES (?, ?, ?)", id, carrier, unixNano(at)); err != nil {
-			return fmt.Errorf("recording deposits: %w", err)
-		}
-	}
-	return nil
+func (s *SQLite) MarkDeposited(carrier string, ids []string, at time.Time) error {
+	return s.writeEach("recording deposits", len(ids), func(i int) error {
+		return s.exec("INSERT OR REPLACE INTO deposits (message_id, carrier, at) VALUES (?, ?, ?)", ids[i], carrier, unixNano(at))
+	})
 }
 
 // Undeposited returns my undelivered messages to peerID that carrier has
