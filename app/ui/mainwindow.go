@@ -301,7 +301,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	}
 	mw.presenceSel.OnChanged = func(string) { mw.savePresence() }
 	mw.statusEntry = newEscEntry(false)
-	mw.statusEntry.SetPlaceHolder("Status message (e.g. \"At work until 5\")")
+	mw.statusEntry.SetPlaceHolder("Status message")
 	mw.statusEntry.SetText(text)
 	mw.statusEntry.OnSubmitted = func(string) { mw.savePresence() }
 
@@ -317,11 +317,12 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), mw.ShowSettings)
 	settings.Importance = widget.LowImportance
-	me := container.NewBorder(nil, nil, icon,
-		container.NewHBox(container.NewCenter(mw.presenceSel), container.NewCenter(settings)), mw.myName)
+	// The name gets the whole first row; presence sits beside the status
+	// text it goes with, so a name longer than four letters still shows.
+	me := container.NewBorder(nil, nil, icon, container.NewCenter(settings), mw.myName)
 	top := container.NewVBox(
 		me,
-		mw.statusEntry,
+		container.NewBorder(nil, nil, mw.presenceSel, nil, mw.statusEntry),
 		widget.NewSeparator(),
 		mw.filterRow,
 	)
