@@ -135,6 +135,45 @@ func testCarry(t *testing.T, open func(t *testing.T) Store) {
 			t.Fatalf("Undeposited(R, D) = %v", ids)
 		}
 	})
+
+	t.Run("DepositedFiles", func(t *testing.T) {
+		s := open(t)
+		at := func(i int) time.Time { return now.Add(time.Duration(i) * time.Second) }
+		for i, tr := range []contacts.Transfer{
+			{ID: "f1", Conversation: "R", Outgoing: true, Name: "a.jpg", Size: 100, State: contacts.Offered},
+			{ID: "f2", Conversation: "R", Outgoing: true, Name: "b.jpg", Size: 200, State: contacts.Offered},
+			{ID: "big", Conversation: "R", Outgoing: true, Name: "c.iso", Size: 5000, State: contacts.Offered},
+			{ID: "taken", Conversation: "R", Outgoing: true, Name: "d.jpg", Size: 100, State: contacts.Transferring},
+			{ID: "theirs", Conversation: "R", Name: "e.jpg", Size: 100, State: contacts.Offered},
+			{ID: "other", Conversation: "Q", Outgoing: true, Name: "f.jpg", Size: 100, State: contacts.Offered},
+		} {
+			tr.CreatedAt = at(i)
+			must(t, s.PutTransfer(tr))
+		}
+		files := func(key string, since time.Time, limit int) []string {
+			t.Helper()
+			ts, err := s.UndepositedTransfers("R", key, since, 1000, limit)
+			must(t, err)
+			var out []string
+			for _, tr := range ts {
+				out = append(out, tr.ID)
+			}
+			return out
+		}
+		if got := files("C#f", time.Time{}, 0); !reflect.DeepEqual(got, []string{"f1", "f2"}) {
+			t.Fatalf("UndepositedTransfers = %v", got)
+		}
+		must(t, s.MarkDeposited("C#f", []string{"f1"}, now))
+		if got := files("C#f", time.Time{}, 0); !reflect.DeepEqual(got, []string{"f2"}) {
+			t.Fatalf("after a deposit: %v", got)
+		}
+		if got := files("D#f", time.Time{}, 1); !reflect.DeepEqual(got, []string{"f1"}) {
+			t.Fatalf("another carrier, limit 1: %v", got)
+		}
+		if got := files("C#f", now, 0); !reflect.DeepEqual(got, []string{"f1", "f2"}) {
+			t.Fatalf("deposit older than since: %v", got)
+		}
+	})
 }
 
 func TestSQLiteCarryPersists(t *testing.T) {

@@ -151,3 +151,27 @@ func (s *Memory) Undeposited(peerID, carrier string, since time.Time, limit int)
 	}
 	return out, nil
 }
+
+// UndepositedTransfers returns my offered files of at most maxSize bytes
+// to peerID that key has not taken since since, oldest first.
+func (s *Memory) UndepositedTransfers(peerID, key string, since time.Time, maxSize int64, limit int) ([]contacts.Transfer, error) {
+	ts, err := s.selectTransfers(func(t contacts.Transfer) bool {
+		return t.Conversation == peerID && t.Outgoing && t.State == contacts.Offered && t.Size <= maxSize
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []contacts.Transfer
+	for _, t := range ts {
+		if at, ok := s.carry.deposits[t.ID][key]; ok && unixNano(at) > unixNano(since) {
+			continue
+		}
+		out = append(out, t)
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}

@@ -170,6 +170,11 @@ type Store interface {
 	// key is the caller's (core: carrier and member), since one group
 	// message goes to many members through one carrier.
 	UndepositedGroup(member, key string, since time.Time, limit int) ([]contacts.Message, error)
+	// UndepositedTransfers returns my one-to-one file offers to peerID
+	// that it has not taken yet (state Offered), of at most maxSize
+	// bytes, with no deposit record under key newer than since, oldest
+	// first. Deposits of files share MarkDeposited with messages.
+	UndepositedTransfers(peerID, key string, since time.Time, maxSize int64, limit int) ([]contacts.Transfer, error)
 
 	Close() error
 }

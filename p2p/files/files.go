@@ -391,3 +391,10 @@ func toWire(o Offer) wire.FileOffer {
 func fromWire(o wire.FileOffer) Offer {
 	return Offer{TransferID: o.TransferID, Name: o.Name, Size: o.Size, MIME: o.MIME, SHA256: o.SHA256, VoiceNote: o.VoiceNote, Group: o.Group}
 }
+
+// Wire is o as the offer message carries it (also inside a carried file,
+// see hearth/p2p/wire.CarriedFile).
+func (o Offer) Wire() wire.FileOffer { return toWire(o) }
+
+// OfferFromWire is the offer a decoded, validated offer message makes.
+func OfferFromWire(w wire.FileOffer) Offer { return fromWire(w) }

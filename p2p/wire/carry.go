@@ -1,6 +1,9 @@
 package wire
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"fmt"
+)
 
 // Store-and-forward messages: sealed envelopes (see hearth/p2p/seal) and
 // the carrier protocol (/hearth/carry/1.0.0). Field numbers, frozen by the
@@ -11,6 +14,7 @@ import "fmt"
 //	SealedContent  1 sender (string, peer ID)  2 kind (uint32)  3 payload (bytes)
 //	               4 signature (bytes, 64)
 //	SealedAck      1 ids (repeated string)
+//	CarriedFile    1 offer (FileOffer)  2 data (bytes)
 //	CarryRequest   1 deposit (Envelope)  2 handover (Envelope); exactly one
 //	CarryReply     1 id (string)  2 status (uint32)  3 reason (string)
 //
@@ -19,9 +23,13 @@ import "fmt"
 
 // Limits of sealed envelopes and the carrier protocol.
 const (
+	// MaxCarriedFile is the largest file that travels through carriers:
+	// a photo or a voice note, not a film.
+	MaxCarriedFile = 256 << 10
 	// MaxSealedPayload bounds what one envelope carries (a chat message
-	// with its ID, or a list of acknowledged IDs).
-	MaxSealedPayload = 32 << 10
+	// with its ID, a list of acknowledged IDs, or a carried file with its
+	// offer).
+	MaxSealedPayload = MaxCarriedFile + 4<<10
 	// MaxEnvelopeBox bounds the ciphertext: the payload, the sender's peer
 	// ID, the signature, their tags and the AEAD tag.
 	MaxEnvelopeBox = MaxSealedPayload + 1024
@@ -44,6 +52,8 @@ const (
 	// SealedGroup: a GroupFrame of kind GroupKindMessage, to one member;
 	// the sealed content's sender is its author.
 	SealedGroup uint32 = 3
+	// SealedFile: a CarriedFile, a small file offered one to one.
+	SealedFile uint32 = 4
 )
 
 // CarryReply statuses.
@@ -224,6 +234,63 @@ func (a SealedAck) Validate() error {
 		if err := checkID(id); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// CarriedFile is a small file with its offer, sealed to its recipient so
+// that it arrives while the sender is away. The offer is the one a direct
+// transfer makes (same transfer ID), so either way the recipient keeps one
+// transfer.
+type CarriedFile struct {
+	Offer FileOffer
+	Data  []byte
+}
+
+// Marshal encodes c.
+func (c CarriedFile) Marshal() []byte {
+	offer := c.Offer.Marshal()
+	b := make([]byte, 0, len(offer)+len(c.Data)+16)
+	b = appendMessage(b, 1, offer)
+	return appendBytes(b, 2, c.Data)
+}
+
+// Unmarshal decodes b into c, replacing its contents.
+func (c *CarriedFile) Unmarshal(b []byte) error {
+	*c = CarriedFile{}
+	return walk(b, func(f field) error {
+		switch f.num {
+		case 1:
+			v, err := f.bytes()
+			if err != nil {
+				return err
+			}
+			return c.Offer.Unmarshal(v)
+		case 2:
+			return f.rawBytes(&c.Data)
+		}
+		return nil
+	})
+}
+
+// Validate checks the offer, that it is one to one, and that the data is
+// the whole offered file: its size, at most MaxCarriedFile, and its
+// SHA-256.
+func (c CarriedFile) Validate() error {
+	if err := c.Offer.Validate(); err != nil {
+		return err
+	}
+	if c.Offer.Group != "" {
+		return fmt.Errorf("%w: group files are not carried", ErrInvalid)
+	}
+	if c.Offer.Size > MaxCarriedFile || len(c.Data) > MaxCarriedFile {
+		return fmt.Errorf("%w: carried file of %d bytes, limit %d", ErrTooLarge, max(c.Offer.Size, int64(len(c.Data))), MaxCarriedFile)
+	}
+	if int64(len(c.Data)) != c.Offer.Size {
+		return fmt.Errorf("%w: %d bytes of a %d-byte file", ErrInvalid, len(c.Data), c.Offer.Size)
+	}
+	if sha256.Sum256(c.Data) != c.Offer.SHA256 {
+		return fmt.Errorf("%w: the data does not match the offered SHA-256", ErrInvalid)
 	}
 	return nil
 }
