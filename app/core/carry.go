@@ -201,7 +201,7 @@ func (m *Messenger) carryTick() {
 	}
 	var asked []peer.ID
 	for _, id := range offline {
-		if waiting, _ := m.HasUndelivered(id.String()); waiting {
+		if waiting, _ := m.HasUndelivered(id.String()); waiting || m.smallOffersWaiting(id) {
 			m.requestDeposit(id)
 			asked = append(asked, id)
 		}
@@ -307,21 +307,46 @@ func (m *Messenger) depositFor(r peer.ID) {
 	}
 }
 
-// carrySource is one kind of pending message that goes to a recipient
-// through carriers: my one-to-one outbox, or my group deliveries.
+// carrySource is one kind of pending item that goes to a recipient
+// through carriers: my one-to-one outbox, my group deliveries, or my small
+// file offers (carryfiles.go).
 type carrySource struct {
-	key     string // the deposit records' carrier key
-	pending func(r, key string, since time.Time, limit int) ([]contacts.Message, error)
-	kind    uint32                        // sealed content kind
-	payload func(contacts.Message) []byte // what the envelope carries
+	key  string // the deposit records' carrier key
+	kind uint32 // sealed content kind
+	// batch is how many items go in one deposit (0: carryBatch).
+	batch int
+	// pending returns up to limit items for r with no deposit record
+	// under key newer than since, oldest first.
+	pending func(r peer.ID, since time.Time, limit int) ([]carryItem, error)
+}
+
+// carryItem is one pending item: its ID (a message's or a transfer's) and
+// the payload its envelope carries.
+type carryItem struct {
+	id      string
+	payload []byte
+}
+
+// messageSource is a carry source of messages: query lists them, payload
+// encodes one.
+func messageSource(key string, kind uint32, query func(r, key string, since time.Time, limit int) ([]contacts.Message, error), payload func(contacts.Message) []byte) carrySource {
+	return carrySource{key: key, kind: kind, pending: func(r peer.ID, since time.Time, limit int) ([]carryItem, error) {
+		msgs, err := query(r.String(), key, since, limit)
+		items := make([]carryItem, len(msgs))
+		for i, msg := range msgs {
+			items[i] = carryItem{id: msg.ID, payload: payload(msg)}
+		}
+		return items, err
+	}}
 }
 
 // carrySources lists what may go to r through carrier c.
 func (m *Messenger) carrySources(c, r peer.ID) []carrySource {
 	var out []carrySource
 	if m.isAccepted(r) {
-		out = append(out, carrySource{key: c.String(), pending: m.store.Undeposited, kind: wire.SealedChat,
-			payload: func(msg contacts.Message) []byte { return chatWire(msg).Marshal() }})
+		out = append(out, messageSource(c.String(), wire.SealedChat, m.store.Undeposited,
+			func(msg contacts.Message) []byte { return chatWire(msg).Marshal() }))
+		out = append(out, m.fileCarrySource(c)) // carryfiles.go
 	}
 	return append(out, m.groupCarrySource(c, r))
 }
@@ -339,18 +364,22 @@ func (m *Messenger) depositAt(c, r peer.ID) bool {
 
 // depositSource deposits with c what it does not hold yet of one source.
 func (m *Messenger) depositSource(c, r peer.ID, src carrySource) bool {
+	batch := src.batch
+	if batch <= 0 {
+		batch = carryBatch
+	}
 	for m.ctx.Err() == nil {
 		now := m.now()
-		msgs, err := src.pending(r.String(), src.key, now.Add(-m.carryLimits().MaxAge), carryBatch)
+		items, err := src.pending(r, now.Add(-m.carryLimits().MaxAge), batch)
 		if err != nil {
 			return false
 		}
-		if len(msgs) == 0 {
+		if len(items) == 0 {
 			return true
 		}
-		envs := make([]wire.Envelope, 0, len(msgs))
-		for _, msg := range msgs {
-			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, msg.ID), now.Add(m.carryLimits().MaxAge), src.kind, src.payload(msg))
+		envs := make([]wire.Envelope, 0, len(items))
+		for _, it := range items {
+			e, err := seal.Seal(rand.Reader, m.prof.Key, r, envelopeID(m.prof.ID, r, it.id), now.Add(m.carryLimits().MaxAge), src.kind, it.payload)
 			if err != nil {
 				return false
 			}
@@ -367,7 +396,7 @@ func (m *Messenger) depositSource(c, r peer.ID, src carrySource) bool {
 		for i, rep := range replies {
 			switch rep.Status {
 			case wire.CarryOK:
-				taken = append(taken, msgs[i].ID)
+				taken = append(taken, items[i].id)
 			case wire.CarryOff:
 				m.refuse(c, "", refusedFor)
 			case wire.CarryFull:
@@ -384,7 +413,7 @@ func (m *Messenger) depositSource(c, r peer.ID, src carrySource) bool {
 			m.cy.good[[2]peer.ID{c, r}] = true
 			m.cy.mu.Unlock()
 		}
-		if err != nil || len(taken) < len(msgs) {
+		if err != nil || len(taken) < len(items) {
 			return false
 		}
 	}
@@ -510,8 +539,9 @@ func (m *Messenger) handoverTo(r peer.ID) {
 }
 
 // onHandover is the recipient's side: it opens what a carrier kept for me,
-// stores chat messages exactly as direct ones (deduped by ID), applies
-// acks, and sends sealed acks back through the carrier. Envelopes that do
+// stores chat messages exactly as direct ones (deduped by ID), keeps
+// carried files as offers whose bytes are already here, applies acks, and
+// sends sealed acks back through the carrier. Envelopes that do
 // not open, or come from someone who is not my contact, are taken and
 // dropped; only a store error leaves them with the carrier.
 func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verdict, error) {
@@ -521,6 +551,13 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 	groups := map[peer.ID][]wire.GroupFrame{}
 	groupAt := map[peer.ID][]int{} // the envelopes groups came in
 	acks := map[peer.ID][]string{}
+	carried := map[peer.ID][]wire.CarriedFile{} // carryfiles.go
+	fileAt := map[peer.ID][]int{}
+	from1 := func(s peer.ID) { // s sent something to store
+		if !slices.Contains(senders, s) {
+			senders = append(senders, s)
+		}
+	}
 	for i, e := range envs {
 		verdicts[i] = carry.Verdict{Status: wire.CarryOK}
 		o, err := seal.Open(m.prof.Key, e)
@@ -530,7 +567,8 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 		}
 		// Group members who are not my contacts may send group messages
 		// and acks; deliverGroup checks membership as for a direct frame.
-		if o.Sender == m.prof.ID || !m.allowGroupPeer(o.Sender) || (o.Kind == wire.SealedChat && !m.isAccepted(o.Sender)) {
+		oneToOne := o.Kind == wire.SealedChat || o.Kind == wire.SealedFile
+		if o.Sender == m.prof.ID || !m.allowGroupPeer(o.Sender) || (oneToOne && !m.isAccepted(o.Sender)) {
 			verdicts[i].Reason = "dropped: not from a contact"
 			continue
 		}
@@ -541,9 +579,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 				verdicts[i].Reason = "dropped: malformed group message"
 				continue
 			}
-			if _, seen := chats[o.Sender]; !seen && groups[o.Sender] == nil {
-				senders = append(senders, o.Sender)
-			}
+			from1(o.Sender)
 			groups[o.Sender] = append(groups[o.Sender], f)
 			groupAt[o.Sender] = append(groupAt[o.Sender], i)
 		case wire.SealedChat:
@@ -552,10 +588,17 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 				verdicts[i].Reason = "dropped: malformed message"
 				continue
 			}
-			if _, seen := chats[o.Sender]; !seen && groups[o.Sender] == nil {
-				senders = append(senders, o.Sender)
-			}
+			from1(o.Sender)
 			chats[o.Sender] = append(chats[o.Sender], cm)
+		case wire.SealedFile:
+			var cf wire.CarriedFile
+			if cf.Unmarshal(o.Payload) != nil || cf.Validate() != nil {
+				verdicts[i].Reason = "dropped: malformed file"
+				continue
+			}
+			from1(o.Sender)
+			carried[o.Sender] = append(carried[o.Sender], cf)
+			fileAt[o.Sender] = append(fileAt[o.Sender], i)
 		case wire.SealedAcks:
 			var a wire.SealedAck
 			if a.Unmarshal(o.Payload) != nil || a.Validate() != nil {
@@ -588,6 +631,17 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 				verdicts[groupAt[s][k]].Reason = "dropped: refused by the group"
 			}
 		}
+		for k, cf := range carried[s] {
+			ok, err := m.takeCarriedFile(s, cf)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				took[s] = append(took[s], cf.Offer.TransferID)
+			} else {
+				verdicts[fileAt[s][k]].Reason = "dropped: file refused"
+			}
+		}
 	}
 	for s, ids := range acks {
 		if err := m.ackedThroughCarrier(s, ids); err != nil {
@@ -611,6 +665,7 @@ func (m *Messenger) ackedThroughCarrier(s peer.ID, ids []string) error {
 	if err := m.groupAckedThroughCarrier(s, ids); err != nil {
 		return err
 	}
+	m.filesAckedThroughCarrier(s, ids) // carryfiles.go
 	out, err := m.store.Outbox(s.String(), 0)
 	if err != nil {
 		return err

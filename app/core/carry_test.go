@@ -61,6 +61,11 @@ func carrierTrio(t *testing.T, carries bool, cOpts func(*Options)) trio {
 	x.c = newPeerWith(t, "Carrier", cOpts)
 	x.sID, x.rID, x.cID = x.s.m.MyPeerID(), x.r.m.MyPeerID(), x.c.m.MyPeerID()
 	x.sPeer, x.rPeer, x.cP = mustDecode(t, x.sID), mustDecode(t, x.rID), mustDecode(t, x.cID)
+	for _, p := range []*peerT{x.s, x.r, x.c} { // files land in temp folders
+		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	pair(t, x.s, x.c)
 	pair(t, x.r, x.c)
 	pair(t, x.s, x.r)

@@ -279,7 +279,10 @@ func (m *Messenger) storeOffer(from peer.ID, o files.Offer, conversation, sender
 		if old.Conversation != conversation || old.Sender != sender || old.Outgoing {
 			return ErrUnknownTransfer
 		}
-		return nil // offered again after a reconnect: already known
+		// Offered again after a reconnect: already known, and maybe
+		// settled while the sender was away (carryfiles.go).
+		m.answerKnownOffer(old)
+		return nil
 	}
 	if err := m.policy.CheckOffer(o.Name, o.Size, o.MIME); err != nil {
 		return err
@@ -338,6 +341,7 @@ func (m *Messenger) DeclineTransfer(id string) error {
 	if err != nil {
 		return err
 	}
+	removePart(m.partPath(id)) // a carried copy
 	m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: m.prof.Name + " declined"})
 	return nil
 }
@@ -413,9 +417,18 @@ func (m *Messenger) CancelTransfer(id string) error {
 	return nil
 }
 
+// removePart removes a partial download: the file, its sidecar and a
+// carried copy (carryfiles.go).
 func removePart(part string) {
 	os.Remove(part)
-	os.Remove(part + ".ok")
+	removeSidecars(part)
+}
+
+// removeSidecars removes what goes with a partial download once it is
+// moved away: its sidecar and a carried copy no longer needed.
+func removeSidecars(part string) {
+	os.Remove(files.SidecarPath(part))
+	os.Remove(carriedCopy(part))
 }
 
 // control tells the other side (every member a group file went to), in
@@ -555,6 +568,10 @@ func (m *Messenger) startFetch(t contacts.Transfer) {
 			m.failTransfer(t.ID, "Cannot write the download: "+err.Error())
 			return
 		}
+		if m.useCarried(t.ID) { // carryfiles.go: the bytes came through a carrier
+			m.finishDownload(t.ID)
+			return
+		}
 		var err error
 		for try := 0; ; try++ {
 			err = m.files.Fetch(ctx, p, offerOf(t), m.partPath(t.ID), func(done int64) { m.progress(t.ID, done) })
@@ -681,7 +698,7 @@ func (m *Messenger) finishDownload(id string) {
 			m.publish(Notice{Text: "The virus scanner could not check " + t.Name + ": " + err.Error(), At: time.Now()})
 		case res.Infected:
 			q, qerr := scan.Quarantine(part, m.quarantineDir())
-			os.Remove(part + ".ok")
+			removeSidecars(part)
 			if qerr != nil {
 				os.Remove(part)
 			}
@@ -689,7 +706,7 @@ func (m *Messenger) finishDownload(id string) {
 				t.State, t.Scan, t.Signature, t.Path = contacts.Quarantined, contacts.Infected, res.Signature, q
 				t.Reason = "Virus found: " + res.Signature
 			})
-			m.control(t, files.Control{TransferID: id, Kind: files.Received, Reason: "Blocked by the recipient's virus scanner"})
+			m.control(t, files.Control{TransferID: id, Kind: files.Received, Reason: quarantinedReason})
 			return
 		default:
 			result = contacts.Clean
@@ -700,10 +717,13 @@ func (m *Messenger) finishDownload(id string) {
 		settle(func(t *contacts.Transfer) { t.State, t.Reason = contacts.Failed, "Cannot save the file: "+err.Error() })
 		return
 	}
-	os.Remove(part + ".ok")
+	removeSidecars(part)
 	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan = contacts.Done, dest, result })
 	m.control(t, files.Control{TransferID: id, Kind: files.Received})
 }
+
+// quarantinedReason tells the sender its file was quarantined.
+const quarantinedReason = "Blocked by the recipient's virus scanner"
 
 // placeFile moves a finished download into dir under its offered name,
 // adding " (2)", " (3)" … rather than overwriting anything.

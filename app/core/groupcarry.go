@@ -27,12 +27,8 @@ func groupDepositKey(c, r peer.ID) string { return c.String() + ">" + r.String()
 
 // groupCarrySource is the group part of what goes to r through c.
 func (m *Messenger) groupCarrySource(c, r peer.ID) carrySource {
-	return carrySource{
-		key:     groupDepositKey(c, r),
-		pending: m.store.UndepositedGroup,
-		kind:    wire.SealedGroup,
-		payload: func(msg contacts.Message) []byte { return groupMessageFrame(msg).Marshal() },
-	}
+	return messageSource(groupDepositKey(c, r), wire.SealedGroup, m.store.UndepositedGroup,
+		func(msg contacts.Message) []byte { return groupMessageFrame(msg).Marshal() })
 }
 
 // groupMessageFrame is what one of my group messages sends: directly

@@ -1,0 +1,221 @@
+package core
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/contacts"
+	"hearth/contacts/store"
+	"hearth/p2p/files"
+	"hearth/p2p/wire"
+)
+
+// Small files through carriers. A file of at most wire.MaxCarriedFile
+// bytes that I offered to a contact who has not taken it yet goes, while
+// that contact is away, to carriers like a message (carry.go): its offer
+// and its bytes sealed together to the contact. The contact keeps the
+// bytes beside the offer (the carried copy), so accepting it later, or
+// auto-accepting it at once, needs no connection to me: the download
+// starts from the carried copy and goes through the usual checks (policy
+// on content, virus scan, move into place). Either way the contact keeps
+// one transfer, under the offer's ID. Its sealed ack tells me the file is
+// on its machine, and I show the transfer as sent.
+
+// fileCarryBatch is how many files go in one deposit: at most about a
+// megabyte.
+const fileCarryBatch = 4
+
+// fileDepositKey is the deposit records' key of my files through carrier
+// c (messages use c's ID itself; the records share one table).
+func fileDepositKey(c peer.ID) string { return c.String() + "#file" }
+
+// fileCarrySource is the small-file part of what goes to a contact
+// through carrier c.
+func (m *Messenger) fileCarrySource(c peer.ID) carrySource {
+	key := fileDepositKey(c)
+	return carrySource{key: key, kind: wire.SealedFile, batch: fileCarryBatch,
+		pending: func(r peer.ID, since time.Time, limit int) ([]carryItem, error) {
+			// All of them, since a file that changed on disk since I
+			// offered it is skipped and must not hide the next ones.
+			ts, err := m.store.UndepositedTransfers(r.String(), key, since, wire.MaxCarriedFile, 0)
+			if err != nil {
+				return nil, err
+			}
+			var items []carryItem
+			for _, t := range ts {
+				if len(items) == limit {
+					break
+				}
+				if data, ok := readOffered(t); ok {
+					cf := wire.CarriedFile{Offer: offerOf(t).Wire(), Data: data}
+					items = append(items, carryItem{id: t.ID, payload: cf.Marshal()})
+				}
+			}
+			return items, nil
+		}}
+}
+
+// smallOffersWaiting reports whether files that carriers may take wait
+// for r to take them.
+func (m *Messenger) smallOffersWaiting(r peer.ID) bool {
+	ts, err := m.store.UndepositedTransfers(r.String(), "", time.Time{}, wire.MaxCarriedFile, 1)
+	return err == nil && len(ts) > 0
+}
+
+// readOffered reads the file of an outgoing transfer, if it is still the
+// file offered (same size and SHA-256).
+func readOffered(t contacts.Transfer) ([]byte, bool) {
+	f, err := os.Open(t.Path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, wire.MaxCarriedFile+1))
+	if err != nil || int64(len(data)) != t.Size {
+		return nil, false
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != t.SHA256 {
+		return nil, false
+	}
+	return data, true
+}
+
+// carriedCopy is where the carried copy of an incoming transfer waits,
+// beside its partial file, until the transfer is accepted.
+func carriedCopy(part string) string { return part + ".carried" }
+
+func (m *Messenger) carriedPath(id string) string { return carriedCopy(m.partPath(id)) }
+
+// takeCarriedFile keeps a file contact s sent me through a carrier (cf is
+// validated: the bytes match the offer) and reports whether to ack it: the
+// file is here, now or from before. A new offer is stored as a direct one
+// would be (policy, auto-accept); an offer I hold that still waits for its
+// bytes gets them. A refused offer is not acked: s hears why when it offers
+// the file directly. Only a store or disk error is returned.
+func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (bool, error) {
+	o := files.OfferFromWire(cf.Offer)
+	old, err := m.store.Transfer(o.TransferID)
+	switch {
+	case err == nil:
+		if old.Outgoing || old.Conversation != s.String() || old.Sender != "" {
+			return false, nil // not s's offer to me
+		}
+		switch old.State {
+		case contacts.Offered, contacts.Paused:
+			if err := m.keepCarried(old.ID, cf.Data); err != nil {
+				return false, err
+			}
+		case contacts.Transferring:
+			if err := m.keepCarried(old.ID, cf.Data); err != nil {
+				return false, err
+			}
+			// A download waiting for s to come back can finish now.
+			m.spawn(func() { m.startFetch(old) })
+		}
+		// Anything else: done, declined or cancelled already.
+		return true, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return false, err
+	}
+	if m.policy.CheckOffer(o.Name, o.Size, o.MIME) != nil {
+		return false, nil
+	}
+	if err := m.keepCarried(o.TransferID, cf.Data); err != nil {
+		return false, err
+	}
+	if err := m.storeOffer(s, o, s.String(), ""); err != nil {
+		removePart(m.partPath(o.TransferID))
+		return false, err
+	}
+	return true, nil
+}
+
+// keepCarried writes a carried copy durably (a new file, fsynced, renamed
+// into place), unless one is there already.
+func (m *Messenger) keepCarried(id string, data []byte) error {
+	dst := m.carriedPath(id)
+	if have, err := os.ReadFile(dst); err == nil && bytes.Equal(have, data) {
+		return nil
+	}
+	if err := os.MkdirAll(m.partialDir(), 0o700); err != nil {
+		return err
+	}
+	tmp := dst + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// useCarried makes the carried copy of a transfer its complete partial
+// file, if there is one; startFetch then finishes the download from it
+// without fetching.
+func (m *Messenger) useCarried(id string) bool {
+	part := m.partPath(id)
+	if _, err := os.Stat(m.carriedPath(id)); err != nil {
+		return false
+	}
+	os.Remove(files.SidecarPath(part)) // what a fetch verified is moot
+	return os.Rename(m.carriedPath(id), part) == nil
+}
+
+// filesAckedThroughCarrier marks sent my offers to s that s acked in a
+// sealed ack: the file is on its machine. Other IDs (messages) are
+// skipped.
+func (m *Messenger) filesAckedThroughCarrier(s peer.ID, ids []string) {
+	for _, id := range ids {
+		m.updateTransfer(id, func(t *contacts.Transfer) error {
+			if !t.Outgoing || t.Conversation != s.String() {
+				return ErrUnknownTransfer
+			}
+			switch t.State {
+			case contacts.Offered, contacts.Transferring, contacts.Paused:
+				t.State, t.Done = contacts.Done, t.Size
+				return nil
+			}
+			return errUnchanged
+		})
+	}
+}
+
+// answerKnownOffer tells the sender of an offer I already settled how it
+// ended, when it offers it again: it missed that (it was away when I
+// finished a carried copy, or the message was lost).
+func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
+	c := files.Control{TransferID: t.ID}
+	switch t.State {
+	case contacts.Done:
+		c.Kind = files.Received
+	case contacts.Quarantined:
+		c.Kind, c.Reason = files.Received, quarantinedReason
+	case contacts.Declined:
+		c.Kind, c.Reason = files.Decline, m.prof.Name+" declined"
+	case contacts.Cancelled:
+		c.Kind, c.Reason = files.Cancel, m.prof.Name+" cancelled"
+	default:
+		return
+	}
+	m.control(t, c)
+}

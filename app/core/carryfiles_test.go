@@ -1,0 +1,175 @@
+package core
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"hearth/contacts"
+	"hearth/p2p/wire"
+)
+
+// partialLeft lists what is left in m's partial-download folder.
+func partialLeft(t *testing.T, m *Messenger) []string {
+	t.Helper()
+	es, err := os.ReadDir(m.partialDir())
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// A photo sent while the recipient is away reaches it through a carrier
+// after the sender has gone: the recipient auto-accepts it from the
+// carried copy, and the sender, back later, sees it sent through the
+// sealed ack without ever meeting the recipient. The carrier holds no
+// plaintext.
+func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	s, r, c := x.s, x.r, x.c
+	path, data := writeFile(t, "grandchildren.jpg", 200<<10)
+	sent, err := s.m.SendFile(x.rID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the file for R", func() bool { return len(held(t, c.m, x.rID)) == 1 })
+	if e := held(t, c.m, x.rID)[0]; bytes.Contains(e.Data, data[1000:1064]) || bytes.Contains(e.Data, []byte("grandchildren")) {
+		t.Fatal("the carrier's envelope holds the file or its name in the clear")
+	}
+	s.stop(t)
+
+	r.restart(t)
+	waitFor(t, "R has the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Done })
+	got := transferOf(r.m, x.sID, sent.ID)
+	if b, err := os.ReadFile(got.Path); err != nil || !bytes.Equal(b, data) {
+		t.Fatalf("R's copy differs (%v)", err)
+	}
+	if filepath.Base(got.Path) != "grandchildren.jpg" || got.Size != int64(len(data)) || got.Outgoing {
+		t.Fatalf("R's transfer: %+v", got)
+	}
+	waitFor(t, "C handed it over", func() bool { return len(held(t, c.m, x.rID)) == 0 })
+	if left := partialLeft(t, r.m); len(left) != 0 {
+		t.Fatalf("left in R's partial folder: %v", left)
+	}
+
+	// S comes back while R is away: the sealed ack through C says sent.
+	r.stop(t)
+	s.restart(t)
+	waitFor(t, "S sees it sent", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Done })
+	if n, _ := s.m.HasUndelivered(x.rID); n || s.m.smallOffersWaiting(x.rPeer) {
+		t.Fatal("S still owes R something")
+	}
+}
+
+// A carried file above the auto-accept size waits for R to accept it, and
+// accepting needs no connection to the sender; a second copy of it (from
+// a second carrier) changes nothing.
+func TestCarriedFileWaitsForAcceptWithoutTheSender(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	s, r, c := x.s, x.r, x.c
+	// R accepts nothing by itself.
+	r.restart(t)
+	if err := r.m.SetAutoAcceptBelow(0); err != nil {
+		t.Fatal(err)
+	}
+	r.stop(t)
+	waitFor(t, "S sees R offline", func() bool { return !s.m.connected(x.rPeer) })
+
+	path, data := writeFile(t, "scan.pdf", 100<<10)
+	sent, err := s.m.SendFile(x.rID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the file for R", func() bool { return len(held(t, c.m, x.rID)) == 1 })
+	s.stop(t)
+	r.restart(t)
+	waitFor(t, "R is offered the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Offered })
+	waitFor(t, "C handed it over", func() bool { return len(held(t, c.m, x.rID)) == 0 })
+	if err := r.m.AcceptTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "R has the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Done })
+	got := transferOf(r.m, x.sID, sent.ID)
+	if b, err := os.ReadFile(got.Path); err != nil || !bytes.Equal(b, data) {
+		t.Fatalf("R's copy differs (%v)", err)
+	}
+
+	// The same file again, as from a second carrier: acked, nothing new.
+	ok, err := r.m.takeCarriedFile(x.sPeer, wire.CarriedFile{Offer: offerOf(sent).Wire(), Data: data})
+	if err != nil || !ok {
+		t.Fatalf("second copy: %v, %v", ok, err)
+	}
+	if ts, _ := r.m.Transfers(x.sID); len(ts) != 1 {
+		t.Fatalf("R has %d transfers", len(ts))
+	}
+	if es, _ := os.ReadDir(filepath.Dir(got.Path)); len(es) != 1 {
+		t.Fatalf("R's download folder holds %d files", len(es))
+	}
+	if left := partialLeft(t, r.m); len(left) != 0 {
+		t.Fatalf("left in R's partial folder: %v", left)
+	}
+
+	s.restart(t)
+	waitFor(t, "S sees it sent", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Done })
+}
+
+// The recipient's policy refuses a carried file: it is not kept and not
+// acked, and the sender learns why when the two meet.
+func TestCarriedFileRefusedByPolicy(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	s, r, c := x.s, x.r, x.c
+	if err := os.WriteFile(filepath.Join(r.dir, "policy.json"), []byte(`{"max_size": "10KB"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path, _ := writeFile(t, "big-for-r.bin", 50<<10)
+	sent, err := s.m.SendFile(x.rID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the file for R", func() bool { return len(held(t, c.m, x.rID)) == 1 })
+	r.restart(t)
+	waitFor(t, "S hears R's refusal", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Declined })
+	if transferOf(r.m, x.sID, sent.ID).State != -1 {
+		t.Fatal("R kept a file its policy refuses")
+	}
+	if len(held(t, c.m, x.rID)) != 0 {
+		t.Fatal("C still holds the refused file")
+	}
+	if left := partialLeft(t, r.m); len(left) != 0 {
+		t.Fatalf("left in R's partial folder: %v", left)
+	}
+}
+
+// Files over wire.MaxCarriedFile wait for the sender and recipient to
+// meet; small ones beside them go through the carrier.
+func TestOnlySmallFilesAreCarried(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	s, r, c := x.s, x.r, x.c
+	bigPath, big := writeFile(t, "film.bin", wire.MaxCarriedFile+1)
+	smallPath, _ := writeFile(t, "photo.jpg", 10<<10)
+	bigSent, err := s.m.SendFile(x.rID, bigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallSent, err := s.m.SendFile(x.rID, smallPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both are in the query of one deposit run, in one batch.
+	waitFor(t, "C holds the small file", func() bool { return len(held(t, c.m, x.rID)) >= 1 })
+	if n := len(held(t, c.m, x.rID)); n != 1 {
+		t.Fatalf("C holds %d envelopes, want only the small file", n)
+	}
+	r.restart(t)
+	waitFor(t, "R has both", func() bool {
+		return transferOf(r.m, x.sID, smallSent.ID).State == contacts.Done && transferOf(r.m, x.sID, bigSent.ID).State == contacts.Done
+	})
+	if b, _ := os.ReadFile(transferOf(r.m, x.sID, bigSent.ID).Path); !bytes.Equal(b, big) {
+		t.Fatal("the big file differs")
+	}
+}
