@@ -34,6 +34,7 @@ func main() {
 	port := flag.Int("port", 0, "preferred network port (another is used when it is busy)")
 	noMDNS := flag.Bool("no-mdns", false, "do not look for contacts on the local network")
 	noDHT := flag.Bool("no-dht", false, "when pairing by a short code, do not look over the internet (public DHT)")
+	clamd := flag.String("clamd", "", `ClamAV daemon to scan received files with, "unix:/path" or "tcp:host:port" (default: its usual sockets)`)
 	flag.Parse()
 	if *dir == "" {
 		d, err := profile.DefaultDir()
@@ -44,7 +45,7 @@ func main() {
 		*dir = d
 	}
 	quietNetworkLogs()
-	opener := core.Opener{Dir: *dir, Opts: core.Options{FakeMedia: *fake, Port: *port, NoMDNS: *noMDNS}}
+	opener := core.Opener{Dir: *dir, Opts: core.Options{FakeMedia: *fake, Port: *port, NoMDNS: *noMDNS, ClamdAddr: *clamd}}
 	if !*noDHT {
 		// Joined only while a short pairing code is open or being typed.
 		opener.Opts.PairDHTBootstrap = discovery.PublicDHTPeers()

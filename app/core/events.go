@@ -128,5 +128,7 @@ type PolicyView struct {
 	BlockedKinds     []string
 	AutoAcceptBelow  int64 // bytes; files from contacts below this are accepted without asking
 	AutoAcceptFixed  bool  // the policy sets AutoAcceptBelow: the user cannot change it
-	ScannerAvailable bool  // a ClamAV daemon answered
+	ScannerAvailable bool  // a ClamAV daemon answered, or one is configured
+	// ScannerAddr is that daemon's address ("unix:/path", "tcp:host:port").
+	ScannerAddr string
 }

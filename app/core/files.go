@@ -87,7 +87,15 @@ func (m *Messenger) Policy() PolicyView {
 		AutoAcceptBelow:  m.AutoAcceptBelow(),
 		AutoAcceptFixed:  p.AutoAcceptFixed,
 		ScannerAvailable: m.scanner != nil,
+		ScannerAddr:      m.scannerAddr(),
 	}
+}
+
+func (m *Messenger) scannerAddr() string {
+	if m.scanner == nil {
+		return ""
+	}
+	return m.scanner.String()
 }
 
 // Transfers lists a conversation's file transfers, oldest first.

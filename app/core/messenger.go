@@ -54,7 +54,8 @@ type Options struct {
 	// folder (default: ~/Downloads/Hearth).
 	DownloadDir string
 	// ClamdAddr is the ClamAV daemon to scan received files with
-	// ("unix:/path" or "tcp:host:port"); empty: look at the usual sockets.
+	// ("unix:/path" or "tcp:host:port"), unless the team's policy names
+	// one; empty: look at the usual sockets.
 	ClamdAddr string
 	// RequestLimits tunes the contact-request rate limits (tests); zero
 	// fields take contactreq's defaults. OnRequest and Trusted are core's.
@@ -182,7 +183,12 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		m.publish(Notice{Text: "File transfers are off: " + err.Error(), At: time.Now()})
 	}
 	m.policy = pol
-	m.scanner = scan.Find(opts.ClamdAddr)
+	// A team's scanner wins over the one given on the command line.
+	clamd := opts.ClamdAddr
+	if pol.Scanner != "" {
+		clamd = pol.Scanner
+	}
+	m.scanner = scan.Find(clamd)
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),

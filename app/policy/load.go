@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,10 +223,29 @@ func (p *Policy) set(key string, raw json.RawMessage) error {
 		} else {
 			p.Blocked = kinds
 		}
+	case "virus_scanner":
+		var addr string
+		if err := json.Unmarshal(raw, &addr); err != nil || !scannerAddr(addr) {
+			return fmt.Errorf(`must be clamd's address, "unix:/path/to/clamd.sock" or "tcp:host:port", not %s`, raw)
+		}
+		p.Scanner = addr
 	default:
-		return errors.New("unknown field (known: transfers_off, max_size, allowed_kinds, blocked_kinds, auto_accept_below)")
+		return errors.New("unknown field (known: transfers_off, max_size, allowed_kinds, blocked_kinds, auto_accept_below, virus_scanner)")
 	}
 	return nil
+}
+
+// scannerAddr reports whether addr is "unix:" and an absolute path, or
+// "tcp:" and a host and port.
+func scannerAddr(addr string) bool {
+	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+		return strings.HasPrefix(path, "/")
+	}
+	if hostport, ok := strings.CutPrefix(addr, "tcp:"); ok {
+		host, port, err := net.SplitHostPort(hostport)
+		return err == nil && host != "" && port != ""
+	}
+	return false
 }
 
 // sizeValue reads a size given as a JSON number of bytes or a string.

@@ -62,14 +62,16 @@ func TestParse(t *testing.T) {
 	}
 
 	for in, want := range map[string]Policy{
-		`{}`:                            Default(),
-		`{"max_size": null}`:            Default(),
-		`{"max_size": 1e6}`:             {MaxSize: 1e6, AutoAcceptBelow: DefaultAutoAccept},
-		`{"auto_accept_below": 0}`:      {AutoAcceptFixed: true},
-		`{"auto_accept_below": "1GiB"}`: {AutoAcceptBelow: 1 << 30, AutoAcceptFixed: true},
-		`{"auto_accept_below": null}`:   Default(),
-		`{"transfers_off": true}`:       {TransfersOff: true, AutoAcceptBelow: DefaultAutoAccept},
-		`{"blocked_kinds": []}`:         Default(),
+		`{}`:                                              Default(),
+		`{"max_size": null}`:                              Default(),
+		`{"max_size": 1e6}`:                               {MaxSize: 1e6, AutoAcceptBelow: DefaultAutoAccept},
+		`{"auto_accept_below": 0}`:                        {AutoAcceptFixed: true},
+		`{"auto_accept_below": "1GiB"}`:                   {AutoAcceptBelow: 1 << 30, AutoAcceptFixed: true},
+		`{"auto_accept_below": null}`:                     Default(),
+		`{"transfers_off": true}`:                         {TransfersOff: true, AutoAcceptBelow: DefaultAutoAccept},
+		`{"blocked_kinds": []}`:                           Default(),
+		`{"virus_scanner": "tcp:10.0.0.5:3310"}`:          {Scanner: "tcp:10.0.0.5:3310", AutoAcceptBelow: DefaultAutoAccept},
+		`{"virus_scanner": "unix:/run/clamav/clamd.ctl"}`: {Scanner: "unix:/run/clamav/clamd.ctl", AutoAcceptBelow: DefaultAutoAccept},
 	} {
 		got, err := Parse([]byte(in))
 		if err != nil || !reflect.DeepEqual(got, want) {
@@ -98,6 +100,10 @@ func TestParseErrors(t *testing.T) {
 		{`{"max_size": 1e400}`, 1, "max_size", "not a whole"},
 		{`{"auto_accept_below": [1]}`, 1, "auto_accept_below", "must be a number of bytes"},
 		{`{"transfers_off": "yes"}`, 1, "transfers_off", "must be true or false"},
+		{`{"virus_scanner": "clamd.lan"}`, 1, "virus_scanner", "must be clamd's address"},
+		{`{"virus_scanner": "tcp:clamd.lan"}`, 1, "virus_scanner", "must be clamd's address"},
+		{`{"virus_scanner": "unix:clamd.sock"}`, 1, "virus_scanner", "must be clamd's address"},
+		{`{"virus_scanner": 3310}`, 1, "virus_scanner", "must be clamd's address"},
 		{`{"transfers_off": 1}`, 1, "transfers_off", "must be true or false"},
 		{"{\n \"transfers_off\": true,\n \"max_sise\": 5\n}", 3, "max_sise", "unknown field"},
 		{`{"allowed_kinds": ".pdf"}`, 1, "allowed_kinds", "must be a list of strings"},

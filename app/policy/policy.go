@@ -8,7 +8,8 @@
 //	  "max_size": "25MB",
 //	  "allowed_kinds": [".pdf", ".docx", "image/*"],
 //	  "blocked_kinds": [".exe", "application/x-msdownload"],
-//	  "auto_accept_below": "5MiB"
+//	  "auto_accept_below": "5MiB",
+//	  "virus_scanner": "tcp:clamd.example.lan:3310"
 //	}
 //
 // Every field is optional. Sizes are a number of bytes or a string with a
@@ -47,6 +48,9 @@ type Policy struct {
 	// AutoAcceptFixed is true when the policy file sets AutoAcceptBelow;
 	// otherwise the user may choose it.
 	AutoAcceptFixed bool
+	// Scanner is the ClamAV daemon received files are scanned with
+	// ("unix:/path" or "tcp:host:port"); "" looks at its usual sockets.
+	Scanner string
 	// Source is the policy file this came from, "" for the defaults.
 	Source string
 }

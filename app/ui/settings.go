@@ -135,6 +135,9 @@ func policyView(p core.PolicyView, auto fyne.CanvasObject) *fyne.Container {
 	scanner := "None found: received files are not scanned"
 	if p.ScannerAvailable {
 		scanner = "ClamAV: received files are scanned before they can be opened"
+		if p.ScannerAddr != "" {
+			scanner += " (" + p.ScannerAddr + ")"
+		}
 	}
 
 	form := container.New(layout.NewFormLayout())
