@@ -209,7 +209,7 @@ func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
 	case contacts.Done:
 		c.Kind = files.Received
 	case contacts.Quarantined:
-		c.Kind, c.Reason = files.Received, quarantinedReason
+		c.Kind, c.Reason = files.Quarantined, t.Signature
 	case contacts.Declined:
 		c.Kind, c.Reason = files.Decline, m.prof.Name+" declined"
 	case contacts.Cancelled:

@@ -490,6 +490,11 @@ func (m *Messenger) onControl(from peer.ID, c files.Control) {
 				return errUnchanged
 			}
 			t.State, t.Done, t.Reason = contacts.Done, t.Size, reason
+		case files.Quarantined:
+			if !t.Outgoing || t.State == contacts.Cancelled {
+				return errUnchanged
+			}
+			t.State, t.Done, t.Scan, t.Signature = contacts.Quarantined, t.Size, contacts.Infected, reason
 		default:
 			return errUnchanged
 		}
@@ -714,7 +719,7 @@ func (m *Messenger) finishDownload(id string) {
 				t.State, t.Scan, t.Signature, t.Path = contacts.Quarantined, contacts.Infected, res.Signature, q
 				t.Reason = "Virus found: " + res.Signature
 			})
-			m.control(t, files.Control{TransferID: id, Kind: files.Received, Reason: quarantinedReason})
+			m.control(t, files.Control{TransferID: id, Kind: files.Quarantined, Reason: res.Signature})
 			return
 		default:
 			result = contacts.Clean
@@ -729,9 +734,6 @@ func (m *Messenger) finishDownload(id string) {
 	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan = contacts.Done, dest, result })
 	m.control(t, files.Control{TransferID: id, Kind: files.Received})
 }
-
-// quarantinedReason tells the sender its file was quarantined.
-const quarantinedReason = "Blocked by the recipient's virus scanner"
 
 // placeFile moves a finished download into dir under its offered name,
 // adding " (2)", " (3)" … rather than overwriting anything.

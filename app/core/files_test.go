@@ -209,5 +209,8 @@ func TestEICARQuarantinedByRealClamd(t *testing.T) {
 	if len(entries) != 1 || entries[0].Name() != "minutes.txt" {
 		t.Fatalf("download folder holds %v", entries)
 	}
-	waitFor(t, "alice told", func() bool { return transferOf(alice.m, bID, bad.ID).Reason != "" })
+	waitFor(t, "alice told", func() bool { return transferOf(alice.m, bID, bad.ID).State == contacts.Quarantined })
+	if sig := transferOf(alice.m, bID, bad.ID).Signature; !strings.HasPrefix(sig, scantest.Signature) {
+		t.Fatalf("alice was told signature %q", sig)
+	}
 }

@@ -293,7 +293,7 @@ func (m *Messenger) setRecipient(transferID, member string, st contacts.Transfer
 
 // finishedCopy: a member's copy that will not change any more.
 func finishedCopy(s contacts.TransferState) bool {
-	return s == contacts.Done || s == contacts.Declined || s == contacts.Cancelled
+	return s == contacts.Done || s == contacts.Declined || s == contacts.Cancelled || s == contacts.Quarantined
 }
 
 // settleGroupFile ends a running group file I sent once every current
@@ -433,6 +433,8 @@ func (m *Messenger) onGroupControl(from peer.ID, c files.Control) bool {
 	switch c.Kind {
 	case files.Received:
 		m.setRecipient(t.ID, from.String(), contacts.Done)
+	case files.Quarantined:
+		m.setRecipient(t.ID, from.String(), contacts.Quarantined)
 	case files.Decline:
 		m.setRecipient(t.ID, from.String(), contacts.Declined)
 	case files.Cancel:

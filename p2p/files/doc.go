@@ -35,7 +35,7 @@
 //	FileChunk{…} ─────────────────────────────▶ checksum checked, then written
 //	close ────────────────────────────────────▶ SHA-256 of the whole file checked
 //
-//	either side: FileRequest{Control{id, Pause|Resume|Cancel|Decline|Received, reason}}
+//	either side: FileRequest{Control{id, Pause|Resume|Cancel|Decline|Received|Quarantined, reason}}
 //	            ◀────────────────────────────▶ OnControl, FileReply{OK}
 //
 // The sender reads one chunk (DefaultChunkSize, 256 KiB) at a time into one

@@ -72,6 +72,9 @@ const (
 	Cancel   = ControlKind(wire.FileCancel)   // give up for good
 	Decline  = ControlKind(wire.FileDecline)  // the recipient does not want it
 	Received = ControlKind(wire.FileReceived) // the recipient has it, checked
+	// Quarantined: the recipient's virus scanner found Reason (the
+	// signature's name).
+	Quarantined = ControlKind(wire.FileQuarantined)
 )
 
 func (k ControlKind) String() string {
@@ -86,6 +89,8 @@ func (k ControlKind) String() string {
 		return "Decline"
 	case Received:
 		return "Received"
+	case Quarantined:
+		return "Quarantined"
 	}
 	return fmt.Sprintf("ControlKind(%d)", int(k))
 }

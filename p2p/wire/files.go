@@ -45,6 +45,9 @@ const (
 	FileCancel   uint32 = 3 // give up; the transfer is over
 	FileDecline  uint32 = 4 // the recipient does not want it
 	FileReceived uint32 = 5 // the recipient has it, checked
+	// FileQuarantined: the recipient's virus scanner found something; the
+	// reason is the signature's name.
+	FileQuarantined uint32 = 6
 )
 
 // FileReply statuses.
@@ -262,7 +265,7 @@ func (c FileControl) Validate() error {
 	if err := CheckTransferID(c.TransferID); err != nil {
 		return err
 	}
-	if c.Kind < FilePause || c.Kind > FileReceived {
+	if c.Kind < FilePause || c.Kind > FileQuarantined {
 		return fmt.Errorf("%w: unknown control kind %d", ErrInvalid, c.Kind)
 	}
 	if len(c.Reason) > MaxReasonLen {
