@@ -701,13 +701,14 @@ func (m *Messenger) finishDownload(id string) {
 		m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: err.Error()})
 		return
 	}
-	result := contacts.NotScanned
+	result, unscanned := contacts.NotScanned, ""
 	if m.scanner != nil {
 		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Minute)
 		res, err := m.scanner.ScanFile(ctx, part)
 		cancel()
 		switch {
 		case err != nil:
+			unscanned = scanFailure(err)
 			m.publish(Notice{Text: "The virus scanner could not check " + t.Name + ": " + err.Error(), At: time.Now()})
 		case res.Infected:
 			q, qerr := scan.Quarantine(part, m.quarantineDir())
@@ -731,8 +732,19 @@ func (m *Messenger) finishDownload(id string) {
 		return
 	}
 	removeSidecars(part)
-	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan = contacts.Done, dest, result })
+	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan, t.Reason = contacts.Done, dest, result, unscanned })
 	m.control(t, files.Control{TransferID: id, Kind: files.Received})
+}
+
+// scanFailure says in a few words why the scanner could not check a file
+// (the row shows it): the scan package's sentinel, without clamd's reply.
+func scanFailure(err error) string {
+	for _, s := range []error{scan.ErrTooLarge, scan.ErrTimeout, scan.ErrUnavailable, scan.ErrScanFailed} {
+		if errors.Is(err, s) {
+			return s.Error()
+		}
+	}
+	return err.Error()
 }
 
 // placeFile moves a finished download into dir under its offered name,

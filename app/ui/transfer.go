@@ -237,6 +237,9 @@ func (r *transferRow) redraw() {
 		case t.Scan == contacts.Clean:
 			status = "Scanned, clean"
 			statusImp = widget.SuccessImportance
+		case t.Reason != "": // the scanner failed on it
+			status = "Not scanned: " + t.Reason
+			statusImp = widget.WarningImportance
 		default:
 			status = "Not scanned (no virus scanner)"
 		}

@@ -78,6 +78,8 @@ func TestTransferRowStates(t *testing.T) {
 	clean.Scan, clean.Path = contacts.Clean, "/home/ann/Downloads/clean.pdf"
 	notScanned := tr("notscanned", contacts.Done, false)
 	notScanned.Path = "/home/ann/Downloads/notscanned.pdf"
+	scanFailed := tr("scanfailed", contacts.Done, false)
+	scanFailed.Path, scanFailed.Reason = "/home/ann/Downloads/huge.iso", "the file is too large for the virus scanner"
 	sent := tr("sent", contacts.Done, true)
 	sent.Path = "/home/ann/sent.pdf"
 	quar := tr("quar", contacts.Quarantined, false)
@@ -89,7 +91,7 @@ func TestTransferRowStates(t *testing.T) {
 	failed := tr("failed", contacts.Failed, false)
 	failed.Reason = "the file did not match its checksum"
 
-	mw, b, q := openBob(t, offIn, offOut, xfer, paused, verifying, clean, notScanned, sent, quar, declined, cancelled, failed)
+	mw, b, q := openBob(t, offIn, offOut, xfer, paused, verifying, clean, notScanned, scanFailed, sent, quar, declined, cancelled, failed)
 	for _, c := range []struct {
 		id      string
 		want    []string
@@ -102,6 +104,7 @@ func TestTransferRowStates(t *testing.T) {
 		{"verifying", []string{"Checking…"}, nil},
 		{"clean", []string{"Scanned, clean"}, []string{"Open", "Show in folder"}},
 		{"notscanned", []string{"Not scanned (no virus scanner)"}, []string{"Open", "Show in folder"}},
+		{"scanfailed", []string{"Not scanned: the file is too large for the virus scanner"}, []string{"Open", "Show in folder"}},
 		{"sent", []string{"Sent ✓"}, nil},
 		{"quar", []string{"Blocked: virus found (Eicar-Test-Signature). The file was moved to quarantine."}, nil},
 		{"declined", []string{"Declined: too large for the team's policy"}, nil},
