@@ -553,7 +553,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 	acks := map[peer.ID][]string{}
 	carried := map[peer.ID][]wire.CarriedFile{} // carryfiles.go
 	fileAt := map[peer.ID][]int{}
-	from1 := func(s peer.ID) { // s sent something to store
+	addSender := func(s peer.ID) { // s sent something to store
 		if !slices.Contains(senders, s) {
 			senders = append(senders, s)
 		}
@@ -579,7 +579,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 				verdicts[i].Reason = "dropped: malformed group message"
 				continue
 			}
-			from1(o.Sender)
+			addSender(o.Sender)
 			groups[o.Sender] = append(groups[o.Sender], f)
 			groupAt[o.Sender] = append(groupAt[o.Sender], i)
 		case wire.SealedChat:
@@ -588,7 +588,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 				verdicts[i].Reason = "dropped: malformed message"
 				continue
 			}
-			from1(o.Sender)
+			addSender(o.Sender)
 			chats[o.Sender] = append(chats[o.Sender], cm)
 		case wire.SealedFile:
 			var cf wire.CarriedFile
@@ -596,7 +596,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 				verdicts[i].Reason = "dropped: malformed file"
 				continue
 			}
-			from1(o.Sender)
+			addSender(o.Sender)
 			carried[o.Sender] = append(carried[o.Sender], cf)
 			fileAt[o.Sender] = append(fileAt[o.Sender], i)
 		case wire.SealedAcks:
