@@ -20,7 +20,7 @@ func TestQRRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pngBytes, err := qrencode.Encode(code, qrencode.Medium, 320)
+	pngBytes, _, err := QRCode(code, 320)
 	if err != nil {
 		t.Fatal(err)
 	}

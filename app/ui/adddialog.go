@@ -10,7 +10,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	qrcode "github.com/skip2/go-qrcode"
+
+	"hearth/app/core"
 )
 
 // addContactDialog shows my invite code (text, Copy, QR) and takes
@@ -98,11 +99,11 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 		a.copyBtn.SetIcon(theme.ConfirmIcon())
 	})
 	left := container.NewVBox(help, a.codeTxt, container.NewHBox(a.copyBtn))
-	if png, err := qrcode.Encode(code, qrcode.Medium, 320); err == nil {
+	if png, modules, err := core.QRCode(code, 320); err == nil {
 		a.qr = canvas.NewImageFromResource(fyne.NewStaticResource("invite-qr.png", png))
 		a.qr.FillMode = canvas.ImageFillContain
 		a.qr.ScaleMode = canvas.ImageScalePixels
-		a.qr.SetMinSize(fyne.NewSquareSize(168))
+		a.qr.SetMinSize(qrSize(modules, 168))
 		return container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewCenter(a.qr), left))
 	}
 	return container.NewVBox(title, left)
@@ -133,4 +134,12 @@ func (a *addContactDialog) submit() {
 		a.close()
 		a.mw.showNotice("Request sent. If their code was new you can chat in a moment; otherwise as soon as they accept.")
 	})
+}
+
+// qrSize is the on-screen size of a QR code of modules modules: a whole
+// number of units per module, close to about in all, so that a
+// screenshot of it (at scale 1) stays readable.
+func qrSize(modules int, about float32) fyne.Size {
+	per := max(1, int(about)/modules)
+	return fyne.NewSquareSize(float32(per * modules))
 }

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	qrcode "github.com/skip2/go-qrcode"
 
 	"hearth/app/core"
 )
@@ -93,11 +92,11 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 	)
 	var top fyne.CanvasObject = left
 	if text, err := mw.b.SafetyQR(peerID); err == nil {
-		if png, err := qrcode.Encode(text, qrcode.Medium, 256); err == nil {
+		if png, modules, err := core.QRCode(text, 256); err == nil {
 			v.qr = canvas.NewImageFromResource(fyne.NewStaticResource("safety-qr.png", png))
 			v.qr.FillMode = canvas.ImageFillContain
 			v.qr.ScaleMode = canvas.ImageScalePixels
-			v.qr.SetMinSize(fyne.NewSquareSize(150))
+			v.qr.SetMinSize(qrSize(modules, 150))
 			top = container.NewBorder(nil, nil, nil, container.NewCenter(v.qr), left)
 		}
 	}
