@@ -170,7 +170,7 @@ func (m *Messenger) Export(peerID string, f ExportFormat, w io.Writer) error {
 		return fmt.Errorf("reading conversation: %w", err)
 	}
 	conv := ExportedConversation{
-		MyName: m.prof.Name, MyID: m.prof.ID.String(),
+		MyName: m.MyName(), MyID: m.prof.ID.String(),
 		Contact: c, Messages: ms, At: time.Now(),
 		Compliance: m.Compliance(peerID),
 	}

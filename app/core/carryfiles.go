@@ -211,9 +211,9 @@ func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
 	case contacts.Quarantined:
 		c.Kind, c.Reason = files.Quarantined, t.Signature
 	case contacts.Declined:
-		c.Kind, c.Reason = files.Decline, m.prof.Name+" declined"
+		c.Kind, c.Reason = files.Decline, m.MyName()+" declined"
 	case contacts.Cancelled:
-		c.Kind, c.Reason = files.Cancel, m.prof.Name+" cancelled"
+		c.Kind, c.Reason = files.Cancel, m.MyName()+" cancelled"
 	default:
 		return
 	}

@@ -473,7 +473,7 @@ const settingRemovedPrefix = "removed."
 func (m *Messenger) tellRemoved(id peer.ID) {
 	ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
 	defer cancel()
-	if _, err := m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindRemove, Name: m.prof.Name}); err == nil {
+	if _, err := m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindRemove, Name: m.MyName()}); err == nil {
 		m.store.SetSetting(settingRemovedPrefix+id.String(), nil)
 	}
 }

@@ -350,7 +350,7 @@ func (m *Messenger) DeclineTransfer(id string) error {
 		return err
 	}
 	removePart(m.partPath(id)) // a carried copy
-	m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: m.prof.Name + " declined"})
+	m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: m.MyName() + " declined"})
 	return nil
 }
 
@@ -421,7 +421,7 @@ func (m *Messenger) CancelTransfer(id string) error {
 	if !t.Outgoing {
 		removePart(m.partPath(id))
 	}
-	m.control(t, files.Control{TransferID: id, Kind: files.Cancel, Reason: m.prof.Name + " cancelled"})
+	m.control(t, files.Control{TransferID: id, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
 	return nil
 }
 

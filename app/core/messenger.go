@@ -10,6 +10,7 @@ import (
 	"image"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/event"
@@ -80,6 +81,8 @@ type Options struct {
 type Messenger struct {
 	opts     Options
 	prof     *profile.Profile
+	name     atomic.Value // string: my display name, read anywhere (names.go)
+	nameMu   sync.Mutex   // serialises SetMyName
 	store    store.Store
 	node     *node.Node
 	chat     *chat.Service
@@ -170,6 +173,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		offers:     map[string]pendingOffer{},
 		myPresence: contacts.Online,
 	}
+	m.name.Store(prof.Name)
 	if err := m.loadState(); err != nil {
 		return nil, err
 	}
@@ -331,7 +335,7 @@ func (m *Messenger) pump() {
 }
 
 // MyName is the display name of this profile.
-func (m *Messenger) MyName() string { return m.prof.Name }
+func (m *Messenger) MyName() string { return m.name.Load().(string) }
 
 // MyPeerID is this profile's libp2p peer ID.
 func (m *Messenger) MyPeerID() string { return m.prof.ID.String() }

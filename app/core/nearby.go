@@ -71,7 +71,7 @@ func (m *Messenger) startNearby() {
 		m.near.vis = NearbyVisibility(b[0])
 	}
 	if m.near.vis == NearbyAlways && m.mdns != nil {
-		if err := m.mdns.Announce(m.prof.Name); err != nil {
+		if err := m.mdns.Announce(m.MyName()); err != nil {
 			m.publish(Notice{Text: "Could not make this device visible nearby: " + err.Error(), At: time.Now()})
 		}
 	}
@@ -105,7 +105,7 @@ func (m *Messenger) SetNearbyVisibility(v NearbyVisibility) error {
 		return nil
 	}
 	if v == NearbyAlways {
-		if err := m.mdns.Announce(m.prof.Name); err != nil {
+		if err := m.mdns.Announce(m.MyName()); err != nil {
 			return err
 		}
 		m.publish(NearbyVisibilityChanged{Until: alwaysUntil})
@@ -129,7 +129,7 @@ func (m *Messenger) PairNearby() (time.Time, error) {
 	case NearbyAlways:
 		return alwaysUntil, nil
 	}
-	if err := m.mdns.Announce(m.prof.Name); err != nil {
+	if err := m.mdns.Announce(m.MyName()); err != nil {
 		return time.Time{}, err
 	}
 	until := time.Now().Add(NearbyWindow)

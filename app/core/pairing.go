@@ -82,7 +82,7 @@ func (m *Messenger) newPairing() *pairing {
 		}
 	}
 	p.svc = paircode.New(m.node.Host, paircode.Config{
-		Name:   func() string { return m.prof.Name },
+		Name:   func() string { return m.MyName() },
 		Accept: func(from peer.ID, name string) error { return m.pairedWith(from, name) },
 		Ended:  m.pairingEnded,
 	})

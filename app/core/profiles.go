@@ -48,7 +48,7 @@ func (m *Messenger) startProfiles() {
 
 // myProfile is what my contacts are told about me.
 func (m *Messenger) myProfile() wire.Profile {
-	p := wire.Profile{Name: m.prof.Name}
+	p := wire.Profile{Name: m.MyName()}
 	if b, err := m.store.Setting(settingMyAvatar); err == nil {
 		if typ, img, ok := splitAvatar(b); ok {
 			p.AvatarType, p.Avatar = typ, img

@@ -33,7 +33,7 @@ func (m *Messenger) InviteCode() (string, error) {
 		PeerID: m.prof.ID.String(),
 		Addrs:  m.inviteAddrs(),
 		Secret: secret,
-		Name:   m.prof.Name,
+		Name:   m.MyName(),
 	}), nil
 }
 
@@ -168,7 +168,7 @@ func (m *Messenger) sendRequest(id peer.ID) {
 	defer cancel()
 	reply, err := m.req.Send(ctx, id, wire.ContactRequest{
 		Kind:   wire.KindRequest,
-		Name:   m.prof.Name,
+		Name:   m.MyName(),
 		Note:   c.Message,
 		Secret: m.pendingSecret(id),
 		Addrs:  m.Addrs(),
@@ -241,7 +241,7 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 				m.publish(ContactsChanged{})
 				m.afterAccept(from)
 			}
-			return wire.ContactReply{Status: wire.StatusAccepted, Name: m.prof.Name}
+			return wire.ContactReply{Status: wire.StatusAccepted, Name: m.MyName()}
 		}
 		if r.Secret != "" {
 			if ok, err := m.store.UseInvite(r.Secret); err == nil && ok {
@@ -254,7 +254,7 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 				m.publish(Notice{Text: displayName(nc) + " added you with your invite code.", At: time.Now()})
 				m.warnSameName(nc)
 				m.afterAccept(from)
-				return wire.ContactReply{Status: wire.StatusAccepted, Name: m.prof.Name}
+				return wire.ContactReply{Status: wire.StatusAccepted, Name: m.MyName()}
 			}
 		}
 		if known && c.State == contacts.Incoming {
@@ -274,10 +274,10 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 	case wire.KindAccept:
 		if known && c.State == contacts.Outgoing {
 			m.spawn(func() { m.becameContact(from, r.Name) })
-			return wire.ContactReply{Status: wire.StatusAccepted, Name: m.prof.Name}
+			return wire.ContactReply{Status: wire.StatusAccepted, Name: m.MyName()}
 		}
 		if known && c.State == contacts.Accepted {
-			return wire.ContactReply{Status: wire.StatusAccepted, Name: m.prof.Name}
+			return wire.ContactReply{Status: wire.StatusAccepted, Name: m.MyName()}
 		}
 	case wire.KindDecline:
 		if known && c.State == contacts.Outgoing {
@@ -325,7 +325,7 @@ func (m *Messenger) acceptLocked(id peer.ID, c contacts.Contact) error {
 		defer cancel()
 		// If this fails they will learn it when they resend their request,
 		// which they do every time they reach me.
-		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindAccept, Name: m.prof.Name, Addrs: m.Addrs()})
+		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindAccept, Name: m.MyName(), Addrs: m.Addrs()})
 		m.sendPresenceTo(id)
 		m.flush(id)
 	})
@@ -353,7 +353,7 @@ func (m *Messenger) Decline(peerID string) error {
 	m.spawn(func() {
 		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
 		defer cancel()
-		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindDecline, Name: m.prof.Name})
+		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindDecline, Name: m.MyName()})
 		// Whatever streams they still hold to me end now.
 		m.node.Host.Network().ClosePeer(id)
 	})

@@ -28,6 +28,7 @@ type Launcher interface {
 type Backend interface {
 	Events() <-chan core.Event
 	MyName() string
+	SetMyName(name string) error
 	MyPeerID() string
 	InviteCode() (string, error)
 	// AddByInvite sends a contact request to the person whose invite code

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -72,6 +73,7 @@ type fakeBackend struct {
 	decCalls []string
 	closed   bool
 	nextID   int
+	myName   string // "" means "Ann"
 
 	// files and voice notes
 	transfers   map[string][]contacts.Transfer
@@ -109,8 +111,28 @@ func newFakeBackend() *fakeBackend {
 }
 
 func (f *fakeBackend) Events() <-chan core.Event { return f.events }
-func (f *fakeBackend) MyName() string            { return "Ann" }
-func (f *fakeBackend) MyPeerID() string          { return "12D3KooWAnnAnnAnnAnnAnnAnn" }
+func (f *fakeBackend) MyName() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.myName == "" {
+		return "Ann"
+	}
+	return f.myName
+}
+
+func (f *fakeBackend) SetMyName(name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return errors.New("a name must be 1 to 64 characters, without control characters")
+	}
+	f.mu.Lock()
+	f.myName = name
+	f.mu.Unlock()
+	f.events <- core.ContactsChanged{}
+	return nil
+}
+
+func (f *fakeBackend) MyPeerID() string { return "12D3KooWAnnAnnAnnAnnAnnAnn" }
 func (f *fakeBackend) InviteCode() (string, error) {
 	return "hearth1-invite-ann-0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop", nil
 }

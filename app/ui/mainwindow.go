@@ -428,7 +428,11 @@ func (mw *MainWindow) refreshContacts() {
 	}
 	// The name tells two profiles' windows apart; the count is what a
 	// taskbar shows.
-	title := "Hearth — " + mw.b.MyName()
+	name := mw.b.MyName()
+	if mw.myName != nil && mw.myName.Text != name {
+		mw.myName.SetText(name)
+	}
+	title := "Hearth — " + name
 	if unread > 0 {
 		title = fmt.Sprintf("(%d) %s", unread, title)
 	}

@@ -261,3 +261,33 @@ func TestProfileInUseView(t *testing.T) {
 		t.Error("IsInviteLink")
 	}
 }
+
+// My name: typed in Settings, Enter saves it, and the sidebar and the
+// window title follow; an empty name is refused with the reason.
+func TestSettingsChangeMyName(t *testing.T) {
+	mw, b, q := newTestMain(t)
+	s := mw.showSettings()
+	if s.you.name.Text != "Ann" || !s.you.save.Disabled() {
+		t.Fatalf("name %q, save disabled %v", s.you.name.Text, s.you.save.Disabled())
+	}
+	s.you.name.SetText("")
+	test.Type(s.you.name, "Ann Smith")
+	if s.you.save.Disabled() {
+		t.Fatal("Save stays disabled after a change")
+	}
+	s.you.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	q.waitFor(t, "name saved and shown", func() bool {
+		var name string
+		b.locked(func() { name = b.myName })
+		return name == "Ann Smith" && mw.myName.Text == "Ann Smith" && strings.Contains(mw.win.Title(), "Ann Smith")
+	})
+	if !s.you.save.Disabled() {
+		t.Error("Save enabled with nothing to save")
+	}
+
+	s.you.name.SetText("   ")
+	s.you.rename()
+	if b.MyName() != "Ann Smith" {
+		t.Fatalf("a blank name was saved: %q", b.MyName())
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -151,6 +152,8 @@ type profileSettings struct {
 	mw      *MainWindow
 	root    fyne.CanvasObject
 	avatar  *avatarView
+	name    *widget.Entry
+	save    *widget.Button
 	choose  *widget.Button
 	remove  *widget.Button
 	away    *widget.Select
@@ -211,7 +214,21 @@ func newProfileSettings(mw *MainWindow) *profileSettings {
 	ps.nearby.SetSelected(v.String())
 	ps.nearby.OnChanged = ps.setNearby
 
+	ps.name = widget.NewEntry()
+	ps.name.SetText(mw.b.MyName())
+	ps.name.OnSubmitted = func(string) { ps.rename() } // Enter saves
+	ps.save = widget.NewButton("Save", ps.rename)
+	ps.save.Disable()
+	ps.name.OnChanged = func(s string) {
+		if strings.TrimSpace(s) == mw.b.MyName() || strings.TrimSpace(s) == "" {
+			ps.save.Disable()
+		} else {
+			ps.save.Enable()
+		}
+	}
+
 	form := widget.NewForm(
+		widget.NewFormItem("Your name", container.NewBorder(nil, nil, nil, ps.save, ps.name)),
 		widget.NewFormItem("Away when idle", ps.away),
 		widget.NewFormItem("Visible nearby", ps.nearby),
 	)
@@ -258,6 +275,25 @@ func (ps *profileSettings) setPicture(path string) {
 			ps.avatar.set(mw.b.MyName(), mw.b.MyAvatar())
 			ps.remove.Enable()
 		}
+	})
+}
+
+// rename saves the name typed; contacts see it next to my picture.
+func (ps *profileSettings) rename() {
+	mw := ps.mw
+	name := strings.TrimSpace(ps.name.Text)
+	if name == mw.b.MyName() {
+		return
+	}
+	ps.save.Disable()
+	mw.background(func() error { return mw.b.SetMyName(name) }, func(err error) {
+		showError(ps.err, err)
+		if err != nil {
+			ps.save.Enable()
+			return
+		}
+		ps.name.SetText(mw.b.MyName())
+		ps.avatar.set(mw.b.MyName(), mw.b.MyAvatar())
 	})
 }
 

@@ -1,0 +1,19 @@
+package core
+
+import "fmt"
+
+// SetMyName changes my display name (1 to 64 characters, trimmed). It is
+// saved with the profile and sent to my connected contacts at once, and
+// to the others when they next connect. Contacts who renamed me keep
+// their name for me.
+func (m *Messenger) SetMyName(name string) error {
+	m.nameMu.Lock()
+	defer m.nameMu.Unlock()
+	if err := m.prof.SetName(name); err != nil {
+		return fmt.Errorf("changing your name: %w", err)
+	}
+	m.name.Store(m.prof.Name)
+	m.broadcastProfile()
+	m.publish(ContactsChanged{}) // the window shows my name with the list
+	return nil
+}
