@@ -69,7 +69,7 @@ func pairByShortCode(a, b *benchPeer) (time.Duration, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := b.m.PairWithCode(ctx, code); err != nil {
+	if _, err := b.m.PairWithCode(ctx, code); err != nil {
 		return 0, err
 	}
 	return mutual(a, b, t0)

@@ -173,17 +173,18 @@ func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
 // the other person), runs the PAKE with it and makes it a contact. It
 // returns paircode.ErrWrongCode when the code did not match (the other side's
 // code is then spent), ErrNobodyWaiting when nobody with the code was
-// found before ctx ended (two minutes when ctx has no deadline).
-func (m *Messenger) PairWithCode(ctx context.Context, code string) error {
+// found before ctx ended (two minutes when ctx has no deadline). On
+// success it returns the name the other person announced.
+func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, error) {
 	c, err := paircode.ParseCode(code)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if mine, ok := m.pairing.svc.Waiting(); ok && mine == c {
-		return ErrOwnCode
+		return "", ErrOwnCode
 	}
 	if len(m.pairing.rvs) == 0 {
-		return ErrNoRendezvous
+		return "", ErrNoRendezvous
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -221,24 +222,24 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) error {
 		select {
 		case <-ctx.Done():
 			if m.ctx.Err() != nil {
-				return paircode.ErrClosed
+				return "", paircode.ErrClosed
 			}
 			if last != nil {
-				return last
+				return "", last
 			}
-			return ErrNobodyWaiting
+			return "", ErrNobodyWaiting
 		case pi := <-found:
 			if tried[pi.ID] {
 				continue
 			}
 			tried[pi.ID] = true
 			m.node.Host.Peerstore().AddAddrs(pi.ID, pi.Addrs, peerstore.TempAddrTTL)
-			err := m.pairAt(ctx, pi.ID, c)
+			name, err := m.pairAt(ctx, pi.ID, c)
 			switch {
 			case err == nil:
-				return nil
+				return name, nil
 			case errors.Is(err, paircode.ErrWrongCode), errors.Is(err, paircode.ErrInterrupted), errors.Is(err, ErrBlocked):
-				return err
+				return "", err
 			default:
 				// Not reachable, or not waiting (any more): keep looking.
 				last = err
@@ -248,17 +249,17 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) error {
 }
 
 // pairAt runs one attempt at one node.
-func (m *Messenger) pairAt(ctx context.Context, id peer.ID, c paircode.Code) error {
+func (m *Messenger) pairAt(ctx context.Context, id peer.ID, c paircode.Code) (string, error) {
 	if m.isBlocked(id) {
-		return ErrBlocked
+		return "", ErrBlocked
 	}
 	actx, cancel := context.WithTimeout(ctx, pairAttemptTimeout)
 	defer cancel()
 	name, err := m.pairing.svc.Pair(actx, id, c)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return m.pairedWith(id, name)
+	return name, m.pairedWith(id, name)
 }
 
 // pairedWith makes id an accepted contact after a pairing, on either side.

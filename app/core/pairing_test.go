@@ -95,7 +95,7 @@ func pairByCode(t *testing.T, alice, bob *peerT) {
 	}
 	// Bob types it as people do.
 	typed := strings.ToUpper(strings.ReplaceAll(code, "-", " "))
-	if err := bob.m.PairWithCode(context.Background(), typed); err != nil {
+	if name, err := bob.m.PairWithCode(context.Background(), typed); err != nil || name != "Alice" {
 		t.Fatalf("pairing with %q: %v", typed, err)
 	}
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
@@ -150,7 +150,7 @@ func TestPairWrongCodeSpendsIt(t *testing.T) {
 	if c.Words[2] == "zipper" {
 		wrong.Words[2] = "acorn"
 	}
-	err = bob.m.PairWithCode(context.Background(), wrong.String())
+	_, err = bob.m.PairWithCode(context.Background(), wrong.String())
 	if !errors.Is(err, paircode.ErrWrongCode) || !strings.Contains(err.Error(), "did not match") {
 		t.Fatalf("typing side: %v, want ErrWrongCode", err)
 	}
@@ -168,7 +168,7 @@ func TestPairWrongCodeSpendsIt(t *testing.T) {
 	// The right code is spent now.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := bob.m.PairWithCode(ctx, code); err == nil {
+	if _, err := bob.m.PairWithCode(ctx, code); err == nil {
 		t.Fatal("the right code worked after a wrong guess")
 	}
 	for _, p := range []*peerT{alice, bob} {
@@ -187,7 +187,7 @@ func TestPairCodeCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrOwnCode) {
+	if _, err := alice.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrOwnCode) {
 		t.Fatalf("own code: %v", err)
 	}
 	alice.m.CancelPairingCode()
@@ -196,7 +196,7 @@ func TestPairCodeCancelled(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if err := bob.m.PairWithCode(ctx, code); !errors.Is(err, ErrNobodyWaiting) {
+	if _, err := bob.m.PairWithCode(ctx, code); !errors.Is(err, ErrNobodyWaiting) {
 		t.Fatalf("cancelled code: %v, want ErrNobodyWaiting", err)
 	}
 	// With neither mDNS nor the DHT there is no way to meet: say so at once.
@@ -204,11 +204,11 @@ func TestPairCodeCancelled(t *testing.T) {
 	if _, err := lonely.m.NewPairingCode(); !errors.Is(err, ErrNoRendezvous) {
 		t.Fatalf("NewPairingCode without a rendezvous: %v", err)
 	}
-	if err := lonely.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrNoRendezvous) {
+	if _, err := lonely.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrNoRendezvous) {
 		t.Fatalf("PairWithCode without a rendezvous: %v", err)
 	}
 	for _, bad := range []string{"", "hello", "7-orbit-mapel-sugar"} {
-		if err := bob.m.PairWithCode(context.Background(), bad); !errors.Is(err, paircode.ErrBadCode) && !errors.Is(err, paircode.ErrNoCode) {
+		if _, err := bob.m.PairWithCode(context.Background(), bad); !errors.Is(err, paircode.ErrBadCode) && !errors.Is(err, paircode.ErrNoCode) {
 			t.Fatalf("%q: %v", bad, err)
 		}
 	}
@@ -226,7 +226,7 @@ func TestPairBlockedRefused(t *testing.T) {
 	code, _ := alice.m.NewPairingCode()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if err := bob.m.PairWithCode(ctx, code); err == nil {
+	if _, err := bob.m.PairWithCode(ctx, code); err == nil {
 		t.Fatal("a blocked person paired")
 	}
 	if state(bob.m, alice.m.MyPeerID()) == contacts.Accepted {

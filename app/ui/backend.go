@@ -41,7 +41,7 @@ type Backend interface {
 	// PairWithCode types someone else's and returns when paired or not.
 	NewPairingCode() (string, error)
 	CancelPairingCode()
-	PairWithCode(ctx context.Context, code string) error
+	PairWithCode(ctx context.Context, code string) (name string, err error)
 	Accept(peerID string) error
 	Decline(peerID string) error
 	Contacts() ([]core.ContactView, error)

@@ -184,7 +184,8 @@ func (s *shortCodeDialog) submit() {
 	s.waiting.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	s.mw.background(func() error { return s.mw.b.PairWithCode(ctx, code) }, func(err error) {
+	var name string
+	s.mw.background(func() (err error) { name, err = s.mw.b.PairWithCode(ctx, code); return err }, func(err error) {
 		cancel()
 		if s.mw.shortCode != s {
 			return
@@ -198,7 +199,11 @@ func (s *shortCodeDialog) submit() {
 			showError(s.err, err)
 			return
 		}
-		s.finish("Paired: you can chat now.")
+		if name = strings.TrimSpace(name); name == "" {
+			s.finish("Paired: you can chat now.")
+			return
+		}
+		s.finish("Paired with " + name + ": you can chat now.")
 	})
 }
 

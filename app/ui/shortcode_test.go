@@ -36,7 +36,7 @@ func (f *fakeBackend) CancelPairingCode() {
 	f.pair.cancels++
 }
 
-func (f *fakeBackend) PairWithCode(ctx context.Context, code string) (err error) {
+func (f *fakeBackend) PairWithCode(ctx context.Context, code string) (name string, err error) {
 	defer func() {
 		f.mu.Lock()
 		f.pair.ended = append(f.pair.ended, err)
@@ -50,10 +50,13 @@ func (f *fakeBackend) PairWithCode(ctx context.Context, code string) (err error)
 		select {
 		case <-block:
 		case <-ctx.Done():
-			return ctx.Err()
+			return "", ctx.Err()
 		}
 	}
-	return err
+	if err != nil {
+		return "", err
+	}
+	return "Zoe", nil
 }
 
 func TestAddContactLeadsToShortCode(t *testing.T) {
@@ -147,7 +150,7 @@ func TestShortCodeEnter(t *testing.T) {
 			t.Errorf("PairWithCode calls %q", b.pair.typed)
 		}
 	})
-	if mw.NoticeText() != "Paired: you can chat now." {
+	if mw.NoticeText() != "Paired with Zoe: you can chat now." {
 		t.Fatalf("notice %q", mw.NoticeText())
 	}
 }
