@@ -346,9 +346,8 @@ func (m *Messenger) carrySources(c, r peer.ID) []carrySource {
 	if m.isAccepted(r) {
 		out = append(out, messageSource(c.String(), wire.SealedChat, m.store.Undeposited,
 			func(msg contacts.Message) []byte { return chatWire(msg).Marshal() }))
-		out = append(out, m.fileCarrySource(c)) // carryfiles.go
 	}
-	return append(out, m.groupCarrySource(c, r))
+	return append(out, m.groupCarrySource(c, r), m.fileCarrySource(c, r)) // carryfiles.go
 }
 
 // depositAt seals and deposits with carrier c what it does not hold yet of
@@ -567,8 +566,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 		}
 		// Group members who are not my contacts may send group messages
 		// and acks; deliverGroup checks membership as for a direct frame.
-		oneToOne := o.Kind == wire.SealedChat || o.Kind == wire.SealedFile
-		if o.Sender == m.prof.ID || !m.allowGroupPeer(o.Sender) || (oneToOne && !m.isAccepted(o.Sender)) {
+		if o.Sender == m.prof.ID || !m.allowGroupPeer(o.Sender) || (o.Kind == wire.SealedChat && !m.isAccepted(o.Sender)) {
 			verdicts[i].Reason = "dropped: not from a contact"
 			continue
 		}
@@ -594,6 +592,10 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 			var cf wire.CarriedFile
 			if cf.Unmarshal(o.Payload) != nil || cf.Validate() != nil {
 				verdicts[i].Reason = "dropped: malformed file"
+				continue
+			}
+			if cf.Offer.Group == "" && !m.isAccepted(o.Sender) {
+				verdicts[i].Reason = "dropped: not from a contact"
 				continue
 			}
 			addSender(o.Sender)

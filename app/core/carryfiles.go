@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -18,33 +19,33 @@ import (
 )
 
 // Small files through carriers. A file of at most wire.MaxCarriedFile
-// bytes that I offered to a contact who has not taken it yet goes, while
-// that contact is away, to carriers like a message (carry.go): its offer
-// and its bytes sealed together to the contact. The contact keeps the
-// bytes beside the offer (the carried copy), so accepting it later, or
-// auto-accepting it at once, needs no connection to me: the download
-// starts from the carried copy and goes through the usual checks (policy
-// on content, virus scan, move into place). Either way the contact keeps
-// one transfer, under the offer's ID. Its sealed ack tells me the file is
-// on its machine, and I show the transfer as sent.
+// bytes that I offered to a contact, or into a group, goes to a recipient
+// who is away and has not taken it yet like a message (carry.go,
+// groupcarry.go): its offer and its bytes sealed together to that
+// recipient. The recipient keeps the bytes beside the offer (the carried
+// copy), so accepting it later, or auto-accepting it at once, needs no
+// connection to me: the download starts from the carried copy and goes
+// through the usual checks (group membership, policy on content, virus
+// scan, move into place). Either way the recipient keeps one transfer,
+// under the offer's ID. Its sealed ack tells me the file is on its
+// machine: I show the transfer as sent (for a group file, that member's
+// copy as received).
 
 // fileCarryBatch is how many files go in one deposit: at most about a
 // megabyte.
 const fileCarryBatch = 4
 
-// fileDepositKey is the deposit records' key of my files through carrier
-// c (messages use c's ID itself; the records share one table).
-func fileDepositKey(c peer.ID) string { return c.String() + "#file" }
+// fileDepositKey is the deposit records' key of my files to r through
+// carrier c: one group file goes to many members through one carrier.
+func fileDepositKey(c, r peer.ID) string { return c.String() + ">" + r.String() + "#file" }
 
-// fileCarrySource is the small-file part of what goes to a contact
-// through carrier c.
-func (m *Messenger) fileCarrySource(c peer.ID) carrySource {
-	key := fileDepositKey(c)
+// fileCarrySource is the small-file part of what goes to r through
+// carrier c.
+func (m *Messenger) fileCarrySource(c, r peer.ID) carrySource {
+	key := fileDepositKey(c, r)
 	return carrySource{key: key, kind: wire.SealedFile, batch: fileCarryBatch,
 		pending: func(r peer.ID, since time.Time, limit int) ([]carryItem, error) {
-			// All of them, since a file that changed on disk since I
-			// offered it is skipped and must not hide the next ones.
-			ts, err := m.store.UndepositedTransfers(r.String(), key, since, wire.MaxCarriedFile, 0)
+			ts, err := m.carriableFiles(r, key, since)
 			if err != nil {
 				return nil, err
 			}
@@ -53,6 +54,8 @@ func (m *Messenger) fileCarrySource(c peer.ID) carrySource {
 				if len(items) == limit {
 					break
 				}
+				// A file that changed on disk since I offered it is
+				// skipped (and must not hide the next ones).
 				if data, ok := readOffered(t); ok {
 					cf := wire.CarriedFile{Offer: offerOf(t).Wire(), Data: data}
 					items = append(items, carryItem{id: t.ID, payload: cf.Marshal()})
@@ -62,11 +65,64 @@ func (m *Messenger) fileCarrySource(c peer.ID) carrySource {
 		}}
 }
 
+// carriableFiles lists my small files that r has not taken yet and that
+// have no deposit record under key newer than since: offered to r as my
+// contact, or into a group we are both in and r's copy not finished.
+func (m *Messenger) carriableFiles(r peer.ID, key string, since time.Time) ([]contacts.Transfer, error) {
+	var out []contacts.Transfer
+	if m.isAccepted(r) {
+		ts, err := m.store.UndepositedTransfers(r.String(), key, since, wire.MaxCarriedFile, 0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ts...)
+	}
+	for _, g := range m.allGroups() {
+		if g.Left || !g.HasMember(r.String()) || !g.HasMember(m.MyPeerID()) {
+			continue
+		}
+		ts, err := m.store.UndepositedTransfers(contacts.GroupConversation(g.ID), key, since, wire.MaxCarriedFile, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			if st, listed := t.Recipients[r.String()]; listed && !finishedCopy(st) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
+}
+
 // smallOffersWaiting reports whether files that carriers may take wait
 // for r to take them.
 func (m *Messenger) smallOffersWaiting(r peer.ID) bool {
-	ts, err := m.store.UndepositedTransfers(r.String(), "", time.Time{}, wire.MaxCarriedFile, 1)
+	ts, err := m.carriableFiles(r, "", time.Time{})
 	return err == nil && len(ts) > 0
+}
+
+// groupFileMembersOwed lists the members, not connected, whose copy of a
+// small group file of mine is not finished: depositGroupsTick asks
+// carriers for them too.
+func (m *Messenger) groupFileMembersOwed() []peer.ID {
+	active, err := m.store.ActiveTransfers()
+	if err != nil {
+		return nil
+	}
+	var out []peer.ID
+	for _, t := range active {
+		if !t.Outgoing || t.Recipients == nil || t.Size > wire.MaxCarriedFile || t.State == contacts.Paused {
+			continue
+		}
+		for member, st := range t.Recipients {
+			p, err := peer.Decode(member)
+			if err != nil || finishedCopy(st) || slices.Contains(out, p) || m.connected(p) {
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // readOffered reads the file of an outgoing transfer, if it is still the
@@ -102,10 +158,18 @@ func (m *Messenger) carriedPath(id string) string { return carriedCopy(m.partPat
 // the file directly. Only a store or disk error is returned.
 func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (bool, error) {
 	o := files.OfferFromWire(cf.Offer)
+	conversation, sender := s.String(), ""
+	if o.Group != "" {
+		g, ok := m.getGroup(o.Group)
+		if !ok || g.Left || !g.HasMember(s.String()) || !g.HasMember(m.MyPeerID()) {
+			return false, nil // as onGroupOffer: s sends it again directly, with the states I lack
+		}
+		conversation, sender = contacts.GroupConversation(o.Group), s.String()
+	}
 	old, err := m.store.Transfer(o.TransferID)
 	switch {
 	case err == nil:
-		if old.Outgoing || old.Conversation != s.String() || old.Sender != "" {
+		if old.Outgoing || old.Conversation != conversation || old.Sender != sender {
 			return false, nil // not s's offer to me
 		}
 		switch old.State {
@@ -131,7 +195,7 @@ func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (bool, error
 	if err := m.keepCarried(o.TransferID, cf.Data); err != nil {
 		return false, err
 	}
-	if err := m.storeOffer(s, o, s.String(), ""); err != nil {
+	if err := m.storeOffer(s, o, conversation, sender); err != nil {
 		removePart(m.partPath(o.TransferID))
 		return false, err
 	}
@@ -182,10 +246,14 @@ func (m *Messenger) useCarried(id string) bool {
 }
 
 // filesAckedThroughCarrier marks sent my offers to s that s acked in a
-// sealed ack: the file is on its machine. Other IDs (messages) are
-// skipped.
+// sealed ack: the file is on its machine (for a group file, s's copy is
+// received). Other IDs (messages) are skipped.
 func (m *Messenger) filesAckedThroughCarrier(s peer.ID, ids []string) {
 	for _, id := range ids {
+		if t, err := m.store.Transfer(id); err == nil && t.Outgoing && t.Recipients != nil {
+			m.setRecipient(id, s.String(), contacts.Done) // groupfiles.go
+			continue
+		}
 		m.updateTransfer(id, func(t *contacts.Transfer) error {
 			if !t.Outgoing || t.Conversation != s.String() {
 				return ErrUnknownTransfer

@@ -173,3 +173,53 @@ func TestOnlySmallFilesAreCarried(t *testing.T) {
 		t.Fatal("the big file differs")
 	}
 }
+
+// A small file into a group reaches a member who is away through a
+// carrier who is a contact of both, though sender and member are not
+// contacts: the member accepts it without the sender, and the sender,
+// back later, counts the member's copy as received.
+func TestGroupFileThroughCarrier(t *testing.T) {
+	a, b, c, g := groupTrio(t, false)
+	aID, bID := a.m.MyPeerID(), b.id
+	for _, p := range []*peerT{a, c} {
+		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path, data := writeFile(t, "minutes.pdf", 60<<10)
+	sent, err := a.m.SendFile(contacts.GroupConversation(g.ID), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the file for B", func() bool { return len(held(t, c.m, bID)) == 1 })
+	waitFor(t, "C has its copy directly", func() bool {
+		return transferOf(c.m, contacts.GroupConversation(g.ID), sent.ID).State == contacts.Done
+	})
+	a.stop(t)
+
+	b.restart(t)
+	if err := b.m.SetDownloadDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	conv := contacts.GroupConversation(g.ID)
+	waitFor(t, "B is offered the file", func() bool { return transferOf(b.m, conv, sent.ID).State == contacts.Offered })
+	if got := transferOf(b.m, conv, sent.ID); got.Sender != aID {
+		t.Fatalf("B's transfer: %+v", got)
+	}
+	if err := b.m.AcceptTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B has the file", func() bool { return transferOf(b.m, conv, sent.ID).State == contacts.Done })
+	if got, err := os.ReadFile(transferOf(b.m, conv, sent.ID).Path); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("B's copy differs (%v)", err)
+	}
+
+	b.stop(t)
+	a.restart(t)
+	waitFor(t, "A counts B's copy", func() bool {
+		return transferOf(a.m, conv, sent.ID).Recipients[bID] == contacts.Done
+	})
+	if st := transferOf(a.m, conv, sent.ID).State; st != contacts.Done {
+		t.Fatalf("A's group file is %v", st)
+	}
+}

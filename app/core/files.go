@@ -213,8 +213,10 @@ func (m *Messenger) putTransfer(t contacts.Transfer) error {
 	return nil
 }
 
+// offerOf is the offer of a transfer, naming its group for a group file.
 func offerOf(t contacts.Transfer) files.Offer {
 	o := files.Offer{TransferID: t.ID, Name: t.Name, Size: t.Size, MIME: t.MIME, VoiceNote: t.VoiceNote}
+	o.Group, _ = contacts.GroupID(t.Conversation)
 	b, _ := hex.DecodeString(t.SHA256)
 	copy(o.SHA256[:], b)
 	return o

@@ -102,5 +102,11 @@ func (m *Messenger) depositGroupsTick(skip []peer.ID) {
 			continue
 		}
 		m.requestDeposit(id)
+		skip = append(skip, id)
+	}
+	for _, id := range m.groupFileMembersOwed() { // carryfiles.go
+		if id != m.prof.ID && !slices.Contains(skip, id) {
+			m.requestDeposit(id)
+		}
 	}
 }

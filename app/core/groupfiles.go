@@ -260,9 +260,7 @@ func (m *Messenger) offerGroupTo(p peer.ID, transferID string, dial bool) {
 			return // offered when they connect
 		}
 	}
-	o := offerOf(t)
-	o.Group = gid
-	err = m.files.Offer(ctx, p, o)
+	err = m.files.Offer(ctx, p, offerOf(t))
 	switch {
 	case err == nil:
 		m.setRecipient(transferID, p.String(), contacts.Transferring)

@@ -143,7 +143,9 @@ func testCarry(t *testing.T, open func(t *testing.T) Store) {
 			{ID: "f1", Conversation: "R", Outgoing: true, Name: "a.jpg", Size: 100, State: contacts.Offered},
 			{ID: "f2", Conversation: "R", Outgoing: true, Name: "b.jpg", Size: 200, State: contacts.Offered},
 			{ID: "big", Conversation: "R", Outgoing: true, Name: "c.iso", Size: 5000, State: contacts.Offered},
-			{ID: "taken", Conversation: "R", Outgoing: true, Name: "d.jpg", Size: 100, State: contacts.Transferring},
+			{ID: "paused", Conversation: "R", Outgoing: true, Name: "d.jpg", Size: 100, State: contacts.Paused},
+			{ID: "done", Conversation: "R", Outgoing: true, Name: "g.jpg", Size: 100, State: contacts.Done},
+			{ID: "moving", Conversation: "R", Outgoing: true, Name: "h.jpg", Size: 100, State: contacts.Transferring},
 			{ID: "theirs", Conversation: "R", Name: "e.jpg", Size: 100, State: contacts.Offered},
 			{ID: "other", Conversation: "Q", Outgoing: true, Name: "f.jpg", Size: 100, State: contacts.Offered},
 		} {
@@ -160,17 +162,17 @@ func testCarry(t *testing.T, open func(t *testing.T) Store) {
 			}
 			return out
 		}
-		if got := files("C#f", time.Time{}, 0); !reflect.DeepEqual(got, []string{"f1", "f2"}) {
+		if got := files("C#f", time.Time{}, 0); !reflect.DeepEqual(got, []string{"f1", "f2", "moving"}) {
 			t.Fatalf("UndepositedTransfers = %v", got)
 		}
 		must(t, s.MarkDeposited("C#f", []string{"f1"}, now))
-		if got := files("C#f", time.Time{}, 0); !reflect.DeepEqual(got, []string{"f2"}) {
+		if got := files("C#f", time.Time{}, 0); !reflect.DeepEqual(got, []string{"f2", "moving"}) {
 			t.Fatalf("after a deposit: %v", got)
 		}
 		if got := files("D#f", time.Time{}, 1); !reflect.DeepEqual(got, []string{"f1"}) {
 			t.Fatalf("another carrier, limit 1: %v", got)
 		}
-		if got := files("C#f", now, 0); !reflect.DeepEqual(got, []string{"f1", "f2"}) {
+		if got := files("C#f", now, 0); !reflect.DeepEqual(got, []string{"f1", "f2", "moving"}) {
 			t.Fatalf("deposit older than since: %v", got)
 		}
 	})

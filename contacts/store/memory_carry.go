@@ -152,11 +152,12 @@ func (s *Memory) Undeposited(peerID, carrier string, since time.Time, limit int)
 	return out, nil
 }
 
-// UndepositedTransfers returns my offered files of at most maxSize bytes
-// to peerID that key has not taken since since, oldest first.
-func (s *Memory) UndepositedTransfers(peerID, key string, since time.Time, maxSize int64, limit int) ([]contacts.Transfer, error) {
+// UndepositedTransfers returns my unfinished files of at most maxSize
+// bytes in conversation that key has not taken since since, oldest first.
+func (s *Memory) UndepositedTransfers(conversation, key string, since time.Time, maxSize int64, limit int) ([]contacts.Transfer, error) {
 	ts, err := s.selectTransfers(func(t contacts.Transfer) bool {
-		return t.Conversation == peerID && t.Outgoing && t.State == contacts.Offered && t.Size <= maxSize
+		return t.Conversation == conversation && t.Outgoing && t.Size <= maxSize &&
+			(t.State == contacts.Offered || t.State == contacts.Transferring)
 	})
 	if err != nil {
 		return nil, err

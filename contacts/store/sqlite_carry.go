@@ -112,18 +112,18 @@ func (s *SQLite) Undeposited(peerID, carrier string, since time.Time, limit int)
 		ORDER BY seq LIMIT ?`, peerID, carrier, unixNano(since), limit)
 }
 
-// UndepositedTransfers returns my offered files of at most maxSize bytes
-// to peerID that key has not taken since since, oldest first.
-func (s *SQLite) UndepositedTransfers(peerID, key string, since time.Time, maxSize int64, limit int) ([]contacts.Transfer, error) {
+// UndepositedTransfers returns my unfinished files of at most maxSize
+// bytes in conversation that key has not taken since since, oldest first.
+func (s *SQLite) UndepositedTransfers(conversation, key string, since time.Time, maxSize int64, limit int) ([]contacts.Transfer, error) {
 	if limit <= 0 {
 		limit = -1
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.queryTransfers(`SELECT `+transferColumns+` FROM transfers
-		WHERE conversation = ? AND outgoing AND state = ? AND size <= ? AND NOT EXISTS (
+		WHERE conversation = ? AND outgoing AND state IN (?, ?) AND size <= ? AND NOT EXISTS (
 			SELECT 1 FROM deposits d WHERE d.message_id = transfers.id AND d.carrier = ? AND d.at > ?)
-		ORDER BY created_at, seq LIMIT ?`, peerID, int(contacts.Offered), maxSize, key, unixNano(since), limit)
+		ORDER BY created_at, seq LIMIT ?`, conversation, int(contacts.Offered), int(contacts.Transferring), maxSize, key, unixNano(since), limit)
 }
 
 // checkEnvelope refuses what cannot be stored.

@@ -170,8 +170,9 @@ type Store interface {
 	// key is the caller's (core: carrier and member), since one group
 	// message goes to many members through one carrier.
 	UndepositedGroup(member, key string, since time.Time, limit int) ([]contacts.Message, error)
-	// UndepositedTransfers returns my one-to-one file offers to peerID
-	// that it has not taken yet (state Offered), of at most maxSize
+	// UndepositedTransfers returns my files offered in conversation (a
+	// contact's peer ID, or a group's "g:" conversation) that are not
+	// finished (Offered or Transferring, not Paused), of at most maxSize
 	// bytes, with no deposit record under key newer than since, oldest
 	// first. Deposits of files share MarkDeposited with messages.
 	UndepositedTransfers(peerID, key string, since time.Time, maxSize int64, limit int) ([]contacts.Transfer, error)

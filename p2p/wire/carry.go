@@ -52,7 +52,8 @@ const (
 	// SealedGroup: a GroupFrame of kind GroupKindMessage, to one member;
 	// the sealed content's sender is its author.
 	SealedGroup uint32 = 3
-	// SealedFile: a CarriedFile, a small file offered one to one.
+	// SealedFile: a CarriedFile, a small file offered one to one or into
+	// a group; the sealed content's sender is who offered it.
 	SealedFile uint32 = 4
 )
 
@@ -238,8 +239,9 @@ func (a SealedAck) Validate() error {
 	return nil
 }
 
-// CarriedFile is a small file with its offer, sealed to its recipient so
-// that it arrives while the sender is away. The offer is the one a direct
+// CarriedFile is a small file with its offer (one to one, or into a
+// group), sealed to its recipient so that it arrives while the sender is
+// away. The offer is the one a direct
 // transfer makes (same transfer ID), so either way the recipient keeps one
 // transfer.
 type CarriedFile struct {
@@ -273,15 +275,12 @@ func (c *CarriedFile) Unmarshal(b []byte) error {
 	})
 }
 
-// Validate checks the offer, that it is one to one, and that the data is
-// the whole offered file: its size, at most MaxCarriedFile, and its
+// Validate checks the offer (one to one, or into a group) and that the
+// data is the whole offered file: its size, at most MaxCarriedFile, and its
 // SHA-256.
 func (c CarriedFile) Validate() error {
 	if err := c.Offer.Validate(); err != nil {
 		return err
-	}
-	if c.Offer.Group != "" {
-		return fmt.Errorf("%w: group files are not carried", ErrInvalid)
 	}
 	if c.Offer.Size > MaxCarriedFile || len(c.Data) > MaxCarriedFile {
 		return fmt.Errorf("%w: carried file of %d bytes, limit %d", ErrTooLarge, max(c.Offer.Size, int64(len(c.Data))), MaxCarriedFile)

@@ -53,7 +53,7 @@ func TestCarryValidate(t *testing.T) {
 		"reply without id":           CarryReply{Status: CarryOK},
 		"reply with long reason":     CarryReply{ID: "e", Reason: strings.Repeat("x", MaxReasonLen+1)},
 		"file with bad offer":        CarriedFile{Offer: FileOffer{Name: "a"}},
-		"file in a group":            withOffer(func(o *FileOffer) { o.Group = strings.Repeat("ab", GroupIDLen/2) }),
+		"file in a bad group":        withOffer(func(o *FileOffer) { o.Group = "ab" }),
 		"file of other data":         CarriedFile{Offer: fixtureCarriedFile.Offer, Data: []byte("ho")},
 		"file cut short":             CarriedFile{Offer: fixtureCarriedFile.Offer, Data: []byte("h")},
 		"file too large":             bigCarriedFile(MaxCarriedFile + 1),
@@ -64,7 +64,8 @@ func TestCarryValidate(t *testing.T) {
 		}
 	}
 	good := []interface{ Validate() error }{fixtureEnv, CarryRequest{Handover: &fixtureEnv}, SealedAck{IDs: []string{"m"}},
-		fixtureCarriedFile, bigCarriedFile(MaxCarriedFile), bigCarriedFile(0)}
+		fixtureCarriedFile, bigCarriedFile(MaxCarriedFile), bigCarriedFile(0),
+		withOffer(func(o *FileOffer) { o.Group = strings.Repeat("ab", GroupIDLen/2) })}
 	for _, m := range good {
 		if err := m.Validate(); err != nil {
 			t.Errorf("%#v: %v", m, err)
