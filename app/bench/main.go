@@ -67,6 +67,7 @@ func main() {
 		{"carry", benchCarry},
 		{"groupfiles", benchGroupFiles}, // files in a group (groupfiles.go)
 		{"groupcarry", benchGroupCarry}, // group messages through a carrier (groupcarry.go)
+		{"carryfiles", benchCarryFiles}, // small files through a carrier (carryfiles.go)
 	}
 	failed := false
 	for _, b := range benches {

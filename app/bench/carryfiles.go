@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"hearth/contacts"
+)
+
+// benchCarryFiles: small files (photos) through a carrier on loopback. A
+// sender offers a batch of 200 KiB files to a recipient who is offline;
+// they are sealed and deposited with a carrier (durable there); the
+// sender leaves; the recipient comes back and takes them from the carrier
+// until every file is checked and saved (its start included). The
+// reference is the same batch sent directly to an online contact in the
+// same run, until every file is saved there.
+func benchCarryFiles() ([]result, error) {
+	const n, size = 20, 200 << 10
+	root, err := os.MkdirTemp("", "hearth-bench-carryfiles-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(root)
+	opts := loopbackOpts()
+	peers, err := newPeers(root, opts, "sender", "recipient", "carrier")
+	if err != nil {
+		return nil, err
+	}
+	defer closePeers(peers...) // those still running
+	s, r, c := peers[0], peers[1], peers[2]
+	for _, pr := range [][2]*benchPeer{{s, c}, {r, c}, {s, r}} {
+		if err := pair(pr[0], pr[1]); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range []*benchPeer{r, c} {
+		if err := p.m.SetDownloadDir(filepath.Join(root, "downloads-"+p.m.MyName())); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.m.SetCarryMessages(true); err != nil {
+		return nil, err
+	}
+	sID, rID, cID := s.m.MyPeerID(), r.m.MyPeerID(), c.m.MyPeerID()
+	var paths []string
+	for i := range n {
+		p := filepath.Join(root, fmt.Sprintf("photo-%02d.jpg", i))
+		if err := writeRandom(p, size); err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	saved := func(m interface {
+		Transfers(string) ([]contacts.Transfer, error)
+	}, conv string) int {
+		ts, _ := m.Transfers(conv)
+		k := 0
+		for _, t := range ts {
+			if t.State == contacts.Done {
+				k++
+			}
+		}
+		return k
+	}
+
+	// Reference: the batch straight to an online contact.
+	t0 := time.Now()
+	for _, p := range paths {
+		if _, err := s.m.SendFile(cID, p); err != nil {
+			return nil, err
+		}
+	}
+	if err := waitFor("direct files saved", 120*time.Second, func() bool {
+		time.Sleep(5 * time.Millisecond)
+		return saved(c.m, sID) == n
+	}); err != nil {
+		return nil, err
+	}
+	direct := n / time.Since(t0).Seconds()
+
+	rPort := r.m.Port()
+	r.m.Close()
+	r.m = nil
+	if err := waitFor("recipient offline", 30*time.Second, func() bool { return presenceOf(s.m, rID) == contacts.Offline }); err != nil {
+		return nil, err
+	}
+	t0 = time.Now()
+	for _, p := range paths {
+		if _, err := s.m.SendFile(rID, p); err != nil {
+			return nil, err
+		}
+	}
+	if err := waitFor("files deposited", 120*time.Second, func() bool {
+		time.Sleep(5 * time.Millisecond)
+		k, _, err := c.m.Carrying()
+		return err == nil && k >= n
+	}); err != nil {
+		return nil, err
+	}
+	deposit := n / time.Since(t0).Seconds()
+	_, held, _ := c.m.Carrying()
+
+	s.m.Close()
+	s.m = nil
+	ropts := opts
+	ropts.Port = rPort
+	t0 = time.Now()
+	if err := r.restart(ropts); err != nil {
+		return nil, err
+	}
+	if err := waitFor("carried files saved", 120*time.Second, func() bool {
+		time.Sleep(5 * time.Millisecond)
+		return saved(r.m, sID) == n
+	}); err != nil {
+		return nil, err
+	}
+	handover := n / time.Since(t0).Seconds()
+
+	return []result{
+		{name: "carry_file_200KiB_deposit", value: deposit, unit: "files/s", ref: "direct_files", refVal: direct, refU: "files/s"},
+		{name: "carry_file_200KiB_handover_saved", value: handover, unit: "files/s", ref: "direct_files", refVal: direct, refU: "files/s"},
+		{name: "carry_file_stored_overhead", value: 100 * (float64(held)/n - size) / size, unit: "%", ref: "file", refVal: size, refU: "B"},
+	}, nil
+}
