@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -166,6 +168,11 @@ func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (bool, error
 		}
 		conversation, sender = contacts.GroupConversation(o.Group), s.String()
 	}
+	m.fs.recall.Lock()
+	defer m.fs.recall.Unlock()
+	if m.wasRecalled(s, o.TransferID) {
+		return true, nil // cancelled before it got here: taken, and dropped
+	}
 	old, err := m.store.Transfer(o.TransferID)
 	switch {
 	case err == nil:
@@ -286,4 +293,76 @@ func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
 		return
 	}
 	m.control(t, c)
+}
+
+// recallCarried tells a contact who just connected about the small files
+// I cancelled lately: a carrier may still hand one over (or may have),
+// and the contact must not finish it from the carried copy. A file the
+// contact already has stays (onControl ignores a cancel of a finished
+// transfer).
+func (m *Messenger) recallCarried(id peer.ID) {
+	ts, err := m.store.Transfers(id.String())
+	if err != nil {
+		return
+	}
+	since := time.Now().Add(-m.carryLimits().MaxAge)
+	for _, t := range ts {
+		if t.Outgoing && t.State == contacts.Cancelled && t.Size <= wire.MaxCarriedFile && t.UpdatedAt.After(since) {
+			m.control(t, files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
+		}
+	}
+}
+
+// settingRecalled holds the small files contacts cancelled before their
+// carried copy reached me: "peer transfer-ID unix-seconds" lines.
+const settingRecalled = "files.recalled"
+
+// maxRecalled bounds that list (oldest dropped first).
+const maxRecalled = 500
+
+// noteRecalled remembers that contact from cancelled a transfer I have not
+// received, so its carried copy is dropped if a carrier hands it over. It
+// reports whether the transfer is here after all: a carrier handed it
+// over while the cancel was on its way, and the caller cancels it.
+func (m *Messenger) noteRecalled(from peer.ID, id string) bool {
+	m.fs.recall.Lock()
+	defer m.fs.recall.Unlock()
+	lines := m.recalled()
+	cut := time.Now().Add(-m.carryLimits().MaxAge).Unix()
+	lines = slices.DeleteFunc(lines, func(l recalledFile) bool { return l.at < cut || l.peer == from.String() && l.id == id })
+	lines = append(lines, recalledFile{peer: from.String(), id: id, at: time.Now().Unix()})
+	if len(lines) > maxRecalled {
+		lines = lines[len(lines)-maxRecalled:]
+	}
+	var b []byte
+	for _, l := range lines {
+		b = fmt.Appendf(b, "%s %s %d\n", l.peer, l.id, l.at)
+	}
+	m.store.SetSetting(settingRecalled, b)
+	t, err := m.store.Transfer(id)
+	return err == nil && !t.Outgoing && t.Conversation == from.String() // so onControl finds it
+}
+
+// wasRecalled reports whether s cancelled transfer id before it got here;
+// callers hold m.fs.recall.
+func (m *Messenger) wasRecalled(s peer.ID, id string) bool {
+	return slices.ContainsFunc(m.recalled(), func(l recalledFile) bool { return l.peer == s.String() && l.id == id })
+}
+
+type recalledFile struct {
+	peer, id string
+	at       int64
+}
+
+// recalled reads the list; callers hold m.fs.recall.
+func (m *Messenger) recalled() []recalledFile {
+	b, _ := m.store.Setting(settingRecalled)
+	var out []recalledFile
+	for _, line := range strings.Split(string(b), "\n") {
+		var l recalledFile
+		if _, err := fmt.Sscanf(line, "%s %s %d", &l.peer, &l.id, &l.at); err == nil {
+			out = append(out, l)
+		}
+	}
+	return out
 }

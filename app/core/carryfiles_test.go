@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"hearth/contacts"
 	"hearth/p2p/wire"
 )
@@ -220,4 +222,55 @@ func TestGroupFileThroughCarrier(t *testing.T) {
 	if st := transferOf(a.m, conv, sent.ID).State; st != contacts.Done {
 		t.Fatalf("A's group file is %v", st)
 	}
+}
+
+// A small file the sender cancels after a carrier took it is not finished
+// from the carried copy: whether the recipient hears of the cancel before
+// or after the carrier hands the file over, it ends with no file.
+func TestCancelledCarriedFileIsRecalled(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	s, r, c := x.s, x.r, x.c
+	r.restart(t)
+	if err := r.m.SetAutoAcceptBelow(0); err != nil {
+		t.Fatal(err)
+	}
+	r.stop(t)
+	waitFor(t, "S sees R offline", func() bool { return !s.m.connected(x.rPeer) })
+
+	path, _ := writeFile(t, "oops.jpg", 30<<10)
+	sent, err := s.m.SendFile(x.rID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the file for R", func() bool { return len(held(t, c.m, x.rID)) == 1 })
+	if err := s.m.CancelTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	// S restarts: the cancel it was trying to send R dies with it, and
+	// only the recall on connect can tell R.
+	s.stop(t)
+	s.restart(t)
+	r.restart(t)
+	waitFor(t, "R dropped or cancelled it", func() bool {
+		st := transferOf(r.m, x.sID, sent.ID).State
+		return len(held(t, c.m, x.rID)) == 0 && st != contacts.Offered && (st == contacts.Cancelled || recalledAt(r.m, x.sPeer, sent.ID))
+	})
+	if st := transferOf(r.m, x.sID, sent.ID).State; st != contacts.Cancelled && st != -1 {
+		t.Fatalf("R's transfer is %v", st)
+	}
+	if err := r.m.AcceptTransfer(sent.ID); err == nil {
+		t.Fatal("R could accept a recalled file")
+	}
+	if left := partialLeft(t, r.m); len(left) != 0 {
+		t.Fatalf("left in R's partial folder: %v", left)
+	}
+	if es, _ := os.ReadDir(r.m.DownloadDir()); len(es) != 0 {
+		t.Fatalf("R's download folder holds %d files", len(es))
+	}
+}
+
+func recalledAt(m *Messenger, s peer.ID, id string) bool {
+	m.fs.recall.Lock()
+	defer m.fs.recall.Unlock()
+	return m.wasRecalled(s, id)
 }

@@ -35,6 +35,9 @@ type fetchRun struct{ cancel context.CancelFunc }
 // fileState is the Messenger's bookkeeping for running transfers.
 type fileState struct {
 	tmu sync.Mutex // serialises read-modify-write of transfers
+	// recall serialises taking a carried file with noting a cancel of a
+	// transfer not received yet (carryfiles.go), and guards that list.
+	recall sync.Mutex
 
 	mu       sync.Mutex // guards the fields below
 	fetches  map[string]*fetchRun
@@ -226,6 +229,7 @@ func offerOf(t contacts.Transfer) files.Offer {
 // it go out again, and my interrupted downloads from it continue.
 func (m *Messenger) resumeTransfers(id peer.ID) {
 	m.offerPending(id)
+	m.recallCarried(id) // carryfiles.go
 	active, err := m.store.ActiveTransfers()
 	if err != nil {
 		return
@@ -502,6 +506,13 @@ func (m *Messenger) onControl(from peer.ID, c files.Control) {
 		}
 		return nil
 	})
+	if errors.Is(err, ErrUnknownTransfer) && c.Kind == files.Cancel && m.isAccepted(from) {
+		// carryfiles.go: a carrier may hand it over yet, or is doing so.
+		if m.noteRecalled(from, c.TransferID) {
+			m.onControl(from, c) // it arrived meanwhile: cancel it
+		}
+		return
+	}
 	if err != nil {
 		return
 	}
