@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -55,27 +56,55 @@ func benchCarry() ([]result, error) {
 	}
 	direct := n / time.Since(t0).Seconds()
 
+	send := func() error {
+		for i := 0; i < n; i++ {
+			if _, err := s.m.Send(rID, fmt.Sprintf("carried %d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	arrived := func() bool {
+		h, err := r.m.History(sID, n+1)
+		return err == nil && len(h) == n
+	}
+	deposit, handover, held, err := carryRun(s, r, c, opts, n, send, arrived)
+	if err != nil {
+		return nil, err
+	}
+
+	return []result{
+		{name: "carry_deposit_throughput", value: deposit, unit: "msg/s", ref: "direct_throughput", refVal: direct, refU: "msg/s"},
+		{name: "carry_handover_throughput", value: handover, unit: "msg/s", ref: "direct_throughput", refVal: direct, refU: "msg/s"},
+		{name: "carry_bytes_per_message", value: float64(held) / n, unit: "B", ref: "body", refVal: float64(len("carried 999")), refU: "B"},
+	}, nil
+}
+
+// carryRun measures store-and-forward through carrier c on loopback: r
+// goes offline; send gives s n items for r, timed until c holds them all;
+// s leaves; r comes back, timed (its start included) until arrived. It
+// returns both rates in items/s and the bytes c held.
+func carryRun(s, r, c *benchPeer, opts core.Options, n int, send func() error, arrived func() bool) (deposit, handover float64, held int64, err error) {
+	rID := r.m.MyPeerID()
 	rPort := r.m.Port()
 	r.m.Close()
 	r.m = nil
 	if err := waitFor("recipient offline", 30*time.Second, func() bool { return presenceOf(s.m, rID) == contacts.Offline }); err != nil {
-		return nil, err
+		return 0, 0, 0, err
 	}
-	t0 = time.Now()
-	for i := 0; i < n; i++ {
-		if _, err := s.m.Send(rID, fmt.Sprintf("carried %d", i)); err != nil {
-			return nil, err
-		}
+	t0 := time.Now()
+	if err := send(); err != nil {
+		return 0, 0, 0, err
 	}
-	if err := waitFor("burst deposited", 120*time.Second, func() bool {
+	if err := waitFor("deposited", 120*time.Second, func() bool {
 		time.Sleep(5 * time.Millisecond)
 		k, _, err := c.m.Carrying()
 		return err == nil && k >= n
 	}); err != nil {
-		return nil, err
+		return 0, 0, 0, err
 	}
-	deposit := n / time.Since(t0).Seconds()
-	_, held, _ := c.m.Carrying()
+	deposit = float64(n) / time.Since(t0).Seconds()
+	_, held, _ = c.m.Carrying()
 
 	s.m.Close()
 	s.m = nil
@@ -83,20 +112,13 @@ func benchCarry() ([]result, error) {
 	ropts.Port = rPort
 	t0 = time.Now()
 	if err := r.restart(ropts); err != nil {
-		return nil, err
+		return 0, 0, 0, err
 	}
-	if err := waitFor("burst handed over", 120*time.Second, func() bool {
+	if err := waitFor("handed over", 120*time.Second, func() bool {
 		time.Sleep(5 * time.Millisecond)
-		h, err := r.m.History(sID, n+1)
-		return err == nil && len(h) == n
+		return arrived()
 	}); err != nil {
-		return nil, err
+		return 0, 0, 0, err
 	}
-	handover := n / time.Since(t0).Seconds()
-
-	return []result{
-		{name: "carry_deposit_throughput", value: deposit, unit: "msg/s", ref: "direct_throughput", refVal: direct, refU: "msg/s"},
-		{name: "carry_handover_throughput", value: handover, unit: "msg/s", ref: "direct_throughput", refVal: direct, refU: "msg/s"},
-		{name: "carry_bytes_per_message", value: float64(held) / n, unit: "B", ref: "body", refVal: float64(len("carried 999")), refU: "B"},
-	}, nil
+	return deposit, float64(n) / time.Since(t0).Seconds(), held, nil
 }

@@ -80,43 +80,18 @@ func benchCarryFiles() ([]result, error) {
 	}
 	direct := n / time.Since(t0).Seconds()
 
-	rPort := r.m.Port()
-	r.m.Close()
-	r.m = nil
-	if err := waitFor("recipient offline", 30*time.Second, func() bool { return presenceOf(s.m, rID) == contacts.Offline }); err != nil {
-		return nil, err
-	}
-	t0 = time.Now()
-	for _, p := range paths {
-		if _, err := s.m.SendFile(rID, p); err != nil {
-			return nil, err
+	send := func() error {
+		for _, p := range paths {
+			if _, err := s.m.SendFile(rID, p); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	if err := waitFor("files deposited", 120*time.Second, func() bool {
-		time.Sleep(5 * time.Millisecond)
-		k, _, err := c.m.Carrying()
-		return err == nil && k >= n
-	}); err != nil {
+	deposit, handover, held, err := carryRun(s, r, c, opts, n, send, func() bool { return saved(r.m, sID) == n })
+	if err != nil {
 		return nil, err
 	}
-	deposit := n / time.Since(t0).Seconds()
-	_, held, _ := c.m.Carrying()
-
-	s.m.Close()
-	s.m = nil
-	ropts := opts
-	ropts.Port = rPort
-	t0 = time.Now()
-	if err := r.restart(ropts); err != nil {
-		return nil, err
-	}
-	if err := waitFor("carried files saved", 120*time.Second, func() bool {
-		time.Sleep(5 * time.Millisecond)
-		return saved(r.m, sID) == n
-	}); err != nil {
-		return nil, err
-	}
-	handover := n / time.Since(t0).Seconds()
 
 	return []result{
 		{name: "carry_file_200KiB_deposit", value: deposit, unit: "files/s", ref: "direct_files", refVal: direct, refU: "files/s"},

@@ -68,26 +68,32 @@ func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
 	}
 }
 
+// carriedToAskingRecipient makes R accept no file by itself, then has S
+// send the file at path to R, who is away, until C holds it.
+func carriedToAskingRecipient(t *testing.T, x trio, path string) contacts.Transfer {
+	t.Helper()
+	x.r.restart(t)
+	if err := x.r.m.SetAutoAcceptBelow(0); err != nil {
+		t.Fatal(err)
+	}
+	x.r.stop(t)
+	waitFor(t, "S sees R offline", func() bool { return !x.s.m.connected(x.rPeer) })
+	sent, err := x.s.m.SendFile(x.rID, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the file for R", func() bool { return len(held(t, x.c.m, x.rID)) == 1 })
+	return sent
+}
+
 // A carried file above the auto-accept size waits for R to accept it, and
 // accepting needs no connection to the sender; a second copy of it (from
 // a second carrier) changes nothing.
 func TestCarriedFileWaitsForAcceptWithoutTheSender(t *testing.T) {
 	x := carrierTrio(t, true, nil)
 	s, r, c := x.s, x.r, x.c
-	// R accepts nothing by itself.
-	r.restart(t)
-	if err := r.m.SetAutoAcceptBelow(0); err != nil {
-		t.Fatal(err)
-	}
-	r.stop(t)
-	waitFor(t, "S sees R offline", func() bool { return !s.m.connected(x.rPeer) })
-
 	path, data := writeFile(t, "scan.pdf", 100<<10)
-	sent, err := s.m.SendFile(x.rID, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "C holds the file for R", func() bool { return len(held(t, c.m, x.rID)) == 1 })
+	sent := carriedToAskingRecipient(t, x, path)
 	s.stop(t)
 	r.restart(t)
 	waitFor(t, "R is offered the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Offered })
@@ -230,19 +236,8 @@ func TestGroupFileThroughCarrier(t *testing.T) {
 func TestCancelledCarriedFileIsRecalled(t *testing.T) {
 	x := carrierTrio(t, true, nil)
 	s, r, c := x.s, x.r, x.c
-	r.restart(t)
-	if err := r.m.SetAutoAcceptBelow(0); err != nil {
-		t.Fatal(err)
-	}
-	r.stop(t)
-	waitFor(t, "S sees R offline", func() bool { return !s.m.connected(x.rPeer) })
-
 	path, _ := writeFile(t, "oops.jpg", 30<<10)
-	sent, err := s.m.SendFile(x.rID, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "C holds the file for R", func() bool { return len(held(t, c.m, x.rID)) == 1 })
+	sent := carriedToAskingRecipient(t, x, path)
 	if err := s.m.CancelTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
