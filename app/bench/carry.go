@@ -24,20 +24,11 @@ func benchCarry() ([]result, error) {
 	defer os.RemoveAll(root)
 	opts := loopbackOpts()
 	opts.Carry.MaxPerSender = 10 * n
-	peers, err := newPeers(root, opts, "sender", "recipient", "carrier")
+	s, r, c, err := carrierPeers(root, opts)
 	if err != nil {
 		return nil, err
 	}
-	defer closePeers(peers...) // those still running
-	s, r, c := peers[0], peers[1], peers[2]
-	for _, pr := range [][2]*benchPeer{{s, c}, {r, c}, {s, r}} {
-		if err := pair(pr[0], pr[1]); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.m.SetCarryMessages(true); err != nil {
-		return nil, err
-	}
+	defer closePeers(s, r, c) // those still running
 	sID, rID, cID := s.m.MyPeerID(), r.m.MyPeerID(), c.m.MyPeerID()
 
 	// Reference: the burst straight to an online contact.
@@ -121,4 +112,27 @@ func carryRun(s, r, c *benchPeer, opts core.Options, n int, send func() error, a
 		return 0, 0, 0, err
 	}
 	return deposit, float64(n) / time.Since(t0).Seconds(), held, nil
+}
+
+// carrierPeers starts a sender, a recipient and a carrier, mutual
+// contacts, the carrier carrying.
+func carrierPeers(root string, opts core.Options) (s, r, c *benchPeer, err error) {
+	peers, err := newPeers(root, opts, "sender", "recipient", "carrier")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, r, c = peers[0], peers[1], peers[2]
+	for _, pr := range [][2]*benchPeer{{s, c}, {r, c}, {s, r}} {
+		if err = pair(pr[0], pr[1]); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = c.m.SetCarryMessages(true)
+	}
+	if err != nil {
+		closePeers(peers...)
+		return nil, nil, nil, err
+	}
+	return s, r, c, nil
 }

@@ -24,24 +24,15 @@ func benchCarryFiles() ([]result, error) {
 	}
 	defer os.RemoveAll(root)
 	opts := loopbackOpts()
-	peers, err := newPeers(root, opts, "sender", "recipient", "carrier")
+	s, r, c, err := carrierPeers(root, opts)
 	if err != nil {
 		return nil, err
 	}
-	defer closePeers(peers...) // those still running
-	s, r, c := peers[0], peers[1], peers[2]
-	for _, pr := range [][2]*benchPeer{{s, c}, {r, c}, {s, r}} {
-		if err := pair(pr[0], pr[1]); err != nil {
-			return nil, err
-		}
-	}
+	defer closePeers(s, r, c) // those still running
 	for _, p := range []*benchPeer{r, c} {
 		if err := p.m.SetDownloadDir(filepath.Join(root, "downloads-"+p.m.MyName())); err != nil {
 			return nil, err
 		}
-	}
-	if err := c.m.SetCarryMessages(true); err != nil {
-		return nil, err
 	}
 	sID, rID, cID := s.m.MyPeerID(), r.m.MyPeerID(), c.m.MyPeerID()
 	var paths []string
