@@ -9,8 +9,8 @@ import (
 )
 
 // A download is written with direct I/O where the system has it (Linux):
-// whole aligned blocks go from the chunk buffer to the disk without a copy
-// into the page cache. That copy is most of what writing costs in CPU (on
+// whole aligned 4 KiB blocks go from the download's data (block.go) to the
+// disk without a copy into the page cache. That copy is most of what writing costs in CPU (on
 // a VM, where touching fresh memory is dear, more than the SHA-256 and
 // both ciphers together); the file is not read again soon (it is hashed
 // as it arrives); and a big download then does not push everything else
@@ -25,12 +25,14 @@ const (
 	// offset and the length. It is at least the logical block size of
 	// common disks (512 or 4096 bytes).
 	directAlign = 4096
-	// directBufSize is the aligned buffer direct writes go through.
+	// directBufSize is the aligned buffer that data not aligned in memory
+	// goes through to a direct write.
 	directBufSize = DefaultChunkSize
 )
 
 // directFile is a second descriptor of a partial file, for direct writes,
-// with its aligned buffer.
+// with an aligned buffer for data that is not aligned in memory (made
+// when first needed: a download's blocks are aligned, see block.go).
 type directFile struct {
 	f   *os.File
 	buf []byte
@@ -43,7 +45,7 @@ func openDirectFile(path string) *directFile {
 	if f == nil {
 		return nil
 	}
-	return &directFile{f: f, buf: alignedBuffer(directBufSize, directAlign)}
+	return &directFile{f: f}
 }
 
 func (d *directFile) close() {
@@ -59,8 +61,15 @@ func alignedBuffer(n, align int) []byte {
 	return b[skip : skip+n : skip+n]
 }
 
+// aligned reports whether b starts at an address that direct I/O takes.
+func aligned(b []byte) bool {
+	return uintptr(unsafe.Pointer(unsafe.SliceData(b)))%directAlign == 0
+}
+
 // writeAt writes b at off in the partial file: its whole aligned blocks
-// directly when p.direct allows, the rest through the page cache.
+// directly when p.direct allows (from b itself when b is aligned in memory
+// where off is aligned, else through an aligned copy), the rest through
+// the page cache.
 func (p *part) writeAt(b []byte, off int64) error {
 	if d := p.direct; d != nil {
 		if head := int(-off & (directAlign - 1)); head > 0 {
@@ -71,9 +80,17 @@ func (p *part) writeAt(b []byte, off int64) error {
 			b, off = b[head:], off+int64(head)
 		}
 		for len(b) >= directAlign {
-			n := min(len(b)&^(directAlign-1), len(d.buf))
-			copy(d.buf, b[:n])
-			if _, err := d.f.WriteAt(d.buf[:n], off); err != nil {
+			n := len(b) &^ (directAlign - 1)
+			src := b[:n]
+			if !aligned(src) {
+				if d.buf == nil {
+					d.buf = alignedBuffer(directBufSize, directAlign)
+				}
+				n = min(n, len(d.buf))
+				src = d.buf[:n]
+				copy(src, b)
+			}
+			if _, err := d.f.WriteAt(src, off); err != nil {
 				if !errors.Is(err, syscall.EINVAL) {
 					return fmt.Errorf("%w: %w", ErrStorage, err)
 				}

@@ -41,10 +41,11 @@
 // The sender reads one chunk (DefaultChunkSize, 256 KiB) at a time into one
 // buffer and writes it as one frame; the stream's yamux window is the only
 // queue, so a slow recipient slows the sender. The recipient works in three
-// stages that overlap on a multi-core machine: one reads and checks a
-// chunk, one writes the previous one to the partial file (whole aligned
+// stages that overlap on a multi-core machine: one reads and checks chunks
+// and gathers their data into 1 MiB blocks (block.go), one writes the
+// previous block to the partial file in one call (whole aligned 4 KiB
 // blocks with direct I/O where there is any, see direct.go), one hashes
-// the one before; it holds four chunk buffers per transfer.
+// the block before; it holds four blocks and one chunk buffer per transfer.
 //
 // # The partial file
 //

@@ -114,17 +114,13 @@ func (s *Service) release(key string) {
 	s.mu.Unlock()
 }
 
-// chunkBuffers is how many chunk buffers a download passes around: one
-// being received, one being written, one being hashed and one spare, so
-// that no stage waits for another's buffer.
-const chunkBuffers = 4
-
 // fetchOnce asks p for the file from pf.done and writes what arrives
 // until the end, on one stream. Three goroutines share the work so that
 // decryption, writing and hashing overlap on a multi-core machine: receive
-// reads and checks chunks, writeChunks writes them to the partial file,
-// and this one hashes them, checkpoints and reports progress. The chunks
-// pass through in order, in chunkBuffers buffers that go round.
+// reads and checks chunks and gathers their data into blocks (block.go),
+// writeBlocks writes the blocks to the partial file, and this one hashes
+// them, checkpoints and reports progress. The data passes through in
+// order, in blockCount blocks that go round.
 func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, prog *progressor) error {
 	req := wire.FileRequest{Fetch: &wire.FileFetch{TransferID: o.TransferID, Offset: pf.done}}
 	st, r, err := s.open(ctx, p, req)
@@ -145,37 +141,42 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 	}
 
 	pf.woff = pf.done
-	free := make(chan []byte, chunkBuffers)
-	for _, b := range pf.bufs {
+	free := make(chan *block, blockCount)
+	for i, b := range pf.blocks {
+		if b == nil {
+			b = newBlock()
+			pf.blocks[i] = b
+		}
 		free <- b
 	}
-	full := make(chan chunk, chunkBuffers)
-	written := make(chan chunk, chunkBuffers)
+	full := make(chan *block, blockCount)
+	written := make(chan *block, blockCount)
 	recvErr, writeErr := make(chan error, 1), make(chan error, 1)
 	go func() {
 		defer close(full)
-		recvErr <- s.receive(st, r, pf.done, o.Size, free, full)
+		recvErr <- s.receive(st, r, pf, o.Size, free, full)
 	}()
 	go func() {
 		defer close(written)
-		writeErr <- writeChunks(pf, st, full, written, free)
+		writeErr <- writeBlocks(pf, st, full, written, free)
 	}()
 	var herr error
-	for c := range written {
+	for b := range written {
 		if herr == nil {
-			pf.hashed(c.data)
+			pf.hashed(b.data)
 			if herr = pf.checkpointEvery(s.cfg.Checkpoint); herr != nil {
 				st.Reset() // stops receive
 			} else {
 				prog.report(pf.done, false)
 			}
 		}
-		free <- c.frame[:0]
+		free <- b
 	}
 	werr, err := <-writeErr, <-recvErr
-	// Keep the buffers for the next attempt.
-	for i := range pf.bufs {
-		pf.bufs[i] = <-free
+	// All blocks are back in free (receive returned the one it filled):
+	// drain it so the next attempt starts with none queued.
+	for range pf.blocks {
+		<-free
 	}
 	if werr != nil {
 		return werr
@@ -191,38 +192,50 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 	return nil
 }
 
-// writeChunks writes the chunks from full to the partial file and passes
+// writeBlocks writes the blocks from full to the partial file and passes
 // them on to written. After a failed write it resets the stream (which
-// stops receive) and returns the rest of the chunks' buffers to free.
-func writeChunks(pf *part, st network.Stream, full <-chan chunk, written chan<- chunk, free chan<- []byte) error {
+// stops receive) and returns the rest of the blocks to free.
+func writeBlocks(pf *part, st network.Stream, full <-chan *block, written chan<- *block, free chan<- *block) error {
 	var err error
-	for c := range full {
+	for b := range full {
 		if err == nil {
-			if err = pf.write(c.data); err != nil {
+			if err = pf.write(b.data); err != nil {
 				st.Reset()
 			}
 		}
 		if err != nil {
-			free <- c.frame[:0]
+			free <- b
 			continue
 		}
-		written <- c
+		written <- b
 	}
 	return err
 }
 
-// chunk is a verified chunk's data and the buffer holding it.
-type chunk struct{ frame, data []byte }
-
-// receive reads chunks from off to size, checks each (offset, bounds,
-// checksum) and hands its data to full in a buffer taken from free.
-func (s *Service) receive(st network.Stream, r *bufio.Reader, off, size int64, free chan []byte, full chan<- chunk) error {
+// receive reads chunks from pf.done to size, checks each (offset, bounds,
+// checksum) and gathers their data into blocks taken from free, handing
+// each on to full when it is full, at the end, and when the stream fails
+// (what was verified before the failure is kept). It reads frames into
+// pf.frame, one at a time.
+func (s *Service) receive(st network.Stream, r *bufio.Reader, pf *part, size int64, free chan *block, full chan<- *block) error {
+	off := pf.done
+	var b *block
+	// pass hands the block being filled on, or back when it is empty.
+	pass := func() {
+		switch {
+		case b == nil:
+		case len(b.data) > 0:
+			full <- b
+		default:
+			free <- b
+		}
+		b = nil
+	}
+	defer pass()
 	for off < size {
-		buf := <-free
 		st.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
-		b, err := wire.ReadFrameInto(r, wire.MaxFileChunkFrame, buf)
+		frame, err := wire.ReadFrameInto(r, wire.MaxFileChunkFrame, pf.frame)
 		if err != nil {
-			free <- buf
 			switch {
 			case err == io.EOF:
 				return fmt.Errorf("%w: stream ended at %d of %d bytes", ErrProtocol, off, size)
@@ -231,13 +244,22 @@ func (s *Service) receive(st network.Stream, r *bufio.Reader, off, size int64, f
 			}
 			return fmt.Errorf("reading a chunk: %w", err)
 		}
-		data, err := checkChunk(b, off, size)
+		pf.frame = frame[:0] // keep a buffer that grew for the next one
+		data, err := checkChunk(frame, off, size)
 		if err != nil {
-			free <- b[:0]
 			return err
 		}
-		full <- chunk{frame: b, data: data}
-		off += int64(len(data))
+		for len(data) > 0 {
+			if b == nil {
+				b = <-free
+				b.reset(off)
+			}
+			n := b.fill(data)
+			data, off = data[n:], off+int64(n)
+			if b.full() {
+				pass()
+			}
+		}
 	}
 	return nil
 }

@@ -43,8 +43,10 @@ type part struct {
 	// synced is the offset the sidecar holds.
 	synced int64
 	h      hash.Hash // SHA-256 of [0, done)
-	// bufs are the chunk buffers, kept between fetches.
-	bufs [chunkBuffers][]byte
+	// blocks carry the data from stage to stage (block.go) and frame is
+	// the buffer chunks are read into; both are kept between fetches.
+	blocks [blockCount]*block
+	frame  []byte
 	// syncing, when not nil, delivers the result of the checkpoint running
 	// in the background, which vouches for syncOff. Only one runs at a
 	// time; close, discard and checkpoint wait for it.
