@@ -2,7 +2,6 @@ package files
 
 import (
 	"bufio"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -83,25 +82,31 @@ func (s *Service) openServed(from peer.ID, req wire.FileFetch) (*os.File, int64,
 }
 
 // stream writes the chunks of f from off to size, telling prog (which may
-// be nil) how far it got. One chunk's buffer is all it holds: the stream's
-// window throttles it to the receiver's pace.
+// be nil) how far it got. One frame buffer is all it holds: each chunk is
+// read from the file straight into it, between the frame's head and tail
+// (wire.AppendFileChunkHead), and the stream's window throttles it to the
+// receiver's pace.
 func (s *Service) stream(st network.Stream, f *os.File, off, size int64, prog *progressor) error {
 	chunk := int64(s.cfg.ChunkSize)
-	data := make([]byte, chunk)
-	frame := make([]byte, 0, chunk+64)
+	const room = wire.MaxFileChunkHead
+	buf := make([]byte, room+chunk+8)
+	head := make([]byte, 0, room)
 	for off < size {
 		n := min(chunk, size-off)
-		if _, err := io.ReadFull(f, data[:n]); err != nil {
+		data := buf[room : room+n]
+		if _, err := io.ReadFull(f, data); err != nil {
 			return fmt.Errorf("reading the file: %w", err)
 		}
-		c := wire.FileChunk{Offset: off, Data: data[:n], CRC: crc32.Checksum(data[:n], castagnoli)}
+		crc := crc32.Checksum(data, castagnoli)
 		if s.testChunk != nil {
-			s.testChunk(off, c.Data)
+			s.testChunk(off, data)
 		}
-		frame = binary.AppendUvarint(frame[:0], uint64(c.Size()))
-		frame = c.Append(frame)
+		head = wire.AppendFileChunkHead(head[:0], off, len(data))
+		start := room - len(head)
+		copy(buf[start:], head)
+		frame := wire.AppendFileChunkTail(buf[:room+n], crc)
 		st.SetWriteDeadline(time.Now().Add(s.cfg.IdleTimeout))
-		if _, err := st.Write(frame); err != nil {
+		if _, err := st.Write(frame[start:]); err != nil {
 			return fmt.Errorf("sending a chunk: %w", err)
 		}
 		off += n
