@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"path/filepath"
 	"time"
 
@@ -213,53 +212,22 @@ func writeBlocks(pf *part, st network.Stream, full <-chan *block, written chan<-
 }
 
 // receive reads chunks from pf.done to size, checks each (offset, bounds,
-// checksum) and gathers their data into blocks taken from free, handing
-// each on to full when it is full, at the end, and when the stream fails
-// (what was verified before the failure is kept). It reads frames into
-// pf.frame, one at a time.
+// checksum) and gathers their data into blocks taken from free (see
+// chunkReader), handing each on to full when it is full, at the end, and
+// when the stream fails (what was verified before the failure is kept).
 func (s *Service) receive(st network.Stream, r *bufio.Reader, pf *part, size int64, free chan *block, full chan<- *block) error {
-	off := pf.done
-	var b *block
-	// pass hands the block being filled on, or back when it is empty.
-	pass := func() {
-		switch {
-		case b == nil:
-		case len(b.data) > 0:
-			full <- b
-		default:
-			free <- b
-		}
-		b = nil
-	}
-	defer pass()
-	for off < size {
+	cr := &chunkReader{r: r, frame: pf.frame, free: free, full: full}
+	defer func() {
+		cr.pass()
+		pf.frame = cr.frame // keep a buffer that grew for the next fetch
+	}()
+	for off := pf.done; off < size; {
 		st.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
-		frame, err := wire.ReadFrameInto(r, wire.MaxFileChunkFrame, pf.frame)
-		if err != nil {
-			switch {
-			case err == io.EOF:
-				return fmt.Errorf("%w: stream ended at %d of %d bytes", ErrProtocol, off, size)
-			case errors.Is(err, wire.ErrFrameTooLarge):
-				return fmt.Errorf("%w: %v", ErrProtocol, err)
-			}
-			return fmt.Errorf("reading a chunk: %w", err)
-		}
-		pf.frame = frame[:0] // keep a buffer that grew for the next one
-		data, err := checkChunk(frame, off, size)
+		n, err := cr.next(off, size)
 		if err != nil {
 			return err
 		}
-		for len(data) > 0 {
-			if b == nil {
-				b = <-free
-				b.reset(off)
-			}
-			n := b.fill(data)
-			data, off = data[n:], off+int64(n)
-			if b.full() {
-				pass()
-			}
-		}
+		off += int64(n)
 	}
 	return nil
 }
