@@ -82,6 +82,12 @@ func TestBlockWritesDirect(t *testing.T) {
 	if p.direct.buf != nil {
 		t.Fatal("aligned block data went through the copy buffer")
 	}
+	if u := newURing(); u != nil {
+		u.close()
+		if p.direct.ring == nil {
+			t.Fatal("io_uring works here, but the direct writes gave it up")
+		}
+	}
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

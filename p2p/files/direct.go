@@ -3,6 +3,7 @@ package files
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"syscall"
 	"unsafe"
@@ -32,10 +33,12 @@ const (
 
 // directFile is a second descriptor of a partial file, for direct writes,
 // with an aligned buffer for data that is not aligned in memory (made
-// when first needed: a download's blocks are aligned, see block.go).
+// when first needed: a download's blocks are aligned, see block.go), and
+// the io_uring its writes go through where there is one (uring_linux.go).
 type directFile struct {
-	f   *os.File
-	buf []byte
+	f    *os.File
+	buf  []byte
+	ring *uring
 }
 
 // openDirectFile opens path for direct writes, or returns nil where that is
@@ -45,13 +48,38 @@ func openDirectFile(path string) *directFile {
 	if f == nil {
 		return nil
 	}
-	return &directFile{f: f}
+	return &directFile{f: f, ring: newURing()}
 }
 
 func (d *directFile) close() {
 	if d != nil {
+		d.ring.close()
 		d.f.Close()
 	}
+}
+
+// writeAt writes all of b at off: through the ring while it works, else
+// with pwrite.
+func (d *directFile) writeAt(b []byte, off int64) error {
+	for len(b) > 0 && d.ring != nil {
+		n, err := d.ring.pwrite(d.f, b, off)
+		switch {
+		case errors.Is(err, errURing):
+			d.ring.close()
+			d.ring = nil
+		case err != nil:
+			return err
+		case n == 0:
+			return io.ErrShortWrite
+		default:
+			b, off = b[n:], off+int64(n)
+		}
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	_, err := d.f.WriteAt(b, off)
+	return err
 }
 
 // alignedBuffer returns n bytes whose address is a multiple of align.
@@ -90,7 +118,7 @@ func (p *part) writeAt(b []byte, off int64) error {
 				src = d.buf[:n]
 				copy(src, b)
 			}
-			if _, err := d.f.WriteAt(src, off); err != nil {
+			if err := d.writeAt(src, off); err != nil {
 				if !errors.Is(err, syscall.EINVAL) {
 					return fmt.Errorf("%w: %w", ErrStorage, err)
 				}
