@@ -38,14 +38,17 @@
 //	either side: FileRequest{Control{id, Pause|Resume|Cancel|Decline|Received|Quarantined, reason}}
 //	            ◀────────────────────────────▶ OnControl, FileReply{OK}
 //
-// The sender reads one chunk (DefaultChunkSize, 256 KiB) at a time into one
-// buffer and writes it as one frame; the stream's yamux window is the only
-// queue, so a slow recipient slows the sender. The recipient works in three
-// stages that overlap on a multi-core machine: one reads and checks chunks
-// and gathers their data into 1 MiB blocks (block.go), one writes the
-// previous block to the partial file in one call (whole aligned 4 KiB
-// blocks with direct I/O where there is any, see direct.go), one hashes
-// the block before; it holds four blocks and one chunk buffer per transfer.
+// The sender reads one chunk (DefaultChunkSize, 256 KiB) at a time straight
+// into its frame buffer and writes it as one frame; the stream's yamux
+// window is the only queue, so a slow recipient slows the sender. The
+// recipient works in three stages that overlap on a multi-core machine:
+// one reads and checks chunks into 1 MiB blocks (block.go; a frame in the
+// sender's layout goes from the stream straight into its block, see
+// chunkread.go), one writes the previous block to the partial file in one
+// call (whole aligned 4 KiB blocks with direct I/O where there is any, see
+// direct.go, through io_uring on Linux so the write does not hold a Go
+// processor, see uring_linux.go), one hashes the block before; it holds
+// four blocks per transfer.
 //
 // # The partial file
 //
