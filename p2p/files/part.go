@@ -3,6 +3,7 @@ package files
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -52,6 +53,11 @@ type part struct {
 	// time; close, discard and checkpoint wait for it.
 	syncing chan error
 	syncOff int64
+	// sring is the io_uring the checkpoints' fsyncs go through (made by
+	// the first; nil where there is none, see syncFile). Only commit uses
+	// it, one at a time; close waits for the last.
+	sring      *uring
+	sringTried bool
 }
 
 // openPart opens (or creates) a partial file for a file of size bytes and
@@ -186,11 +192,28 @@ func (p *part) checkpoint() error {
 // hash to sum: in that order, so the sidecar never claims more than the
 // disk holds. It may run beside writes past off.
 func (p *part) commit(off int64, sum []byte) error {
-	if err := p.f.Sync(); err != nil {
+	if err := p.syncFile(p.f); err != nil {
 		return err
 	}
 	line := fmt.Sprintf("%s %d %x\n", sidecarMagic, off, sum)
-	return writeFileAtomic(SidecarPath(p.path), []byte(line))
+	return writeFileAtomic(SidecarPath(p.path), []byte(line), p.syncFile)
+}
+
+// syncFile fsyncs f without holding a Go processor where io_uring allows
+// (a checkpoint runs beside the download), else with f.Sync.
+func (p *part) syncFile(f *os.File) error {
+	if !p.sringTried {
+		p.sring, p.sringTried = newURing(), true
+	}
+	if p.sring != nil {
+		err := p.sring.fsync(f)
+		if !errors.Is(err, errURing) {
+			return err
+		}
+		p.sring.close()
+		p.sring = nil
+	}
+	return f.Sync()
 }
 
 // verify reports whether the file's SHA-256 is want.
@@ -209,6 +232,7 @@ func (p *part) discard() {
 
 func (p *part) close() error {
 	p.wait()
+	p.sring.close()
 	p.direct.close()
 	return p.f.Close()
 }
@@ -249,8 +273,9 @@ func VerifiedOffset(partPath string) int64 {
 }
 
 // writeFileAtomic replaces path with data: a temporary file, fsynced,
-// renamed over it, and the folder fsynced so the rename lasts.
-func writeFileAtomic(path string, data []byte) error {
+// renamed over it, and the folder fsynced so the rename lasts. sync
+// fsyncs a file.
+func writeFileAtomic(path string, data []byte, sync func(*os.File) error) error {
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -260,7 +285,7 @@ func writeFileAtomic(path string, data []byte) error {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
+	if err := sync(f); err != nil {
 		f.Close()
 		return err
 	}
@@ -271,7 +296,7 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync() // not supported everywhere (Windows); best effort
+		sync(d) // not supported everywhere (Windows); best effort
 		d.Close()
 	}
 	return nil

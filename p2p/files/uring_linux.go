@@ -17,7 +17,8 @@ import (
 // sender waited (a trace showed it). An io_uring write instead is handed
 // to the kernel, and the writer waits for its completion on an eventfd
 // through Go's poller, like a socket: the processor runs other goroutines
-// meanwhile. One request at a time, so the semantics are pwrite's. Where
+// meanwhile. One request at a time, so the semantics are pwrite's. The
+// checkpoints' fsyncs go through a ring of their own the same way. Where
 // io_uring is missing or forbidden (old kernels, seccomp sandboxes) the
 // writes are plain pwrites.
 
@@ -28,6 +29,7 @@ const (
 	ioringOffSQRing    = 0
 	ioringOffCQRing    = 0x8000000
 	ioringOffSQEs      = 0x10000000
+	ioringOpFsync      = 3
 	ioringOpWrite      = 23
 	ioringRegEventFD   = 4
 	uringEntries       = 4
@@ -166,15 +168,30 @@ func (u *uring) pwrite(f *os.File, b []byte, off int64) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	tail := atomic.LoadUint32(u.sqTail)
-	i := tail & atomic.LoadUint32(u.sqMask)
-	*(*uringSQE)(unsafe.Add(u.sqes, uintptr(i)*unsafe.Sizeof(uringSQE{}))) = uringSQE{
+	n, err := u.do(uringSQE{
 		opcode: ioringOpWrite,
 		fd:     int32(f.Fd()),
 		off:    uint64(off),
 		addr:   uint64(uintptr(unsafe.Pointer(&b[0]))),
 		len:    uint32(len(b)),
-	}
+	})
+	runtime.KeepAlive(b) // the kernel read it until now
+	return n, err
+}
+
+// fsync is f.Sync without holding a Go processor.
+func (u *uring) fsync(f *os.File) error {
+	_, err := u.do(uringSQE{opcode: ioringOpFsync, fd: int32(f.Fd())})
+	runtime.KeepAlive(f)
+	return err
+}
+
+// do submits one request and waits for its completion on the eventfd.
+// It returns the request's result: a count, or its errno as the error.
+func (u *uring) do(req uringSQE) (int, error) {
+	tail := atomic.LoadUint32(u.sqTail)
+	i := tail & atomic.LoadUint32(u.sqMask)
+	*(*uringSQE)(unsafe.Add(u.sqes, uintptr(i)*unsafe.Sizeof(uringSQE{}))) = req
 	*(*uint32)(unsafe.Add(u.sqArray, uintptr(i)*4)) = i
 	atomic.StoreUint32(u.sqTail, tail+1)
 	for {
@@ -194,7 +211,6 @@ func (u *uring) pwrite(f *os.File, b []byte, off int64) (int, error) {
 			c := (*uringCQE)(unsafe.Add(u.cqes, uintptr(head&u.cqMask)*unsafe.Sizeof(uringCQE{})))
 			res := c.res
 			atomic.StoreUint32(u.cqHead, head+1)
-			runtime.KeepAlive(b) // the kernel read it until now
 			if res < 0 {
 				return 0, syscall.Errno(-res)
 			}

@@ -11,7 +11,8 @@ import (
 
 // TestURingWrites: writes through the ring land where pwrite's would, a
 // write the kernel refuses comes back as its errno (not as a broken
-// ring), and the ring goes on working after it.
+// ring), and the ring goes on working after it; fsync works, and fails
+// like fsync(2).
 func TestURingWrites(t *testing.T) {
 	u := newURing()
 	if u == nil {
@@ -50,5 +51,16 @@ func TestURingWrites(t *testing.T) {
 	}
 	if n, err := u.pwrite(f, []byte("after"), 0); err != nil || n != 5 {
 		t.Fatalf("ring broken after a refused write: %d, %v", n, err)
+	}
+	if err := u.fsync(f); err != nil {
+		t.Fatalf("fsync: %v", err)
+	}
+	p, err := os.CreateTemp(t.TempDir(), "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	if err := u.fsync(p); !errors.Is(err, syscall.EBADF) {
+		t.Fatalf("fsync of a closed file: %v, want EBADF", err)
 	}
 }

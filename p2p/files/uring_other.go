@@ -17,3 +17,5 @@ func newURing() *uring { return nil }
 func (u *uring) close() {}
 
 func (u *uring) pwrite(*os.File, []byte, int64) (int, error) { return 0, errURing }
+
+func (u *uring) fsync(*os.File) error { return errURing }
