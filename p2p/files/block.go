@@ -15,8 +15,8 @@ const (
 	// that it ends on one).
 	blockSize = 1 << 20
 	// blockCount is how many blocks a download passes around: one being
-	// filled, one being written, one being hashed and one spare, so that
-	// no stage waits for another's buffer.
+	// filled, one being written and hashed, and spares for the writes
+	// that take longer than the rest (a disk's latency varies).
 	blockCount = 4
 )
 
@@ -27,10 +27,13 @@ type block struct {
 	buf  []byte // blockSize + directAlign bytes, aligned
 	off  int64  // file offset of data[0]
 	data []byte // the data so far, part of buf
+	// wrote carries the result of writing the block, once per pass
+	// (writeBlocks to fetchOnce).
+	wrote chan error
 }
 
 func newBlock() *block {
-	return &block{buf: alignedBuffer(blockSize+directAlign, directAlign)}
+	return &block{buf: alignedBuffer(blockSize+directAlign, directAlign), wrote: make(chan error, 1)}
 }
 
 // reset empties the block for data starting at file offset off.

@@ -118,8 +118,9 @@ func (s *Service) release(key string) {
 // decryption, writing and hashing overlap on a multi-core machine: receive
 // reads and checks chunks and gathers their data into blocks (block.go),
 // writeBlocks writes the blocks to the partial file, and this one hashes
-// them, checkpoints and reports progress. The data passes through in
-// order, in blockCount blocks that go round.
+// each block while it is written, then counts it in, checkpoints and
+// reports progress. The data passes through in order, in blockCount
+// blocks that go round.
 func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, prog *progressor) error {
 	req := wire.FileRequest{Fetch: &wire.FileFetch{TransferID: o.TransferID, Offset: pf.done}}
 	st, r, err := s.open(ctx, p, req)
@@ -149,29 +150,40 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 		free <- b
 	}
 	full := make(chan *block, blockCount)
-	written := make(chan *block, blockCount)
-	recvErr, writeErr := make(chan error, 1), make(chan error, 1)
+	hashing := make(chan *block, blockCount)
+	recvErr := make(chan error, 1)
 	go func() {
 		defer close(full)
 		recvErr <- s.receive(st, r, pf, o.Size, free, full)
 	}()
 	go func() {
-		defer close(written)
-		writeErr <- writeBlocks(pf, st, full, written, free)
+		defer close(hashing)
+		writeBlocks(pf, st, full, hashing)
 	}()
-	var herr error
-	for b := range written {
-		if herr == nil {
-			pf.hashed(b.data)
-			if herr = pf.checkpointEvery(s.cfg.Checkpoint); herr != nil {
-				st.Reset() // stops receive
+	// A block is hashed while it is being written, and counted in once
+	// both are done.
+	var werr, herr error
+	for b := range hashing {
+		if werr == nil && herr == nil {
+			pf.hashAhead(b.data)
+		}
+		err := <-b.wrote
+		if werr == nil && herr == nil {
+			if err != nil {
+				pf.unhash()
+				werr = err // the writer reset the stream
 			} else {
-				prog.report(pf.done, false)
+				pf.counted(len(b.data))
+				if herr = pf.checkpointEvery(s.cfg.Checkpoint); herr != nil {
+					st.Reset() // stops receive
+				} else {
+					prog.report(pf.done, false)
+				}
 			}
 		}
 		free <- b
 	}
-	werr, err := <-writeErr, <-recvErr
+	err = <-recvErr
 	// All blocks are back in free (receive returned the one it filled):
 	// drain it so the next attempt starts with none queued.
 	for range pf.blocks {
@@ -191,24 +203,21 @@ func (s *Service) fetchOnce(ctx context.Context, p peer.ID, o Offer, pf *part, p
 	return nil
 }
 
-// writeBlocks writes the blocks from full to the partial file and passes
-// them on to written. After a failed write it resets the stream (which
-// stops receive) and returns the rest of the blocks to free.
-func writeBlocks(pf *part, st network.Stream, full <-chan *block, written chan<- *block, free chan<- *block) error {
+// writeBlocks hands each block from full on to hashing and writes it to
+// the partial file meanwhile, then says how that went on the block's
+// wrote. After a failed write it resets the stream (which stops receive)
+// and writes nothing more.
+func writeBlocks(pf *part, st network.Stream, full <-chan *block, hashing chan<- *block) {
 	var err error
 	for b := range full {
+		hashing <- b
 		if err == nil {
 			if err = pf.write(b.data); err != nil {
 				st.Reset()
 			}
 		}
-		if err != nil {
-			free <- b
-			continue
-		}
-		written <- b
+		b.wrote <- err
 	}
-	return err
 }
 
 // receive reads chunks from pf.done to size, checks each (offset, bounds,

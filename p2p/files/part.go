@@ -3,6 +3,7 @@ package files
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding"
 	"errors"
 	"fmt"
 	"hash"
@@ -43,7 +44,9 @@ type part struct {
 	woff int64
 	// synced is the offset the sidecar holds.
 	synced int64
-	h      hash.Hash // SHA-256 of [0, done)
+	h      hash.Hash // SHA-256 of [0, done), and of one block more between hashAhead and counted
+	// undoState is h's state before hashAhead's block (see unhash).
+	undoState []byte
 	// blocks carry the data from stage to stage (block.go) and frame is
 	// the buffer chunks are read into; both are kept between fetches.
 	blocks [blockCount]*block
@@ -124,6 +127,19 @@ func (p *part) write(b []byte) error {
 func (p *part) hashed(b []byte) {
 	p.h.Write(b)
 	p.done += int64(len(b))
+}
+
+// hashAhead hashes b while it is being written; counted then counts it
+// in once it is, or unhash takes it back out of the hash if it was not.
+func (p *part) hashAhead(b []byte) {
+	p.undoState, _ = p.h.(encoding.BinaryAppender).AppendBinary(p.undoState[:0])
+	p.h.Write(b)
+}
+
+func (p *part) counted(n int) { p.done += int64(n) }
+
+func (p *part) unhash() {
+	p.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(p.undoState)
 }
 
 // checkpointEvery starts a checkpoint in the background once every bytes

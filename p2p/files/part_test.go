@@ -145,3 +145,27 @@ func sha256Of(b []byte) []byte {
 	s := sha256.Sum256(b)
 	return s[:]
 }
+
+// TestHashAheadUndo: a block hashed while being written counts once its
+// write is done; a block whose write failed is taken back out of the
+// hash, so the hash is again that of the bytes counted.
+func TestHashAheadUndo(t *testing.T) {
+	p, err := openPart(filepath.Join(t.TempDir(), "t.part"), 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	a, b := bytes.Repeat([]byte("a"), 5000), bytes.Repeat([]byte("b"), 7000)
+	p.hashAhead(a)
+	p.counted(len(a))
+	p.hashAhead(b)
+	p.unhash()
+	if p.done != int64(len(a)) || !p.hashIs(sha256Of(a)) {
+		t.Fatalf("after a failed block: done %d, hash of a: %v", p.done, p.hashIs(sha256Of(a)))
+	}
+	p.hashAhead(b)
+	p.counted(len(b))
+	if p.done != int64(len(a)+len(b)) || !p.hashIs(sha256Of(append(a, b...))) {
+		t.Fatal("hash or count wrong after the block went through")
+	}
+}
