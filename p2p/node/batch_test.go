@@ -156,3 +156,42 @@ func TestBatchedTLSCarriesStreams(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBatchConnReads: reads through the buffer return the bytes in order
+// in any read sizes, then the connection's EOF; the buffer is given back
+// whenever it is empty, so an idle connection holds none.
+func TestBatchConnReads(t *testing.T) {
+	a, b := net.Pipe()
+	want := make([]byte, 3*batchReadBuf+123)
+	for i := range want {
+		want[i] = byte(i * 13)
+	}
+	go func() {
+		for rest := want; len(rest) > 0; {
+			n := min(len(rest), 70_000)
+			a.Write(rest[:n])
+			rest = rest[n:]
+		}
+		a.Close()
+	}()
+	c := newBatchConn(b)
+	var got []byte
+	sizes := []int{1, 12, 16 << 10, batchReadBuf, 5}
+	for i := 0; ; i++ {
+		p := make([]byte, sizes[i%len(sizes)])
+		n, err := c.Read(p)
+		got = append(got, p[:n]...)
+		if c.r == c.w && c.rbuf != nil {
+			t.Fatal("an empty read buffer was kept")
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("read %d bytes, want %d (or different bytes)", len(got), len(want))
+	}
+}
