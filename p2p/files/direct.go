@@ -28,7 +28,7 @@ const (
 	directAlign = 4096
 	// directBufSize is the aligned buffer that data not aligned in memory
 	// goes through to a direct write.
-	directBufSize = DefaultChunkSize
+	directBufSize = 256 << 10
 )
 
 // directFile is a second descriptor of a partial file, for direct writes,

@@ -38,7 +38,7 @@
 //	either side: FileRequest{Control{id, Pause|Resume|Cancel|Decline|Received|Quarantined, reason}}
 //	            ◀────────────────────────────▶ OnControl, FileReply{OK}
 //
-// The sender reads one chunk (DefaultChunkSize, 256 KiB) at a time straight
+// The sender reads one chunk (DefaultChunkSize, 1 MiB) at a time straight
 // into its frame buffer and writes it as one frame; the stream's yamux
 // window is the only queue, so a slow recipient slows the sender. The
 // recipient works in three stages that overlap on a multi-core machine:
