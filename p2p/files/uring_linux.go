@@ -194,15 +194,16 @@ func (u *uring) do(req uringSQE) (int, error) {
 	*(*uringSQE)(unsafe.Add(u.sqes, uintptr(i)*unsafe.Sizeof(uringSQE{}))) = req
 	*(*uint32)(unsafe.Add(u.sqArray, uintptr(i)*4)) = i
 	atomic.StoreUint32(u.sqTail, tail+1)
-	for {
+	for try := 0; ; try++ {
 		n, _, e := syscall.Syscall6(sysIOURingEnter, uintptr(u.fd), 1, 0, 0, 0, 0)
-		if e == syscall.EINTR || e == syscall.EAGAIN || (e == 0 && n == 0) {
-			continue
+		if e == 0 && n == 1 {
+			break
 		}
-		if e != 0 {
+		if try == 100 || (e != 0 && e != syscall.EINTR && e != syscall.EAGAIN) {
+			// Not submitted: the caller closes the ring, so the request
+			// never runs, and writes with pwrite.
 			return 0, errURing
 		}
-		break
 	}
 	var buf [8]byte
 	for {
