@@ -68,7 +68,7 @@ func (c *chunkReader) next(off, size int64) (int, error) {
 		return 0, fmt.Errorf("%w: %w: %d bytes announced, limit %d", ErrProtocol, wire.ErrFrameTooLarge, n, wire.MaxFileChunkFrame)
 	}
 	if head, dlen, ok := c.peekHead(int(n), off, size); ok {
-		return c.inPlace(head, dlen, off)
+		return c.inPlace(head, dlen, off, size)
 	}
 	return c.whole(int(n), off, size)
 }
@@ -107,7 +107,7 @@ func (c *chunkReader) peekHead(n int, off, size int64) (head, dlen int, ok bool)
 // inPlace reads a frame in the sender's layout whose head (head bytes) was
 // peeked: the data goes into the block (and, past its end, into the next
 // one), the CRC is checked, and only then is the data counted in.
-func (c *chunkReader) inPlace(head, dlen int, off int64) (int, error) {
+func (c *chunkReader) inPlace(head, dlen int, off, size int64) (int, error) {
 	if _, err := c.r.Discard(head); err != nil {
 		return 0, fmt.Errorf("reading a chunk: %w", err)
 	}
@@ -136,11 +136,20 @@ func (c *chunkReader) inPlace(head, dlen int, off int64) (int, error) {
 		}
 	}
 	if tail[0] != byte(protowire.EncodeTag(3, protowire.Fixed32Type)) {
-		giveBack()
-		return 0, fmt.Errorf("%w: chunk: bad CRC field", ErrProtocol)
-	}
-	sum := crc32.Update(crc32.Checksum(first, castagnoli), castagnoli, rest)
-	if sum != binary.LittleEndian.Uint32(tail[1:]) {
+		// Not the sender's layout after all (another field where the CRC
+		// goes): judge the frame as the plain decoder does, so that both
+		// let the same frames through and fail the same way.
+		var frame []byte
+		if off != 0 {
+			frame = protowire.AppendVarint(protowire.AppendTag(frame, 1, protowire.VarintType), uint64(off))
+		}
+		frame = protowire.AppendVarint(protowire.AppendTag(frame, 2, protowire.BytesType), uint64(dlen))
+		frame = append(append(append(frame, first...), rest...), tail[:]...)
+		if _, err := checkChunk(frame, off, size); err != nil {
+			giveBack()
+			return 0, err
+		}
+	} else if sum := crc32.Update(crc32.Checksum(first, castagnoli), castagnoli, rest); sum != binary.LittleEndian.Uint32(tail[1:]) {
 		giveBack()
 		return 0, fmt.Errorf("%w at offset %d", errBadChunk, off)
 	}
