@@ -14,6 +14,7 @@ import (
 
 	"hearth/contacts"
 	"hearth/p2p/carry"
+	"hearth/p2p/files"
 	"hearth/p2p/seal"
 	"hearth/p2p/wire"
 )
@@ -82,9 +83,12 @@ const (
 	fullFor = time.Minute
 	// sweepEvery is how often expired envelopes are dropped.
 	sweepEvery = time.Minute
-	// acksPerEnvelope keeps a sealed ack under wire.MaxSealedPayload
-	// whatever the IDs' lengths.
-	acksPerEnvelope = 100
+	// smallEnvelope is more than a message's envelope ever takes (a chat
+	// body is at most 16 KiB, a sealed ack 100 IDs); bigger ones carry
+	// files.
+	smallEnvelope = 40 << 10
+	// acksPerEnvelope is how many IDs one sealed ack holds.
+	acksPerEnvelope = wire.MaxSealedAcks
 )
 
 // carryState is the Messenger's store-and-forward bookkeeping.
@@ -458,8 +462,14 @@ func (m *Messenger) onDeposit(from peer.ID, envs []wire.Envelope) ([]carry.Verdi
 		}
 		data := e.Marshal()
 		size := int64(len(data))
-		if use.Count+1 > o.MaxPerSender || use.Bytes+size > o.MaxBytesPerSender ||
-			use.TotalCount+1 > o.MaxTotal || use.TotalBytes+size > o.MaxTotalBytes {
+		// A file (an envelope bigger than any message's) may only fill
+		// half of each byte quota, so that messages always find room.
+		bytesPer, bytesAll := o.MaxBytesPerSender, o.MaxTotalBytes
+		if size > smallEnvelope {
+			bytesPer, bytesAll = bytesPer/2, bytesAll/2
+		}
+		if use.Count+1 > o.MaxPerSender || use.Bytes+size > bytesPer ||
+			use.TotalCount+1 > o.MaxTotal || use.TotalBytes+size > bytesAll {
 			verdicts[i] = carry.Verdict{Status: wire.CarryFull, Reason: "carrier quota reached"}
 			continue
 		}
@@ -551,6 +561,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 	groupAt := map[peer.ID][]int{} // the envelopes groups came in
 	acks := map[peer.ID][]string{}
 	carried := map[peer.ID][]wire.CarriedFile{} // carryfiles.go
+	recalls := map[peer.ID][]string{}
 	fileAt := map[peer.ID][]int{}
 	addSender := func(s peer.ID) { // s sent something to store
 		if !slices.Contains(senders, s) {
@@ -601,15 +612,25 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 			addSender(o.Sender)
 			carried[o.Sender] = append(carried[o.Sender], cf)
 			fileAt[o.Sender] = append(fileAt[o.Sender], i)
-		case wire.SealedAcks:
+		case wire.SealedAcks, wire.SealedRecall:
 			var a wire.SealedAck
 			if a.Unmarshal(o.Payload) != nil || a.Validate() != nil {
 				verdicts[i].Reason = "dropped: malformed ack"
 				continue
 			}
-			acks[o.Sender] = append(acks[o.Sender], a.IDs...)
+			if o.Kind == wire.SealedRecall {
+				recalls[o.Sender] = append(recalls[o.Sender], a.IDs...)
+			} else {
+				acks[o.Sender] = append(acks[o.Sender], a.IDs...)
+			}
 		default:
 			verdicts[i].Reason = "dropped: unknown kind"
+		}
+	}
+	// Cancels first: a file recalled in the same hand-over is not kept.
+	for s, ids := range recalls {
+		for _, id := range ids {
+			m.onControl(s, files.Control{TransferID: id, Kind: files.Cancel, Reason: "Cancelled by the sender"})
 		}
 	}
 	took := map[peer.ID][]string{} // what each sender gets acks for
@@ -634,13 +655,14 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 			}
 		}
 		for k, cf := range carried[s] {
-			ok, err := m.takeCarriedFile(s, cf)
+			taken, ack, err := m.takeCarriedFile(s, cf)
 			if err != nil {
 				return nil, err
 			}
-			if ok {
+			if ack {
 				took[s] = append(took[s], cf.Offer.TransferID)
-			} else {
+			}
+			if !taken {
 				verdicts[fileAt[s][k]].Reason = "dropped: file refused"
 			}
 		}
@@ -693,14 +715,18 @@ func (m *Messenger) ackedThroughCarrier(s peer.ID, ids []string) error {
 // depositAcks seals acks of ids to s and deposits them with carrier c. It
 // is best effort: when it fails, s still gets a direct ack when its outbox
 // resend reaches me.
-func (m *Messenger) depositAcks(c, s peer.ID, ids []string) {
+func (m *Messenger) depositAcks(c, s peer.ID, ids []string) { m.depositIDs(c, s, wire.SealedAcks, ids) }
+
+// depositIDs seals lists of IDs (a SealedAck payload) of the given kind to
+// s and deposits them with carrier c, best effort.
+func (m *Messenger) depositIDs(c, s peer.ID, kind uint32, ids []string) {
 	now := m.now()
 	var envs []wire.Envelope
 	for len(ids) > 0 {
 		n := min(len(ids), acksPerEnvelope)
 		payload := wire.SealedAck{IDs: ids[:n]}.Marshal()
 		ids = ids[n:]
-		e, err := seal.Seal(rand.Reader, m.prof.Key, s, newID(), now.Add(m.carryLimits().MaxAge), wire.SealedAcks, payload)
+		e, err := seal.Seal(rand.Reader, m.prof.Key, s, newID(), now.Add(m.carryLimits().MaxAge), kind, payload)
 		if err != nil {
 			return
 		}

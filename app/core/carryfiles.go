@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -152,61 +153,91 @@ func carriedCopy(part string) string { return part + ".carried" }
 
 func (m *Messenger) carriedPath(id string) string { return carriedCopy(m.partPath(id)) }
 
-// takeCarriedFile keeps a file contact s sent me through a carrier (cf is
-// validated: the bytes match the offer) and reports whether to ack it: the
-// file is here, now or from before. A new offer is stored as a direct one
+// takeCarriedFile keeps a file contact or member s sent me through a
+// carrier (cf is validated: the bytes match the offer). taken is false
+// when it is refused (not s's to send, its group or my policy says no): s
+// hears why when it offers the file directly. ack is true when the file
+// is already saved here, so s may count it sent; otherwise the ack goes
+// when it is saved (ackSavedFile). A new offer is stored as a direct one
 // would be (policy, auto-accept); an offer I hold that still waits for its
-// bytes gets them. A refused offer is not acked: s hears why when it offers
-// the file directly. Only a store or disk error is returned.
-func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (bool, error) {
+// bytes gets them. Only a store or disk error is returned.
+func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (taken, ack bool, err error) {
 	o := files.OfferFromWire(cf.Offer)
 	conversation, sender := s.String(), ""
 	if o.Group != "" {
 		g, ok := m.getGroup(o.Group)
 		if !ok || g.Left || !g.HasMember(s.String()) || !g.HasMember(m.MyPeerID()) {
-			return false, nil // as onGroupOffer: s sends it again directly, with the states I lack
+			return false, false, nil // as onGroupOffer: s sends it again directly, with the states I lack
 		}
 		conversation, sender = contacts.GroupConversation(o.Group), s.String()
 	}
 	m.fs.recall.Lock()
 	defer m.fs.recall.Unlock()
 	if m.wasRecalled(s, o.TransferID) {
-		return true, nil // cancelled before it got here: taken, and dropped
+		return true, false, nil // cancelled before it got here: taken, and dropped
 	}
 	old, err := m.store.Transfer(o.TransferID)
 	switch {
 	case err == nil:
-		if old.Outgoing || old.Conversation != conversation || old.Sender != sender {
-			return false, nil // not s's offer to me
+		if old.Outgoing || old.Conversation != conversation || old.Sender != sender ||
+			old.Size != o.Size || old.SHA256 != hex.EncodeToString(o.SHA256[:]) {
+			return false, false, nil // not the file s offered me under that ID
 		}
-		switch old.State {
-		case contacts.Offered, contacts.Paused:
-			if err := m.keepCarried(old.ID, cf.Data); err != nil {
-				return false, err
-			}
-		case contacts.Transferring:
-			if err := m.keepCarried(old.ID, cf.Data); err != nil {
-				return false, err
-			}
+		if !waitsForBytes(old.State) {
+			return true, old.State == contacts.Done, nil // saved, declined, cancelled or failed already
+		}
+		if err := m.keepCarried(old.ID, cf.Data); err != nil {
+			return false, false, err
+		}
+		// A decline or cancel may have come in meanwhile (and removed
+		// what was there before the copy was written).
+		cur, err := m.store.Transfer(old.ID)
+		if err != nil || !waitsForBytes(cur.State) {
+			os.Remove(m.carriedPath(old.ID))
+			return true, false, nil
+		}
+		if cur.State == contacts.Transferring {
 			// A download waiting for s to come back can finish now.
-			m.spawn(func() { m.startFetch(old) })
+			m.spawn(func() { m.startFetch(cur) })
 		}
-		// Anything else: done, declined or cancelled already.
-		return true, nil
+		return true, false, nil
 	case !errors.Is(err, store.ErrNotFound):
-		return false, err
+		return false, false, err
 	}
 	if m.policy.CheckOffer(o.Name, o.Size, o.MIME) != nil {
-		return false, nil
+		return false, false, nil
 	}
 	if err := m.keepCarried(o.TransferID, cf.Data); err != nil {
-		return false, err
+		return false, false, err
 	}
 	if err := m.storeOffer(s, o, conversation, sender); err != nil {
 		removePart(m.partPath(o.TransferID))
-		return false, err
+		return false, false, err
 	}
-	return true, nil
+	return true, false, nil
+}
+
+// waitsForBytes: an incoming transfer in this state still wants its file.
+func waitsForBytes(st contacts.TransferState) bool {
+	return st == contacts.Offered || st == contacts.Transferring || st == contacts.Paused
+}
+
+// ackSavedFile tells the sender of a file I just saved, when it is away,
+// through carriers: its sealed ack counts the file sent there (for a
+// group file, my copy received). Connected, it has heard already.
+func (m *Messenger) ackSavedFile(t contacts.Transfer) {
+	p, err := peer.Decode(m.transferPeer(t))
+	if err != nil || m.connected(p) {
+		return
+	}
+	n := 0
+	for _, c := range m.carriersFor(p) {
+		if n == m.carryLimits().Carriers || m.ctx.Err() != nil {
+			return
+		}
+		m.depositAcks(c, p, []string{t.ID})
+		n++
+	}
 }
 
 // keepCarried writes a carried copy durably (a new file, fsynced, renamed
@@ -301,14 +332,71 @@ func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
 // contact already has stays (onControl ignores a cancel of a finished
 // transfer).
 func (m *Messenger) recallCarried(id peer.ID) {
-	ts, err := m.store.Transfers(id.String())
-	if err != nil {
-		return
+	convs := []string{id.String()}
+	for _, g := range m.allGroups() {
+		if !g.Left && g.HasMember(id.String()) {
+			convs = append(convs, contacts.GroupConversation(g.ID))
+		}
 	}
 	since := time.Now().Add(-m.carryLimits().MaxAge)
-	for _, t := range ts {
-		if t.Outgoing && t.State == contacts.Cancelled && t.Size <= wire.MaxCarriedFile && t.UpdatedAt.After(since) {
-			m.control(t, files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
+	for _, conv := range convs {
+		ts, err := m.store.Transfers(conv)
+		if err != nil {
+			return
+		}
+		for _, t := range ts {
+			if !t.Outgoing || t.State != contacts.Cancelled || t.Size > wire.MaxCarriedFile || !t.UpdatedAt.After(since) {
+				continue
+			}
+			// A group file: only members whose copy was not finished.
+			if st, listed := t.Recipients[id.String()]; t.Recipients != nil && (!listed || finishedCopy(st)) {
+				continue
+			}
+			c := files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"}
+			m.spawn(func() {
+				ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+				defer cancel()
+				m.files.Control(ctx, id, c)
+			})
+		}
+	}
+}
+
+// recallThroughCarriers sends the cancel of a small file I sent to each
+// recipient whose copy is not finished: directly when connected, else
+// sealed, through carriers (best effort), since a carrier may hold the
+// file for them and they must not finish it.
+func (m *Messenger) recallThroughCarriers(t contacts.Transfer) {
+	if !t.Outgoing || t.Size > wire.MaxCarriedFile {
+		return
+	}
+	var to []peer.ID
+	if t.Recipients == nil {
+		if p, err := peer.Decode(t.Conversation); err == nil {
+			to = append(to, p)
+		}
+	}
+	for member, st := range t.Recipients {
+		if p, err := peer.Decode(member); err == nil && !finishedCopy(st) {
+			to = append(to, p)
+		}
+	}
+	for _, p := range to {
+		if m.connected(p) {
+			// Told directly (again, for a group member CancelTransfer
+			// did not tell: one whose copy had not started).
+			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+			m.files.Control(ctx, p, files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
+			cancel()
+			continue
+		}
+		n := 0
+		for _, c := range m.carriersFor(p) {
+			if n == m.carryLimits().Carriers || m.ctx.Err() != nil {
+				break
+			}
+			m.depositIDs(c, p, wire.SealedRecall, []string{t.ID})
+			n++
 		}
 	}
 }
@@ -317,8 +405,12 @@ func (m *Messenger) recallCarried(id peer.ID) {
 // carried copy reached me: "peer transfer-ID unix-seconds" lines.
 const settingRecalled = "files.recalled"
 
-// maxRecalled bounds that list (oldest dropped first).
-const maxRecalled = 500
+// maxRecalled bounds that list, and maxRecalledPer each peer's part of it
+// (oldest dropped first), so one contact cannot push out another's.
+const (
+	maxRecalled    = 500
+	maxRecalledPer = 32
+)
 
 // noteRecalled remembers that contact from cancelled a transfer I have not
 // received, so its carried copy is dropped if a carrier hands it over. It
@@ -330,6 +422,20 @@ func (m *Messenger) noteRecalled(from peer.ID, id string) bool {
 	lines := m.recalled()
 	cut := time.Now().Add(-m.carryLimits().MaxAge).Unix()
 	lines = slices.DeleteFunc(lines, func(l recalledFile) bool { return l.at < cut || l.peer == from.String() && l.id == id })
+	mine := 0
+	for _, l := range lines {
+		if l.peer == from.String() {
+			mine++
+		}
+	}
+	for i := 0; mine >= maxRecalledPer && i < len(lines); {
+		if lines[i].peer == from.String() {
+			lines = slices.Delete(lines, i, i+1)
+			mine--
+			continue
+		}
+		i++
+	}
 	lines = append(lines, recalledFile{peer: from.String(), id: id, at: time.Now().Unix()})
 	if len(lines) > maxRecalled {
 		lines = lines[len(lines)-maxRecalled:]
@@ -340,7 +446,7 @@ func (m *Messenger) noteRecalled(from peer.ID, id string) bool {
 	}
 	m.store.SetSetting(settingRecalled, b)
 	t, err := m.store.Transfer(id)
-	return err == nil && !t.Outgoing && t.Conversation == from.String() // so onControl finds it
+	return err == nil && m.transferWith(t, from) // so applyControl finds it
 }
 
 // wasRecalled reports whether s cancelled transfer id before it got here;

@@ -2,6 +2,8 @@ package core
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
+	"hearth/p2p/files"
 	"hearth/p2p/wire"
 )
 
@@ -108,9 +111,17 @@ func TestCarriedFileWaitsForAcceptWithoutTheSender(t *testing.T) {
 	}
 
 	// The same file again, as from a second carrier: acked, nothing new.
-	ok, err := r.m.takeCarriedFile(x.sPeer, wire.CarriedFile{Offer: offerOf(sent).Wire(), Data: data})
-	if err != nil || !ok {
-		t.Fatalf("second copy: %v, %v", ok, err)
+	taken, ack, err := r.m.takeCarriedFile(x.sPeer, wire.CarriedFile{Offer: offerOf(sent).Wire(), Data: data})
+	if err != nil || !taken || !ack {
+		t.Fatalf("second copy: taken %v, ack %v, %v", taken, ack, err)
+	}
+	// Other bytes under the same ID (valid as a carried file on their
+	// own) are refused: not the file R was offered.
+	other := bytes.Repeat([]byte("x"), 1000)
+	forged := offerOf(sent)
+	forged.Size, forged.SHA256 = int64(len(other)), sha256.Sum256(other)
+	if taken, _, err := r.m.takeCarriedFile(x.sPeer, wire.CarriedFile{Offer: forged.Wire(), Data: other}); err != nil || taken {
+		t.Fatalf("other bytes under a known ID: taken %v, %v", taken, err)
 	}
 	if ts, _ := r.m.Transfers(x.sID); len(ts) != 1 {
 		t.Fatalf("R has %d transfers", len(ts))
@@ -268,4 +279,76 @@ func recalledAt(m *Messenger, s peer.ID, id string) bool {
 	m.fs.recall.Lock()
 	defer m.fs.recall.Unlock()
 	return m.wasRecalled(s, id)
+}
+
+// R takes a carried file and declines it while S is away: S never counts
+// it sent, and learns of the decline when they next meet.
+func TestDeclinedCarriedFileIsNotCountedSent(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	s, r, c := x.s, x.r, x.c
+	path, _ := writeFile(t, "unwanted.pdf", 100<<10)
+	sent := carriedToAskingRecipient(t, x, path)
+	s.stop(t)
+	r.restart(t)
+	waitFor(t, "R is offered the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Offered })
+	waitFor(t, "C handed it over", func() bool { return len(held(t, c.m, x.rID)) == 0 })
+	if err := r.m.DeclineTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.stop(t) // the decline sent to S is lost: S is away
+	s.restart(t)
+	r.restart(t)
+	waitFor(t, "S hears of the decline", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Declined })
+	if _, done := s.log.find(func(e Event) bool {
+		tc, ok := e.(TransferChanged)
+		return ok && tc.Transfer.ID == sent.ID && tc.Transfer.State == contacts.Done
+	}); done {
+		t.Fatal("S counted a declined file sent")
+	}
+}
+
+// A small group file the sender cancels after a carrier took it, and
+// then leaves, does not reach the member who was away: the cancel goes
+// through the carrier too.
+func TestCancelledGroupFileIsRecalledThroughCarrier(t *testing.T) {
+	a, b, c, g := groupTrio(t, false)
+	bID := b.id
+	path, _ := writeFile(t, "draft.pdf", 20<<10)
+	conv := contacts.GroupConversation(g.ID)
+	sent, err := a.m.SendFile(conv, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the file for B", func() bool { return len(held(t, c.m, bID)) == 1 })
+	if err := a.m.CancelTransfer(sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "C holds the recall for B", func() bool { return len(held(t, c.m, bID)) == 2 })
+	a.stop(t)
+	b.restart(t)
+	waitFor(t, "C handed both over", func() bool { return len(held(t, c.m, bID)) == 0 })
+	if st := transferOf(b.m, conv, sent.ID).State; st != contacts.Cancelled && st != -1 {
+		t.Fatalf("A cancelled the group file, B has it as %v", st)
+	}
+	if left := partialLeft(t, b.m); len(left) != 0 {
+		t.Fatalf("left in B's partial folder: %v", left)
+	}
+}
+
+// One contact's cancels of made-up transfer IDs cannot push another's
+// recall out of the list.
+func TestRecallListIsSharedFairly(t *testing.T) {
+	x := carrierTrio(t, true, nil)
+	r := x.r
+	r.restart(t)
+	r.m.onControl(x.sPeer, files.Control{TransferID: "legit-1", Kind: files.Cancel})
+	for i := range maxRecalled {
+		r.m.onControl(x.cP, files.Control{TransferID: fmt.Sprintf("junk-%d", i), Kind: files.Cancel})
+	}
+	if !recalledAt(r.m, x.sPeer, "legit-1") {
+		t.Fatal("S's recall was evicted by C's made-up cancels")
+	}
+	if !recalledAt(r.m, x.cP, fmt.Sprintf("junk-%d", maxRecalled-1)) || recalledAt(r.m, x.cP, "junk-0") {
+		t.Fatal("C's own list is not its newest cancels")
+	}
 }

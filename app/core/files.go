@@ -428,6 +428,7 @@ func (m *Messenger) CancelTransfer(id string) error {
 		removePart(m.partPath(id))
 	}
 	m.control(t, files.Control{TransferID: id, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
+	m.spawn(func() { m.recallThroughCarriers(t) }) // carryfiles.go
 	return nil
 }
 
@@ -458,7 +459,12 @@ func (m *Messenger) control(t contacts.Transfer, c files.Control) {
 }
 
 // onControl applies the other side's pause, resume, cancel or decline.
-func (m *Messenger) onControl(from peer.ID, c files.Control) {
+func (m *Messenger) onControl(from peer.ID, c files.Control) { m.applyControl(from, c, true) }
+
+// applyControl is onControl; a cancel of a transfer not here yet is noted
+// (carryfiles.go) when mayRecall, and applied once more if the transfer
+// arrived meanwhile.
+func (m *Messenger) applyControl(from peer.ID, c files.Control, mayRecall bool) {
 	reason := truncateUTF8(c.Reason, 200)
 	if m.onGroupControl(from, c) { // groupfiles.go: a member about its copy
 		return
@@ -506,10 +512,10 @@ func (m *Messenger) onControl(from peer.ID, c files.Control) {
 		}
 		return nil
 	})
-	if errors.Is(err, ErrUnknownTransfer) && c.Kind == files.Cancel && m.isAccepted(from) {
+	if mayRecall && errors.Is(err, ErrUnknownTransfer) && c.Kind == files.Cancel && m.allowGroupPeer(from) {
 		// carryfiles.go: a carrier may hand it over yet, or is doing so.
 		if m.noteRecalled(from, c.TransferID) {
-			m.onControl(from, c) // it arrived meanwhile: cancel it
+			m.applyControl(from, c, false) // it arrived meanwhile: cancel it
 		}
 		return
 	}
@@ -747,6 +753,7 @@ func (m *Messenger) finishDownload(id string) {
 	removeSidecars(part)
 	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan, t.Reason = contacts.Done, dest, result, unscanned })
 	m.control(t, files.Control{TransferID: id, Kind: files.Received})
+	m.spawn(func() { m.ackSavedFile(t) }) // carryfiles.go: a sender who is away
 }
 
 // scanFailure says in a few words why the scanner could not check a file

@@ -1,6 +1,9 @@
 package core
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // SetMyName changes my display name (1 to 64 characters, trimmed). It is
 // saved with the profile and sent to my connected contacts at once, and
@@ -14,6 +17,9 @@ func (m *Messenger) SetMyName(name string) error {
 	}
 	m.name.Store(m.prof.Name)
 	m.broadcastProfile()
+	if vis, until := m.NearbyVisibility(); m.mdns != nil && (vis == NearbyAlways || time.Now().Before(until)) {
+		m.mdns.Announce(m.MyName()) // visible nearby: under the new name
+	}
 	m.publish(ContactsChanged{}) // the window shows my name with the list
 	return nil
 }

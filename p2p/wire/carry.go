@@ -43,6 +43,9 @@ const (
 	SealKeySize = 32
 	// SignatureSize is the size of an Ed25519 signature.
 	SignatureSize = 64
+	// MaxSealedAcks bounds the IDs one SealedAck holds (the payload
+	// limit would allow thousands; each costs the recipient a lookup).
+	MaxSealedAcks = 100
 )
 
 // Kinds of sealed content.
@@ -55,6 +58,9 @@ const (
 	// SealedFile: a CarriedFile, a small file offered one to one or into
 	// a group; the sealed content's sender is who offered it.
 	SealedFile uint32 = 4
+	// SealedRecall: a SealedAck listing transfers the sender cancelled,
+	// so that their carried copies are not finished.
+	SealedRecall uint32 = 5
 )
 
 // CarryReply statuses.
@@ -230,6 +236,9 @@ func (a *SealedAck) Unmarshal(b []byte) error {
 func (a SealedAck) Validate() error {
 	if len(a.IDs) == 0 {
 		return fmt.Errorf("%w: no ids", ErrInvalid)
+	}
+	if len(a.IDs) > MaxSealedAcks {
+		return fmt.Errorf("%w: %d ids, limit %d", ErrTooLarge, len(a.IDs), MaxSealedAcks)
 	}
 	for _, id := range a.IDs {
 		if err := checkID(id); err != nil {

@@ -47,6 +47,7 @@ func TestCarryValidate(t *testing.T) {
 		"content with huge payload":  SealedContent{Sender: "s", Payload: make([]byte, MaxSealedPayload+1), Signature: make([]byte, 64)},
 		"empty ack":                  SealedAck{},
 		"ack with empty id":          SealedAck{IDs: []string{"a", ""}},
+		"ack with too many ids":      SealedAck{IDs: make([]string, MaxSealedAcks+1)},
 		"request with nothing":       CarryRequest{},
 		"request with both":          CarryRequest{Deposit: &fixtureEnv, Handover: &fixtureEnv},
 		"request with bad envelope":  CarryRequest{Deposit: &Envelope{}},
