@@ -63,6 +63,9 @@ func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
 	}
 
 	// S comes back while R is away: the sealed ack through C says sent.
+	// (R deposits it once the file is saved; stopping R before that would
+	// leave S to learn it when the two next meet.)
+	waitFor(t, "C holds R's ack for S", func() bool { return len(held(t, c.m, x.sID)) == 1 })
 	r.stop(t)
 	s.restart(t)
 	waitFor(t, "S sees it sent", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Done })
@@ -231,6 +234,7 @@ func TestGroupFileThroughCarrier(t *testing.T) {
 		t.Fatalf("B's copy differs (%v)", err)
 	}
 
+	waitFor(t, "C holds B's ack for A", func() bool { return len(held(t, c.m, aID)) == 1 })
 	b.stop(t)
 	a.restart(t)
 	waitFor(t, "A counts B's copy", func() bool {
