@@ -251,7 +251,8 @@ func (m *Messenger) keepCarried(id string, data []byte) error {
 		return err
 	}
 	tmp := dst + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// The usual mode of a download (less the umask), as it becomes one.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}

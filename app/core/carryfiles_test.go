@@ -57,6 +57,16 @@ func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
 	if filepath.Base(got.Path) != "grandchildren.jpg" || got.Size != int64(len(data)) || got.Outgoing {
 		t.Fatalf("R's transfer: %+v", got)
 	}
+	// A download's usual mode: 0644 less the umask, as a new file gets.
+	usual, err := os.OpenFile(filepath.Join(t.TempDir(), "usual"), os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := usual.Stat()
+	usual.Close()
+	if fi, err := os.Stat(got.Path); err != nil || fi.Mode().Perm() != want.Mode().Perm() {
+		t.Fatalf("saved with mode %v (%v), want %v", fi.Mode(), err, want.Mode())
+	}
 	waitFor(t, "C handed it over", func() bool { return len(held(t, c.m, x.rID)) == 0 })
 	if left := partialLeft(t, r.m); len(left) != 0 {
 		t.Fatalf("left in R's partial folder: %v", left)
