@@ -102,18 +102,25 @@ func carriedToAskingRecipient(t *testing.T, x trio, path string) contacts.Transf
 	return sent
 }
 
+// offeredWhileSenderAway stops S and starts R, until C has handed R the
+// file and R holds it as an offer.
+func offeredWhileSenderAway(t *testing.T, x trio, sent contacts.Transfer) {
+	t.Helper()
+	x.s.stop(t)
+	x.r.restart(t)
+	waitFor(t, "R is offered the file", func() bool { return transferOf(x.r.m, x.sID, sent.ID).State == contacts.Offered })
+	waitFor(t, "C handed it over", func() bool { return len(held(t, x.c.m, x.rID)) == 0 })
+}
+
 // A carried file above the auto-accept size waits for R to accept it, and
 // accepting needs no connection to the sender; a second copy of it (from
 // a second carrier) changes nothing.
 func TestCarriedFileWaitsForAcceptWithoutTheSender(t *testing.T) {
 	x := carrierTrio(t, true, nil)
-	s, r, c := x.s, x.r, x.c
+	s, r := x.s, x.r
 	path, data := writeFile(t, "scan.pdf", 100<<10)
 	sent := carriedToAskingRecipient(t, x, path)
-	s.stop(t)
-	r.restart(t)
-	waitFor(t, "R is offered the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Offered })
-	waitFor(t, "C handed it over", func() bool { return len(held(t, c.m, x.rID)) == 0 })
+	offeredWhileSenderAway(t, x, sent)
 	if err := r.m.AcceptTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -299,13 +306,10 @@ func recalledAt(m *Messenger, s peer.ID, id string) bool {
 // it sent, and learns of the decline when they next meet.
 func TestDeclinedCarriedFileIsNotCountedSent(t *testing.T) {
 	x := carrierTrio(t, true, nil)
-	s, r, c := x.s, x.r, x.c
+	s, r := x.s, x.r
 	path, _ := writeFile(t, "unwanted.pdf", 100<<10)
 	sent := carriedToAskingRecipient(t, x, path)
-	s.stop(t)
-	r.restart(t)
-	waitFor(t, "R is offered the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Offered })
-	waitFor(t, "C handed it over", func() bool { return len(held(t, c.m, x.rID)) == 0 })
+	offeredWhileSenderAway(t, x, sent)
 	if err := r.m.DeclineTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
