@@ -338,13 +338,13 @@ func TestHangupUnanswered(t *testing.T) {
 	if reason := rec.waitEnded(t); reason != ReasonHungUp {
 		t.Fatalf("ended with %q", reason)
 	}
-	// The callee's side got the offer, then the hangup.
-	b.mu.Lock()
-	got := b.pending
-	b.mu.Unlock()
-	if len(got) == 0 || got[len(got)-1].Kind != SignalHangup {
-		t.Fatalf("callee inbox: %v", got)
-	}
+	// The callee's side got the offer, then the hangup (queued by Hangup,
+	// and taken into its inbox by the endpoint's own goroutine).
+	waitFor(t, "the hangup in the callee's inbox", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.pending) > 0 && b.pending[len(b.pending)-1].Kind == SignalHangup
+	})
 	a.close()
 	b.close()
 	checkGoroutines(t, base)
