@@ -140,7 +140,7 @@ func (s *callSession) finish(reason string) {
 	s.m.mu.Lock()
 	delete(s.m.calls, s.id)
 	s.m.mu.Unlock()
-	s.m.publish(CallEnded{CallID: s.id, Reason: reason})
+	s.m.publish(CallEnded{CallID: s.id, Reason: reason, ByMe: reason == call.ReasonHungUp})
 }
 
 func (s *callSession) config() call.Config {

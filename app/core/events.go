@@ -36,9 +36,11 @@ type IncomingCall struct {
 }
 
 // CallEnded: a call finished (hung up, declined, failed). Reason is for
-// people ("Declined", "Busy", "Connection lost" …).
+// people ("Declined", "Busy", "Connection lost" …). ByMe is set when this
+// side hung up, so the UI need not explain the end to the one who chose it.
 type CallEnded struct {
 	CallID, Reason string
+	ByMe           bool
 }
 
 // CallConnected: media is flowing both ways.

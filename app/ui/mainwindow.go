@@ -33,7 +33,7 @@ type MainWindow struct {
 	// kill makes do a no-op (shutdown).
 	kill func()
 	// endedEarly: calls that ended before their window opened.
-	endedEarly map[string]string
+	endedEarly map[string]core.CallEnded
 
 	stop      chan struct{}
 	wg        sync.WaitGroup // the event loop and background calls
@@ -117,7 +117,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *Mai
 		doMu.Unlock()
 	}
 	mw := &MainWindow{
-		app: a, win: w, b: b, do: do, kill: kill, endedEarly: map[string]string{},
+		app: a, win: w, b: b, do: do, kill: kill, endedEarly: map[string]core.CallEnded{},
 		stop:    make(chan struct{}),
 		asked:   map[string]bool{},
 		calls:   map[string]*CallWindow{},
@@ -244,11 +244,11 @@ func (mw *MainWindow) apply(ev core.Event) {
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.ended(e.Reason)
-			mw.callEndedNotice(cw, e.Reason) // callnotice.go
+			mw.callEndedNotice(cw, e) // callnotice.go
 		} else {
 			// A Busy or Decline can beat StartCall's return: the window
 			// opened right after must end at once.
-			mw.endedEarly[e.CallID] = e.Reason
+			mw.endedEarly[e.CallID] = e
 		}
 	case core.Notice:
 		mw.showNotice(e.Text)
@@ -853,10 +853,10 @@ func (mw *MainWindow) openCall(call core.Call, name, status string) {
 	mw.calls[id] = cw
 	cw.onClosed = func() { delete(mw.calls, id) }
 	cw.Window().Show()
-	if reason, ok := mw.endedEarly[id]; ok {
+	if e, ok := mw.endedEarly[id]; ok {
 		delete(mw.endedEarly, id)
-		cw.ended(reason)
-		mw.callEndedNotice(cw, reason)
+		cw.ended(e.Reason)
+		mw.callEndedNotice(cw, e)
 	}
 }
 

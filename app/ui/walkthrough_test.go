@@ -16,7 +16,6 @@ import (
 
 	"hearth/app/core"
 	"hearth/contacts"
-	"hearth/media/call"
 )
 
 // Fixes from a walk through the whole GUI as a new user.
@@ -108,10 +107,20 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	mw.OpenConversation("peer-bob")
 	mw.startCall()
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
-	b.events <- core.CallEnded{CallID: "call-out", Reason: call.ReasonBusy}
+	b.events <- core.CallEnded{CallID: "call-out", Reason: "Busy"}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "Call with Bob: Busy" {
 		t.Errorf("notice %q after a Busy answer", got)
+	}
+
+	// Hanging up myself before it connected needs no explanation.
+	mw.hideNotice()
+	mw.startCall()
+	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
+	b.events <- core.CallEnded{CallID: "call-out", Reason: "Hung up", ByMe: true}
+	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
+	if got := mw.NoticeText(); got != "" {
+		t.Errorf("notice %q after I hung up", got)
 	}
 
 	// A call that connected and was then hung up leaves no notice.
@@ -120,7 +129,7 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
 	b.events <- core.CallConnected{CallID: "call-out"}
 	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].status.Text == "Connected" })
-	b.events <- core.CallEnded{CallID: "call-out", Reason: call.ReasonRemoteHungUp}
+	b.events <- core.CallEnded{CallID: "call-out", Reason: "The other side hung up"}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {
 		t.Errorf("notice %q after a call that connected", got)
