@@ -17,8 +17,8 @@ import (
 	"hearth/contacts"
 )
 
-func TestMemoryArchive(t *testing.T) { testArchive(t, openMemory) }
-func TestSQLiteArchive(t *testing.T) { testArchive(t, openSQLite) }
+func TestSQLiteArchive(t *testing.T)         { testArchive(t, openSQLite) }
+func TestSQLiteInMemoryArchive(t *testing.T) { testArchive(t, openSQLiteMemory) }
 
 // testArchive is the conformance suite for retention and MessagesAround.
 func testArchive(t *testing.T, open func(t *testing.T) Store) {

@@ -14,8 +14,6 @@ import (
 	"hearth/contacts"
 )
 
-// Both implementations share these helpers so that they behave identically.
-
 // unixNano stores a time as nanoseconds since the Unix epoch; the zero time
 // is stored as 0 (its UnixNano is undefined).
 func unixNano(t time.Time) int64 {
@@ -59,7 +57,7 @@ func isWordRune(r rune) bool {
 }
 
 // words splits s into folded words (lower case, common Latin diacritics
-// removed), the way both stores see message bodies and queries.
+// removed), the way the full-text index sees message bodies and queries.
 func words(s string) []string {
 	var out []string
 	var b strings.Builder
@@ -118,8 +116,8 @@ func ftsQuery(terms []string) string {
 	return b.String()
 }
 
-// matches reports whether every term is a prefix of some word of body; it
-// is the in-memory equivalent of the FTS5 query above.
+// matches reports whether every term is a prefix of some word of body: the
+// FTS5 query above, checked in Go (see search.go).
 func matches(body []string, terms []string) bool {
 	for _, t := range terms {
 		found := false
@@ -179,31 +177,6 @@ var latinFold = func() map[rune]rune {
 	}
 	return m
 }()
-
-// activeTransfer reports whether a transfer in state s is still under way,
-// which is what ActiveTransfers returns. The SQLite query lists the same
-// states (see activeStates).
-func activeTransfer(s contacts.TransferState) bool {
-	switch s {
-	case contacts.Offered, contacts.Transferring, contacts.Paused, contacts.Verifying:
-		return true
-	}
-	return false
-}
-
-// normalizeTransfer gives a transfer the shape it has after a round trip
-// through SQLite: times without monotonic clock or zone.
-func normalizeTransfer(t contacts.Transfer) contacts.Transfer {
-	t.CreatedAt = fromUnixNano(unixNano(t.CreatedAt))
-	t.UpdatedAt = fromUnixNano(unixNano(t.UpdatedAt))
-	// Recipients: a copy, and nil when empty, as the SQLite store reads it.
-	if len(t.Recipients) == 0 {
-		t.Recipients = nil
-	} else {
-		t.Recipients = maps.Clone(t.Recipients)
-	}
-	return t
-}
 
 // encodeRecipients writes a group file's recipients as sorted
 // "peer=state" lines; decodeRecipients reads them back.

@@ -8,8 +8,8 @@ import (
 	"hearth/contacts"
 )
 
-func TestMemoryContactMeta(t *testing.T) { testContactMeta(t, openMemory) }
-func TestSQLiteContactMeta(t *testing.T) { testContactMeta(t, openSQLite) }
+func TestSQLiteContactMeta(t *testing.T)         { testContactMeta(t, openSQLite) }
+func TestSQLiteInMemoryContactMeta(t *testing.T) { testContactMeta(t, openSQLiteMemory) }
 
 // testContactMeta is the conformance suite for what contact management
 // keeps per contact: labels, the verified mark, the state before a block.

@@ -19,8 +19,8 @@ import (
 	"hearth/contacts"
 )
 
-func TestMemoryConvo(t *testing.T) { testConvo(t, openMemory) }
-func TestSQLiteConvo(t *testing.T) { testConvo(t, openSQLite) }
+func TestSQLiteConvo(t *testing.T)         { testConvo(t, openSQLite) }
+func TestSQLiteInMemoryConvo(t *testing.T) { testConvo(t, openSQLiteMemory) }
 
 // testConvo is the conformance suite for replies, edits, deletes, read
 // receipts and unread counts.

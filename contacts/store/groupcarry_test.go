@@ -8,8 +8,8 @@ import (
 	"hearth/contacts"
 )
 
-func TestGroupCarryMemory(t *testing.T) { testGroupCarry(t, openMemory) }
-func TestGroupCarrySQLite(t *testing.T) { testGroupCarry(t, openSQLite) }
+func TestGroupCarrySQLite(t *testing.T)         { testGroupCarry(t, openSQLite) }
+func TestGroupCarrySQLiteInMemory(t *testing.T) { testGroupCarry(t, openSQLiteMemory) }
 
 // testGroupCarry: which group messages still go to carriers for a member.
 func testGroupCarry(t *testing.T, open func(t *testing.T) Store) {

@@ -11,8 +11,8 @@ import (
 	"hearth/contacts"
 )
 
-func TestMemoryGroups(t *testing.T) { testGroups(t, openMemory) }
-func TestSQLiteGroups(t *testing.T) { testGroups(t, openSQLite) }
+func TestSQLiteGroups(t *testing.T)         { testGroups(t, openSQLite) }
+func TestSQLiteInMemoryGroups(t *testing.T) { testGroups(t, openSQLiteMemory) }
 
 func sampleGroup(id, name string) contacts.Group {
 	return contacts.Group{

@@ -15,7 +15,7 @@ import (
 //
 // A longer term is searched by its first indexedPrefix characters, and the
 // rows that come back, newest first, are checked against the whole terms
-// here (matches, as the in-memory store does) until limit of them match.
+// here (with matches) until limit of them match.
 // That check folds letters like FTS5's tokenizer only for Latin script, so
 // a long term with other letters falls back to the plain prefix query.
 

@@ -9,8 +9,8 @@ import (
 	"github.com/ncruces/go-sqlite3"
 )
 
-func TestMemorySearchLongTerms(t *testing.T) { testSearchLongTerms(t, openMemory) }
-func TestSQLiteSearchLongTerms(t *testing.T) { testSearchLongTerms(t, openSQLite) }
+func TestSQLiteSearchLongTerms(t *testing.T)         { testSearchLongTerms(t, openSQLite) }
+func TestSQLiteInMemorySearchLongTerms(t *testing.T) { testSearchLongTerms(t, openSQLiteMemory) }
 
 // testSearchLongTerms covers terms longer than the prefix index, which the
 // SQLite store searches by their first characters and then checks.

@@ -1035,9 +1035,10 @@ func (s *SQLite) Close() error {
 
 const transferColumns = "id, conversation, outgoing, name, size, mime, sha256, path, done, state, reason, scan, signature, voice_note, created_at, updated_at, sender, recipients"
 
-// activeStates lists, for SQL, the states activeTransfer accepts. It must
-// match the partial index transfers_active (migration 2) for the index to
-// be used.
+// activeStates lists, for SQL, the states of a transfer still under way
+// (Offered, Transferring, Paused, Verifying), which ActiveTransfers
+// returns. It must match the partial index transfers_active (migration 2)
+// for the index to be used.
 const activeStates = "(0, 1, 2, 3)"
 
 func scanTransfer(st *sqlite3.Stmt) contacts.Transfer {

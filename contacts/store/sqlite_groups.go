@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ncruces/go-sqlite3"
@@ -38,6 +40,52 @@ func scanGroup(st *sqlite3.Stmt) groupRow {
 type groupRow struct {
 	g   contacts.Group
 	err error
+}
+
+// normalizeGroup gives a group the shape PutGroup stores and scanGroup
+// reads: times without monotonic clock, empty slices and maps as nil, and
+// nothing shared with the caller.
+func normalizeGroup(g contacts.Group) contacts.Group {
+	g.CreatedAt = fromUnixNano(unixNano(g.CreatedAt))
+	if len(g.Members) == 0 {
+		g.Members = nil
+	} else {
+		ms := make([]contacts.GroupMember, len(g.Members))
+		for i, m := range g.Members {
+			if len(m.Addrs) == 0 {
+				m.Addrs = nil
+			} else {
+				m.Addrs = slices.Clone(m.Addrs)
+			}
+			ms[i] = m
+		}
+		g.Members = ms
+	}
+	g.State = cloneBlob(g.State)
+	g.Signature = cloneBlob(g.Signature)
+	if len(g.Told) == 0 {
+		g.Told = nil
+	} else {
+		g.Told = maps.Clone(g.Told)
+	}
+	return g
+}
+
+func cloneBlob(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return slices.Clone(b)
+}
+
+// sortGroups orders groups by name, case-insensitively, then by ID.
+func sortGroups(gs []contacts.Group) {
+	slices.SortStableFunc(gs, func(a, b contacts.Group) int {
+		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
 
 func (s *SQLite) queryGroups(sql string, args ...any) ([]contacts.Group, error) {

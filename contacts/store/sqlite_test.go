@@ -476,10 +476,14 @@ func TestSQLiteActiveTransfersUsesIndex(t *testing.T) {
 	if !strings.Contains(plan, "transfers_active") {
 		t.Errorf("ActiveTransfers does not use the partial index:\n%s", plan)
 	}
+	// Under way: what ActiveTransfers returns.
+	active := map[contacts.TransferState]bool{
+		contacts.Offered: true, contacts.Transferring: true, contacts.Paused: true, contacts.Verifying: true,
+	}
 	for s := contacts.TransferState(0); s <= contacts.Quarantined; s++ {
 		inSQL := strings.Contains(activeStates, fmt.Sprint(int(s)))
-		if inSQL != activeTransfer(s) {
-			t.Errorf("state %v: in activeStates %v, activeTransfer %v", s, inSQL, activeTransfer(s))
+		if inSQL != active[s] {
+			t.Errorf("state %v: in activeStates %v, under way %v", s, inSQL, active[s])
 		}
 	}
 }

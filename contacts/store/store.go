@@ -1,7 +1,7 @@
 // Package store keeps a profile's contacts, messages and settings. Store is
-// the interface the rest of Hearth uses; OpenSQLite is the real
-// implementation (an embedded SQLite file, encrypted at rest, searchable
-// with FTS5) and NewMemory is an in-memory twin for fast tests.
+// the interface the rest of Hearth uses; OpenSQLite opens its
+// implementation, an embedded SQLite file encrypted at rest and searchable
+// with FTS5.
 package store
 
 import (

@@ -12,12 +12,6 @@ import (
 	"hearth/contacts"
 )
 
-func openMemory(t *testing.T) Store {
-	s := NewMemory()
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func testKey(b byte) []byte {
 	k := make([]byte, KeySize)
 	for i := range k {
@@ -35,10 +29,24 @@ func openSQLite(t *testing.T) Store {
 	return s
 }
 
-func TestMemory(t *testing.T) { testStore(t, openMemory) }
-func TestSQLite(t *testing.T) { testStore(t, openSQLite) }
+// openSQLiteMemory opens an SQLite in-memory database (":memory:", which
+// OpenSQLite turns into "file::memory:"): the same schema and queries as
+// openSQLite with no file behind them, so neither encryption at rest nor
+// WAL. Every suite runs on both; what only a file has (persistence,
+// encryption, damage) is tested with openSQLite.
+func openSQLiteMemory(t *testing.T) Store {
+	s, err := OpenSQLite(":memory:", testKey(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
 
-// testStore is the conformance suite every Store must pass.
+func TestSQLite(t *testing.T)         { testStore(t, openSQLite) }
+func TestSQLiteInMemory(t *testing.T) { testStore(t, openSQLiteMemory) }
+
+// testStore is the conformance suite of the Store interface.
 func testStore(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("Settings", func(t *testing.T) {
 		s := open(t)

@@ -79,8 +79,10 @@ func testTransfers(t *testing.T, s Store) {
 	}
 }
 
-func TestTransfersOrderMemory(t *testing.T) { testTransfersOrder(t, openMemory(t)) }
 func TestTransfersOrderSQLite(t *testing.T) { testTransfersOrder(t, openSQLite(t)) }
+func TestTransfersOrderSQLiteInMemory(t *testing.T) {
+	testTransfersOrder(t, openSQLiteMemory(t))
+}
 
 func testTransfersOrder(t *testing.T, s Store) {
 	base := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
@@ -141,8 +143,10 @@ func testTransfersOrder(t *testing.T, s Store) {
 	check("ActiveTransfers after resume", ts, err, "c0", "c2", "b1", "c3")
 }
 
-func TestTransfersConcurrentMemory(t *testing.T) { testTransfersConcurrent(t, openMemory(t)) }
 func TestTransfersConcurrentSQLite(t *testing.T) { testTransfersConcurrent(t, openSQLite(t)) }
+func TestTransfersConcurrentSQLiteInMemory(t *testing.T) {
+	testTransfersConcurrent(t, openSQLiteMemory(t))
+}
 
 // testTransfersConcurrent updates transfers from several goroutines, as
 // progress reports and the UI do; run with -race.
