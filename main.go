@@ -18,8 +18,12 @@ import (
 
 	"hearth/app/cli"
 	"hearth/app/core"
+	"hearth/app/core/archive"
+	"hearth/app/core/calls"
+	"hearth/app/core/presence"
 	"hearth/app/profile"
 	"hearth/app/ui"
+	"hearth/contacts"
 	"hearth/p2p/discovery"
 )
 
@@ -104,7 +108,7 @@ func (l launcher) Create(name, pass string) (ui.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return backendOf(m), nil
 }
 
 func (l launcher) Unlock(pass string) (ui.Backend, error) {
@@ -112,5 +116,26 @@ func (l launcher) Unlock(pass string) (ui.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return backendOf(m), nil
 }
+
+// backend is what the windows use: the messenger and its mechanisms.
+type backend struct {
+	*core.Messenger
+	*calls.Calls
+	*presenceMech
+	*archive.Archive
+}
+
+// presenceMech names the embedded presence mechanism apart from the
+// Messenger's field of the same name.
+type presenceMech = presence.Presence
+
+func backendOf(m *core.Messenger) ui.Backend { return backend{m, m.Calls, m.Presence, m.Archive} }
+
+// Presence is my presence (the Messenger's field of that name is the
+// mechanism).
+func (b backend) Presence() (contacts.Presence, string) { return b.presenceMech.Presence() }
+
+// Close closes the messenger (which closes every mechanism).
+func (b backend) Close() error { return b.Messenger.Close() }

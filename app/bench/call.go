@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"time"
 
-	"hearth/app/core"
+	"hearth/app/core/event"
 )
 
 // benchCall: call set-up on loopback (Call pressed → first remote video
@@ -21,10 +21,10 @@ func benchCall() ([]result, error) {
 	defer cleanup()
 	// Bob answers every call at once.
 	b.mu.Lock()
-	b.onEvent = func(e core.Event) {
-		if ic, ok := e.(core.IncomingCall); ok {
+	b.onEvent = func(e event.Event) {
+		if ic, ok := e.(event.IncomingCall); ok {
 			go func() {
-				c, err := b.m.AcceptCall(ic.CallID)
+				c, err := b.m.Calls.AcceptCall(ic.CallID)
 				if err == nil {
 					c.SetVideoSinks(func(image.Image) {}, nil)
 				}
@@ -39,7 +39,7 @@ func benchCall() ([]result, error) {
 		var once sync.Once
 		first := make(chan struct{})
 		t0 := time.Now()
-		c, err := a.m.StartCall(b.m.MyPeerID())
+		c, err := a.m.Calls.StartCall(b.m.MyPeerID())
 		if err != nil {
 			return nil, err
 		}
@@ -59,7 +59,7 @@ func benchCall() ([]result, error) {
 			cpu = 100 * (cpuTime() - u0).Seconds() / time.Since(w0).Seconds() / 2
 		}
 		c.Hangup()
-		if err := waitFor("call torn down", 10*time.Second, func() bool { return !a.m.InCall() && !b.m.InCall() }); err != nil {
+		if err := waitFor("call torn down", 10*time.Second, func() bool { return !a.m.Calls.InCall() && !b.m.Calls.InCall() }); err != nil {
 			return nil, err
 		}
 	}

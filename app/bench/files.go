@@ -11,7 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core"
+	"hearth/app/core/event"
+
 	"hearth/contacts"
 )
 
@@ -72,8 +73,8 @@ func benchFiles() ([]result, error) {
 	ended := make(chan struct{})
 	var once sync.Once
 	b.mu.Lock()
-	b.onEvent = func(e core.Event) {
-		if tc, ok := e.(core.TransferChanged); ok && tc.Transfer.ID == sent.ID {
+	b.onEvent = func(e event.Event) {
+		if tc, ok := e.(event.TransferChanged); ok && tc.Transfer.ID == sent.ID {
 			if st := tc.Transfer.State; st == contacts.Done || st == contacts.Failed {
 				once.Do(func() { close(ended) })
 			}

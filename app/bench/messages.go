@@ -3,10 +3,11 @@ package main
 import (
 	"fmt"
 
-	"hearth/contacts"
 	"io"
 	"net"
 	"time"
+
+	"hearth/contacts"
 )
 
 // benchMessages: round trip (send → delivered ack, stored on both sides)

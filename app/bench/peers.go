@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/event"
+
 	"hearth/app/core"
 	"hearth/contacts"
 )
@@ -19,7 +21,7 @@ type benchPeer struct {
 	mu      sync.Mutex
 	waiters map[string]chan struct{} // message ID → closed when delivered
 	online  map[string]bool
-	onEvent func(core.Event)
+	onEvent func(event.Event)
 }
 
 func newPeer(root, name string, opts core.Options) (*benchPeer, error) {
@@ -47,7 +49,7 @@ func (p *benchPeer) restart(opts core.Options) error {
 func (p *benchPeer) read() {
 	for e := range p.m.Events() {
 		p.mu.Lock()
-		if s, ok := e.(core.MessageStatusChanged); ok && s.Status == contacts.Delivered {
+		if s, ok := e.(event.MessageStatusChanged); ok && s.Status == contacts.Delivered {
 			if w, ok := p.waiters[s.ID]; ok {
 				close(w)
 				delete(p.waiters, s.ID)

@@ -10,7 +10,10 @@ import (
 	"strings"
 	"syscall"
 
+	"hearth/app/core/event"
+
 	"hearth/app/core"
+	"hearth/app/core/archive"
 	"hearth/app/profile"
 )
 
@@ -188,7 +191,7 @@ func dispatch(cmd string, args []string, stdio Stdio) error {
 		if o.format == "" {
 			return fmt.Errorf("%w: export needs --format html or --format text", ErrUsage)
 		}
-		if _, err := core.ParseExportFormat(o.format); err != nil {
+		if _, err := archive.ParseExportFormat(o.format); err != nil {
 			return err
 		}
 		req.Contact = pos[0]
@@ -249,7 +252,7 @@ func runOffline(o options, req Request, stdio Stdio) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	rep := execute(coreMessenger{m}, req, false)
+	rep := execute(newCoreMessenger(m), req, false)
 	if err := m.Close(); err != nil && rep.Error == "" {
 		rep.Error = "closing the profile: " + err.Error()
 	}
@@ -358,7 +361,7 @@ func daemon(o options, stdio Stdio) error {
 	if err != nil {
 		return err
 	}
-	srv, err := listen(o.dir, func(req Request) Reply { return execute(coreMessenger{m}, req, true) })
+	srv, err := listen(o.dir, func(req Request) Reply { return execute(newCoreMessenger(m), req, true) })
 	if err != nil {
 		m.Close()
 		return err
@@ -386,11 +389,11 @@ func daemon(o options, stdio Stdio) error {
 func logEvents(m *core.Messenger, w io.Writer) {
 	for e := range m.Events() {
 		switch e := e.(type) {
-		case core.Notice:
+		case event.Notice:
 			fmt.Fprintln(w, "notice:", e.Text)
-		case core.RequestReceived:
+		case event.RequestReceived:
 			fmt.Fprintf(w, "contact request from %s (%s): `hearth accept %s` accepts it\n", e.Contact.Name, e.Contact.PeerID, e.Contact.PeerID)
-		case core.ConversationPruned:
+		case event.ConversationPruned:
 			fmt.Fprintf(w, "retention: %d old message(s) deleted with %s\n", e.Deleted, e.PeerID)
 		}
 	}

@@ -101,7 +101,7 @@ func (n *node) up(t *testing.T) {
 		for range m.Events() {
 		}
 	}()
-	srv, err := listen(n.dir, func(r Request) Reply { return execute(coreMessenger{m}, r, true) })
+	srv, err := listen(n.dir, func(r Request) Reply { return execute(newCoreMessenger(m), r, true) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestCommandsThroughDaemonAndOffline(t *testing.T) {
 	if _, out, _ := runCLI(t, "", "compliance", "bob", "on", "--profile", ann.dir); !strings.Contains(out, "archived for compliance") {
 		t.Errorf("compliance: %q", out)
 	}
-	waitCLI(t, "bob sees the compliance flag", func() bool { return bob.m.Compliance(annID) })
+	waitCLI(t, "bob sees the compliance flag", func() bool { return bob.m.Archive.Compliance(annID) })
 	if _, out, _ := runCLI(t, "", "retention", "bob", "30", "--profile", ann.dir); !strings.Contains(out, "30 days") {
 		t.Errorf("retention: %q", out)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"hearth/app/core"
+	"hearth/app/core/archive"
+	"hearth/app/core/base"
 	"hearth/contacts"
 )
 
@@ -22,8 +24,8 @@ type messenger interface {
 	Contacts() ([]core.ContactView, error)
 	Send(peerID, text string) (contacts.Message, error)
 	History(peerID string, limit int) ([]contacts.Message, error)
-	SearchArchive(query string, limit int) ([]core.SearchHit, error)
-	Export(peerID string, f core.ExportFormat, w *strings.Builder) error
+	SearchArchive(query string, limit int) ([]archive.SearchHit, error)
+	Export(peerID string, f archive.ExportFormat, w *strings.Builder) error
 	Retention(peerID string) int
 	SetRetention(peerID string, days int) error
 	Compliance(peerID string) bool
@@ -32,10 +34,15 @@ type messenger interface {
 }
 
 // coreMessenger adapts *core.Messenger (Export takes any io.Writer).
-type coreMessenger struct{ *core.Messenger }
+type coreMessenger struct {
+	*core.Messenger
+	*archive.Archive
+}
 
-func (c coreMessenger) Export(peerID string, f core.ExportFormat, w *strings.Builder) error {
-	return c.Messenger.Export(peerID, f, w)
+func newCoreMessenger(m *core.Messenger) coreMessenger { return coreMessenger{m, m.Archive} }
+
+func (c coreMessenger) Export(peerID string, f archive.ExportFormat, w *strings.Builder) error {
+	return c.Archive.Export(peerID, f, w)
 }
 
 // execute runs one command against a running profile. daemon says whether
@@ -122,7 +129,7 @@ func run(m messenger, req Request, daemon bool, out *strings.Builder) (int, erro
 		if err != nil {
 			return 0, err
 		}
-		f, err := core.ParseExportFormat(req.Format)
+		f, err := archive.ParseExportFormat(req.Format)
 		if err != nil {
 			return 0, err
 		}
@@ -179,7 +186,7 @@ func send(m messenger, req Request, daemon bool, out *strings.Builder) (int, err
 		stored++
 	}
 	if stored == 0 {
-		return 0, core.ErrEmptyMessage
+		return 0, base.ErrEmptyMessage
 	}
 	if daemon {
 		fmt.Fprintf(out, "Sent %d message(s) to %s; they are delivered as soon as %s is reachable.\n", stored, name(c), name(c))

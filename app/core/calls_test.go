@@ -4,6 +4,9 @@ import (
 	"image"
 	"sync/atomic"
 	"testing"
+
+	"hearth/app/core/event"
+	"hearth/media/call"
 )
 
 // TestCallWithSyntheticMedia: Alice calls Bob over real libp2p hosts on
@@ -12,22 +15,22 @@ import (
 func TestCallWithSyntheticMedia(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
-	ac, err := alice.m.StartCall(bob.m.MyPeerID())
+	ac, err := alice.m.Calls.StartCall(bob.m.MyPeerID())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ring IncomingCall
+	var ring event.IncomingCall
 	waitFor(t, "ringing at bob", func() bool {
-		e, ok := bob.log.find(func(e Event) bool { _, ok := e.(IncomingCall); return ok })
+		e, ok := bob.log.find(func(e event.Event) bool { _, ok := e.(event.IncomingCall); return ok })
 		if ok {
-			ring = e.(IncomingCall)
+			ring = e.(event.IncomingCall)
 		}
 		return ok
 	})
 	if ring.CallID != ac.ID() || ring.Name != "Alice" {
 		t.Fatalf("ring %+v", ring)
 	}
-	bc, err := bob.m.AcceptCall(ring.CallID)
+	bc, err := bob.m.Calls.AcceptCall(ring.CallID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,14 +42,14 @@ func TestCallWithSyntheticMedia(t *testing.T) {
 	}
 	waitFor(t, "60 frames each way", func() bool { return aliceFrames.Load() >= 60 && bobFrames.Load() >= 60 })
 	waitFor(t, "2 s of audio each way", func() bool {
-		return ac.(*callSession).Stats().AudioSamplesDecoded >= 96000 && bc.(*callSession).Stats().AudioSamplesDecoded >= 96000
+		return ac.(interface{ Stats() call.Stats }).Stats().AudioSamplesDecoded >= 96000 && bc.(interface{ Stats() call.Stats }).Stats().AudioSamplesDecoded >= 96000
 	})
 	bc.Hangup()
 	waitFor(t, "alice sees the end", func() bool {
-		_, ok := alice.log.find(func(e Event) bool { c, ok := e.(CallEnded); return ok && c.CallID == ac.ID() })
+		_, ok := alice.log.find(func(e event.Event) bool { c, ok := e.(event.CallEnded); return ok && c.CallID == ac.ID() })
 		return ok
 	})
-	if alice.m.inCall() || bob.m.inCall() {
+	if alice.m.Calls.InCall() || bob.m.Calls.InCall() {
 		t.Fatal("call still listed after hang-up")
 	}
 }
@@ -54,19 +57,19 @@ func TestCallWithSyntheticMedia(t *testing.T) {
 func TestDeclinedCall(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
-	ac, err := alice.m.StartCall(bob.m.MyPeerID())
+	ac, err := alice.m.Calls.StartCall(bob.m.MyPeerID())
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "ringing at bob", func() bool {
-		_, ok := bob.log.find(func(e Event) bool { _, ok := e.(IncomingCall); return ok })
+		_, ok := bob.log.find(func(e event.Event) bool { _, ok := e.(event.IncomingCall); return ok })
 		return ok
 	})
-	if err := bob.m.DeclineCall(ac.ID()); err != nil {
+	if err := bob.m.Calls.DeclineCall(ac.ID()); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "alice told", func() bool {
-		_, ok := alice.log.find(func(e Event) bool { c, ok := e.(CallEnded); return ok && c.CallID == ac.ID() })
+		_, ok := alice.log.find(func(e event.Event) bool { c, ok := e.(event.CallEnded); return ok && c.CallID == ac.ID() })
 		return ok
 	})
 }

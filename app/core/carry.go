@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
@@ -176,19 +178,7 @@ func (m *Messenger) carryTick() {
 	if sweep {
 		m.store.DropExpiredEnvelopes(now)
 	}
-	var online, offline []peer.ID
-	m.mu.Lock()
-	for id, c := range m.contacts {
-		if c.State != contacts.Accepted {
-			continue
-		}
-		if m.connected(id) {
-			online = append(online, id)
-		} else {
-			offline = append(offline, id)
-		}
-	}
-	m.mu.Unlock()
+	online, offline := m.book.Accepted()
 	for _, id := range online {
 		m.cy.mu.Lock()
 		wait := now.Before(m.cy.failed[id])
@@ -258,14 +248,8 @@ func envelopeID(from, to peer.ID, messageID string) string {
 // that did before first.
 func (m *Messenger) carriersFor(r peer.ID) []peer.ID {
 	now := m.now()
-	var out []peer.ID
-	m.mu.Lock()
-	for id, c := range m.contacts {
-		if id != r && c.State == contacts.Accepted && m.connected(id) {
-			out = append(out, id)
-		}
-	}
-	m.mu.Unlock()
+	out, _ := m.book.Accepted()
+	out = slices.DeleteFunc(out, func(id peer.ID) bool { return id == r })
 	m.cy.mu.Lock()
 	defer m.cy.mu.Unlock()
 	out = slices.DeleteFunc(out, func(c peer.ID) bool {
@@ -297,12 +281,12 @@ func (m *Messenger) refuse(carrier, recipient peer.ID, d time.Duration) {
 // messages when r is a member of my groups) to up to Carriers carriers,
 // while r is not connected.
 func (m *Messenger) depositFor(r peer.ID) {
-	if m.ctx.Err() != nil || !m.allowGroupPeer(r) || m.connected(r) {
+	if m.d.Ctx().Err() != nil || !m.allowGroupPeer(r) || m.connected(r) {
 		return
 	}
 	took := 0
 	for _, c := range m.carriersFor(r) {
-		if took >= m.carryLimits().Carriers || m.ctx.Err() != nil || m.connected(r) {
+		if took >= m.carryLimits().Carriers || m.d.Ctx().Err() != nil || m.connected(r) {
 			return
 		}
 		if m.depositAt(c, r) {
@@ -371,7 +355,7 @@ func (m *Messenger) depositSource(c, r peer.ID, src carrySource) bool {
 	if batch <= 0 {
 		batch = carryBatch
 	}
-	for m.ctx.Err() == nil {
+	for m.d.Ctx().Err() == nil {
 		now := m.now()
 		items, err := src.pending(r, now.Add(-m.carryLimits().MaxAge), batch)
 		if err != nil {
@@ -388,7 +372,7 @@ func (m *Messenger) depositSource(c, r peer.ID, src carrySource) bool {
 			}
 			envs = append(envs, e)
 		}
-		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 30*time.Second)
 		replies, err := m.carry.Deposit(ctx, c, envs)
 		cancel()
 		if err != nil && len(replies) == 0 {
@@ -504,7 +488,7 @@ func (m *Messenger) onDeposit(from peer.ID, envs []wire.Envelope) ([]carry.Verdi
 // handoverTo gives connected contact r the envelopes I hold for it and
 // deletes each one it took.
 func (m *Messenger) handoverTo(r peer.ID) {
-	for m.ctx.Err() == nil && m.isAccepted(r) && m.connected(r) {
+	for m.d.Ctx().Err() == nil && m.isAccepted(r) && m.connected(r) {
 		held, err := m.store.Envelopes(r.String(), m.now(), carryBatch)
 		if err != nil || len(held) == 0 {
 			return
@@ -525,7 +509,7 @@ func (m *Messenger) handoverTo(r peer.ID) {
 		if len(envs) == 0 {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 30*time.Second)
 		replies, err := m.carry.Handover(ctx, r, envs)
 		cancel()
 		var done []string
@@ -707,7 +691,7 @@ func (m *Messenger) ackedThroughCarrier(s peer.ID, ids []string) error {
 		return err
 	}
 	for _, id := range hit {
-		m.publish(MessageStatusChanged{ID: id, Conversation: s.String(), Status: contacts.Delivered})
+		m.publish(event.MessageStatusChanged{ID: id, Conversation: s.String(), Status: contacts.Delivered})
 	}
 	return nil
 }
@@ -732,7 +716,7 @@ func (m *Messenger) depositIDs(c, s peer.ID, kind uint32, ids []string) {
 		}
 		envs = append(envs, e)
 	}
-	ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 	defer cancel()
 	m.carry.Deposit(ctx, c, envs)
 }

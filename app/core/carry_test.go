@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
@@ -162,8 +164,8 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 		return statusOf(t, s.m, rPeer.String(), msg.ID) == contacts.Delivered && statusOf(t, s.m, rPeer.String(), reply.ID) == contacts.Delivered
 	})
 	waitFor(t, "a Delivered event", func() bool {
-		_, ok := s.log.find(func(e Event) bool {
-			ch, ok := e.(MessageStatusChanged)
+		_, ok := s.log.find(func(e event.Event) bool {
+			ch, ok := e.(event.MessageStatusChanged)
 			return ok && ch.ID == msg.ID && ch.Status == contacts.Delivered
 		})
 		return ok
@@ -469,7 +471,7 @@ func TestCarriedAndDirectCopyStoredOnce(t *testing.T) {
 	added := 0
 	x.r.log.mu.Lock()
 	for _, e := range x.r.log.events {
-		if a, ok := e.(MessageAdded); ok && a.Message.ID == msg.ID {
+		if a, ok := e.(event.MessageAdded); ok && a.Message.ID == msg.ID {
 			added++
 		}
 	}

@@ -232,7 +232,7 @@ func (m *Messenger) ackSavedFile(t contacts.Transfer) {
 	}
 	n := 0
 	for _, c := range m.carriersFor(p) {
-		if n == m.carryLimits().Carriers || m.ctx.Err() != nil {
+		if n == m.carryLimits().Carriers || m.d.Ctx().Err() != nil {
 			return
 		}
 		m.depositAcks(c, p, []string{t.ID})
@@ -355,7 +355,7 @@ func (m *Messenger) recallCarried(id peer.ID) {
 			}
 			c := files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"}
 			m.spawn(func() {
-				ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+				ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 				defer cancel()
 				m.files.Control(ctx, id, c)
 			})
@@ -386,14 +386,14 @@ func (m *Messenger) recallThroughCarriers(t contacts.Transfer) {
 		if m.connected(p) {
 			// Told directly (again, for a group member CancelTransfer
 			// did not tell: one whose copy had not started).
-			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+			ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 			m.files.Control(ctx, p, files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
 			cancel()
 			continue
 		}
 		n := 0
 		for _, c := range m.carriersFor(p) {
-			if n == m.carryLimits().Carriers || m.ctx.Err() != nil {
+			if n == m.carryLimits().Carriers || m.d.Ctx().Err() != nil {
 				break
 			}
 			m.depositIDs(c, p, wire.SealedRecall, []string{t.ID})

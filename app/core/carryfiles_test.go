@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
@@ -317,8 +319,8 @@ func TestDeclinedCarriedFileIsNotCountedSent(t *testing.T) {
 	s.restart(t)
 	r.restart(t)
 	waitFor(t, "S hears of the decline", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Declined })
-	if _, done := s.log.find(func(e Event) bool {
-		tc, ok := e.(TransferChanged)
+	if _, done := s.log.find(func(e event.Event) bool {
+		tc, ok := e.(event.TransferChanged)
 		return ok && tc.Transfer.ID == sent.ID && tc.Transfer.State == contacts.Done
 	}); done {
 		t.Fatal("S counted a declined file sent")

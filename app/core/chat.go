@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
+
+	"hearth/app/core/base"
+	"hearth/app/core/book"
+	"hearth/app/core/event"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -28,21 +30,15 @@ func (m *Messenger) Send(peerID, text string) (contacts.Message, error) {
 func (m *Messenger) send(peerID, text, replyTo string) (contacts.Message, error) {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return contacts.Message{}, ErrUnknownPeer
+		return contacts.Message{}, book.ErrUnknownPeer
 	}
-	text = strings.TrimRight(text, " \t\r\n")
-	if strings.TrimSpace(text) == "" {
-		return contacts.Message{}, ErrEmptyMessage
-	}
-	if len(text) > wire.MaxChatBody {
-		return contacts.Message{}, fmt.Errorf("%w (%d KB at most)", ErrMessageTooLong, wire.MaxChatBody/1024)
-	}
-	if !utf8.ValidString(text) {
-		return contacts.Message{}, ErrEmptyMessage
+	text, err = base.CheckText(text)
+	if err != nil {
+		return contacts.Message{}, err
 	}
 	c, ok := m.contact(id)
 	if !ok || c.State != contacts.Accepted {
-		return contacts.Message{}, ErrNotContact
+		return contacts.Message{}, book.ErrNotContact
 	}
 	now := time.Now()
 	msg := contacts.Message{
@@ -60,7 +56,7 @@ func (m *Messenger) send(peerID, text, replyTo string) (contacts.Message, error)
 	if _, err := m.store.AddMessage(msg); err != nil {
 		return contacts.Message{}, fmt.Errorf("saving message: %w", err)
 	}
-	m.publish(MessageAdded{Message: msg})
+	m.publish(event.MessageAdded{Message: msg})
 	if m.connected(id) {
 		m.requestFlush(id)
 	} else {
@@ -105,7 +101,7 @@ func (m *Messenger) flush(id peer.ID) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.pending.Store(false)
-	for m.ctx.Err() == nil && m.isAccepted(id) {
+	for m.d.Ctx().Err() == nil && m.isAccepted(id) {
 		const batch = 256
 		out, err := m.store.Outbox(id.String(), batch)
 		if err != nil || len(out) == 0 {
@@ -115,12 +111,12 @@ func (m *Messenger) flush(id peer.ID) {
 		for i, o := range out {
 			msgs[i] = chatWire(o) // carry.go
 		}
-		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 30*time.Second)
 		acked, err := m.chat.Send(ctx, id, msgs)
 		cancel()
 		if len(acked) > 0 && m.store.SetStatuses(acked, contacts.Delivered) == nil {
 			for _, a := range acked {
-				m.publish(MessageStatusChanged{ID: a, Conversation: id.String(), Status: contacts.Delivered})
+				m.publish(event.MessageStatusChanged{ID: a, Conversation: id.String(), Status: contacts.Delivered})
 			}
 		}
 		if err != nil || len(acked) < len(msgs) {
@@ -137,7 +133,7 @@ func (m *Messenger) deliver(from peer.ID, ws []wire.ChatMessage) error {
 	// Allow is checked when a stream opens; a contact removed while its
 	// stream stays open must not go on delivering.
 	if !m.isAccepted(from) {
-		return ErrNotContact
+		return book.ErrNotContact
 	}
 	now := time.Now()
 	msgs := make([]contacts.Message, len(ws))
@@ -160,13 +156,13 @@ func (m *Messenger) deliver(from peer.ID, ws []wire.ChatMessage) error {
 	added := false
 	for i, ok := range inserted {
 		if ok {
-			m.publish(MessageAdded{Message: msgs[i]})
+			m.publish(event.MessageAdded{Message: msgs[i]})
 			added = true
 		}
 	}
 	if added {
 		m.setTyping(from, false) // the message they typed is here
-		m.publish(ContactsChanged{})
+		m.publish(event.ContactsChanged{})
 	}
 	return nil
 }
@@ -182,7 +178,7 @@ func (m *Messenger) MarkRead(peerID string) error {
 		return err
 	}
 	m.queueReadReceipt(peerID)
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	return nil
 }
 

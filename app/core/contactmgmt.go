@@ -18,6 +18,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -141,15 +144,7 @@ func (m *Messenger) mayWait() bool {
 	if limit <= 0 {
 		limit = DefaultMaxPendingRequests
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, c := range m.contacts {
-		if c.State == contacts.Incoming {
-			n++
-		}
-	}
-	return n < limit
+	return m.book.Count(contacts.Incoming) < limit
 }
 
 // onRemoved handles "I removed you" from a contact: they are gone from my
@@ -162,14 +157,14 @@ func (m *Messenger) onRemoved(from peer.ID, c contacts.Contact, known bool) {
 	if m.deleteContact(from) != nil {
 		return
 	}
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	if c.State == contacts.Incoming {
 		return
 	}
-	m.publish(Notice{Text: displayName(c) + " removed you from their contacts.", At: time.Now()})
+	m.publish(event.Notice{Text: displayName(c) + " removed you from their contacts.", At: time.Now()})
 	// The connection is theirs to close, after my reply (which tells them
 	// I heard it) has gone out.
-	m.spawn(func() { m.endCallsWith(from) })
+	m.spawn(func() { m.Calls.EndWith(from) })
 }
 
 // foldName is how display names are compared for the key-change warning.
@@ -177,14 +172,14 @@ func foldName(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
-// verifiedNamedLocked returns a verified contact other than id with the same
-// display name. m.mu is held.
-func (m *Messenger) verifiedNamedLocked(id peer.ID, name string) (contacts.Contact, bool) {
+// verifiedNamed returns a verified contact other than id with the same
+// display name, among all.
+func verifiedNamed(all map[peer.ID]contacts.Contact, id peer.ID, name string) (contacts.Contact, bool) {
 	f := foldName(name)
 	if f == "" {
 		return contacts.Contact{}, false
 	}
-	for oid, c := range m.contacts {
+	for oid, c := range all {
 		if oid != id && c.Verified && c.State == contacts.Accepted && foldName(c.Name) == f {
 			return c, true
 		}
@@ -205,19 +200,16 @@ func (m *Messenger) warnSameName(nc contacts.Contact) {
 	if err != nil {
 		return
 	}
-	m.mu.Lock()
-	v, same := m.verifiedNamedLocked(id, nc.Name)
-	m.mu.Unlock()
+	v, same := verifiedNamed(m.book.Snapshot(), id, nc.Name)
 	if same {
-		m.publish(Notice{Text: "A new contact request says it is from " + displayName(nc) + ". " + keyWarning(v), At: time.Now()})
+		m.publish(event.Notice{Text: "A new contact request says it is from " + displayName(nc) + ". " + keyWarning(v), At: time.Now()})
 	}
 }
 
 // addWarnings fills ContactView.Warning for contacts that are not
 // verified but use a verified contact's name.
 func (m *Messenger) addWarnings(views []ContactView) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	all := m.book.Snapshot()
 	for i := range views {
 		v := &views[i]
 		if v.Verified || v.State == contacts.Blocked {
@@ -227,7 +219,7 @@ func (m *Messenger) addWarnings(views []ContactView) {
 		if err != nil {
 			continue
 		}
-		if c, same := m.verifiedNamedLocked(id, v.Name); same {
+		if c, same := verifiedNamed(all, id, v.Name); same {
 			v.Warning = keyWarning(c)
 		}
 	}
@@ -238,13 +230,13 @@ func (m *Messenger) addWarnings(views []ContactView) {
 func (m *Messenger) updateContact(peerID string, f func(c *contacts.Contact) error) (peer.ID, contacts.Contact, error) {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return "", contacts.Contact{}, ErrUnknownPeer
+		return "", contacts.Contact{}, book.ErrUnknownPeer
 	}
-	m.cmu.Lock()
-	defer m.cmu.Unlock()
+	m.book.Lock()
+	defer m.book.Unlock()
 	c, ok := m.contact(id)
 	if !ok {
-		return "", contacts.Contact{}, ErrUnknownPeer
+		return "", contacts.Contact{}, book.ErrUnknownPeer
 	}
 	if err := f(&c); err != nil {
 		return "", contacts.Contact{}, err
@@ -252,7 +244,7 @@ func (m *Messenger) updateContact(peerID string, f func(c *contacts.Contact) err
 	if err := m.putContact(c); err != nil {
 		return "", contacts.Contact{}, err
 	}
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	return id, c, nil
 }
 
@@ -343,10 +335,9 @@ func sortFold(s []string) {
 
 // Labels lists every group name my contacts are in, sorted.
 func (m *Messenger) Labels() []string {
-	m.mu.Lock()
 	seen := map[string]bool{}
 	var out []string
-	for _, c := range m.contacts {
+	for _, c := range m.book.Snapshot() {
 		if c.State == contacts.Blocked {
 			continue
 		}
@@ -357,7 +348,6 @@ func (m *Messenger) Labels() []string {
 			}
 		}
 	}
-	m.mu.Unlock()
 	sortFold(out)
 	return out
 }
@@ -380,13 +370,10 @@ func (m *Messenger) Block(peerID string) error {
 	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	delete(m.presence, id)
-	delete(m.toldOnline, id)
-	m.mu.Unlock()
+	m.Presence.Forget(id)
 	m.store.SetSetting("invite.secret."+id.String(), nil)
 	m.spawn(func() {
-		m.endCallsWith(id)
+		m.Calls.EndWith(id)
 		m.node.Host.Network().ClosePeer(id)
 	})
 	return nil
@@ -397,14 +384,14 @@ func (m *Messenger) Block(peerID string) error {
 func (m *Messenger) Unblock(peerID string) error {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return ErrUnknownPeer
+		return book.ErrUnknownPeer
 	}
-	m.cmu.Lock()
+	m.book.Lock()
 	c, ok := m.contact(id)
 	if !ok || c.State != contacts.Blocked {
-		m.cmu.Unlock()
+		m.book.Unlock()
 		if !ok {
-			return ErrUnknownPeer
+			return book.ErrUnknownPeer
 		}
 		return ErrNotBlocked
 	}
@@ -414,11 +401,11 @@ func (m *Messenger) Unblock(peerID string) error {
 	} else {
 		err = m.deleteContact(id)
 	}
-	m.cmu.Unlock()
+	m.book.Unlock()
 	if err != nil {
 		return err
 	}
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	m.wake()
 	return nil
 }
@@ -429,25 +416,25 @@ func (m *Messenger) Unblock(peerID string) error {
 func (m *Messenger) Remove(peerID string) error {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return ErrUnknownPeer
+		return book.ErrUnknownPeer
 	}
-	m.cmu.Lock()
+	m.book.Lock()
 	c, ok := m.contact(id)
 	if !ok {
-		m.cmu.Unlock()
-		return ErrUnknownPeer
+		m.book.Unlock()
+		return book.ErrUnknownPeer
 	}
 	if c.State == contacts.Incoming {
-		m.cmu.Unlock()
+		m.book.Unlock()
 		return m.Decline(peerID)
 	}
 	err = m.deleteContact(id)
-	m.cmu.Unlock()
+	m.book.Unlock()
 	if err != nil {
 		return err
 	}
 	m.store.SetSetting("invite.secret."+id.String(), nil)
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	tell := c.State == contacts.Accepted || c.State == contacts.Outgoing
 	if tell {
 		// Until they have heard it, they are told again whenever they
@@ -455,7 +442,7 @@ func (m *Messenger) Remove(peerID string) error {
 		m.store.SetSetting(settingRemovedPrefix+id.String(), []byte{1})
 	}
 	m.spawn(func() {
-		m.endCallsWith(id)
+		m.Calls.EndWith(id)
 		if tell {
 			m.tellRemoved(id)
 		}
@@ -471,7 +458,7 @@ const settingRemovedPrefix = "removed."
 // tellRemoved sends "I removed you" and, once it arrived, forgets that it
 // has to be sent.
 func (m *Messenger) tellRemoved(id peer.ID) {
-	ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
 	defer cancel()
 	if _, err := m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindRemove, Name: m.MyName()}); err == nil {
 		m.store.SetSetting(settingRemovedPrefix+id.String(), nil)
@@ -487,37 +474,12 @@ func (m *Messenger) retellRemoved(id peer.ID) {
 	m.spawn(func() { m.tellRemoved(id) })
 }
 
-// endCallsWith hangs up calls with id and stops their calls ringing here.
-func (m *Messenger) endCallsWith(id peer.ID) {
-	m.mu.Lock()
-	var sessions []*callSession
-	for _, s := range m.calls {
-		if s.peer == id {
-			sessions = append(sessions, s)
-		}
-	}
-	var rung []string
-	for cid, o := range m.offers {
-		if o.from == id {
-			delete(m.offers, cid)
-			rung = append(rung, cid)
-		}
-	}
-	m.mu.Unlock()
-	for _, s := range sessions {
-		s.Hangup()
-	}
-	for _, cid := range rung {
-		m.publish(CallEnded{CallID: cid, Reason: "Call ended"})
-	}
-}
-
 // SetVerified marks a contact as verified (I compared our safety codes)
 // or takes the mark away.
 func (m *Messenger) SetVerified(peerID string, verified bool) error {
 	_, _, err := m.updateContact(peerID, func(c *contacts.Contact) error {
 		if c.State != contacts.Accepted {
-			return ErrNotContact
+			return book.ErrNotContact
 		}
 		c.Verified = verified
 		return nil
@@ -542,7 +504,7 @@ const (
 func (m *Messenger) SafetyCode(peerID string) (string, error) {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return "", ErrUnknownPeer
+		return "", book.ErrUnknownPeer
 	}
 	theirs, err := id.ExtractPublicKey()
 	if err != nil {

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -24,7 +27,7 @@ import (
 	"hearth/p2p/contactreq"
 	"hearth/p2p/files"
 	"hearth/p2p/node"
-	"hearth/p2p/presence"
+	ppresence "hearth/p2p/presence"
 	"hearth/p2p/signal"
 	"hearth/p2p/wire"
 )
@@ -85,13 +88,15 @@ func newStranger(t *testing.T) *prober {
 // proberOf probes with a Messenger's own services (a blocked or removed
 // contact), its presence handler replaced by the recorder.
 func proberOf(m *Messenger) *prober {
-	p := &prober{h: m.node.Host, chat: m.chat, files: m.files, sig: m.sig, req: m.req}
+	// Its own signal client: the call mechanism keeps its service to itself.
+	sig := signal.New(m.node.Host, signal.Config{Allow: func(peer.ID) bool { return false }})
+	p := &prober{h: m.node.Host, chat: m.chat, files: m.files, sig: sig, req: m.req}
 	p.listenPresence()
 	return p
 }
 
 func (p *prober) listenPresence() {
-	p.h.SetStreamHandler(presence.ID, func(st network.Stream) {
+	p.h.SetStreamHandler(ppresence.ID, func(st network.Stream) {
 		b, _ := io.ReadAll(io.LimitReader(st, 1<<20))
 		p.heard.Add(int64(len(b)))
 		st.Reset()
@@ -134,8 +139,8 @@ func assertUntouched(t *testing.T, target *peerT, id peer.ID, tag string) {
 	if tr, _ := target.m.Transfers(id.String()); len(tr) != 0 {
 		t.Errorf("%s: %d transfers stored", tag, len(tr))
 	}
-	if _, rang := target.log.find(func(e Event) bool {
-		c, ok := e.(IncomingCall)
+	if _, rang := target.log.find(func(e event.Event) bool {
+		c, ok := e.(event.IncomingCall)
 		return ok && c.PeerID == id.String()
 	}); rang {
 		t.Errorf("%s: a call rang", tag)
@@ -146,11 +151,11 @@ func assertUntouched(t *testing.T, target *peerT, id peer.ID, tag string) {
 // contact sees it, and checks that p heard nothing.
 func assertNoPresence(t *testing.T, target, control *peerT, p *prober, tag string) {
 	t.Helper()
-	target.m.SetPresence(contacts.Busy, "probing "+tag)
+	target.m.Presence.SetPresence(contacts.Busy, "probing "+tag)
 	waitFor(t, "control contact sees Busy", func() bool {
 		return presenceOf(control.m, target.m.MyPeerID()) == contacts.Busy
 	})
-	target.m.SetPresence(contacts.Online, "")
+	target.m.Presence.SetPresence(contacts.Online, "")
 	waitFor(t, "control contact sees Online", func() bool {
 		return presenceOf(control.m, target.m.MyPeerID()) == contacts.Online
 	})
@@ -258,7 +263,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bob.m.StartCall(aID); err == nil {
+	if _, err := bob.m.Calls.StartCall(aID); err == nil {
 		t.Error("a call to the blocker started")
 	}
 	// Through his protocols directly: the connection itself is refused.
@@ -274,7 +279,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 	if h, _ := bob.m.History(aID, 10); len(h) != 1 || h[0].Status != contacts.Pending {
 		t.Fatalf("bob's message: %+v, want one pending", h)
 	}
-	if _, told := bob.log.find(func(e Event) bool { _, ok := e.(Notice); return ok }); told {
+	if _, told := bob.log.find(func(e event.Event) bool { _, ok := e.(event.Notice); return ok }); told {
 		t.Error("bob was told something")
 	}
 
@@ -302,8 +307,8 @@ func TestRemovedContactReachesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob drops alice", func() bool { return state(bob.m, aID) == -1 })
-	if _, told := bob.log.find(func(e Event) bool {
-		n, ok := e.(Notice)
+	if _, told := bob.log.find(func(e event.Event) bool {
+		n, ok := e.(event.Notice)
 		return ok && strings.Contains(n.Text, "removed you")
 	}); !told {
 		t.Error("bob was not told he was removed")
@@ -399,8 +404,8 @@ func TestContactEditLimits(t *testing.T) {
 		{"long notes", ErrNotesTooLong, alice.m.SetNotes(bID, strings.Repeat("n", maxNotesLen+1))},
 		{"many labels", ErrTooManyLabels, alice.m.SetLabels(bID, many)},
 		{"long label", ErrLabelTooLong, alice.m.SetLabels(bID, []string{strings.Repeat("l", maxLabelLen+1)})},
-		{"unknown", ErrUnknownPeer, alice.m.Rename(newPeerID(t).String(), "x")},
-		{"bad id", ErrUnknownPeer, alice.m.Block("not-a-peer-id")},
+		{"unknown", book.ErrUnknownPeer, alice.m.Rename(newPeerID(t).String(), "x")},
+		{"bad id", book.ErrUnknownPeer, alice.m.Block("not-a-peer-id")},
 		{"not blocked", ErrNotBlocked, alice.m.Unblock(bID)},
 		{"bad policy", ErrBadPolicy, alice.m.SetRequestPolicy(RequestsFromNobody + 1)},
 	}
@@ -504,8 +509,8 @@ func TestKeyChangeWarning(t *testing.T) {
 	second := newPeerID(t)
 	alice.m.onRequest(second, wire.ContactRequest{Kind: wire.KindRequest, Name: "BOB"})
 	waitFor(t, "a notice", func() bool {
-		_, ok := alice.log.find(func(e Event) bool {
-			n, ok := e.(Notice)
+		_, ok := alice.log.find(func(e event.Event) bool {
+			n, ok := e.(event.Notice)
 			return ok && strings.Contains(n.Text, "different key")
 		})
 		return ok
@@ -539,7 +544,7 @@ func TestSafetyCodeBothSides(t *testing.T) {
 			t.Errorf("%q checked", text)
 		}
 	}
-	if err := alice.m.SetVerified(bob.m.MyPeerID(), true); err != ErrUnknownPeer {
+	if err := alice.m.SetVerified(bob.m.MyPeerID(), true); err != book.ErrUnknownPeer {
 		t.Errorf("verifying a stranger: %v", err)
 	}
 }
@@ -610,7 +615,7 @@ func TestRemoveWithdrawsRequest(t *testing.T) {
 	if s := state(alice.m, blocked.String()); s != contacts.Blocked {
 		t.Errorf("blocked person: %v", s)
 	}
-	if _, noticed := alice.log.find(func(e Event) bool { _, ok := e.(Notice); return ok }); noticed {
+	if _, noticed := alice.log.find(func(e event.Event) bool { _, ok := e.(event.Notice); return ok }); noticed {
 		t.Error("a withdrawn request made a notice")
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"hearth/app/core/base"
+	"hearth/app/core/book"
+	"hearth/app/core/event"
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -42,19 +44,6 @@ var (
 	// signal: two intervals, so one lost signal does not blink it off.
 	typingTTL = 2*typingInterval + time.Second
 )
-
-// MessageChanged: a message was edited or deleted (by me, or by its author
-// on the other side); the Message is as now stored.
-type MessageChanged struct{ Message contacts.Message }
-
-// TypingChanged: a contact started or stopped typing to me.
-type TypingChanged struct {
-	PeerID string
-	Typing bool
-}
-
-func (MessageChanged) isEvent() {}
-func (TypingChanged) isEvent()  {}
 
 // convoState is the Messenger's part for conversation features.
 type convoState struct {
@@ -108,7 +97,7 @@ func (m *Messenger) stopConvo() {
 func (m *Messenger) Reply(peerID, replyTo, text string) (contacts.Message, error) {
 	orig, err := m.store.Message(replyTo)
 	if err != nil || orig.Conversation != peerID {
-		return contacts.Message{}, ErrUnknownMessage
+		return contacts.Message{}, base.ErrUnknownMessage
 	}
 	return m.send(peerID, text, replyTo)
 }
@@ -118,28 +107,16 @@ func (m *Messenger) Reply(peerID, replyTo, text string) (contacts.Message, error
 func (m *Messenger) Message(id string) (contacts.Message, error) {
 	msg, err := m.store.Message(id)
 	if errors.Is(err, store.ErrNotFound) {
-		return msg, ErrUnknownMessage
+		return msg, base.ErrUnknownMessage
 	}
 	return msg, err
-}
-
-// checkText applies Send's rules to a message text and returns it trimmed.
-func checkText(text string) (string, error) {
-	text = strings.TrimRight(text, " \t\r\n")
-	if strings.TrimSpace(text) == "" || !utf8.ValidString(text) {
-		return "", ErrEmptyMessage
-	}
-	if len(text) > wire.MaxChatBody {
-		return "", fmt.Errorf("%w (%d KB at most)", ErrMessageTooLong, wire.MaxChatBody/1024)
-	}
-	return text, nil
 }
 
 // mine returns one of my messages to an accepted contact, for a change.
 func (m *Messenger) mine(messageID string) (contacts.Message, peer.ID, error) {
 	msg, err := m.store.Message(messageID)
 	if err != nil {
-		return msg, "", ErrUnknownMessage
+		return msg, "", base.ErrUnknownMessage
 	}
 	if !msg.Outgoing || msg.From != m.prof.ID.String() {
 		return msg, "", ErrNotAuthor
@@ -149,7 +126,7 @@ func (m *Messenger) mine(messageID string) (contacts.Message, peer.ID, error) {
 	}
 	id, err := peer.Decode(msg.Conversation)
 	if err != nil || !m.isAccepted(id) {
-		return msg, "", ErrNotContact
+		return msg, "", book.ErrNotContact
 	}
 	return msg, id, nil
 }
@@ -168,7 +145,7 @@ func changeTime(prev time.Time) time.Time {
 // Edit changes the text of one of my messages, here and, now or when
 // it is next reachable, on the contact's side.
 func (m *Messenger) Edit(messageID, text string) (contacts.Message, error) {
-	text, err := checkText(text)
+	text, err := base.CheckText(text)
 	if err != nil {
 		return contacts.Message{}, err
 	}
@@ -206,7 +183,7 @@ func (m *Messenger) changed(id peer.ID, messageID string) (contacts.Message, err
 	if err != nil {
 		return contacts.Message{}, err
 	}
-	m.publish(MessageChanged{Message: msg})
+	m.publish(event.MessageChanged{Message: msg})
 	m.requestUpdateFlush(id)
 	return msg, nil
 }
@@ -265,7 +242,7 @@ func (m *Messenger) SetMuted(peerID string, muted bool) error {
 		return fmt.Errorf("saving the mute setting: %w", err)
 	}
 	m.cv.muted = next
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	return nil
 }
 
@@ -292,7 +269,7 @@ func (m *Messenger) Typing(peerID string) {
 	if err != nil || !m.isAccepted(id) || !m.connected(id) {
 		return
 	}
-	if p, _ := m.Presence(); p == contacts.Invisible {
+	if p, _ := m.Presence.Presence(); p == contacts.Invisible {
 		return
 	}
 	now := time.Now()
@@ -304,7 +281,7 @@ func (m *Messenger) Typing(peerID string) {
 	m.cv.typingSent[id] = now
 	m.cv.mu.Unlock()
 	m.spawn(func() {
-		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
 		defer cancel()
 		m.conv.Send(ctx, id, wire.ChatUpdate{Kind: wire.UpdateTyping})
 	})
@@ -333,14 +310,14 @@ func (m *Messenger) setTyping(id peer.ID, on bool) {
 			}
 			m.cv.mu.Unlock()
 			if current {
-				m.publish(TypingChanged{PeerID: id.String(), Typing: false})
+				m.publish(event.TypingChanged{PeerID: id.String(), Typing: false})
 			}
 		})
 		m.cv.typing[id] = t
 	}
 	m.cv.mu.Unlock()
 	if on != (old != nil) {
-		m.publish(TypingChanged{PeerID: id.String(), Typing: on})
+		m.publish(event.TypingChanged{PeerID: id.String(), Typing: on})
 	}
 }
 
@@ -373,7 +350,7 @@ func (m *Messenger) onUpdate(from peer.ID, u wire.ChatUpdate) bool {
 			return false
 		}
 		for _, id := range ids {
-			m.publish(MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Read})
+			m.publish(event.MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Read})
 		}
 		return true
 	case wire.UpdateEdit, wire.UpdateDelete:
@@ -401,7 +378,7 @@ func (m *Messenger) onUpdate(from peer.ID, u wire.ChatUpdate) bool {
 		}
 		if changed {
 			if now, err := m.store.Message(u.Target); err == nil {
-				m.publish(MessageChanged{Message: now})
+				m.publish(event.MessageChanged{Message: now})
 			}
 		}
 		return true
@@ -441,7 +418,7 @@ func (m *Messenger) hasPendingUpdates(id peer.ID) bool {
 // receiptsAllowed: receipts are on, and I am not invisible (a receipt
 // would show I am online).
 func (m *Messenger) receiptsAllowed() bool {
-	p, _ := m.Presence()
+	p, _ := m.Presence.Presence()
 	return m.ReadReceipts() && p != contacts.Invisible
 }
 
@@ -458,7 +435,7 @@ func (m *Messenger) flushUpdates(id peer.ID) {
 	}
 	conv := id.String()
 	send := func(u wire.ChatUpdate) error {
-		ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 		defer cancel()
 		return m.conv.Send(ctx, id, u)
 	}
@@ -471,7 +448,7 @@ func (m *Messenger) flushUpdates(id peer.ID) {
 		}
 	}
 	const batch = 64
-	for m.ctx.Err() == nil {
+	for m.d.Ctx().Err() == nil {
 		ups, err := m.store.PendingUpdates(conv, batch)
 		if err != nil {
 			return

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/base"
+	"hearth/app/core/event"
+
 	"hearth/contacts"
 	"hearth/p2p/wire"
 )
@@ -53,8 +56,8 @@ func TestReadReceiptArrives(t *testing.T) {
 		return msgStatus(alice.m, m1.ID) == contacts.Read && msgStatus(alice.m, m2.ID) == contacts.Read
 	})
 	waitFor(t, "a Read event", func() bool {
-		_, ok := alice.log.find(func(e Event) bool {
-			s, ok := e.(MessageStatusChanged)
+		_, ok := alice.log.find(func(e event.Event) bool {
+			s, ok := e.(event.MessageStatusChanged)
 			return ok && s.ID == m2.ID && s.Status == contacts.Read
 		})
 		return ok
@@ -120,9 +123,9 @@ func TestEditAndDeleteReachPeer(t *testing.T) {
 	waitFor(t, "delete on Bob's side", func() bool { return message(t, bob.m, m2.ID).Deleted })
 	checkDeleted(t, bob.m, m2.ID, "4711")
 	checkDeleted(t, alice.m, m2.ID, "4711")
-	waitFor(t, "a MessageChanged event", func() bool {
-		_, ok := bob.log.find(func(e Event) bool {
-			c, ok := e.(MessageChanged)
+	waitFor(t, "a event.MessageChanged event", func() bool {
+		_, ok := bob.log.find(func(e event.Event) bool {
+			c, ok := e.(event.MessageChanged)
 			return ok && c.Message.ID == m2.ID && c.Message.Deleted
 		})
 		return ok
@@ -239,7 +242,7 @@ func TestReplyCarriesItsTarget(t *testing.T) {
 		got, err := alice.m.Message(r.ID)
 		return err == nil && got.ReplyTo == q.ID && got.Body == "pizza"
 	})
-	if _, err := bob.m.Reply(alice.m.MyPeerID(), "no-such-message", "?"); !errors.Is(err, ErrUnknownMessage) {
+	if _, err := bob.m.Reply(alice.m.MyPeerID(), "no-such-message", "?"); !errors.Is(err, base.ErrUnknownMessage) {
 		t.Fatalf("reply to an unknown message: %v", err)
 	}
 }
@@ -252,15 +255,15 @@ func TestTypingArrivesAndExpires(t *testing.T) {
 	aID := alice.m.MyPeerID()
 	alice.m.Typing(bob.m.MyPeerID())
 	waitFor(t, "Bob sees Alice typing", func() bool {
-		_, ok := bob.log.find(func(e Event) bool {
-			ty, ok := e.(TypingChanged)
+		_, ok := bob.log.find(func(e event.Event) bool {
+			ty, ok := e.(event.TypingChanged)
 			return ok && ty.PeerID == aID && ty.Typing
 		})
 		return ok
 	})
 	waitFor(t, "typing expires", func() bool {
-		_, ok := bob.log.find(func(e Event) bool {
-			ty, ok := e.(TypingChanged)
+		_, ok := bob.log.find(func(e event.Event) bool {
+			ty, ok := e.(event.TypingChanged)
 			return ok && ty.PeerID == aID && !ty.Typing
 		})
 		return ok && !bob.m.IsTyping(aID)
@@ -337,7 +340,7 @@ func TestReceiptsHeldWhileInvisible(t *testing.T) {
 	pair(t, alice, bob)
 	aID := alice.m.MyPeerID()
 	m1 := sendDelivered(t, alice, bob, "still up?")
-	if err := bob.m.SetPresence(contacts.Invisible, ""); err != nil {
+	if err := bob.m.Presence.SetPresence(contacts.Invisible, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := bob.m.MarkRead(aID); err != nil {
@@ -347,7 +350,7 @@ func TestReceiptsHeldWhileInvisible(t *testing.T) {
 	if s := msgStatus(alice.m, m1.ID); s != contacts.Delivered {
 		t.Fatalf("an invisible reader sent a receipt: %v", s)
 	}
-	if err := bob.m.SetPresence(contacts.Online, ""); err != nil {
+	if err := bob.m.Presence.SetPresence(contacts.Online, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the held receipt", func() bool { return msgStatus(alice.m, m1.ID) == contacts.Read })

@@ -13,6 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/base"
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/policy"
@@ -120,7 +124,7 @@ func (m *Messenger) sendFile(conversation, path string, voiceNote bool) (contact
 	}
 	id, err := peer.Decode(conversation)
 	if err != nil || !m.isAccepted(id) {
-		return contacts.Transfer{}, ErrNotContact
+		return contacts.Transfer{}, book.ErrNotContact
 	}
 	t, err := m.readOutgoing(path, voiceNote)
 	if err != nil {
@@ -212,7 +216,7 @@ func (m *Messenger) putTransfer(t contacts.Transfer) error {
 	if err := m.store.PutTransfer(t); err != nil {
 		return fmt.Errorf("saving transfer: %w", err)
 	}
-	m.publish(TransferChanged{Transfer: t})
+	m.publish(event.TransferChanged{Transfer: t})
 	return nil
 }
 
@@ -250,7 +254,7 @@ func (m *Messenger) offerPending(id peer.ID) {
 		if t.Conversation != id.String() || !t.Outgoing || t.State != contacts.Offered {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 		err := m.files.Offer(ctx, id, offerOf(t))
 		cancel()
 		if errors.Is(err, files.ErrRefused) {
@@ -281,7 +285,7 @@ func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
 		return m.onGroupOffer(from, o) // groupfiles.go
 	}
 	if !m.isAccepted(from) {
-		return ErrNotContact
+		return book.ErrNotContact
 	}
 	return m.storeOffer(from, o, from.String(), "")
 }
@@ -400,7 +404,7 @@ func (m *Messenger) ResumeTransfer(id string) error {
 	// fetch as paused.
 	m.spawn(func() {
 		if p, err := peer.Decode(m.transferPeer(t)); err == nil {
-			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+			ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 			m.files.Control(ctx, p, c)
 			cancel()
 		}
@@ -451,7 +455,7 @@ func removeSidecars(part string) {
 func (m *Messenger) control(t contacts.Transfer, c files.Control) {
 	for _, p := range m.transferPeers(t) {
 		m.spawn(func() {
-			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+			ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 			defer cancel()
 			m.files.Control(ctx, p, c)
 		})
@@ -465,7 +469,7 @@ func (m *Messenger) onControl(from peer.ID, c files.Control) { m.applyControl(fr
 // (carryfiles.go) when mayRecall, and applied once more if the transfer
 // arrived meanwhile.
 func (m *Messenger) applyControl(from peer.ID, c files.Control, mayRecall bool) {
-	reason := truncateUTF8(c.Reason, 200)
+	reason := base.TruncateUTF8(c.Reason, 200)
 	if m.onGroupControl(from, c) { // groupfiles.go: a member about its copy
 		return
 	}
@@ -579,11 +583,11 @@ func (m *Messenger) startFetch(t contacts.Transfer) {
 		return
 	}
 	m.fs.mu.Lock()
-	if _, running := m.fs.fetches[t.ID]; running || m.ctx.Err() != nil {
+	if _, running := m.fs.fetches[t.ID]; running || m.d.Ctx().Err() != nil {
 		m.fs.mu.Unlock()
 		return
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(m.d.Ctx())
 	run := &fetchRun{cancel: cancel}
 	m.fs.fetches[t.ID] = run
 	m.fs.mu.Unlock()
@@ -722,13 +726,13 @@ func (m *Messenger) finishDownload(id string) {
 	}
 	result, unscanned := contacts.NotScanned, ""
 	if m.scanner != nil {
-		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Minute)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Minute)
 		res, err := m.scanner.ScanFile(ctx, part)
 		cancel()
 		switch {
 		case err != nil:
 			unscanned = scanFailure(err)
-			m.publish(Notice{Text: "The virus scanner could not check " + t.Name + ": " + err.Error(), At: time.Now()})
+			m.publish(event.Notice{Text: "The virus scanner could not check " + t.Name + ": " + err.Error(), At: time.Now()})
 		case res.Infected:
 			q, qerr := scan.Quarantine(part, m.quarantineDir())
 			removeSidecars(part)

@@ -3,6 +3,8 @@ package core
 import (
 	"slices"
 
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
@@ -83,7 +85,7 @@ func (m *Messenger) groupAckedThroughCarrier(s peer.ID, ids []string) error {
 		return err
 	}
 	for _, id := range done {
-		m.publish(MessageStatusChanged{ID: id, Conversation: conv[id], Status: contacts.Delivered})
+		m.publish(event.MessageStatusChanged{ID: id, Conversation: conv[id], Status: contacts.Delivered})
 	}
 	return nil
 }

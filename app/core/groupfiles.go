@@ -8,6 +8,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/book"
 	"hearth/contacts"
 	"hearth/p2p/files"
 )
@@ -68,7 +69,7 @@ func (m *Messenger) groupFileLoop() {
 	defer t.Stop()
 	for {
 		select {
-		case <-m.ctx.Done():
+		case <-m.d.Ctx().Done():
 			return
 		case <-t.C:
 		}
@@ -104,7 +105,7 @@ func (m *Messenger) canSendFiles(conversation string) error {
 	}
 	id, err := peer.Decode(conversation)
 	if err != nil || !m.isAccepted(id) {
-		return ErrNotContact
+		return book.ErrNotContact
 	}
 	return nil
 }
@@ -248,7 +249,7 @@ func (m *Messenger) offerGroupTo(p peer.ID, transferID string, dial bool) {
 	if g, ok := m.getGroup(gid); !ok || g.Left || !g.HasMember(p.String()) {
 		return // removed since: they get nothing further
 	}
-	ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 	defer cancel()
 	if !m.connected(p) {
 		if !dial {

@@ -13,6 +13,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"hearth/app/core/base"
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -26,12 +30,6 @@ import (
 // outbox (store.AddGroupMessage), so the delivery guarantees are those of
 // one-to-one chat: stored before acked, exactly once by message ID, in
 // each sender's order, across restarts. See p2p/group for the protocol.
-
-// GroupsChanged: a group was created, renamed, changed members, was left,
-// or its unread count changed; re-read Messenger.Groups.
-type GroupsChanged struct{}
-
-func (GroupsChanged) isEvent() {}
 
 // GroupView is a group as the conversation list shows it.
 type GroupView struct {
@@ -216,11 +214,11 @@ func (m *Messenger) memberFor(peerID string) (contacts.GroupMember, error) {
 	}
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return contacts.GroupMember{}, ErrUnknownPeer
+		return contacts.GroupMember{}, book.ErrUnknownPeer
 	}
 	c, ok := m.contact(id)
 	if !ok || c.State != contacts.Accepted {
-		return contacts.GroupMember{}, ErrNotContact
+		return contacts.GroupMember{}, book.ErrNotContact
 	}
 	var addrs []string
 	for _, a := range c.Addrs {
@@ -423,7 +421,7 @@ func (m *Messenger) dropDeliveries(groupID, member string) {
 		return
 	}
 	for _, id := range done {
-		m.publish(MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Delivered})
+		m.publish(event.MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Delivered})
 	}
 }
 
@@ -504,7 +502,7 @@ func (m *Messenger) applyState(st wire.GroupState, state, sig []byte) (contacts.
 func (m *Messenger) afterGroupChange(g contacts.Group) {
 	m.rememberMembers(g)
 	m.refreshGroupPeers()
-	m.publish(GroupsChanged{})
+	m.publish(event.GroupsChanged{})
 	m.wakeGroups()
 	m.spawn(func() { m.resettleGroupFiles(g.ID) }) // groupfiles.go: removed members count as finished
 }
@@ -513,7 +511,7 @@ func (m *Messenger) afterGroupChange(g contacts.Group) {
 // now to those online and later to the others. The returned message is
 // Pending until every member has acknowledged it.
 func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
-	text, err := checkBody(text)
+	text, err := base.CheckText(text)
 	if err != nil {
 		return contacts.Message{}, err
 	}
@@ -555,7 +553,7 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 	if err != nil {
 		return contacts.Message{}, fmt.Errorf("saving message: %w", err)
 	}
-	m.publish(MessageAdded{Message: msg})
+	m.publish(event.MessageAdded{Message: msg})
 	offline := false
 	for _, p := range to {
 		if id, err := peer.Decode(p); err == nil && m.connected(id) {
@@ -571,18 +569,6 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 		m.wakeGroups() // dial the others now rather than at the next retry
 	}
 	return msg, nil
-}
-
-// checkBody trims and checks a message body as Send does.
-func checkBody(text string) (string, error) {
-	text = strings.TrimRight(text, " \t\r\n")
-	if strings.TrimSpace(text) == "" || !utf8.ValidString(text) {
-		return "", ErrEmptyMessage
-	}
-	if len(text) > wire.MaxChatBody {
-		return "", fmt.Errorf("%w (%d KB at most)", ErrMessageTooLong, wire.MaxChatBody/1024)
-	}
-	return text, nil
 }
 
 // GroupHistory returns the last limit messages of a group in display
@@ -611,7 +597,7 @@ func compareDisplay(a, b contacts.Message) int {
 // one-to-one message each, with its own delivery. Every recipient must be
 // an accepted contact; nothing is sent otherwise.
 func (m *Messenger) SendToSeveral(peerIDs []string, text string) ([]contacts.Message, error) {
-	if _, err := checkBody(text); err != nil {
+	if _, err := base.CheckText(text); err != nil {
 		return nil, err
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(peerIDs)))
@@ -621,10 +607,10 @@ func (m *Messenger) SendToSeveral(peerIDs []string, text string) ([]contacts.Mes
 	for _, p := range ids {
 		id, err := peer.Decode(p)
 		if err != nil {
-			return nil, ErrUnknownPeer
+			return nil, book.ErrUnknownPeer
 		}
 		if !m.isAccepted(id) {
-			return nil, ErrNotContact
+			return nil, book.ErrNotContact
 		}
 	}
 	out := make([]contacts.Message, 0, len(ids))
@@ -708,7 +694,7 @@ func (m *Messenger) groupLoop() {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+				ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
 				defer cancel()
 				// A successful dial fires the connect notification, which
 				// flushes.
@@ -717,7 +703,7 @@ func (m *Messenger) groupLoop() {
 		}
 		wg.Wait()
 		select {
-		case <-m.ctx.Done():
+		case <-m.d.Ctx().Done():
 			return
 		case <-t.C:
 		case <-m.grp.kick:
@@ -748,7 +734,7 @@ func (m *Messenger) groupFlush(id peer.ID) {
 	defer f.mu.Unlock()
 	f.pending.Store(false)
 	p, me := id.String(), m.MyPeerID()
-	for m.ctx.Err() == nil {
+	for m.d.Ctx().Err() == nil {
 		var frames []wire.GroupFrame
 		states := map[string]uint64{} // frame ID → version
 		for _, g := range m.allGroups() {
@@ -771,7 +757,7 @@ func (m *Messenger) groupFlush(id peer.ID) {
 		if len(frames) == 0 {
 			return
 		}
-		ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 30*time.Second)
 		res, err := m.grp.svc.Send(ctx, id, frames)
 		cancel()
 		var answered []string
@@ -794,7 +780,7 @@ func (m *Messenger) groupFlush(id peer.ID) {
 			for _, mid := range done {
 				for _, o := range out {
 					if o.ID == mid {
-						m.publish(MessageStatusChanged{ID: mid, Conversation: o.Conversation, Status: contacts.Delivered})
+						m.publish(event.MessageStatusChanged{ID: mid, Conversation: o.Conversation, Status: contacts.Delivered})
 					}
 				}
 			}
@@ -893,13 +879,13 @@ func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, er
 		for k, ok := range inserted {
 			taken[at[k]] = true
 			if ok {
-				m.publish(MessageAdded{Message: msgs[k]})
+				m.publish(event.MessageAdded{Message: msgs[k]})
 				changed = true
 			}
 		}
 	}
 	if changed {
-		m.publish(GroupsChanged{})
+		m.publish(event.GroupsChanged{})
 	}
 	return taken, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/book"
 	"hearth/contacts"
 	"hearth/p2p/group"
 	"hearth/p2p/wire"
@@ -296,7 +297,7 @@ func TestGroupLeaveAndLimits(t *testing.T) {
 	bID, cID := bob.m.MyPeerID(), cleo.m.MyPeerID()
 
 	// Only accepted contacts, at most 50 members, a bounded name.
-	if _, err := bob.m.CreateGroup("x", []string{cID}); !errors.Is(err, ErrNotContact) {
+	if _, err := bob.m.CreateGroup("x", []string{cID}); !errors.Is(err, book.ErrNotContact) {
 		t.Fatalf("group with a stranger: %v", err)
 	}
 	many := []string{bID}
@@ -347,7 +348,7 @@ func TestGroupLeaveAndLimits(t *testing.T) {
 		return slices.Contains(bodies(t, bob.m, alice.m.MyPeerID()), "party at 8") &&
 			slices.Contains(bodies(t, cleo.m, alice.m.MyPeerID()), "party at 8")
 	})
-	if _, err := bob.m.SendToSeveral([]string{cID}, "hello stranger"); !errors.Is(err, ErrNotContact) {
+	if _, err := bob.m.SendToSeveral([]string{cID}, "hello stranger"); !errors.Is(err, book.ErrNotContact) {
 		t.Fatalf("send to several with a stranger: %v", err)
 	}
 	if _, err := bob.m.SendToSeveral(nil, "to nobody"); !errors.Is(err, ErrNoRecipients) {

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+	"hearth/app/core/presence"
+
 	"hearth/contacts"
 )
 
@@ -32,7 +35,7 @@ func newClockedPeer(t *testing.T, name string, clock *fakeClock) *peerT {
 }
 
 func myPresence(m *Messenger) contacts.Presence {
-	p, _ := m.Presence()
+	p, _ := m.Presence.Presence()
 	return p
 }
 
@@ -45,33 +48,36 @@ func TestAutoAway(t *testing.T) {
 	bob := newPeer(t, "Bob")
 	pair(t, alice, bob)
 	aID := alice.m.MyPeerID()
-	if alice.m.AwayAfter() != DefaultAwayAfter {
-		t.Fatalf("default away after %v", alice.m.AwayAfter())
+	if alice.m.Presence.AwayAfter() != presence.DefaultAwayAfter {
+		t.Fatalf("default away after %v", alice.m.Presence.AwayAfter())
 	}
-	if err := alice.m.SetAwayAfter(2 * time.Minute); err != nil {
+	if err := alice.m.Presence.SetAwayAfter(2 * time.Minute); err != nil {
 		t.Fatal(err)
 	}
 
 	clock.advance(2*time.Minute - time.Second)
-	alice.m.checkIdle()
+	alice.m.Presence.CheckIdle()
 	if myPresence(alice.m) != contacts.Online {
 		t.Fatal("away before the idle time")
 	}
 	clock.advance(time.Second)
-	alice.m.checkIdle()
+	alice.m.Presence.CheckIdle()
 	if myPresence(alice.m) != contacts.Away {
 		t.Fatal("not away after the idle time")
 	}
 	waitFor(t, "away at bob", func() bool { return presenceOf(bob.m, aID) == contacts.Away })
 	waitFor(t, "event", func() bool {
-		_, ok := alice.log.find(func(e Event) bool { p, ok := e.(PresenceChanged); return ok && p.Auto && p.Presence == contacts.Away })
+		_, ok := alice.log.find(func(e event.Event) bool {
+			p, ok := e.(event.PresenceChanged)
+			return ok && p.Auto && p.Presence == contacts.Away
+		})
 		return ok
 	})
 	// The automatic Away is not saved as my choice.
-	if b, err := alice.m.store.Setting(settingPresence); err == nil && len(b) == 1 && contacts.Presence(b[0]) != contacts.Online {
+	if b, err := alice.m.store.Setting("presence.state"); err == nil && len(b) == 1 && contacts.Presence(b[0]) != contacts.Online {
 		t.Fatalf("auto-away persisted as %v", contacts.Presence(b[0]))
 	}
-	alice.m.Activity()
+	alice.m.Presence.Activity()
 	if myPresence(alice.m) != contacts.Online {
 		t.Fatal("activity did not bring me back")
 	}
@@ -80,20 +86,20 @@ func TestAutoAway(t *testing.T) {
 	// Manual states are left alone, idle or not, and activity does not
 	// turn a chosen Away into Online.
 	for _, p := range []contacts.Presence{contacts.Busy, contacts.Invisible, contacts.Away} {
-		alice.m.SetPresence(p, "")
+		alice.m.Presence.SetPresence(p, "")
 		clock.advance(time.Hour)
-		alice.m.checkIdle()
-		alice.m.Activity()
+		alice.m.Presence.CheckIdle()
+		alice.m.Presence.Activity()
 		if got := myPresence(alice.m); got != p {
 			t.Fatalf("%v became %v", p, got)
 		}
 	}
 	// Auto-away then a manual choice: activity keeps the choice.
-	alice.m.SetPresence(contacts.Online, "")
+	alice.m.Presence.SetPresence(contacts.Online, "")
 	clock.advance(time.Hour)
-	alice.m.checkIdle()
-	alice.m.SetPresence(contacts.Busy, "")
-	alice.m.Activity()
+	alice.m.Presence.CheckIdle()
+	alice.m.Presence.SetPresence(contacts.Busy, "")
+	alice.m.Presence.Activity()
 	if myPresence(alice.m) != contacts.Busy {
 		t.Fatal("activity undid a manual Busy set during auto-away")
 	}
@@ -101,23 +107,23 @@ func TestAutoAway(t *testing.T) {
 	// Choosing Online by hand while idle counts as activity: the timer
 	// starts again instead of flipping straight back to Away.
 	clock.advance(time.Hour)
-	alice.m.SetPresence(contacts.Online, "")
-	alice.m.checkIdle()
+	alice.m.Presence.SetPresence(contacts.Online, "")
+	alice.m.Presence.CheckIdle()
 	if myPresence(alice.m) != contacts.Online {
 		t.Fatal("a hand-picked Online became Away at once")
 	}
 
 	// 0 means never, and the setting survives a restart.
-	alice.m.SetPresence(contacts.Online, "")
-	if err := alice.m.SetAwayAfter(0); err != nil {
+	alice.m.Presence.SetPresence(contacts.Online, "")
+	if err := alice.m.Presence.SetAwayAfter(0); err != nil {
 		t.Fatal(err)
 	}
 	clock.advance(24 * time.Hour)
-	alice.m.checkIdle()
+	alice.m.Presence.CheckIdle()
 	if myPresence(alice.m) != contacts.Online {
 		t.Fatal("away with auto-away off")
 	}
-	alice.m.SetAwayAfter(7 * time.Minute)
+	alice.m.Presence.SetAwayAfter(7 * time.Minute)
 	alice.stop(t)
 	o := opts()
 	o.Now = clock.now
@@ -126,8 +132,8 @@ func TestAutoAway(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice.m = m
-	if m.AwayAfter() != 7*time.Minute {
-		t.Fatalf("away after %v after restart", m.AwayAfter())
+	if m.Presence.AwayAfter() != 7*time.Minute {
+		t.Fatalf("away after %v after restart", m.Presence.AwayAfter())
 	}
 }
 
@@ -136,24 +142,24 @@ func TestAutoAway(t *testing.T) {
 func TestBusyDeclinesCalls(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
-	bob.m.SetPresence(contacts.Busy, "")
+	bob.m.Presence.SetPresence(contacts.Busy, "")
 	waitFor(t, "busy at alice", func() bool { return presenceOf(alice.m, bob.m.MyPeerID()) == contacts.Busy })
-	c, err := alice.m.StartCall(bob.m.MyPeerID())
+	c, err := alice.m.Calls.StartCall(bob.m.MyPeerID())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ended CallEnded
+	var ended event.CallEnded
 	waitFor(t, "call ended at alice", func() bool {
-		e, ok := alice.log.find(func(e Event) bool { c2, ok := e.(CallEnded); return ok && c2.CallID == c.ID() })
+		e, ok := alice.log.find(func(e event.Event) bool { c2, ok := e.(event.CallEnded); return ok && c2.CallID == c.ID() })
 		if ok {
-			ended = e.(CallEnded)
+			ended = e.(event.CallEnded)
 		}
 		return ok
 	})
 	if ended.Reason != "Busy" {
 		t.Fatalf("caller told %q", ended.Reason)
 	}
-	if _, rang := bob.log.find(func(e Event) bool { _, ok := e.(IncomingCall); return ok }); rang {
+	if _, rang := bob.log.find(func(e event.Event) bool { _, ok := e.(event.IncomingCall); return ok }); rang {
 		t.Fatal("a busy callee rang")
 	}
 }

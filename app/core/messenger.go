@@ -5,21 +5,24 @@ package core
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"image"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/libp2p/go-libp2p/core/event"
+	"hearth/app/core/archive"
+	"hearth/app/core/base"
+	"hearth/app/core/book"
+	"hearth/app/core/calls"
+	"hearth/app/core/event"
+
+	levent "github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
-	ma "github.com/multiformats/go-multiaddr"
 
+	"hearth/app/core/presence"
 	"hearth/app/policy"
 	"hearth/app/profile"
 	"hearth/app/scan"
@@ -27,15 +30,11 @@ import (
 	"hearth/contacts/store"
 	"hearth/p2p/carry"
 	"hearth/p2p/chat"
-	"hearth/p2p/compliance"
 	"hearth/p2p/contactreq"
 	"hearth/p2p/convo"
 	"hearth/p2p/discovery"
 	"hearth/p2p/files"
 	"hearth/p2p/node"
-	"hearth/p2p/presence"
-	pprofile "hearth/p2p/profile"
-	"hearth/p2p/signal"
 )
 
 // Options configure a Messenger beyond its profile.
@@ -79,19 +78,26 @@ type Options struct {
 
 // Messenger is one running Hearth profile on the network.
 type Messenger struct {
+	// Calls rings, answers and runs 1:1 calls.
+	Calls *calls.Calls
+	// Presence is mine (with auto-away), my profile, and my contacts'.
+	Presence *presence.Presence
+	// Archive searches, exports and expires conversations, and keeps the
+	// "archived for compliance" flags.
+	Archive *archive.Archive
+
 	opts     Options
 	prof     *profile.Profile
 	name     atomic.Value // string: my display name, read anywhere (names.go)
 	nameMu   sync.Mutex   // serialises SetMyName
 	store    store.Store
+	d        *base.Deps // shared with every mechanism
+	book     *book.Book // the contact list
 	node     *node.Node
 	chat     *chat.Service
-	pres     *presence.Service
 	req      *contactreq.Service
-	sig      *signal.Service
 	files    *files.Service
-	comp     *compliance.Service // compliance.go: the "archived for compliance" flag
-	conv     *convo.Service      // typing, read receipts, edits, deletes
+	conv     *convo.Service // typing, read receipts, edits, deletes
 	cv       convoState
 	carry    *carry.Service // store-and-forward (carry.go)
 	cy       carryState
@@ -99,58 +105,22 @@ type Messenger struct {
 	scanner  *scan.Scanner // nil when no ClamAV daemon answered
 	fs       fileState
 	mdns     *discovery.MDNS
-	pairing  *pairing // short-code pairing (pairing.go)
-	events   chan Event
-	ctx      context.Context
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
+	pairing  *pairing      // short-code pairing (pairing.go)
 	kick     chan struct{} // wakes the connect loop early
-	qkick    chan struct{} // wakes the event pump
-	qmu      sync.Mutex    // guards queue
-	queue    []Event
-	flushers sync.Map // peer.ID → *flusher
-	presMu   sync.Map // peer.ID → *sync.Mutex, one presence sender per peer
+	flushers sync.Map      // peer.ID → *flusher
+	presMu   sync.Map      // peer.ID → *sync.Mutex, one presence sender per peer
 	// reqUnanswered holds the Outgoing contacts whose last request got no
 	// answer; connectAll resends to those still connected.
 	reqUnanswered sync.Map // peer.ID → bool
 
 	grp groupState // group conversations (groups.go), with its own lock
 
-	// cmu serialises every read-modify-write of a contact (request
-	// decisions, accept, addresses), so no stale copy overwrites a newer
-	// state. Take it before mu, never while holding mu.
-	cmu sync.Mutex
+	mu     sync.Mutex // guards the fields below
+	nearby map[peer.ID]NearbyPeer
+	closed bool
 
-	mu sync.Mutex // guards the fields below
-	// contacts mirrors the store, so gating decisions never touch disk.
-	contacts   map[peer.ID]contacts.Contact
-	presence   map[peer.ID]remotePresence
-	toldOnline map[peer.ID]bool // contacts my last presence told I was online
-	nearby     map[peer.ID]NearbyPeer
-	myPresence contacts.Presence
-	myStatus   string
-	calls      map[string]*callSession
-	offers     map[string]pendingOffer
-	closed     bool
-
-	// Profiles and auto-away (profiles.go, idle.go); avatars and idle
-	// are guarded by mu too.
-	profiles *pprofile.Service
-	avatars  map[peer.ID]image.Image
-	idle     idleState
-	near     nearbyState // nearby.go; guarded by mu
+	near nearbyState // nearby.go; guarded by mu
 }
-
-type remotePresence struct {
-	p    contacts.Presence
-	text string
-}
-
-const (
-	settingPresence = "presence.state"
-	settingStatus   = "presence.text"
-	eventBuffer     = 1024
-)
 
 // New starts the network for an open profile. The Messenger owns the
 // profile from now on and closes it in Close.
@@ -158,25 +128,34 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	if opts.RetryInterval == 0 {
 		opts.RetryInterval = 5 * time.Second
 	}
-	m := &Messenger{
-		opts:       opts,
-		prof:       prof,
-		store:      prof.Store,
-		events:     make(chan Event, eventBuffer),
-		kick:       make(chan struct{}, 1),
-		qkick:      make(chan struct{}, 1),
-		contacts:   map[peer.ID]contacts.Contact{},
-		presence:   map[peer.ID]remotePresence{},
-		toldOnline: map[peer.ID]bool{},
-		nearby:     map[peer.ID]NearbyPeer{},
-		calls:      map[string]*callSession{},
-		offers:     map[string]pendingOffer{},
-		myPresence: contacts.Online,
-	}
-	m.name.Store(prof.Name)
-	if err := m.loadState(); err != nil {
+	bk, err := book.Load(prof.Store)
+	if err != nil {
 		return nil, err
 	}
+	m := &Messenger{
+		opts:   opts,
+		prof:   prof,
+		store:  prof.Store,
+		book:   bk,
+		kick:   make(chan struct{}, 1),
+		nearby: map[peer.ID]NearbyPeer{},
+	}
+	m.name.Store(prof.Name)
+	m.d = &base.Deps{
+		Store: prof.Store, Key: prof.Key, Self: prof.ID, Dir: prof.Dir,
+		Bus: event.NewBus(), Book: bk, Tasks: base.NewTasks(),
+		Name: m.MyName, Now: time.Now, Wake: m.wake, RetryInterval: opts.RetryInterval,
+	}
+	if opts.Now != nil {
+		m.d.Now = opts.Now
+	}
+	bk.OnPut = func(id peer.ID, _ contacts.Contact) {
+		m.mu.Lock()
+		delete(m.nearby, id)
+		m.mu.Unlock()
+	}
+	bk.OnDelete = func(id peer.ID) { m.Presence.Removed(id) }
+	m.goLoop(func() { m.d.Bus.Run(m.d.Ctx()) })
 	m.fs = fileState{fetches: map[string]*fetchRun{}, reported: map[string]time.Time{}}
 	pol, err := policy.Load(prof.Dir)
 	if err != nil {
@@ -184,7 +163,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		// fall back to refusing all transfers, and say why.
 		pol = policy.Default()
 		pol.TransfersOff = true
-		m.publish(Notice{Text: "File transfers are off: " + err.Error(), At: time.Now()})
+		m.publish(event.Notice{Text: "File transfers are off: " + err.Error(), At: time.Now()})
 	}
 	m.policy = pol
 	// A team's scanner wins over the one given on the command line.
@@ -205,134 +184,60 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.node = n
 	m.keepPort(n.Port)
 	h := n.Host
-	m.ctx, m.cancel = context.WithCancel(context.Background())
-	m.goLoop(m.pump)
+	m.d.Host = h
+	bk.Attach(h)
 	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, DeliverBatch: m.deliver})
-	m.pres = presence.New(h, presence.Config{Allow: m.isAccepted, OnPresence: m.onPresence})
+	m.Presence = presence.New(m.d)
+	m.Presence.OnFirstWord = m.flush
 	m.req = contactreq.New(h, m.requestConfig())
-	m.sig = signal.New(h, signal.Config{Allow: m.isAccepted, OnSignal: m.onSignal})
+	m.Calls = calls.New(m.d, calls.Config{FakeMedia: opts.FakeMedia, Loopback: opts.Loopback, Busy: func() bool {
+		p, _ := m.Presence.Presence()
+		return p == contacts.Busy
+	}})
 	m.files = files.New(h, files.Config{Allow: m.allowFilePeer, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch,
 		OnServed: m.onServed})
 	m.pairing = m.newPairing()
 	m.startGroups()     // group conversations (groups.go)
 	m.startGroupFiles() // files in groups (groupfiles.go)
-	m.startProfiles()
-	m.startIdle()
-	m.comp = compliance.New(h, compliance.Config{Allow: m.isAccepted, OnNotice: m.onComplianceNotice})
+	m.Archive = archive.New(m.d)
 	m.startConvo(h)
 	m.startCarry()
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
 	})
-	m.mu.Lock()
-	for id, c := range m.contacts {
-		m.rememberAddrs(id, c.Addrs)
-	}
-	m.mu.Unlock()
 	if !opts.NoMDNS {
 		md, err := discovery.NewMDNS(h)
 		if err != nil {
-			m.publish(Notice{Text: "Finding people on this network is not available: " + err.Error(), At: time.Now()})
+			m.publish(event.Notice{Text: "Finding people on this network is not available: " + err.Error(), At: time.Now()})
 		} else {
 			m.mdns = md
 			m.goLoop(m.mdnsLoop)
 		}
 	}
 	m.startNearby()
-	sub, err := h.EventBus().Subscribe(new(event.EvtPeerIdentificationCompleted))
+	sub, err := h.EventBus().Subscribe(new(levent.EvtPeerIdentificationCompleted))
 	if err == nil {
 		m.goLoop(func() { m.addrLoop(sub) })
 	}
 	m.goLoop(m.connectLoop)
 	m.goLoop(m.livenessLoop)
-	m.goLoop(m.retentionLoop) // archive.go: expired messages, at start and hourly
 	return m, nil
-}
-
-func (m *Messenger) loadState() error {
-	cs, err := m.store.Contacts()
-	if err != nil {
-		return fmt.Errorf("loading contacts: %w", err)
-	}
-	for _, c := range cs {
-		id, err := peer.Decode(c.PeerID)
-		if err != nil {
-			continue
-		}
-		m.contacts[id] = c
-	}
-	if b, err := m.store.Setting(settingPresence); err == nil && len(b) == 1 {
-		m.myPresence = contacts.Presence(b[0])
-	}
-	if b, err := m.store.Setting(settingStatus); err == nil {
-		m.myStatus = string(b)
-	}
-	return nil
 }
 
 // spawn runs f on a goroutine that Close waits for, unless the Messenger
 // is closing (then f never runs and spawn reports false).
-func (m *Messenger) spawn(f func()) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return false
-	}
-	m.goLoop(f)
-	return true
-}
+func (m *Messenger) spawn(f func()) bool { return m.d.Go(f) }
 
-// goLoop starts one of the Messenger's own loops (from New, or under m.mu
-// through spawn).
-func (m *Messenger) goLoop(f func()) {
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		f()
-	}()
-}
+// goLoop starts one of the Messenger's own loops.
+func (m *Messenger) goLoop(f func()) { m.d.Go(f) }
 
 // Events delivers what changed, for one reader (the UI). It is closed by
 // Close.
-func (m *Messenger) Events() <-chan Event { return m.events }
+func (m *Messenger) Events() <-chan event.Event { return m.d.Bus.Events() }
 
-// publish queues an event. It never blocks the network and never drops an
-// event: a queue in front of the channel absorbs bursts while the reader
-// catches up.
-func (m *Messenger) publish(e Event) {
-	m.qmu.Lock()
-	m.queue = append(m.queue, e)
-	m.qmu.Unlock()
-	select {
-	case m.qkick <- struct{}{}:
-	default:
-	}
-}
-
-// pump moves queued events to the Events channel, in order, and closes the
-// channel when the Messenger closes.
-func (m *Messenger) pump() {
-	defer close(m.events)
-	for {
-		m.qmu.Lock()
-		q := m.queue
-		m.queue = nil
-		m.qmu.Unlock()
-		for _, e := range q {
-			select {
-			case m.events <- e:
-			case <-m.ctx.Done():
-				return
-			}
-		}
-		select {
-		case <-m.qkick:
-		case <-m.ctx.Done():
-			return
-		}
-	}
-}
+// publish queues an event for the UI.
+func (m *Messenger) publish(e event.Event) { m.d.Publish(e) }
 
 // MyName is the display name of this profile.
 func (m *Messenger) MyName() string { return m.name.Load().(string) }
@@ -393,31 +298,23 @@ func (m *Messenger) Close() error {
 		return nil
 	}
 	m.closed = true
-	calls := make([]*callSession, 0, len(m.calls))
-	for _, c := range m.calls {
-		calls = append(calls, c)
-	}
 	m.mu.Unlock()
-	for _, c := range calls {
-		c.Hangup()
-	}
-	m.cancel()
+	m.Calls.Close()
+	m.d.Tasks.Stop()
 	if m.mdns != nil {
 		m.mdns.Close()
 	}
 	m.pairing.close()
 	m.files.Close()
 	m.stopGroups()
-	m.comp.Close()
+	m.Archive.Close()
 	m.stopConvo()
 	m.carry.Close()
-	m.sig.Close()
 	m.req.Close()
-	m.pres.Close()
-	m.profiles.Close()
+	m.Presence.Close()
 	m.chat.Close()
 	err := m.node.Close()
-	m.wg.Wait()
+	m.d.Tasks.Wait()
 	if perr := m.prof.Close(); err == nil {
 		err = perr
 	}
@@ -425,72 +322,20 @@ func (m *Messenger) Close() error {
 }
 
 // contact returns the cached contact.
-func (m *Messenger) contact(id peer.ID) (contacts.Contact, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c, ok := m.contacts[id]
-	return c, ok
-}
+func (m *Messenger) contact(id peer.ID) (contacts.Contact, bool) { return m.book.Get(id) }
 
-func (m *Messenger) isAccepted(id peer.ID) bool {
-	c, ok := m.contact(id)
-	return ok && c.State == contacts.Accepted
-}
+func (m *Messenger) isAccepted(id peer.ID) bool { return m.book.IsAccepted(id) }
 
-func (m *Messenger) isBlocked(id peer.ID) bool {
-	c, ok := m.contact(id)
-	return ok && c.State == contacts.Blocked
-}
+func (m *Messenger) isBlocked(id peer.ID) bool { return m.book.IsBlocked(id) }
 
 // putContact writes through to the store and the cache.
-func (m *Messenger) putContact(c contacts.Contact) error {
-	id, err := peer.Decode(c.PeerID)
-	if err != nil {
-		return err
-	}
-	if err := m.store.PutContact(c); err != nil {
-		return fmt.Errorf("saving contact: %w", err)
-	}
-	m.mu.Lock()
-	m.contacts[id] = c
-	delete(m.nearby, id)
-	m.mu.Unlock()
-	m.rememberAddrs(id, c.Addrs)
-	if c.State == contacts.Accepted {
-		// Contacts' connections are never trimmed by the connection manager.
-		m.node.Host.ConnManager().Protect(id, "contact")
-	} else {
-		m.node.Host.ConnManager().Unprotect(id, "contact")
-	}
-	return nil
-}
+func (m *Messenger) putContact(c contacts.Contact) error { return m.book.Put(c) }
 
-func (m *Messenger) deleteContact(id peer.ID) error {
-	if err := m.store.DeleteContact(id.String()); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	m.mu.Lock()
-	delete(m.contacts, id)
-	delete(m.presence, id)
-	m.mu.Unlock()
-	m.forgetProfile(id)
-	m.node.Host.ConnManager().Unprotect(id, "contact")
-	return nil
-}
+func (m *Messenger) deleteContact(id peer.ID) error { return m.book.Delete(id) }
 
-func (m *Messenger) rememberAddrs(id peer.ID, addrs []string) {
-	for _, s := range addrs {
-		a, err := ma.NewMultiaddr(s)
-		if err != nil {
-			continue
-		}
-		m.node.Host.Peerstore().AddAddr(id, a, peerstore.PermanentAddrTTL)
-	}
-}
+func (m *Messenger) rememberAddrs(id peer.ID, addrs []string) { m.book.RememberAddrs(id, addrs) }
 
-func (m *Messenger) connected(id peer.ID) bool {
-	return m.node.Host.Network().Connectedness(id) == network.Connected
-}
+func (m *Messenger) connected(id peer.ID) bool { return m.d.Connected(id) }
 
 // wake asks the connect loop to run now.
 func (m *Messenger) wake() {
@@ -508,7 +353,7 @@ func (m *Messenger) connectLoop() {
 	for {
 		m.connectAll()
 		select {
-		case <-m.ctx.Done():
+		case <-m.d.Ctx().Done():
 			return
 		case <-t.C:
 		case <-m.kick:
@@ -517,10 +362,9 @@ func (m *Messenger) connectLoop() {
 }
 
 func (m *Messenger) connectAll() {
-	m.mu.Lock()
 	var todo []contacts.Contact
 	var online, asking []peer.ID
-	for id, c := range m.contacts {
+	for id, c := range m.book.Snapshot() {
 		switch {
 		case (c.State == contacts.Accepted || c.State == contacts.Outgoing) && !m.connected(id):
 			todo = append(todo, c)
@@ -532,7 +376,6 @@ func (m *Messenger) connectAll() {
 			}
 		}
 	}
-	m.mu.Unlock()
 	// A flush that failed (a store error on their side, a reset stream)
 	// is retried here while both stay connected.
 	for _, id := range online {
@@ -558,7 +401,7 @@ func (m *Messenger) connectAll() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+			ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
 			defer cancel()
 			// A successful dial fires onConnected, which does the rest.
 			m.node.Host.Connect(ctx, peer.AddrInfo{ID: id})
@@ -577,11 +420,11 @@ func (m *Messenger) onConnected(id peer.ID) {
 	m.spawn(func() {
 		switch c.State {
 		case contacts.Accepted:
-			m.sendPresenceTo(id)
+			m.Presence.SendTo(id)
 			m.flush(id)
 			m.flushUpdates(id)
 			m.resumeTransfers(id)
-			m.sendCompliance(id) // compliance.go: a flag they have not heard of yet
+			m.Archive.SendFlag(id) // a compliance flag they have not heard of yet
 			m.carryOnConnect(id)
 		case contacts.Outgoing:
 			m.sendRequest(id)
@@ -593,30 +436,25 @@ func (m *Messenger) onDisconnected(id peer.ID) {
 	if m.connected(id) {
 		return // another connection is still up
 	}
-	m.mu.Lock()
-	_, had := m.presence[id]
-	delete(m.presence, id)
-	delete(m.toldOnline, id) // a new connection starts from nothing
-	m.mu.Unlock()
-	if had {
-		m.publish(ContactsChanged{})
+	if m.Presence.Disconnected(id) {
+		m.publish(event.ContactsChanged{})
 	}
 }
 
 // addrLoop keeps each contact's stored addresses current: whenever a
 // contact identifies itself, the addresses it listens on are saved, so that
 // after a restart on either side we know where to find it.
-func (m *Messenger) addrLoop(sub event.Subscription) {
+func (m *Messenger) addrLoop(sub levent.Subscription) {
 	defer sub.Close()
 	for {
 		select {
-		case <-m.ctx.Done():
+		case <-m.d.Ctx().Done():
 			return
 		case e, ok := <-sub.Out():
 			if !ok {
 				return
 			}
-			ev := e.(event.EvtPeerIdentificationCompleted)
+			ev := e.(levent.EvtPeerIdentificationCompleted)
 			if len(ev.ListenAddrs) == 0 {
 				continue
 			}
@@ -624,13 +462,13 @@ func (m *Messenger) addrLoop(sub event.Subscription) {
 			for _, a := range ev.ListenAddrs {
 				addrs = append(addrs, a.String())
 			}
-			m.cmu.Lock()
+			m.book.Lock()
 			c, known := m.contact(ev.Peer)
 			if known && c.State != contacts.Blocked && !equalStrings(addrs, c.Addrs) {
 				c.Addrs = addrs
 				m.putContact(c)
 			}
-			m.cmu.Unlock()
+			m.book.Unlock()
 		}
 	}
 }
@@ -658,29 +496,22 @@ func (m *Messenger) livenessLoop() {
 	defer t.Stop()
 	for {
 		select {
-		case <-m.ctx.Done():
+		case <-m.d.Ctx().Done():
 			return
 		case <-t.C:
 		}
-		m.mu.Lock()
-		var peers []peer.ID
-		for id, c := range m.contacts {
-			if c.State == contacts.Accepted && m.connected(id) {
-				peers = append(peers, id)
-			}
-		}
-		m.mu.Unlock()
+		peers, _ := m.book.Accepted()
 		var wg sync.WaitGroup
 		for _, id := range peers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ctx, cancel := context.WithTimeout(m.ctx, 2*livenessInterval)
+				ctx, cancel := context.WithTimeout(m.d.Ctx(), 2*livenessInterval)
 				defer cancel()
 				// Ping closes its channel without a result when ctx
 				// expires: a silent peer is exactly that case.
 				res, ok := <-ping.Ping(ctx, m.node.Host, id)
-				if (!ok || res.Error != nil) && m.ctx.Err() == nil {
+				if (!ok || res.Error != nil) && m.d.Ctx().Err() == nil {
 					// Gone: drop the connection so presence goes offline
 					// and the connect loop starts looking again.
 					m.node.Host.Network().ClosePeer(id)
@@ -704,7 +535,7 @@ func (m *Messenger) mdnsLoop() {
 	defer prune.Stop()
 	for {
 		select {
-		case <-m.ctx.Done():
+		case <-m.d.Ctx().Done():
 			return
 		case pi, ok := <-m.mdns.Found():
 			if !ok {
@@ -727,7 +558,7 @@ func (m *Messenger) mdnsLoop() {
 			}
 			m.mu.Unlock()
 			if !seen || old.Name != name {
-				m.publish(NearbyChanged{})
+				m.publish(event.NearbyChanged{})
 			}
 		case <-prune.C:
 			m.mu.Lock()
@@ -740,7 +571,7 @@ func (m *Messenger) mdnsLoop() {
 			}
 			m.mu.Unlock()
 			if changed {
-				m.publish(NearbyChanged{})
+				m.publish(event.NearbyChanged{})
 			}
 		}
 	}

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
@@ -31,7 +34,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // eventLog reads a Messenger's events, as the UI would, and keeps them.
 type eventLog struct {
 	mu     sync.Mutex
-	events []Event
+	events []event.Event
 }
 
 func (l *eventLog) watch(m *Messenger) {
@@ -45,7 +48,7 @@ func (l *eventLog) watch(m *Messenger) {
 }
 
 // find returns the first event for which match is true.
-func (l *eventLog) find(match func(Event) bool) (Event, bool) {
+func (l *eventLog) find(match func(event.Event) bool) (event.Event, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, e := range l.events {
@@ -272,7 +275,7 @@ func TestRequestWithoutSecretWaitsForAccept(t *testing.T) {
 	if state(bob.m, aID) != contacts.Outgoing {
 		t.Fatal("bob should still be waiting")
 	}
-	if _, err := bob.m.Send(aID, "let me in"); err != ErrNotContact {
+	if _, err := bob.m.Send(aID, "let me in"); err != book.ErrNotContact {
 		t.Fatalf("sending before acceptance: %v", err)
 	}
 	if err := alice.m.Accept(bID); err != nil {
@@ -286,13 +289,13 @@ func TestPresenceStates(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	aID := alice.m.MyPeerID()
-	alice.m.SetPresence(contacts.Busy, "in a meeting")
+	alice.m.Presence.SetPresence(contacts.Busy, "in a meeting")
 	waitFor(t, "busy", func() bool { return presenceOf(bob.m, aID) == contacts.Busy })
 	cs, _ := bob.m.Contacts()
 	if cs[0].StatusText != "in a meeting" {
 		t.Fatalf("status text %q", cs[0].StatusText)
 	}
-	alice.m.SetPresence(contacts.Invisible, "")
+	alice.m.Presence.SetPresence(contacts.Invisible, "")
 	waitFor(t, "invisible shows offline", func() bool { return presenceOf(bob.m, aID) == contacts.Offline })
 	// Invisible still chats.
 	if _, err := alice.m.Send(bob.m.MyPeerID(), "psst"); err != nil {
@@ -353,9 +356,9 @@ func TestRemovedContactCannotDeliver(t *testing.T) {
 	alice.m.Send(bID, "first")
 	waitFor(t, "first delivered", func() bool { return len(bodies(t, bob.m, aID)) == 1 })
 	id, _ := peer.Decode(aID)
-	bob.m.cmu.Lock()
+	bob.m.book.Lock()
 	bob.m.deleteContact(id)
-	bob.m.cmu.Unlock()
+	bob.m.book.Unlock()
 	alice.m.Send(bID, "after removal")
 	time.Sleep(time.Second)
 	if got := bodies(t, bob.m, aID); len(got) != 1 {

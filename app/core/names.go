@@ -3,6 +3,8 @@ package core
 import (
 	"fmt"
 	"time"
+
+	"hearth/app/core/event"
 )
 
 // SetMyName changes my display name (1 to 64 characters, trimmed). It is
@@ -16,10 +18,10 @@ func (m *Messenger) SetMyName(name string) error {
 		return fmt.Errorf("changing your name: %w", err)
 	}
 	m.name.Store(m.prof.Name)
-	m.broadcastProfile()
+	m.Presence.BroadcastProfile()
 	if vis, until := m.NearbyVisibility(); m.mdns != nil && (vis == NearbyAlways || time.Now().Before(until)) {
 		m.mdns.Announce(m.MyName()) // visible nearby: under the new name
 	}
-	m.publish(ContactsChanged{}) // the window shows my name with the list
+	m.publish(event.ContactsChanged{}) // the window shows my name with the list
 	return nil
 }

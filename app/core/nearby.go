@@ -4,6 +4,8 @@ import (
 	"errors"
 	"time"
 
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 )
 
@@ -47,13 +49,6 @@ var (
 	ErrNearbyNever = errors.New("your privacy settings keep this device hidden on the network; change \"Visible nearby\" in Settings first")
 )
 
-// NearbyVisibilityChanged: this device became visible on the LAN or hidden
-// again. Until is when the window closes (zero: hidden; far ahead for
-// NearbyAlways).
-type NearbyVisibilityChanged struct{ Until time.Time }
-
-func (NearbyVisibilityChanged) isEvent() {}
-
 // nearbyState is guarded by Messenger.mu.
 type nearbyState struct {
 	vis   NearbyVisibility
@@ -72,7 +67,7 @@ func (m *Messenger) startNearby() {
 	}
 	if m.near.vis == NearbyAlways && m.mdns != nil {
 		if err := m.mdns.Announce(m.MyName()); err != nil {
-			m.publish(Notice{Text: "Could not make this device visible nearby: " + err.Error(), At: time.Now()})
+			m.publish(event.Notice{Text: "Could not make this device visible nearby: " + err.Error(), At: time.Now()})
 		}
 	}
 }
@@ -108,7 +103,7 @@ func (m *Messenger) SetNearbyVisibility(v NearbyVisibility) error {
 		if err := m.mdns.Announce(m.MyName()); err != nil {
 			return err
 		}
-		m.publish(NearbyVisibilityChanged{Until: alwaysUntil})
+		m.publish(event.NearbyVisibilityChanged{Until: alwaysUntil})
 	}
 	return nil
 }
@@ -140,12 +135,12 @@ func (m *Messenger) PairNearby() (time.Time, error) {
 	}
 	m.near.until, m.near.stop = until, stop
 	m.mu.Unlock()
-	m.publish(NearbyVisibilityChanged{Until: until})
+	m.publish(event.NearbyVisibilityChanged{Until: until})
 	started := m.spawn(func() {
 		t := time.NewTimer(time.Until(until))
 		defer t.Stop()
 		select {
-		case <-m.ctx.Done():
+		case <-m.d.Ctx().Done():
 		case <-stop:
 		case <-t.C:
 			m.endWindow(stop)
@@ -182,7 +177,7 @@ func (m *Messenger) endWindow(stop chan struct{}) {
 	if hide && m.mdns != nil {
 		m.mdns.StopAnnouncing()
 	}
-	m.publish(NearbyVisibilityChanged{})
+	m.publish(event.NearbyVisibilityChanged{})
 }
 
 // nearbyName is the display name a peer announced on the LAN.

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
@@ -30,21 +32,6 @@ type PairRendezvous interface {
 	// the channel.
 	Find(ctx context.Context, c paircode.Code) (<-chan peer.AddrInfo, error)
 }
-
-// PairingSucceeded: someone typed the code I showed; they are a contact now.
-type PairingSucceeded struct {
-	Code, PeerID, Name string
-}
-
-// PairingFailed: the code I showed is spent or gone without a pairing.
-// Reason is for people ("The code did not match…", "The code expired…").
-type PairingFailed struct {
-	Code, Reason string
-	Err          error
-}
-
-func (PairingSucceeded) isEvent() {}
-func (PairingFailed) isEvent()    {}
 
 var (
 	// ErrOwnCode: the code typed is the one this profile shows.
@@ -154,7 +141,7 @@ func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
 		if ct, ok := m.contact(from); ok {
 			name = displayName(ct)
 		}
-		m.publish(PairingSucceeded{Code: c.String(), PeerID: from.String(), Name: name})
+		m.publish(event.PairingSucceeded{Code: c.String(), PeerID: from.String(), Name: name})
 		return
 	}
 	reason := err.Error()
@@ -166,7 +153,7 @@ func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
 	case errors.Is(err, paircode.ErrInterrupted):
 		reason = "The pairing was interrupted. Make a new code and try again."
 	}
-	m.publish(PairingFailed{Code: c.String(), Reason: reason, Err: err})
+	m.publish(event.PairingFailed{Code: c.String(), Reason: reason, Err: err})
 }
 
 // PairWithCode finds the node waiting with code (a short code read out by
@@ -194,7 +181,7 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 	// Closing the Messenger ends the search too.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer context.AfterFunc(m.ctx, cancel)()
+	defer context.AfterFunc(m.d.Ctx(), cancel)()
 	found := make(chan peer.AddrInfo, 16)
 	var wg sync.WaitGroup
 	for _, rv := range m.pairing.rvs {
@@ -221,7 +208,7 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 	for {
 		select {
 		case <-ctx.Done():
-			if m.ctx.Err() != nil {
+			if m.d.Ctx().Err() != nil {
 				return "", paircode.ErrClosed
 			}
 			if last != nil {
@@ -264,8 +251,8 @@ func (m *Messenger) pairAt(ctx context.Context, id peer.ID, c paircode.Code) (st
 
 // pairedWith makes id an accepted contact after a pairing, on either side.
 func (m *Messenger) pairedWith(id peer.ID, name string) error {
-	m.cmu.Lock()
-	defer m.cmu.Unlock()
+	m.book.Lock()
+	defer m.book.Unlock()
 	c, known := m.contact(id)
 	if known && c.State == contacts.Blocked {
 		return ErrBlocked
@@ -286,7 +273,7 @@ func (m *Messenger) pairedWith(id peer.ID, name string) error {
 	if err := m.putContact(c); err != nil {
 		return err
 	}
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	if !wasAccepted {
 		m.afterAccept(id)
 	}

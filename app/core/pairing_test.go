@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/host"
@@ -102,12 +104,12 @@ func pairByCode(t *testing.T, alice, bob *peerT) {
 	waitFor(t, "both sides accepted", func() bool {
 		return state(alice.m, bID) == contacts.Accepted && state(bob.m, aID) == contacts.Accepted
 	})
-	e, ok := alice.log.find(func(e Event) bool { _, ok := e.(PairingSucceeded); return ok })
+	e, ok := alice.log.find(func(e event.Event) bool { _, ok := e.(event.PairingSucceeded); return ok })
 	waitFor(t, "PairingSucceeded at alice", func() bool {
-		e, ok = alice.log.find(func(e Event) bool { _, ok := e.(PairingSucceeded); return ok })
+		e, ok = alice.log.find(func(e event.Event) bool { _, ok := e.(event.PairingSucceeded); return ok })
 		return ok
 	})
-	if s := e.(PairingSucceeded); s.PeerID != bID || s.Name != "Bob" || s.Code != code {
+	if s := e.(event.PairingSucceeded); s.PeerID != bID || s.Name != "Bob" || s.Code != code {
 		t.Fatalf("event %+v", s)
 	}
 	cs, _ := bob.m.Contacts()
@@ -154,11 +156,11 @@ func TestPairWrongCodeSpendsIt(t *testing.T) {
 	if !errors.Is(err, paircode.ErrWrongCode) || !strings.Contains(err.Error(), "did not match") {
 		t.Fatalf("typing side: %v, want ErrWrongCode", err)
 	}
-	var failed PairingFailed
+	var failed event.PairingFailed
 	waitFor(t, "PairingFailed at alice", func() bool {
-		e, ok := alice.log.find(func(e Event) bool { _, ok := e.(PairingFailed); return ok })
+		e, ok := alice.log.find(func(e event.Event) bool { _, ok := e.(event.PairingFailed); return ok })
 		if ok {
-			failed = e.(PairingFailed)
+			failed = e.(event.PairingFailed)
 		}
 		return ok
 	})
@@ -220,9 +222,9 @@ func TestPairBlockedRefused(t *testing.T) {
 	rv := newDirect()
 	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
 	bid, _ := peer.Decode(bob.m.MyPeerID())
-	alice.m.cmu.Lock()
+	alice.m.book.Lock()
 	alice.m.putContact(contacts.Contact{PeerID: bid.String(), State: contacts.Blocked, AddedAt: time.Now()})
-	alice.m.cmu.Unlock()
+	alice.m.book.Unlock()
 	code, _ := alice.m.NewPairingCode()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()

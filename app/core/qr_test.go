@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"testing"
 
+	"hearth/app/core/presence"
+
 	qrencode "github.com/skip2/go-qrcode"
 )
 
@@ -57,7 +59,7 @@ func TestQRRoundTrip(t *testing.T) {
 	if _, err := inviteFromQR(&blank); err != ErrNoQRCode {
 		t.Fatalf("blank: %v", err)
 	}
-	if _, err := inviteFromQR(bytes.NewReader([]byte("hearth:not a picture"))); err != ErrNotAnImage {
+	if _, err := inviteFromQR(bytes.NewReader([]byte("hearth:not a picture"))); err != presence.ErrNotAnImage {
 		t.Fatalf("text: %v", err)
 	}
 }

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+
 	"github.com/libp2p/go-libp2p/core/peer"
 	manet "github.com/multiformats/go-multiaddr/net"
 
@@ -80,8 +83,8 @@ func (m *Messenger) AddByInvite(code, note string) error {
 	if len(note) > wire.MaxNoteLen {
 		return ErrNoteTooLong
 	}
-	m.cmu.Lock()
-	defer m.cmu.Unlock()
+	m.book.Lock()
+	defer m.book.Unlock()
 	if c, ok := m.contact(id); ok {
 		switch c.State {
 		case contacts.Accepted:
@@ -108,7 +111,7 @@ func (m *Messenger) AddByInvite(code, note string) error {
 		return err
 	}
 	m.setPendingSecret(id, inv.Secret)
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	m.spawn(func() {
 		m.sendRequest(id)
 	})
@@ -119,13 +122,13 @@ func (m *Messenger) AddByInvite(code, note string) error {
 func (m *Messenger) RequestNearby(peerID, note string) error {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnknownPeer, err)
+		return fmt.Errorf("%w: %v", book.ErrUnknownPeer, err)
 	}
 	if len(note) > wire.MaxNoteLen {
 		return ErrNoteTooLong
 	}
-	m.cmu.Lock()
-	defer m.cmu.Unlock()
+	m.book.Lock()
+	defer m.book.Unlock()
 	if _, ok := m.contact(id); ok {
 		return ErrAlreadyContact
 	}
@@ -136,7 +139,7 @@ func (m *Messenger) RequestNearby(peerID, note string) error {
 	if err := m.putContact(c); err != nil {
 		return err
 	}
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	m.spawn(func() {
 		m.sendRequest(id)
 	})
@@ -164,7 +167,7 @@ func (m *Messenger) sendRequest(id peer.ID) {
 	if !ok || c.State != contacts.Outgoing {
 		return
 	}
-	ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 	defer cancel()
 	reply, err := m.req.Send(ctx, id, wire.ContactRequest{
 		Kind:   wire.KindRequest,
@@ -188,10 +191,10 @@ func (m *Messenger) sendRequest(id peer.ID) {
 
 // becameContact finishes the consent flow on my side.
 func (m *Messenger) becameContact(id peer.ID, name string) {
-	m.cmu.Lock()
+	m.book.Lock()
 	c, ok := m.contact(id)
 	if !ok || c.State != contacts.Outgoing {
-		m.cmu.Unlock()
+		m.book.Unlock()
 		return
 	}
 	c.State = contacts.Accepted
@@ -199,14 +202,14 @@ func (m *Messenger) becameContact(id peer.ID, name string) {
 		c.Name = name
 	}
 	err := m.putContact(c)
-	m.cmu.Unlock()
+	m.book.Unlock()
 	if err != nil {
-		m.publish(Notice{Text: "Could not save contact: " + err.Error(), At: time.Now()})
+		m.publish(event.Notice{Text: "Could not save contact: " + err.Error(), At: time.Now()})
 		return
 	}
 	m.store.SetSetting("invite.secret."+id.String(), nil)
-	m.publish(ContactsChanged{})
-	m.sendPresenceTo(id)
+	m.publish(event.ContactsChanged{})
+	m.Presence.SendTo(id)
 	m.flush(id)
 }
 
@@ -215,8 +218,8 @@ func (m *Messenger) becameContact(id peer.ID, name string) {
 func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactReply {
 	// One decision at a time: two copies of a request racing each other
 	// must not both read "unknown" and undo each other's answer.
-	m.cmu.Lock()
-	defer m.cmu.Unlock()
+	m.book.Lock()
+	defer m.book.Unlock()
 	me := wire.ContactReply{Status: wire.StatusPending}
 	c, known := m.contact(from)
 	if known && c.State == contacts.Blocked {
@@ -238,7 +241,7 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 				c.Addrs = mergeAddrs(c.Addrs, r.Addrs)
 				c.State = contacts.Accepted
 				m.putContact(c)
-				m.publish(ContactsChanged{})
+				m.publish(event.ContactsChanged{})
 				m.afterAccept(from)
 			}
 			return wire.ContactReply{Status: wire.StatusAccepted, Name: m.MyName()}
@@ -250,8 +253,8 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 				if err := m.putContact(nc); err != nil {
 					return me
 				}
-				m.publish(ContactsChanged{})
-				m.publish(Notice{Text: displayName(nc) + " added you with your invite code.", At: time.Now()})
+				m.publish(event.ContactsChanged{})
+				m.publish(event.Notice{Text: displayName(nc) + " added you with your invite code.", At: time.Now()})
 				m.warnSameName(nc)
 				m.afterAccept(from)
 				return wire.ContactReply{Status: wire.StatusAccepted, Name: m.MyName()}
@@ -266,8 +269,8 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 		nc := contacts.Contact{PeerID: from.String(), Name: r.Name, Addrs: r.Addrs,
 			State: contacts.Incoming, Message: r.Note, AddedAt: time.Now()}
 		if err := m.putContact(nc); err == nil {
-			m.publish(RequestReceived{Contact: nc})
-			m.publish(ContactsChanged{})
+			m.publish(event.RequestReceived{Contact: nc})
+			m.publish(event.ContactsChanged{})
 			m.warnSameName(nc)
 		}
 		return me
@@ -282,8 +285,8 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 	case wire.KindDecline:
 		if known && c.State == contacts.Outgoing {
 			m.deleteContact(from)
-			m.publish(ContactsChanged{})
-			m.publish(Notice{Text: displayName(c) + " declined your request.", At: time.Now()})
+			m.publish(event.ContactsChanged{})
+			m.publish(event.Notice{Text: displayName(c) + " declined your request.", At: time.Now()})
 		}
 	}
 	return me
@@ -293,7 +296,7 @@ func (m *Messenger) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactR
 // off the protocol goroutine.
 func (m *Messenger) afterAccept(id peer.ID) {
 	m.spawn(func() {
-		m.sendPresenceTo(id)
+		m.Presence.SendTo(id)
 		m.flush(id)
 	})
 }
@@ -302,13 +305,13 @@ func (m *Messenger) afterAccept(id peer.ID) {
 func (m *Messenger) Accept(peerID string) error {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return ErrUnknownPeer
+		return book.ErrUnknownPeer
 	}
-	m.cmu.Lock()
-	defer m.cmu.Unlock()
+	m.book.Lock()
+	defer m.book.Unlock()
 	c, ok := m.contact(id)
 	if !ok || c.State != contacts.Incoming {
-		return ErrUnknownPeer
+		return book.ErrUnknownPeer
 	}
 	return m.acceptLocked(id, c)
 }
@@ -319,14 +322,14 @@ func (m *Messenger) acceptLocked(id peer.ID, c contacts.Contact) error {
 	if err := m.putContact(c); err != nil {
 		return err
 	}
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	m.spawn(func() {
-		ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
 		defer cancel()
 		// If this fails they will learn it when they resend their request,
 		// which they do every time they reach me.
 		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindAccept, Name: m.MyName(), Addrs: m.Addrs()})
-		m.sendPresenceTo(id)
+		m.Presence.SendTo(id)
 		m.flush(id)
 	})
 	return nil
@@ -336,22 +339,22 @@ func (m *Messenger) acceptLocked(id peer.ID, c contacts.Contact) error {
 func (m *Messenger) Decline(peerID string) error {
 	id, err := peer.Decode(peerID)
 	if err != nil {
-		return ErrUnknownPeer
+		return book.ErrUnknownPeer
 	}
-	m.cmu.Lock()
+	m.book.Lock()
 	c, ok := m.contact(id)
 	if !ok || c.State != contacts.Incoming {
-		m.cmu.Unlock()
-		return ErrUnknownPeer
+		m.book.Unlock()
+		return book.ErrUnknownPeer
 	}
 	err = m.deleteContact(id)
-	m.cmu.Unlock()
+	m.book.Unlock()
 	if err != nil {
 		return err
 	}
-	m.publish(ContactsChanged{})
+	m.publish(event.ContactsChanged{})
 	m.spawn(func() {
-		ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+		ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
 		defer cancel()
 		m.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindDecline, Name: m.MyName()})
 		// Whatever streams they still hold to me end now.
@@ -363,16 +366,13 @@ func (m *Messenger) Decline(peerID string) error {
 // Contacts lists everyone I know with their presence and unread counts:
 // online first, then by name.
 func (m *Messenger) Contacts() ([]ContactView, error) {
-	m.mu.Lock()
-	views := make([]ContactView, 0, len(m.contacts))
-	for id, c := range m.contacts {
-		v := ContactView{Contact: c, Avatar: m.avatars[id]}
-		if p, ok := m.presence[id]; ok {
-			v.Presence, v.StatusText = p.p, p.text
-		}
+	all := m.book.Snapshot()
+	views := make([]ContactView, 0, len(all))
+	for id, c := range all {
+		v := ContactView{Contact: c}
+		v.Presence, v.StatusText, v.Avatar = m.Presence.Of(id)
 		views = append(views, v)
 	}
-	m.mu.Unlock()
 	m.addWarnings(views)
 	unread, err := m.store.UnreadCounts() // one grouped query for everyone
 	if err != nil {
@@ -425,8 +425,6 @@ var (
 	ErrOwnInvite = errors.New("this is your own invite code: send it to the other person, and paste theirs here")
 	// ErrAlreadyContact: the person is already in the contact list.
 	ErrAlreadyContact = errors.New("this person is already one of your contacts")
-	// ErrUnknownPeer: no such contact (or no such request).
-	ErrUnknownPeer = errors.New("unknown contact")
 	// ErrNoteTooLong: the note sent with a request is over the limit.
 	ErrNoteTooLong = fmt.Errorf("the note is too long (%d characters at most)", wire.MaxNoteLen)
 	// ErrBlocked: the person is blocked.

@@ -11,6 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"hearth/app/core/archive"
+	"hearth/app/core/base"
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -19,7 +23,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -50,13 +53,13 @@ func (mw *MainWindow) addArchiveShortcuts() {
 		func(fyne.Shortcut) { mw.ShowSearch() })
 }
 
-func (mw *MainWindow) applyArchive(ev core.Event) {
+func (mw *MainWindow) applyArchive(ev event.Event) {
 	switch e := ev.(type) {
-	case core.ComplianceChanged:
+	case event.ComplianceChanged:
 		if e.PeerID == mw.selected {
 			mw.updateComplianceBar()
 		}
-	case core.ConversationPruned:
+	case event.ConversationPruned:
 		if e.PeerID == mw.selected {
 			sel := mw.selected
 			mw.selected = ""
@@ -303,15 +306,15 @@ func (mw *MainWindow) showExport(peer string) *exportDialog {
 	return e
 }
 
-func (e *exportDialog) chosen() core.ExportFormat {
+func (e *exportDialog) chosen() archive.ExportFormat {
 	if e.format.Selected == formatText {
-		return core.ExportText
+		return archive.ExportText
 	}
-	return core.ExportHTML
+	return archive.ExportHTML
 }
 
 // render writes the conversation in the chosen format.
-func (e *exportDialog) render(f core.ExportFormat) ([]byte, error) {
+func (e *exportDialog) render(f archive.ExportFormat) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := e.mw.b.Export(e.peer, f, &buf); err != nil {
 		return nil, err
@@ -322,7 +325,7 @@ func (e *exportDialog) render(f core.ExportFormat) ([]byte, error) {
 func (e *exportDialog) saveAs() {
 	f := e.chosen()
 	ext := ".html"
-	if f == core.ExportText {
+	if f == archive.ExportText {
 		ext = ".txt"
 	}
 	name := "Conversation with " + e.mw.peerName(e.peer) + ext
@@ -350,7 +353,7 @@ func (e *exportDialog) saveAs() {
 }
 
 func (e *exportDialog) printIt() {
-	b, err := e.render(core.ExportHTML)
+	b, err := e.render(archive.ExportHTML)
 	if err != nil {
 		showError(e.err, err)
 		return
@@ -390,7 +393,7 @@ type searchPanel struct {
 	entry  *escEntry
 	list   *widget.List
 	status *widget.Label
-	hits   []core.SearchHit
+	hits   []archive.SearchHit
 	seq    int // the latest query; older answers are dropped
 }
 
@@ -490,7 +493,7 @@ func newSearchRow() fyne.CanvasObject {
 	return container.NewVBox(container.NewBorder(nil, nil, nil, when, who), snippet)
 }
 
-func setSearchRow(o fyne.CanvasObject, h core.SearchHit) {
+func setSearchRow(o fyne.CanvasObject, h archive.SearchHit) {
 	box := o.(*fyne.Container)
 	top := box.Objects[0].(*fyne.Container)
 	top.Objects[0].(*widget.Label).SetText(h.ContactName)
@@ -530,7 +533,7 @@ func (mw *MainWindow) jumpTo(peer, messageID string) {
 	}
 	if _, shown := mw.chat.ids[messageID]; !shown {
 		msgs, err := mw.b.MessagesAround(peer, messageID, aroundLimit)
-		if errors.Is(err, core.ErrUnknownMessage) || (err == nil && len(msgs) == 0) {
+		if errors.Is(err, base.ErrUnknownMessage) || (err == nil && len(msgs) == 0) {
 			mw.showNotice("That message is no longer in the conversation.")
 			return
 		}

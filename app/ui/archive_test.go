@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/archive"
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
@@ -18,7 +21,7 @@ import (
 
 // fakeArchive is the fake backend's archive state.
 type fakeArchive struct {
-	hits       []core.SearchHit
+	hits       []archive.SearchHit
 	around     map[string][]contacts.Message // message ID → its context
 	queries    []string
 	searchErr  error
@@ -33,7 +36,7 @@ func archiveBackend(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
 	old := contacts.Message{ID: "old1", Conversation: "peer-bob", From: "peer-bob",
 		Body: "The holiday cottage is booked", SentAt: time.Now().Add(-400 * 24 * time.Hour), Status: contacts.Received}
 	fb.locked(func() {
-		fb.arch.hits = []core.SearchHit{
+		fb.arch.hits = []archive.SearchHit{
 			{Message: old, ContactName: "Bob", Snippet: old.Body, Match: [2]int{4, 11}},
 			{Message: contacts.Message{ID: "c1", Conversation: "peer-cleo", Body: "holiday photos"}, ContactName: "Cleo", Snippet: "holiday photos", Match: [2]int{0, 7}},
 		}
@@ -198,7 +201,7 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 	}
 	// The contact set the flag: the event shows the banner.
 	fb.locked(func() { fb.arch.compliance = map[string]bool{"peer-bob": true} })
-	fb.events <- core.ComplianceChanged{PeerID: "peer-bob", On: true}
+	fb.events <- event.ComplianceChanged{PeerID: "peer-bob", On: true}
 	q.waitFor(t, "the banner", mw.ComplianceBannerShown)
 	if !hasText(mw.chat.root, "archived for compliance") {
 		t.Errorf("banner text missing: %q", texts(mw.chat.root))
@@ -231,7 +234,7 @@ func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
 	fb.locked(func() {
 		fb.grp.groups = []core.GroupView{{Group: contacts.Group{ID: "g7", Name: "Campers"}}}
 		fb.grp.history = map[string][]contacts.Message{"g7": {hit}}
-		fb.arch.hits = []core.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
+		fb.arch.hits = []archive.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
 	})
 	mw.refreshGroups()
 	// A banner from a one-to-one conversation does not follow into the group.

@@ -6,6 +6,10 @@ import (
 	"io"
 	"time"
 
+	"hearth/app/core/archive"
+	"hearth/app/core/calls"
+	"hearth/app/core/event"
+
 	"hearth/app/core"
 	"hearth/contacts"
 )
@@ -26,7 +30,7 @@ type Launcher interface {
 // Backend is what the windows need from the running messenger.
 // *core.Messenger implements it.
 type Backend interface {
-	Events() <-chan core.Event
+	Events() <-chan event.Event
 	MyName() string
 	SetMyName(name string) error
 	MyPeerID() string
@@ -37,7 +41,7 @@ type Backend interface {
 	// RequestNearby sends a contact request to a Hearth user found on the LAN.
 	RequestNearby(peerID, note string) error
 	// Pairing by a short spoken code: NewPairingCode shows a code and
-	// waits (the outcome comes as core.PairingSucceeded/PairingFailed);
+	// waits (the outcome comes as event.PairingSucceeded/PairingFailed);
 	// PairWithCode types someone else's and returns when paired or not.
 	NewPairingCode() (string, error)
 	CancelPairingCode()
@@ -81,9 +85,9 @@ type Backend interface {
 
 	// Archive (archive.go): search across conversations, a message in its
 	// context, export, retention and the "archived for compliance" flag.
-	SearchArchive(query string, limit int) ([]core.SearchHit, error)
+	SearchArchive(query string, limit int) ([]archive.SearchHit, error)
 	MessagesAround(peerID, messageID string, n int) ([]contacts.Message, error)
-	Export(peerID string, f core.ExportFormat, w io.Writer) error
+	Export(peerID string, f archive.ExportFormat, w io.Writer) error
 	Retention(peerID string) int
 	SetRetention(peerID string, days int) error
 	Compliance(peerID string) bool
@@ -102,8 +106,8 @@ type Backend interface {
 	SetReadReceipts(on bool) error
 	SetMuted(peerID string, muted bool) error
 
-	StartCall(peerID string) (core.Call, error)
-	AcceptCall(callID string) (core.Call, error)
+	StartCall(peerID string) (calls.Call, error)
+	AcceptCall(callID string) (calls.Call, error)
 	DeclineCall(callID string) error
 	Close() error
 

@@ -1,12 +1,14 @@
 package ui
 
-import "hearth/app/core"
+import (
+	"hearth/app/core/event"
+)
 
 // callEndedNotice leaves why a call that never connected ended (Busy,
 // Declined, could not be set up) in the main window: the call window
 // shows it only for a moment before it closes, and a Busy answer closed it
 // so fast that clicking Call seemed to do nothing.
-func (mw *MainWindow) callEndedNotice(cw *CallWindow, e core.CallEnded) {
+func (mw *MainWindow) callEndedNotice(cw *CallWindow, e event.CallEnded) {
 	if cw.wasConnected || e.Reason == "" || e.ByMe {
 		return
 	}

@@ -7,14 +7,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"hearth/app/core/calls"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // endedLinger is how long a finished call's window shows the reason.
@@ -24,7 +24,7 @@ var endedLinger = 2500 * time.Millisecond
 // my preview small in a corner, and Mute, Camera and Hang up. Closing the
 // window hangs up.
 type CallWindow struct {
-	call core.Call
+	call calls.Call
 	win  fyne.Window
 	do   func(func())
 
@@ -48,13 +48,13 @@ type CallWindow struct {
 
 // NewCallWindow opens a window for a call that was started or accepted.
 // status is the first line to show ("Calling…", "Connecting…").
-func NewCallWindow(a fyne.App, call core.Call, peerName, status string) *CallWindow {
+func NewCallWindow(a fyne.App, call calls.Call, peerName, status string) *CallWindow {
 	cw := newCallWindow(a, call, peerName, status, fyne.Do)
 	cw.win.Show()
 	return cw
 }
 
-func newCallWindow(a fyne.App, call core.Call, name, status string, do func(func())) *CallWindow {
+func newCallWindow(a fyne.App, call calls.Call, name, status string, do func(func())) *CallWindow {
 	cw := &CallWindow{call: call, do: do, name: name}
 	cw.win = a.NewWindow("Call with " + name)
 	cw.win.SetIcon(AppIcon)

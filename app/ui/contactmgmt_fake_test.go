@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+
 	"hearth/app/core"
 	"hearth/contacts"
 )
@@ -22,7 +25,7 @@ func (f *fakeBackend) edit(call, peerID string, change func(c *core.ContactView)
 	i := slices.IndexFunc(f.contacts, func(c core.ContactView) bool { return c.PeerID == peerID })
 	if i < 0 {
 		f.mu.Unlock()
-		return core.ErrUnknownPeer
+		return book.ErrUnknownPeer
 	}
 	if change != nil {
 		change(&f.contacts[i])
@@ -30,7 +33,7 @@ func (f *fakeBackend) edit(call, peerID string, change func(c *core.ContactView)
 		f.contacts = slices.Delete(f.contacts, i, i+1)
 	}
 	f.mu.Unlock()
-	f.events <- core.ContactsChanged{}
+	f.events <- event.ContactsChanged{}
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -281,7 +283,7 @@ func TestRequestShowsKeyWarning(t *testing.T) {
 	b.locked(func() {
 		b.contacts[2].Warning = "This is a different key from the Dan you verified."
 	})
-	b.events <- core.ContactsChanged{}
+	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "the warning", func() bool { return hasText(mw.requests, "different key from the Dan you verified") })
 }
 
@@ -291,7 +293,7 @@ func TestListSortsOnlineFirst(t *testing.T) {
 		b.contacts = append(b.contacts, core.ContactView{Contact: contacts.Contact{PeerID: "peer-abe", Name: "Abe", State: contacts.Accepted}})
 		b.contacts[0].Presence = contacts.Offline // Bob
 	})
-	b.events <- core.ContactsChanged{}
+	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "three contacts", func() bool { return len(mw.shown) == 3 })
 	if got := shownNames(mw); !slices.Equal(got, []string{"Cleo", "Abe", "Bob"}) {
 		t.Errorf("order %q, want the one online first, then by name", got)
@@ -304,7 +306,7 @@ func TestContactWarningInRowAndHeader(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	const w = "This is a different key from the Bob you verified."
 	b.locked(func() { b.contacts[1].Warning = w }) // Cleo's entry stands in
-	b.events <- core.ContactsChanged{}
+	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "the row's warning", func() bool { return hasText(mw.list, w) })
 	mw.OpenConversation("peer-cleo")
 	if !strings.Contains(mw.chat.status.Text, w) {

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -182,7 +183,7 @@ func TestUpEditsMyLastMessage(t *testing.T) {
 		t.Fatal("still editing after Enter")
 	}
 	// Their edits arrive as events.
-	b.events <- core.MessageChanged{Message: contacts.Message{ID: "m1", Conversation: "peer-bob", From: "peer-bob",
+	b.events <- event.MessageChanged{Message: contacts.Message{ID: "m1", Conversation: "peer-bob", From: "peer-bob",
 		Body: "Are you coming on Saturday?", SentAt: time.Now(), Edited: time.Now(), Status: contacts.Received}}
 	q.waitFor(t, "Bob's edit", func() bool { return hasText(cv.rows["m1"], "Saturday") && hasText(cv.rows["m1"], "edited") })
 }
@@ -213,7 +214,7 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 			t.Fatalf("deletes %q", b.convo.deletes)
 		}
 	})
-	b.events <- core.MessageChanged{Message: contacts.Message{ID: "m2", Conversation: "peer-bob", Outgoing: true,
+	b.events <- event.MessageChanged{Message: contacts.Message{ID: "m2", Conversation: "peer-bob", Outgoing: true,
 		SentAt: time.Now(), Edited: time.Now(), Deleted: true, Status: contacts.Delivered}}
 	q.waitFor(t, "the deleted bubble", func() bool { return hasText(cv.rows["m2"], deletedText) })
 	if hasText(cv.root, "cake") {
@@ -233,15 +234,15 @@ func TestReadReceiptAndTypingShown(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	mw.list.Select(0)
 	cv := mw.chat
-	b.events <- core.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Read}
+	b.events <- event.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Read}
 	q.waitFor(t, "Read", func() bool { return hasText(cv.rows["m2"], "Read") })
 	if !cv.ids["m2"].icon2.Visible() {
 		t.Error("Read shows one tick, want two")
 	}
 
-	b.events <- core.TypingChanged{PeerID: "peer-bob", Typing: true}
+	b.events <- event.TypingChanged{PeerID: "peer-bob", Typing: true}
 	q.waitFor(t, "typing", func() bool { return cv.status.Text == "Bob is typing…" })
-	b.events <- core.TypingChanged{PeerID: "peer-bob", Typing: false}
+	b.events <- event.TypingChanged{PeerID: "peer-bob", Typing: false}
 	q.waitFor(t, "typing ends", func() bool { return cv.status.Text == "Online · Baking bread" })
 
 	// Typing in the composer tells the contact (the backend throttles).
@@ -262,7 +263,7 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 		b.locked(func() { ok = b.convo.muted["peer-bob"] })
 		return ok
 	})
-	b.events <- core.ContactsChanged{}
+	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "the muted icon in the list", func() bool {
 		shown := 0
 		visible(mw.list, func(o fyne.CanvasObject) {
@@ -296,13 +297,13 @@ func TestNotifications(t *testing.T) {
 	mw.notify.available = func() bool { return true }
 	mw.notify.now = func() time.Time { return clock }
 	msg := func(id, from, body string) {
-		b.events <- core.MessageAdded{Message: contacts.Message{ID: id, Conversation: from, From: from, Body: body,
+		b.events <- event.MessageAdded{Message: contacts.Message{ID: id, Conversation: from, From: from, Body: body,
 			SentAt: time.Now(), Status: contacts.Received}}
 	}
 	// Events apply in order: once a notice sent after a message shows,
 	// the message was handled.
 	waitShown := func(id string) {
-		b.events <- core.Notice{Text: "after " + id, At: time.Now()}
+		b.events <- event.Notice{Text: "after " + id, At: time.Now()}
 		q.waitFor(t, id, func() bool { return mw.NoticeText() == "after "+id })
 	}
 
@@ -321,7 +322,7 @@ func TestNotifications(t *testing.T) {
 	}
 	clock = clock.Add(notifyEvery)
 	b.SetMuted("peer-bob", true)
-	b.events <- core.ContactsChanged{}
+	b.events <- event.ContactsChanged{}
 	msg("n4", "peer-bob", "muted")
 	waitShown("n4")
 	b.SetPresence(contacts.Busy, "")

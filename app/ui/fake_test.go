@@ -11,6 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/archive"
+	"hearth/app/core/base"
+	"hearth/app/core/calls"
+	"hearth/app/core/event"
+
 	"hearth/app/core"
 	"hearth/app/profile"
 	"hearth/contacts"
@@ -53,7 +58,7 @@ func (q uiQueue) waitFor(t *testing.T, what string, cond func() bool) {
 
 // fakeBackend records calls and serves canned data.
 type fakeBackend struct {
-	events chan core.Event
+	events chan event.Event
 
 	mu       sync.Mutex // guards the fields below
 	contacts []core.ContactView
@@ -101,7 +106,7 @@ type fakeBackend struct {
 
 func newFakeBackend() *fakeBackend {
 	return &fakeBackend{
-		events:   make(chan core.Event, 64),
+		events:   make(chan event.Event, 64),
 		history:  map[string][]contacts.Message{},
 		presence: contacts.Online,
 
@@ -110,7 +115,7 @@ func newFakeBackend() *fakeBackend {
 	}
 }
 
-func (f *fakeBackend) Events() <-chan core.Event { return f.events }
+func (f *fakeBackend) Events() <-chan event.Event { return f.events }
 func (f *fakeBackend) MyName() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -128,7 +133,7 @@ func (f *fakeBackend) SetMyName(name string) error {
 	f.mu.Lock()
 	f.myName = name
 	f.mu.Unlock()
-	f.events <- core.ContactsChanged{}
+	f.events <- event.ContactsChanged{}
 	return nil
 }
 
@@ -212,7 +217,7 @@ func (f *fakeBackend) SetPresence(p contacts.Presence, text string) error {
 	return nil
 }
 
-func (f *fakeBackend) StartCall(peerID string) (core.Call, error) {
+func (f *fakeBackend) StartCall(peerID string) (calls.Call, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c := &fakeCall{id: "call-out", peer: peerID}
@@ -220,7 +225,7 @@ func (f *fakeBackend) StartCall(peerID string) (core.Call, error) {
 	return c, nil
 }
 
-func (f *fakeBackend) AcceptCall(callID string) (core.Call, error) {
+func (f *fakeBackend) AcceptCall(callID string) (calls.Call, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accCalls = append(f.accCalls, callID)
@@ -481,11 +486,11 @@ func sampleBackend() *fakeBackend {
 
 // Archive (fields in fakeArchive, guarded by mu).
 
-func (f *fakeBackend) SearchArchive(query string, limit int) ([]core.SearchHit, error) {
+func (f *fakeBackend) SearchArchive(query string, limit int) ([]archive.SearchHit, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.arch.queries = append(f.arch.queries, query)
-	var out []core.SearchHit
+	var out []archive.SearchHit
 	for _, h := range f.arch.hits {
 		if strings.Contains(strings.ToLower(h.Message.Body), strings.ToLower(query)) {
 			out = append(out, h)
@@ -499,16 +504,16 @@ func (f *fakeBackend) MessagesAround(peerID, messageID string, n int) ([]contact
 	defer f.mu.Unlock()
 	ms := f.arch.around[messageID]
 	if ms == nil {
-		return nil, core.ErrUnknownMessage
+		return nil, base.ErrUnknownMessage
 	}
 	return ms, nil
 }
 
-func (f *fakeBackend) Export(peerID string, fm core.ExportFormat, w io.Writer) error {
+func (f *fakeBackend) Export(peerID string, fm archive.ExportFormat, w io.Writer) error {
 	f.mu.Lock()
 	msgs := f.history[peerID]
 	f.mu.Unlock()
-	return core.WriteExport(w, fm, core.ExportedConversation{MyName: "Ann", MyID: f.MyPeerID(),
+	return archive.WriteExport(w, fm, archive.ExportedConversation{MyName: "Ann", MyID: f.MyPeerID(),
 		Contact: contacts.Contact{PeerID: peerID, Name: "Bob"}, Messages: msgs})
 }
 

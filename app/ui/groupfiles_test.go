@@ -7,10 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -46,7 +47,7 @@ func TestGroupTransferRows(t *testing.T) {
 	done := out
 	done.State, done.Done = contacts.Done, out.Size
 	done.Recipients = map[string]contacts.TransferState{"peer-bob": contacts.Done, "peer-gus": contacts.Done}
-	b.events <- core.TransferChanged{Transfer: done}
+	b.events <- event.TransferChanged{Transfer: done}
 	q.waitFor(t, "delivered to both", func() bool { return strings.Contains(rowText(r), "Sent to 2 of 2 members ✓") })
 
 	// A dropped file goes to the group.

@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -78,7 +79,7 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 		t.Error("sent message not shown or composer not cleared")
 	}
 	// Someone else's message arrives with its author's name.
-	b.events <- core.MessageAdded{Message: contacts.Message{
+	b.events <- event.MessageAdded{Message: contacts.Message{
 		ID: "g9", Conversation: contacts.GroupConversation("fam"), From: "peer-gus", Body: "Great!",
 		SentAt: time.Now(), Status: contacts.Received,
 	}}
@@ -91,7 +92,7 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 	}
 	// A group change event refreshes the list.
 	b.locked(func() { b.grp.groups[0].Name = "Whole family" })
-	b.events <- core.GroupsChanged{}
+	b.events <- event.GroupsChanged{}
 	q.waitFor(t, "the renamed group", func() bool { return hasText(mw.grp.root, "Whole family") })
 }
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
+	"hearth/app/core/base"
 	"hearth/contacts"
 )
 
@@ -298,7 +299,7 @@ func (s *severalDialog) submit() {
 	}
 	text := s.text.Text
 	if strings.TrimSpace(text) == "" {
-		showError(s.err, core.ErrEmptyMessage)
+		showError(s.err, base.ErrEmptyMessage)
 		return
 	}
 	showError(s.err, nil)

@@ -7,6 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/calls"
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -33,7 +36,7 @@ type MainWindow struct {
 	// kill makes do a no-op (shutdown).
 	kill func()
 	// endedEarly: calls that ended before their window opened.
-	endedEarly map[string]core.CallEnded
+	endedEarly map[string]event.CallEnded
 
 	stop      chan struct{}
 	wg        sync.WaitGroup // the event loop and background calls
@@ -117,7 +120,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *Mai
 		doMu.Unlock()
 	}
 	mw := &MainWindow{
-		app: a, win: w, b: b, do: do, kill: kill, endedEarly: map[string]core.CallEnded{},
+		app: a, win: w, b: b, do: do, kill: kill, endedEarly: map[string]event.CallEnded{},
 		stop:    make(chan struct{}),
 		asked:   map[string]bool{},
 		calls:   map[string]*CallWindow{},
@@ -207,18 +210,18 @@ func (mw *MainWindow) loop() {
 }
 
 // apply updates the widgets for one event, on the UI goroutine.
-func (mw *MainWindow) apply(ev core.Event) {
+func (mw *MainWindow) apply(ev event.Event) {
 	switch e := ev.(type) {
-	case core.ContactsChanged:
+	case event.ContactsChanged:
 		mw.refreshContacts()
 		mw.refreshGroups() // unread counts of groups change with MarkRead too
-	case core.GroupsChanged:
+	case event.GroupsChanged:
 		mw.refreshGroups()
-	case core.RequestReceived:
+	case event.RequestReceived:
 		mw.refreshContacts()
-	case core.NearbyChanged:
+	case event.NearbyChanged:
 		mw.refreshNearby()
-	case core.MessageAdded:
+	case event.MessageAdded:
 		if e.Message.Conversation == mw.selected {
 			mw.chat.add(e.Message)
 			if !e.Message.Outgoing && !e.Message.Read && mw.focused {
@@ -226,17 +229,17 @@ func (mw *MainWindow) apply(ev core.Event) {
 			}
 		}
 		mw.notifyMessage(e.Message)
-	case core.MessageStatusChanged:
+	case event.MessageStatusChanged:
 		if e.Conversation == mw.selected {
 			mw.chat.setStatus(e.ID, e.Status)
 		}
-	case core.IncomingCall:
+	case event.IncomingCall:
 		mw.ring(e)
-	case core.CallConnected:
+	case event.CallConnected:
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.connected()
 		}
-	case core.CallEnded:
+	case event.CallEnded:
 		if d, ok := mw.ringing[e.CallID]; ok {
 			delete(mw.ringing, e.CallID)
 			mw.hideModal(d)
@@ -250,19 +253,19 @@ func (mw *MainWindow) apply(ev core.Event) {
 			// opened right after must end at once.
 			mw.endedEarly[e.CallID] = e
 		}
-	case core.Notice:
+	case event.Notice:
 		mw.showNotice(e.Text)
-	case core.PairingSucceeded, core.PairingFailed:
+	case event.PairingSucceeded, event.PairingFailed:
 		mw.pairingEvent(e)
-	case core.PresenceChanged:
+	case event.PresenceChanged:
 		mw.showMyPresence(e.Presence)
-	case core.NearbyVisibilityChanged:
+	case event.NearbyVisibilityChanged:
 		mw.showNearbyWindow(e.Until)
-	case core.TransferChanged:
+	case event.TransferChanged:
 		if e.Transfer.Conversation == mw.selected {
 			mw.chat.setTransfer(e.Transfer)
 		}
-	case core.ComplianceChanged, core.ConversationPruned:
+	case event.ComplianceChanged, event.ConversationPruned:
 		mw.applyArchive(ev) // archive.go
 	default:
 		mw.applyConvo(ev)
@@ -779,7 +782,7 @@ func (mw *MainWindow) closeModal() {
 
 // ---- calls ----
 
-func (mw *MainWindow) ring(e core.IncomingCall) {
+func (mw *MainWindow) ring(e event.IncomingCall) {
 	name := displayName(e.Name, e.PeerID)
 	if c := mw.contact(e.PeerID); c != nil && e.Name == "" {
 		name = displayName(c.Name, c.PeerID)
@@ -799,7 +802,7 @@ func (mw *MainWindow) ring(e core.IncomingCall) {
 			mw.background(func() error { return mw.b.DeclineCall(callID) }, nil)
 			return
 		}
-		var call core.Call
+		var call calls.Call
 		mw.background(func() (err error) {
 			call, err = mw.b.AcceptCall(callID)
 			return err
@@ -833,7 +836,7 @@ func (mw *MainWindow) startCall() {
 	}
 	peerID, name := c.PeerID, displayName(c.Name, c.PeerID)
 	mw.chat.call.Disable()
-	var call core.Call
+	var call calls.Call
 	mw.background(func() (err error) {
 		call, err = mw.b.StartCall(peerID)
 		return err
@@ -847,7 +850,7 @@ func (mw *MainWindow) startCall() {
 	})
 }
 
-func (mw *MainWindow) openCall(call core.Call, name, status string) {
+func (mw *MainWindow) openCall(call calls.Call, name, status string) {
 	cw := newCallWindow(mw.app, call, name, status, mw.do)
 	id := call.ID()
 	mw.calls[id] = cw

@@ -9,9 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -135,13 +136,13 @@ func (mw *MainWindow) setFocused(on bool) {
 }
 
 // applyConvo handles the conversation features' events.
-func (mw *MainWindow) applyConvo(ev core.Event) {
+func (mw *MainWindow) applyConvo(ev event.Event) {
 	switch e := ev.(type) {
-	case core.MessageChanged:
+	case event.MessageChanged:
 		if e.Message.Conversation == mw.selected {
 			mw.chat.update(e.Message)
 		}
-	case core.TypingChanged:
+	case event.TypingChanged:
 		if e.Typing {
 			mw.typing[e.PeerID] = true
 		} else {

@@ -4,6 +4,9 @@ import (
 	"image"
 	"time"
 
+	"hearth/app/core/event"
+	"hearth/app/core/presence"
+
 	"hearth/app/core"
 )
 
@@ -39,7 +42,7 @@ func (f *fakeBackend) SetAvatar(path string) error {
 		return f.pres.avatarErr
 	}
 	f.pres.avatarPath = path
-	f.pres.avatar = image.NewNRGBA(image.Rect(0, 0, core.AvatarSize, core.AvatarSize))
+	f.pres.avatar = image.NewNRGBA(image.Rect(0, 0, presence.AvatarSize, presence.AvatarSize))
 	return nil
 }
 
@@ -83,7 +86,7 @@ func (f *fakeBackend) PairNearby() (time.Time, error) {
 		return time.Time{}, f.pres.pairErr
 	}
 	f.pres.until = time.Date(2026, 3, 1, 15, 4, 0, 0, time.Local)
-	f.events <- core.NearbyVisibilityChanged{Until: f.pres.until}
+	f.events <- event.NearbyVisibilityChanged{Until: f.pres.until}
 	return f.pres.until, nil
 }
 
@@ -92,6 +95,6 @@ func (f *fakeBackend) StopPairNearby() {
 	defer f.mu.Unlock()
 	if !f.pres.until.IsZero() {
 		f.pres.until = time.Time{}
-		f.events <- core.NearbyVisibilityChanged{}
+		f.events <- event.NearbyVisibilityChanged{}
 	}
 }

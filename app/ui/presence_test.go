@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+	"hearth/app/core/presence"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
@@ -32,9 +35,9 @@ func TestInitials(t *testing.T) {
 // without shows initials, in the list and in the chat header.
 func TestAvatarsInRowsAndHeader(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	pic := image.NewNRGBA(image.Rect(0, 0, core.AvatarSize, core.AvatarSize))
+	pic := image.NewNRGBA(image.Rect(0, 0, presence.AvatarSize, presence.AvatarSize))
 	b.locked(func() { b.contacts[0].Avatar = pic })
-	b.events <- core.ContactsChanged{}
+	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "the picture in Bob's row", func() bool {
 		found := false
 		visible(mw.list, func(o fyne.CanvasObject) {
@@ -119,7 +122,7 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	})
 
 	// A picture: chosen, shown, removable; an error stays in the dialog.
-	b.locked(func() { b.pres.avatarErr = core.ErrNotAnImage })
+	b.locked(func() { b.pres.avatarErr = presence.ErrNotAnImage })
 	s.you.setPicture("/tmp/notes.txt")
 	q.waitFor(t, "the error", func() bool { return s.you.err.Visible() })
 	if !strings.Contains(s.you.err.Text, "not a picture") {
@@ -169,9 +172,9 @@ func TestPairNearbyButton(t *testing.T) {
 // presence selector but is not sent back as my own choice.
 func TestAutoAwayShownNotSaved(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.events <- core.PresenceChanged{Presence: contacts.Away, Auto: true}
+	b.events <- event.PresenceChanged{Presence: contacts.Away, Auto: true}
 	q.waitFor(t, "Away shown", func() bool { return mw.presenceSel.Selected == "Away" })
-	b.events <- core.PresenceChanged{Presence: contacts.Online}
+	b.events <- event.PresenceChanged{Presence: contacts.Online}
 	q.waitFor(t, "Online shown", func() bool { return mw.presenceSel.Selected == "Online" })
 	q.drain()
 	b.locked(func() {

@@ -6,14 +6,14 @@ import (
 	"image/color"
 	"strings"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // shortCodeDialog pairs by a short spoken code, in one of two modes: I show
@@ -209,15 +209,15 @@ func (s *shortCodeDialog) submit() {
 
 // pairingEvent handles the core's pairing events while the dialog shows
 // my code.
-func (mw *MainWindow) pairingEvent(ev core.Event) {
+func (mw *MainWindow) pairingEvent(ev event.Event) {
 	s := mw.shortCode
 	switch e := ev.(type) {
-	case core.PairingSucceeded:
+	case event.PairingSucceeded:
 		if s != nil && s.show && s.code == e.Code {
 			s.code = ""
 			s.finish("Paired with " + displayName(e.Name, e.PeerID) + ": you can chat now.")
 		}
-	case core.PairingFailed:
+	case event.PairingFailed:
 		if s != nil && s.show && s.code == e.Code {
 			s.code = ""
 			s.setStatus("", false)

@@ -6,10 +6,10 @@ import (
 	"slices"
 	"testing"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-
-	"hearth/app/core"
 )
 
 // fakePairing is the fake backend's short-code state, under fakeBackend.mu.
@@ -83,8 +83,8 @@ func TestShortCodeShowWaitsAndSucceeds(t *testing.T) {
 		t.Fatalf("no waiting indicator: %q", texts(top(mw)))
 	}
 	// An event for another code is not ours.
-	b.events <- core.PairingSucceeded{Code: "1-acorn-acorn-acorn", PeerID: "peer-x", Name: "X"}
-	b.events <- core.PairingSucceeded{Code: "7-orbit-maple-sugar", PeerID: "peer-zoe", Name: "Zoe"}
+	b.events <- event.PairingSucceeded{Code: "1-acorn-acorn-acorn", PeerID: "peer-x", Name: "X"}
+	b.events <- event.PairingSucceeded{Code: "7-orbit-maple-sugar", PeerID: "peer-zoe", Name: "Zoe"}
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	if mw.NoticeText() != "Paired with Zoe: you can chat now." {
 		t.Fatalf("notice %q", mw.NoticeText())
@@ -100,7 +100,7 @@ func TestShortCodeShowFailsThenNewCode(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	s := mw.showShortCode(true)
 	q.waitFor(t, "the code shown", func() bool { return s.code != "" })
-	b.events <- core.PairingFailed{Code: "7-orbit-maple-sugar", Reason: "The code did not match: someone typed it wrong. Make a new code and try again."}
+	b.events <- event.PairingFailed{Code: "7-orbit-maple-sugar", Reason: "The code did not match: someone typed it wrong. Make a new code and try again."}
 	q.waitFor(t, "the failure shown", func() bool { return s.err.Visible() })
 	if s.err.Text != "The code did not match: someone typed it wrong. Make a new code and try again." || s.waiting.Visible() || mw.modal == nil {
 		t.Fatalf("error %q, waiting %v", s.err.Text, s.waiting.Visible())

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
@@ -200,7 +202,7 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 		// The clock moves before the update is sent, so the row sees the
 		// update at that time whenever it gets to it.
 		clock = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC).Add(at)
-		b.events <- core.TransferChanged{Transfer: x}
+		b.events <- event.TransferChanged{Transfer: x}
 		q.waitFor(t, "the progress update", func() bool { return r.t.Done == done })
 	}
 	progress(2_000_000, time.Second) // 2 MB in 1 s
@@ -217,7 +219,7 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 
 	// Done: the progress bar goes, Open appears; still the same row.
 	x.State, x.Done, x.Path, x.Scan = contacts.Done, x.Size, "/home/ann/Downloads/big.pdf", contacts.Clean
-	b.events <- core.TransferChanged{Transfer: x}
+	b.events <- event.TransferChanged{Transfer: x}
 	q.waitFor(t, "Done", func() bool { return r.t.State == contacts.Done })
 	if r.progress.Visible() || !hasText(r.root, "Scanned, clean") || mw.chat.transfers["big"] != r {
 		t.Errorf("after Done: %q", rowText(r))
@@ -229,8 +231,8 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 	other.Conversation = "peer-cleo"
 	fresh := tr("fresh", contacts.Offered, false)
 	fresh.CreatedAt = time.Now()
-	b.events <- core.TransferChanged{Transfer: other}
-	b.events <- core.TransferChanged{Transfer: fresh}
+	b.events <- event.TransferChanged{Transfer: other}
+	b.events <- event.TransferChanged{Transfer: fresh}
 	q.waitFor(t, "the new transfer", func() bool { return mw.chat.transfers["fresh"] != nil })
 	if mw.chat.transfers["other"] != nil {
 		t.Error("another conversation's transfer shown")

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core"
+	"hearth/app/core/event"
+
 	"hearth/contacts"
 )
 
@@ -28,7 +29,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 		t.Helper()
 		f(&x)
 		clock = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC).Add(at)
-		b.events <- core.TransferChanged{Transfer: x}
+		b.events <- event.TransferChanged{Transfer: x}
 		q.waitFor(t, "the update", func() bool { return reflect.DeepEqual(r.t, x) })
 	}
 	check := func(step string, want []string, buttons []string) {
@@ -72,7 +73,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 	bad := tr("bad", contacts.Quarantined, true)
 	bad.Name, bad.Scan, bad.Signature = "invoice.exe", contacts.Infected, "Win.Trojan.Agent"
 	bad.CreatedAt = time.Now()
-	b.events <- core.TransferChanged{Transfer: bad}
+	b.events <- event.TransferChanged{Transfer: bad}
 	q.waitFor(t, "the blocked row", func() bool { return mw.chat.transfers["bad"] != nil })
 	br := row(t, mw, "bad")
 	if got := rowText(br); !strings.Contains(got, "Blocked: Bob's virus scanner found Win.Trojan.Agent.") || len(buttonTexts(br)) != 0 {

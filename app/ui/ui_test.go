@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -340,11 +341,11 @@ func TestEscapeClosesAddContact(t *testing.T) {
 func TestMessageAddedEventAppears(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	mw.list.Select(0)
-	b.events <- core.MessageAdded{Message: contacts.Message{
+	b.events <- event.MessageAdded{Message: contacts.Message{
 		ID: "m3", Conversation: "peer-bob", From: "peer-bob", Body: "See you there",
 		SentAt: time.Now(), Status: contacts.Received,
 	}}
-	b.events <- core.MessageAdded{Message: contacts.Message{
+	b.events <- event.MessageAdded{Message: contacts.Message{
 		ID: "m4", Conversation: "peer-cleo", From: "peer-cleo", Body: "Not for this chat", SentAt: time.Now(),
 	}}
 	q.waitFor(t, "the new message", func() bool { return hasText(mw.chat.root, "See you there") })
@@ -353,15 +354,15 @@ func TestMessageAddedEventAppears(t *testing.T) {
 	}
 
 	// Delivery updates reach my message's status line.
-	b.events <- core.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Delivered}
-	b.events <- core.Notice{Text: "Camera not found", At: time.Now()}
+	b.events <- event.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Delivered}
+	b.events <- event.Notice{Text: "Camera not found", At: time.Now()}
 	q.waitFor(t, "the notice", func() bool { return mw.NoticeText() == "Camera not found" })
 }
 
 func TestIncomingCallAcceptAndEnd(t *testing.T) {
 	endedLinger = 10 * time.Millisecond
 	mw, b, q := newTestMain(t)
-	b.events <- core.IncomingCall{CallID: "call-1", PeerID: "peer-bob", Name: "Bob"}
+	b.events <- event.IncomingCall{CallID: "call-1", PeerID: "peer-bob", Name: "Bob"}
 	q.waitFor(t, "the ringing dialog", func() bool { return mw.ringing["call-1"] != nil })
 	top := mw.win.Canvas().Overlays().Top()
 	if !hasText(top, "Bob is calling") {
@@ -376,9 +377,9 @@ func TestIncomingCallAcceptAndEnd(t *testing.T) {
 		}
 	})
 	cw := mw.calls["call-1"]
-	b.events <- core.CallConnected{CallID: "call-1"}
+	b.events <- event.CallConnected{CallID: "call-1"}
 	q.waitFor(t, "Connected", func() bool { return cw.status.Text == "Connected" })
-	b.events <- core.CallEnded{CallID: "call-1", Reason: "Bob hung up"}
+	b.events <- event.CallEnded{CallID: "call-1", Reason: "Bob hung up"}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-1"] == nil })
 	if cw.status.Text != "Bob hung up" {
 		t.Errorf("status = %q", cw.status.Text)
@@ -387,7 +388,7 @@ func TestIncomingCallAcceptAndEnd(t *testing.T) {
 
 func TestIncomingCallDeclineAndMissed(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.events <- core.IncomingCall{CallID: "call-2", PeerID: "peer-bob", Name: "Bob"}
+	b.events <- event.IncomingCall{CallID: "call-2", PeerID: "peer-bob", Name: "Bob"}
 	q.waitFor(t, "the ringing dialog", func() bool { return mw.ringing["call-2"] != nil })
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Decline"))
 	q.waitFor(t, "DeclineCall", func() bool {
@@ -396,9 +397,9 @@ func TestIncomingCallDeclineAndMissed(t *testing.T) {
 		return ok
 	})
 
-	b.events <- core.IncomingCall{CallID: "call-3", PeerID: "peer-bob", Name: "Bob"}
+	b.events <- event.IncomingCall{CallID: "call-3", PeerID: "peer-bob", Name: "Bob"}
 	q.waitFor(t, "the ringing dialog", func() bool { return mw.ringing["call-3"] != nil })
-	b.events <- core.CallEnded{CallID: "call-3", Reason: "Missed call"}
+	b.events <- event.CallEnded{CallID: "call-3", Reason: "Missed call"}
 	q.waitFor(t, "the missed-call notice", func() bool { return mw.NoticeText() == "Missed call" })
 	if mw.modal != nil {
 		t.Error("ringing dialog still open after the caller gave up")

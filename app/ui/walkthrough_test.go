@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/event"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -107,7 +109,7 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	mw.OpenConversation("peer-bob")
 	mw.startCall()
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
-	b.events <- core.CallEnded{CallID: "call-out", Reason: "Busy"}
+	b.events <- event.CallEnded{CallID: "call-out", Reason: "Busy"}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "Call with Bob: Busy" {
 		t.Errorf("notice %q after a Busy answer", got)
@@ -117,7 +119,7 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	mw.hideNotice()
 	mw.startCall()
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
-	b.events <- core.CallEnded{CallID: "call-out", Reason: "Hung up", ByMe: true}
+	b.events <- event.CallEnded{CallID: "call-out", Reason: "Hung up", ByMe: true}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {
 		t.Errorf("notice %q after I hung up", got)
@@ -127,9 +129,9 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	mw.hideNotice()
 	mw.startCall()
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
-	b.events <- core.CallConnected{CallID: "call-out"}
+	b.events <- event.CallConnected{CallID: "call-out"}
 	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].status.Text == "Connected" })
-	b.events <- core.CallEnded{CallID: "call-out", Reason: "The other side hung up"}
+	b.events <- event.CallEnded{CallID: "call-out", Reason: "The other side hung up"}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {
 		t.Errorf("notice %q after a call that connected", got)

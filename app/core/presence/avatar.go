@@ -1,4 +1,4 @@
-package core
+package presence
 
 import (
 	"bytes"
@@ -17,9 +17,9 @@ const (
 	AvatarSize = 128
 	// maxAvatarFile bounds the picture file a user may choose.
 	maxAvatarFile = 20 << 20
-	// maxAvatarPixels bounds the decoded size of a chosen picture, so a
+	// MaxPicturePixels bounds the decoded size of a chosen picture, so a
 	// small file that claims a huge image cannot take all memory.
-	maxAvatarPixels = 50_000_000
+	MaxPicturePixels = 50_000_000
 	// maxPeerAvatarSide bounds an avatar a contact sends: Hearth sends
 	// AvatarSize; a little room is left for other encoders.
 	maxPeerAvatarSide = 256
@@ -51,7 +51,7 @@ func encodeAvatar(r io.Reader) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", ErrNotAnImage
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxAvatarPixels {
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPicturePixels {
 		return nil, "", ErrImageTooLarge
 	}
 	src, _, err := image.Decode(bytes.NewReader(data))
