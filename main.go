@@ -99,18 +99,35 @@ type launcher struct{ o core.Opener }
 
 func (l launcher) Exists() (bool, bool, error) { return l.o.Exists() }
 
-func (l launcher) Create(name, pass string) (ui.Backend, error) {
+func (l launcher) Create(name, pass string) (*ui.Backend, error) {
 	m, err := l.o.Create(name, pass)
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return backendOf(m), nil
 }
 
-func (l launcher) Unlock(pass string) (ui.Backend, error) {
+func (l launcher) Unlock(pass string) (*ui.Backend, error) {
 	m, err := l.o.Unlock(pass)
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return backendOf(m), nil
+}
+
+// backendOf hands the UI each area of an open messenger. One
+// *core.Messenger serves every area today; as core splits into packages,
+// each field takes the object that serves it.
+func backendOf(m *core.Messenger) *ui.Backend {
+	return &ui.Backend{
+		Contacts: m,
+		Chat:     m,
+		Files:    m,
+		Groups:   m,
+		Calls:    m,
+		Archive:  m,
+		Me:       m,
+		Events:   m.Events,
+		Close:    m.Close,
+	}
 }

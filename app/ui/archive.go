@@ -90,7 +90,7 @@ func withAlpha(c color.Color, a uint8) color.Color {
 // updateComplianceBar shows the banner when the open conversation is
 // archived for compliance (by either person).
 func (mw *MainWindow) updateComplianceBar() {
-	if mw.selected != "" && mw.b.Compliance(mw.selected) {
+	if mw.selected != "" && mw.b.Archive.Compliance(mw.selected) {
 		mw.archive.bar.Show()
 	} else {
 		mw.archive.bar.Hide()
@@ -120,7 +120,7 @@ func (mw *MainWindow) conversationMenu() *fyne.Menu {
 		return fyne.NewMenu("", fyne.NewMenuItem("Search all conversations…", mw.ShowSearch))
 	}
 	comply := "Archive for compliance…"
-	if peer != "" && mw.b.Compliance(peer) {
+	if peer != "" && mw.b.Archive.Compliance(peer) {
 		comply = "Stop archiving for compliance"
 	}
 	return fyne.NewMenu("",
@@ -135,9 +135,9 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 	if peer == "" {
 		return
 	}
-	on := !mw.b.Compliance(peer)
+	on := !mw.b.Archive.Compliance(peer)
 	set := func() {
-		mw.background(func() error { return mw.b.SetCompliance(peer, on) }, func(err error) {
+		mw.background(func() error { return mw.b.Archive.SetCompliance(peer, on) }, func(err error) {
 			if err != nil {
 				mw.showNotice("Could not change the compliance setting: " + userText(err))
 				return
@@ -198,7 +198,7 @@ func (mw *MainWindow) showRetention(peer string) *widget.Select {
 		labels = append(labels, c.label)
 	}
 	sel := widget.NewSelect(labels, nil)
-	sel.SetSelected(retentionLabel(mw.b.Retention(peer)))
+	sel.SetSelected(retentionLabel(mw.b.Archive.Retention(peer)))
 	name := mw.peerName(peer)
 	content := container.NewVBox(
 		wrapped("Messages with "+name+" older than this are deleted from this computer for good, including from search. The other person keeps their own copy."),
@@ -213,7 +213,7 @@ func (mw *MainWindow) showRetention(peer string) *widget.Select {
 				days = c.days
 			}
 		}
-		mw.background(func() error { return mw.b.SetRetention(peer, days) }, func(err error) {
+		mw.background(func() error { return mw.b.Archive.SetRetention(peer, days) }, func(err error) {
 			if err != nil {
 				mw.showNotice("Could not change how long messages are kept: " + userText(err))
 				return
@@ -235,6 +235,7 @@ func (mw *MainWindow) showRetention(peer string) *widget.Select {
 // exportDialog chooses a format and saves or prints a conversation.
 type exportDialog struct {
 	mw     *MainWindow
+	arch   ArchiveBackend
 	d      dialog.Dialog
 	peer   string
 	format *widget.RadioGroup
@@ -286,7 +287,7 @@ func (mw *MainWindow) showExport(peer string) *exportDialog {
 	if peer == "" {
 		return nil
 	}
-	e := &exportDialog{mw: mw, peer: peer, err: errorLabel()}
+	e := &exportDialog{mw: mw, arch: mw.b.Archive, peer: peer, err: errorLabel()}
 	e.format = widget.NewRadioGroup([]string{formatHTML, formatText}, nil)
 	e.format.SetSelected(formatHTML)
 	e.format.Required = true
@@ -313,7 +314,7 @@ func (e *exportDialog) chosen() core.ExportFormat {
 // render writes the conversation in the chosen format.
 func (e *exportDialog) render(f core.ExportFormat) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := e.mw.b.Export(e.peer, f, &buf); err != nil {
+	if err := e.arch.Export(e.peer, f, &buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -386,6 +387,7 @@ func (e *exportDialog) printIt() {
 // searchPanel searches every conversation and opens a result in context.
 type searchPanel struct {
 	mw     *MainWindow
+	arch   ArchiveBackend
 	d      dialog.Dialog
 	entry  *escEntry
 	list   *widget.List
@@ -402,7 +404,7 @@ func (mw *MainWindow) showSearch() *searchPanel {
 		mw.win.Canvas().Focus(p.entry)
 		return p
 	}
-	p := &searchPanel{mw: mw, status: caption("Type words to find in every conversation.")}
+	p := &searchPanel{mw: mw, arch: mw.b.Archive, status: caption("Type words to find in every conversation.")}
 	p.entry = newEscEntry(false)
 	p.entry.SetPlaceHolder("Search messages")
 	p.entry.OnChanged = p.run
@@ -448,7 +450,7 @@ func (p *searchPanel) run(query string) {
 	mw.wg.Add(1)
 	go func() {
 		defer mw.wg.Done()
-		hits, err := mw.b.SearchArchive(query, searchLimit)
+		hits, err := p.arch.SearchArchive(query, searchLimit)
 		mw.do(func() {
 			if seq != p.seq {
 				return
@@ -529,7 +531,7 @@ func (mw *MainWindow) jumpTo(peer, messageID string) {
 		return
 	}
 	if _, shown := mw.chat.ids[messageID]; !shown {
-		msgs, err := mw.b.MessagesAround(peer, messageID, aroundLimit)
+		msgs, err := mw.b.Archive.MessagesAround(peer, messageID, aroundLimit)
 		if errors.Is(err, core.ErrUnknownMessage) || (err == nil && len(msgs) == 0) {
 			mw.showNotice("That message is no longer in the conversation.")
 			return

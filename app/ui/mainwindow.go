@@ -28,7 +28,7 @@ const historyLimit = 300
 type MainWindow struct {
 	app fyne.App
 	win fyne.Window
-	b   Backend
+	b   *Backend     // the whole bundle; views get their areas
 	do  func(func()) // runs a function on the UI goroutine
 	// kill makes do a no-op (shutdown).
 	kill func()
@@ -88,7 +88,7 @@ type MainWindow struct {
 
 // NewMainWindow creates, fills and shows a main window for an open
 // backend, and starts reading its events. Close it with Close.
-func NewMainWindow(a fyne.App, b Backend) *MainWindow {
+func NewMainWindow(a fyne.App, b *Backend) *MainWindow {
 	w := a.NewWindow("Hearth")
 	w.SetIcon(AppIcon)
 	mw := newMainWindow(a, w, b, fyne.Do)
@@ -99,7 +99,7 @@ func NewMainWindow(a fyne.App, b Backend) *MainWindow {
 
 // newMainWindow fills w. do runs a function on the UI goroutine: fyne.Do
 // in the app, a queue the test drains in view tests.
-func newMainWindow(a fyne.App, w fyne.Window, b Backend, uiDo func(func())) *MainWindow {
+func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *MainWindow {
 	// After the app stops, fyne.Do runs functions on the caller's goroutine;
 	// once shutdown starts nothing more may reach the widgets.
 	var doMu sync.RWMutex
@@ -290,10 +290,10 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	icon := canvas.NewImageFromResource(AppIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(36))
-	mw.myName = heading(mw.b.MyName())
+	mw.myName = heading(mw.b.Me.MyName())
 	mw.myName.Truncation = fyne.TextTruncateEllipsis
 
-	p, text := mw.b.Presence()
+	p, text := mw.b.Me.Presence()
 	mw.presenceSel = widget.NewSelect(presenceNames(), nil)
 	mw.presenceSel.SetSelected(p.String())
 	if p == contacts.Offline {
@@ -370,7 +370,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 func (mw *MainWindow) savePresence() {
 	p := presenceFromName(mw.presenceSel.Selected)
 	text := strings.TrimSpace(mw.statusEntry.Text)
-	mw.background(func() error { return mw.b.SetPresence(p, text) }, func(err error) {
+	mw.background(func() error { return mw.b.Me.SetPresence(p, text) }, func(err error) {
 		if err != nil {
 			mw.showNotice("Could not change your status: " + userText(err))
 		}
@@ -379,7 +379,7 @@ func (mw *MainWindow) savePresence() {
 
 // refreshContacts re-reads the contact list from the backend.
 func (mw *MainWindow) refreshContacts() {
-	cs, err := mw.b.Contacts()
+	cs, err := mw.b.Contacts.Contacts()
 	if err != nil {
 		mw.showNotice("Could not read your contacts: " + userText(err))
 		return
@@ -428,7 +428,7 @@ func (mw *MainWindow) refreshContacts() {
 	}
 	// The name tells two profiles' windows apart; the count is what a
 	// taskbar shows.
-	name := mw.b.MyName()
+	name := mw.b.Me.MyName()
 	if mw.myName != nil && mw.myName.Text != name {
 		mw.myName.SetText(name)
 	}
@@ -518,7 +518,7 @@ func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
 	accept = widget.NewButtonWithIcon("Accept", theme.ConfirmIcon(), func() {
 		accept.Disable()
 		decline.Disable()
-		mw.background(func() error { return mw.b.Accept(peerID) }, func(err error) {
+		mw.background(func() error { return mw.b.Contacts.Accept(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
@@ -530,7 +530,7 @@ func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
 	decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() {
 		accept.Disable()
 		decline.Disable()
-		mw.background(func() error { return mw.b.Decline(peerID) }, func(err error) {
+		mw.background(func() error { return mw.b.Contacts.Decline(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
@@ -545,7 +545,7 @@ func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
 
 // refreshNearby re-reads the Hearth users found on the LAN.
 func (mw *MainWindow) refreshNearby() {
-	mw.nearby = mw.b.Nearby()
+	mw.nearby = mw.b.Contacts.Nearby()
 	mw.refreshNearbyRows()
 }
 
@@ -588,7 +588,7 @@ func (mw *MainWindow) nearbyRow(p core.NearbyPeer) fyne.CanvasObject {
 	add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() {
 		add.Disable()
 		add.SetText("Sending…")
-		mw.background(func() error { return mw.b.RequestNearby(peerID, "") }, func(err error) {
+		mw.background(func() error { return mw.b.Contacts.RequestNearby(peerID, "") }, func(err error) {
 			if err != nil {
 				add.Enable()
 				add.SetText("Add")
@@ -609,7 +609,7 @@ func (mw *MainWindow) nearbyRow(p core.NearbyPeer) fyne.CanvasObject {
 // ---- right side ----
 
 func (mw *MainWindow) buildRight() fyne.CanvasObject {
-	mw.chat = newChatView(mw)
+	mw.chat = newChatView(mw, mw.b.Chat, mw.b.Files)
 	mw.chat.root.Hide()
 
 	icon := canvas.NewImageFromResource(AppIcon)
@@ -662,11 +662,11 @@ func (mw *MainWindow) openConversation(peerID string) {
 	mw.chat.setOneToOne()
 	mw.chat.typing = mw.typing[peerID]
 	mw.chat.setContact(*c)
-	msgs, err := mw.b.History(peerID, historyLimit)
+	msgs, err := mw.b.Chat.History(peerID, historyLimit)
 	if err != nil {
 		mw.showNotice("Could not read this conversation: " + userText(err))
 	}
-	transfers, err := mw.b.Transfers(peerID)
+	transfers, err := mw.b.Files.Transfers(peerID)
 	if err != nil {
 		mw.showNotice("Could not read the files of this conversation: " + userText(err))
 	}
@@ -689,7 +689,7 @@ func (mw *MainWindow) closeConversation() {
 }
 
 func (mw *MainWindow) markRead(peerID string) {
-	mw.background(func() error { return mw.b.MarkRead(peerID) }, nil)
+	mw.background(func() error { return mw.b.Chat.MarkRead(peerID) }, nil)
 }
 
 // send is the composer's action.
@@ -703,9 +703,9 @@ func (mw *MainWindow) send(text string) {
 	var msg contacts.Message
 	var err error
 	if gid, ok := contacts.GroupID(mw.selected); ok {
-		msg, err = mw.b.SendGroup(gid, text)
+		msg, err = mw.b.Groups.SendGroup(gid, text)
 	} else {
-		msg, err = mw.b.Send(mw.selected, text)
+		msg, err = mw.b.Chat.Send(mw.selected, text)
 	}
 	if err != nil {
 		showError(mw.chat.sendErr, err)
@@ -796,12 +796,12 @@ func (mw *MainWindow) ring(e core.IncomingCall) {
 		delete(mw.ringing, callID)
 		mw.hideModal(d)
 		if !ok {
-			mw.background(func() error { return mw.b.DeclineCall(callID) }, nil)
+			mw.background(func() error { return mw.b.Calls.DeclineCall(callID) }, nil)
 			return
 		}
 		var call core.Call
 		mw.background(func() (err error) {
-			call, err = mw.b.AcceptCall(callID)
+			call, err = mw.b.Calls.AcceptCall(callID)
 			return err
 		}, func(err error) {
 			if err != nil {
@@ -835,7 +835,7 @@ func (mw *MainWindow) startCall() {
 	mw.chat.call.Disable()
 	var call core.Call
 	mw.background(func() (err error) {
-		call, err = mw.b.StartCall(peerID)
+		call, err = mw.b.Calls.StartCall(peerID)
 		return err
 	}, func(err error) {
 		mw.chat.call.Enable()

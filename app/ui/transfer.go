@@ -87,13 +87,13 @@ func newTransferRow(cv *chatView, t contacts.Transfer) *transferRow {
 	r.warn.TextStyle.Bold = true
 
 	mw := cv.mw
-	r.accept = widget.NewButtonWithIcon("Accept", theme.DownloadIcon(), func() { r.act("accept", mw.b.AcceptTransfer) })
+	r.accept = widget.NewButtonWithIcon("Accept", theme.DownloadIcon(), func() { r.act("accept", cv.files.AcceptTransfer) })
 	r.accept.Importance = widget.HighImportance
-	r.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { r.act("decline", mw.b.DeclineTransfer) })
-	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { r.act("pause", mw.b.PauseTransfer) })
-	r.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { r.act("resume", mw.b.ResumeTransfer) })
+	r.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { r.act("decline", cv.files.DeclineTransfer) })
+	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { r.act("pause", cv.files.PauseTransfer) })
+	r.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { r.act("resume", cv.files.ResumeTransfer) })
 	r.resume.Importance = widget.HighImportance
-	r.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.act("cancel", mw.b.CancelTransfer) })
+	r.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.act("cancel", cv.files.CancelTransfer) })
 	r.open = widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { mw.openPath(r.t.Path) })
 	r.open.Importance = widget.HighImportance
 	r.folder = widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { mw.openPath(filepath.Dir(r.t.Path)) })

@@ -81,8 +81,8 @@ func TestFirstRunCreatesProfile(t *testing.T) {
 	test.NewTempApp(t)
 	q := newQueue()
 	l := &fakeLauncher{}
-	var got Backend
-	s := newStartScreen(l, q.do, func(b Backend) { got = b })
+	var got *Backend
+	s := newStartScreen(l, q.do, func(b *Backend) { got = b })
 	test.NewTempWindow(t, s.content)
 
 	test.Type(s.name, "Grandma Rose")
@@ -101,7 +101,7 @@ func TestFirstRunMismatchedPassphrase(t *testing.T) {
 	test.NewTempApp(t)
 	q := newQueue()
 	l := &fakeLauncher{}
-	s := newStartScreen(l, q.do, func(Backend) { t.Error("opened despite mismatch") })
+	s := newStartScreen(l, q.do, func(*Backend) { t.Error("opened despite mismatch") })
 	test.NewTempWindow(t, s.content)
 
 	test.Type(s.name, "Rose")
@@ -122,7 +122,7 @@ func TestFirstRunMismatchedPassphrase(t *testing.T) {
 
 func TestFirstRunNeedsName(t *testing.T) {
 	test.NewTempApp(t)
-	s := newStartScreen(&fakeLauncher{}, newQueue().do, func(Backend) { t.Error("opened without a name") })
+	s := newStartScreen(&fakeLauncher{}, newQueue().do, func(*Backend) { t.Error("opened without a name") })
 	test.NewTempWindow(t, s.content)
 	test.Tap(s.create)
 	if !s.errText.Visible() {
@@ -134,8 +134,8 @@ func TestUnlockWrongThenRight(t *testing.T) {
 	test.NewTempApp(t)
 	q := newQueue()
 	l := &fakeLauncher{exists: true, needsPass: true, pass: "right"}
-	var got Backend
-	s := newStartScreen(l, q.do, func(b Backend) { got = b })
+	var got *Backend
+	s := newStartScreen(l, q.do, func(b *Backend) { got = b })
 	w := test.NewTempWindow(t, s.content)
 	if s.unlockPass == nil {
 		t.Fatal("no unlock screen")
@@ -177,7 +177,7 @@ func newTestMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
 	b := sampleBackend()
 	q := newQueue()
 	w := a.NewWindow("Hearth")
-	mw := newMainWindow(a, w, b, q.do)
+	mw := newMainWindow(a, w, b.backend(), q.do)
 	w.Resize(fyne.NewSize(1000, 680))
 	t.Cleanup(func() {
 		q.drain()
@@ -198,7 +198,7 @@ func TestContactListShowsNamesAndUnread(t *testing.T) {
 			t.Errorf("%q not shown; texts: %q", want, texts(content))
 		}
 	}
-	if mw.win.Title() != "(2) Hearth — "+fb.MyName() {
+	if mw.win.Title() != "(2) Hearth — "+fb.me.MyName() {
 		t.Errorf("title = %q", mw.win.Title())
 	}
 }
@@ -227,7 +227,7 @@ func TestSelectShowsHistoryAndMarksRead(t *testing.T) {
 	}
 	q.waitFor(t, "MarkRead", func() bool {
 		var ok bool
-		b.locked(func() { ok = slices.Contains(b.read, "peer-bob") })
+		b.locked(func() { ok = slices.Contains(b.chat.read, "peer-bob") })
 		return ok
 	})
 }
@@ -246,15 +246,15 @@ func TestEnterSendsShiftEnterAddsLine(t *testing.T) {
 		t.Fatalf("after Shift+Enter the entry holds %q", e.Text)
 	}
 	b.locked(func() {
-		if len(b.sent) != 0 {
-			t.Fatalf("Shift+Enter sent %q", b.sent[0].Body)
+		if len(b.chat.sent) != 0 {
+			t.Fatalf("Shift+Enter sent %q", b.chat.sent[0].Body)
 		}
 	})
 
 	enter(e)
 	b.locked(func() {
-		if len(b.sent) != 1 || b.sent[0].Body != "line one\nline two" || b.sent[0].Conversation != "peer-bob" {
-			t.Fatalf("sent = %+v", b.sent)
+		if len(b.chat.sent) != 1 || b.chat.sent[0].Body != "line one\nline two" || b.chat.sent[0].Conversation != "peer-bob" {
+			t.Fatalf("sent = %+v", b.chat.sent)
 		}
 	})
 	if e.Text != "" {
@@ -267,7 +267,7 @@ func TestEnterSendsShiftEnterAddsLine(t *testing.T) {
 	// An empty entry sends nothing.
 	enter(e)
 	b.locked(func() {
-		if len(b.sent) != 1 {
+		if len(b.chat.sent) != 1 {
 			t.Errorf("an empty message was sent")
 		}
 	})
@@ -278,14 +278,14 @@ func TestAcceptRequest(t *testing.T) {
 	test.Tap(button(t, mw.requests, "Accept"))
 	q.waitFor(t, "Accept", func() bool {
 		var ok bool
-		b.locked(func() { ok = slices.Equal(b.accepted, []string{"peer-dan"}) })
+		b.locked(func() { ok = slices.Equal(b.people.accepted, []string{"peer-dan"}) })
 		return ok
 	})
 }
 
 func TestAddContactDialog(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	code, _ := b.InviteCode()
+	code, _ := b.people.InviteCode()
 	d := mw.showAddContact()
 	if got := strings.ReplaceAll(d.codeTxt.Text, "\n", ""); got != code {
 		t.Errorf("invite code shown = %q", got)
@@ -299,7 +299,7 @@ func TestAddContactDialog(t *testing.T) {
 	}
 
 	// A backend error stays inside the dialog.
-	b.locked(func() { b.addErr = errors.New("this invite code is damaged or incomplete") })
+	b.locked(func() { b.people.addErr = errors.New("this invite code is damaged or incomplete") })
 	test.Type(d.paste, "hearth1-bob\n-code")
 	test.Type(d.note, "It's Ann")
 	test.Tap(d.send)
@@ -308,12 +308,12 @@ func TestAddContactDialog(t *testing.T) {
 		t.Errorf("error %q, dialog open %v", d.err.Text, mw.modal != nil)
 	}
 
-	b.locked(func() { b.addErr = nil })
+	b.locked(func() { b.people.addErr = nil })
 	test.Tap(d.send)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	b.locked(func() {
-		if !slices.Equal(b.invites, []string{"hearth1-bob-code", "hearth1-bob-code"}) || b.notes[1] != "It's Ann" {
-			t.Errorf("AddByInvite calls = %q %q", b.invites, b.notes)
+		if !slices.Equal(b.people.invites, []string{"hearth1-bob-code", "hearth1-bob-code"}) || b.people.notes[1] != "It's Ann" {
+			t.Errorf("AddByInvite calls = %q %q", b.people.invites, b.people.notes)
 		}
 	})
 	if !strings.Contains(mw.NoticeText(), "Request sent") {
@@ -371,8 +371,8 @@ func TestIncomingCallAcceptAndEnd(t *testing.T) {
 	test.Tap(button(t, top, "Accept"))
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-1"] != nil })
 	b.locked(func() {
-		if !slices.Equal(b.accCalls, []string{"call-1"}) {
-			t.Errorf("AcceptCall calls = %q", b.accCalls)
+		if !slices.Equal(b.calls.accCalls, []string{"call-1"}) {
+			t.Errorf("AcceptCall calls = %q", b.calls.accCalls)
 		}
 	})
 	cw := mw.calls["call-1"]
@@ -392,7 +392,7 @@ func TestIncomingCallDeclineAndMissed(t *testing.T) {
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Decline"))
 	q.waitFor(t, "DeclineCall", func() bool {
 		var ok bool
-		b.locked(func() { ok = slices.Equal(b.decCalls, []string{"call-2"}) })
+		b.locked(func() { ok = slices.Equal(b.calls.decCalls, []string{"call-2"}) })
 		return ok
 	})
 
@@ -494,8 +494,8 @@ func TestStartCallOpensWindow(t *testing.T) {
 	test.Tap(mw.chat.call)
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
 	b.locked(func() {
-		if len(b.calls) != 1 || b.calls[0].peer != "peer-bob" {
-			t.Errorf("StartCall calls = %v", b.calls)
+		if len(b.calls.calls) != 1 || b.calls.calls[0].peer != "peer-bob" {
+			t.Errorf("StartCall calls = %v", b.calls.calls)
 		}
 	})
 	if mw.calls["call-out"].status.Text != "Calling…" {

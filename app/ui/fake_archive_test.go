@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"io"
+	"strings"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// fakeArchive is the fake ArchiveBackend; fields guarded by mu.
+type fakeArchive struct {
+	*fakeHub
+	chat       *fakeChat // Export writes its history
+	hits       []core.SearchHit
+	around     map[string][]contacts.Message // message ID → its context
+	queries    []string
+	searchErr  error
+	retention  map[string]int
+	compliance map[string]bool
+}
+
+func (f *fakeArchive) SearchArchive(query string, limit int) ([]core.SearchHit, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queries = append(f.queries, query)
+	var out []core.SearchHit
+	for _, h := range f.hits {
+		if strings.Contains(strings.ToLower(h.Message.Body), strings.ToLower(query)) {
+			out = append(out, h)
+		}
+	}
+	return out, f.searchErr
+}
+
+func (f *fakeArchive) MessagesAround(peerID, messageID string, n int) ([]contacts.Message, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ms := f.around[messageID]
+	if ms == nil {
+		return nil, core.ErrUnknownMessage
+	}
+	return ms, nil
+}
+
+func (f *fakeArchive) Export(peerID string, fm core.ExportFormat, w io.Writer) error {
+	f.mu.Lock()
+	msgs := f.chat.history[peerID]
+	f.mu.Unlock()
+	return core.WriteExport(w, fm, core.ExportedConversation{MyName: "Ann", MyID: fakeMyID,
+		Contact: contacts.Contact{PeerID: peerID, Name: "Bob"}, Messages: msgs})
+}
+
+func (f *fakeArchive) Retention(peerID string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.retention[peerID]
+}
+
+func (f *fakeArchive) SetRetention(peerID string, days int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.retention == nil {
+		f.retention = map[string]int{}
+	}
+	f.retention[peerID] = days
+	return nil
+}
+
+func (f *fakeArchive) Compliance(peerID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.compliance[peerID]
+}
+
+func (f *fakeArchive) SetCompliance(peerID string, on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.compliance == nil {
+		f.compliance = map[string]bool{}
+	}
+	f.compliance[peerID] = on
+	return nil
+}

@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"errors"
+	"image"
+	"strings"
+	"time"
+
+	"hearth/app/core"
+	"hearth/contacts"
+)
+
+// fakeMe is the fake MeBackend: my name, picture, presence, auto-away,
+// nearby visibility, carrying and read receipts; fields guarded by mu.
+type fakeMe struct {
+	*fakeHub
+	myName     string // "" means "Ann"
+	presence   contacts.Presence
+	status     string
+	activity   int
+	avatar     image.Image
+	avatarPath string
+	avatarErr  error
+	awayAfter  time.Duration
+	vis        core.NearbyVisibility
+	until      time.Time
+	pairErr    error
+	carrying   bool // SetCarryMessages
+	carried    int  // Carrying
+	noReceipt  bool // read receipts off
+}
+
+func (f *fakeMe) MyName() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.myName == "" {
+		return "Ann"
+	}
+	return f.myName
+}
+
+func (f *fakeMe) SetMyName(name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return errors.New("a name must be 1 to 64 characters, without control characters")
+	}
+	f.mu.Lock()
+	f.myName = name
+	f.mu.Unlock()
+	f.events <- core.ContactsChanged{}
+	return nil
+}
+
+func (f *fakeMe) MyPeerID() string { return fakeMyID }
+
+func (f *fakeMe) Presence() (contacts.Presence, string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.presence, f.status
+}
+
+func (f *fakeMe) SetPresence(p contacts.Presence, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.presence, f.status = p, text
+	return nil
+}
+
+func (f *fakeMe) CarryMessages() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.carrying
+}
+
+func (f *fakeMe) Carrying() (int, int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.carried, int64(f.carried) * 400, nil
+}
+
+func (f *fakeMe) SetCarryMessages(on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.carrying = on
+	return nil
+}
+
+func (f *fakeMe) ReadReceipts() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return !f.noReceipt
+}
+
+func (f *fakeMe) SetReadReceipts(on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noReceipt = !on
+	return nil
+}
+
+func (f *fakeMe) Activity() {
+	f.mu.Lock()
+	f.activity++
+	f.mu.Unlock()
+}
+
+func (f *fakeMe) MyAvatar() image.Image {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.avatar
+}
+
+func (f *fakeMe) SetAvatar(path string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.avatarErr != nil {
+		return f.avatarErr
+	}
+	f.avatarPath = path
+	f.avatar = image.NewNRGBA(image.Rect(0, 0, core.AvatarSize, core.AvatarSize))
+	return nil
+}
+
+func (f *fakeMe) ClearAvatar() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.avatar, f.avatarPath = nil, ""
+	return nil
+}
+
+func (f *fakeMe) AwayAfter() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.awayAfter
+}
+
+func (f *fakeMe) SetAwayAfter(d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.awayAfter = d
+	return nil
+}
+
+func (f *fakeMe) NearbyVisibility() (core.NearbyVisibility, time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.vis, f.until
+}
+
+func (f *fakeMe) SetNearbyVisibility(v core.NearbyVisibility) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.vis = v
+	return nil
+}
+
+func (f *fakeMe) PairNearby() (time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pairErr != nil {
+		return time.Time{}, f.pairErr
+	}
+	f.until = time.Date(2026, 3, 1, 15, 4, 0, 0, time.Local)
+	f.events <- core.NearbyVisibilityChanged{Until: f.until}
+	return f.until, nil
+}
+
+func (f *fakeMe) StopPairNearby() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.until.IsZero() {
+		f.until = time.Time{}
+		f.events <- core.NearbyVisibilityChanged{}
+	}
+}
