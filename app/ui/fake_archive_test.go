@@ -15,14 +15,12 @@ type fakeArchive struct {
 	hits       []core.SearchHit
 	around     map[string][]contacts.Message // message ID → its context
 	queries    []string
-	searchErr  error
 	retention  map[string]int
 	compliance map[string]bool
 }
 
 func (f *fakeArchive) SearchArchive(query string, limit int) ([]core.SearchHit, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.queries = append(f.queries, query)
 	var out []core.SearchHit
 	for _, h := range f.hits {
@@ -30,12 +28,11 @@ func (f *fakeArchive) SearchArchive(query string, limit int) ([]core.SearchHit, 
 			out = append(out, h)
 		}
 	}
-	return out, f.searchErr
+	return out, nil
 }
 
 func (f *fakeArchive) MessagesAround(peerID, messageID string, n int) ([]contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	ms := f.around[messageID]
 	if ms == nil {
 		return nil, core.ErrUnknownMessage
@@ -52,14 +49,12 @@ func (f *fakeArchive) Export(peerID string, fm core.ExportFormat, w io.Writer) e
 }
 
 func (f *fakeArchive) Retention(peerID string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.retention[peerID]
 }
 
 func (f *fakeArchive) SetRetention(peerID string, days int) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.retention == nil {
 		f.retention = map[string]int{}
 	}
@@ -68,14 +63,12 @@ func (f *fakeArchive) SetRetention(peerID string, days int) error {
 }
 
 func (f *fakeArchive) Compliance(peerID string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.compliance[peerID]
 }
 
 func (f *fakeArchive) SetCompliance(peerID string, on bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.compliance == nil {
 		f.compliance = map[string]bool{}
 	}

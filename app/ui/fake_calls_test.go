@@ -17,16 +17,14 @@ type fakeCalls struct {
 }
 
 func (f *fakeCalls) StartCall(peerID string) (core.Call, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	c := &fakeCall{id: "call-out", peer: peerID}
 	f.calls = append(f.calls, c)
 	return c, nil
 }
 
 func (f *fakeCalls) AcceptCall(callID string) (core.Call, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.accCalls = append(f.accCalls, callID)
 	c := &fakeCall{id: callID, peer: "peer-bob"}
 	f.calls = append(f.calls, c)
@@ -34,8 +32,7 @@ func (f *fakeCalls) AcceptCall(callID string) (core.Call, error) {
 }
 
 func (f *fakeCalls) DeclineCall(callID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.decCalls = append(f.decCalls, callID)
 	return nil
 }
@@ -47,7 +44,6 @@ type fakeCall struct {
 
 	mu            sync.Mutex // guards the fields below
 	remote, local func(image.Image)
-	sinksSet      int
 	muted, camOff bool
 	hungUp        int
 }
@@ -60,7 +56,6 @@ func (c *fakeCall) SetVideoSinks(remote, local func(image.Image)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.remote, c.local = remote, local
-	c.sinksSet++
 }
 
 func (c *fakeCall) SetMuted(b bool) {

@@ -23,8 +23,7 @@ type fakeChat struct {
 }
 
 func (f *fakeChat) History(peerID string, limit int) ([]contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return append([]contacts.Message(nil), f.history[peerID]...), nil
 }
 
@@ -33,8 +32,7 @@ func (f *fakeChat) Send(peerID, text string) (contacts.Message, error) {
 }
 
 func (f *fakeChat) MarkRead(peerID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.read = append(f.read, peerID)
 	return nil
 }
@@ -51,8 +49,7 @@ func (f *fakeChat) findLocked(id string) (int, string) {
 }
 
 func (f *fakeChat) Reply(peerID, replyTo, text string) (contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.nextID++
 	m := contacts.Message{
 		ID: fmt.Sprintf("sent-%d", f.nextID), Conversation: peerID, From: fakeMyID,
@@ -64,8 +61,7 @@ func (f *fakeChat) Reply(peerID, replyTo, text string) (contacts.Message, error)
 }
 
 func (f *fakeChat) Edit(id, text string) (contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	i, peer := f.findLocked(id)
 	if i < 0 {
 		return contacts.Message{}, errors.New("no such message")
@@ -80,8 +76,7 @@ func (f *fakeChat) Edit(id, text string) (contacts.Message, error) {
 }
 
 func (f *fakeChat) Delete(id string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	i, peer := f.findLocked(id)
 	if i < 0 {
 		return errors.New("no such message")
@@ -93,8 +88,7 @@ func (f *fakeChat) Delete(id string) error {
 }
 
 func (f *fakeChat) Message(id string) (contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	i, peer := f.findLocked(id)
 	if i < 0 {
 		return contacts.Message{}, errors.New("no such message")
@@ -103,14 +97,12 @@ func (f *fakeChat) Message(id string) (contacts.Message, error) {
 }
 
 func (f *fakeChat) Typing(peerID string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.typing = append(f.typing, peerID)
 }
 
 func (f *fakeChat) SetMuted(peerID string, muted bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.muted == nil {
 		f.muted = map[string]bool{}
 	}

@@ -16,7 +16,6 @@ type fakeContacts struct {
 	contacts []core.ContactView
 	nearby   []core.NearbyPeer
 	accepted []string
-	declined []string
 	invites  []string // codes given to AddByInvite
 	notes    []string // their notes
 	addErr   error
@@ -26,14 +25,12 @@ type fakeContacts struct {
 }
 
 func (f *fakeContacts) Contacts() ([]core.ContactView, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return append([]core.ContactView(nil), f.contacts...), nil
 }
 
 func (f *fakeContacts) Nearby() []core.NearbyPeer {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return append([]core.NearbyPeer(nil), f.nearby...)
 }
 
@@ -42,8 +39,7 @@ func (f *fakeContacts) InviteCode() (string, error) {
 }
 
 func (f *fakeContacts) AddByInvite(code, note string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.invites = append(f.invites, code)
 	f.notes = append(f.notes, note)
 	return f.addErr
@@ -52,18 +48,12 @@ func (f *fakeContacts) AddByInvite(code, note string) error {
 func (f *fakeContacts) RequestNearby(peerID, note string) error { return nil }
 
 func (f *fakeContacts) Accept(peerID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.accepted = append(f.accepted, peerID)
 	return nil
 }
 
-func (f *fakeContacts) Decline(peerID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.declined = append(f.declined, peerID)
-	return nil
-}
+func (f *fakeContacts) Decline(peerID string) error { return nil }
 
 // setMuted is the chat fake's SetMuted: core keeps the flag on the contact.
 // Called with mu held.
@@ -107,8 +97,7 @@ func (f *fakeContacts) SetLabels(peerID string, labels []string) error {
 }
 
 func (f *fakeContacts) Labels() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	var out []string
 	for _, c := range f.contacts {
 		for _, l := range c.Labels {
@@ -150,14 +139,12 @@ func (f *fakeContacts) SetVerified(peerID string, verified bool) error {
 }
 
 func (f *fakeContacts) RequestPolicy() core.RequestPolicy {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.policy
 }
 
 func (f *fakeContacts) SetRequestPolicy(p core.RequestPolicy) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.policy = p
 	f.calls = append(f.calls, "policy:"+p.String())
 	return nil
@@ -165,8 +152,7 @@ func (f *fakeContacts) SetRequestPolicy(p core.RequestPolicy) error {
 
 // cmCalls returns the contact-management calls made so far.
 func (f *fakeContacts) cmCalls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return slices.Clone(f.calls)
 }
 
@@ -181,16 +167,14 @@ type fakePairing struct {
 }
 
 func (f *fakeContacts) NewPairingCode() (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	code := []string{"7-orbit-maple-sugar", "12-otter-lemon-drum"}[len(f.pair.codes)%2]
 	f.pair.codes = append(f.pair.codes, code)
 	return code, nil
 }
 
 func (f *fakeContacts) CancelPairingCode() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.pair.cancels++
 }
 

@@ -29,14 +29,12 @@ type fakeFiles struct {
 }
 
 func (f *fakeFiles) Transfers(peerID string) ([]contacts.Transfer, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return append([]contacts.Transfer(nil), f.transfers[peerID]...), nil
 }
 
 func (f *fakeFiles) SendFile(peerID, path string) (contacts.Transfer, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.sentFiles = append(f.sentFiles, peerID+"|"+path)
 	if f.sendFileErr != nil {
 		return contacts.Transfer{}, f.sendFileErr
@@ -52,8 +50,7 @@ func (f *fakeFiles) SendFile(peerID, path string) (contacts.Transfer, error) {
 }
 
 func (f *fakeFiles) action(what, id string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.actions = append(f.actions, what+":"+id)
 	return nil
 }
@@ -65,28 +62,24 @@ func (f *fakeFiles) ResumeTransfer(id string) error  { return f.action("resume",
 func (f *fakeFiles) CancelTransfer(id string) error  { return f.action("cancel", id) }
 
 func (f *fakeFiles) DownloadDir() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.downloadDir
 }
 
 func (f *fakeFiles) SetDownloadDir(dir string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.downloadDir = dir
 	return nil
 }
 
 func (f *fakeFiles) Policy() core.PolicyView {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.policy
 }
 
 // SetAutoAcceptBelow records the size in the policy view, as core does.
 func (f *fakeFiles) SetAutoAcceptBelow(n int64) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.policy.AutoAcceptFixed {
 		return core.ErrPolicyFixed
 	}
@@ -95,8 +88,7 @@ func (f *fakeFiles) SetAutoAcceptBelow(n int64) error {
 }
 
 func (f *fakeFiles) RecordVoiceNote(peerID string) (core.Recorder, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.recordErr != nil {
 		return nil, f.recordErr
 	}
@@ -106,8 +98,7 @@ func (f *fakeFiles) RecordVoiceNote(peerID string) (core.Recorder, error) {
 }
 
 func (f *fakeFiles) PlayVoiceNote(transferID string) (func(), error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.played = append(f.played, transferID)
 	if f.playErr != nil {
 		return nil, f.playErr

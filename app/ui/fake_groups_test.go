@@ -24,14 +24,12 @@ func (f *fakeGroups) groupCall(call string) error {
 }
 
 func (f *fakeGroups) Groups() ([]core.GroupView, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return slices.Clone(f.groups), nil
 }
 
 func (f *fakeGroups) CreateGroup(name string, peerIDs []string) (contacts.Group, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if err := f.groupCall(fmt.Sprintf("create:%s:%v", name, peerIDs)); err != nil {
 		return contacts.Group{}, err
 	}
@@ -46,32 +44,27 @@ func (f *fakeGroups) CreateGroup(name string, peerIDs []string) (contacts.Group,
 }
 
 func (f *fakeGroups) RenameGroup(groupID, name string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.groupCall("rename:" + groupID + ":" + name)
 }
 
 func (f *fakeGroups) AddGroupMembers(groupID string, peerIDs []string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.groupCall(fmt.Sprintf("add:%s:%v", groupID, peerIDs))
 }
 
 func (f *fakeGroups) RemoveGroupMember(groupID, peerID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.groupCall("remove:" + groupID + ":" + peerID)
 }
 
 func (f *fakeGroups) LeaveGroup(groupID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.groupCall("leave:" + groupID)
 }
 
 func (f *fakeGroups) SendGroup(groupID, text string) (contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if err := f.groupCall("sendgroup:" + groupID + ":" + text); err != nil {
 		return contacts.Message{}, err
 	}
@@ -88,14 +81,12 @@ func (f *fakeGroups) SendGroup(groupID, text string) (contacts.Message, error) {
 }
 
 func (f *fakeGroups) GroupHistory(groupID string, limit int) ([]contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return slices.Clone(f.history[groupID]), nil
 }
 
 func (f *fakeGroups) SendToSeveral(peerIDs []string, text string) ([]contacts.Message, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if err := f.groupCall(fmt.Sprintf("several:%v:%s", peerIDs, text)); err != nil {
 		return nil, err
 	}

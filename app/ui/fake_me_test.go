@@ -31,8 +31,7 @@ type fakeMe struct {
 }
 
 func (f *fakeMe) MyName() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.myName == "" {
 		return "Ann"
 	}
@@ -54,46 +53,39 @@ func (f *fakeMe) SetMyName(name string) error {
 func (f *fakeMe) MyPeerID() string { return fakeMyID }
 
 func (f *fakeMe) Presence() (contacts.Presence, string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.presence, f.status
 }
 
 func (f *fakeMe) SetPresence(p contacts.Presence, text string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.presence, f.status = p, text
 	return nil
 }
 
 func (f *fakeMe) CarryMessages() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.carrying
 }
 
 func (f *fakeMe) Carrying() (int, int64, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.carried, int64(f.carried) * 400, nil
 }
 
 func (f *fakeMe) SetCarryMessages(on bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.carrying = on
 	return nil
 }
 
 func (f *fakeMe) ReadReceipts() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return !f.noReceipt
 }
 
 func (f *fakeMe) SetReadReceipts(on bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.noReceipt = !on
 	return nil
 }
@@ -105,14 +97,12 @@ func (f *fakeMe) Activity() {
 }
 
 func (f *fakeMe) MyAvatar() image.Image {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.avatar
 }
 
 func (f *fakeMe) SetAvatar(path string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.avatarErr != nil {
 		return f.avatarErr
 	}
@@ -122,41 +112,35 @@ func (f *fakeMe) SetAvatar(path string) error {
 }
 
 func (f *fakeMe) ClearAvatar() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.avatar, f.avatarPath = nil, ""
 	return nil
 }
 
 func (f *fakeMe) AwayAfter() time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.awayAfter
 }
 
 func (f *fakeMe) SetAwayAfter(d time.Duration) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.awayAfter = d
 	return nil
 }
 
 func (f *fakeMe) NearbyVisibility() (core.NearbyVisibility, time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	return f.vis, f.until
 }
 
 func (f *fakeMe) SetNearbyVisibility(v core.NearbyVisibility) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	f.vis = v
 	return nil
 }
 
 func (f *fakeMe) PairNearby() (time.Time, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if f.pairErr != nil {
 		return time.Time{}, f.pairErr
 	}
@@ -166,8 +150,7 @@ func (f *fakeMe) PairNearby() (time.Time, error) {
 }
 
 func (f *fakeMe) StopPairNearby() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	if !f.until.IsZero() {
 		f.until = time.Time{}
 		f.events <- core.NearbyVisibilityChanged{}

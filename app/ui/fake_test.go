@@ -65,10 +65,15 @@ func (f *fakeBackend) backend() *Backend {
 	}
 }
 
+// lock locks the fakes' fields; defer what it returns.
+func (h *fakeHub) lock() func() {
+	h.mu.Lock()
+	return h.mu.Unlock
+}
+
 // locked runs fn with the fakes' lock held, for reading what they recorded.
 func (f *fakeBackend) locked(fn func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.lock()()
 	fn()
 }
 
