@@ -18,8 +18,6 @@ import (
 
 	"hearth/app/cli"
 	"hearth/app/core"
-	"hearth/app/core/archive"
-	"hearth/app/core/calls"
 	"hearth/app/core/presence"
 	"hearth/app/profile"
 	"hearth/app/ui"
@@ -103,7 +101,7 @@ type launcher struct{ o core.Opener }
 
 func (l launcher) Exists() (bool, bool, error) { return l.o.Exists() }
 
-func (l launcher) Create(name, pass string) (ui.Backend, error) {
+func (l launcher) Create(name, pass string) (*ui.Backend, error) {
 	m, err := l.o.Create(name, pass)
 	if err != nil {
 		return nil, err
@@ -111,7 +109,7 @@ func (l launcher) Create(name, pass string) (ui.Backend, error) {
 	return backendOf(m), nil
 }
 
-func (l launcher) Unlock(pass string) (ui.Backend, error) {
+func (l launcher) Unlock(pass string) (*ui.Backend, error) {
 	m, err := l.o.Unlock(pass)
 	if err != nil {
 		return nil, err
@@ -119,23 +117,33 @@ func (l launcher) Unlock(pass string) (ui.Backend, error) {
 	return backendOf(m), nil
 }
 
-// backend is what the windows use: the messenger and its mechanisms.
-type backend struct {
+// backendOf hands the UI each area of an open messenger: each field takes
+// the mechanism that serves it.
+func backendOf(m *core.Messenger) *ui.Backend {
+	return &ui.Backend{
+		Contacts: m,
+		Chat:     m,
+		Files:    m,
+		Groups:   m,
+		Calls:    m.Calls,
+		Archive:  m.Archive,
+		Me:       me{m, m.Presence},
+		Events:   m.Events,
+		Close:    m.Close,
+	}
+}
+
+// me serves the Me area: my name and settings from the messenger, my
+// presence and picture from the presence mechanism.
+type me struct {
 	*core.Messenger
-	*calls.Calls
 	*presenceMech
-	*archive.Archive
 }
 
 // presenceMech names the embedded presence mechanism apart from the
 // Messenger's field of the same name.
 type presenceMech = presence.Presence
 
-func backendOf(m *core.Messenger) ui.Backend { return backend{m, m.Calls, m.Presence, m.Archive} }
-
 // Presence is my presence (the Messenger's field of that name is the
 // mechanism).
-func (b backend) Presence() (contacts.Presence, string) { return b.presenceMech.Presence() }
-
-// Close closes the messenger (which closes every mechanism).
-func (b backend) Close() error { return b.Messenger.Close() }
+func (x me) Presence() (contacts.Presence, string) { return x.presenceMech.Presence() }

@@ -17,8 +17,9 @@ import (
 // addContactDialog shows my invite code (text, Copy, QR) and takes
 // someone else's code to send them a contact request.
 type addContactDialog struct {
-	mw *MainWindow
-	d  *dialog.CustomDialog
+	mw  *MainWindow
+	inv Inviter
+	d   *dialog.CustomDialog
 
 	code    string
 	codeTxt *widget.Label
@@ -37,7 +38,7 @@ func (mw *MainWindow) ShowAddContact() { mw.showAddContact() }
 var errNoCode = errors.New("paste the invite code you were given first")
 
 func (mw *MainWindow) showAddContact() *addContactDialog {
-	a := &addContactDialog{mw: mw, err: errorLabel()}
+	a := &addContactDialog{mw: mw, inv: mw.b.Contacts, err: errorLabel()}
 	mine := a.myCode()
 
 	a.paste = newEscEntry(true)
@@ -83,7 +84,7 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 	help := wrapped("Send this code to the person you want to talk to, or let them scan it. " +
 		"The first person to use it becomes your contact straight away; after that it only lets people ask, and you decide. " +
 		"You get a new code each time you open this.")
-	code, err := a.mw.b.InviteCode()
+	code, err := a.inv.InviteCode()
 	if err != nil {
 		e := errorLabel()
 		showError(e, err)
@@ -124,7 +125,7 @@ func (a *addContactDialog) submit() {
 	showError(a.err, nil)
 	a.send.Disable()
 	a.send.SetText("Sending…")
-	a.mw.background(func() error { return a.mw.b.AddByInvite(code, note) }, func(err error) {
+	a.mw.background(func() error { return a.inv.AddByInvite(code, note) }, func(err error) {
 		a.send.Enable()
 		a.send.SetText("Send request")
 		if err != nil {

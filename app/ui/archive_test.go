@@ -19,16 +19,6 @@ import (
 	"hearth/contacts"
 )
 
-// fakeArchive is the fake backend's archive state.
-type fakeArchive struct {
-	hits       []archive.SearchHit
-	around     map[string][]contacts.Message // message ID → its context
-	queries    []string
-	searchErr  error
-	retention  map[string]int
-	compliance map[string]bool
-}
-
 // archiveBackend adds an old message of Bob's, outside the loaded
 // history, that search finds.
 func archiveBackend(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
@@ -36,11 +26,11 @@ func archiveBackend(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
 	old := contacts.Message{ID: "old1", Conversation: "peer-bob", From: "peer-bob",
 		Body: "The holiday cottage is booked", SentAt: time.Now().Add(-400 * 24 * time.Hour), Status: contacts.Received}
 	fb.locked(func() {
-		fb.arch.hits = []archive.SearchHit{
+		fb.archive.hits = []archive.SearchHit{
 			{Message: old, ContactName: "Bob", Snippet: old.Body, Match: [2]int{4, 11}},
 			{Message: contacts.Message{ID: "c1", Conversation: "peer-cleo", Body: "holiday photos"}, ContactName: "Cleo", Snippet: "holiday photos", Match: [2]int{0, 7}},
 		}
-		fb.arch.around = map[string][]contacts.Message{"old1": {
+		fb.archive.around = map[string][]contacts.Message{"old1": {
 			{ID: "old0", Conversation: "peer-bob", Body: "Where shall we go?", SentAt: old.SentAt.Add(-time.Minute), Outgoing: true, Status: contacts.Delivered},
 			old,
 		}}
@@ -97,8 +87,8 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 		t.Error("the latest history is shown instead of the result's context")
 	}
 	fb.locked(func() {
-		if len(fb.arch.queries) == 0 || fb.arch.queries[len(fb.arch.queries)-1] != "holiday cottage" {
-			t.Errorf("queries = %q", fb.arch.queries)
+		if len(fb.archive.queries) == 0 || fb.archive.queries[len(fb.archive.queries)-1] != "holiday cottage" {
+			t.Errorf("queries = %q", fb.archive.queries)
 		}
 	})
 
@@ -112,7 +102,7 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 
 func TestSearchResultGoneSaysSo(t *testing.T) {
 	mw, fb, q := archiveBackend(t)
-	fb.locked(func() { fb.arch.around = nil })
+	fb.locked(func() { fb.archive.around = nil })
 	p := mw.showSearch()
 	test.Type(p.entry, "cottage")
 	q.waitFor(t, "result", func() bool { return len(p.hits) == 1 })
@@ -200,7 +190,7 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 		t.Fatal("banner shown before the flag is set")
 	}
 	// The contact set the flag: the event shows the banner.
-	fb.locked(func() { fb.arch.compliance = map[string]bool{"peer-bob": true} })
+	fb.locked(func() { fb.archive.compliance = map[string]bool{"peer-bob": true} })
 	fb.events <- event.ComplianceChanged{PeerID: "peer-bob", On: true}
 	q.waitFor(t, "the banner", mw.ComplianceBannerShown)
 	if !hasText(mw.chat.root, "archived for compliance") {
@@ -215,7 +205,7 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 	q.waitFor(t, "the banner to go", func() bool { return !mw.ComplianceBannerShown() })
 
 	// Another conversation has no banner.
-	fb.locked(func() { fb.arch.compliance["peer-cleo"] = false })
+	fb.locked(func() { fb.archive.compliance["peer-cleo"] = false })
 	sel := mw.showRetention("peer-bob")
 	if sel.Selected != "Forever" {
 		t.Errorf("retention shown %q", sel.Selected)
@@ -223,7 +213,7 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 	sel.SetSelected("30 days")
 	// Save is the dialog's confirm button.
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Save"))
-	q.waitFor(t, "retention saved", func() bool { return fb.Retention("peer-bob") == 30 })
+	q.waitFor(t, "retention saved", func() bool { return fb.archive.Retention("peer-bob") == 30 })
 	q.waitFor(t, "the notice", func() bool { return strings.Contains(mw.NoticeText(), "kept for 30 days") })
 }
 
@@ -232,13 +222,13 @@ func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
 	conv := contacts.GroupConversation("g7")
 	hit := contacts.Message{ID: "gm1", Conversation: conv, From: "peer-cleo", Body: "bring the tent"}
 	fb.locked(func() {
-		fb.grp.groups = []core.GroupView{{Group: contacts.Group{ID: "g7", Name: "Campers"}}}
-		fb.grp.history = map[string][]contacts.Message{"g7": {hit}}
-		fb.arch.hits = []archive.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
+		fb.groups.groups = []core.GroupView{{Group: contacts.Group{ID: "g7", Name: "Campers"}}}
+		fb.groups.history = map[string][]contacts.Message{"g7": {hit}}
+		fb.archive.hits = []archive.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
 	})
 	mw.refreshGroups()
 	// A banner from a one-to-one conversation does not follow into the group.
-	fb.locked(func() { fb.arch.compliance = map[string]bool{"peer-bob": true} })
+	fb.locked(func() { fb.archive.compliance = map[string]bool{"peer-bob": true} })
 	mw.list.Select(0)
 	if !mw.ComplianceBannerShown() {
 		t.Fatal("no banner on Bob's conversation")

@@ -63,7 +63,7 @@ func (s *settingsDialog) autoAcceptRow(p core.PolicyView) fyne.CanvasObject {
 		}
 		mw := s.mw
 		s.auto.Disable()
-		mw.background(func() error { return mw.b.SetAutoAcceptBelow(values[l]) }, func(err error) {
+		mw.background(func() error { return s.files.SetAutoAcceptBelow(values[l]) }, func(err error) {
 			s.auto.Enable()
 			showError(s.err, err)
 			if err != nil {

@@ -25,7 +25,7 @@ func selects(o fyne.CanvasObject) []*widget.Select {
 // and puts the old choice back.
 func TestSettingsAutoAcceptChoice(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.locked(func() { b.policy = core.PolicyView{AutoAcceptBelow: 10 << 20} })
+	b.locked(func() { b.files.policy = core.PolicyView{AutoAcceptBelow: 10 << 20} })
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
 	if sel := selects(s.policy); len(sel) != 1 || sel[0] != s.auto {
@@ -41,18 +41,18 @@ func TestSettingsAutoAcceptChoice(t *testing.T) {
 	s.auto.SetSelected("Files under 100 MB")
 	q.waitFor(t, "saved", func() bool {
 		var n int64
-		b.locked(func() { n = b.policy.AutoAcceptBelow })
+		b.locked(func() { n = b.files.policy.AutoAcceptBelow })
 		return n == 100_000_000 && !s.auto.Disabled()
 	})
 	s.auto.SetSelected("Never: always ask me")
 	q.waitFor(t, "saved as never", func() bool {
 		var n int64
-		b.locked(func() { n = b.policy.AutoAcceptBelow })
+		b.locked(func() { n = b.files.policy.AutoAcceptBelow })
 		return n == 0 && !s.auto.Disabled()
 	})
 
 	// The team's policy arrives meanwhile: the change is refused.
-	b.locked(func() { b.policy.AutoAcceptFixed = true })
+	b.locked(func() { b.files.policy.AutoAcceptFixed = true })
 	s.auto.SetSelected("Files under 1.0 GB")
 	q.waitFor(t, "refusal shown", func() bool { return s.err.Visible() && !s.auto.Disabled() })
 	if s.auto.Selected != "Never: always ask me" {
@@ -69,7 +69,7 @@ func TestSettingsAutoAcceptChoice(t *testing.T) {
 func TestSettingsAutoAcceptFixed(t *testing.T) {
 	mw, b, _ := newTestMain(t)
 	b.locked(func() {
-		b.policy = core.PolicyView{Installed: true, AutoAcceptBelow: 2_000_000, AutoAcceptFixed: true}
+		b.files.policy = core.PolicyView{Installed: true, AutoAcceptBelow: 2_000_000, AutoAcceptFixed: true}
 	})
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
@@ -83,7 +83,7 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 	}
 	s.close()
 
-	b.locked(func() { b.policy = core.PolicyView{Installed: true, TransfersOff: true} })
+	b.locked(func() { b.files.policy = core.PolicyView{Installed: true, TransfersOff: true} })
 	s = mw.showSettings()
 	top = mw.win.Canvas().Overlays().Top()
 	if len(selects(s.policy)) != 0 || !hasText(top, "file transfers are off") {

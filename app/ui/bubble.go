@@ -77,7 +77,7 @@ func (cv *chatView) original(id string) (contacts.Message, bool) {
 	if m, ok := cv.shown[id]; ok {
 		return m, true
 	}
-	m, err := cv.mw.b.Message(id)
+	m, err := cv.chat.Message(id)
 	return m, err == nil && m.Conversation == cv.peer
 }
 

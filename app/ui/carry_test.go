@@ -8,25 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-func (f *fakeBackend) CarryMessages() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.carrying
-}
-
-func (f *fakeBackend) Carrying() (int, int64, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.carried, int64(f.carried) * 400, nil
-}
-
-func (f *fakeBackend) SetCarryMessages(on bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.carrying = on
-	return nil
-}
-
 // findCheck returns the check box labelled text under o.
 func findCheck(o fyne.CanvasObject, text string) *widget.Check {
 	switch w := o.(type) {
@@ -61,7 +42,7 @@ func TestSettingsCarrySwitch(t *testing.T) {
 		t.Fatal("carrying shown on while it is off")
 	}
 	test.Tap(check)
-	q.waitFor(t, "carrying turned on", func() bool { return b.CarryMessages() && !check.Disabled() })
+	q.waitFor(t, "carrying turned on", func() bool { return b.me.CarryMessages() && !check.Disabled() })
 	d.close()
 
 	// Reopened, the settings show the saved state; turning it off saves.
@@ -71,14 +52,14 @@ func TestSettingsCarrySwitch(t *testing.T) {
 		t.Fatal("carrying shown off after it was turned on")
 	}
 	test.Tap(check)
-	q.waitFor(t, "carrying turned off", func() bool { return !b.CarryMessages() && !check.Disabled() })
+	q.waitFor(t, "carrying turned off", func() bool { return !b.me.CarryMessages() && !check.Disabled() })
 	if top := mw.win.Canvas().Overlays().Top(); hasText(top, "Now holding") {
 		t.Errorf("holding shown while nothing is held: %q", texts(top))
 	}
 	mw.hideModal(mw.modal)
 
 	// What is held for others is shown.
-	b.locked(func() { b.carried = 3 })
+	b.locked(func() { b.me.carried = 3 })
 	mw.showSettings()
 	if top := mw.win.Canvas().Overlays().Top(); !hasText(top, "Now holding 3 sealed messages (1.2 kB)") {
 		t.Errorf("holding not shown: %q", texts(top))

@@ -21,12 +21,12 @@ func carryingText(n int, size int64) string {
 
 // carrySettings is the settings' section about carrying messages for
 // contacts: a switch, saved at once, and what it means.
-func carrySettings(mw *MainWindow) fyne.CanvasObject {
+func carrySettings(me MeBackend, background func(fn func() error, done func(error))) fyne.CanvasObject {
 	errl := errorLabel()
 	var check *widget.Check
 	check = widget.NewCheck(carryLabel, func(on bool) {
 		check.Disable()
-		mw.background(func() error { return mw.b.SetCarryMessages(on) }, func(err error) {
+		background(func() error { return me.SetCarryMessages(on) }, func(err error) {
 			check.Enable()
 			showError(errl, err)
 			if err != nil {
@@ -34,13 +34,13 @@ func carrySettings(mw *MainWindow) fyne.CanvasObject {
 			}
 		})
 	})
-	check.Checked = mw.b.CarryMessages()
+	check.Checked = me.CarryMessages()
 	about := caption("When two of your contacts are never online at the same time, Hearth can keep " +
 		"their messages on this computer until the recipient appears. The messages are sealed: " +
 		"you cannot read them. At most 16 MB per contact, kept for 14 days.")
 	about.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(heading("Messages for others"), check, about)
-	if n, size, err := mw.b.Carrying(); err == nil && n > 0 {
+	if n, size, err := me.Carrying(); err == nil && n > 0 {
 		box.Add(widget.NewLabel(carryingText(n, size)))
 	}
 	box.Add(errl)

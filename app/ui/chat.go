@@ -22,8 +22,10 @@ const bubbleTextWidth = 400
 
 // chatView is the conversation pane: header, history, composer.
 type chatView struct {
-	mw   *MainWindow
-	root *fyne.Container
+	mw    *MainWindow
+	chat  ChatBackend
+	files FilesBackend // transfer rows, voice notes
+	root  *fyne.Container
 
 	dot    *canvas.Circle
 	name   *widget.Label
@@ -164,9 +166,9 @@ type messageMeta struct {
 	row   fyne.CanvasObject // the bubble's row in msgs (archive.go highlights it)
 }
 
-func newChatView(mw *MainWindow) *chatView {
+func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView {
 	cv := &chatView{
-		mw: mw, ids: map[string]*messageMeta{}, transfers: map[string]*transferRow{},
+		mw: mw, chat: chat, files: files, ids: map[string]*messageMeta{}, transfers: map[string]*transferRow{},
 		shown: map[string]contacts.Message{}, rows: map[string]*fyne.Container{},
 		now: time.Now, thumbs: newThumbCache(), durations: map[string]time.Duration{},
 	}

@@ -117,19 +117,20 @@ func (td *textDialog) submit(save func(string) error) {
 func (mw *MainWindow) showRename(peerID string) *textDialog {
 	c, _ := mw.contactView(peerID)
 	return mw.showTextDialog("Rename", "The name you see for this person. Only you see it.",
-		c.Name, false, func(s string) error { return mw.b.Rename(peerID, s) })
+		c.Name, false, func(s string) error { return mw.b.Contacts.Rename(peerID, s) })
 }
 
 func (mw *MainWindow) showNotes(peerID string) *textDialog {
 	c, _ := mw.contactView(peerID)
 	return mw.showTextDialog("Notes about "+displayName(c.Name, c.PeerID), "Private notes. They are never sent.",
-		c.Notes, true, func(s string) error { return mw.b.SetNotes(peerID, s) })
+		c.Notes, true, func(s string) error { return mw.b.Contacts.SetNotes(peerID, s) })
 }
 
 // groupsDialog puts a contact in groups: ticks for the known groups and a
 // field for a new one.
 type groupsDialog struct {
 	mw     *MainWindow
+	people ContactsBackend
 	peerID string
 	d      *dialog.CustomDialog
 	checks *widget.CheckGroup
@@ -141,8 +142,8 @@ type groupsDialog struct {
 
 func (mw *MainWindow) showGroups(peerID string) *groupsDialog {
 	c, _ := mw.contactView(peerID)
-	g := &groupsDialog{mw: mw, peerID: peerID, err: errorLabel()}
-	options := mw.b.Labels()
+	g := &groupsDialog{mw: mw, people: mw.b.Contacts, peerID: peerID, err: errorLabel()}
+	options := mw.b.Contacts.Labels()
 	for _, l := range append(slices.Clone(suggestedGroups), c.Labels...) {
 		if !containsFold(options, l) {
 			options = append(options, l)
@@ -199,7 +200,7 @@ func (g *groupsDialog) submit() {
 	}
 	labels := slices.Clone(g.checks.Selected)
 	g.save.Disable()
-	g.mw.background(func() error { return g.mw.b.SetLabels(g.peerID, labels) }, func(err error) {
+	g.mw.background(func() error { return g.people.SetLabels(g.peerID, labels) }, func(err error) {
 		g.save.Enable()
 		if err != nil {
 			showError(g.err, err)
@@ -246,7 +247,7 @@ func (mw *MainWindow) confirmBlock(peerID string) *confirmDialog {
 	return mw.confirm("Block "+name+"?",
 		name+" will not be told. To them you will look offline, and their messages, files and calls will not reach you. "+
 			"You can unblock them in Settings.",
-		"Block", func() error { return mw.b.Block(peerID) },
+		"Block", func() error { return mw.b.Contacts.Block(peerID) },
 		func() { mw.showNotice(name + " is blocked.") })
 }
 
@@ -262,7 +263,7 @@ func (mw *MainWindow) confirmRemove(peerID string) *confirmDialog {
 		title, action = "Withdraw your request to "+name+"?", "Withdraw"
 		text = "Your request will be taken back. You can send a new one later."
 	}
-	return mw.confirm(title, text, action, func() error { return mw.b.Remove(peerID) }, nil)
+	return mw.confirm(title, text, action, func() error { return mw.b.Contacts.Remove(peerID) }, nil)
 }
 
 // withdrawButton takes back a request I sent (after asking).
@@ -273,7 +274,7 @@ func (mw *MainWindow) withdrawButton(peerID string) fyne.CanvasObject {
 }
 
 func (mw *MainWindow) unblock(peerID string) {
-	mw.background(func() error { return mw.b.Unblock(peerID) }, func(err error) {
+	mw.background(func() error { return mw.b.Contacts.Unblock(peerID) }, func(err error) {
 		if err != nil {
 			mw.showNotice("Could not unblock: " + userText(err))
 		}

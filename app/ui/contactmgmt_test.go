@@ -18,7 +18,7 @@ import (
 // waitCall waits until the fake backend saw a contact-management call.
 func waitCall(t *testing.T, q uiQueue, b *fakeBackend, call string) {
 	t.Helper()
-	q.waitFor(t, call, func() bool { return slices.Contains(b.cmCalls(), call) })
+	q.waitFor(t, call, func() bool { return slices.Contains(b.people.cmCalls(), call) })
 }
 
 func menuLabels(m *fyne.Menu) []string {
@@ -74,7 +74,7 @@ func TestContactMenu(t *testing.T) {
 	mw.win.Canvas().Overlays().Top().Hide()
 
 	// A blocked person's menu offers Unblock instead.
-	b.Block("peer-cleo")
+	b.people.Block("peer-cleo")
 	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
 	if got := menuLabels(mw.contactMenu("peer-cleo")); !slices.Equal(got, []string{"Unblock", "Remove…"}) {
 		t.Errorf("blocked menu %q", got)
@@ -109,7 +109,7 @@ func TestRenameDialog(t *testing.T) {
 	if mw.modal != nil {
 		t.Error("Escape did not close the dialog")
 	}
-	if n := len(b.cmCalls()); n != 1 {
+	if n := len(b.people.cmCalls()); n != 1 {
 		t.Errorf("%d calls, want the one rename", n)
 	}
 }
@@ -248,7 +248,7 @@ func TestRemoveAsksFirst(t *testing.T) {
 		t.Errorf("confirm text %q", texts(top))
 	}
 	test.Tap(button(t, top, "Cancel"))
-	if mw.modal != nil || len(b.cmCalls()) != 0 {
+	if mw.modal != nil || len(b.people.cmCalls()) != 0 {
 		t.Fatal("Cancel did not just close")
 	}
 	d = mw.confirmRemove("peer-bob")
@@ -259,7 +259,7 @@ func TestRemoveAsksFirst(t *testing.T) {
 
 func TestPrivacySettings(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.Block("peer-cleo")
+	b.people.Block("peer-cleo")
 	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
 	s := mw.showSettings()
 	if s.privacy.who.Selected != core.RequestsFromAnyone.String() {
@@ -267,7 +267,7 @@ func TestPrivacySettings(t *testing.T) {
 	}
 	s.privacy.who.SetSelected(core.RequestsFromNobody.String())
 	waitCall(t, q, b, "policy:Nobody")
-	if b.RequestPolicy() != core.RequestsFromNobody {
+	if b.people.RequestPolicy() != core.RequestsFromNobody {
 		t.Error("policy not saved")
 	}
 	if !hasText(s.privacy.blocked, "Cleo") {
@@ -281,7 +281,7 @@ func TestPrivacySettings(t *testing.T) {
 func TestRequestShowsKeyWarning(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.locked(func() {
-		b.contacts[2].Warning = "This is a different key from the Dan you verified."
+		b.people.contacts[2].Warning = "This is a different key from the Dan you verified."
 	})
 	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "the warning", func() bool { return hasText(mw.requests, "different key from the Dan you verified") })
@@ -290,8 +290,8 @@ func TestRequestShowsKeyWarning(t *testing.T) {
 func TestListSortsOnlineFirst(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.locked(func() {
-		b.contacts = append(b.contacts, core.ContactView{Contact: contacts.Contact{PeerID: "peer-abe", Name: "Abe", State: contacts.Accepted}})
-		b.contacts[0].Presence = contacts.Offline // Bob
+		b.people.contacts = append(b.people.contacts, core.ContactView{Contact: contacts.Contact{PeerID: "peer-abe", Name: "Abe", State: contacts.Accepted}})
+		b.people.contacts[0].Presence = contacts.Offline // Bob
 	})
 	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "three contacts", func() bool { return len(mw.shown) == 3 })
@@ -305,7 +305,7 @@ func TestListSortsOnlineFirst(t *testing.T) {
 func TestContactWarningInRowAndHeader(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	const w = "This is a different key from the Bob you verified."
-	b.locked(func() { b.contacts[1].Warning = w }) // Cleo's entry stands in
+	b.locked(func() { b.people.contacts[1].Warning = w }) // Cleo's entry stands in
 	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "the row's warning", func() bool { return hasText(mw.list, w) })
 	mw.OpenConversation("peer-cleo")

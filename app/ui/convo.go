@@ -112,10 +112,9 @@ func (cv *chatView) editLast() {
 // sendInMode is the composer's Enter in reply or edit mode. It reports
 // whether it handled the text.
 func (cv *chatView) sendInMode(text string) bool {
-	mw := cv.mw
 	switch cv.mode {
 	case modeReply:
-		msg, err := mw.b.Reply(cv.peer, cv.target.ID, text)
+		msg, err := cv.chat.Reply(cv.peer, cv.target.ID, text)
 		if err != nil {
 			cv.showErr(err)
 			return true
@@ -126,7 +125,7 @@ func (cv *chatView) sendInMode(text string) bool {
 		cv.add(msg)
 		return true
 	case modeEdit:
-		msg, err := mw.b.Edit(cv.target.ID, text)
+		msg, err := cv.chat.Edit(cv.target.ID, text)
 		if err != nil {
 			cv.showErr(err)
 			return true
@@ -152,7 +151,7 @@ func (cv *chatView) confirmDelete(m contacts.Message) {
 			if !ok {
 				return
 			}
-			if err := mw.b.Delete(m.ID); err != nil {
+			if err := cv.chat.Delete(m.ID); err != nil {
 				mw.showNotice("Could not delete the message: " + userText(err))
 			}
 		}, mw.win)
@@ -164,7 +163,7 @@ func (cv *chatView) confirmDelete(m contacts.Message) {
 // typed tells the contact I am typing (the backend throttles it).
 func (cv *chatView) typed(text string) {
 	if text != "" && cv.mode != modeEdit && cv.peer != "" {
-		cv.mw.b.Typing(cv.peer)
+		cv.chat.Typing(cv.peer)
 	}
 }
 
@@ -199,7 +198,7 @@ func (cv *chatView) toggleMute() {
 		return
 	}
 	cv.setMuted(muted)
-	mw.background(func() error { return mw.b.SetMuted(peer, muted) }, func(err error) {
+	mw.background(func() error { return cv.chat.SetMuted(peer, muted) }, func(err error) {
 		if err != nil {
 			mw.showNotice("Could not change notifications: " + userText(err))
 		}
@@ -209,9 +208,9 @@ func (cv *chatView) toggleMute() {
 // conversationSettings is the settings dialog's part for conversations.
 func (mw *MainWindow) conversationSettings() fyne.CanvasObject {
 	receipts := widget.NewCheck("Send read receipts", nil)
-	receipts.SetChecked(mw.b.ReadReceipts())
+	receipts.SetChecked(mw.b.Me.ReadReceipts())
 	receipts.OnChanged = func(on bool) {
-		mw.background(func() error { return mw.b.SetReadReceipts(on) }, func(err error) {
+		mw.background(func() error { return mw.b.Me.SetReadReceipts(on) }, func(err error) {
 			if err != nil {
 				mw.showNotice("Could not change read receipts: " + userText(err))
 			}

@@ -85,7 +85,7 @@ func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
 	test.Type(cv.entry, "Sure!")
 	enter(cv.entry)
 	var sent contacts.Message
-	b.locked(func() { sent = b.sent[len(b.sent)-1] })
+	b.locked(func() { sent = b.chat.sent[len(b.chat.sent)-1] })
 	if sent.ReplyTo != "m1" || sent.Body != "Sure!" {
 		t.Fatalf("sent %+v", sent)
 	}
@@ -107,7 +107,7 @@ func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
 	}
 	test.Type(cv.entry, "plain")
 	enter(cv.entry)
-	b.locked(func() { sent = b.sent[len(b.sent)-1] })
+	b.locked(func() { sent = b.chat.sent[len(b.chat.sent)-1] })
 	if sent.ReplyTo != "" || sent.Body != "plain" {
 		t.Fatalf("after Esc sent %+v", sent)
 	}
@@ -116,14 +116,14 @@ func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
 func TestQuoteScrollsToTheOriginal(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.locked(func() {
-		h := b.history["peer-bob"]
+		h := b.chat.history["peer-bob"]
 		for i := range 40 {
 			h = append(h, contacts.Message{ID: fmt.Sprint("x", i), Conversation: "peer-bob", From: "peer-bob",
 				Body: fmt.Sprint("filler ", i), SentAt: time.Now(), Status: contacts.Received})
 		}
 		h = append(h, contacts.Message{ID: "r1", Conversation: "peer-bob", From: "peer-bob", Body: "about Sunday: yes",
 			SentAt: time.Now(), Status: contacts.Received, ReplyTo: "m1"})
-		b.history["peer-bob"] = h
+		b.chat.history["peer-bob"] = h
 	})
 	mw.list.Select(0)
 	q.drain()
@@ -172,8 +172,8 @@ func TestUpEditsMyLastMessage(t *testing.T) {
 	cv.entry.SetText("Yes! I'll bring two cakes.")
 	enter(cv.entry)
 	b.locked(func() {
-		if !slices.Equal(b.convo.edits, []string{"m2|Yes! I'll bring two cakes."}) || len(b.sent) != 0 {
-			t.Fatalf("edits %q, sent %d", b.convo.edits, len(b.sent))
+		if !slices.Equal(b.chat.edits, []string{"m2|Yes! I'll bring two cakes."}) || len(b.chat.sent) != 0 {
+			t.Fatalf("edits %q, sent %d", b.chat.edits, len(b.chat.sent))
 		}
 	})
 	if !hasText(cv.rows["m2"], "two cakes") || !hasText(cv.rows["m2"], "edited") {
@@ -203,15 +203,15 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 		t.Fatal("Esc did not close the confirmation")
 	}
 	b.locked(func() {
-		if len(b.convo.deletes) != 0 {
+		if len(b.chat.deletes) != 0 {
 			t.Fatal("deleted without confirmation")
 		}
 	})
 	bubbleAction(t, cv, "m2", "Delete for everyone")
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Delete"))
 	b.locked(func() {
-		if !slices.Equal(b.convo.deletes, []string{"m2"}) {
-			t.Fatalf("deletes %q", b.convo.deletes)
+		if !slices.Equal(b.chat.deletes, []string{"m2"}) {
+			t.Fatalf("deletes %q", b.chat.deletes)
 		}
 	})
 	b.events <- event.MessageChanged{Message: contacts.Message{ID: "m2", Conversation: "peer-bob", Outgoing: true,
@@ -248,8 +248,8 @@ func TestReadReceiptAndTypingShown(t *testing.T) {
 	// Typing in the composer tells the contact (the backend throttles).
 	test.Type(cv.entry, "hi")
 	b.locked(func() {
-		if len(b.convo.typing) == 0 || b.convo.typing[0] != "peer-bob" {
-			t.Fatalf("typing sent %q", b.convo.typing)
+		if len(b.chat.typing) == 0 || b.chat.typing[0] != "peer-bob" {
+			t.Fatalf("typing sent %q", b.chat.typing)
 		}
 	})
 }
@@ -260,7 +260,7 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 	test.Tap(mw.chat.mute)
 	q.waitFor(t, "muted", func() bool {
 		var ok bool
-		b.locked(func() { ok = b.convo.muted["peer-bob"] })
+		b.locked(func() { ok = b.chat.muted["peer-bob"] })
 		return ok
 	})
 	b.events <- event.ContactsChanged{}
@@ -286,7 +286,7 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 		t.Fatalf("no checked read receipt setting: %v", check)
 	}
 	test.Tap(check)
-	q.waitFor(t, "receipts off", func() bool { return !b.ReadReceipts() })
+	q.waitFor(t, "receipts off", func() bool { return !b.me.ReadReceipts() })
 }
 
 func TestNotifications(t *testing.T) {
@@ -321,17 +321,17 @@ func TestNotifications(t *testing.T) {
 		t.Fatalf("notifications %q", sent)
 	}
 	clock = clock.Add(notifyEvery)
-	b.SetMuted("peer-bob", true)
+	b.chat.SetMuted("peer-bob", true)
 	b.events <- event.ContactsChanged{}
 	msg("n4", "peer-bob", "muted")
 	waitShown("n4")
-	b.SetPresence(contacts.Busy, "")
+	b.me.SetPresence(contacts.Busy, "")
 	msg("n5", "peer-cleo", "busy")
 	waitShown("n5")
 	if len(sent) != 1 {
 		t.Fatalf("notified while muted or busy: %q", sent)
 	}
-	b.SetPresence(contacts.Online, "")
+	b.me.SetPresence(contacts.Online, "")
 	mw.notify.available = func() bool { return false }
 	msg("n6", "peer-cleo", "no D-Bus")
 	waitShown("n6")
@@ -354,13 +354,13 @@ func TestFocusMarksRead(t *testing.T) {
 	mw.list.Select(0) // opening a conversation is reading it
 	q.waitFor(t, "read on open", func() bool {
 		var n int
-		b.locked(func() { n = len(b.read) })
+		b.locked(func() { n = len(b.chat.read) })
 		return n == 1
 	})
 	mw.setFocused(true)
 	q.waitFor(t, "read on focus", func() bool {
 		var n int
-		b.locked(func() { n = len(b.read) })
+		b.locked(func() { n = len(b.chat.read) })
 		return n == 2
 	})
 }

@@ -15,7 +15,11 @@
 // counts the members who have it (groupfiles.go).
 //
 // The UI talks to the messenger only through Launcher and Backend, so view
-// tests run on fakes with fyne.io/fyne/v2/test. Threading follows Fyne 2.6+:
+// tests run on fakes with fyne.io/fyne/v2/test. Backend is a struct of one
+// interface per area (backend_*.go: Contacts, Chat, Files, Groups, Calls,
+// Archive, Me); the main window holds it, and each view or dialog keeps only
+// the interface it calls. The fakes follow the same cut (fake_*_test.go).
+// Threading follows Fyne 2.6+:
 // one goroutine per main window reads Backend.Events and hands every event
 // to the UI goroutine with fyne.Do; background goroutines (network calls,
 // media sinks) do the same. Nothing outside the UI goroutine touches a

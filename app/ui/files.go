@@ -99,7 +99,7 @@ func (mw *MainWindow) sendPath(peer, path string) {
 	}
 	var t contacts.Transfer
 	if err == nil {
-		t, err = mw.b.SendFile(peer, path)
+		t, err = mw.b.Files.SendFile(peer, path)
 	}
 	mw.do(func() {
 		if preparing != "" && mw.NoticeText() == preparing {

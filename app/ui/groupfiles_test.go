@@ -26,7 +26,7 @@ func TestGroupTransferRows(t *testing.T) {
 	out := tr("out", contacts.Transferring, true)
 	out.Conversation, out.Size, out.Done = conv, 1000, 600
 	out.Recipients = map[string]contacts.TransferState{"peer-bob": contacts.Done, "peer-gus": contacts.Transferring}
-	b.locked(func() { b.transfers[conv] = []contacts.Transfer{in, out} })
+	b.locked(func() { b.files.transfers[conv] = []contacts.Transfer{in, out} })
 	button(t, mw.grp.root, "Family").OnTapped()
 	if !mw.chat.attach.Visible() || !mw.chat.mic.Visible() {
 		t.Fatal("no attach or mic button in a group")
@@ -58,8 +58,8 @@ func TestGroupTransferRows(t *testing.T) {
 	mw.onDropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(p)})
 	q.waitFor(t, "the dropped file's row", func() bool { return hasText(mw.chat.root, "map.png") })
 	b.locked(func() {
-		if !slices.Equal(b.sentFiles, []string{conv + "|" + p}) {
-			t.Errorf("SendFile calls %q", b.sentFiles)
+		if !slices.Equal(b.files.sentFiles, []string{conv + "|" + p}) {
+			t.Errorf("SendFile calls %q", b.files.sentFiles)
 		}
 	})
 }

@@ -22,7 +22,7 @@ func newGroupMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
 	b := groupBackend()
 	q := newQueue()
 	w := a.NewWindow("Hearth")
-	mw := newMainWindow(a, w, b, q.do)
+	mw := newMainWindow(a, w, b.backend(), q.do)
 	w.Resize(fyne.NewSize(1000, 680))
 	t.Cleanup(func() {
 		q.drain()
@@ -34,7 +34,7 @@ func newGroupMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
 
 func groupCalls(b *fakeBackend) []string {
 	var out []string
-	b.locked(func() { out = slices.Clone(b.grp.calls) })
+	b.locked(func() { out = slices.Clone(b.groups.calls) })
 	return out
 }
 
@@ -67,7 +67,7 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 	}
 	q.waitFor(t, "the group marked read", func() bool {
 		read := false
-		b.locked(func() { read = slices.Contains(b.read, contacts.GroupConversation("fam")) })
+		b.locked(func() { read = slices.Contains(b.chat.read, contacts.GroupConversation("fam")) })
 		return read
 	})
 	test.Type(mw.chat.entry, "Count me in")
@@ -91,7 +91,7 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 		t.Error("1:1 pane still looks like a group")
 	}
 	// A group change event refreshes the list.
-	b.locked(func() { b.grp.groups[0].Name = "Whole family" })
+	b.locked(func() { b.groups.groups[0].Name = "Whole family" })
 	b.events <- event.GroupsChanged{}
 	q.waitFor(t, "the renamed group", func() bool { return hasText(mw.grp.root, "Whole family") })
 }
@@ -115,10 +115,10 @@ func TestNewGroupDialog(t *testing.T) {
 		t.Error("an incoming request is offered as a member")
 	}
 	// A backend error stays in the dialog.
-	b.locked(func() { b.grp.err = errors.New("a group can have at most 50 members") })
+	b.locked(func() { b.groups.err = errors.New("a group can have at most 50 members") })
 	enter(d.name)
 	q.waitFor(t, "the inline error", func() bool { return d.err.Visible() && mw.modal != nil })
-	b.locked(func() { b.grp.err = nil })
+	b.locked(func() { b.groups.err = nil })
 	enter(d.name)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	if got := groupCalls(b); got[len(got)-1] != "create:Bakers:[peer-bob peer-cleo]" {

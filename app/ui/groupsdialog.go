@@ -71,6 +71,7 @@ func (p *contactPicker) chosen() []string {
 // newGroupDialog creates a group from a name and chosen contacts.
 type newGroupDialog struct {
 	mw     *MainWindow
+	groups GroupsBackend
 	d      *dialog.CustomDialog
 	name   *escEntry
 	picker *contactPicker
@@ -83,7 +84,7 @@ type newGroupDialog struct {
 func (mw *MainWindow) ShowNewGroup() { mw.showNewGroup() }
 
 func (mw *MainWindow) showNewGroup() *newGroupDialog {
-	n := &newGroupDialog{mw: mw, err: errorLabel(), count: caption("")}
+	n := &newGroupDialog{mw: mw, groups: mw.b.Groups, err: errorLabel(), count: caption("")}
 	n.name = newEscEntry(false)
 	n.name.SetPlaceHolder("Group name (e.g. Family, Team)")
 	n.name.onEscape = n.close
@@ -127,7 +128,7 @@ func (n *newGroupDialog) submit() {
 	n.create.Disable()
 	var g contacts.Group
 	n.mw.background(func() (err error) {
-		g, err = n.mw.b.CreateGroup(name, ids)
+		g, err = n.groups.CreateGroup(name, ids)
 		return err
 	}, func(err error) {
 		n.create.Enable()
@@ -145,6 +146,7 @@ func (n *newGroupDialog) submit() {
 // add and remove members; anyone can leave.
 type membersDialog struct {
 	mw     *MainWindow
+	groups GroupsBackend
 	g      core.GroupView
 	d      *dialog.CustomDialog
 	rename *escEntry
@@ -160,9 +162,9 @@ func (mw *MainWindow) ShowGroupMembers() {
 }
 
 func (mw *MainWindow) showGroupMembers(g core.GroupView) *membersDialog {
-	md := &membersDialog{mw: mw, g: g, err: errorLabel()}
+	md := &membersDialog{mw: mw, groups: mw.b.Groups, g: g, err: errorLabel()}
 	names := mw.memberNames(g.Group)
-	me := mw.b.MyPeerID()
+	me := mw.b.Me.MyPeerID()
 	rows := container.NewVBox()
 	for _, m := range g.Members {
 		label := names[m.PeerID]
@@ -229,7 +231,7 @@ func (md *membersDialog) run(fn func() error) {
 }
 
 func (md *membersDialog) remove(peerID string) {
-	md.run(func() error { return md.mw.b.RemoveGroupMember(md.g.ID, peerID) })
+	md.run(func() error { return md.groups.RemoveGroupMember(md.g.ID, peerID) })
 }
 
 func (md *membersDialog) add() {
@@ -242,21 +244,22 @@ func (md *membersDialog) add() {
 		showError(md.err, errTooMany)
 		return
 	}
-	md.run(func() error { return md.mw.b.AddGroupMembers(md.g.ID, ids) })
+	md.run(func() error { return md.groups.AddGroupMembers(md.g.ID, ids) })
 }
 
 func (md *membersDialog) doRename() {
 	name := strings.TrimSpace(md.rename.Text)
-	md.run(func() error { return md.mw.b.RenameGroup(md.g.ID, name) })
+	md.run(func() error { return md.groups.RenameGroup(md.g.ID, name) })
 }
 
 func (md *membersDialog) leave() {
-	md.run(func() error { return md.mw.b.LeaveGroup(md.g.ID) })
+	md.run(func() error { return md.groups.LeaveGroup(md.g.ID) })
 }
 
 // severalDialog sends one message to several contacts: one message each.
 type severalDialog struct {
 	mw     *MainWindow
+	groups GroupsBackend
 	d      *dialog.CustomDialog
 	text   *escEntry
 	picker *contactPicker
@@ -268,7 +271,7 @@ type severalDialog struct {
 func (mw *MainWindow) ShowSendToSeveral() { mw.showSendToSeveral() }
 
 func (mw *MainWindow) showSendToSeveral() *severalDialog {
-	s := &severalDialog{mw: mw, err: errorLabel()}
+	s := &severalDialog{mw: mw, groups: mw.b.Groups, err: errorLabel()}
 	s.text = newEscEntry(false)
 	s.text.SetPlaceHolder("Message")
 	s.text.onEscape = s.close
@@ -305,7 +308,7 @@ func (s *severalDialog) submit() {
 	showError(s.err, nil)
 	s.send.Disable()
 	s.mw.background(func() error {
-		_, err := s.mw.b.SendToSeveral(ids, text)
+		_, err := s.groups.SendToSeveral(ids, text)
 		return err
 	}, func(err error) {
 		s.send.Enable()

@@ -48,7 +48,7 @@ func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 
 // refreshGroups re-reads the groups and rebuilds their rows.
 func (mw *MainWindow) refreshGroups() {
-	gs, err := mw.b.Groups()
+	gs, err := mw.b.Groups.Groups()
 	if err != nil {
 		mw.showNotice("Could not read your groups: " + userText(err))
 		return
@@ -97,7 +97,7 @@ func (mw *MainWindow) groupRow(g core.GroupView) fyne.CanvasObject {
 // memberNames maps a group's members to the names to show: my contact's
 // name when I have one, else the name the group's creator listed.
 func (mw *MainWindow) memberNames(g contacts.Group) map[string]string {
-	names := map[string]string{mw.b.MyPeerID(): mw.b.MyName()}
+	names := map[string]string{mw.b.Me.MyPeerID(): mw.b.Me.MyName()}
 	for _, m := range g.Members {
 		if _, ok := names[m.PeerID]; !ok {
 			names[m.PeerID] = displayName(m.Name, m.PeerID)
@@ -125,11 +125,11 @@ func (mw *MainWindow) openGroup(groupID string) {
 	mw.selected = conv
 	mw.list.UnselectAll()
 	mw.chat.setGroup(*g, mw.memberNames(g.Group))
-	msgs, err := mw.b.GroupHistory(groupID, historyLimit)
+	msgs, err := mw.b.Groups.GroupHistory(groupID, historyLimit)
 	if err != nil {
 		mw.showNotice("Could not read this conversation: " + userText(err))
 	}
-	transfers, err := mw.b.Transfers(conv)
+	transfers, err := mw.b.Files.Transfers(conv)
 	if err != nil {
 		mw.showNotice("Could not read the files of this conversation: " + userText(err))
 	}

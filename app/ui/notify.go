@@ -94,7 +94,7 @@ func (mw *MainWindow) notifyMessage(m contacts.Message) {
 	if c == nil || c.Muted {
 		return
 	}
-	if p, _ := mw.b.Presence(); p == contacts.Busy {
+	if p, _ := mw.b.Me.Presence(); p == contacts.Busy {
 		return // do not disturb
 	}
 	now := n.now()

@@ -36,7 +36,7 @@ func TestInitials(t *testing.T) {
 func TestAvatarsInRowsAndHeader(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	pic := image.NewNRGBA(image.Rect(0, 0, presence.AvatarSize, presence.AvatarSize))
-	b.locked(func() { b.contacts[0].Avatar = pic })
+	b.locked(func() { b.people.contacts[0].Avatar = pic })
 	b.events <- event.ContactsChanged{}
 	q.waitFor(t, "the picture in Bob's row", func() bool {
 		found := false
@@ -60,8 +60,8 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 	}
 	// Opening a conversation counts as activity (auto-away ends).
 	b.locked(func() {
-		if b.pres.activity != 1 {
-			t.Errorf("activity reported %d times", b.pres.activity)
+		if b.me.activity != 1 {
+			t.Errorf("activity reported %d times", b.me.activity)
 		}
 	})
 }
@@ -71,7 +71,7 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 func TestActivityReported(t *testing.T) {
 	mw, b, _ := newTestMain(t)
 	count := func() (n int) {
-		b.locked(func() { n = b.pres.activity })
+		b.locked(func() { n = b.me.activity })
 		return n
 	}
 	layer, ok := mw.win.Content().(*activityLayer)
@@ -97,7 +97,7 @@ func TestActivityReported(t *testing.T) {
 
 func TestSettingsProfileAndPrivacy(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.locked(func() { b.pres.awayAfter = 5 * time.Minute })
+	b.locked(func() { b.me.awayAfter = 5 * time.Minute })
 	s := mw.showSettings()
 	for _, want := range []string{"Choose picture…", "Away when idle", "After 5 minutes", "Visible nearby", "Only while I pair"} {
 		if !hasText(mw.win.Canvas().Overlays().Top(), want) {
@@ -111,24 +111,24 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	s.you.nearby.SetSelected("Never")
 	q.waitFor(t, "settings saved", func() bool {
 		var ok bool
-		b.locked(func() { ok = b.pres.awayAfter == 10*time.Minute && b.pres.vis == core.NearbyNever })
+		b.locked(func() { ok = b.me.awayAfter == 10*time.Minute && b.me.vis == core.NearbyNever })
 		return ok
 	})
 	s.you.away.SetSelected("Never")
 	q.waitFor(t, "auto-away off", func() bool {
 		var ok bool
-		b.locked(func() { ok = b.pres.awayAfter == 0 })
+		b.locked(func() { ok = b.me.awayAfter == 0 })
 		return ok
 	})
 
 	// A picture: chosen, shown, removable; an error stays in the dialog.
-	b.locked(func() { b.pres.avatarErr = presence.ErrNotAnImage })
+	b.locked(func() { b.me.avatarErr = presence.ErrNotAnImage })
 	s.you.setPicture("/tmp/notes.txt")
 	q.waitFor(t, "the error", func() bool { return s.you.err.Visible() })
 	if !strings.Contains(s.you.err.Text, "not a picture") {
 		t.Errorf("error %q", s.you.err.Text)
 	}
-	b.locked(func() { b.pres.avatarErr = nil })
+	b.locked(func() { b.me.avatarErr = nil })
 	s.you.setPicture("/home/ann/me.png")
 	q.waitFor(t, "the picture", func() bool { return s.you.avatar.shown != nil })
 	if s.you.remove.Disabled() || s.you.err.Visible() {
@@ -137,7 +137,7 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	test.Tap(s.you.remove)
 	q.waitFor(t, "the picture removed", func() bool { return s.you.avatar.shown == nil })
 	b.locked(func() {
-		if b.pres.avatarPath != "" {
+		if b.me.avatarPath != "" {
 			t.Error("ClearAvatar not called")
 		}
 	})
@@ -156,7 +156,7 @@ func TestPairNearbyButton(t *testing.T) {
 	test.Tap(mw.pairBtn)
 	q.waitFor(t, "hidden again", func() bool { return mw.pairBtn.Text == "Pair nearby" })
 
-	b.locked(func() { b.pres.pairErr = core.ErrNearbyNever })
+	b.locked(func() { b.me.pairErr = core.ErrNearbyNever })
 	test.Tap(mw.pairBtn)
 	q.waitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "privacy settings") })
 	if mw.pairBtn.Text != "Pair nearby" || mw.pairBtn.Disabled() {
@@ -178,15 +178,15 @@ func TestAutoAwayShownNotSaved(t *testing.T) {
 	q.waitFor(t, "Online shown", func() bool { return mw.presenceSel.Selected == "Online" })
 	q.drain()
 	b.locked(func() {
-		if b.presence != contacts.Online {
-			t.Errorf("SetPresence(%v) called for an automatic change", b.presence)
+		if b.me.presence != contacts.Online {
+			t.Errorf("SetPresence(%v) called for an automatic change", b.me.presence)
 		}
 	})
 	// A choice by hand is saved.
 	mw.presenceSel.SetSelected("Busy")
 	q.waitFor(t, "Busy saved", func() bool {
 		var ok bool
-		b.locked(func() { ok = b.presence == contacts.Busy })
+		b.locked(func() { ok = b.me.presence == contacts.Busy })
 		return ok
 	})
 }
@@ -201,8 +201,8 @@ func TestAddContactFromLinkAndPaste(t *testing.T) {
 	test.Tap(d.send)
 	q.waitFor(t, "sent", func() bool { return mw.modal == nil })
 	b.locked(func() {
-		if len(b.invites) != 1 || b.invites[0] != link {
-			t.Errorf("AddByInvite %q", b.invites)
+		if len(b.people.invites) != 1 || b.people.invites[0] != link {
+			t.Errorf("AddByInvite %q", b.people.invites)
 		}
 	})
 
@@ -281,7 +281,7 @@ func TestSettingsChangeMyName(t *testing.T) {
 	s.you.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	q.waitFor(t, "name saved and shown", func() bool {
 		var name string
-		b.locked(func() { name = b.myName })
+		b.locked(func() { name = b.me.myName })
 		return name == "Ann Smith" && mw.myName.Text == "Ann Smith" && strings.Contains(mw.win.Title(), "Ann Smith")
 	})
 	if !s.you.save.Disabled() {
@@ -290,7 +290,7 @@ func TestSettingsChangeMyName(t *testing.T) {
 
 	s.you.name.SetText("   ")
 	s.you.rename()
-	if b.MyName() != "Ann Smith" {
-		t.Fatalf("a blank name was saved: %q", b.MyName())
+	if b.me.MyName() != "Ann Smith" {
+		t.Fatalf("a blank name was saved: %q", b.me.MyName())
 	}
 }

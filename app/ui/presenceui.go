@@ -47,7 +47,7 @@ func (mw *MainWindow) watchActivity() {
 func (mw *MainWindow) activity() {
 	if now := time.Now(); now.Sub(mw.lastActivity) >= activityEvery {
 		mw.lastActivity = now
-		mw.b.Activity()
+		mw.b.Me.Activity()
 	}
 }
 
@@ -90,21 +90,21 @@ func (mw *MainWindow) showMyPresence(p contacts.Presence) {
 // or ends that early.
 func (mw *MainWindow) pairNearbyButton() fyne.CanvasObject {
 	mw.pairBtn = widget.NewButtonWithIcon("Pair nearby", theme.VisibilityIcon(), mw.togglePairNearby)
-	_, until := mw.b.NearbyVisibility()
+	_, until := mw.b.Me.NearbyVisibility()
 	mw.showNearbyWindow(until)
 	return mw.pairBtn
 }
 
 func (mw *MainWindow) togglePairNearby() {
-	if _, until := mw.b.NearbyVisibility(); !until.IsZero() {
-		mw.b.StopPairNearby()
+	if _, until := mw.b.Me.NearbyVisibility(); !until.IsZero() {
+		mw.b.Me.StopPairNearby()
 		return
 	}
 	mw.pairBtn.Disable()
 	var until time.Time
 	mw.background(func() error {
 		var err error
-		until, err = mw.b.PairNearby()
+		until, err = mw.b.Me.PairNearby()
 		return err
 	}, func(err error) {
 		mw.pairBtn.Enable()
@@ -114,7 +114,7 @@ func (mw *MainWindow) togglePairNearby() {
 		}
 		mw.showNearbyWindow(until)
 		mw.showNotice(fmt.Sprintf("Others on this network can now see you as “%s” until %s. "+
-			"Ask them to look under “Nearby on this network” and click Add.", mw.b.MyName(), untilText(until)))
+			"Ask them to look under “Nearby on this network” and click Add.", mw.b.Me.MyName(), untilText(until)))
 	})
 }
 
@@ -150,6 +150,7 @@ func untilText(t time.Time) string {
 // nearby visibility.
 type profileSettings struct {
 	mw      *MainWindow
+	me      MeBackend
 	root    fyne.CanvasObject
 	avatar  *avatarView
 	name    *widget.Entry
@@ -175,12 +176,12 @@ var awayChoices = []struct {
 var nearbyChoices = []core.NearbyVisibility{core.NearbyWhilePairing, core.NearbyNever, core.NearbyAlways}
 
 func newProfileSettings(mw *MainWindow) *profileSettings {
-	ps := &profileSettings{mw: mw, avatar: newAvatarView(64), err: errorLabel()}
-	ps.avatar.set(mw.b.MyName(), mw.b.MyAvatar())
+	ps := &profileSettings{mw: mw, me: mw.b.Me, avatar: newAvatarView(64), err: errorLabel()}
+	ps.avatar.set(ps.me.MyName(), ps.me.MyAvatar())
 	ps.choose = widget.NewButtonWithIcon("Choose picture…", theme.FileImageIcon(), ps.pick)
 	ps.remove = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), ps.clear)
 	ps.remove.Importance = widget.LowImportance
-	if mw.b.MyAvatar() == nil {
+	if ps.me.MyAvatar() == nil {
 		ps.remove.Disable()
 	}
 	picture := container.NewBorder(nil, nil, ps.avatar, nil, container.NewVBox(
@@ -188,7 +189,7 @@ func newProfileSettings(mw *MainWindow) *profileSettings {
 		container.NewHBox(ps.choose, ps.remove)))
 
 	var labels []string
-	cur := mw.b.AwayAfter()
+	cur := ps.me.AwayAfter()
 	sel := ""
 	for _, c := range awayChoices {
 		labels = append(labels, c.label)
@@ -210,17 +211,17 @@ func newProfileSettings(mw *MainWindow) *profileSettings {
 		vis = append(vis, v.String())
 	}
 	ps.nearby = widget.NewSelect(vis, nil)
-	v, _ := mw.b.NearbyVisibility()
+	v, _ := ps.me.NearbyVisibility()
 	ps.nearby.SetSelected(v.String())
 	ps.nearby.OnChanged = ps.setNearby
 
 	ps.name = widget.NewEntry()
-	ps.name.SetText(mw.b.MyName())
+	ps.name.SetText(ps.me.MyName())
 	ps.name.OnSubmitted = func(string) { ps.rename() } // Enter saves
 	ps.save = widget.NewButton("Save", ps.rename)
 	ps.save.Disable()
 	ps.name.OnChanged = func(s string) {
-		if strings.TrimSpace(s) == mw.b.MyName() || strings.TrimSpace(s) == "" {
+		if strings.TrimSpace(s) == ps.me.MyName() || strings.TrimSpace(s) == "" {
 			ps.save.Disable()
 		} else {
 			ps.save.Enable()
@@ -268,11 +269,11 @@ func (ps *profileSettings) pick() {
 func (ps *profileSettings) setPicture(path string) {
 	mw := ps.mw
 	ps.choose.Disable()
-	mw.background(func() error { return mw.b.SetAvatar(path) }, func(err error) {
+	mw.background(func() error { return ps.me.SetAvatar(path) }, func(err error) {
 		ps.choose.Enable()
 		showError(ps.err, err)
 		if err == nil {
-			ps.avatar.set(mw.b.MyName(), mw.b.MyAvatar())
+			ps.avatar.set(ps.me.MyName(), ps.me.MyAvatar())
 			ps.remove.Enable()
 		}
 	})
@@ -282,27 +283,27 @@ func (ps *profileSettings) setPicture(path string) {
 func (ps *profileSettings) rename() {
 	mw := ps.mw
 	name := strings.TrimSpace(ps.name.Text)
-	if name == mw.b.MyName() {
+	if name == ps.me.MyName() {
 		return
 	}
 	ps.save.Disable()
-	mw.background(func() error { return mw.b.SetMyName(name) }, func(err error) {
+	mw.background(func() error { return ps.me.SetMyName(name) }, func(err error) {
 		showError(ps.err, err)
 		if err != nil {
 			ps.save.Enable()
 			return
 		}
-		ps.name.SetText(mw.b.MyName())
-		ps.avatar.set(mw.b.MyName(), mw.b.MyAvatar())
+		ps.name.SetText(ps.me.MyName())
+		ps.avatar.set(ps.me.MyName(), ps.me.MyAvatar())
 	})
 }
 
 func (ps *profileSettings) clear() {
 	mw := ps.mw
-	mw.background(mw.b.ClearAvatar, func(err error) {
+	mw.background(ps.me.ClearAvatar, func(err error) {
 		showError(ps.err, err)
 		if err == nil {
-			ps.avatar.set(mw.b.MyName(), nil)
+			ps.avatar.set(ps.me.MyName(), nil)
 			ps.remove.Disable()
 		}
 	})
@@ -312,7 +313,7 @@ func (ps *profileSettings) setAway(label string) {
 	for _, c := range awayChoices {
 		if c.label == label {
 			d := c.d
-			ps.mw.background(func() error { return ps.mw.b.SetAwayAfter(d) }, func(err error) { showError(ps.err, err) })
+			ps.mw.background(func() error { return ps.me.SetAwayAfter(d) }, func(err error) { showError(ps.err, err) })
 		}
 	}
 }
@@ -320,10 +321,10 @@ func (ps *profileSettings) setAway(label string) {
 func (ps *profileSettings) setNearby(label string) {
 	for _, v := range nearbyChoices {
 		if v.String() == label {
-			ps.mw.background(func() error { return ps.mw.b.SetNearbyVisibility(v) }, func(err error) {
+			ps.mw.background(func() error { return ps.me.SetNearbyVisibility(v) }, func(err error) {
 				showError(ps.err, err)
 				if err == nil {
-					_, until := ps.mw.b.NearbyVisibility()
+					_, until := ps.me.NearbyVisibility()
 					ps.mw.showNearbyWindow(until)
 				}
 			})

@@ -19,6 +19,7 @@ var requestPolicies = []core.RequestPolicy{core.RequestsFromAnyone, core.Request
 // privacySection is the settings' privacy block.
 type privacySection struct {
 	mw      *MainWindow
+	people  ContactsBackend
 	root    *fyne.Container
 	who     *widget.RadioGroup
 	blocked *fyne.Container
@@ -26,14 +27,14 @@ type privacySection struct {
 }
 
 func (mw *MainWindow) newPrivacySection() *privacySection {
-	p := &privacySection{mw: mw, err: errorLabel(), blocked: container.NewVBox()}
+	p := &privacySection{mw: mw, people: mw.b.Contacts, err: errorLabel(), blocked: container.NewVBox()}
 	var names []string
 	for _, r := range requestPolicies {
 		names = append(names, r.String())
 	}
 	p.who = widget.NewRadioGroup(names, nil)
 	p.who.Required = true
-	p.who.SetSelected(mw.b.RequestPolicy().String())
+	p.who.SetSelected(p.people.RequestPolicy().String())
 	p.who.OnChanged = p.savePolicy
 	p.fillBlocked()
 	p.root = container.NewVBox(
@@ -55,13 +56,13 @@ func (p *privacySection) savePolicy(name string) {
 			choice = r
 		}
 	}
-	p.mw.background(func() error { return p.mw.b.SetRequestPolicy(choice) }, func(err error) { showError(p.err, err) })
+	p.mw.background(func() error { return p.people.SetRequestPolicy(choice) }, func(err error) { showError(p.err, err) })
 }
 
 // fillBlocked lists the blocked people with an Unblock button each.
 func (p *privacySection) fillBlocked() {
 	p.blocked.RemoveAll()
-	cs, err := p.mw.b.Contacts()
+	cs, err := p.people.Contacts()
 	if err != nil {
 		showError(p.err, err)
 		return
@@ -74,7 +75,7 @@ func (p *privacySection) fillBlocked() {
 		var unblock *widget.Button
 		unblock = widget.NewButton("Unblock", func() {
 			unblock.Disable()
-			p.mw.background(func() error { return p.mw.b.Unblock(peerID) }, func(err error) {
+			p.mw.background(func() error { return p.people.Unblock(peerID) }, func(err error) {
 				if err != nil {
 					unblock.Enable()
 					showError(p.err, err)

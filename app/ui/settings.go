@@ -21,6 +21,7 @@ const settingsValueWidth = 340
 // policy (read-only).
 type settingsDialog struct {
 	mw     *MainWindow
+	files  FilesBackend
 	d      *dialog.CustomDialog
 	dir    *widget.Label
 	change *widget.Button
@@ -36,9 +37,9 @@ type settingsDialog struct {
 func (mw *MainWindow) ShowSettings() { mw.showSettings() }
 
 func (mw *MainWindow) showSettings() *settingsDialog {
-	s := &settingsDialog{mw: mw, err: errorLabel()}
+	s := &settingsDialog{mw: mw, files: mw.b.Files, err: errorLabel()}
 	s.dir = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	s.showDir(mw.b.DownloadDir())
+	s.showDir(s.files.DownloadDir())
 	s.change = widget.NewButtonWithIcon("Change…", theme.FolderOpenIcon(), s.chooseDir)
 
 	downloads := container.NewVBox(
@@ -47,13 +48,13 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 		container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), container.NewCenter(s.change), s.dir),
 		s.err,
 	)
-	p := mw.b.Policy()
+	p := s.files.Policy()
 	s.policy = policyView(p, s.autoAcceptRow(p))
 	s.privacy = mw.newPrivacySection()
 	s.you = newProfileSettings(mw)
 	content := container.NewVBox(s.you.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root,
 		widget.NewSeparator(), mw.conversationSettings(),
-		widget.NewSeparator(), carrySettings(mw)) // carrysettings.go
+		widget.NewSeparator(), carrySettings(mw.b.Me, mw.background)) // carrysettings.go
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)
@@ -86,15 +87,15 @@ func (s *settingsDialog) chooseDir() {
 		}
 		dir := lu.Path()
 		s.change.Disable()
-		mw.background(func() error { return mw.b.SetDownloadDir(dir) }, func(err error) {
+		mw.background(func() error { return s.files.SetDownloadDir(dir) }, func(err error) {
 			s.change.Enable()
 			showError(s.err, err)
 			if err == nil {
-				s.showDir(mw.b.DownloadDir())
+				s.showDir(s.files.DownloadDir())
 			}
 		})
 	}, mw.win)
-	if cur := mw.b.DownloadDir(); cur != "" {
+	if cur := s.files.DownloadDir(); cur != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(cur)); err == nil {
 			d.SetLocation(l)
 		}

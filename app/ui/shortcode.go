@@ -19,9 +19,10 @@ import (
 // shortCodeDialog pairs by a short spoken code, in one of two modes: I show
 // a code and wait for the other person to type it, or I type theirs.
 type shortCodeDialog struct {
-	mw   *MainWindow
-	d    *dialog.CustomDialog
-	show bool // showing my code (else: entering theirs)
+	mw     *MainWindow
+	pairer Pairer
+	d      *dialog.CustomDialog
+	show   bool // showing my code (else: entering theirs)
 
 	// showing a code
 	code     string // the code shown, "" when none is open
@@ -62,7 +63,7 @@ func (a *addContactDialog) shortCodeButtons() fyne.CanvasObject {
 }
 
 func (mw *MainWindow) showShortCode(show bool) *shortCodeDialog {
-	s := &shortCodeDialog{mw: mw, show: show, err: errorLabel()}
+	s := &shortCodeDialog{mw: mw, pairer: mw.b.Contacts, show: show, err: errorLabel()}
 	var content fyne.CanvasObject
 	buttons := []fyne.CanvasObject{widget.NewButton("Close", s.close)}
 	title := "Enter a code"
@@ -131,13 +132,13 @@ func (s *shortCodeDialog) newCode() {
 	s.setStatus("Getting a code…", true)
 	var code string
 	s.mw.background(func() (err error) {
-		code, err = s.mw.b.NewPairingCode()
+		code, err = s.pairer.NewPairingCode()
 		return err
 	}, func(err error) {
 		if s.mw.shortCode != s {
 			// Closed meanwhile: nobody shows this code, so nobody may use it.
 			if err == nil {
-				s.mw.background(func() error { s.mw.b.CancelPairingCode(); return nil }, nil)
+				s.mw.background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
 			}
 			return
 		}
@@ -185,7 +186,7 @@ func (s *shortCodeDialog) submit() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	var name string
-	s.mw.background(func() (err error) { name, err = s.mw.b.PairWithCode(ctx, code); return err }, func(err error) {
+	s.mw.background(func() (err error) { name, err = s.pairer.PairWithCode(ctx, code); return err }, func(err error) {
 		cancel()
 		if s.mw.shortCode != s {
 			return
@@ -247,7 +248,7 @@ func (s *shortCodeDialog) close() {
 	}
 	if s.show && s.code != "" {
 		s.code = ""
-		s.mw.background(func() error { s.mw.b.CancelPairingCode(); return nil }, nil)
+		s.mw.background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
 	}
 	if s.waiting != nil {
 		s.waiting.Stop()

@@ -12,53 +12,6 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// fakePairing is the fake backend's short-code state, under fakeBackend.mu.
-type fakePairing struct {
-	codes   []string // codes handed out
-	cancels int
-	typed   []string // codes given to PairWithCode
-	err     error    // what PairWithCode returns
-	block   chan struct{}
-	ended   []error // what each PairWithCode call returned
-}
-
-func (f *fakeBackend) NewPairingCode() (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	code := []string{"7-orbit-maple-sugar", "12-otter-lemon-drum"}[len(f.pair.codes)%2]
-	f.pair.codes = append(f.pair.codes, code)
-	return code, nil
-}
-
-func (f *fakeBackend) CancelPairingCode() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.pair.cancels++
-}
-
-func (f *fakeBackend) PairWithCode(ctx context.Context, code string) (name string, err error) {
-	defer func() {
-		f.mu.Lock()
-		f.pair.ended = append(f.pair.ended, err)
-		f.mu.Unlock()
-	}()
-	f.mu.Lock()
-	f.pair.typed = append(f.pair.typed, code)
-	err, block := f.pair.err, f.pair.block
-	f.mu.Unlock()
-	if block != nil {
-		select {
-		case <-block:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-	}
-	if err != nil {
-		return "", err
-	}
-	return "Zoe", nil
-}
-
 func TestAddContactLeadsToShortCode(t *testing.T) {
 	mw, _, q := newTestMain(t)
 	mw.showAddContact()
@@ -90,7 +43,7 @@ func TestShortCodeShowWaitsAndSucceeds(t *testing.T) {
 		t.Fatalf("notice %q", mw.NoticeText())
 	}
 	b.locked(func() {
-		if b.pair.cancels != 0 {
+		if b.people.pair.cancels != 0 {
 			t.Error("a used code was cancelled")
 		}
 	})
@@ -114,7 +67,7 @@ func TestShortCodeShowFailsThenNewCode(t *testing.T) {
 	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	q.waitFor(t, "the code cancelled", func() bool {
 		var n int
-		b.locked(func() { n = b.pair.cancels })
+		b.locked(func() { n = b.people.pair.cancels })
 		return n == 1
 	})
 	if mw.modal != nil || mw.shortCode != nil {
@@ -134,7 +87,7 @@ func TestShortCodeEnter(t *testing.T) {
 		t.Fatal("no hint for an empty code")
 	}
 	b.locked(func() {
-		b.pair.err = errors.New("the code did not match; the other person needs to make a new code, then try again")
+		b.people.pair.err = errors.New("the code did not match; the other person needs to make a new code, then try again")
 	})
 	test.Type(s.entry, "7 orbit maple salad")
 	enter(s.entry)
@@ -142,12 +95,12 @@ func TestShortCodeEnter(t *testing.T) {
 	if s.err.Text != "The code did not match; the other person needs to make a new code, then try again" || mw.modal == nil {
 		t.Fatalf("error %q", s.err.Text)
 	}
-	b.locked(func() { b.pair.err = nil })
+	b.locked(func() { b.people.pair.err = nil })
 	test.Tap(s.pair)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	b.locked(func() {
-		if !slices.Equal(b.pair.typed, []string{"7 orbit maple salad", "7 orbit maple salad"}) {
-			t.Errorf("PairWithCode calls %q", b.pair.typed)
+		if !slices.Equal(b.people.pair.typed, []string{"7 orbit maple salad", "7 orbit maple salad"}) {
+			t.Errorf("PairWithCode calls %q", b.people.pair.typed)
 		}
 	})
 	if mw.NoticeText() != "Paired with Zoe: you can chat now." {
@@ -159,7 +112,7 @@ func TestShortCodeEnterEscapeStopsSearch(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	block := make(chan struct{})
 	defer close(block)
-	b.locked(func() { b.pair.block = block })
+	b.locked(func() { b.people.pair.block = block })
 	s := mw.showShortCode(false)
 	test.Type(s.entry, "7-orbit-maple-sugar")
 	test.Tap(s.pair)
@@ -174,7 +127,7 @@ func TestShortCodeEnterEscapeStopsSearch(t *testing.T) {
 	// closed dialog ignores the result.
 	q.waitFor(t, "the search to stop", func() bool {
 		var ended []error
-		b.locked(func() { ended = b.pair.ended })
+		b.locked(func() { ended = b.people.pair.ended })
 		return len(ended) == 1 && errors.Is(ended[0], context.Canceled)
 	})
 }

@@ -29,7 +29,7 @@ func Run(a fyne.App, l Launcher, title string) {
 	w.SetMaster()
 
 	var mw *MainWindow
-	open := func(b Backend) {
+	open := func(b *Backend) {
 		mw = newMainWindow(a, w, b, fyne.Do)
 		w.Resize(fyne.NewSize(1000, 680))
 		w.CenterOnScreen()
@@ -62,7 +62,7 @@ func Run(a fyne.App, l Launcher, title string) {
 type startScreen struct {
 	l       Launcher
 	do      func(func())
-	onReady func(Backend)
+	onReady func(*Backend)
 	wg      sync.WaitGroup // the goroutine running Create or Unlock
 	mu      sync.Mutex     // guards quitting
 	// quitting is set when the app quits; a profile that finishes opening
@@ -72,7 +72,7 @@ type startScreen struct {
 	content fyne.CanvasObject
 	focus   fyne.Focusable
 	view    fyne.CanvasObject // nil when the profile opened without asking
-	backend Backend           // set when view is nil
+	backend *Backend          // set when view is nil
 	err     error             // Exists or opening failed with no way to ask
 
 	// first run
@@ -88,7 +88,7 @@ type startScreen struct {
 
 // newStartScreen decides which screen to show. onReady runs on the UI
 // goroutine with the opened backend.
-func newStartScreen(l Launcher, do func(func()), onReady func(Backend)) *startScreen {
+func newStartScreen(l Launcher, do func(func()), onReady func(*Backend)) *startScreen {
 	s := &startScreen{l: l, do: do, onReady: onReady, errText: errorLabel()}
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Stop()
@@ -229,7 +229,7 @@ func (s *startScreen) submitCreate() {
 	}
 	pass := s.pass.Text
 	s.setBusy(true)
-	s.run(func() (Backend, error) { return s.l.Create(name, pass) })
+	s.run(func() (*Backend, error) { return s.l.Create(name, pass) })
 }
 
 func (s *startScreen) submitUnlock() {
@@ -238,12 +238,12 @@ func (s *startScreen) submitUnlock() {
 	}
 	pass := s.unlockPass.Text
 	s.setBusy(true)
-	s.run(func() (Backend, error) { return s.l.Unlock(pass) })
+	s.run(func() (*Backend, error) { return s.l.Unlock(pass) })
 }
 
 // run opens the profile off the UI goroutine: the key derivation takes a
 // noticeable moment and the window must stay responsive.
-func (s *startScreen) run(open func() (Backend, error)) {
+func (s *startScreen) run(open func() (*Backend, error)) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -87,13 +86,13 @@ func newTransferRow(cv *chatView, t contacts.Transfer) *transferRow {
 	r.warn.TextStyle.Bold = true
 
 	mw := cv.mw
-	r.accept = widget.NewButtonWithIcon("Accept", theme.DownloadIcon(), func() { r.act("accept", mw.b.AcceptTransfer) })
+	r.accept = widget.NewButtonWithIcon("Accept", theme.DownloadIcon(), func() { r.act("accept", cv.files.AcceptTransfer) })
 	r.accept.Importance = widget.HighImportance
-	r.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { r.act("decline", mw.b.DeclineTransfer) })
-	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { r.act("pause", mw.b.PauseTransfer) })
-	r.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { r.act("resume", mw.b.ResumeTransfer) })
+	r.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { r.act("decline", cv.files.DeclineTransfer) })
+	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { r.act("pause", cv.files.PauseTransfer) })
+	r.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { r.act("resume", cv.files.ResumeTransfer) })
 	r.resume.Importance = widget.HighImportance
-	r.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.act("cancel", mw.b.CancelTransfer) })
+	r.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.act("cancel", cv.files.CancelTransfer) })
 	r.open = widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { mw.openPath(r.t.Path) })
 	r.open.Importance = widget.HighImportance
 	r.folder = widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { mw.openPath(filepath.Dir(r.t.Path)) })
@@ -183,162 +182,6 @@ func (r *transferRow) set(t contacts.Transfer) {
 	r.redraw()
 }
 
-// redraw shows r.t.
-func (r *transferRow) redraw() {
-	t := r.t
-
-	if stamp := t.CreatedAt.Local().Format("15:04"); r.stamp.Text != stamp {
-		r.stamp.Text = stamp
-		r.stamp.Refresh()
-	}
-
-	// What the state shows; everything else in the row is hidden.
-	show := map[fyne.CanvasObject]bool{}
-	r.enableButtons(true)
-	nameImp, statusImp := widget.MediumImportance, widget.MediumImportance
-	fill := theme.Color(theme.ColorNameInputBackground)
-	if t.Outgoing {
-		fill = outgoingTint
-	}
-	status := ""
-	res := fileIcon(t)
-	size := humanSize(t.Size)
-
-	switch t.State {
-	case contacts.Offered:
-		if t.Outgoing {
-			status = "Waiting for " + r.cv.peerName + " to accept"
-			show[r.cancel] = true
-		} else {
-			show[r.accept], show[r.decline] = true, true
-		}
-	case contacts.Transferring, contacts.Paused:
-		show[r.progress] = true
-		if v := fraction(t.Done, t.Size); r.progress.Value != v {
-			r.progress.SetValue(v)
-		}
-		size = humanSize(t.Done) + " of " + humanSize(t.Size)
-		if t.State == contacts.Transferring {
-			status = r.speedText()
-			show[r.pause] = true
-		} else {
-			status = "Paused"
-			show[r.resume] = true
-		}
-		show[r.cancel] = true
-	case contacts.Verifying:
-		show[r.busy] = true
-		status = "Checking…"
-	case contacts.Done:
-		switch {
-		case t.Outgoing:
-			status = "Sent ✓"
-		case t.VoiceNote:
-		case t.Scan == contacts.Clean:
-			status = "Scanned, clean"
-			statusImp = widget.SuccessImportance
-		case t.Reason != "": // the scanner failed on it
-			status = "Not scanned: " + t.Reason
-			statusImp = widget.WarningImportance
-		default:
-			status = "Not scanned (no virus scanner)"
-		}
-		if !t.Outgoing && !t.VoiceNote && t.Path != "" {
-			show[r.open], show[r.folder] = true, true
-		}
-	case contacts.Quarantined:
-		sig := t.Signature
-		if sig == "" {
-			sig = "unknown"
-		}
-		text := "Blocked: virus found (" + sig + "). The file was moved to quarantine."
-		if t.Outgoing {
-			text = "Blocked: " + r.cv.peerName + "'s virus scanner found " + sig + "."
-		}
-		setText(r.warn, strings.Join(wrapText(text, transferWidth-2*theme.InnerPadding(), theme.TextSize(), r.warn.TextStyle), "\n"))
-		show[r.warn] = true
-		fill = quarantineTint
-		res = theme.NewErrorThemedResource(theme.WarningIcon())
-	case contacts.Declined, contacts.Cancelled, contacts.Failed:
-		line := t.State.String()
-		if reason := strings.TrimSpace(t.Reason); reason != "" {
-			line += ": " + reason
-		}
-		status = line // kept readable: the reason matters
-		nameImp = widget.LowImportance
-		res = theme.NewDisabledResource(res)
-	}
-
-	status = r.groupStatus(status) // groupfiles.go: sender, "sent to N of M"
-
-	name := t.Name
-	playable := r.playable()
-	if t.VoiceNote {
-		name = "Voice note"
-		if d, ok := r.cv.durations[t.ID]; ok && d > 0 && !show[r.progress] {
-			size = formatElapsed(d)
-		}
-		if playable {
-			r.cv.loadDuration(r)
-			r.setPlaying(r.cv.playing == t.ID)
-		}
-	}
-	show[r.play], show[r.icon] = playable, !playable
-	if status != "" {
-		w := transferWidth - 2*theme.InnerPadding()
-		setText(r.status, strings.Join(wrapText(status, w, theme.CaptionTextSize(), fyne.TextStyle{}), "\n"))
-		show[r.status] = true
-	}
-	for _, o := range []fyne.CanvasObject{r.progress, r.status, r.warn, r.icon, r.play,
-		r.accept, r.decline, r.pause, r.resume, r.cancel, r.open, r.folder} {
-		setVisible(o, show[o])
-	}
-	if show[r.busy] != r.busy.Visible() {
-		if show[r.busy] {
-			r.busy.Show()
-			r.busy.Start()
-		} else {
-			r.busy.Stop()
-			r.busy.Hide()
-		}
-	}
-	if r.icon.Resource != res {
-		r.icon.SetResource(res)
-	}
-	setText(r.name, name)
-	setText(r.size, size)
-	if r.name.Importance != nameImp {
-		r.name.Importance = nameImp
-		r.name.Refresh()
-	}
-	if r.status.Importance != statusImp {
-		r.status.Importance = statusImp
-		r.status.Refresh()
-	}
-	if r.bg.FillColor != fill {
-		r.bg.FillColor = fill
-		r.bg.Refresh()
-	}
-	r.showThumb()
-}
-
-func setVisible(o fyne.CanvasObject, on bool) {
-	switch {
-	case on && !o.Visible():
-		o.Show()
-	case !on && o.Visible():
-		o.Hide()
-	}
-}
-
-// setText changes a label only when its text differs: progress ticks
-// would otherwise refresh every label of the row.
-func setText(l *widget.Label, s string) {
-	if l.Text != s {
-		l.SetText(s)
-	}
-}
-
 // playable: a voice note whose file is on this computer.
 func (r *transferRow) playable() bool {
 	t := r.t
@@ -417,90 +260,3 @@ func (r *transferRow) showThumb() {
 	}
 	r.thumb.Show()
 }
-
-func fraction(done, size int64) float64 {
-	if size <= 0 {
-		return 1
-	}
-	return min(1, max(0, float64(done)/float64(size)))
-}
-
-// humanSize writes a byte count the way file managers do: 1.5 MB.
-func humanSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	v := float64(n) / unit
-	units := []string{"kB", "MB", "GB", "TB"}
-	i := 0
-	for v >= unit && i < len(units)-1 {
-		v /= unit
-		i++
-	}
-	if v < 10 {
-		return fmt.Sprintf("%.1f %s", v, units[i])
-	}
-	return fmt.Sprintf("%.0f %s", v, units[i])
-}
-
-// timeLeft says roughly how long is left.
-func timeLeft(d time.Duration) string {
-	switch {
-	case d < 10*time.Second:
-		return "a few seconds left"
-	case d < time.Minute:
-		return fmt.Sprintf("%d s left", int(d.Seconds())/5*5)
-	case d < time.Hour:
-		return fmt.Sprintf("%d min left", int(d.Minutes()+0.5))
-	case d < 100*time.Hour:
-		h := int(d.Hours())
-		return fmt.Sprintf("%d h %d min left", h, int(d.Minutes())-60*h)
-	default:
-		return "many hours left"
-	}
-}
-
-// formatElapsed is m:ss.
-func formatElapsed(d time.Duration) string {
-	s := int(d.Round(time.Second).Seconds())
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
-var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true}
-
-// isImage: a picture the thumbnail decoder understands.
-func isImage(t contacts.Transfer) bool {
-	switch strings.ToLower(t.MIME) {
-	case "image/png", "image/jpeg", "image/gif":
-		return true
-	}
-	return imageExts[strings.ToLower(filepath.Ext(t.Name))]
-}
-
-func fileIcon(t contacts.Transfer) fyne.Resource {
-	if t.VoiceNote {
-		return micIcon
-	}
-	mime := strings.ToLower(t.MIME)
-	switch {
-	case strings.HasPrefix(mime, "image/") || imageExts[strings.ToLower(filepath.Ext(t.Name))]:
-		return theme.FileImageIcon()
-	case strings.HasPrefix(mime, "audio/"):
-		return theme.FileAudioIcon()
-	case strings.HasPrefix(mime, "video/"):
-		return theme.FileVideoIcon()
-	case strings.HasPrefix(mime, "text/"):
-		return theme.FileTextIcon()
-	case strings.HasPrefix(mime, "application/"):
-		return theme.FileApplicationIcon()
-	}
-	return theme.FileIcon()
-}
-
-// micIcon is a microphone (the Material "mic" glyph); Fyne's theme has
-// none.
-var micIcon = theme.NewThemedResource(fyne.NewStaticResource("mic.svg", []byte(
-	`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
-		`<path d="M12 14c1.66 0 2.99-1.34 2.99-3L15 5c0-1.66-1.34-3-3-3S9 3.34 9 5v6c0 1.66 1.34 3 3 3zm5.3-3c0 3-2.54 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c3.28-.48 6-3.3 6-6.72h-1.7z"/>`+
-		`</svg>`)))

@@ -51,7 +51,7 @@ func tr(id string, state contacts.TransferState, out bool) contacts.Transfer {
 func openBob(t *testing.T, ts ...contacts.Transfer) (*MainWindow, *fakeBackend, uiQueue) {
 	t.Helper()
 	mw, b, q := newTestMain(t)
-	b.locked(func() { b.transfers["peer-bob"] = ts })
+	b.locked(func() { b.files.transfers["peer-bob"] = ts })
 	mw.OpenConversation("peer-bob")
 	if mw.selected != "peer-bob" {
 		t.Fatal("Bob's conversation did not open")
@@ -145,7 +145,7 @@ func TestTransferRowStates(t *testing.T) {
 		t.Helper()
 		q.waitFor(t, want, func() bool {
 			var ok bool
-			b.locked(func() { ok = slices.Contains(b.actions, want) })
+			b.locked(func() { ok = slices.Contains(b.files.actions, want) })
 			return ok
 		})
 	}
@@ -167,7 +167,7 @@ func TestTransfersMergeWithMessages(t *testing.T) {
 	now := time.Now()
 	between := tr("between", contacts.Done, true)
 	between.CreatedAt = now.Add(-55 * time.Minute) // after m1, before m2
-	b.locked(func() { b.transfers["peer-bob"] = []contacts.Transfer{between} })
+	b.locked(func() { b.files.transfers["peer-bob"] = []contacts.Transfer{between} })
 	mw.OpenConversation("peer-bob")
 	var order []string
 	for _, o := range mw.chat.msgs.Objects {
@@ -191,7 +191,7 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 	clock := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	mw, b, q := newTestMain(t)
 	mw.chat.now = func() time.Time { return clock }
-	b.locked(func() { b.transfers["peer-bob"] = []contacts.Transfer{x} })
+	b.locked(func() { b.files.transfers["peer-bob"] = []contacts.Transfer{x} })
 	mw.OpenConversation("peer-bob")
 
 	r := row(t, mw, "big")
@@ -260,8 +260,8 @@ func TestDroppedFilesAreSent(t *testing.T) {
 	mw.onDropped(fyne.NewPos(10, 10), uris)
 	q.waitFor(t, "both rows", func() bool { return mw.chat.transfers["tr-1"] != nil && mw.chat.transfers["tr-2"] != nil })
 	b.locked(func() {
-		if !slices.Equal(b.sentFiles, []string{"peer-bob|" + a, "peer-bob|" + c}) {
-			t.Errorf("SendFile calls %q", b.sentFiles)
+		if !slices.Equal(b.files.sentFiles, []string{"peer-bob|" + a, "peer-bob|" + c}) {
+			t.Errorf("SendFile calls %q", b.files.sentFiles)
 		}
 	})
 	if !hasText(mw.chat.root, "photo 1.jpg") || !hasText(mw.chat.root, "Waiting for Bob to accept") {
@@ -269,7 +269,7 @@ func TestDroppedFilesAreSent(t *testing.T) {
 	}
 
 	// A policy refusal shows in the banner.
-	b.locked(func() { b.sendFileErr = errors.New("files of this kind are blocked by your team's policy") })
+	b.locked(func() { b.files.sendFileErr = errors.New("files of this kind are blocked by your team's policy") })
 	mw.onDropped(fyne.NewPos(10, 10), uris[:1])
 	q.waitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "blocked by your team's policy") })
 	if !strings.Contains(mw.NoticeText(), "a.txt") {
@@ -277,12 +277,12 @@ func TestDroppedFilesAreSent(t *testing.T) {
 	}
 
 	// A folder is not handed to the core.
-	b.locked(func() { b.sendFileErr = nil })
+	b.locked(func() { b.files.sendFileErr = nil })
 	mw.onDropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(dir)})
 	q.waitFor(t, "the folder notice", func() bool { return strings.Contains(mw.NoticeText(), "folder") })
 	b.locked(func() {
-		if len(b.sentFiles) != 3 {
-			t.Errorf("SendFile calls %q", b.sentFiles)
+		if len(b.files.sentFiles) != 3 {
+			t.Errorf("SendFile calls %q", b.files.sentFiles)
 		}
 	})
 }
@@ -316,7 +316,7 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 	note.Path = filepath.Join(dir, "voice.ogg")
 	writeOgg(t, note.Path, 7*time.Second)
 	mw, b, q := openBob(t, note)
-	b.locked(func() { b.recNotice = "No microphone found: recording a synthetic tone" })
+	b.locked(func() { b.files.recNotice = "No microphone found: recording a synthetic tone" })
 	cv := mw.chat
 
 	// The incoming note plays, shows its length, and no Open button.
@@ -328,20 +328,20 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 	test.Tap(r.play)
 	q.waitFor(t, "PlayVoiceNote", func() bool { return cv.playing == "voice-in" })
 	b.locked(func() {
-		if !slices.Equal(b.played, []string{"voice-in"}) {
-			t.Errorf("PlayVoiceNote calls %q", b.played)
+		if !slices.Equal(b.files.played, []string{"voice-in"}) {
+			t.Errorf("PlayVoiceNote calls %q", b.files.played)
 		}
 	})
 	test.Tap(r.play) // stop
 	q.waitFor(t, "the stop func", func() bool {
 		var n int
-		b.locked(func() { n = b.playStops })
+		b.locked(func() { n = b.files.playStops })
 		return n == 1
 	})
 	if cv.playing != "" {
 		t.Error("still playing after Stop")
 	}
-	b.locked(func() { b.playErr = errors.New("no speaker found") })
+	b.locked(func() { b.files.playErr = errors.New("no speaker found") })
 	test.Tap(r.play)
 	q.waitFor(t, "the playback error", func() bool { return strings.Contains(mw.NoticeText(), "No speaker found") })
 
@@ -354,7 +354,7 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 	q.waitFor(t, "the clock to tick", func() bool { return cv.recTime.Text == "0:01" })
 	test.Tap(cv.recStop)
 	var fr *fakeRecorder
-	b.locked(func() { fr = b.recorders[0] })
+	b.locked(func() { fr = b.files.recorders[0] })
 	q.waitFor(t, "the voice note row", func() bool { return cv.transfers["voice-1"] != nil })
 	if s, c := fr.counts(); s != 1 || c != 0 || fr.peer != "peer-bob" {
 		t.Errorf("Stop %d, Cancel %d, peer %q", s, c, fr.peer)
@@ -367,7 +367,7 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 	test.Tap(cv.mic)
 	q.waitFor(t, "the recorder", func() bool { return cv.rec != nil })
 	test.Tap(cv.recCancel)
-	b.locked(func() { fr = b.recorders[1] })
+	b.locked(func() { fr = b.files.recorders[1] })
 	q.waitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })
 	if s, _ := fr.counts(); s != 0 {
 		t.Error("a cancelled recording was sent")
@@ -376,11 +376,11 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 	// A recording is thrown away when the conversation changes.
 	test.Tap(cv.mic)
 	q.waitFor(t, "the recorder", func() bool { return cv.rec != nil })
-	b.locked(func() { fr = b.recorders[2] })
+	b.locked(func() { fr = b.files.recorders[2] })
 	mw.OpenConversation("peer-cleo")
 	q.waitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })
 
-	b.locked(func() { b.recordErr = errors.New("no microphone and no tone") })
+	b.locked(func() { b.files.recordErr = errors.New("no microphone and no tone") })
 	test.Tap(cv.mic)
 	q.waitFor(t, "the record error", func() bool { return strings.Contains(mw.NoticeText(), "No microphone and no tone") })
 }
@@ -462,7 +462,7 @@ func TestSettingsShowsPolicy(t *testing.T) {
 	}
 
 	b.locked(func() {
-		b.policy = core.PolicyView{Installed: true, MaxSize: 2_000_000_000, BlockedKinds: []string{".exe", ".msi"},
+		b.files.policy = core.PolicyView{Installed: true, MaxSize: 2_000_000_000, BlockedKinds: []string{".exe", ".msi"},
 			AutoAcceptBelow: 10_000_000, ScannerAvailable: true}
 	})
 	mw.ShowSettings()

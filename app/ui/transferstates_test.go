@@ -22,7 +22,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 	clock := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	mw, b, q := newTestMain(t)
 	mw.chat.now = func() time.Time { return clock }
-	b.locked(func() { b.transfers["peer-bob"] = []contacts.Transfer{x} })
+	b.locked(func() { b.files.transfers["peer-bob"] = []contacts.Transfer{x} })
 	mw.OpenConversation("peer-bob")
 	r := row(t, mw, "out")
 	update := func(at time.Duration, f func(*contacts.Transfer)) {

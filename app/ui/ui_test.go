@@ -2,8 +2,6 @@ package ui
 
 import (
 	"errors"
-	"image"
-	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -76,100 +74,6 @@ func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 
 func enter(e fyne.Focusable) { e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
 
-// ---- first run and unlock ----
-
-func TestFirstRunCreatesProfile(t *testing.T) {
-	test.NewTempApp(t)
-	q := newQueue()
-	l := &fakeLauncher{}
-	var got Backend
-	s := newStartScreen(l, q.do, func(b Backend) { got = b })
-	test.NewTempWindow(t, s.content)
-
-	test.Type(s.name, "Grandma Rose")
-	test.Type(s.pass, "sunflower")
-	test.Type(s.confirm, "sunflower")
-	test.Tap(s.create)
-	q.waitFor(t, "the profile to open", func() bool { return got != nil })
-	l.locked(func() {
-		if !slices.Equal(l.created, []string{"Grandma Rose/sunflower"}) {
-			t.Errorf("Create calls = %q", l.created)
-		}
-	})
-}
-
-func TestFirstRunMismatchedPassphrase(t *testing.T) {
-	test.NewTempApp(t)
-	q := newQueue()
-	l := &fakeLauncher{}
-	s := newStartScreen(l, q.do, func(Backend) { t.Error("opened despite mismatch") })
-	test.NewTempWindow(t, s.content)
-
-	test.Type(s.name, "Rose")
-	test.Type(s.pass, "sunflower")
-	test.Type(s.confirm, "sunflowr")
-	test.Tap(s.create)
-	time.Sleep(20 * time.Millisecond)
-	q.drain()
-	if !s.errText.Visible() || !strings.Contains(s.errText.Text, "not the same") {
-		t.Errorf("error shown = %v %q", s.errText.Visible(), s.errText.Text)
-	}
-	l.locked(func() {
-		if len(l.created) != 0 {
-			t.Errorf("Create called: %q", l.created)
-		}
-	})
-}
-
-func TestFirstRunNeedsName(t *testing.T) {
-	test.NewTempApp(t)
-	s := newStartScreen(&fakeLauncher{}, newQueue().do, func(Backend) { t.Error("opened without a name") })
-	test.NewTempWindow(t, s.content)
-	test.Tap(s.create)
-	if !s.errText.Visible() {
-		t.Error("no error for a missing name")
-	}
-}
-
-func TestUnlockWrongThenRight(t *testing.T) {
-	test.NewTempApp(t)
-	q := newQueue()
-	l := &fakeLauncher{exists: true, needsPass: true, pass: "right"}
-	var got Backend
-	s := newStartScreen(l, q.do, func(b Backend) { got = b })
-	w := test.NewTempWindow(t, s.content)
-	if s.unlockPass == nil {
-		t.Fatal("no unlock screen")
-	}
-
-	test.Type(s.unlockPass, "wrong")
-	enter(s.unlockPass) // Enter submits
-	q.waitFor(t, "the wrong-passphrase message", func() bool { return s.errText.Visible() })
-	if !strings.Contains(s.errText.Text, "not right") {
-		t.Errorf("message = %q", s.errText.Text)
-	}
-	if got != nil || w.Content() != s.content || s.unlock.Disabled() {
-		t.Fatal("the unlock screen did not stay usable")
-	}
-
-	test.Type(s.unlockPass, "right")
-	test.Tap(s.unlock)
-	q.waitFor(t, "the profile to open", func() bool { return got != nil })
-	l.locked(func() {
-		if !slices.Equal(l.tries, []string{"wrong", "right"}) {
-			t.Errorf("Unlock calls = %q", l.tries)
-		}
-	})
-}
-
-func TestNoPassphraseSkipsUnlock(t *testing.T) {
-	test.NewTempApp(t)
-	s := newStartScreen(&fakeLauncher{exists: true}, newQueue().do, nil)
-	if s.view != nil || s.backend == nil || s.err != nil {
-		t.Fatalf("view=%v backend=%v err=%v", s.view, s.backend, s.err)
-	}
-}
-
 // ---- main window ----
 
 func newTestMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
@@ -178,7 +82,7 @@ func newTestMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
 	b := sampleBackend()
 	q := newQueue()
 	w := a.NewWindow("Hearth")
-	mw := newMainWindow(a, w, b, q.do)
+	mw := newMainWindow(a, w, b.backend(), q.do)
 	w.Resize(fyne.NewSize(1000, 680))
 	t.Cleanup(func() {
 		q.drain()
@@ -199,7 +103,7 @@ func TestContactListShowsNamesAndUnread(t *testing.T) {
 			t.Errorf("%q not shown; texts: %q", want, texts(content))
 		}
 	}
-	if mw.win.Title() != "(2) Hearth — "+fb.MyName() {
+	if mw.win.Title() != "(2) Hearth — "+fb.me.MyName() {
 		t.Errorf("title = %q", mw.win.Title())
 	}
 }
@@ -228,7 +132,7 @@ func TestSelectShowsHistoryAndMarksRead(t *testing.T) {
 	}
 	q.waitFor(t, "MarkRead", func() bool {
 		var ok bool
-		b.locked(func() { ok = slices.Contains(b.read, "peer-bob") })
+		b.locked(func() { ok = slices.Contains(b.chat.read, "peer-bob") })
 		return ok
 	})
 }
@@ -247,15 +151,15 @@ func TestEnterSendsShiftEnterAddsLine(t *testing.T) {
 		t.Fatalf("after Shift+Enter the entry holds %q", e.Text)
 	}
 	b.locked(func() {
-		if len(b.sent) != 0 {
-			t.Fatalf("Shift+Enter sent %q", b.sent[0].Body)
+		if len(b.chat.sent) != 0 {
+			t.Fatalf("Shift+Enter sent %q", b.chat.sent[0].Body)
 		}
 	})
 
 	enter(e)
 	b.locked(func() {
-		if len(b.sent) != 1 || b.sent[0].Body != "line one\nline two" || b.sent[0].Conversation != "peer-bob" {
-			t.Fatalf("sent = %+v", b.sent)
+		if len(b.chat.sent) != 1 || b.chat.sent[0].Body != "line one\nline two" || b.chat.sent[0].Conversation != "peer-bob" {
+			t.Fatalf("sent = %+v", b.chat.sent)
 		}
 	})
 	if e.Text != "" {
@@ -268,7 +172,7 @@ func TestEnterSendsShiftEnterAddsLine(t *testing.T) {
 	// An empty entry sends nothing.
 	enter(e)
 	b.locked(func() {
-		if len(b.sent) != 1 {
+		if len(b.chat.sent) != 1 {
 			t.Errorf("an empty message was sent")
 		}
 	})
@@ -279,14 +183,14 @@ func TestAcceptRequest(t *testing.T) {
 	test.Tap(button(t, mw.requests, "Accept"))
 	q.waitFor(t, "Accept", func() bool {
 		var ok bool
-		b.locked(func() { ok = slices.Equal(b.accepted, []string{"peer-dan"}) })
+		b.locked(func() { ok = slices.Equal(b.people.accepted, []string{"peer-dan"}) })
 		return ok
 	})
 }
 
 func TestAddContactDialog(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	code, _ := b.InviteCode()
+	code, _ := b.people.InviteCode()
 	d := mw.showAddContact()
 	if got := strings.ReplaceAll(d.codeTxt.Text, "\n", ""); got != code {
 		t.Errorf("invite code shown = %q", got)
@@ -300,7 +204,7 @@ func TestAddContactDialog(t *testing.T) {
 	}
 
 	// A backend error stays inside the dialog.
-	b.locked(func() { b.addErr = errors.New("this invite code is damaged or incomplete") })
+	b.locked(func() { b.people.addErr = errors.New("this invite code is damaged or incomplete") })
 	test.Type(d.paste, "hearth1-bob\n-code")
 	test.Type(d.note, "It's Ann")
 	test.Tap(d.send)
@@ -309,12 +213,12 @@ func TestAddContactDialog(t *testing.T) {
 		t.Errorf("error %q, dialog open %v", d.err.Text, mw.modal != nil)
 	}
 
-	b.locked(func() { b.addErr = nil })
+	b.locked(func() { b.people.addErr = nil })
 	test.Tap(d.send)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	b.locked(func() {
-		if !slices.Equal(b.invites, []string{"hearth1-bob-code", "hearth1-bob-code"}) || b.notes[1] != "It's Ann" {
-			t.Errorf("AddByInvite calls = %q %q", b.invites, b.notes)
+		if !slices.Equal(b.people.invites, []string{"hearth1-bob-code", "hearth1-bob-code"}) || b.people.notes[1] != "It's Ann" {
+			t.Errorf("AddByInvite calls = %q %q", b.people.invites, b.people.notes)
 		}
 	})
 	if !strings.Contains(mw.NoticeText(), "Request sent") {
@@ -357,151 +261,6 @@ func TestMessageAddedEventAppears(t *testing.T) {
 	b.events <- event.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Delivered}
 	b.events <- event.Notice{Text: "Camera not found", At: time.Now()}
 	q.waitFor(t, "the notice", func() bool { return mw.NoticeText() == "Camera not found" })
-}
-
-func TestIncomingCallAcceptAndEnd(t *testing.T) {
-	endedLinger = 10 * time.Millisecond
-	mw, b, q := newTestMain(t)
-	b.events <- event.IncomingCall{CallID: "call-1", PeerID: "peer-bob", Name: "Bob"}
-	q.waitFor(t, "the ringing dialog", func() bool { return mw.ringing["call-1"] != nil })
-	top := mw.win.Canvas().Overlays().Top()
-	if !hasText(top, "Bob is calling") {
-		t.Errorf("dialog texts %q", texts(top))
-	}
-	button(t, top, "Decline")
-	test.Tap(button(t, top, "Accept"))
-	q.waitFor(t, "the call window", func() bool { return mw.calls["call-1"] != nil })
-	b.locked(func() {
-		if !slices.Equal(b.accCalls, []string{"call-1"}) {
-			t.Errorf("AcceptCall calls = %q", b.accCalls)
-		}
-	})
-	cw := mw.calls["call-1"]
-	b.events <- event.CallConnected{CallID: "call-1"}
-	q.waitFor(t, "Connected", func() bool { return cw.status.Text == "Connected" })
-	b.events <- event.CallEnded{CallID: "call-1", Reason: "Bob hung up"}
-	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-1"] == nil })
-	if cw.status.Text != "Bob hung up" {
-		t.Errorf("status = %q", cw.status.Text)
-	}
-}
-
-func TestIncomingCallDeclineAndMissed(t *testing.T) {
-	mw, b, q := newTestMain(t)
-	b.events <- event.IncomingCall{CallID: "call-2", PeerID: "peer-bob", Name: "Bob"}
-	q.waitFor(t, "the ringing dialog", func() bool { return mw.ringing["call-2"] != nil })
-	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Decline"))
-	q.waitFor(t, "DeclineCall", func() bool {
-		var ok bool
-		b.locked(func() { ok = slices.Equal(b.decCalls, []string{"call-2"}) })
-		return ok
-	})
-
-	b.events <- event.IncomingCall{CallID: "call-3", PeerID: "peer-bob", Name: "Bob"}
-	q.waitFor(t, "the ringing dialog", func() bool { return mw.ringing["call-3"] != nil })
-	b.events <- event.CallEnded{CallID: "call-3", Reason: "Missed call"}
-	q.waitFor(t, "the missed-call notice", func() bool { return mw.NoticeText() == "Missed call" })
-	if mw.modal != nil {
-		t.Error("ringing dialog still open after the caller gave up")
-	}
-}
-
-// ---- call window ----
-
-func TestCallWindowVideoAndHangup(t *testing.T) {
-	a := test.NewTempApp(t)
-	q := newQueue()
-	c := &fakeCall{id: "c1", peer: "peer-bob", notice: "Synthetic test picture — no camera found"}
-	cw := newCallWindow(a, c, "Bob", "Calling…", q.do)
-	remote, local := c.sinks()
-	if remote == nil || local == nil {
-		t.Fatal("SetVideoSinks got nil sinks")
-	}
-	if !hasText(cw.win.Content(), "Synthetic test picture") || !hasText(cw.win.Content(), "Calling…") {
-		t.Errorf("texts %q", texts(cw.win.Content()))
-	}
-
-	frame := func(c color.Color) image.Image {
-		img := image.NewRGBA(image.Rect(0, 0, 64, 48))
-		for i := 0; i < len(img.Pix); i += 4 {
-			r, g, b, _ := c.RGBA()
-			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = byte(r>>8), byte(g>>8), byte(b>>8), 255
-		}
-		return img
-	}
-	// A hundred frames from a media goroutine queue one UI update only,
-	// and that update shows the newest frame.
-	last := frame(color.RGBA{G: 200, A: 255})
-	done := make(chan struct{})
-	go func() {
-		for i := 0; i < 99; i++ {
-			remote(frame(color.RGBA{R: byte(i), A: 255}))
-		}
-		remote(last)
-		local(frame(color.RGBA{B: 200, A: 255}))
-		close(done)
-	}()
-	<-done
-	if n := len(q); n != 2 {
-		t.Errorf("%d UI updates queued for 101 frames, want 2 (one per sink)", n)
-	}
-	q.drain()
-	if cw.remote.img.Image != last {
-		t.Error("the remote image is not the newest frame")
-	}
-	if cw.local.img.Image == nil {
-		t.Error("no local preview")
-	}
-	if cw.waiting.Visible() {
-		t.Error("the waiting text still covers the video")
-	}
-
-	test.Tap(cw.mute)
-	test.Tap(cw.camera)
-	c.mu.Lock()
-	if !c.muted || !c.camOff {
-		t.Errorf("muted=%v camOff=%v", c.muted, c.camOff)
-	}
-	c.mu.Unlock()
-	if cw.mute.Text != "Unmute" || cw.camera.Text != "Camera on" {
-		t.Errorf("buttons %q %q", cw.mute.Text, cw.camera.Text)
-	}
-
-	test.Tap(cw.hangup)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.hungUp != 1 || !cw.closed {
-		t.Errorf("hung up %d times, closed %v", c.hungUp, cw.closed)
-	}
-	if c.remote != nil {
-		t.Error("sinks still set after the window closed")
-	}
-}
-
-func TestCallWindowCloseHangsUp(t *testing.T) {
-	a := test.NewTempApp(t)
-	c := &fakeCall{id: "c2"}
-	cw := newCallWindow(a, c, "Bob", "Calling…", newQueue().do)
-	cw.Close()
-	cw.Close()
-	if c.hungUp != 1 {
-		t.Errorf("hung up %d times", c.hungUp)
-	}
-}
-
-func TestStartCallOpensWindow(t *testing.T) {
-	mw, b, q := newTestMain(t)
-	mw.list.Select(0)
-	test.Tap(mw.chat.call)
-	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
-	b.locked(func() {
-		if len(b.calls) != 1 || b.calls[0].peer != "peer-bob" {
-			t.Errorf("StartCall calls = %v", b.calls)
-		}
-	})
-	if mw.calls["call-out"].status.Text != "Calling…" {
-		t.Errorf("status %q", mw.calls["call-out"].status.Text)
-	}
 }
 
 // TestClickingARowOpensTheConversation: the row takes right-clicks for its

@@ -57,6 +57,7 @@ func withWarning(line string, c core.ContactView) string {
 // a code they sent, and marks the contact verified.
 type verifyDialog struct {
 	mw     *MainWindow
+	ver    Verifier
 	peerID string
 	d      *dialog.CustomDialog
 	code   *widget.Label
@@ -70,8 +71,8 @@ type verifyDialog struct {
 func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 	c, _ := mw.contactView(peerID)
 	name := displayName(c.Name, peerID)
-	v := &verifyDialog{mw: mw, peerID: peerID, err: errorLabel(), result: widget.NewLabel("")}
-	code, err := mw.b.SafetyCode(peerID)
+	v := &verifyDialog{mw: mw, ver: mw.b.Contacts, peerID: peerID, err: errorLabel(), result: widget.NewLabel("")}
+	code, err := v.ver.SafetyCode(peerID)
 	if err != nil {
 		mw.showNotice("Could not make the safety code: " + userText(err))
 		return nil
@@ -91,7 +92,7 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 		v.code,
 	)
 	var top fyne.CanvasObject = left
-	if text, err := mw.b.SafetyQR(peerID); err == nil {
+	if text, err := v.ver.SafetyQR(peerID); err == nil {
 		if png, modules, err := core.QRCode(text, 256); err == nil {
 			v.qr = canvas.NewImageFromResource(fyne.NewStaticResource("safety-qr.png", png))
 			v.qr.FillMode = canvas.ImageFillContain
@@ -133,7 +134,7 @@ func (v *verifyDialog) checkCode() {
 		v.result.Hide()
 		return
 	}
-	ok, err := v.mw.b.CheckSafetyCode(v.peerID, text)
+	ok, err := v.ver.CheckSafetyCode(v.peerID, text)
 	switch {
 	case err != nil:
 		v.result.SetText(userText(err))
@@ -151,7 +152,7 @@ func (v *verifyDialog) checkCode() {
 
 func (v *verifyDialog) setVerified(on bool) {
 	v.mark.Disable()
-	v.mw.background(func() error { return v.mw.b.SetVerified(v.peerID, on) }, func(err error) {
+	v.mw.background(func() error { return v.ver.SetVerified(v.peerID, on) }, func(err error) {
 		v.mark.Enable()
 		if err != nil {
 			showError(v.err, err)

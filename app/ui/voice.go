@@ -59,7 +59,7 @@ func (cv *chatView) startRecording() {
 	mw := cv.mw
 	var rec core.Recorder
 	mw.background(func() (err error) {
-		rec, err = mw.b.RecordVoiceNote(peer)
+		rec, err = cv.files.RecordVoiceNote(peer)
 		return err
 	}, func(err error) {
 		cv.starting = false
@@ -196,7 +196,7 @@ func (cv *chatView) togglePlay(r *transferRow) {
 	mw := cv.mw
 	var stop func()
 	mw.background(func() (err error) {
-		stop, err = mw.b.PlayVoiceNote(id)
+		stop, err = cv.files.PlayVoiceNote(id)
 		return err
 	}, func(err error) {
 		r.play.Enable()

@@ -32,8 +32,8 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 		var fr *fakeRecorder
 		q.waitFor(t, "recorder", func() bool {
 			b.locked(func() {
-				if len(b.recorders) > i {
-					fr = b.recorders[i]
+				if len(b.files.recorders) > i {
+					fr = b.files.recorders[i]
 				}
 			})
 			return fr != nil
@@ -42,13 +42,13 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	}
 	recorders := func() int {
 		var n int
-		b.locked(func() { n = len(b.recorders) })
+		b.locked(func() { n = len(b.files.recorders) })
 		return n
 	}
 
 	// Hold, then release over the button: sent. The strip says how, and
 	// what the recorder has to say.
-	b.locked(func() { b.recNotice = "No microphone found: recording a test tone" })
+	b.locked(func() { b.files.recNotice = "No microphone found: recording a test tone" })
 	press(cv.mic)
 	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil && cv.recorder.Visible() })
 	if !hasText(cv.root, "Release to send") || !hasText(cv.root, "test tone") || !cv.recTime.Visible() || cv.recTime.Text != "0:00" {

@@ -203,7 +203,7 @@ func inside(root, obj fyne.CanvasObject) bool {
 
 func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.locked(func() { b.addErr = core.ErrAlreadyContact })
+	b.locked(func() { b.people.addErr = core.ErrAlreadyContact })
 	a := mw.showAddContact()
 	a.paste.SetText("hearth:somebodyiknow")
 	test.Tap(a.send)

@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"hearth/app/core/archive"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// exportDialog chooses a format and saves or prints a conversation.
+type exportDialog struct {
+	mw     *MainWindow
+	arch   ArchiveBackend
+	d      dialog.Dialog
+	peer   string
+	format *widget.RadioGroup
+	save   *widget.Button
+	print  *widget.Button
+	err    *widget.Label
+}
+
+const (
+	formatHTML = "Web page (HTML)"
+	formatText = "Plain text"
+)
+
+// chooseSaveFile asks where to save; view tests replace it.
+var chooseSaveFile = func(win fyne.Window, name string, done func(io.WriteCloser, error)) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if w == nil {
+			done(nil, err)
+			return
+		}
+		done(w, err)
+	}, win)
+	d.SetFileName(name)
+	d.Show()
+}
+
+// printFile hands an HTML file to the system and says what happened;
+// view tests replace it.
+var printFile = func(path string) (string, error) {
+	if lp, err := exec.LookPath("lp"); err == nil {
+		if out, err := exec.Command(lp, path).CombinedOutput(); err != nil {
+			return "", fmt.Errorf("the printer refused it (%s): %w", strings.TrimSpace(string(out)), err)
+		}
+		return "Sent to the printer.", nil
+	}
+	if open, err := exec.LookPath("xdg-open"); err == nil {
+		if err := exec.Command(open, path).Start(); err != nil {
+			return "", fmt.Errorf("could not open a browser: %w", err)
+		}
+		return "No printer command (lp) here: the conversation opened in your browser; print it from there.", nil
+	}
+	return "", fmt.Errorf("no printer command (lp) and no browser opener (xdg-open) found; the page is at %s", path)
+}
+
+// ShowExport opens the export dialog for the open conversation.
+func (mw *MainWindow) ShowExport() { mw.showExport(mw.selected) }
+
+func (mw *MainWindow) showExport(peer string) *exportDialog {
+	if peer == "" {
+		return nil
+	}
+	e := &exportDialog{mw: mw, arch: mw.b.Archive, peer: peer, err: errorLabel()}
+	e.format = widget.NewRadioGroup([]string{formatHTML, formatText}, nil)
+	e.format.SetSelected(formatHTML)
+	e.format.Required = true
+	e.save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), e.saveAs)
+	e.save.Importance = widget.HighImportance
+	e.print = widget.NewButtonWithIcon("Print…", theme.DocumentPrintIcon(), e.printIt)
+	name := mw.peerName(peer)
+	content := container.NewVBox(
+		heading("Export the conversation with "+name),
+		wrapped("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well."),
+		e.format, e.err, container.NewHBox(e.save, e.print))
+	e.d = dialog.NewCustom("Export", "Close", content, mw.win)
+	mw.showModal(e.d, nil)
+	return e
+}
+
+func (e *exportDialog) chosen() archive.ExportFormat {
+	if e.format.Selected == formatText {
+		return archive.ExportText
+	}
+	return archive.ExportHTML
+}
+
+// render writes the conversation in the chosen format.
+func (e *exportDialog) render(f archive.ExportFormat) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := e.arch.Export(e.peer, f, &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (e *exportDialog) saveAs() {
+	f := e.chosen()
+	ext := ".html"
+	if f == archive.ExportText {
+		ext = ".txt"
+	}
+	name := "Conversation with " + e.mw.peerName(e.peer) + ext
+	chooseSaveFile(e.mw.win, name, func(w io.WriteCloser, err error) {
+		if w == nil {
+			if err != nil {
+				showError(e.err, err)
+			}
+			return // cancelled
+		}
+		b, err := e.render(f)
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			showError(e.err, fmt.Errorf("could not export: %w", err))
+			return
+		}
+		e.mw.hideModal(e.d)
+		e.mw.showNotice("Conversation exported" + savedWhere(w) + ".")
+	})
+}
+
+func (e *exportDialog) printIt() {
+	b, err := e.render(archive.ExportHTML)
+	if err != nil {
+		showError(e.err, err)
+		return
+	}
+	f, err := os.CreateTemp("", "hearth-print-*.html")
+	if err == nil {
+		_, err = f.Write(b)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		showError(e.err, fmt.Errorf("could not prepare the page to print: %w", err))
+		return
+	}
+	path := filepath.Clean(f.Name())
+	e.mw.hideModal(e.d)
+	e.mw.background(func() error {
+		msg, err := printFile(path)
+		if err == nil {
+			e.mw.do(func() { e.mw.showNotice(msg) })
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			e.mw.showNotice("Could not print: " + userText(err))
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"hearth/contacts"
+)
+
+// fakeChat is the fake ChatBackend: 1:1 history, sending, replies, edits,
+// deletes, typing, read state and mute; fields guarded by mu.
+type fakeChat struct {
+	*fakeHub
+	people  *fakeContacts // SetMuted marks the contact, as core does
+	history map[string][]contacts.Message
+	sent    []contacts.Message
+	read    []string
+	edits   []string // "ID|text"
+	deletes []string
+	typing  []string // peer IDs
+	muted   map[string]bool
+}
+
+func (f *fakeChat) History(peerID string, limit int) ([]contacts.Message, error) {
+	defer f.lock()()
+	return append([]contacts.Message(nil), f.history[peerID]...), nil
+}
+
+func (f *fakeChat) Send(peerID, text string) (contacts.Message, error) {
+	return f.Reply(peerID, "", text)
+}
+
+func (f *fakeChat) MarkRead(peerID string) error {
+	defer f.lock()()
+	f.read = append(f.read, peerID)
+	return nil
+}
+
+func (f *fakeChat) findLocked(id string) (int, string) {
+	for peer, h := range f.history {
+		for i, m := range h {
+			if m.ID == id {
+				return i, peer
+			}
+		}
+	}
+	return -1, ""
+}
+
+func (f *fakeChat) Reply(peerID, replyTo, text string) (contacts.Message, error) {
+	defer f.lock()()
+	f.nextID++
+	m := contacts.Message{
+		ID: fmt.Sprintf("sent-%d", f.nextID), Conversation: peerID, From: fakeMyID,
+		Body: text, SentAt: time.Now(), Status: contacts.Pending, Outgoing: true, Read: true, ReplyTo: replyTo,
+	}
+	f.sent = append(f.sent, m)
+	f.history[peerID] = append(f.history[peerID], m)
+	return m, nil
+}
+
+func (f *fakeChat) Edit(id, text string) (contacts.Message, error) {
+	defer f.lock()()
+	i, peer := f.findLocked(id)
+	if i < 0 {
+		return contacts.Message{}, errors.New("no such message")
+	}
+	m := &f.history[peer][i]
+	if !m.Outgoing {
+		return contacts.Message{}, errors.New("not mine")
+	}
+	m.Body, m.Edited = text, time.Now()
+	f.edits = append(f.edits, id+"|"+text)
+	return *m, nil
+}
+
+func (f *fakeChat) Delete(id string) error {
+	defer f.lock()()
+	i, peer := f.findLocked(id)
+	if i < 0 {
+		return errors.New("no such message")
+	}
+	m := &f.history[peer][i]
+	m.Body, m.Deleted, m.Edited = "", true, time.Now()
+	f.deletes = append(f.deletes, id)
+	return nil
+}
+
+func (f *fakeChat) Message(id string) (contacts.Message, error) {
+	defer f.lock()()
+	i, peer := f.findLocked(id)
+	if i < 0 {
+		return contacts.Message{}, errors.New("no such message")
+	}
+	return f.history[peer][i], nil
+}
+
+func (f *fakeChat) Typing(peerID string) {
+	defer f.lock()()
+	f.typing = append(f.typing, peerID)
+}
+
+func (f *fakeChat) SetMuted(peerID string, muted bool) error {
+	defer f.lock()()
+	if f.muted == nil {
+		f.muted = map[string]bool{}
+	}
+	f.muted[peerID] = muted
+	f.people.setMuted(peerID, muted)
+	return nil
+}

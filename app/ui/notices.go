@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/dialog"
+)
+
+// showNotice shows a non-blocking banner above the conversation for a
+// while.
+func (mw *MainWindow) showNotice(text string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	mw.noticeText.SetText(text)
+	mw.notice.Show()
+	if mw.noticeTimer != nil {
+		mw.noticeTimer.Stop()
+	}
+	shown := text
+	mw.noticeTimer = time.AfterFunc(12*time.Second, func() {
+		mw.do(func() {
+			if mw.noticeText.Text == shown {
+				mw.hideNotice()
+			}
+		})
+	})
+}
+
+func (mw *MainWindow) hideNotice() { mw.notice.Hide() }
+
+// NoticeText is the banner's text, empty when it is hidden (for tests).
+func (mw *MainWindow) NoticeText() string {
+	if !mw.notice.Visible() {
+		return ""
+	}
+	return mw.noticeText.Text
+}
+
+// showModal shows d and makes Escape run onEscape (or hide d).
+func (mw *MainWindow) showModal(d dialog.Dialog, onEscape func()) {
+	mw.modal = d
+	mw.escape = onEscape
+	d.SetOnClosed(func() {
+		if mw.modal == d {
+			mw.modal, mw.escape = nil, nil
+		}
+	})
+	d.Show()
+}
+
+func (mw *MainWindow) hideModal(d dialog.Dialog) {
+	d.Hide()
+	if mw.modal == d {
+		mw.modal, mw.escape = nil, nil
+	}
+}
+
+func (mw *MainWindow) closeModal() {
+	switch {
+	case mw.escape != nil:
+		mw.escape()
+	case mw.modal != nil:
+		mw.hideModal(mw.modal)
+	}
+}

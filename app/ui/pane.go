@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"hearth/contacts"
+)
+
+// historyLimit is how many messages a conversation loads when opened.
+const historyLimit = 300
+
+// buildRight is the right side: the open conversation, or a welcome when
+// none is open, under the notice banner.
+func (mw *MainWindow) buildRight() fyne.CanvasObject {
+	mw.chat = newChatView(mw, mw.b.Chat, mw.b.Files)
+	mw.chat.root.Hide()
+
+	icon := canvas.NewImageFromResource(AppIcon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(112))
+	title := widget.NewLabelWithStyle("Welcome to Hearth", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	hint := widget.NewLabel("Pick someone on the left to start chatting.\nAdd a contact with their invite code, or share yours.")
+	hint.Alignment = fyne.TextAlignCenter
+	add := widget.NewButtonWithIcon("Add contact", theme.ContentAddIcon(), mw.ShowAddContact)
+	mw.empty = container.NewCenter(container.NewVBox(container.NewCenter(icon), title, hint, container.NewCenter(add)))
+
+	mw.noticeText = widget.NewLabel("")
+	mw.noticeText.Wrapping = fyne.TextWrapWord
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	bg.CornerRadius = theme.InputRadiusSize()
+	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), mw.hideNotice)
+	closeBtn.Importance = widget.LowImportance
+	mw.notice = container.NewStack(bg, container.NewBorder(nil, nil,
+		container.NewCenter(widget.NewIcon(theme.InfoIcon())), container.NewCenter(closeBtn), mw.noticeText))
+	mw.notice.Hide()
+
+	return container.NewBorder(container.NewPadded(mw.notice), nil, nil, nil,
+		container.NewStack(mw.empty, mw.chat.root))
+}
+
+// OpenConversation shows the conversation with an accepted contact, as if
+// it had been picked in the list.
+func (mw *MainWindow) OpenConversation(peerID string) {
+	for i, c := range mw.shown {
+		if c.PeerID == peerID {
+			mw.list.Select(i) // calls openConversation
+			return
+		}
+	}
+	mw.openConversation(peerID)
+}
+
+func (mw *MainWindow) openConversation(peerID string) {
+	c := mw.contact(peerID)
+	if c == nil {
+		return
+	}
+	if peerID == mw.selected {
+		return
+	}
+	mw.chat.leave()
+	mw.activity()
+	mw.selected = peerID
+	mw.chat.setOneToOne()
+	mw.chat.typing = mw.typing[peerID]
+	mw.chat.setContact(*c)
+	msgs, err := mw.b.Chat.History(peerID, historyLimit)
+	if err != nil {
+		mw.showNotice("Could not read this conversation: " + userText(err))
+	}
+	transfers, err := mw.b.Files.Transfers(peerID)
+	if err != nil {
+		mw.showNotice("Could not read the files of this conversation: " + userText(err))
+	}
+	mw.chat.setHistory(msgs, transfers)
+	mw.updateComplianceBar() // archive.go
+	mw.empty.Hide()
+	mw.chat.root.Show()
+	mw.win.Canvas().Focus(mw.chat.entry)
+	if c.Unread > 0 {
+		mw.markRead(peerID)
+	}
+}
+
+func (mw *MainWindow) closeConversation() {
+	mw.chat.leave()
+	mw.selected = ""
+	mw.chat.root.Hide()
+	mw.empty.Show()
+	mw.list.UnselectAll()
+}
+
+func (mw *MainWindow) markRead(peerID string) {
+	mw.background(func() error { return mw.b.Chat.MarkRead(peerID) }, nil)
+}
+
+// send is the composer's action.
+func (mw *MainWindow) send(text string) {
+	if strings.TrimSpace(text) == "" || mw.selected == "" {
+		return
+	}
+	if mw.chat.sendInMode(text) {
+		return
+	}
+	var msg contacts.Message
+	var err error
+	if gid, ok := contacts.GroupID(mw.selected); ok {
+		msg, err = mw.b.Groups.SendGroup(gid, text)
+	} else {
+		msg, err = mw.b.Chat.Send(mw.selected, text)
+	}
+	if err != nil {
+		showError(mw.chat.sendErr, err)
+		return
+	}
+	showError(mw.chat.sendErr, nil)
+	mw.chat.entry.SetText("")
+	mw.chat.add(msg)
+}
+
+// layoutSpacer is a fixed-size gap.
+func layoutSpacer(w, h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(nil)
+	r.SetMinSize(fyne.NewSize(w, h))
+	return r
+}
