@@ -18,6 +18,7 @@ import (
 
 	"hearth/app/cli"
 	"hearth/app/core"
+	"hearth/app/core/people"
 	"hearth/app/core/presence"
 	"hearth/app/profile"
 	"hearth/app/ui"
@@ -121,7 +122,7 @@ func (l launcher) Unlock(pass string) (*ui.Backend, error) {
 // the mechanism that serves it.
 func backendOf(m *core.Messenger) *ui.Backend {
 	return &ui.Backend{
-		Contacts: m,
+		Contacts: contactsArea{m.People, m},
 		Chat:     m,
 		Files:    m,
 		Groups:   m,
@@ -131,6 +132,13 @@ func backendOf(m *core.Messenger) *ui.Backend {
 		Events:   m.Events,
 		Close:    m.Close,
 	}
+}
+
+// contactsArea serves the Contacts area: requests and contact management
+// from People, nearby and pairing from the messenger.
+type contactsArea struct {
+	*people.People
+	*core.Messenger
 }
 
 // me serves the Me area: my name and settings from the messenger, my

@@ -68,13 +68,13 @@ func pairNearby(a, b *benchPeer) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := a.m.RequestNearby(bID, ""); err != nil {
+	if err := a.m.People.RequestNearby(bID, ""); err != nil {
 		return 0, err
 	}
 	if err := waitFor("request", 30*time.Second, func() bool { return stateOf(b.m, aID) == contacts.Incoming }); err != nil {
 		return 0, err
 	}
-	if err := b.m.Accept(aID); err != nil {
+	if err := b.m.People.Accept(aID); err != nil {
 		return 0, err
 	}
 	err = waitFor("contacts", 30*time.Second, func() bool {

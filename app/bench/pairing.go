@@ -51,11 +51,11 @@ func childPairing() error {
 
 func pairByInvite(a, b *benchPeer) (time.Duration, error) {
 	t0 := time.Now()
-	code, err := a.m.InviteCode()
+	code, err := a.m.People.InviteCode()
 	if err != nil {
 		return 0, err
 	}
-	if err := b.m.AddByInvite(code, ""); err != nil {
+	if err := b.m.People.AddByInvite(code, ""); err != nil {
 		return 0, err
 	}
 	return mutual(a, b, t0)
@@ -84,7 +84,7 @@ func mutual(a, b *benchPeer, t0 time.Time) (time.Duration, error) {
 }
 
 func stateOf(m *core.Messenger, id string) contacts.State {
-	cs, _ := m.Contacts()
+	cs, _ := m.People.Contacts()
 	for _, c := range cs {
 		if c.PeerID == id {
 			return c.State

@@ -77,7 +77,7 @@ func (p *benchPeer) send(to, body string) (<-chan struct{}, error) {
 }
 
 func presenceOf(m *core.Messenger, id string) contacts.Presence {
-	cs, _ := m.Contacts()
+	cs, _ := m.People.Contacts()
 	for _, c := range cs {
 		if c.PeerID == id {
 			return c.Presence
@@ -100,11 +100,11 @@ func waitFor(what string, d time.Duration, cond func() bool) error {
 // pair makes a and b mutual contacts by invite code and waits until each
 // shows the other online.
 func pair(a, b *benchPeer) error {
-	code, err := a.m.InviteCode()
+	code, err := a.m.People.InviteCode()
 	if err != nil {
 		return err
 	}
-	if err := b.m.AddByInvite(code, ""); err != nil {
+	if err := b.m.People.AddByInvite(code, ""); err != nil {
 		return err
 	}
 	return waitFor("pairing", 30*time.Second, func() bool {

@@ -10,6 +10,7 @@ import (
 	"hearth/app/core"
 	"hearth/app/core/archive"
 	"hearth/app/core/base"
+	"hearth/app/core/people"
 	"hearth/contacts"
 )
 
@@ -21,7 +22,7 @@ type messenger interface {
 	InviteCode() (string, error)
 	AddByInvite(code, note string) error
 	Accept(peerID string) error
-	Contacts() ([]core.ContactView, error)
+	Contacts() ([]people.ContactView, error)
 	Send(peerID, text string) (contacts.Message, error)
 	History(peerID string, limit int) ([]contacts.Message, error)
 	SearchArchive(query string, limit int) ([]archive.SearchHit, error)
@@ -37,9 +38,12 @@ type messenger interface {
 type coreMessenger struct {
 	*core.Messenger
 	*archive.Archive
+	*people.People
 }
 
-func newCoreMessenger(m *core.Messenger) coreMessenger { return coreMessenger{m, m.Archive} }
+func newCoreMessenger(m *core.Messenger) coreMessenger {
+	return coreMessenger{m, m.Archive, m.People}
+}
 
 func (c coreMessenger) Export(peerID string, f archive.ExportFormat, w *strings.Builder) error {
 	return c.Archive.Export(peerID, f, w)

@@ -14,6 +14,7 @@ import (
 
 	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
@@ -90,7 +91,10 @@ func newStranger(t *testing.T) *prober {
 func proberOf(m *Messenger) *prober {
 	// Its own signal client: the call mechanism keeps its service to itself.
 	sig := signal.New(m.node.Host, signal.Config{Allow: func(peer.ID) bool { return false }})
-	p := &prober{h: m.node.Host, chat: m.chat, files: m.files, sig: sig, req: m.req}
+	req := contactreq.New(m.node.Host, contactreq.Config{OnRequest: func(peer.ID, wire.ContactRequest) wire.ContactReply {
+		return wire.ContactReply{Status: wire.StatusPending}
+	}})
+	p := &prober{h: m.node.Host, chat: m.chat, files: m.files, sig: sig, req: req}
 	p.listenPresence()
 	return p
 }
@@ -166,7 +170,7 @@ func assertNoPresence(t *testing.T, target, control *peerT, p *prober, tag strin
 }
 
 func incoming(m *Messenger) []string {
-	cs, _ := m.Contacts()
+	cs, _ := m.People.Contacts()
 	var out []string
 	for _, c := range cs {
 		if c.State == contacts.Incoming {
@@ -188,12 +192,12 @@ func TestStrangerReachesNothing(t *testing.T) {
 	if err := s.h.Connect(ctx, peer.AddrInfo{ID: alice.m.prof.ID, Addrs: alice.m.node.Host.Addrs()}); err != nil {
 		t.Fatalf("a stranger must be able to connect (to ask): %v", err)
 	}
-	dropped := alice.m.req.Dropped()
+	dropped := requestsDropped(alice.m)
 	replies := s.probe(t, alice, "stranger")
 	if replies < 1 || replies > contactreq.DefaultPerPeerBurst {
 		t.Errorf("%d requests answered, want 1..%d (the per-peer burst)", replies, contactreq.DefaultPerPeerBurst)
 	}
-	if d := alice.m.req.Dropped() - dropped; d < uint64(20-contactreq.DefaultPerPeerBurst) {
+	if d := requestsDropped(alice.m) - dropped; d < uint64(20-contactreq.DefaultPerPeerBurst) {
 		t.Errorf("only %d requests dropped by the rate limit", d)
 	}
 	assertUntouched(t, alice, s.h.ID(), "stranger")
@@ -212,7 +216,7 @@ func TestRequestFloodFromManyPeersStaysBounded(t *testing.T) {
 		o.RequestLimits = contactreq.Config{PerPeerRate: rate.Every(time.Hour), PerPeerBurst: 1, MaxTrackedPeers: tracked}
 		o.MaxPendingRequests = waiting
 	})
-	dropped := alice.m.req.Dropped()
+	dropped := requestsDropped(alice.m)
 	for i := range strangers {
 		s := newStranger(t)
 		replies := 0
@@ -227,11 +231,11 @@ func TestRequestFloodFromManyPeersStaysBounded(t *testing.T) {
 		if replies != 1 {
 			t.Errorf("stranger %d: %d replies, want 1 (burst 1)", i, replies)
 		}
-		if n := alice.m.req.Tracked(); n > tracked {
+		if n := requestsTracked(alice.m); n > tracked {
 			t.Fatalf("%d peers tracked, cap %d", n, tracked)
 		}
 	}
-	if d := alice.m.req.Dropped() - dropped; d != 2*strangers {
+	if d := requestsDropped(alice.m) - dropped; d != 2*strangers {
 		t.Errorf("%d dropped, want %d", d, 2*strangers)
 	}
 	if n := len(incoming(alice.m)); n != waiting {
@@ -250,7 +254,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 	pair(t, alice, bob)
 	pair(t, alice, carol)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
-	if err := alice.m.Block(bID); err != nil {
+	if err := alice.m.People.Block(bID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob sees alice offline", func() bool { return presenceOf(bob.m, aID) == contacts.Offline })
@@ -284,7 +288,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 	}
 
 	// Unblock: he is a contact again and his queued message arrives.
-	if err := alice.m.Unblock(bID); err != nil {
+	if err := alice.m.People.Unblock(bID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "queued message delivered after unblock", func() bool {
@@ -303,7 +307,7 @@ func TestRemovedContactReachesNothing(t *testing.T) {
 	pair(t, alice, bob)
 	pair(t, alice, carol)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
-	if err := alice.m.Remove(bID); err != nil {
+	if err := alice.m.People.Remove(bID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob drops alice", func() bool { return state(bob.m, aID) == -1 })
@@ -348,15 +352,15 @@ func TestContactManagementPersists(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(alice.m.Rename(bID, "  Uncle   Bob "))
-	must(alice.m.SetNotes(bID, "likes trains"))
-	must(alice.m.SetLabels(bID, []string{" Team", "family", "Family", "", "team"}))
-	must(alice.m.SetVerified(bID, true))
-	must(alice.m.SetRequestPolicy(RequestsWithInvite))
+	must(alice.m.People.Rename(bID, "  Uncle   Bob "))
+	must(alice.m.People.SetNotes(bID, "likes trains"))
+	must(alice.m.People.SetLabels(bID, []string{" Team", "family", "Family", "", "team"}))
+	must(alice.m.People.SetVerified(bID, true))
+	must(alice.m.People.SetRequestPolicy(people.RequestsWithInvite))
 	stranger := newPeerID(t)
-	must(alice.m.SetRequestPolicy(RequestsFromAnyone))
-	alice.m.onRequest(stranger, wire.ContactRequest{Kind: wire.KindRequest, Name: "Dan", Note: "from the choir"})
-	must(alice.m.SetRequestPolicy(RequestsWithInvite))
+	must(alice.m.People.SetRequestPolicy(people.RequestsFromAnyone))
+	alice.m.People.Receive(stranger, wire.ContactRequest{Kind: wire.KindRequest, Name: "Dan", Note: "from the choir"})
+	must(alice.m.People.SetRequestPolicy(people.RequestsWithInvite))
 
 	for _, restart := range []bool{false, true} {
 		if restart {
@@ -367,10 +371,10 @@ func TestContactManagementPersists(t *testing.T) {
 		if !ok || c.Name != "Uncle Bob" || c.Notes != "likes trains" || !slices.Equal(c.Labels, []string{"family", "Team"}) || !c.Verified {
 			t.Errorf("restart %v: %+v", restart, c)
 		}
-		if got := alice.m.Labels(); !slices.Equal(got, []string{"family", "Team"}) {
+		if got := alice.m.People.Labels(); !slices.Equal(got, []string{"family", "Team"}) {
 			t.Errorf("restart %v: Labels() = %q", restart, got)
 		}
-		if p := alice.m.RequestPolicy(); p != RequestsWithInvite {
+		if p := alice.m.People.RequestPolicy(); p != people.RequestsWithInvite {
 			t.Errorf("restart %v: policy %v", restart, p)
 		}
 		if got := incoming(alice.m); !slices.Equal(got, []string{stranger.String()}) {
@@ -380,7 +384,7 @@ func TestContactManagementPersists(t *testing.T) {
 	// A second contact's "FAMILY" joins the existing spelling.
 	carol := newPeer(t, "Carol")
 	pair(t, alice, carol)
-	must(alice.m.SetLabels(carol.m.MyPeerID(), []string{"FAMILY"}))
+	must(alice.m.People.SetLabels(carol.m.MyPeerID(), []string{"FAMILY"}))
 	if c, _ := alice.m.contact(carol.m.prof.ID); !slices.Equal(c.Labels, []string{"family"}) {
 		t.Errorf("carol's labels %q", c.Labels)
 	}
@@ -390,7 +394,7 @@ func TestContactEditLimits(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	bID := bob.m.MyPeerID()
-	many := make([]string, maxLabels+1)
+	many := make([]string, people.MaxLabels+1)
 	for i := range many {
 		many[i] = fmt.Sprint("g", i)
 	}
@@ -399,15 +403,15 @@ func TestContactEditLimits(t *testing.T) {
 		err  error
 		got  error
 	}{
-		{"empty name", ErrEmptyName, alice.m.Rename(bID, "   ")},
-		{"long name", ErrNameTooLong, alice.m.Rename(bID, strings.Repeat("n", wire.MaxNameLen+1))},
-		{"long notes", ErrNotesTooLong, alice.m.SetNotes(bID, strings.Repeat("n", maxNotesLen+1))},
-		{"many labels", ErrTooManyLabels, alice.m.SetLabels(bID, many)},
-		{"long label", ErrLabelTooLong, alice.m.SetLabels(bID, []string{strings.Repeat("l", maxLabelLen+1)})},
-		{"unknown", book.ErrUnknownPeer, alice.m.Rename(newPeerID(t).String(), "x")},
-		{"bad id", book.ErrUnknownPeer, alice.m.Block("not-a-peer-id")},
-		{"not blocked", ErrNotBlocked, alice.m.Unblock(bID)},
-		{"bad policy", ErrBadPolicy, alice.m.SetRequestPolicy(RequestsFromNobody + 1)},
+		{"empty name", people.ErrEmptyName, alice.m.People.Rename(bID, "   ")},
+		{"long name", people.ErrNameTooLong, alice.m.People.Rename(bID, strings.Repeat("n", wire.MaxNameLen+1))},
+		{"long notes", people.ErrNotesTooLong, alice.m.People.SetNotes(bID, strings.Repeat("n", people.MaxNotesLen+1))},
+		{"many labels", people.ErrTooManyLabels, alice.m.People.SetLabels(bID, many)},
+		{"long label", people.ErrLabelTooLong, alice.m.People.SetLabels(bID, []string{strings.Repeat("l", people.MaxLabelLen+1)})},
+		{"unknown", book.ErrUnknownPeer, alice.m.People.Rename(newPeerID(t).String(), "x")},
+		{"bad id", book.ErrUnknownPeer, alice.m.People.Block("not-a-peer-id")},
+		{"not blocked", people.ErrNotBlocked, alice.m.People.Unblock(bID)},
+		{"bad policy", people.ErrBadPolicy, alice.m.People.SetRequestPolicy(people.RequestsFromNobody + 1)},
 	}
 	for _, c := range cases {
 		if c.got != c.err {
@@ -438,11 +442,11 @@ func TestRequestPolicy(t *testing.T) {
 	alice := newPeer(t, "Alice")
 	ask := func(secret string) peer.ID {
 		id := newPeerID(t)
-		alice.m.onRequest(id, wire.ContactRequest{Kind: wire.KindRequest, Name: "Someone", Secret: secret})
+		alice.m.People.Receive(id, wire.ContactRequest{Kind: wire.KindRequest, Name: "Someone", Secret: secret})
 		return id
 	}
 	code := func() string {
-		c, err := alice.m.InviteCode()
+		c, err := alice.m.People.InviteCode()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -453,20 +457,20 @@ func TestRequestPolicy(t *testing.T) {
 		return inv.Secret
 	}
 	cases := []struct {
-		policy RequestPolicy
+		policy people.RequestPolicy
 		secret string
 		want   contacts.State // -1: dropped unseen
 	}{
-		{RequestsFromAnyone, "", contacts.Incoming},
-		{RequestsFromAnyone, "fresh", contacts.Accepted},
-		{RequestsWithInvite, "", -1},
-		{RequestsWithInvite, "wrong", -1},
-		{RequestsWithInvite, "fresh", contacts.Accepted},
-		{RequestsFromNobody, "", -1},
-		{RequestsFromNobody, "fresh", -1},
+		{people.RequestsFromAnyone, "", contacts.Incoming},
+		{people.RequestsFromAnyone, "fresh", contacts.Accepted},
+		{people.RequestsWithInvite, "", -1},
+		{people.RequestsWithInvite, "wrong", -1},
+		{people.RequestsWithInvite, "fresh", contacts.Accepted},
+		{people.RequestsFromNobody, "", -1},
+		{people.RequestsFromNobody, "fresh", -1},
 	}
 	for _, c := range cases {
-		if err := alice.m.SetRequestPolicy(c.policy); err != nil {
+		if err := alice.m.People.SetRequestPolicy(c.policy); err != nil {
 			t.Fatal(err)
 		}
 		secret := c.secret
@@ -486,9 +490,9 @@ func TestKeyChangeWarning(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	impostor := newPeerID(t)
-	alice.m.onRequest(impostor, wire.ContactRequest{Kind: wire.KindRequest, Name: "bob "})
+	alice.m.People.Receive(impostor, wire.ContactRequest{Kind: wire.KindRequest, Name: "bob "})
 	warned := func() string {
-		cs, _ := alice.m.Contacts()
+		cs, _ := alice.m.People.Contacts()
 		for _, c := range cs {
 			if c.PeerID == impostor.String() {
 				return c.Warning
@@ -500,14 +504,14 @@ func TestKeyChangeWarning(t *testing.T) {
 	if w := warned(); w != "" {
 		t.Fatalf("warning %q while Bob is not verified", w)
 	}
-	if err := alice.m.SetVerified(bob.m.MyPeerID(), true); err != nil {
+	if err := alice.m.People.SetVerified(bob.m.MyPeerID(), true); err != nil {
 		t.Fatal(err)
 	}
 	if w := warned(); !strings.Contains(w, "different key from the Bob you verified") {
 		t.Fatalf("warning %q", w)
 	}
 	second := newPeerID(t)
-	alice.m.onRequest(second, wire.ContactRequest{Kind: wire.KindRequest, Name: "BOB"})
+	alice.m.People.Receive(second, wire.ContactRequest{Kind: wire.KindRequest, Name: "BOB"})
 	waitFor(t, "a notice", func() bool {
 		_, ok := alice.log.find(func(e event.Event) bool {
 			n, ok := e.(event.Notice)
@@ -521,77 +525,32 @@ func TestKeyChangeWarning(t *testing.T) {
 // against itself in any spacing and as a QR, and not against another's.
 func TestSafetyCodeBothSides(t *testing.T) {
 	alice, bob, carol := newPeer(t, "Alice"), newPeer(t, "Bob"), newPeer(t, "Carol")
-	ab, err := alice.m.SafetyCode(bob.m.MyPeerID())
+	ab, err := alice.m.People.SafetyCode(bob.m.MyPeerID())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ba, _ := bob.m.SafetyCode(alice.m.MyPeerID())
-	ac, _ := alice.m.SafetyCode(carol.m.MyPeerID())
+	ba, _ := bob.m.People.SafetyCode(alice.m.MyPeerID())
+	ac, _ := alice.m.People.SafetyCode(carol.m.MyPeerID())
 	if ab != ba || ab == ac {
 		t.Fatalf("alice-bob %q, bob-alice %q, alice-carol %q", ab, ba, ac)
 	}
 	if len(ab) != 12*5+11 {
 		t.Fatalf("code %q is not 12 groups of 5", ab)
 	}
-	qr, _ := bob.m.SafetyQR(alice.m.MyPeerID())
+	qr, _ := bob.m.People.SafetyQR(alice.m.MyPeerID())
 	for _, text := range []string{ab, strings.ReplaceAll(ab, " ", ""), strings.ReplaceAll(ab, " ", "-"), qr, "\n" + ab + "\n"} {
-		if ok, err := alice.m.CheckSafetyCode(bob.m.MyPeerID(), text); !ok || err != nil {
+		if ok, err := alice.m.People.CheckSafetyCode(bob.m.MyPeerID(), text); !ok || err != nil {
 			t.Errorf("%q did not check: %v", text, err)
 		}
 	}
 	for _, text := range []string{ac, "", ab[:len(ab)-1], ab + "1", strings.Replace(ab, "0", "O", 1) + "x"} {
-		if ok, _ := alice.m.CheckSafetyCode(bob.m.MyPeerID(), text); ok {
+		if ok, _ := alice.m.People.CheckSafetyCode(bob.m.MyPeerID(), text); ok {
 			t.Errorf("%q checked", text)
 		}
 	}
-	if err := alice.m.SetVerified(bob.m.MyPeerID(), true); err != book.ErrUnknownPeer {
+	if err := alice.m.People.SetVerified(bob.m.MyPeerID(), true); err != book.ErrUnknownPeer {
 		t.Errorf("verifying a stranger: %v", err)
 	}
-}
-
-// TestSafetyCodeFrozen pins the derivation: changing it would make two
-// versions of Hearth show different codes.
-func TestSafetyCodeFrozen(t *testing.T) {
-	seed := func(b byte) crypto.PubKey {
-		s := make([]byte, 32)
-		for i := range s {
-			s[i] = b
-		}
-		priv, _, err := crypto.GenerateEd25519Key(fixedReader(s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return priv.GetPublic()
-	}
-	a, b := seed(1), seed(2)
-	ab, err := safetyCode(a, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ba, _ := safetyCode(b, a)
-	if ab != ba {
-		t.Fatalf("order matters: %q vs %q", ab, ba)
-	}
-	const want = "74157 40029 00775 33640 79692 80508 31761 09134 62674 90559 65104 61031"
-	if ab != want {
-		t.Errorf("safety code %q, frozen %q", ab, want)
-	}
-}
-
-type fixedReader []byte
-
-func (r fixedReader) Read(p []byte) (int, error) { return copy(p, r), nil }
-
-func FuzzParseSafetyCode(f *testing.F) {
-	f.Add("12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 67890")
-	f.Add(SafetyQRPrefix + strings.Repeat("0", 60))
-	f.Add("")
-	f.Fuzz(func(t *testing.T, s string) {
-		digits, ok := parseSafetyCode(s)
-		if ok && (len(digits) != 60 || strings.Trim(digits, "0123456789") != "") {
-			t.Fatalf("%q parsed as %q", s, digits)
-		}
-	})
 }
 
 // TestRemoveWithdrawsRequest: "I removed you" from someone whose request
@@ -601,13 +560,13 @@ func TestRemoveWithdrawsRequest(t *testing.T) {
 	alice := newPeer(t, "Alice")
 	asker, blocked := newPeerID(t), newPeerID(t)
 	for _, id := range []peer.ID{asker, blocked} {
-		alice.m.onRequest(id, wire.ContactRequest{Kind: wire.KindRequest, Name: "Someone"})
+		alice.m.People.Receive(id, wire.ContactRequest{Kind: wire.KindRequest, Name: "Someone"})
 	}
-	if err := alice.m.Block(blocked.String()); err != nil {
+	if err := alice.m.People.Block(blocked.String()); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []peer.ID{asker, blocked} {
-		alice.m.onRequest(id, wire.ContactRequest{Kind: wire.KindRemove})
+		alice.m.People.Receive(id, wire.ContactRequest{Kind: wire.KindRemove})
 	}
 	if s := state(alice.m, asker.String()); s != -1 {
 		t.Errorf("withdrawn request still there: %v", s)
@@ -620,32 +579,22 @@ func TestRemoveWithdrawsRequest(t *testing.T) {
 	}
 }
 
-func BenchmarkSafetyCode(b *testing.B) {
-	ka, _, _ := crypto.GenerateEd25519Key(rand.Reader)
-	kb, _, _ := crypto.GenerateEd25519Key(rand.Reader)
-	for b.Loop() {
-		if _, err := safetyCode(ka.GetPublic(), kb.GetPublic()); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // TestWithdrawRequest: removing someone I asked takes my request back on
 // their side.
 func TestWithdrawRequest(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
-	if err := alice.m.SetRequestPolicy(RequestsFromAnyone); err != nil {
+	if err := alice.m.People.SetRequestPolicy(people.RequestsFromAnyone); err != nil {
 		t.Fatal(err)
 	}
-	code, _ := alice.m.InviteCode()
+	code, _ := alice.m.People.InviteCode()
 	inv, _ := wire.ParseInvite(code)
 	alice.m.store.UseInvite(inv.Secret) // spent: Bob's request must wait
-	if err := bob.m.AddByInvite(code, "it's Bob"); err != nil {
+	if err := bob.m.People.AddByInvite(code, "it's Bob"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "request waiting at alice", func() bool { return state(alice.m, bID) == contacts.Incoming })
-	if err := bob.m.Remove(aID); err != nil {
+	if err := bob.m.People.Remove(aID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "request withdrawn", func() bool { return state(alice.m, bID) == -1 })
@@ -662,7 +611,7 @@ func TestRemoveToldLater(t *testing.T) {
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 	bob.stop(t)
 	waitFor(t, "bob offline", func() bool { return presenceOf(alice.m, bID) == contacts.Offline })
-	if err := alice.m.Remove(bID); err != nil {
+	if err := alice.m.People.Remove(bID); err != nil {
 		t.Fatal(err)
 	}
 	bob.restart(t)
@@ -671,7 +620,7 @@ func TestRemoveToldLater(t *testing.T) {
 	}
 	waitFor(t, "bob told on reconnect", func() bool { return state(bob.m, aID) == -1 })
 	waitFor(t, "the reminder forgotten", func() bool {
-		b, _ := alice.m.store.Setting(settingRemovedPrefix + bID)
+		b, _ := alice.m.store.Setting("removed." + bID)
 		return len(b) == 0
 	})
 }
@@ -684,7 +633,7 @@ func TestDroppedRequestIsResentWhileConnected(t *testing.T) {
 		o.RequestLimits = contactreq.Config{GlobalRate: rate.Every(time.Second), GlobalBurst: 1}
 	})
 	bob := newPeer(t, "Bob")
-	code, err := alice.m.InviteCode()
+	code, err := alice.m.People.InviteCode()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -695,12 +644,22 @@ func TestDroppedRequestIsResentWhileConnected(t *testing.T) {
 	if _, err := s.req.Send(ctx, alice.m.prof.ID, wire.ContactRequest{Kind: wire.KindRequest, Name: "flood"}); err != nil {
 		t.Fatalf("the stranger's request should take the only token: %v", err)
 	}
-	dropped := alice.m.req.Dropped()
-	if err := bob.m.AddByInvite(code, ""); err != nil {
+	dropped := requestsDropped(alice.m)
+	if err := bob.m.People.AddByInvite(code, ""); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "Bob's request dropped by the global limit", func() bool { return alice.m.req.Dropped() > dropped })
+	waitFor(t, "Bob's request dropped by the global limit", func() bool { return requestsDropped(alice.m) > dropped })
 	waitFor(t, "both sides accepted", func() bool {
 		return state(alice.m, bob.m.MyPeerID()) == contacts.Accepted && state(bob.m, alice.m.MyPeerID()) == contacts.Accepted
 	})
+}
+
+func requestsDropped(m *Messenger) uint64 {
+	d, _ := m.People.RequestStats()
+	return d
+}
+
+func requestsTracked(m *Messenger) int {
+	_, n := m.People.RequestStats()
+	return n
 }

@@ -298,7 +298,7 @@ func TestMuteSurvivesRestart(t *testing.T) {
 	}
 	alice.stop(t)
 	alice.restart(t)
-	cs, err := alice.m.Contacts()
+	cs, err := alice.m.People.Contacts()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestUnreadCountsInContacts(t *testing.T) {
 	sendDelivered(t, alice, bob, "1")
 	sendDelivered(t, alice, bob, "2")
 	unread := func() int {
-		cs, _ := bob.m.Contacts()
+		cs, _ := bob.m.People.Contacts()
 		for _, c := range cs {
 			if c.PeerID == alice.m.MyPeerID() {
 				return c.Unread

@@ -1,24 +1,10 @@
 package core
 
 import (
-	"image"
 	"time"
 
 	"hearth/contacts"
 )
-
-// ContactView is a contact as the contact list shows it.
-type ContactView struct {
-	contacts.Contact
-	Presence   contacts.Presence
-	StatusText string
-	Unread     int
-	// Warning is set on a contact or request that is not verified but
-	// uses the name of one that is (a different key: someone else).
-	Warning string
-	Avatar  image.Image // nil: none, show initials
-	Muted   bool        // no notifications for this conversation
-}
 
 // NearbyPeer is a Hearth user found on the LAN who is not yet a contact.
 type NearbyPeer struct {

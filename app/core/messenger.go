@@ -5,6 +5,7 @@ package core
 
 import (
 	"context"
+	"image"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	"hearth/app/core/book"
 	"hearth/app/core/calls"
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	levent "github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -61,7 +63,7 @@ type Options struct {
 	// fields take contactreq's defaults. OnRequest and Trusted are core's.
 	RequestLimits contactreq.Config
 	// MaxPendingRequests bounds incoming requests waiting for an answer
-	// (0: DefaultMaxPendingRequests).
+	// (0: people.DefaultMaxPendingRequests).
 	MaxPendingRequests int
 	// PairRendezvous are the ways two sides of a short pairing code meet
 	// (pairing.go); nil: mDNS unless NoMDNS, plus the DHT when
@@ -85,6 +87,8 @@ type Messenger struct {
 	// Archive searches, exports and expires conversations, and keeps the
 	// "archived for compliance" flags.
 	Archive *archive.Archive
+	// People runs contact requests, consent and contact management.
+	People *people.People
 
 	opts     Options
 	prof     *profile.Profile
@@ -109,9 +113,6 @@ type Messenger struct {
 	kick     chan struct{} // wakes the connect loop early
 	flushers sync.Map      // peer.ID → *flusher
 	presMu   sync.Map      // peer.ID → *sync.Mutex, one presence sender per peer
-	// reqUnanswered holds the Outgoing contacts whose last request got no
-	// answer; connectAll resends to those still connected.
-	reqUnanswered sync.Map // peer.ID → bool
 
 	grp groupState // group conversations (groups.go), with its own lock
 
@@ -189,7 +190,18 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, DeliverBatch: m.deliver})
 	m.Presence = presence.New(m.d)
 	m.Presence.OnFirstWord = m.flush
-	m.req = contactreq.New(h, m.requestConfig())
+	m.People = people.New(m.d, people.Config{
+		Limits: opts.RequestLimits, MaxPending: opts.MaxPendingRequests,
+		Welcome: func(id peer.ID) {
+			m.Presence.SendTo(id)
+			m.flush(id)
+		},
+		EndCalls:       func(id peer.ID) { m.Calls.EndWith(id) },
+		ForgetPresence: func(id peer.ID) { m.Presence.Forget(id) },
+		NearbyName:     m.nearbyName,
+		Muted:          m.Muted,
+		PresenceOf:     func(id peer.ID) (contacts.Presence, string, image.Image) { return m.Presence.Of(id) },
+	})
 	m.Calls = calls.New(m.d, calls.Config{FakeMedia: opts.FakeMedia, Loopback: opts.Loopback, Busy: func() bool {
 		p, _ := m.Presence.Presence()
 		return p == contacts.Busy
@@ -310,7 +322,7 @@ func (m *Messenger) Close() error {
 	m.Archive.Close()
 	m.stopConvo()
 	m.carry.Close()
-	m.req.Close()
+	m.People.Close()
 	m.Presence.Close()
 	m.chat.Close()
 	err := m.node.Close()
@@ -371,7 +383,7 @@ func (m *Messenger) connectAll() {
 		case c.State == contacts.Accepted:
 			online = append(online, id)
 		case c.State == contacts.Outgoing:
-			if _, ok := m.reqUnanswered.Load(id); ok {
+			if m.People.Unanswered(id) {
 				asking = append(asking, id)
 			}
 		}
@@ -393,7 +405,7 @@ func (m *Messenger) connectAll() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m.sendRequest(id)
+			m.People.SendRequest(id)
 		}()
 	}
 	for _, c := range todo {
@@ -413,8 +425,8 @@ func (m *Messenger) connectAll() {
 // onConnected runs in the swarm's notification path: do the work elsewhere.
 func (m *Messenger) onConnected(id peer.ID) {
 	c, ok := m.contact(id)
-	if !ok {
-		m.retellRemoved(id) // contactmgmt.go
+	if !ok || c.State != contacts.Accepted {
+		m.People.Connected(id) // a request to resend, or a removal to retell
 		return
 	}
 	m.spawn(func() {
@@ -426,8 +438,6 @@ func (m *Messenger) onConnected(id peer.ID) {
 			m.resumeTransfers(id)
 			m.Archive.SendFlag(id) // a compliance flag they have not heard of yet
 			m.carryOnConnect(id)
-		case contacts.Outgoing:
-			m.sendRequest(id)
 		}
 	})
 }

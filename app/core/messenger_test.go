@@ -10,6 +10,7 @@ import (
 
 	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -112,7 +113,7 @@ func (p *peerT) restart(t *testing.T) {
 }
 
 func state(m *Messenger, id string) contacts.State {
-	cs, _ := m.Contacts()
+	cs, _ := m.People.Contacts()
 	for _, c := range cs {
 		if c.PeerID == id {
 			return c.State
@@ -122,7 +123,7 @@ func state(m *Messenger, id string) contacts.State {
 }
 
 func presenceOf(m *Messenger, id string) contacts.Presence {
-	cs, _ := m.Contacts()
+	cs, _ := m.People.Contacts()
 	for _, c := range cs {
 		if c.PeerID == id {
 			return c.Presence
@@ -134,11 +135,11 @@ func presenceOf(m *Messenger, id string) contacts.Presence {
 // pair makes a and b mutual contacts through a's invite code.
 func pair(t *testing.T, a, b *peerT) {
 	t.Helper()
-	code, err := a.m.InviteCode()
+	code, err := a.m.People.InviteCode()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.m.AddByInvite(code, "hello from "+b.m.MyName()); err != nil {
+	if err := b.m.People.AddByInvite(code, "hello from "+b.m.MyName()); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "both sides accepted", func() bool {
@@ -262,13 +263,13 @@ func TestRequestWithoutSecretWaitsForAccept(t *testing.T) {
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 	// Bob learns Alice's address but not a valid secret: a code whose
 	// secret was already spent.
-	code, _ := alice.m.InviteCode()
+	code, _ := alice.m.People.InviteCode()
 	carol := newPeer(t, "Carol")
-	if err := carol.m.AddByInvite(code, ""); err != nil {
+	if err := carol.m.People.AddByInvite(code, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "carol accepted", func() bool { return state(carol.m, aID) == contacts.Accepted })
-	if err := bob.m.AddByInvite(code, "it's Bob"); err != nil {
+	if err := bob.m.People.AddByInvite(code, "it's Bob"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "request waiting at alice", func() bool { return state(alice.m, bID) == contacts.Incoming })
@@ -278,7 +279,7 @@ func TestRequestWithoutSecretWaitsForAccept(t *testing.T) {
 	if _, err := bob.m.Send(aID, "let me in"); err != book.ErrNotContact {
 		t.Fatalf("sending before acceptance: %v", err)
 	}
-	if err := alice.m.Accept(bID); err != nil {
+	if err := alice.m.People.Accept(bID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob accepted", func() bool { return state(bob.m, aID) == contacts.Accepted })
@@ -291,7 +292,7 @@ func TestPresenceStates(t *testing.T) {
 	aID := alice.m.MyPeerID()
 	alice.m.Presence.SetPresence(contacts.Busy, "in a meeting")
 	waitFor(t, "busy", func() bool { return presenceOf(bob.m, aID) == contacts.Busy })
-	cs, _ := bob.m.Contacts()
+	cs, _ := bob.m.People.Contacts()
 	if cs[0].StatusText != "in a meeting" {
 		t.Fatalf("status text %q", cs[0].StatusText)
 	}
@@ -310,12 +311,12 @@ func TestPresenceStates(t *testing.T) {
 func TestBadInviteIsAClearError(t *testing.T) {
 	alice := newPeer(t, "Alice")
 	for _, code := range []string{"", "hello", "hearth:!!!!", "hearth:aaaaaaaaaaaaaaaaaaaa"} {
-		if err := alice.m.AddByInvite(code, ""); err == nil {
+		if err := alice.m.People.AddByInvite(code, ""); err == nil {
 			t.Fatalf("code %q accepted", code)
 		}
 	}
-	own, _ := alice.m.InviteCode()
-	if err := alice.m.AddByInvite(own, ""); err != ErrOwnInvite {
+	own, _ := alice.m.People.InviteCode()
+	if err := alice.m.People.AddByInvite(own, ""); err != people.ErrOwnInvite {
 		t.Fatalf("own code: %v", err)
 	}
 }

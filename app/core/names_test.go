@@ -15,7 +15,7 @@ func TestSetMyNameReachesContacts(t *testing.T) {
 	pair(t, alice, carol)
 	aID := alice.m.MyPeerID()
 	nameAt := func(p *peerT) string {
-		cs, _ := p.m.Contacts()
+		cs, _ := p.m.People.Contacts()
 		for _, c := range cs {
 			if c.PeerID == aID {
 				return c.Name
@@ -23,7 +23,7 @@ func TestSetMyNameReachesContacts(t *testing.T) {
 		}
 		return ""
 	}
-	if err := carol.m.Rename(aID, "Mum"); err != nil {
+	if err := carol.m.People.Rename(aID, "Mum"); err != nil {
 		t.Fatal(err)
 	}
 	if err := alice.m.SetMyName("  Alice Smith "); err != nil {

@@ -72,12 +72,12 @@ func TestPairNearby(t *testing.T) {
 		}
 		return false
 	})
-	if err := alice.m.RequestNearby(bID, "hi, it's Alice across the desk"); err != nil {
+	if err := alice.m.People.RequestNearby(bID, "hi, it's Alice across the desk"); err != nil {
 		t.Fatal(err)
 	}
 	aID := alice.m.MyPeerID()
 	waitFor(t, "request at Bob", func() bool { return state(bob.m, aID) == contacts.Incoming })
-	if err := bob.m.Accept(aID); err != nil {
+	if err := bob.m.People.Accept(aID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "contacts", func() bool { return state(alice.m, bID) == contacts.Accepted })

@@ -7,13 +7,14 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
-	"hearth/contacts"
 	"hearth/p2p/discovery"
 	paircode "hearth/p2p/pair"
 )
@@ -70,7 +71,7 @@ func (m *Messenger) newPairing() *pairing {
 	}
 	p.svc = paircode.New(m.node.Host, paircode.Config{
 		Name:   func() string { return m.MyName() },
-		Accept: func(from peer.ID, name string) error { return m.pairedWith(from, name) },
+		Accept: func(from peer.ID, name string) error { return m.People.AddPaired(from, name) },
 		Ended:  m.pairingEnded,
 	})
 	return p
@@ -139,7 +140,7 @@ func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
 	if err == nil {
 		name := ""
 		if ct, ok := m.contact(from); ok {
-			name = displayName(ct)
+			name = book.DisplayName(ct)
 		}
 		m.publish(event.PairingSucceeded{Code: c.String(), PeerID: from.String(), Name: name})
 		return
@@ -225,7 +226,7 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 			switch {
 			case err == nil:
 				return name, nil
-			case errors.Is(err, paircode.ErrWrongCode), errors.Is(err, paircode.ErrInterrupted), errors.Is(err, ErrBlocked):
+			case errors.Is(err, paircode.ErrWrongCode), errors.Is(err, paircode.ErrInterrupted), errors.Is(err, people.ErrBlocked):
 				return "", err
 			default:
 				// Not reachable, or not waiting (any more): keep looking.
@@ -238,7 +239,7 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 // pairAt runs one attempt at one node.
 func (m *Messenger) pairAt(ctx context.Context, id peer.ID, c paircode.Code) (string, error) {
 	if m.isBlocked(id) {
-		return "", ErrBlocked
+		return "", people.ErrBlocked
 	}
 	actx, cancel := context.WithTimeout(ctx, pairAttemptTimeout)
 	defer cancel()
@@ -246,38 +247,7 @@ func (m *Messenger) pairAt(ctx context.Context, id peer.ID, c paircode.Code) (st
 	if err != nil {
 		return "", err
 	}
-	return name, m.pairedWith(id, name)
-}
-
-// pairedWith makes id an accepted contact after a pairing, on either side.
-func (m *Messenger) pairedWith(id peer.ID, name string) error {
-	m.book.Lock()
-	defer m.book.Unlock()
-	c, known := m.contact(id)
-	if known && c.State == contacts.Blocked {
-		return ErrBlocked
-	}
-	if !known {
-		c = contacts.Contact{PeerID: id.String(), AddedAt: time.Now()}
-	}
-	if c.Name == "" {
-		c.Name = name
-	}
-	if len(c.Addrs) == 0 {
-		for _, a := range m.node.Host.Peerstore().Addrs(id) {
-			c.Addrs = append(c.Addrs, a.String())
-		}
-	}
-	wasAccepted := c.State == contacts.Accepted && known
-	c.State = contacts.Accepted
-	if err := m.putContact(c); err != nil {
-		return err
-	}
-	m.publish(event.ContactsChanged{})
-	if !wasAccepted {
-		m.afterAccept(id)
-	}
-	return nil
+	return name, m.People.AddPaired(id, name)
 }
 
 // mdnsRendezvous meets on the LAN (p2p/discovery), under the code's tag.

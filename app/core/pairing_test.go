@@ -112,7 +112,7 @@ func pairByCode(t *testing.T, alice, bob *peerT) {
 	if s := e.(event.PairingSucceeded); s.PeerID != bID || s.Name != "Bob" || s.Code != code {
 		t.Fatalf("event %+v", s)
 	}
-	cs, _ := bob.m.Contacts()
+	cs, _ := bob.m.People.Contacts()
 	if len(cs) != 1 || cs[0].Name != "Alice" {
 		t.Fatalf("bob's contacts %+v", cs)
 	}
@@ -174,7 +174,7 @@ func TestPairWrongCodeSpendsIt(t *testing.T) {
 		t.Fatal("the right code worked after a wrong guess")
 	}
 	for _, p := range []*peerT{alice, bob} {
-		if cs, _ := p.m.Contacts(); len(cs) != 0 {
+		if cs, _ := p.m.People.Contacts(); len(cs) != 0 {
 			t.Fatalf("%s has contacts %+v", p.m.MyName(), cs)
 		}
 	}

@@ -91,13 +91,13 @@ func TestProfileReachesContactsOnly(t *testing.T) {
 	alice, bob, carol := newPeer(t, "Alice"), newPeer(t, "Bob"), newPeer(t, "Carol")
 	aID, bID, cID := alice.m.MyPeerID(), bob.m.MyPeerID(), carol.m.MyPeerID()
 	carolTap := tap(carol.m.node.Host, pprofile.ID)
-	code, _ := alice.m.InviteCode()
-	if err := bob.m.AddByInvite(code, ""); err != nil {
+	code, _ := alice.m.People.InviteCode()
+	if err := bob.m.People.AddByInvite(code, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob online at alice", func() bool { return presenceOf(alice.m, bID) == contacts.Online })
 	// Carol holds a code whose secret Bob spent: she waits as Incoming.
-	if err := carol.m.AddByInvite(code, ""); err != nil {
+	if err := carol.m.People.AddByInvite(code, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "carol's request at alice", func() bool { return state(alice.m, cID) == contacts.Incoming })
@@ -106,7 +106,7 @@ func TestProfileReachesContactsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "avatar at bob", func() bool { return bob.m.Presence.Avatar(aID) != nil })
-	cs, _ := bob.m.Contacts()
+	cs, _ := bob.m.People.Contacts()
 	if cs[0].Avatar == nil || cs[0].Avatar.Bounds().Dx() != presence.AvatarSize {
 		t.Fatalf("contact view avatar %v", cs[0].Avatar)
 	}
@@ -157,7 +157,7 @@ func TestBadAvatarRefused(t *testing.T) {
 	if bob.m.Presence.Avatar(aID) != nil {
 		t.Fatal("bad avatar stored")
 	}
-	cs, _ := bob.m.Contacts()
+	cs, _ := bob.m.People.Contacts()
 	if cs[0].Name != "Alice" {
 		t.Fatalf("name changed to %q by a refused profile", cs[0].Name)
 	}
@@ -165,7 +165,7 @@ func TestBadAvatarRefused(t *testing.T) {
 	if err := profileClient(alice.m).Send(alice.m.d.Ctx(), bpid, wire.Profile{Name: "Alice B."}); err != nil {
 		t.Fatal(err)
 	}
-	cs, _ = bob.m.Contacts()
+	cs, _ = bob.m.People.Contacts()
 	if cs[0].Name != "Alice B." {
 		t.Fatalf("name %q", cs[0].Name)
 	}
@@ -268,7 +268,7 @@ func TestRenameSurvivesProfiles(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	aID := alice.m.MyPeerID()
-	if err := bob.m.Rename(aID, "Grandma"); err != nil {
+	if err := bob.m.People.Rename(aID, "Grandma"); err != nil {
 		t.Fatal(err)
 	}
 	bpid, _ := peer.Decode(bob.m.MyPeerID())

@@ -18,7 +18,7 @@ import (
 // screenshot where it sits off-centre on a larger background.
 func TestQRRoundTrip(t *testing.T) {
 	p := newPeer(t, "Ann")
-	code, err := p.m.InviteCode()
+	code, err := p.m.People.InviteCode()
 	if err != nil {
 		t.Fatal(err)
 	}

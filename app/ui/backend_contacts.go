@@ -4,13 +4,14 @@ import (
 	"context"
 
 	"hearth/app/core"
+	"hearth/app/core/people"
 )
 
 // ContactsBackend is the contact list and everything done to its people:
 // requests, invites, pairing, management, verification and who may send
 // requests. The sidebar, the contact menu and the privacy settings use it.
 type ContactsBackend interface {
-	Contacts() ([]core.ContactView, error)
+	Contacts() ([]people.ContactView, error)
 	Nearby() []core.NearbyPeer
 	Accept(peerID string) error
 	Decline(peerID string) error
@@ -27,8 +28,8 @@ type ContactsBackend interface {
 	Unblock(peerID string) error
 	Remove(peerID string) error
 	// Who may send me requests (privacy.go).
-	RequestPolicy() core.RequestPolicy
-	SetRequestPolicy(p core.RequestPolicy) error
+	RequestPolicy() people.RequestPolicy
+	SetRequestPolicy(p people.RequestPolicy) error
 
 	Inviter
 	Pairer

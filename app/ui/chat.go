@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
+	"hearth/app/core/people"
 	"hearth/contacts"
 )
 
@@ -228,7 +229,7 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 }
 
 // setContact updates the header.
-func (cv *chatView) setContact(c core.ContactView) {
+func (cv *chatView) setContact(c people.ContactView) {
 	cv.dot.FillColor = presenceColor(c.Presence)
 	cv.dot.Refresh()
 	cv.peerName = displayName(c.Name, c.PeerID)

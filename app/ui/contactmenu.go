@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
+	"hearth/app/core/people"
 	"hearth/contacts"
 )
 
@@ -31,13 +31,13 @@ const (
 var suggestedGroups = []string{"Family", "Friends", "Team"}
 
 // contactView finds a contact, a blocked person or a request by peer ID.
-func (mw *MainWindow) contactView(peerID string) (core.ContactView, bool) {
-	for _, list := range [][]core.ContactView{mw.all, mw.blocked, mw.pending} {
-		if i := slices.IndexFunc(list, func(c core.ContactView) bool { return c.PeerID == peerID }); i >= 0 {
+func (mw *MainWindow) contactView(peerID string) (people.ContactView, bool) {
+	for _, list := range [][]people.ContactView{mw.all, mw.blocked, mw.pending} {
+		if i := slices.IndexFunc(list, func(c people.ContactView) bool { return c.PeerID == peerID }); i >= 0 {
 			return list[i], true
 		}
 	}
-	return core.ContactView{}, false
+	return people.ContactView{}, false
 }
 
 // contactMenu lists what can be done with one contact.
@@ -299,7 +299,7 @@ func warningLabel(text string) fyne.CanvasObject {
 
 // sortByPresence orders contacts as the list shows them: online (any
 // presence but Offline) first, then by name.
-func sortByPresence(cs []core.ContactView) {
+func sortByPresence(cs []people.ContactView) {
 	sort.SliceStable(cs, func(i, j int) bool {
 		a, b := cs[i], cs[j]
 		if (a.Presence != contacts.Offline) != (b.Presence != contacts.Offline) {
@@ -340,7 +340,7 @@ func (mw *MainWindow) refreshFilter() {
 }
 
 // filterSource is the list the filter and search look through.
-func (mw *MainWindow) filterSource() []core.ContactView {
+func (mw *MainWindow) filterSource() []people.ContactView {
 	if mw.filter != nil && mw.filter.Selected == filterBlocked {
 		return mw.blocked
 	}
@@ -349,7 +349,7 @@ func (mw *MainWindow) filterSource() []core.ContactView {
 
 // matchesFilter reports whether c belongs in the list for the chosen group
 // and the search text q (lower case): name, status, notes or group.
-func (mw *MainWindow) matchesFilter(c core.ContactView, q string) bool {
+func (mw *MainWindow) matchesFilter(c people.ContactView, q string) bool {
 	if g := mw.filter.Selected; g != "" && g != filterAll && g != filterBlocked && !containsFold(c.Labels, g) {
 		return false
 	}

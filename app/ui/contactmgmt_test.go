@@ -6,12 +6,12 @@ import (
 	"testing"
 
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -262,12 +262,12 @@ func TestPrivacySettings(t *testing.T) {
 	b.people.Block("peer-cleo")
 	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
 	s := mw.showSettings()
-	if s.privacy.who.Selected != core.RequestsFromAnyone.String() {
+	if s.privacy.who.Selected != people.RequestsFromAnyone.String() {
 		t.Errorf("policy shown %q", s.privacy.who.Selected)
 	}
-	s.privacy.who.SetSelected(core.RequestsFromNobody.String())
+	s.privacy.who.SetSelected(people.RequestsFromNobody.String())
 	waitCall(t, q, b, "policy:Nobody")
-	if b.people.RequestPolicy() != core.RequestsFromNobody {
+	if b.people.RequestPolicy() != people.RequestsFromNobody {
 		t.Error("policy not saved")
 	}
 	if !hasText(s.privacy.blocked, "Cleo") {
@@ -290,7 +290,7 @@ func TestRequestShowsKeyWarning(t *testing.T) {
 func TestListSortsOnlineFirst(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.locked(func() {
-		b.people.contacts = append(b.people.contacts, core.ContactView{Contact: contacts.Contact{PeerID: "peer-abe", Name: "Abe", State: contacts.Accepted}})
+		b.people.contacts = append(b.people.contacts, people.ContactView{Contact: contacts.Contact{PeerID: "peer-abe", Name: "Abe", State: contacts.Accepted}})
 		b.people.contacts[0].Presence = contacts.Offline // Bob
 	})
 	b.events <- event.ContactsChanged{}

@@ -3,13 +3,13 @@ package ui
 import (
 	"strings"
 
+	"hearth/app/core/people"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // contactRow is one line of the contact list: presence dot, name, status
@@ -62,7 +62,7 @@ func (r *contactRow) CreateRenderer() fyne.WidgetRenderer {
 		container.NewHBox(container.NewCenter(r.muted), container.NewCenter(r.badge)), text))
 }
 
-func (r *contactRow) set(c core.ContactView) {
+func (r *contactRow) set(c people.ContactView) {
 	r.dot.FillColor = presenceColor(c.Presence)
 	r.dot.Refresh()
 	r.name.SetText(displayName(c.Name, c.PeerID))

@@ -7,6 +7,7 @@ import (
 
 	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"hearth/app/core"
 	"hearth/contacts"
@@ -16,20 +17,20 @@ import (
 // management, verification and pairing; fields guarded by mu.
 type fakeContacts struct {
 	*fakeHub
-	contacts []core.ContactView
+	contacts []people.ContactView
 	nearby   []core.NearbyPeer
 	accepted []string
 	invites  []string // codes given to AddByInvite
 	notes    []string // their notes
 	addErr   error
 	calls    []string // contact management: "rename:peer:name", "block:peer" …
-	policy   core.RequestPolicy
+	policy   people.RequestPolicy
 	pair     fakePairing // short codes
 }
 
-func (f *fakeContacts) Contacts() ([]core.ContactView, error) {
+func (f *fakeContacts) Contacts() ([]people.ContactView, error) {
 	defer f.lock()()
-	return append([]core.ContactView(nil), f.contacts...), nil
+	return append([]people.ContactView(nil), f.contacts...), nil
 }
 
 func (f *fakeContacts) Nearby() []core.NearbyPeer {
@@ -69,10 +70,10 @@ func (f *fakeContacts) setMuted(peerID string, muted bool) {
 }
 
 // edit changes one fake contact and queues ContactsChanged.
-func (f *fakeContacts) edit(call, peerID string, change func(c *core.ContactView)) error {
+func (f *fakeContacts) edit(call, peerID string, change func(c *people.ContactView)) error {
 	f.mu.Lock()
 	f.calls = append(f.calls, call)
-	i := slices.IndexFunc(f.contacts, func(c core.ContactView) bool { return c.PeerID == peerID })
+	i := slices.IndexFunc(f.contacts, func(c people.ContactView) bool { return c.PeerID == peerID })
 	if i < 0 {
 		f.mu.Unlock()
 		return book.ErrUnknownPeer
@@ -88,15 +89,15 @@ func (f *fakeContacts) edit(call, peerID string, change func(c *core.ContactView
 }
 
 func (f *fakeContacts) Rename(peerID, name string) error {
-	return f.edit("rename:"+peerID+":"+name, peerID, func(c *core.ContactView) { c.Name = name })
+	return f.edit("rename:"+peerID+":"+name, peerID, func(c *people.ContactView) { c.Name = name })
 }
 
 func (f *fakeContacts) SetNotes(peerID, notes string) error {
-	return f.edit("notes:"+peerID+":"+notes, peerID, func(c *core.ContactView) { c.Notes = notes })
+	return f.edit("notes:"+peerID+":"+notes, peerID, func(c *people.ContactView) { c.Notes = notes })
 }
 
 func (f *fakeContacts) SetLabels(peerID string, labels []string) error {
-	return f.edit("labels:"+peerID+":"+strings.Join(labels, ","), peerID, func(c *core.ContactView) { c.Labels = labels })
+	return f.edit("labels:"+peerID+":"+strings.Join(labels, ","), peerID, func(c *people.ContactView) { c.Labels = labels })
 }
 
 func (f *fakeContacts) Labels() []string {
@@ -114,13 +115,13 @@ func (f *fakeContacts) Labels() []string {
 }
 
 func (f *fakeContacts) Block(peerID string) error {
-	return f.edit("block:"+peerID, peerID, func(c *core.ContactView) {
+	return f.edit("block:"+peerID, peerID, func(c *people.ContactView) {
 		c.BlockedFrom, c.State, c.Presence = c.State, contacts.Blocked, contacts.Offline
 	})
 }
 
 func (f *fakeContacts) Unblock(peerID string) error {
-	return f.edit("unblock:"+peerID, peerID, func(c *core.ContactView) { c.State = c.BlockedFrom })
+	return f.edit("unblock:"+peerID, peerID, func(c *people.ContactView) { c.State = c.BlockedFrom })
 }
 
 func (f *fakeContacts) Remove(peerID string) error { return f.edit("remove:"+peerID, peerID, nil) }
@@ -130,7 +131,7 @@ const fakeCode = "01234 56789 01234 56789 01234 56789 01234 56789 01234 56789 01
 
 func (f *fakeContacts) SafetyCode(peerID string) (string, error) { return fakeCode, nil }
 func (f *fakeContacts) SafetyQR(peerID string) (string, error) {
-	return core.SafetyQRPrefix + strings.ReplaceAll(fakeCode, " ", ""), nil
+	return people.SafetyQRPrefix + strings.ReplaceAll(fakeCode, " ", ""), nil
 }
 
 func (f *fakeContacts) CheckSafetyCode(peerID, text string) (bool, error) {
@@ -138,15 +139,15 @@ func (f *fakeContacts) CheckSafetyCode(peerID, text string) (bool, error) {
 }
 
 func (f *fakeContacts) SetVerified(peerID string, verified bool) error {
-	return f.edit("verified:"+peerID, peerID, func(c *core.ContactView) { c.Verified = verified })
+	return f.edit("verified:"+peerID, peerID, func(c *people.ContactView) { c.Verified = verified })
 }
 
-func (f *fakeContacts) RequestPolicy() core.RequestPolicy {
+func (f *fakeContacts) RequestPolicy() people.RequestPolicy {
 	defer f.lock()()
 	return f.policy
 }
 
-func (f *fakeContacts) SetRequestPolicy(p core.RequestPolicy) error {
+func (f *fakeContacts) SetRequestPolicy(p people.RequestPolicy) error {
 	defer f.lock()()
 	f.policy = p
 	f.calls = append(f.calls, "policy:"+p.String())

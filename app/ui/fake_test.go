@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"hearth/app/core"
 	"hearth/app/profile"
@@ -121,7 +122,7 @@ func (l *fakeLauncher) locked(fn func()) {
 func sampleBackend() *fakeBackend {
 	f := newFakeBackend()
 	now := time.Now()
-	f.people.contacts = []core.ContactView{
+	f.people.contacts = []people.ContactView{
 		{Contact: contacts.Contact{PeerID: "peer-bob", Name: "Bob", State: contacts.Accepted}, Presence: contacts.Online, StatusText: "Baking bread", Unread: 2},
 		{Contact: contacts.Contact{PeerID: "peer-cleo", Name: "Cleo", State: contacts.Accepted}, Presence: contacts.Away},
 		{Contact: contacts.Contact{PeerID: "peer-dan", Name: "Dan", State: contacts.Incoming, Message: "Hi, it's Dan from the choir"}},

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,10 +34,10 @@ type MainWindow struct {
 	closeOnce sync.Once
 
 	// fields below are used on the UI goroutine only
-	all      []core.ContactView // accepted contacts, sorted by name
-	shown    []core.ContactView // all, filtered by the search text
-	pending  []core.ContactView // requests both ways
-	blocked  []core.ContactView // people I blocked (contactmenu.go)
+	all      []people.ContactView // accepted contacts, sorted by name
+	shown    []people.ContactView // all, filtered by the search text
+	pending  []people.ContactView // requests both ways
+	blocked  []people.ContactView // people I blocked (contactmenu.go)
 	nearby   []core.NearbyPeer
 	asked    map[string]bool // nearby peers I sent a request to
 	selected string          // peer ID of the open conversation

@@ -9,12 +9,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
+	"hearth/app/core/people"
 	"hearth/contacts"
 )
 
 // requestPolicies in the order the settings list them.
-var requestPolicies = []core.RequestPolicy{core.RequestsFromAnyone, core.RequestsWithInvite, core.RequestsFromNobody}
+var requestPolicies = []people.RequestPolicy{people.RequestsFromAnyone, people.RequestsWithInvite, people.RequestsFromNobody}
 
 // privacySection is the settings' privacy block.
 type privacySection struct {
@@ -50,7 +50,7 @@ func (mw *MainWindow) newPrivacySection() *privacySection {
 }
 
 func (p *privacySection) savePolicy(name string) {
-	var choice core.RequestPolicy
+	var choice people.RequestPolicy
 	for _, r := range requestPolicies {
 		if r.String() == name {
 			choice = r

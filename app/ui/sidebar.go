@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
+	"hearth/app/core/people"
 	"hearth/contacts"
 )
 
@@ -128,7 +129,7 @@ func (mw *MainWindow) refreshContacts() {
 			mw.blocked = append(mw.blocked, c)
 		}
 	}
-	byName := func(s []core.ContactView) {
+	byName := func(s []people.ContactView) {
 		sort.SliceStable(s, func(i, j int) bool {
 			return strings.ToLower(displayName(s[i].Name, s[i].PeerID)) < strings.ToLower(displayName(s[j].Name, s[j].PeerID))
 		})
@@ -170,7 +171,7 @@ func (mw *MainWindow) refreshContacts() {
 	mw.win.SetTitle(title)
 }
 
-func (mw *MainWindow) contact(peerID string) *core.ContactView {
+func (mw *MainWindow) contact(peerID string) *people.ContactView {
 	for i := range mw.all {
 		if mw.all[i].PeerID == peerID {
 			return &mw.all[i]
@@ -223,7 +224,7 @@ func (mw *MainWindow) rebuildRequests() {
 	mw.requestsBox.Show()
 }
 
-func (mw *MainWindow) requestRow(c core.ContactView) fyne.CanvasObject {
+func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(displayName(c.Name, c.PeerID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
 	if c.State == contacts.Outgoing {

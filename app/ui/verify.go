@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
+	"hearth/app/core/people"
 )
 
 // verifiedIcon is a shield with a check mark (Material "verified_user"),
@@ -46,7 +47,7 @@ func setVerifiedMark(i *widget.Icon, row *fyne.Container, verified bool) {
 
 // withWarning replaces a contact's status line with its warning, if it
 // has one (it uses the name of a contact I verified).
-func withWarning(line string, c core.ContactView) string {
+func withWarning(line string, c people.ContactView) string {
 	if c.Warning != "" {
 		return "⚠ " + c.Warning
 	}

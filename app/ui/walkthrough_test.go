@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/people"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -203,7 +203,7 @@ func inside(root, obj fyne.CanvasObject) bool {
 
 func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.locked(func() { b.people.addErr = core.ErrAlreadyContact })
+	b.locked(func() { b.people.addErr = people.ErrAlreadyContact })
 	a := mw.showAddContact()
 	a.paste.SetText("hearth:somebodyiknow")
 	test.Tap(a.send)
@@ -241,7 +241,7 @@ func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 func TestRequestRowKeepsNameAndNoteTogether(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	for _, note := range []string{"", "It's Dan from the choir"} {
-		row := mw.requestRow(core.ContactView{Contact: contacts.Contact{PeerID: "peer-x", Name: "Xavier", State: contacts.Incoming, Message: note}})
+		row := mw.requestRow(people.ContactView{Contact: contacts.Contact{PeerID: "peer-x", Name: "Xavier", State: contacts.Incoming, Message: note}})
 		w := test.NewTempWindow(t, row)
 		w.Resize(fyne.NewSize(320, 200))
 		name := findLabel(t, row, "Xavier")
