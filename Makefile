@@ -29,8 +29,11 @@ install: build
 test: deps test-deps vet fuzz
 	./packaging/with-display.sh $(GO) test -race -count=1 -timeout 45m ./...
 
+# go.mod and go.sum must be tidy: `go mod tidy -diff` prints what tidying
+# would change and fails, without changing anything.
 vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: files above need formatting"; exit 1; }
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy (diff above): run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 
 # Every decoder of peer bytes is fuzzed for FUZZTIME each. Go 1.26's fuzz

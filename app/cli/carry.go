@@ -13,7 +13,7 @@ type carrier interface {
 }
 
 // parseCarry reads `carry on|off|status` into req.
-func parseCarry(pos []string, req *Request) error {
+func parseCarry(req *Request, pos []string, _ options, _ Stdio) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: carry takes on, off or status", ErrUsage)
 	}
@@ -31,7 +31,7 @@ func parseCarry(pos []string, req *Request) error {
 
 // carryCommand switches carrying for contacts on or off (req.Switch), or
 // only reports it, with what this profile holds for others.
-func carryCommand(m carrier, req Request, daemon bool, out *strings.Builder) error {
+func carryCommand(m messenger, req Request, daemon bool, out *strings.Builder) error {
 	switch req.Switch {
 	case "on", "off":
 		if err := m.SetCarryMessages(req.Switch == "on"); err != nil {

@@ -13,7 +13,6 @@ import (
 	"hearth/app/core/event"
 
 	"hearth/app/core"
-	"hearth/app/core/archive"
 	"hearth/app/profile"
 )
 
@@ -21,43 +20,6 @@ import (
 type Stdio struct {
 	In       io.Reader
 	Out, Err io.Writer
-}
-
-// commands lists the subcommands, in the order the usage shows them.
-var commands = []struct{ name, args, help string }{
-	{"create-profile", "--name NAME", "create a profile (passphrase from HEARTH_PASSPHRASE, --passphrase-file or a prompt; none when neither)"},
-	{"daemon", "", "keep the profile online without a window until SIGINT/SIGTERM"},
-	{"id", "", "print my invite code"},
-	{"add", "CODE [--note TEXT]", "send a contact request to the person whose invite code this is"},
-	{"accept", "CONTACT", "accept a contact request"},
-	{"contacts", "[--json]", "list contacts with state, presence and unread count"},
-	{"send", "CONTACT TEXT... | CONTACT - [--lines]", "send a message (TEXT, or stdin with -; --lines: one message per line)"},
-	{"history", "CONTACT [--limit N] [--json]", "print a conversation, oldest first"},
-	{"search", "TEXT [--limit N] [--json]", "search every conversation, newest first"},
-	{"export", "CONTACT --format html|text [-o FILE]", "export a conversation"},
-	{"retention", "CONTACT [DAYS]", "show or set how many days messages are kept (0: forever)"},
-	{"compliance", "CONTACT on|off", "mark a conversation archived for compliance (both people see a banner)"},
-	{"carry", "on|off|status", "carry sealed messages for contacts while they are offline (a home node), or show it"},
-}
-
-// IsCommand reports whether name is a subcommand, so main.go can tell the
-// command line from the GUI's flags.
-func IsCommand(name string) bool {
-	for _, c := range commands {
-		if c.name == name {
-			return true
-		}
-	}
-	return name == "help"
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: hearth [--profile DIR] [flags]         start the app (GUI)")
-	for _, c := range commands {
-		fmt.Fprintf(w, "       hearth %s %s\n           %s\n", c.name, c.args, c.help)
-	}
-	fmt.Fprintln(w, "Common flags: --profile DIR, --passphrase-file FILE (or HEARTH_PASSPHRASE), --port N, --no-mdns.")
-	fmt.Fprintln(w, "When `hearth daemon` runs for the profile, the other commands go through it.")
 }
 
 // options are the flags every subcommand accepts.
@@ -130,99 +92,28 @@ func parse(cmd string, args []string) (options, []string, error) {
 	return o, pos, nil
 }
 
+// dispatch runs the subcommand cmd as its entry in the table says: on its
+// own, or as a Request to the profile's daemon, or, when none runs, to the
+// profile opened in this process.
 func dispatch(cmd string, args []string, stdio Stdio) error {
 	o, pos, err := parse(cmd, args)
 	if err != nil {
 		return err
 	}
-	need := func(n int, what string) error {
-		if len(pos) < n {
-			return fmt.Errorf("%w: %s needs %s", ErrUsage, cmd, what)
-		}
-		return nil
+	c := lookup(cmd)
+	switch {
+	case c == nil:
+		return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)
+	case c.local != nil:
+		return c.local(o, stdio)
+	case len(pos) < c.minArgs:
+		return fmt.Errorf("%w: %s needs %s", ErrUsage, cmd, c.needs)
 	}
 	req := Request{Cmd: cmd, Limit: o.limit, JSON: o.json, Note: o.note, Format: o.format, Days: -1}
-	switch cmd {
-	case "create-profile":
-		return createProfile(o, stdio)
-	case "daemon":
-		return daemon(o, stdio)
-	case "id", "contacts":
-	case "add":
-		if err := need(1, "an invite code"); err != nil {
+	if c.request != nil {
+		if err := c.request(&req, pos, o, stdio); err != nil {
 			return err
 		}
-		req.Code = strings.Join(pos, "")
-	case "send":
-		if err := need(2, "a contact and a text (or - for stdin)"); err != nil {
-			return err
-		}
-		req.Contact = pos[0]
-		text := strings.Join(pos[1:], " ")
-		if len(pos) == 2 && pos[1] == "-" {
-			b, err := io.ReadAll(io.LimitReader(stdio.In, maxRequest+1))
-			if err != nil {
-				return fmt.Errorf("reading stdin: %w", err)
-			}
-			if len(b) > maxRequest {
-				return fmt.Errorf("stdin: %w", ErrRequestTooLarge)
-			}
-			text = string(b)
-		}
-		if o.lines {
-			req.Texts = strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-		} else {
-			req.Texts = []string{text}
-		}
-	case "history", "accept":
-		if err := need(1, "a contact"); err != nil {
-			return err
-		}
-		req.Contact = pos[0]
-	case "search":
-		if err := need(1, "a text to look for"); err != nil {
-			return err
-		}
-		req.Query = strings.Join(pos, " ")
-	case "export":
-		if err := need(1, "a contact"); err != nil {
-			return err
-		}
-		if o.format == "" {
-			return fmt.Errorf("%w: export needs --format html or --format text", ErrUsage)
-		}
-		if _, err := archive.ParseExportFormat(o.format); err != nil {
-			return err
-		}
-		req.Contact = pos[0]
-	case "retention":
-		if err := need(1, "a contact"); err != nil {
-			return err
-		}
-		req.Contact = pos[0]
-		if len(pos) > 1 {
-			if _, err := fmt.Sscan(pos[1], &req.Days); err != nil || req.Days < 0 {
-				return fmt.Errorf("%w: DAYS must be a whole number, 0 for forever", ErrUsage)
-			}
-		}
-	case "compliance":
-		if err := need(2, "a contact and on or off"); err != nil {
-			return err
-		}
-		req.Contact = pos[0]
-		switch strings.ToLower(pos[1]) {
-		case "on", "yes", "true":
-			req.On = true
-		case "off", "no", "false":
-		default:
-			return fmt.Errorf("%w: compliance takes on or off", ErrUsage)
-		}
-	case "carry": // carry.go
-		if err := parseCarry(pos, &req); err != nil {
-			return err
-		}
-	default:
-		return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)
 	}
 	rep, err := call(o.dir, req)
 	if errors.Is(err, errNoDaemon) {
@@ -231,7 +122,7 @@ func dispatch(cmd string, args []string, stdio Stdio) error {
 	if err != nil {
 		return err
 	}
-	if cmd == "export" && o.outFile != "" && rep.Error == "" {
+	if c.toFile && o.outFile != "" && rep.Error == "" {
 		if err := os.WriteFile(o.outFile, []byte(rep.Output), 0o600); err != nil {
 			return fmt.Errorf("writing export: %w", err)
 		}

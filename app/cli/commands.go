@@ -34,7 +34,9 @@ type messenger interface {
 	carrier // carry.go
 }
 
-// coreMessenger adapts *core.Messenger (Export takes any io.Writer).
+// coreMessenger adapts a running *core.Messenger to messenger: the
+// messenger's own methods, plus the mechanisms that serve the rest
+// (Export takes any io.Writer).
 type coreMessenger struct {
 	*core.Messenger
 	*archive.Archive
@@ -62,116 +64,135 @@ func execute(m messenger, req Request, daemon bool) Reply {
 	return rep
 }
 
+// run looks the request's command up in the table and runs it.
 func run(m messenger, req Request, daemon bool, out *strings.Builder) (int, error) {
-	switch req.Cmd {
-	case "id":
-		code, err := m.InviteCode()
-		if err != nil {
-			return 0, err
-		}
-		fmt.Fprintln(out, code)
-		if !daemon {
-			fmt.Fprintln(out, "# This code lists the addresses this profile listens on while Hearth or `hearth daemon` runs.")
-		}
-		return 0, nil
-	case "add":
-		if err := m.AddByInvite(strings.TrimSpace(req.Code), req.Note); err != nil {
-			return 0, err
-		}
-		if daemon {
-			fmt.Fprintln(out, "Contact request sent; it is accepted at once when they gave you this code.")
-		} else {
-			fmt.Fprintln(out, "Contact request saved. No daemon runs for this profile: it goes out when Hearth or `hearth daemon` next runs with it.")
-		}
-		return 0, nil
-	case "accept":
-		c, err := resolve(m, req.Contact)
-		if err != nil {
-			return 0, err
-		}
-		if err := m.Accept(c.PeerID); err != nil {
-			return 0, err
-		}
-		fmt.Fprintf(out, "%s is now a contact.\n", name(c))
-		return 0, nil
-	case "contacts":
-		return 0, listContacts(m, req.JSON, out)
-	case "send":
-		return send(m, req, daemon, out)
-	case "history":
-		c, err := resolve(m, req.Contact)
-		if err != nil {
-			return 0, err
-		}
-		ms, err := m.History(c.PeerID, req.Limit)
-		if err != nil {
-			return 0, err
-		}
-		for _, msg := range ms {
-			printMessage(out, m, c, msg, req.JSON)
-		}
-		return 0, nil
-	case "search":
-		hits, err := m.SearchArchive(req.Query, req.Limit)
-		if err != nil {
-			return 0, err
-		}
-		for _, h := range hits {
-			if req.JSON {
-				writeJSON(out, map[string]any{"contact": h.ContactName, "conversation": h.Message.Conversation,
-					"id": h.Message.ID, "sent_at": h.Message.SentAt, "body": h.Message.Body})
-				continue
-			}
-			fmt.Fprintf(out, "%s  %s  %s\n", stamp(h.Message.SentAt), h.ContactName, h.Snippet)
-		}
-		if len(hits) == 0 && !req.JSON {
-			fmt.Fprintln(out, "No messages found.")
-		}
-		return 0, nil
-	case "export":
-		c, err := resolve(m, req.Contact)
-		if err != nil {
-			return 0, err
-		}
-		f, err := archive.ParseExportFormat(req.Format)
-		if err != nil {
-			return 0, err
-		}
-		return 0, m.Export(c.PeerID, f, out)
-	case "retention":
-		c, err := resolve(m, req.Contact)
-		if err != nil {
-			return 0, err
-		}
-		if req.Days >= 0 {
-			if err := m.SetRetention(c.PeerID, req.Days); err != nil {
-				return 0, err
-			}
-		}
-		if d := m.Retention(c.PeerID); d == 0 {
-			fmt.Fprintf(out, "Messages with %s are kept forever.\n", name(c))
-		} else {
-			fmt.Fprintf(out, "Messages with %s are kept for %d days.\n", name(c), d)
-		}
-		return 0, nil
-	case "compliance":
-		c, err := resolve(m, req.Contact)
-		if err != nil {
-			return 0, err
-		}
-		if err := m.SetCompliance(c.PeerID, req.On); err != nil {
-			return 0, err
-		}
-		if req.On {
-			fmt.Fprintf(out, "The conversation with %s is marked archived for compliance; both of you see a banner.\n", name(c))
-		} else {
-			fmt.Fprintf(out, "The conversation with %s is no longer marked archived for compliance.\n", name(c))
-		}
-		return 0, nil
-	case "carry":
-		return 0, carryCommand(m, req, daemon, out)
+	c := lookup(req.Cmd)
+	if c == nil || c.exec == nil {
+		return 0, fmt.Errorf("%w: unknown command %q", ErrUsage, req.Cmd)
 	}
-	return 0, fmt.Errorf("%w: unknown command %q", ErrUsage, req.Cmd)
+	return c.exec(m, req, daemon, out)
+}
+
+// The exec functions of the command table, one a command.
+
+func runID(m messenger, _ Request, daemon bool, out *strings.Builder) error {
+	code, err := m.InviteCode()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, code)
+	if !daemon {
+		fmt.Fprintln(out, "# This code lists the addresses this profile listens on while Hearth or `hearth daemon` runs.")
+	}
+	return nil
+}
+
+func runAdd(m messenger, req Request, daemon bool, out *strings.Builder) error {
+	if err := m.AddByInvite(strings.TrimSpace(req.Code), req.Note); err != nil {
+		return err
+	}
+	if daemon {
+		fmt.Fprintln(out, "Contact request sent; it is accepted at once when they gave you this code.")
+	} else {
+		fmt.Fprintln(out, "Contact request saved. No daemon runs for this profile: it goes out when Hearth or `hearth daemon` next runs with it.")
+	}
+	return nil
+}
+
+func runAccept(m messenger, req Request, _ bool, out *strings.Builder) error {
+	c, err := resolve(m, req.Contact)
+	if err != nil {
+		return err
+	}
+	if err := m.Accept(c.PeerID); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s is now a contact.\n", name(c))
+	return nil
+}
+
+func runContacts(m messenger, req Request, _ bool, out *strings.Builder) error {
+	return listContacts(m, req.JSON, out)
+}
+
+func runHistory(m messenger, req Request, _ bool, out *strings.Builder) error {
+	c, err := resolve(m, req.Contact)
+	if err != nil {
+		return err
+	}
+	ms, err := m.History(c.PeerID, req.Limit)
+	if err != nil {
+		return err
+	}
+	for _, msg := range ms {
+		printMessage(out, m, c, msg, req.JSON)
+	}
+	return nil
+}
+
+func runSearch(m messenger, req Request, _ bool, out *strings.Builder) error {
+	hits, err := m.SearchArchive(req.Query, req.Limit)
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		if req.JSON {
+			writeJSON(out, map[string]any{"contact": h.ContactName, "conversation": h.Message.Conversation,
+				"id": h.Message.ID, "sent_at": h.Message.SentAt, "body": h.Message.Body})
+			continue
+		}
+		fmt.Fprintf(out, "%s  %s  %s\n", stamp(h.Message.SentAt), h.ContactName, h.Snippet)
+	}
+	if len(hits) == 0 && !req.JSON {
+		fmt.Fprintln(out, "No messages found.")
+	}
+	return nil
+}
+
+func runExport(m messenger, req Request, _ bool, out *strings.Builder) error {
+	c, err := resolve(m, req.Contact)
+	if err != nil {
+		return err
+	}
+	f, err := archive.ParseExportFormat(req.Format)
+	if err != nil {
+		return err
+	}
+	return m.Export(c.PeerID, f, out)
+}
+
+func runRetention(m messenger, req Request, _ bool, out *strings.Builder) error {
+	c, err := resolve(m, req.Contact)
+	if err != nil {
+		return err
+	}
+	if req.Days >= 0 {
+		if err := m.SetRetention(c.PeerID, req.Days); err != nil {
+			return err
+		}
+	}
+	if d := m.Retention(c.PeerID); d == 0 {
+		fmt.Fprintf(out, "Messages with %s are kept forever.\n", name(c))
+	} else {
+		fmt.Fprintf(out, "Messages with %s are kept for %d days.\n", name(c), d)
+	}
+	return nil
+}
+
+func runCompliance(m messenger, req Request, _ bool, out *strings.Builder) error {
+	c, err := resolve(m, req.Contact)
+	if err != nil {
+		return err
+	}
+	if err := m.SetCompliance(c.PeerID, req.On); err != nil {
+		return err
+	}
+	if req.On {
+		fmt.Fprintf(out, "The conversation with %s is marked archived for compliance; both of you see a banner.\n", name(c))
+	} else {
+		fmt.Fprintf(out, "The conversation with %s is no longer marked archived for compliance.\n", name(c))
+	}
+	return nil
 }
 
 func send(m messenger, req Request, daemon bool, out *strings.Builder) (int, error) {

@@ -34,11 +34,22 @@ func WriteFrame(w io.Writer, payload []byte) error {
 	return nil
 }
 
-// ReadFrame reads one frame of at most max bytes. At a clean end of stream
-// (no byte of a new frame read) it returns io.EOF unwrapped; a stream that
-// ends inside a frame gives ErrTruncated; a frame announcing more than max
-// bytes gives ErrFrameTooLarge without reading or allocating its body.
+// ReadFrame reads one frame of at most max bytes into a new buffer. At a
+// clean end of stream (no byte of a new frame read) it returns io.EOF
+// unwrapped; a stream that ends inside a frame gives ErrTruncated; a frame
+// announcing more than max bytes gives ErrFrameTooLarge without reading or
+// allocating its body.
 func ReadFrame(r *bufio.Reader, max int) ([]byte, error) {
+	// A non-nil empty buffer: an empty frame reads as []byte{}, not nil,
+	// and a longer one gets a buffer of exactly its size.
+	return ReadFrameInto(r, max, []byte{})
+}
+
+// ReadFrameInto is ReadFrame reading into buf when the frame fits in its
+// capacity, so a stream of large frames (file chunks) reuses one buffer.
+// The result aliases buf and is valid until the next call. A frame above
+// max is refused before anything is read or allocated.
+func ReadFrameInto(r *bufio.Reader, max int, buf []byte) ([]byte, error) {
 	n, err := binary.ReadUvarint(r)
 	if err != nil {
 		switch {
@@ -54,7 +65,10 @@ func ReadFrame(r *bufio.Reader, max int) ([]byte, error) {
 	if max < 0 || n > uint64(max) {
 		return nil, fmt.Errorf("%w: %d bytes announced, limit %d", ErrFrameTooLarge, n, max)
 	}
-	buf := make([]byte, n)
+	if uint64(cap(buf)) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
 	if _, err := io.ReadFull(r, buf); err != nil {
 		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("reading frame body: %w", ErrTruncated)
