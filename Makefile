@@ -35,6 +35,7 @@ vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: files above need formatting"; exit 1; }
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy (diff above): run go mod tidy"; exit 1; }
 	$(GO) vet ./...
+	$(GO) test -run '^TestLayers' -count=1 .
 
 # Every decoder of peer bytes is fuzzed for FUZZTIME each. Go 1.26's fuzz
 # coordinator can fail a target with a bare "context deadline exceeded" as

@@ -1,4 +1,4 @@
-// Command bench measures the figures in SPEC.md and prints each as
+// Command bench measures the figures in docs/TARGETS.md and prints each as
 //
 //	BENCH <name> <value> <unit>  ref=<reference name> <value> <unit>  target <target>
 //

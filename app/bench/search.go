@@ -13,7 +13,7 @@ import (
 	"hearth/contacts/store"
 )
 
-// searchArchiveSize is the archive search is measured over (SPEC: 1M).
+// searchArchiveSize is the archive search is measured over (docs/TARGETS.md: 1M).
 var searchArchiveSize = 1_000_000
 
 // benchSearch: full-text search latency over an archive of a million
@@ -91,7 +91,7 @@ func benchSearch() ([]result, error) {
 		}
 	}
 	const limit = 50 // what the search panel shows at once
-	// SPEC figures are medians of repeated runs: three rounds of every
+	// docs/TARGETS.md figures are medians of repeated runs: three rounds of every
 	// query (and of the reference), each giving a p50 and a p99.
 	const rounds = 3
 	var p50s, p99s, r50s, r99s []time.Duration

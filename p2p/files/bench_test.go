@@ -17,7 +17,7 @@ import (
 // protocol between two real hosts (TCP, Noise, yamux; checksums, SHA-256,
 // writing and fsyncing the partial file), BenchmarkRawTCP as io.Copy of
 // the same file over a plain loopback socket into io.Discard: the ceiling
-// SPEC measures against (file transfer ≥ 25% of it).
+// docs/TARGETS.md measures against (file transfer ≥ 25% of it).
 //
 //	go test -run '^$' -bench . -benchtime 4x ./p2p/files
 //
