@@ -18,6 +18,7 @@ import (
 
 	"hearth/app/cli"
 	"hearth/app/core"
+	"hearth/app/core/chat"
 	"hearth/app/core/people"
 	"hearth/app/core/presence"
 	"hearth/app/profile"
@@ -123,12 +124,12 @@ func (l launcher) Unlock(pass string) (*ui.Backend, error) {
 func backendOf(m *core.Messenger) *ui.Backend {
 	return &ui.Backend{
 		Contacts: contactsArea{m.People, m},
-		Chat:     m,
+		Chat:     m.Chat,
 		Files:    m,
 		Groups:   m,
 		Calls:    m.Calls,
 		Archive:  m.Archive,
-		Me:       me{m, m.Presence},
+		Me:       me{m, m.Presence, m.Chat},
 		Events:   m.Events,
 		Close:    m.Close,
 	}
@@ -142,10 +143,12 @@ type contactsArea struct {
 }
 
 // me serves the Me area: my name and settings from the messenger, my
-// presence and picture from the presence mechanism.
+// presence and picture from the presence mechanism, read receipts from
+// chat.
 type me struct {
 	*core.Messenger
 	*presenceMech
+	*chat.Chat // read receipts
 }
 
 // presenceMech names the embedded presence mechanism apart from the

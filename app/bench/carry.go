@@ -34,13 +34,13 @@ func benchCarry() ([]result, error) {
 	// Reference: the burst straight to an online contact.
 	t0 := time.Now()
 	for i := 0; i < n; i++ {
-		if _, err := s.m.Send(cID, fmt.Sprintf("direct %d", i)); err != nil {
+		if _, err := s.m.Chat.Send(cID, fmt.Sprintf("direct %d", i)); err != nil {
 			return nil, err
 		}
 	}
 	if err := waitFor("direct burst delivered", 120*time.Second, func() bool {
 		time.Sleep(5 * time.Millisecond)
-		w, err := s.m.HasUndelivered(cID)
+		w, err := s.m.Chat.HasUndelivered(cID)
 		return err == nil && !w
 	}); err != nil {
 		return nil, err
@@ -49,14 +49,14 @@ func benchCarry() ([]result, error) {
 
 	send := func() error {
 		for i := 0; i < n; i++ {
-			if _, err := s.m.Send(rID, fmt.Sprintf("carried %d", i)); err != nil {
+			if _, err := s.m.Chat.Send(rID, fmt.Sprintf("carried %d", i)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	arrived := func() bool {
-		h, err := r.m.History(sID, n+1)
+		h, err := r.m.Chat.History(sID, n+1)
 		return err == nil && len(h) == n
 	}
 	deposit, handover, held, err := carryRun(s, r, c, opts, n, send, arrived)

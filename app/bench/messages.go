@@ -57,7 +57,7 @@ func benchMessages() ([]result, error) {
 		return nil, err
 	}
 	for i := 0; i < burst; i++ {
-		if _, err := a.m.Send(to, fmt.Sprintf("burst %d", i)); err != nil {
+		if _, err := a.m.Chat.Send(to, fmt.Sprintf("burst %d", i)); err != nil {
 			return nil, err
 		}
 	}
@@ -69,7 +69,7 @@ func benchMessages() ([]result, error) {
 	}
 	if err := waitFor("burst delivered", 300*time.Second, func() bool {
 		time.Sleep(10 * time.Millisecond)
-		waiting, err := a.m.HasUndelivered(to)
+		waiting, err := a.m.Chat.HasUndelivered(to)
 		return err == nil && !waiting
 	}); err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func (p *benchPeer) read() {
 func (p *benchPeer) send(to, body string) (<-chan struct{}, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	msg, err := p.m.Send(to, body)
+	msg, err := p.m.Chat.Send(to, body)
 	if err != nil {
 		return nil, err
 	}

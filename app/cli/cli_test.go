@@ -221,7 +221,7 @@ func TestCommandsThroughDaemonAndOffline(t *testing.T) {
 	ann.up(t)
 	bob.up(t)
 	waitCLI(t, "queued message delivered", func() bool {
-		ms, _ := ann.m.History(bob.m.MyPeerID(), 0)
+		ms, _ := ann.m.Chat.History(bob.m.MyPeerID(), 0)
 		return len(ms) == 6 && ms[5].Body == "while you were out" && ms[5].Status == contacts.Received
 	})
 }

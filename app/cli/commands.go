@@ -10,6 +10,7 @@ import (
 	"hearth/app/core"
 	"hearth/app/core/archive"
 	"hearth/app/core/base"
+	"hearth/app/core/chat"
 	"hearth/app/core/people"
 	"hearth/contacts"
 )
@@ -41,10 +42,11 @@ type coreMessenger struct {
 	*core.Messenger
 	*archive.Archive
 	*people.People
+	*chat.Chat
 }
 
 func newCoreMessenger(m *core.Messenger) coreMessenger {
-	return coreMessenger{m, m.Archive, m.People}
+	return coreMessenger{m, m.Archive, m.People, m.Chat}
 }
 
 func (c coreMessenger) Export(peerID string, f archive.ExportFormat, w *strings.Builder) error {

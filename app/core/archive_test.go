@@ -48,7 +48,7 @@ func TestRetentionDeletesOnlyExpired(t *testing.T) {
 	if _, err := st.AddMessage(old); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.m.Send(bid, "recent words"); err != nil {
+	if _, err := a.m.Chat.Send(bid, "recent words"); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.m.Archive.SetRetention(bid, -1); err == nil {

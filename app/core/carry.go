@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/base"
+	"hearth/app/core/chat"
 	"hearth/app/core/event"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -101,7 +103,7 @@ type carryState struct {
 	quota sync.Mutex
 	// per-peer runs, one at a time each: deposits for a recipient,
 	// hand-overs to a recipient.
-	deposits, handovers sync.Map // peer.ID → *flusher
+	deposits, handovers base.PerPeer
 
 	mu   sync.Mutex // guards the fields below
 	opts CarryOptions
@@ -195,7 +197,7 @@ func (m *Messenger) carryTick() {
 	}
 	var asked []peer.ID
 	for _, id := range offline {
-		if waiting, _ := m.HasUndelivered(id.String()); waiting || m.smallOffersWaiting(id) {
+		if waiting, _ := m.Chat.HasUndelivered(id.String()); waiting || m.smallOffersWaiting(id) {
 			m.requestDeposit(id)
 			asked = append(asked, id)
 		}
@@ -220,22 +222,13 @@ func (m *Messenger) carryOnConnect(id peer.ID) {
 	m.carryTick()
 }
 
-func (m *Messenger) runOnce(runs *sync.Map, id peer.ID, f func(peer.ID)) {
-	v, _ := runs.LoadOrStore(id, &flusher{})
-	fl := v.(*flusher)
-	if fl.pending.Swap(true) {
-		return
-	}
-	m.spawn(func() {
-		fl.mu.Lock()
-		defer fl.mu.Unlock()
-		fl.pending.Store(false)
-		f(id)
-	})
+func (m *Messenger) requestDeposit(id peer.ID) {
+	m.cy.deposits.Request(m.d.Tasks, id, func() { m.depositFor(id) })
 }
 
-func (m *Messenger) requestDeposit(id peer.ID)  { m.runOnce(&m.cy.deposits, id, m.depositFor) }
-func (m *Messenger) requestHandover(id peer.ID) { m.runOnce(&m.cy.handovers, id, m.handoverTo) }
+func (m *Messenger) requestHandover(id peer.ID) {
+	m.cy.handovers.Request(m.d.Tasks, id, func() { m.handoverTo(id) })
+}
 
 // envelopeID names the envelope of one message to one recipient, the same
 // every time it is sealed: a carrier given it twice keeps it once.
@@ -333,7 +326,7 @@ func (m *Messenger) carrySources(c, r peer.ID) []carrySource {
 	var out []carrySource
 	if m.isAccepted(r) {
 		out = append(out, messageSource(c.String(), wire.SealedChat, m.store.Undeposited,
-			func(msg contacts.Message) []byte { return chatWire(msg).Marshal() }))
+			func(msg contacts.Message) []byte { return chat.ToWire(msg).Marshal() }))
 	}
 	return append(out, m.groupCarrySource(c, r), m.fileCarrySource(c, r)) // carryfiles.go
 }
@@ -405,13 +398,6 @@ func (m *Messenger) depositSource(c, r peer.ID, src carrySource) bool {
 		}
 	}
 	return false
-}
-
-// chatWire is what an outbox message sends: directly (flush in chat.go)
-// and inside a carried envelope alike, so the recipient stores the same
-// message whichever way it came.
-func chatWire(msg contacts.Message) wire.ChatMessage {
-	return wire.ChatMessage{ID: msg.ID, Body: msg.Body, SentAt: msg.SentAt.UnixMilli(), ReplyTo: msg.ReplyTo}
 }
 
 // onDeposit is a carrier's side of a deposit: it keeps envelopes for its
@@ -620,7 +606,7 @@ func (m *Messenger) onHandover(from peer.ID, envs []wire.Envelope) ([]carry.Verd
 	took := map[peer.ID][]string{} // what each sender gets acks for
 	for _, s := range senders {
 		if len(chats[s]) > 0 {
-			if err := m.deliver(s, chats[s]); err != nil {
+			if err := m.Chat.Deliver(s, chats[s]); err != nil {
 				return nil, err
 			}
 			for _, cm := range chats[s] {
@@ -710,7 +696,7 @@ func (m *Messenger) depositIDs(c, s peer.ID, kind uint32, ids []string) {
 		n := min(len(ids), acksPerEnvelope)
 		payload := wire.SealedAck{IDs: ids[:n]}.Marshal()
 		ids = ids[n:]
-		e, err := seal.Seal(rand.Reader, m.prof.Key, s, newID(), now.Add(m.carryLimits().MaxAge), kind, payload)
+		e, err := seal.Seal(rand.Reader, m.prof.Key, s, base.NewID(), now.Add(m.carryLimits().MaxAge), kind, payload)
 		if err != nil {
 			return
 		}

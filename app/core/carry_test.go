@@ -32,7 +32,7 @@ func held(t *testing.T, m *Messenger, recipient string) []contacts.Envelope {
 
 func statusOf(t *testing.T, m *Messenger, conv, id string) contacts.Status {
 	t.Helper()
-	h, err := m.History(conv, 1000)
+	h, err := m.Chat.History(conv, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,11 +92,11 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	s, r, c, sID, rPeer := x.s, x.r, x.c, x.sID, x.rPeer
 	const secret = "the spare key is under the blue flowerpot"
 
-	msg, err := s.m.Send(rPeer.String(), secret)
+	msg, err := s.m.Chat.Send(rPeer.String(), secret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply, err := s.m.Reply(rPeer.String(), msg.ID, "p.s. it sticks")
+	reply, err := s.m.Chat.Reply(rPeer.String(), msg.ID, "p.s. it sticks")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	if got := bodies(t, r.m, sID); got[0] != secret {
 		t.Fatalf("R got %q", got)
 	}
-	h, _ := r.m.History(sID, 10)
+	h, _ := r.m.Chat.History(sID, 10)
 	if h[0].ID != msg.ID || h[0].From != sID || h[0].Status != contacts.Received || !h[0].SentAt.Equal(msg.SentAt.Truncate(time.Millisecond)) {
 		t.Fatalf("R stored %+v", h[0])
 	}
@@ -209,7 +209,7 @@ func TestCarrierQuotaPerSender(t *testing.T) {
 	x := carrierTrio(t, true, func(o *Options) { o.Carry.MaxPerSender = 2 })
 	var sent []contacts.Message
 	for _, body := range []string{"one", "two", "three"} {
-		msg, err := x.s.m.Send(x.rID, body)
+		msg, err := x.s.m.Chat.Send(x.rID, body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestCarrierQuotaPerSender(t *testing.T) {
 
 func TestCarrierNotOptedInRefuses(t *testing.T) {
 	x := carrierTrio(t, false, nil)
-	msg, err := x.s.m.Send(x.rID, "hello")
+	msg, err := x.s.m.Chat.Send(x.rID, "hello")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +365,7 @@ func envIDs(es []contacts.Envelope) []string {
 func TestCarrierDropsExpired(t *testing.T) {
 	clock := &fakeClock{t: time.Now()}
 	x := carrierTrio(t, true, func(o *Options) { o.Carry.Now = clock.now })
-	if _, err := x.s.m.Send(x.rID, "see you in a month"); err != nil {
+	if _, err := x.s.m.Chat.Send(x.rID, "see you in a month"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "C holds the envelope", func() bool { return len(held(t, x.c.m, x.rID)) == 1 })
@@ -397,7 +397,7 @@ func TestHandoverDropsForgeries(t *testing.T) {
 	tampered.Box[0] ^= 1
 	// S has a message waiting for R (offline); C must not be able to
 	// ack it in R's place.
-	pendingToR, err := s.Send(x.rID, "for R")
+	pendingToR, err := s.Chat.Send(x.rID, "for R")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestDepositCarrierLimit(t *testing.T) {
 	rPeer := mustDecode(t, rID)
 	r.stop(t)
 	waitFor(t, "S sees R offline", func() bool { return !s.m.connected(rPeer) })
-	if _, err := s.m.Send(rID, "to one carrier only"); err != nil {
+	if _, err := s.m.Chat.Send(rID, "to one carrier only"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "a carrier holds it", func() bool { return len(held(t, c1.m, rID))+len(held(t, c2.m, rID)) >= 1 })
@@ -456,7 +456,7 @@ func TestDepositCarrierLimit(t *testing.T) {
 // keeps one copy.
 func TestCarriedAndDirectCopyStoredOnce(t *testing.T) {
 	x := carrierTrio(t, true, nil)
-	msg, err := x.s.m.Send(x.rID, "one copy please")
+	msg, err := x.s.m.Chat.Send(x.rID, "one copy please")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
 	r.stop(t)
 	s.restart(t)
 	waitFor(t, "S sees it sent", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Done })
-	if n, _ := s.m.HasUndelivered(x.rID); n || s.m.smallOffersWaiting(x.rPeer) {
+	if n, _ := s.m.Chat.HasUndelivered(x.rID); n || s.m.smallOffersWaiting(x.rPeer) {
 		t.Fatal("S still owes R something")
 	}
 }

@@ -24,7 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"hearth/contacts"
-	"hearth/p2p/chat"
+	pchat "hearth/p2p/chat"
 	"hearth/p2p/contactreq"
 	"hearth/p2p/files"
 	"hearth/p2p/node"
@@ -54,7 +54,7 @@ func newPeerWith(t *testing.T, name string, change func(*Options)) *peerT {
 // sent.
 type prober struct {
 	h     host.Host
-	chat  *chat.Service
+	chat  *pchat.Service
 	files *files.Service
 	sig   *signal.Service
 	req   *contactreq.Service
@@ -73,7 +73,7 @@ func newStranger(t *testing.T) *prober {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &prober{h: n.Host, chat: chat.New(n.Host, chat.Config{}), files: files.New(n.Host, files.Config{}),
+	p := &prober{h: n.Host, chat: pchat.New(n.Host, pchat.Config{}), files: files.New(n.Host, files.Config{}),
 		sig: signal.New(n.Host, signal.Config{}), req: contactreq.New(n.Host, contactreq.Config{})}
 	t.Cleanup(func() {
 		p.chat.Close()
@@ -89,12 +89,15 @@ func newStranger(t *testing.T) *prober {
 // proberOf probes with a Messenger's own services (a blocked or removed
 // contact), its presence handler replaced by the recorder.
 func proberOf(m *Messenger) *prober {
-	// Its own signal client: the call mechanism keeps its service to itself.
+	// Its own protocol clients on m's host: the mechanisms keep their
+	// services to themselves.
+	ch := pchat.New(m.node.Host, pchat.Config{Allow: func(peer.ID) bool { return false },
+		DeliverBatch: func(peer.ID, []wire.ChatMessage) error { return nil }})
 	sig := signal.New(m.node.Host, signal.Config{Allow: func(peer.ID) bool { return false }})
 	req := contactreq.New(m.node.Host, contactreq.Config{OnRequest: func(peer.ID, wire.ContactRequest) wire.ContactReply {
 		return wire.ContactReply{Status: wire.StatusPending}
 	}})
-	p := &prober{h: m.node.Host, chat: m.chat, files: m.files, sig: sig, req: req}
+	p := &prober{h: m.node.Host, chat: ch, files: m.files, sig: sig, req: req}
 	p.listenPresence()
 	return p
 }
@@ -137,7 +140,7 @@ func (p *prober) probe(t *testing.T, target *peerT, tag string) (replies int) {
 // no message, no transfer, no ringing call.
 func assertUntouched(t *testing.T, target *peerT, id peer.ID, tag string) {
 	t.Helper()
-	if h, _ := target.m.History(id.String(), 10); len(h) != 0 {
+	if h, _ := target.m.Chat.History(id.String(), 10); len(h) != 0 {
 		t.Errorf("%s: %d messages stored", tag, len(h))
 	}
 	if tr, _ := target.m.Transfers(id.String()); len(tr) != 0 {
@@ -263,7 +266,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 	}
 
 	// Through his app: everything is queued or refused as if she were offline.
-	msg, err := bob.m.Send(aID, "are you there?")
+	msg, err := bob.m.Chat.Send(aID, "are you there?")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +283,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 		t.Error("a blocked contact is connected")
 	}
 	assertNoPresence(t, alice, carol, p, "blocked")
-	if h, _ := bob.m.History(aID, 10); len(h) != 1 || h[0].Status != contacts.Pending {
+	if h, _ := bob.m.Chat.History(aID, 10); len(h) != 1 || h[0].Status != contacts.Pending {
 		t.Fatalf("bob's message: %+v, want one pending", h)
 	}
 	if _, told := bob.log.find(func(e event.Event) bool { _, ok := e.(event.Notice); return ok }); told {
@@ -292,7 +295,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "queued message delivered after unblock", func() bool {
-		h, _ := alice.m.History(bID, 10)
+		h, _ := alice.m.Chat.History(bID, 10)
 		return len(h) == 1 && h[0].ID == msg.ID
 	})
 	// (Bob's presence handler is the prober's now: look from Alice's side.)
@@ -326,11 +329,11 @@ func TestRemovedContactReachesNothing(t *testing.T) {
 	if err := p.h.Connect(ctx, peer.AddrInfo{ID: alice.m.prof.ID, Addrs: alice.m.node.Host.Addrs()}); err != nil {
 		t.Fatalf("a removed contact connects like a stranger: %v", err)
 	}
-	before, _ := alice.m.History(bID, 100)
+	before, _ := alice.m.Chat.History(bID, 100)
 	if replies := p.probe(t, alice, "removed"); replies < 1 || replies > contactreq.DefaultPerPeerBurst {
 		t.Errorf("%d requests answered, want 1..%d", replies, contactreq.DefaultPerPeerBurst)
 	}
-	if after, _ := alice.m.History(bID, 100); len(after) != len(before) {
+	if after, _ := alice.m.Chat.History(bID, 100); len(after) != len(before) {
 		t.Errorf("a removed contact delivered %d messages", len(after)-len(before))
 	}
 	assertUntouched(t, alice, bob.m.prof.ID, "removed") // no history before either

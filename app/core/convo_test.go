@@ -6,8 +6,13 @@ import (
 	"testing"
 	"time"
 
+	pconvo "hearth/p2p/convo"
+
 	"hearth/app/core/base"
+	"hearth/app/core/chat"
 	"hearth/app/core/event"
+
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
 	"hearth/p2p/wire"
@@ -16,7 +21,7 @@ import (
 // message returns one message as m stores it, or fails.
 func message(t *testing.T, m *Messenger, id string) contacts.Message {
 	t.Helper()
-	msg, err := m.Message(id)
+	msg, err := m.Chat.Message(id)
 	if err != nil {
 		t.Fatalf("message %s: %v", id, err)
 	}
@@ -24,7 +29,7 @@ func message(t *testing.T, m *Messenger, id string) contacts.Message {
 }
 
 func msgStatus(m *Messenger, id string) contacts.Status {
-	msg, err := m.Message(id)
+	msg, err := m.Chat.Message(id)
 	if err != nil {
 		return -1
 	}
@@ -35,7 +40,7 @@ func msgStatus(m *Messenger, id string) contacts.Status {
 // knows.
 func sendDelivered(t *testing.T, a, b *peerT, text string) contacts.Message {
 	t.Helper()
-	msg, err := a.m.Send(b.m.MyPeerID(), text)
+	msg, err := a.m.Chat.Send(b.m.MyPeerID(), text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +54,7 @@ func TestReadReceiptArrives(t *testing.T) {
 	aID := alice.m.MyPeerID()
 	m1 := sendDelivered(t, alice, bob, "one")
 	m2 := sendDelivered(t, alice, bob, "two")
-	if err := bob.m.MarkRead(aID); err != nil {
+	if err := bob.m.Chat.MarkRead(aID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "both read", func() bool {
@@ -68,15 +73,15 @@ func TestReadReceiptsOffSendsNone(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	aID := alice.m.MyPeerID()
-	if err := bob.m.SetReadReceipts(false); err != nil {
+	if err := bob.m.Chat.SetReadReceipts(false); err != nil {
 		t.Fatal(err)
 	}
 	m1 := sendDelivered(t, alice, bob, "are you there?")
-	if err := bob.m.MarkRead(aID); err != nil {
+	if err := bob.m.Chat.MarkRead(aID); err != nil {
 		t.Fatal(err)
 	}
 	// A flush run here returns only after Alice took whatever it sent.
-	bob.m.flushUpdates(alice.m.node.Host.ID())
+	bob.m.Chat.FlushUpdates(alice.m.node.Host.ID())
 	if s := msgStatus(alice.m, m1.ID); s != contacts.Delivered {
 		t.Fatalf("with receipts off Alice sees %v", s)
 	}
@@ -86,15 +91,15 @@ func TestReadReceiptsOffSendsNone(t *testing.T) {
 	// The setting survives a restart.
 	bob.stop(t)
 	bob.restart(t)
-	if bob.m.ReadReceipts() {
+	if bob.m.Chat.ReadReceipts() {
 		t.Fatal("read receipts back on after a restart")
 	}
-	if err := bob.m.SetReadReceipts(true); err != nil {
+	if err := bob.m.Chat.SetReadReceipts(true); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "reconnected", func() bool { return presenceOf(alice.m, bob.m.MyPeerID()) == contacts.Online })
 	m2 := sendDelivered(t, alice, bob, "now?")
-	if err := bob.m.MarkRead(aID); err != nil {
+	if err := bob.m.Chat.MarkRead(aID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "read once turned on", func() bool { return msgStatus(alice.m, m2.ID) == contacts.Read })
@@ -106,14 +111,14 @@ func TestEditAndDeleteReachPeer(t *testing.T) {
 	m1 := sendDelivered(t, alice, bob, "see you at 5")
 	m2 := sendDelivered(t, alice, bob, "the door code is 4711 zebra")
 
-	edited, err := alice.m.Edit(m1.ID, "see you at 6")
+	edited, err := alice.m.Chat.Edit(m1.ID, "see you at 6")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if edited.Body != "see you at 6" || edited.Edited.IsZero() {
 		t.Fatalf("edited = %+v", edited)
 	}
-	if err := alice.m.Delete(m2.ID); err != nil {
+	if err := alice.m.Chat.Delete(m2.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "edit on Bob's side", func() bool { return message(t, bob.m, m1.ID).Body == "see you at 6" })
@@ -131,7 +136,7 @@ func TestEditAndDeleteReachPeer(t *testing.T) {
 		return ok
 	})
 	// A deleted message stays deleted.
-	if _, err := alice.m.Edit(m2.ID, "undo"); !errors.Is(err, ErrMessageDeleted) {
+	if _, err := alice.m.Chat.Edit(m2.ID, "undo"); !errors.Is(err, chat.ErrMessageDeleted) {
 		t.Fatalf("edit after delete: %v", err)
 	}
 }
@@ -144,7 +149,7 @@ func checkDeleted(t *testing.T, m *Messenger, id, word string) {
 	if got.Body != "" || !got.Deleted {
 		t.Fatalf("deleted message stored as %+v", got)
 	}
-	found, err := m.Search(word, 0)
+	found, err := m.Chat.Search(word, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,13 +168,13 @@ func TestChangesWhilePeerOfflineArriveAfterRestarts(t *testing.T) {
 	b1 := sendDelivered(t, bob, alice, "ok!")
 
 	bob.stop(t)
-	if _, err := alice.m.Edit(m1.ID, "meet at the bridge"); err != nil {
+	if _, err := alice.m.Chat.Edit(m1.ID, "meet at the bridge"); err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.m.Delete(m2.ID); err != nil {
+	if err := alice.m.Chat.Delete(m2.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.m.MarkRead(bob.m0ID(t)); err != nil {
+	if err := alice.m.Chat.MarkRead(bob.m0ID(t)); err != nil {
 		t.Fatal(err)
 	}
 	// Alice restarts too: what she owes Bob is in her database.
@@ -180,7 +185,7 @@ func TestChangesWhilePeerOfflineArriveAfterRestarts(t *testing.T) {
 	waitFor(t, "delete after restarts", func() bool { return message(t, bob.m, m2.ID).Deleted })
 	checkDeleted(t, bob.m, m2.ID, "tickets")
 	waitFor(t, "read receipt after restarts", func() bool { return msgStatus(bob.m, b1.ID) == contacts.Read })
-	waitFor(t, "nothing left to send", func() bool { return !alice.m.hasPendingUpdates(bob.m.node.Host.ID()) })
+	waitFor(t, "nothing left to send", func() bool { return !alice.m.Chat.HasPendingUpdates(bob.m.node.Host.ID()) })
 }
 
 // m0ID is the peer ID a stopped peer had (its Messenger is gone).
@@ -204,14 +209,17 @@ func TestOnlyTheAuthorChangesAMessage(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	// Bob's node, misbehaving, tries to change both on Alice's side.
+	// Bob's node, misbehaving, tries to change both on Alice's side (with
+	// a client of its own on Bob's host).
+	forger := pconvo.New(bob.m.node.Host, pconvo.Config{Allow: func(peer.ID) bool { return false },
+		OnUpdate: func(peer.ID, wire.ChatUpdate) bool { return false }})
 	for _, u := range []wire.ChatUpdate{
 		{Kind: wire.UpdateEdit, Target: mine.ID, Body: "Bob wrote this", At: time.Now().UnixMilli()},
 		{Kind: wire.UpdateDelete, Target: mine.ID, At: time.Now().UnixMilli()},
 		{Kind: wire.UpdateEdit, Target: "carol-1", Body: "forged", At: time.Now().UnixMilli()},
 		{Kind: wire.UpdateDelete, Target: "carol-1", At: time.Now().UnixMilli()},
 	} {
-		if err := bob.m.conv.Send(ctx, aHost, u); err == nil {
+		if err := forger.Send(ctx, aHost, u); err == nil {
 			t.Errorf("Alice accepted %+v", u)
 		}
 	}
@@ -222,10 +230,10 @@ func TestOnlyTheAuthorChangesAMessage(t *testing.T) {
 		t.Fatalf("Carol's message changed by Bob: %+v", got)
 	}
 	// Through the API, Bob cannot even try.
-	if _, err := bob.m.Edit(mine.ID, "x"); !errors.Is(err, ErrNotAuthor) {
+	if _, err := bob.m.Chat.Edit(mine.ID, "x"); !errors.Is(err, chat.ErrNotAuthor) {
 		t.Fatalf("Bob editing Alice's message: %v", err)
 	}
-	if err := bob.m.Delete(mine.ID); !errors.Is(err, ErrNotAuthor) {
+	if err := bob.m.Chat.Delete(mine.ID); !errors.Is(err, chat.ErrNotAuthor) {
 		t.Fatalf("Bob deleting Alice's message: %v", err)
 	}
 }
@@ -234,26 +242,26 @@ func TestReplyCarriesItsTarget(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	q := sendDelivered(t, alice, bob, "pizza or pasta?")
-	r, err := bob.m.Reply(alice.m.MyPeerID(), q.ID, "pizza")
+	r, err := bob.m.Chat.Reply(alice.m.MyPeerID(), q.ID, "pizza")
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "reply at Alice", func() bool {
-		got, err := alice.m.Message(r.ID)
+		got, err := alice.m.Chat.Message(r.ID)
 		return err == nil && got.ReplyTo == q.ID && got.Body == "pizza"
 	})
-	if _, err := bob.m.Reply(alice.m.MyPeerID(), "no-such-message", "?"); !errors.Is(err, base.ErrUnknownMessage) {
+	if _, err := bob.m.Chat.Reply(alice.m.MyPeerID(), "no-such-message", "?"); !errors.Is(err, base.ErrUnknownMessage) {
 		t.Fatalf("reply to an unknown message: %v", err)
 	}
 }
 
 func TestTypingArrivesAndExpires(t *testing.T) {
-	defer func(ttl time.Duration) { typingTTL = ttl }(typingTTL)
-	typingTTL = 300 * time.Millisecond
+	defer func(ttl time.Duration) { chat.TypingTTL = ttl }(chat.TypingTTL)
+	chat.TypingTTL = 300 * time.Millisecond
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	aID := alice.m.MyPeerID()
-	alice.m.Typing(bob.m.MyPeerID())
+	alice.m.Chat.Typing(bob.m.MyPeerID())
 	waitFor(t, "Bob sees Alice typing", func() bool {
 		_, ok := bob.log.find(func(e event.Event) bool {
 			ty, ok := e.(event.TypingChanged)
@@ -266,10 +274,10 @@ func TestTypingArrivesAndExpires(t *testing.T) {
 			ty, ok := e.(event.TypingChanged)
 			return ok && ty.PeerID == aID && !ty.Typing
 		})
-		return ok && !bob.m.IsTyping(aID)
+		return ok && !bob.m.Chat.IsTyping(aID)
 	})
 	// Typing is never stored.
-	if h, _ := bob.m.History(aID, 0); len(h) != 0 {
+	if h, _ := bob.m.Chat.History(aID, 0); len(h) != 0 {
 		t.Fatalf("typing left messages: %+v", h)
 	}
 }
@@ -279,12 +287,12 @@ func TestTypingEndsWithTheMessage(t *testing.T) {
 	pair(t, alice, bob)
 	aID := alice.m.MyPeerID()
 	// Delivered as it would arrive, straight to Bob's handler.
-	bob.m.onUpdate(alice.m.node.Host.ID(), wire.ChatUpdate{Kind: wire.UpdateTyping})
-	if !bob.m.IsTyping(aID) {
+	bob.m.Chat.OnUpdate(alice.m.node.Host.ID(), wire.ChatUpdate{Kind: wire.UpdateTyping})
+	if !bob.m.Chat.IsTyping(aID) {
 		t.Fatal("not typing")
 	}
 	sendDelivered(t, alice, bob, "done typing")
-	if bob.m.IsTyping(aID) {
+	if bob.m.Chat.IsTyping(aID) {
 		t.Fatal("still typing after the message arrived")
 	}
 }
@@ -293,7 +301,7 @@ func TestMuteSurvivesRestart(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	bID := bob.m.MyPeerID()
-	if err := alice.m.SetMuted(bID, true); err != nil {
+	if err := alice.m.Chat.SetMuted(bID, true); err != nil {
 		t.Fatal(err)
 	}
 	alice.stop(t)
@@ -305,7 +313,7 @@ func TestMuteSurvivesRestart(t *testing.T) {
 	if len(cs) != 1 || !cs[0].Muted {
 		t.Fatalf("after restart: %+v", cs)
 	}
-	if err := alice.m.SetMuted(bID, false); err != nil || alice.m.Muted(bID) {
+	if err := alice.m.Chat.SetMuted(bID, false); err != nil || alice.m.Chat.Muted(bID) {
 		t.Fatalf("unmute: %v", err)
 	}
 }
@@ -327,7 +335,7 @@ func TestUnreadCountsInContacts(t *testing.T) {
 	if n := unread(); n != 2 {
 		t.Fatalf("unread = %d", n)
 	}
-	bob.m.MarkRead(alice.m.MyPeerID())
+	bob.m.Chat.MarkRead(alice.m.MyPeerID())
 	if n := unread(); n != 0 {
 		t.Fatalf("unread after MarkRead = %d", n)
 	}
@@ -343,10 +351,10 @@ func TestReceiptsHeldWhileInvisible(t *testing.T) {
 	if err := bob.m.Presence.SetPresence(contacts.Invisible, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := bob.m.MarkRead(aID); err != nil {
+	if err := bob.m.Chat.MarkRead(aID); err != nil {
 		t.Fatal(err)
 	}
-	bob.m.flushUpdates(alice.m.node.Host.ID()) // returns after Alice took whatever it sent
+	bob.m.Chat.FlushUpdates(alice.m.node.Host.ID()) // returns after Alice took whatever it sent
 	if s := msgStatus(alice.m, m1.ID); s != contacts.Delivered {
 		t.Fatalf("an invisible reader sent a receipt: %v", s)
 	}

@@ -17,10 +17,6 @@ var (
 	ErrTransferPaused = errors.New("the transfer is paused")
 	// ErrPolicyFixed: the team's policy sets this; the user cannot change it.
 	ErrPolicyFixed = errors.New("your team's policy sets this")
-	// ErrNotAuthor: only whoever wrote a message may edit or delete it.
-	ErrNotAuthor = errors.New("only the author of a message can change it")
-	// ErrMessageDeleted: a deleted message cannot be changed.
-	ErrMessageDeleted = errors.New("this message was deleted")
 )
 
 // IsWrongPassphrase reports whether err means the passphrase did not open

@@ -174,7 +174,7 @@ func (m *Messenger) readOutgoing(path string, voiceNote bool) (contacts.Transfer
 	}
 	now := time.Now()
 	return contacts.Transfer{
-		ID:        newID(),
+		ID:        base.NewID(),
 		Outgoing:  true,
 		Name:      fi.Name(),
 		Size:      fi.Size(),

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"testing"
 
+	"hearth/app/core/base"
 	"hearth/contacts"
 	"hearth/p2p/seal"
 	"hearth/p2p/wire"
@@ -174,7 +175,7 @@ func TestCarriedGroupMessageChecks(t *testing.T) {
 	pair(t, d, b)
 	sealFrom := func(p *peerT, f wire.GroupFrame) wire.Envelope {
 		t.Helper()
-		e, err := seal.Seal(rand.Reader, p.m.prof.Key, bp, newID(), p.m.now().Add(p.m.carryLimits().MaxAge), wire.SealedGroup, f.Marshal())
+		e, err := seal.Seal(rand.Reader, p.m.prof.Key, bp, base.NewID(), p.m.now().Add(p.m.carryLimits().MaxAge), wire.SealedGroup, f.Marshal())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +236,7 @@ func TestGroupDepositWhenCarrierConnects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if waiting, _ := a.m.HasUndelivered(bID); waiting {
+	if waiting, _ := a.m.Chat.HasUndelivered(bID); waiting {
 		t.Fatal("a group message counts as a one-to-one message to B")
 	}
 	c.restart(t)

@@ -41,9 +41,9 @@ type GroupView struct {
 
 // groupState is the Messenger's share of group conversations.
 type groupState struct {
-	svc      *group.Service
-	flushers sync.Map      // peer.ID → *flusher, one group flush per peer at a time
-	kick     chan struct{} // wakes groupLoop
+	svc     *group.Service
+	flushes base.PerPeer  // one group flush per peer at a time
+	kick    chan struct{} // wakes groupLoop
 	// peers: who may open a group stream to me besides accepted contacts
 	// (members of my groups, creators of groups I was in).
 	peers atomic.Pointer[map[peer.ID]bool]
@@ -542,7 +542,7 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 		}
 	}
 	msg := contacts.Message{
-		ID: newID(), Conversation: contacts.GroupConversation(groupID), From: me, Body: text,
+		ID: base.NewID(), Conversation: contacts.GroupConversation(groupID), From: me, Body: text,
 		SentAt: now, ReceivedAt: now, Status: contacts.Pending, Outgoing: true, Read: true,
 	}
 	if len(to) == 0 {
@@ -615,7 +615,7 @@ func (m *Messenger) SendToSeveral(peerIDs []string, text string) ([]contacts.Mes
 	}
 	out := make([]contacts.Message, 0, len(ids))
 	for _, p := range ids {
-		msg, err := m.Send(p, text)
+		msg, err := m.Chat.Send(p, text)
 		if err != nil {
 			return out, err
 		}
@@ -711,28 +711,19 @@ func (m *Messenger) groupLoop() {
 	}
 }
 
-func (m *Messenger) groupFlusher(id peer.ID) *flusher {
-	f, _ := m.grp.flushers.LoadOrStore(id, &flusher{})
-	return f.(*flusher)
-}
-
 // requestGroupFlush flushes what is owed to one peer in the background;
 // a burst of requests queues one flush.
 func (m *Messenger) requestGroupFlush(id peer.ID) {
-	if id == m.prof.ID || m.groupFlusher(id).pending.Swap(true) {
+	if id == m.prof.ID {
 		return
 	}
-	m.spawn(func() { m.groupFlush(id) })
+	m.grp.flushes.Request(m.d.Tasks, id, func() { m.groupFlushNow(id) })
 }
 
 // groupFlush sends one peer the states, leaves and messages it is owed, in
 // that order, and records what it answered. One flush per peer runs at a
 // time, so each sender's messages leave in order.
-func (m *Messenger) groupFlush(id peer.ID) {
-	f := m.groupFlusher(id)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.pending.Store(false)
+func (m *Messenger) groupFlushNow(id peer.ID) {
 	p, me := id.String(), m.MyPeerID()
 	for m.d.Ctx().Err() == nil {
 		var frames []wire.GroupFrame

@@ -153,7 +153,7 @@ func TestGroupTenMembersCatchUpExactlyOnce(t *testing.T) {
 	}
 	// Stored order (arrival) also keeps each sender's order.
 	for i, p := range ps {
-		h, _ := p.m.History(contacts.GroupConversation(g.ID), 0)
+		h, _ := p.m.Chat.History(contacts.GroupConversation(g.ID), 0)
 		got := map[string][]string{}
 		for _, m := range h {
 			got[m.From] = append(got[m.From], m.Body)

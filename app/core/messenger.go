@@ -24,6 +24,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peerstore"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
+	"hearth/app/core/chat"
 	"hearth/app/core/presence"
 	"hearth/app/policy"
 	"hearth/app/profile"
@@ -31,9 +32,7 @@ import (
 	"hearth/contacts"
 	"hearth/contacts/store"
 	"hearth/p2p/carry"
-	"hearth/p2p/chat"
 	"hearth/p2p/contactreq"
-	"hearth/p2p/convo"
 	"hearth/p2p/discovery"
 	"hearth/p2p/files"
 	"hearth/p2p/node"
@@ -89,30 +88,28 @@ type Messenger struct {
 	Archive *archive.Archive
 	// People runs contact requests, consent and contact management.
 	People *people.People
+	// Chat is 1:1 conversation: outbox, delivery, edits, receipts, typing.
+	Chat *chat.Chat
 
-	opts     Options
-	prof     *profile.Profile
-	name     atomic.Value // string: my display name, read anywhere (names.go)
-	nameMu   sync.Mutex   // serialises SetMyName
-	store    store.Store
-	d        *base.Deps // shared with every mechanism
-	book     *book.Book // the contact list
-	node     *node.Node
-	chat     *chat.Service
-	req      *contactreq.Service
-	files    *files.Service
-	conv     *convo.Service // typing, read receipts, edits, deletes
-	cv       convoState
-	carry    *carry.Service // store-and-forward (carry.go)
-	cy       carryState
-	policy   policy.Policy
-	scanner  *scan.Scanner // nil when no ClamAV daemon answered
-	fs       fileState
-	mdns     *discovery.MDNS
-	pairing  *pairing      // short-code pairing (pairing.go)
-	kick     chan struct{} // wakes the connect loop early
-	flushers sync.Map      // peer.ID → *flusher
-	presMu   sync.Map      // peer.ID → *sync.Mutex, one presence sender per peer
+	opts    Options
+	prof    *profile.Profile
+	name    atomic.Value // string: my display name, read anywhere (names.go)
+	nameMu  sync.Mutex   // serialises SetMyName
+	store   store.Store
+	d       *base.Deps // shared with every mechanism
+	book    *book.Book // the contact list
+	node    *node.Node
+	req     *contactreq.Service
+	files   *files.Service
+	carry   *carry.Service // store-and-forward (carry.go)
+	cy      carryState
+	policy  policy.Policy
+	scanner *scan.Scanner // nil when no ClamAV daemon answered
+	fs      fileState
+	mdns    *discovery.MDNS
+	pairing *pairing      // short-code pairing (pairing.go)
+	kick    chan struct{} // wakes the connect loop early
+	presMu  sync.Map      // peer.ID → *sync.Mutex, one presence sender per peer
 
 	grp groupState // group conversations (groups.go), with its own lock
 
@@ -187,19 +184,20 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	h := n.Host
 	m.d.Host = h
 	bk.Attach(h)
-	m.chat = chat.New(h, chat.Config{Allow: m.isAccepted, DeliverBatch: m.deliver})
+	m.Chat = chat.New(m.d)
+	m.Chat.Invisible = func() bool { return m.Presence.Invisible() }
 	m.Presence = presence.New(m.d)
-	m.Presence.OnFirstWord = m.flush
+	m.Presence.OnFirstWord = m.Chat.Flush
 	m.People = people.New(m.d, people.Config{
 		Limits: opts.RequestLimits, MaxPending: opts.MaxPendingRequests,
 		Welcome: func(id peer.ID) {
 			m.Presence.SendTo(id)
-			m.flush(id)
+			m.Chat.Flush(id)
 		},
 		EndCalls:       func(id peer.ID) { m.Calls.EndWith(id) },
 		ForgetPresence: func(id peer.ID) { m.Presence.Forget(id) },
 		NearbyName:     m.nearbyName,
-		Muted:          m.Muted,
+		Muted:          m.Chat.Muted,
 		PresenceOf:     func(id peer.ID) (contacts.Presence, string, image.Image) { return m.Presence.Of(id) },
 	})
 	m.Calls = calls.New(m.d, calls.Config{FakeMedia: opts.FakeMedia, Loopback: opts.Loopback, Busy: func() bool {
@@ -212,7 +210,6 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.startGroups()     // group conversations (groups.go)
 	m.startGroupFiles() // files in groups (groupfiles.go)
 	m.Archive = archive.New(m.d)
-	m.startConvo(h)
 	m.startCarry()
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
@@ -320,11 +317,10 @@ func (m *Messenger) Close() error {
 	m.files.Close()
 	m.stopGroups()
 	m.Archive.Close()
-	m.stopConvo()
 	m.carry.Close()
 	m.People.Close()
 	m.Presence.Close()
-	m.chat.Close()
+	m.Chat.Close()
 	err := m.node.Close()
 	m.d.Tasks.Wait()
 	if perr := m.prof.Close(); err == nil {
@@ -391,11 +387,11 @@ func (m *Messenger) connectAll() {
 	// A flush that failed (a store error on their side, a reset stream)
 	// is retried here while both stay connected.
 	for _, id := range online {
-		if waiting, _ := m.HasUndelivered(id.String()); waiting {
-			m.requestFlush(id)
+		if waiting, _ := m.Chat.HasUndelivered(id.String()); waiting {
+			m.Chat.RequestFlush(id)
 		}
-		if m.hasPendingUpdates(id) {
-			m.requestUpdateFlush(id)
+		if m.Chat.HasPendingUpdates(id) {
+			m.Chat.RequestUpdates(id)
 		}
 	}
 	// Whoever is not connected gets messages through carriers, at once.
@@ -433,8 +429,8 @@ func (m *Messenger) onConnected(id peer.ID) {
 		switch c.State {
 		case contacts.Accepted:
 			m.Presence.SendTo(id)
-			m.flush(id)
-			m.flushUpdates(id)
+			m.Chat.Flush(id)
+			m.Chat.FlushUpdates(id)
 			m.resumeTransfers(id)
 			m.Archive.SendFlag(id) // a compliance flag they have not heard of yet
 			m.carryOnConnect(id)

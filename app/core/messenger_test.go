@@ -152,7 +152,7 @@ func pair(t *testing.T, a, b *peerT) {
 
 func bodies(t *testing.T, m *Messenger, conv string) []string {
 	t.Helper()
-	h, err := m.History(conv, 1000)
+	h, err := m.Chat.History(conv, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,10 +181,10 @@ func TestPairChatRestartDeliversOnceInOrder(t *testing.T) {
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 
 	// Chat both ways.
-	if _, err := alice.m.Send(bID, "hi Bob"); err != nil {
+	if _, err := alice.m.Chat.Send(bID, "hi Bob"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bob.m.Send(aID, "hi Alice"); err != nil {
+	if _, err := bob.m.Chat.Send(aID, "hi Alice"); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"hi Bob", "hi Alice"}
@@ -202,7 +202,7 @@ func TestPairChatRestartDeliversOnceInOrder(t *testing.T) {
 		}
 	}
 	waitFor(t, "delivered receipts", func() bool {
-		h, _ := alice.m.History(bID, 10)
+		h, _ := alice.m.Chat.History(bID, 10)
 		for _, msg := range h {
 			if msg.Outgoing && msg.Status != contacts.Delivered {
 				return false
@@ -215,7 +215,7 @@ func TestPairChatRestartDeliversOnceInOrder(t *testing.T) {
 	bob.stop(t)
 	waitFor(t, "bob offline", func() bool { return presenceOf(alice.m, bID) == contacts.Offline })
 	for i := 1; i <= 3; i++ {
-		msg, err := alice.m.Send(bID, fmt.Sprintf("while you were away %d", i))
+		msg, err := alice.m.Chat.Send(bID, fmt.Sprintf("while you were away %d", i))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,8 +247,8 @@ func TestSenderRestartsBeforeDelivery(t *testing.T) {
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 	bob.stop(t)
 	waitFor(t, "bob offline", func() bool { return presenceOf(alice.m, bID) == contacts.Offline })
-	alice.m.Send(bID, "one")
-	alice.m.Send(bID, "two")
+	alice.m.Chat.Send(bID, "one")
+	alice.m.Chat.Send(bID, "two")
 	alice.stop(t) // the outbox must survive the sender's restart too
 	bob.restart(t)
 	alice.restart(t)
@@ -276,7 +276,7 @@ func TestRequestWithoutSecretWaitsForAccept(t *testing.T) {
 	if state(bob.m, aID) != contacts.Outgoing {
 		t.Fatal("bob should still be waiting")
 	}
-	if _, err := bob.m.Send(aID, "let me in"); err != book.ErrNotContact {
+	if _, err := bob.m.Chat.Send(aID, "let me in"); err != book.ErrNotContact {
 		t.Fatalf("sending before acceptance: %v", err)
 	}
 	if err := alice.m.People.Accept(bID); err != nil {
@@ -299,7 +299,7 @@ func TestPresenceStates(t *testing.T) {
 	alice.m.Presence.SetPresence(contacts.Invisible, "")
 	waitFor(t, "invisible shows offline", func() bool { return presenceOf(bob.m, aID) == contacts.Offline })
 	// Invisible still chats.
-	if _, err := alice.m.Send(bob.m.MyPeerID(), "psst"); err != nil {
+	if _, err := alice.m.Chat.Send(bob.m.MyPeerID(), "psst"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "message from invisible", func() bool { return len(bodies(t, bob.m, aID)) == 1 })
@@ -354,18 +354,18 @@ func TestRemovedContactCannotDeliver(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
-	alice.m.Send(bID, "first")
+	alice.m.Chat.Send(bID, "first")
 	waitFor(t, "first delivered", func() bool { return len(bodies(t, bob.m, aID)) == 1 })
 	id, _ := peer.Decode(aID)
 	bob.m.book.Lock()
 	bob.m.deleteContact(id)
 	bob.m.book.Unlock()
-	alice.m.Send(bID, "after removal")
+	alice.m.Chat.Send(bID, "after removal")
 	time.Sleep(time.Second)
 	if got := bodies(t, bob.m, aID); len(got) != 1 {
 		t.Fatalf("bob stored %q from a removed contact", got)
 	}
-	if waiting, _ := alice.m.HasUndelivered(bID); !waiting {
+	if waiting, _ := alice.m.Chat.HasUndelivered(bID); !waiting {
 		t.Fatal("alice's message counts as delivered")
 	}
 }

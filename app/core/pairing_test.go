@@ -116,10 +116,10 @@ func pairByCode(t *testing.T, alice, bob *peerT) {
 	if len(cs) != 1 || cs[0].Name != "Alice" {
 		t.Fatalf("bob's contacts %+v", cs)
 	}
-	if _, err := bob.m.Send(aID, "hello by code"); err != nil {
+	if _, err := bob.m.Chat.Send(aID, "hello by code"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.m.Send(bID, "hello back"); err != nil {
+	if _, err := alice.m.Chat.Send(bID, "hello back"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "chat both ways", func() bool {

@@ -200,7 +200,7 @@ func TestInvisibleSendsNoBytes(t *testing.T) {
 	// when the taps are read.
 	alice.m.Presence.SendTo(bpid)
 	alice.m.Presence.SendProfileTo(bpid)
-	if _, err := alice.m.Send(bID, "still chatting"); err != nil {
+	if _, err := alice.m.Chat.Send(bID, "still chatting"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "chat from invisible", func() bool { return len(bodies(t, bob.m, aID)) == 1 })

@@ -1,23 +1,23 @@
-package core
+package chat
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	pchat "hearth/p2p/chat"
+	pconvo "hearth/p2p/convo"
+
 	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/event"
 
-	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
 	"hearth/contacts/store"
-	"hearth/p2p/convo"
 	"hearth/p2p/wire"
 )
 
@@ -40,16 +40,26 @@ const (
 var (
 	// typingInterval is how often "typing" is sent while someone types.
 	typingInterval = 3 * time.Second
-	// typingTTL is how long a contact shows as typing after its last
+	// TypingTTL is how long a contact shows as typing after its last
 	// signal: two intervals, so one lost signal does not blink it off.
-	typingTTL = 2*typingInterval + time.Second
+	TypingTTL = 2*typingInterval + time.Second
 )
 
-// convoState is the Messenger's part for conversation features.
-type convoState struct {
-	updaters sync.Map // peer.ID → *flusher, one update flush per contact at a time
+// Chat owns the 1:1 chat and conversation-update protocols.
+//
+// flushes and updates run one outbox flush and one update flush per
+// contact at a time. mu guards the fields below it.
+type Chat struct {
+	d    *base.Deps
+	svc  *pchat.Service
+	conv *pconvo.Service
+	// Invisible reports whether I am invisible: typing and read receipts
+	// would show me online, so none go.
+	Invisible func() bool
 
-	mu sync.Mutex // guards the fields below
+	flushes, updates base.PerPeer
+
+	mu sync.Mutex
 	// typingSent: when I last told each contact I was typing.
 	typingSent map[peer.ID]time.Time
 	// typing: contacts typing to me, each with the timer that ends it.
@@ -59,53 +69,53 @@ type convoState struct {
 	closed   bool
 }
 
-// startConvo registers the conversation update protocol and loads the
-// settings. Called from New.
-func (m *Messenger) startConvo(h host.Host) {
-	m.cv.typingSent = map[peer.ID]time.Time{}
-	m.cv.typing = map[peer.ID]*time.Timer{}
-	m.cv.receipts = true
-	if b, err := m.store.Setting(settingReadReceipts); err == nil && string(b) == "0" {
-		m.cv.receipts = false
+// New loads the settings and registers the chat and update protocols.
+func New(d *base.Deps) *Chat {
+	c := &Chat{d: d, typingSent: map[peer.ID]time.Time{}, typing: map[peer.ID]*time.Timer{},
+		receipts: true, muted: map[string]bool{}, Invisible: func() bool { return false }}
+	if b, err := d.Store.Setting(settingReadReceipts); err == nil && string(b) == "0" {
+		c.receipts = false
 	}
-	m.cv.muted = map[string]bool{}
-	if b, err := m.store.Setting(settingMuted); err == nil {
+	if b, err := d.Store.Setting(settingMuted); err == nil {
 		var ids []string
 		if json.Unmarshal(b, &ids) == nil {
 			for _, id := range ids {
-				m.cv.muted[id] = true
+				c.muted[id] = true
 			}
 		}
 	}
-	m.conv = convo.New(h, convo.Config{Allow: m.isAccepted, OnUpdate: m.onUpdate})
+	c.svc = pchat.New(d.Host, pchat.Config{Allow: d.Book.IsAccepted, DeliverBatch: c.Deliver})
+	c.conv = pconvo.New(d.Host, pconvo.Config{Allow: d.Book.IsAccepted, OnUpdate: c.OnUpdate})
+	return c
 }
 
-// stopConvo ends the protocol and the typing timers. Called from Close.
-func (m *Messenger) stopConvo() {
-	m.conv.Close()
-	m.cv.mu.Lock()
-	defer m.cv.mu.Unlock()
-	m.cv.closed = true
-	for id, t := range m.cv.typing {
+// Close ends both protocols and the typing timers.
+func (c *Chat) Close() {
+	c.conv.Close()
+	c.svc.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	for id, t := range c.typing {
 		t.Stop()
-		delete(m.cv.typing, id)
+		delete(c.typing, id)
 	}
 }
 
 // Reply sends text as an answer to the message replyTo of the same
 // conversation.
-func (m *Messenger) Reply(peerID, replyTo, text string) (contacts.Message, error) {
-	orig, err := m.store.Message(replyTo)
+func (c *Chat) Reply(peerID, replyTo, text string) (contacts.Message, error) {
+	orig, err := c.d.Store.Message(replyTo)
 	if err != nil || orig.Conversation != peerID {
 		return contacts.Message{}, base.ErrUnknownMessage
 	}
-	return m.send(peerID, text, replyTo)
+	return c.send(peerID, text, replyTo)
 }
 
 // Message returns one stored message (for a reply's quote when the
 // original is not on screen).
-func (m *Messenger) Message(id string) (contacts.Message, error) {
-	msg, err := m.store.Message(id)
+func (c *Chat) Message(id string) (contacts.Message, error) {
+	msg, err := c.d.Store.Message(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return msg, base.ErrUnknownMessage
 	}
@@ -113,19 +123,19 @@ func (m *Messenger) Message(id string) (contacts.Message, error) {
 }
 
 // mine returns one of my messages to an accepted contact, for a change.
-func (m *Messenger) mine(messageID string) (contacts.Message, peer.ID, error) {
-	msg, err := m.store.Message(messageID)
+func (c *Chat) mine(messageID string) (contacts.Message, peer.ID, error) {
+	msg, err := c.d.Store.Message(messageID)
 	if err != nil {
 		return msg, "", base.ErrUnknownMessage
 	}
-	if !msg.Outgoing || msg.From != m.prof.ID.String() {
+	if !msg.Outgoing || msg.From != c.d.Self.String() {
 		return msg, "", ErrNotAuthor
 	}
 	if msg.Deleted {
 		return msg, "", ErrMessageDeleted
 	}
 	id, err := peer.Decode(msg.Conversation)
-	if err != nil || !m.isAccepted(id) {
+	if err != nil || !c.d.Book.IsAccepted(id) {
 		return msg, "", book.ErrNotContact
 	}
 	return msg, id, nil
@@ -144,12 +154,12 @@ func changeTime(prev time.Time) time.Time {
 
 // Edit changes the text of one of my messages, here and, now or when
 // it is next reachable, on the contact's side.
-func (m *Messenger) Edit(messageID, text string) (contacts.Message, error) {
+func (c *Chat) Edit(messageID, text string) (contacts.Message, error) {
 	text, err := base.CheckText(text)
 	if err != nil {
 		return contacts.Message{}, err
 	}
-	msg, id, err := m.mine(messageID)
+	msg, id, err := c.mine(messageID)
 	if err != nil {
 		return contacts.Message{}, err
 	}
@@ -157,77 +167,77 @@ func (m *Messenger) Edit(messageID, text string) (contacts.Message, error) {
 		return msg, nil
 	}
 	at := changeTime(msg.Edited)
-	if _, err := m.store.EditMessage(messageID, text, at); err != nil {
+	if _, err := c.d.Store.EditMessage(messageID, text, at); err != nil {
 		return contacts.Message{}, fmt.Errorf("saving the edit: %w", err)
 	}
-	return m.changed(id, messageID)
+	return c.changed(id, messageID)
 }
 
 // Delete deletes one of my messages for everyone: its text leaves my
 // database and search index now, and the contact's when it is reachable.
-func (m *Messenger) Delete(messageID string) error {
-	msg, id, err := m.mine(messageID)
+func (c *Chat) Delete(messageID string) error {
+	msg, id, err := c.mine(messageID)
 	if err != nil {
 		return err
 	}
-	if _, err := m.store.DeleteMessage(messageID, changeTime(msg.Edited)); err != nil {
+	if _, err := c.d.Store.DeleteMessage(messageID, changeTime(msg.Edited)); err != nil {
 		return fmt.Errorf("deleting the message: %w", err)
 	}
-	_, err = m.changed(id, messageID)
+	_, err = c.changed(id, messageID)
 	return err
 }
 
 // changed publishes a change I made and sends it on.
-func (m *Messenger) changed(id peer.ID, messageID string) (contacts.Message, error) {
-	msg, err := m.store.Message(messageID)
+func (c *Chat) changed(id peer.ID, messageID string) (contacts.Message, error) {
+	msg, err := c.d.Store.Message(messageID)
 	if err != nil {
 		return contacts.Message{}, err
 	}
-	m.publish(event.MessageChanged{Message: msg})
-	m.requestUpdateFlush(id)
+	c.d.Publish(event.MessageChanged{Message: msg})
+	c.RequestUpdates(id)
 	return msg, nil
 }
 
 // ReadReceipts reports whether I tell contacts when I have read their
 // messages.
-func (m *Messenger) ReadReceipts() bool {
-	m.cv.mu.Lock()
-	defer m.cv.mu.Unlock()
-	return m.cv.receipts
+func (c *Chat) ReadReceipts() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.receipts
 }
 
 // SetReadReceipts turns sending read receipts on or off (kept in the
 // profile). Off, nothing is queued; receipts already queued wait until they
 // are on again.
-func (m *Messenger) SetReadReceipts(on bool) error {
+func (c *Chat) SetReadReceipts(on bool) error {
 	v := "1"
 	if !on {
 		v = "0"
 	}
-	if err := m.store.SetSetting(settingReadReceipts, []byte(v)); err != nil {
+	if err := c.d.Store.SetSetting(settingReadReceipts, []byte(v)); err != nil {
 		return fmt.Errorf("saving the read receipt setting: %w", err)
 	}
-	m.cv.mu.Lock()
-	m.cv.receipts = on
-	m.cv.mu.Unlock()
+	c.mu.Lock()
+	c.receipts = on
+	c.mu.Unlock()
 	return nil
 }
 
 // Muted reports whether notifications for a conversation are off.
-func (m *Messenger) Muted(peerID string) bool {
-	m.cv.mu.Lock()
-	defer m.cv.mu.Unlock()
-	return m.cv.muted[peerID]
+func (c *Chat) Muted(peerID string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.muted[peerID]
 }
 
 // SetMuted turns a conversation's notifications off or on (kept in the
 // profile).
-func (m *Messenger) SetMuted(peerID string, muted bool) error {
-	m.cv.mu.Lock()
-	defer m.cv.mu.Unlock()
+func (c *Chat) SetMuted(peerID string, muted bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	next := map[string]bool{}
 	var ids []string
-	for id := range m.cv.muted {
+	for id := range c.muted {
 		if id != peerID {
 			next[id] = true
 			ids = append(ids, id)
@@ -238,123 +248,123 @@ func (m *Messenger) SetMuted(peerID string, muted bool) error {
 		ids = append(ids, peerID)
 	}
 	b, _ := json.Marshal(ids)
-	if err := m.store.SetSetting(settingMuted, b); err != nil {
+	if err := c.d.Store.SetSetting(settingMuted, b); err != nil {
 		return fmt.Errorf("saving the mute setting: %w", err)
 	}
-	m.cv.muted = next
-	m.publish(event.ContactsChanged{})
+	c.muted = next
+	c.d.Publish(event.ContactsChanged{})
 	return nil
 }
 
 // queueReadReceipt records, after I read a conversation, that its contact
 // should hear so, and sends it when it can.
-func (m *Messenger) queueReadReceipt(peerID string) {
-	if !m.ReadReceipts() {
+func (c *Chat) queueReadReceipt(peerID string) {
+	if !c.ReadReceipts() {
 		return
 	}
 	id, err := peer.Decode(peerID)
 	if err != nil {
 		return
 	}
-	if _, queued, err := m.store.QueueReadReceipt(peerID); err == nil && queued {
-		m.requestUpdateFlush(id)
+	if _, queued, err := c.d.Store.QueueReadReceipt(peerID); err == nil && queued {
+		c.RequestUpdates(id)
 	}
 }
 
 // Typing tells a contact I am typing to them, at most every
 // typingInterval. It sends nothing while I am invisible (it would show me
 // online) or while the contact is not connected.
-func (m *Messenger) Typing(peerID string) {
+func (c *Chat) Typing(peerID string) {
 	id, err := peer.Decode(peerID)
-	if err != nil || !m.isAccepted(id) || !m.connected(id) {
+	if err != nil || !c.d.Book.IsAccepted(id) || !c.d.Connected(id) {
 		return
 	}
-	if p, _ := m.Presence.Presence(); p == contacts.Invisible {
+	if c.Invisible() {
 		return
 	}
 	now := time.Now()
-	m.cv.mu.Lock()
-	if now.Sub(m.cv.typingSent[id]) < typingInterval {
-		m.cv.mu.Unlock()
+	c.mu.Lock()
+	if now.Sub(c.typingSent[id]) < typingInterval {
+		c.mu.Unlock()
 		return
 	}
-	m.cv.typingSent[id] = now
-	m.cv.mu.Unlock()
-	m.spawn(func() {
-		ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
+	c.typingSent[id] = now
+	c.mu.Unlock()
+	c.d.Go(func() {
+		ctx, cancel := c.d.Timeout(5 * time.Second)
 		defer cancel()
-		m.conv.Send(ctx, id, wire.ChatUpdate{Kind: wire.UpdateTyping})
+		c.conv.Send(ctx, id, wire.ChatUpdate{Kind: wire.UpdateTyping})
 	})
 }
 
 // setTyping shows or ends a contact's typing; typing ends by itself after
-// typingTTL without a new signal.
-func (m *Messenger) setTyping(id peer.ID, on bool) {
-	m.cv.mu.Lock()
-	if m.cv.closed {
-		m.cv.mu.Unlock()
+// TypingTTL without a new signal.
+func (c *Chat) setTyping(id peer.ID, on bool) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
 		return
 	}
-	old := m.cv.typing[id]
+	old := c.typing[id]
 	if old != nil {
 		old.Stop()
-		delete(m.cv.typing, id)
+		delete(c.typing, id)
 	}
 	if on {
 		var t *time.Timer
-		t = time.AfterFunc(typingTTL, func() {
-			m.cv.mu.Lock()
-			current := m.cv.typing[id] == t
+		t = time.AfterFunc(TypingTTL, func() {
+			c.mu.Lock()
+			current := c.typing[id] == t
 			if current {
-				delete(m.cv.typing, id)
+				delete(c.typing, id)
 			}
-			m.cv.mu.Unlock()
+			c.mu.Unlock()
 			if current {
-				m.publish(event.TypingChanged{PeerID: id.String(), Typing: false})
+				c.d.Publish(event.TypingChanged{PeerID: id.String(), Typing: false})
 			}
 		})
-		m.cv.typing[id] = t
+		c.typing[id] = t
 	}
-	m.cv.mu.Unlock()
+	c.mu.Unlock()
 	if on != (old != nil) {
-		m.publish(event.TypingChanged{PeerID: id.String(), Typing: on})
+		c.d.Publish(event.TypingChanged{PeerID: id.String(), Typing: on})
 	}
 }
 
 // IsTyping reports whether a contact is typing to me now.
-func (m *Messenger) IsTyping(peerID string) bool {
+func (c *Chat) IsTyping(peerID string) bool {
 	id, err := peer.Decode(peerID)
 	if err != nil {
 		return false
 	}
-	m.cv.mu.Lock()
-	defer m.cv.mu.Unlock()
-	return m.cv.typing[id] != nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.typing[id] != nil
 }
 
-// onUpdate applies an update from a contact. It returns false to refuse
+// OnUpdate applies an update from a contact (the protocol's handler). It returns false to refuse
 // it: the sender keeps it and tries again, so a refusal is only for what
 // must never apply (someone else's message) or for a store that failed.
-func (m *Messenger) onUpdate(from peer.ID, u wire.ChatUpdate) bool {
-	if !m.isAccepted(from) {
+func (c *Chat) OnUpdate(from peer.ID, u wire.ChatUpdate) bool {
+	if !c.d.Book.IsAccepted(from) {
 		return false
 	}
 	conv := from.String()
 	switch u.Kind {
 	case wire.UpdateTyping:
-		m.setTyping(from, true)
+		c.setTyping(from, true)
 		return true
 	case wire.UpdateRead:
-		ids, err := m.store.MarkReadUpTo(conv, u.Target)
+		ids, err := c.d.Store.MarkReadUpTo(conv, u.Target)
 		if err != nil {
 			return false
 		}
 		for _, id := range ids {
-			m.publish(event.MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Read})
+			c.d.Publish(event.MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Read})
 		}
 		return true
 	case wire.UpdateEdit, wire.UpdateDelete:
-		msg, err := m.store.Message(u.Target)
+		msg, err := c.d.Store.Message(u.Target)
 		if errors.Is(err, store.ErrNotFound) {
 			return true // nothing here to change
 		}
@@ -369,16 +379,16 @@ func (m *Messenger) onUpdate(from peer.ID, u wire.ChatUpdate) bool {
 		at := time.UnixMilli(u.At)
 		var changed bool
 		if u.Kind == wire.UpdateEdit {
-			changed, err = m.store.EditMessage(u.Target, u.Body, at)
+			changed, err = c.d.Store.EditMessage(u.Target, u.Body, at)
 		} else {
-			changed, err = m.store.DeleteMessage(u.Target, at)
+			changed, err = c.d.Store.DeleteMessage(u.Target, at)
 		}
 		if err != nil {
 			return false
 		}
 		if changed {
-			if now, err := m.store.Message(u.Target); err == nil {
-				m.publish(event.MessageChanged{Message: now})
+			if now, err := c.d.Store.Message(u.Target); err == nil {
+				c.d.Publish(event.MessageChanged{Message: now})
 			}
 		}
 		return true
@@ -386,70 +396,59 @@ func (m *Messenger) onUpdate(from peer.ID, u wire.ChatUpdate) bool {
 	return true // a kind from a newer Hearth: nothing to do
 }
 
-func (m *Messenger) updater(id peer.ID) *flusher {
-	f, _ := m.cv.updaters.LoadOrStore(id, &flusher{})
-	return f.(*flusher)
-}
-
-// requestUpdateFlush sends a contact's pending updates in the background
+// RequestUpdates sends a contact's pending updates in the background
 // if it is connected; otherwise they go when it connects.
-func (m *Messenger) requestUpdateFlush(id peer.ID) {
-	if !m.connected(id) {
-		m.wake()
+func (c *Chat) RequestUpdates(id peer.ID) {
+	if !c.d.Connected(id) {
+		c.d.Wake()
 		return
 	}
-	if m.updater(id).pending.Swap(true) {
-		return
-	}
-	m.spawn(func() { m.flushUpdates(id) })
+	c.updates.Request(c.d.Tasks, id, func() { c.flushUpdatesNow(id) })
 }
 
-// hasPendingUpdates reports whether a contact waits for an edit, a delete
+// HasPendingUpdates reports whether a contact waits for an edit, a delete
 // or a receipt from me.
-func (m *Messenger) hasPendingUpdates(id peer.ID) bool {
+func (c *Chat) HasPendingUpdates(id peer.ID) bool {
 	conv := id.String()
-	if ups, err := m.store.PendingUpdates(conv, 1); err == nil && len(ups) > 0 {
+	if ups, err := c.d.Store.PendingUpdates(conv, 1); err == nil && len(ups) > 0 {
 		return true
 	}
-	r, err := m.store.PendingReadReceipt(conv)
-	return err == nil && r != "" && m.receiptsAllowed()
+	r, err := c.d.Store.PendingReadReceipt(conv)
+	return err == nil && r != "" && c.receiptsAllowed()
 }
 
 // receiptsAllowed: receipts are on, and I am not invisible (a receipt
 // would show I am online).
-func (m *Messenger) receiptsAllowed() bool {
-	p, _ := m.Presence.Presence()
-	return m.ReadReceipts() && p != contacts.Invisible
+func (c *Chat) receiptsAllowed() bool {
+	return c.ReadReceipts() && !c.Invisible()
 }
 
-// flushUpdates sends a contact my pending read receipt and my edits and
+// FlushUpdates sends a contact my pending read receipt and my edits and
 // deletes it has not acknowledged. A change to a message still in the
 // outbox waits: the message goes first (already with its new text).
-func (m *Messenger) flushUpdates(id peer.ID) {
-	f := m.updater(id)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.pending.Store(false)
-	if !m.isAccepted(id) {
+func (c *Chat) FlushUpdates(id peer.ID) { c.updates.Do(id, func() { c.flushUpdatesNow(id) }) }
+
+func (c *Chat) flushUpdatesNow(id peer.ID) {
+	if !c.d.Book.IsAccepted(id) {
 		return
 	}
 	conv := id.String()
 	send := func(u wire.ChatUpdate) error {
-		ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
+		ctx, cancel := c.d.Timeout(10 * time.Second)
 		defer cancel()
-		return m.conv.Send(ctx, id, u)
+		return c.conv.Send(ctx, id, u)
 	}
-	if m.receiptsAllowed() {
-		if target, err := m.store.PendingReadReceipt(conv); err == nil && target != "" {
+	if c.receiptsAllowed() {
+		if target, err := c.d.Store.PendingReadReceipt(conv); err == nil && target != "" {
 			if send(wire.ChatUpdate{Kind: wire.UpdateRead, Target: target}) != nil {
 				return
 			}
-			m.store.ReadReceiptSent(conv, target)
+			c.d.Store.ReadReceiptSent(conv, target)
 		}
 	}
 	const batch = 64
-	for m.d.Ctx().Err() == nil {
-		ups, err := m.store.PendingUpdates(conv, batch)
+	for c.d.Ctx().Err() == nil {
+		ups, err := c.d.Store.PendingUpdates(conv, batch)
 		if err != nil {
 			return
 		}
@@ -465,7 +464,7 @@ func (m *Messenger) flushUpdates(id peer.ID) {
 			if send(u) != nil {
 				return
 			}
-			m.store.UpdateSent(msg.ID, msg.Edited)
+			c.d.Store.UpdateSent(msg.ID, msg.Edited)
 			sent++
 		}
 		if len(ups) < batch || sent == 0 {
