@@ -19,6 +19,8 @@ import (
 	"hearth/app/cli"
 	"hearth/app/core"
 	"hearth/app/core/chat"
+	"hearth/app/core/nearby"
+	"hearth/app/core/pairing"
 	"hearth/app/core/people"
 	"hearth/app/core/presence"
 	"hearth/app/profile"
@@ -123,24 +125,28 @@ func (l launcher) Unlock(pass string) (*ui.Backend, error) {
 // the mechanism that serves it.
 func backendOf(m *core.Messenger) *ui.Backend {
 	return &ui.Backend{
-		Contacts: contactsArea{m.People, m},
+		Contacts: contactsArea{m.People, m.Pairing, m.Nearby},
 		Chat:     m.Chat,
 		Files:    m,
 		Groups:   m,
 		Calls:    m.Calls,
 		Archive:  m.Archive,
-		Me:       me{m, m.Presence, m.Chat},
+		Me:       me{m, m.Presence, m.Chat, m.Nearby},
 		Events:   m.Events,
 		Close:    m.Close,
 	}
 }
 
 // contactsArea serves the Contacts area: requests and contact management
-// from People, nearby and pairing from the messenger.
+// from People, short codes from Pairing, the people found nearby.
 type contactsArea struct {
 	*people.People
-	*core.Messenger
+	*pairing.Pairing
+	near *nearby.Nearby
 }
+
+// Nearby lists the people found on the LAN.
+func (c contactsArea) Nearby() []nearby.Peer { return c.near.Nearby() }
 
 // me serves the Me area: my name and settings from the messenger, my
 // presence and picture from the presence mechanism, read receipts from
@@ -149,7 +155,12 @@ type me struct {
 	*core.Messenger
 	*presenceMech
 	*chat.Chat // read receipts
+	*nearbyMech
 }
+
+// nearbyMech names the embedded nearby mechanism apart from the
+// Messenger's field of the same name.
+type nearbyMech = nearby.Nearby
 
 // presenceMech names the embedded presence mechanism apart from the
 // Messenger's field of the same name.

@@ -9,6 +9,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core"
+	"hearth/app/core/nearby"
 	"hearth/contacts"
 )
 
@@ -46,7 +47,7 @@ func restartUntilOnline(root string, opts core.Options) error {
 	// Nearby visibility is off by default; the figure is about finding a
 	// contact on the LAN, so both announce themselves.
 	for _, m := range []*core.Messenger{a.m, b.m} {
-		if err := m.SetNearbyVisibility(core.NearbyAlways); err != nil {
+		if err := m.Nearby.SetNearbyVisibility(nearby.Always); err != nil {
 			return err
 		}
 	}

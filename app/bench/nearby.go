@@ -54,11 +54,11 @@ func childNearby() error {
 func pairNearby(a, b *benchPeer) (time.Duration, error) {
 	bID, aID := b.m.MyPeerID(), a.m.MyPeerID()
 	t0 := time.Now()
-	if _, err := b.m.PairNearby(); err != nil {
+	if _, err := b.m.Nearby.PairNearby(); err != nil {
 		return 0, err
 	}
 	err := waitFor("nearby", 30*time.Second, func() bool {
-		for _, n := range a.m.Nearby() {
+		for _, n := range a.m.Nearby.Nearby() {
 			if n.PeerID == bID {
 				return true
 			}

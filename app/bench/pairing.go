@@ -63,13 +63,13 @@ func pairByInvite(a, b *benchPeer) (time.Duration, error) {
 
 func pairByShortCode(a, b *benchPeer) (time.Duration, error) {
 	t0 := time.Now()
-	code, err := a.m.NewPairingCode()
+	code, err := a.m.Pairing.NewPairingCode()
 	if err != nil {
 		return 0, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := b.m.PairWithCode(ctx, code); err != nil {
+	if _, err := b.m.Pairing.PairWithCode(ctx, code); err != nil {
 		return 0, err
 	}
 	return mutual(a, b, t0)

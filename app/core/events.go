@@ -6,14 +6,6 @@ import (
 	"hearth/contacts"
 )
 
-// NearbyPeer is a Hearth user found on the LAN who is not yet a contact.
-type NearbyPeer struct {
-	PeerID string
-	Name   string // empty when they did not tell
-
-	seen time.Time // last announcement heard
-}
-
 // Recorder is a voice note being recorded.
 type Recorder interface {
 	// Elapsed is how long it has been recording.

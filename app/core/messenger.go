@@ -16,12 +16,13 @@ import (
 	"hearth/app/core/book"
 	"hearth/app/core/calls"
 	"hearth/app/core/event"
+	"hearth/app/core/nearby"
+	"hearth/app/core/pairing"
 	"hearth/app/core/people"
 
 	levent "github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
-	"github.com/libp2p/go-libp2p/core/peerstore"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
 	"hearth/app/core/chat"
@@ -33,7 +34,6 @@ import (
 	"hearth/contacts/store"
 	"hearth/p2p/carry"
 	"hearth/p2p/contactreq"
-	"hearth/p2p/discovery"
 	"hearth/p2p/files"
 	"hearth/p2p/node"
 )
@@ -65,9 +65,9 @@ type Options struct {
 	// (0: people.DefaultMaxPendingRequests).
 	MaxPendingRequests int
 	// PairRendezvous are the ways two sides of a short pairing code meet
-	// (pairing.go); nil: mDNS unless NoMDNS, plus the DHT when
+	// (app/core/pairing); nil: mDNS unless NoMDNS, plus the DHT when
 	// PairDHTBootstrap is set. Tests pass their own.
-	PairRendezvous []PairRendezvous
+	PairRendezvous []pairing.Rendezvous
 	// PairDHTBootstrap are the DHT peers joined while pairing by code
 	// (main.go: the public bootstrap peers); empty: no DHT.
 	PairDHTBootstrap []peer.AddrInfo
@@ -90,6 +90,10 @@ type Messenger struct {
 	People *people.People
 	// Chat is 1:1 conversation: outbox, delivery, edits, receipts, typing.
 	Chat *chat.Chat
+	// Nearby is mDNS: people found on the LAN, and my visibility there.
+	Nearby *nearby.Nearby
+	// Pairing pairs two people by a short spoken code.
+	Pairing *pairing.Pairing
 
 	opts    Options
 	prof    *profile.Profile
@@ -99,25 +103,18 @@ type Messenger struct {
 	d       *base.Deps // shared with every mechanism
 	book    *book.Book // the contact list
 	node    *node.Node
-	req     *contactreq.Service
 	files   *files.Service
 	carry   *carry.Service // store-and-forward (carry.go)
 	cy      carryState
 	policy  policy.Policy
 	scanner *scan.Scanner // nil when no ClamAV daemon answered
 	fs      fileState
-	mdns    *discovery.MDNS
-	pairing *pairing      // short-code pairing (pairing.go)
 	kick    chan struct{} // wakes the connect loop early
-	presMu  sync.Map      // peer.ID → *sync.Mutex, one presence sender per peer
 
 	grp groupState // group conversations (groups.go), with its own lock
 
-	mu     sync.Mutex // guards the fields below
-	nearby map[peer.ID]NearbyPeer
+	mu     sync.Mutex // guards closed
 	closed bool
-
-	near nearbyState // nearby.go; guarded by mu
 }
 
 // New starts the network for an open profile. The Messenger owns the
@@ -131,12 +128,11 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		return nil, err
 	}
 	m := &Messenger{
-		opts:   opts,
-		prof:   prof,
-		store:  prof.Store,
-		book:   bk,
-		kick:   make(chan struct{}, 1),
-		nearby: map[peer.ID]NearbyPeer{},
+		opts:  opts,
+		prof:  prof,
+		store: prof.Store,
+		book:  bk,
+		kick:  make(chan struct{}, 1),
 	}
 	m.name.Store(prof.Name)
 	m.d = &base.Deps{
@@ -148,9 +144,9 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		m.d.Now = opts.Now
 	}
 	bk.OnPut = func(id peer.ID, _ contacts.Contact) {
-		m.mu.Lock()
-		delete(m.nearby, id)
-		m.mu.Unlock()
+		if m.Nearby != nil {
+			m.Nearby.Forget(id) // a contact now, not someone nearby
+		}
 	}
 	bk.OnDelete = func(id peer.ID) { m.Presence.Removed(id) }
 	m.goLoop(func() { m.d.Bus.Run(m.d.Ctx()) })
@@ -196,7 +192,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		},
 		EndCalls:       func(id peer.ID) { m.Calls.EndWith(id) },
 		ForgetPresence: func(id peer.ID) { m.Presence.Forget(id) },
-		NearbyName:     m.nearbyName,
+		NearbyName:     func(id peer.ID) string { return m.Nearby.Name(id) },
 		Muted:          m.Chat.Muted,
 		PresenceOf:     func(id peer.ID) (contacts.Presence, string, image.Image) { return m.Presence.Of(id) },
 	})
@@ -206,7 +202,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	}})
 	m.files = files.New(h, files.Config{Allow: m.allowFilePeer, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch,
 		OnServed: m.onServed})
-	m.pairing = m.newPairing()
+	m.Pairing = pairing.New(m.d, pairing.Config{Rendezvous: opts.PairRendezvous, NoMDNS: opts.NoMDNS,
+		DHTBootstrap: opts.PairDHTBootstrap, Paired: m.People.AddPaired})
 	m.startGroups()     // group conversations (groups.go)
 	m.startGroupFiles() // files in groups (groupfiles.go)
 	m.Archive = archive.New(m.d)
@@ -215,16 +212,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
 	})
-	if !opts.NoMDNS {
-		md, err := discovery.NewMDNS(h)
-		if err != nil {
-			m.publish(event.Notice{Text: "Finding people on this network is not available: " + err.Error(), At: time.Now()})
-		} else {
-			m.mdns = md
-			m.goLoop(m.mdnsLoop)
-		}
-	}
-	m.startNearby()
+	m.Nearby = nearby.New(m.d, opts.NoMDNS)
 	sub, err := h.EventBus().Subscribe(new(levent.EvtPeerIdentificationCompleted))
 	if err == nil {
 		m.goLoop(func() { m.addrLoop(sub) })
@@ -310,10 +298,8 @@ func (m *Messenger) Close() error {
 	m.mu.Unlock()
 	m.Calls.Close()
 	m.d.Tasks.Stop()
-	if m.mdns != nil {
-		m.mdns.Close()
-	}
-	m.pairing.close()
+	m.Nearby.Close()
+	m.Pairing.Close()
 	m.files.Close()
 	m.stopGroups()
 	m.Archive.Close()
@@ -526,70 +512,4 @@ func (m *Messenger) livenessLoop() {
 		}
 		wg.Wait()
 	}
-}
-
-const (
-	// maxNearby bounds the Nearby list, whatever the LAN announces.
-	maxNearby = 256
-	// nearbyTTL: someone not heard of for this long is no longer nearby
-	// (mDNS announcements repeat every few seconds to a minute).
-	nearbyTTL = 3 * time.Minute
-)
-
-func (m *Messenger) mdnsLoop() {
-	prune := time.NewTicker(time.Minute)
-	defer prune.Stop()
-	for {
-		select {
-		case <-m.d.Ctx().Done():
-			return
-		case pi, ok := <-m.mdns.Found():
-			if !ok {
-				return
-			}
-			m.node.Host.Peerstore().AddAddrs(pi.ID, pi.Addrs, peerstore.TempAddrTTL)
-			if c, known := m.contact(pi.ID); known {
-				if c.State == contacts.Accepted || c.State == contacts.Outgoing {
-					if !m.connected(pi.ID) {
-						m.wake()
-					}
-				}
-				continue
-			}
-			name := m.nearbyName(pi.ID)
-			m.mu.Lock()
-			old, seen := m.nearby[pi.ID]
-			if seen || len(m.nearby) < maxNearby {
-				m.nearby[pi.ID] = NearbyPeer{PeerID: pi.ID.String(), Name: name, seen: time.Now()}
-			}
-			m.mu.Unlock()
-			if !seen || old.Name != name {
-				m.publish(event.NearbyChanged{})
-			}
-		case <-prune.C:
-			m.mu.Lock()
-			changed := false
-			for id, n := range m.nearby {
-				if time.Since(n.seen) > nearbyTTL {
-					delete(m.nearby, id)
-					changed = true
-				}
-			}
-			m.mu.Unlock()
-			if changed {
-				m.publish(event.NearbyChanged{})
-			}
-		}
-	}
-}
-
-// Nearby lists Hearth users heard of on the LAN who are not contacts.
-func (m *Messenger) Nearby() []NearbyPeer {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]NearbyPeer, 0, len(m.nearby))
-	for _, n := range m.nearby {
-		out = append(out, n)
-	}
-	return out
 }

@@ -2,7 +2,6 @@ package core
 
 import (
 	"fmt"
-	"time"
 
 	"hearth/app/core/event"
 )
@@ -19,9 +18,7 @@ func (m *Messenger) SetMyName(name string) error {
 	}
 	m.name.Store(m.prof.Name)
 	m.Presence.BroadcastProfile()
-	if vis, until := m.NearbyVisibility(); m.mdns != nil && (vis == NearbyAlways || time.Now().Before(until)) {
-		m.mdns.Announce(m.MyName()) // visible nearby: under the new name
-	}
+	m.Nearby.Renamed()                 // visible nearby: under the new name
 	m.publish(event.ContactsChanged{}) // the window shows my name with the list
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"testing"
 
+	"hearth/app/core/nearby"
 	"hearth/contacts"
 )
 
@@ -50,22 +51,22 @@ func TestPairNearby(t *testing.T) {
 	}
 	alice := newPeerWith(t, "Alice", onLAN)
 	bob := newPeerWith(t, "Bob", onLAN)
-	if v, until := bob.m.NearbyVisibility(); v != NearbyWhilePairing || !until.IsZero() {
+	if v, until := bob.m.Nearby.NearbyVisibility(); v != nearby.WhilePairing || !until.IsZero() {
 		t.Fatalf("default visibility %v until %v", v, until)
 	}
-	if alice.m.mdns.Announcing() || bob.m.mdns.Announcing() {
+	if alice.m.Nearby.Announcing() || bob.m.Nearby.Announcing() {
 		t.Fatal("announcing before anyone asked")
 	}
-	until, err := bob.m.PairNearby()
+	until, err := bob.m.Nearby.PairNearby()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bob.m.mdns.Announcing() || until.IsZero() {
+	if !bob.m.Nearby.Announcing() || until.IsZero() {
 		t.Fatal("not visible after PairNearby")
 	}
 	bID := bob.m.MyPeerID()
 	waitFor(t, "Bob nearby at Alice, by name", func() bool {
-		for _, n := range alice.m.Nearby() {
+		for _, n := range alice.m.Nearby.Nearby() {
 			if n.PeerID == bID && n.Name == "Bob" {
 				return true
 			}
@@ -81,14 +82,14 @@ func TestPairNearby(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "contacts", func() bool { return state(alice.m, bID) == contacts.Accepted })
-	bob.m.StopPairNearby()
-	if bob.m.mdns.Announcing() {
+	bob.m.Nearby.StopPairNearby()
+	if bob.m.Nearby.Announcing() {
 		t.Fatal("still visible after the window closed")
 	}
-	if alice.m.mdns.Announcing() {
+	if alice.m.Nearby.Announcing() {
 		t.Fatal("Alice announced without pairing")
 	}
-	if _, until := bob.m.NearbyVisibility(); !until.IsZero() {
+	if _, until := bob.m.Nearby.NearbyVisibility(); !until.IsZero() {
 		t.Fatal("window still open")
 	}
 }
@@ -100,13 +101,13 @@ func TestNearbyVisibilitySetting(t *testing.T) {
 		return
 	}
 	p := newPeerWith(t, "Ann", onLAN)
-	if err := p.m.SetNearbyVisibility(NearbyNever); err != nil {
+	if err := p.m.Nearby.SetNearbyVisibility(nearby.Never); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.m.PairNearby(); err != ErrNearbyNever {
+	if _, err := p.m.Nearby.PairNearby(); err != nearby.ErrNearbyNever {
 		t.Fatalf("PairNearby with Never: %v", err)
 	}
-	if err := p.m.SetNearbyVisibility(NearbyAlways); err != nil {
+	if err := p.m.Nearby.SetNearbyVisibility(nearby.Always); err != nil {
 		t.Fatal(err)
 	}
 	p.stop(t)
@@ -115,12 +116,12 @@ func TestNearbyVisibilitySetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.m = m
-	if v, _ := m.NearbyVisibility(); v != NearbyAlways || !m.mdns.Announcing() {
-		t.Fatalf("after restart: %v, announcing %v", v, m.mdns.Announcing())
+	if v, _ := m.Nearby.NearbyVisibility(); v != nearby.Always || !m.Nearby.Announcing() {
+		t.Fatalf("after restart: %v, announcing %v", v, m.Nearby.Announcing())
 	}
 	// Without mDNS (--no-mdns) the button explains itself.
 	q := newPeer(t, "Quiet")
-	if _, err := q.m.PairNearby(); err != ErrNoLAN {
+	if _, err := q.m.Nearby.PairNearby(); err != nearby.ErrNoLAN {
 		t.Fatalf("PairNearby without mDNS: %v", err)
 	}
 }

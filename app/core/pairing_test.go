@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/pairing"
 
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
@@ -81,9 +82,9 @@ func newPairPeer(t *testing.T, name string, o Options) *peerT {
 	return p
 }
 
-func withRendezvous(rv PairRendezvous) Options {
+func withRendezvous(rv pairing.Rendezvous) Options {
 	o := opts()
-	o.PairRendezvous = []PairRendezvous{rv}
+	o.PairRendezvous = []pairing.Rendezvous{rv}
 	return o
 }
 
@@ -91,13 +92,13 @@ func withRendezvous(rv PairRendezvous) Options {
 // can chat.
 func pairByCode(t *testing.T, alice, bob *peerT) {
 	t.Helper()
-	code, err := alice.m.NewPairingCode()
+	code, err := alice.m.Pairing.NewPairingCode()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Bob types it as people do.
 	typed := strings.ToUpper(strings.ReplaceAll(code, "-", " "))
-	if name, err := bob.m.PairWithCode(context.Background(), typed); err != nil || name != "Alice" {
+	if name, err := bob.m.Pairing.PairWithCode(context.Background(), typed); err != nil || name != "Alice" {
 		t.Fatalf("pairing with %q: %v", typed, err)
 	}
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
@@ -142,7 +143,7 @@ func TestPairByCode(t *testing.T) {
 func TestPairWrongCodeSpendsIt(t *testing.T) {
 	rv := newDirect()
 	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
-	code, err := alice.m.NewPairingCode()
+	code, err := alice.m.Pairing.NewPairingCode()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestPairWrongCodeSpendsIt(t *testing.T) {
 	if c.Words[2] == "zipper" {
 		wrong.Words[2] = "acorn"
 	}
-	_, err = bob.m.PairWithCode(context.Background(), wrong.String())
+	_, err = bob.m.Pairing.PairWithCode(context.Background(), wrong.String())
 	if !errors.Is(err, paircode.ErrWrongCode) || !strings.Contains(err.Error(), "did not match") {
 		t.Fatalf("typing side: %v, want ErrWrongCode", err)
 	}
@@ -170,7 +171,7 @@ func TestPairWrongCodeSpendsIt(t *testing.T) {
 	// The right code is spent now.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, err := bob.m.PairWithCode(ctx, code); err == nil {
+	if _, err := bob.m.Pairing.PairWithCode(ctx, code); err == nil {
 		t.Fatal("the right code worked after a wrong guess")
 	}
 	for _, p := range []*peerT{alice, bob} {
@@ -185,32 +186,32 @@ func TestPairWrongCodeSpendsIt(t *testing.T) {
 func TestPairCodeCancelled(t *testing.T) {
 	rv := newDirect()
 	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
-	code, err := alice.m.NewPairingCode()
+	code, err := alice.m.Pairing.NewPairingCode()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrOwnCode) {
+	if _, err := alice.m.Pairing.PairWithCode(context.Background(), code); !errors.Is(err, pairing.ErrOwnCode) {
 		t.Fatalf("own code: %v", err)
 	}
-	alice.m.CancelPairingCode()
+	alice.m.Pairing.CancelPairingCode()
 	if rv.announced() != 0 {
 		t.Fatal("still announced after cancel")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if _, err := bob.m.PairWithCode(ctx, code); !errors.Is(err, ErrNobodyWaiting) {
+	if _, err := bob.m.Pairing.PairWithCode(ctx, code); !errors.Is(err, pairing.ErrNobodyWaiting) {
 		t.Fatalf("cancelled code: %v, want ErrNobodyWaiting", err)
 	}
 	// With neither mDNS nor the DHT there is no way to meet: say so at once.
 	lonely := newPairPeer(t, "Lonely", opts())
-	if _, err := lonely.m.NewPairingCode(); !errors.Is(err, ErrNoRendezvous) {
+	if _, err := lonely.m.Pairing.NewPairingCode(); !errors.Is(err, pairing.ErrNoRendezvous) {
 		t.Fatalf("NewPairingCode without a rendezvous: %v", err)
 	}
-	if _, err := lonely.m.PairWithCode(context.Background(), code); !errors.Is(err, ErrNoRendezvous) {
+	if _, err := lonely.m.Pairing.PairWithCode(context.Background(), code); !errors.Is(err, pairing.ErrNoRendezvous) {
 		t.Fatalf("PairWithCode without a rendezvous: %v", err)
 	}
 	for _, bad := range []string{"", "hello", "7-orbit-mapel-sugar"} {
-		if _, err := bob.m.PairWithCode(context.Background(), bad); !errors.Is(err, paircode.ErrBadCode) && !errors.Is(err, paircode.ErrNoCode) {
+		if _, err := bob.m.Pairing.PairWithCode(context.Background(), bad); !errors.Is(err, paircode.ErrBadCode) && !errors.Is(err, paircode.ErrNoCode) {
 			t.Fatalf("%q: %v", bad, err)
 		}
 	}
@@ -225,10 +226,10 @@ func TestPairBlockedRefused(t *testing.T) {
 	alice.m.book.Lock()
 	alice.m.putContact(contacts.Contact{PeerID: bid.String(), State: contacts.Blocked, AddedAt: time.Now()})
 	alice.m.book.Unlock()
-	code, _ := alice.m.NewPairingCode()
+	code, _ := alice.m.Pairing.NewPairingCode()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if _, err := bob.m.PairWithCode(ctx, code); err == nil {
+	if _, err := bob.m.Pairing.PairWithCode(ctx, code); err == nil {
 		t.Fatal("a blocked person paired")
 	}
 	if state(bob.m, alice.m.MyPeerID()) == contacts.Accepted {

@@ -257,7 +257,7 @@ func TestStrangerGetsNoProfileOrPresence(t *testing.T) {
 	if err := spres.Send(ctx, alice.m.node.Host.ID(), wire.Presence{State: wire.PresenceOnline}); err == nil {
 		t.Fatal("Alice took a stranger's presence")
 	}
-	if alice.m.Presence.Avatar(stranger.ID().String()) != nil || len(alice.m.Nearby()) != 0 {
+	if alice.m.Presence.Avatar(stranger.ID().String()) != nil || len(alice.m.Nearby.Nearby()) != 0 {
 		t.Fatal("the stranger left a trace")
 	}
 }

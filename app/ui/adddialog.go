@@ -4,14 +4,14 @@ import (
 	"errors"
 	"strings"
 
+	"hearth/app/core/pairing"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // addContactDialog shows my invite code (text, Copy, QR) and takes
@@ -100,7 +100,7 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 		a.copyBtn.SetIcon(theme.ConfirmIcon())
 	})
 	left := container.NewVBox(help, a.codeTxt, container.NewHBox(a.copyBtn))
-	if png, modules, err := core.QRCode(code, 320); err == nil {
+	if png, modules, err := pairing.QRCode(code, 320); err == nil {
 		a.qr = canvas.NewImageFromResource(fyne.NewStaticResource("invite-qr.png", png))
 		a.qr.FillMode = canvas.ImageFillContain
 		a.qr.ScaleMode = canvas.ImageScalePixels

@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 
-	"hearth/app/core"
+	"hearth/app/core/nearby"
 	"hearth/app/core/people"
 )
 
@@ -12,7 +12,7 @@ import (
 // requests. The sidebar, the contact menu and the privacy settings use it.
 type ContactsBackend interface {
 	Contacts() ([]people.ContactView, error)
-	Nearby() []core.NearbyPeer
+	Nearby() []nearby.Peer
 	Accept(peerID string) error
 	Decline(peerID string) error
 	// RequestNearby sends a contact request to a Hearth user found on the LAN.

@@ -4,7 +4,7 @@ import (
 	"image"
 	"time"
 
-	"hearth/app/core"
+	"hearth/app/core/nearby"
 	"hearth/contacts"
 )
 
@@ -26,8 +26,8 @@ type MeBackend interface {
 	AwayAfter() time.Duration // 0: never
 	SetAwayAfter(d time.Duration) error
 
-	NearbyVisibility() (core.NearbyVisibility, time.Time)
-	SetNearbyVisibility(v core.NearbyVisibility) error
+	NearbyVisibility() (nearby.Visibility, time.Time)
+	SetNearbyVisibility(v nearby.Visibility) error
 	// PairNearby makes this device visible on the LAN for a few minutes
 	// and returns when that ends; StopPairNearby ends it now.
 	PairNearby() (time.Time, error)

@@ -7,9 +7,9 @@ import (
 
 	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/app/core/nearby"
 	"hearth/app/core/people"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -18,7 +18,7 @@ import (
 type fakeContacts struct {
 	*fakeHub
 	contacts []people.ContactView
-	nearby   []core.NearbyPeer
+	nearby   []nearby.Peer
 	accepted []string
 	invites  []string // codes given to AddByInvite
 	notes    []string // their notes
@@ -33,9 +33,9 @@ func (f *fakeContacts) Contacts() ([]people.ContactView, error) {
 	return append([]people.ContactView(nil), f.contacts...), nil
 }
 
-func (f *fakeContacts) Nearby() []core.NearbyPeer {
+func (f *fakeContacts) Nearby() []nearby.Peer {
 	defer f.lock()()
-	return append([]core.NearbyPeer(nil), f.nearby...)
+	return append([]nearby.Peer(nil), f.nearby...)
 }
 
 func (f *fakeContacts) InviteCode() (string, error) {

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -25,7 +25,7 @@ type fakeMe struct {
 	avatarPath string
 	avatarErr  error
 	awayAfter  time.Duration
-	vis        core.NearbyVisibility
+	vis        nearby.Visibility
 	until      time.Time
 	pairErr    error
 	carrying   bool // SetCarryMessages
@@ -131,12 +131,12 @@ func (f *fakeMe) SetAwayAfter(d time.Duration) error {
 	return nil
 }
 
-func (f *fakeMe) NearbyVisibility() (core.NearbyVisibility, time.Time) {
+func (f *fakeMe) NearbyVisibility() (nearby.Visibility, time.Time) {
 	defer f.lock()()
 	return f.vis, f.until
 }
 
-func (f *fakeMe) SetNearbyVisibility(v core.NearbyVisibility) error {
+func (f *fakeMe) SetNearbyVisibility(v nearby.Visibility) error {
 	defer f.lock()()
 	f.vis = v
 	return nil

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/nearby"
 	"hearth/app/core/people"
 
-	"hearth/app/core"
 	"hearth/app/profile"
 	"hearth/contacts"
 )
@@ -132,6 +132,6 @@ func sampleBackend() *fakeBackend {
 		{ID: "m1", Conversation: "peer-bob", From: "peer-bob", Body: "Are you coming on Sunday?", SentAt: now.Add(-time.Hour), Status: contacts.Received},
 		{ID: "m2", Conversation: "peer-bob", Body: "Yes! I'll bring the cake.", SentAt: now.Add(-50 * time.Minute), Status: contacts.Delivered, Outgoing: true},
 	}
-	f.people.nearby = []core.NearbyPeer{{PeerID: "peer-finn", Name: "Finn"}}
+	f.people.nearby = []nearby.Peer{{PeerID: "peer-finn", Name: "Finn"}}
 	return f
 }

@@ -4,14 +4,14 @@ import (
 	"errors"
 	"strings"
 
+	"hearth/app/core/pairing"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // ShowAddContactWith opens the add-contact dialog with someone's invite
@@ -69,7 +69,7 @@ func (a *addContactDialog) readQR(path string) {
 	var code string
 	a.mw.background(func() error {
 		var err error
-		code, err = core.InviteFromQRImage(path)
+		code, err = pairing.InviteFromQRImage(path)
 		return err
 	}, func(err error) {
 		showError(a.err, err)

@@ -5,14 +5,13 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/nearby"
 	"hearth/app/core/people"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open
@@ -38,7 +37,7 @@ type MainWindow struct {
 	shown    []people.ContactView // all, filtered by the search text
 	pending  []people.ContactView // requests both ways
 	blocked  []people.ContactView // people I blocked (contactmenu.go)
-	nearby   []core.NearbyPeer
+	nearby   []nearby.Peer
 	asked    map[string]bool // nearby peers I sent a request to
 	selected string          // peer ID of the open conversation
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
 
 	"fyne.io/fyne/v2"
@@ -17,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	qrencode "github.com/skip2/go-qrcode"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -111,7 +111,7 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	s.you.nearby.SetSelected("Never")
 	q.waitFor(t, "settings saved", func() bool {
 		var ok bool
-		b.locked(func() { ok = b.me.awayAfter == 10*time.Minute && b.me.vis == core.NearbyNever })
+		b.locked(func() { ok = b.me.awayAfter == 10*time.Minute && b.me.vis == nearby.Never })
 		return ok
 	})
 	s.you.away.SetSelected("Never")
@@ -156,7 +156,7 @@ func TestPairNearbyButton(t *testing.T) {
 	test.Tap(mw.pairBtn)
 	q.waitFor(t, "hidden again", func() bool { return mw.pairBtn.Text == "Pair nearby" })
 
-	b.locked(func() { b.me.pairErr = core.ErrNearbyNever })
+	b.locked(func() { b.me.pairErr = nearby.ErrNearbyNever })
 	test.Tap(mw.pairBtn)
 	q.waitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "privacy settings") })
 	if mw.pairBtn.Text != "Pair nearby" || mw.pairBtn.Disabled() {

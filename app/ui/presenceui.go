@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
+	"hearth/app/core/nearby"
 	"hearth/contacts"
 )
 
@@ -173,7 +173,7 @@ var awayChoices = []struct {
 	{"After 30 minutes", 30 * time.Minute}, {"After 1 hour", time.Hour},
 }
 
-var nearbyChoices = []core.NearbyVisibility{core.NearbyWhilePairing, core.NearbyNever, core.NearbyAlways}
+var nearbyChoices = []nearby.Visibility{nearby.WhilePairing, nearby.Never, nearby.Always}
 
 func newProfileSettings(mw *MainWindow) *profileSettings {
 	ps := &profileSettings{mw: mw, me: mw.b.Me, avatar: newAvatarView(64), err: errorLabel()}

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
+	"hearth/app/core/nearby"
 	"hearth/app/core/people"
 	"hearth/contacts"
 )
@@ -306,7 +306,7 @@ func (mw *MainWindow) refreshNearbyRows() {
 	mw.nearbyBox.Show()
 }
 
-func (mw *MainWindow) nearbyRow(p core.NearbyPeer) fyne.CanvasObject {
+func (mw *MainWindow) nearbyRow(p nearby.Peer) fyne.CanvasObject {
 	label := displayName(p.Name, p.PeerID)
 	if p.Name != "" {
 		// Anyone on the LAN can announce any name: the ID's end tells two

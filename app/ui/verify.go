@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
+	"hearth/app/core/pairing"
 	"hearth/app/core/people"
 )
 
@@ -94,7 +94,7 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 	)
 	var top fyne.CanvasObject = left
 	if text, err := v.ver.SafetyQR(peerID); err == nil {
-		if png, modules, err := core.QRCode(text, 256); err == nil {
+		if png, modules, err := pairing.QRCode(text, 256); err == nil {
 			v.qr = canvas.NewImageFromResource(fyne.NewStaticResource("safety-qr.png", png))
 			v.qr.FillMode = canvas.ImageFillContain
 			v.qr.ScaleMode = canvas.ImageScalePixels

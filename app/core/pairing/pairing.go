@@ -1,4 +1,10 @@
-package core
+// Package pairing is pairing by a short spoken code (p2p/pair) and reading
+// invite codes from QR pictures. One side shows a code such as
+// "7-orbit-maple-sugar" and waits; the other types it, finds the waiting
+// node through every Rendezvous (mDNS on the LAN, the DHT when configured),
+// and the two run the PAKE. Both end as accepted contacts, the same end
+// state as an invite code.
+package pairing
 
 import (
 	"context"
@@ -7,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/event"
 	"hearth/app/core/people"
@@ -19,14 +26,8 @@ import (
 	paircode "hearth/p2p/pair"
 )
 
-// Pairing by a short spoken code (p2p/pair): one side shows a code such as
-// "7-orbit-maple-sugar" and waits; the other types it, finds the waiting
-// node through every PairRendezvous (mDNS on the LAN, the DHT when
-// configured), and the two run the PAKE. Both end as Accepted contacts,
-// the same end state as an invite code.
-
-// PairRendezvous is one way for the two sides of a short code to meet.
-type PairRendezvous interface {
+// Rendezvous is one way for the two sides of a short code to meet.
+type Rendezvous interface {
 	// Announce makes h findable under the code until stop is called.
 	Announce(h host.Host, c paircode.Code) (stop func(), err error)
 	// Find reports nodes announcing the code until ctx ends, then closes
@@ -50,29 +51,47 @@ const (
 	pairAttemptTimeout = 20 * time.Second
 )
 
-// pairing is the Messenger's short-code state.
-type pairing struct {
-	svc *paircode.Service
-	rvs []PairRendezvous
-
-	mu    sync.Mutex // guards stops
-	stops []func()   // announcements of the code I show
+// Config chooses how the two sides of a code meet and what pairing does.
+type Config struct {
+	// Rendezvous are the ways two sides of a short code meet; nil: mDNS
+	// unless NoMDNS, plus the DHT when DHTBootstrap is set. Tests pass
+	// their own.
+	Rendezvous []Rendezvous
+	NoMDNS     bool
+	// DHTBootstrap are the DHT peers joined while pairing by code (main.go:
+	// the public bootstrap peers); empty: no DHT.
+	DHTBootstrap []peer.AddrInfo
+	// Paired makes someone I paired with an accepted contact.
+	Paired func(id peer.ID, name string) error
 }
 
-func (m *Messenger) newPairing() *pairing {
-	p := &pairing{rvs: m.opts.PairRendezvous}
+// Pairing is short-code pairing: the code I show (at most one at a time)
+// and the announcements that make it findable. mu guards stops.
+type Pairing struct {
+	d   *base.Deps
+	cfg Config
+	svc *paircode.Service
+	rvs []Rendezvous
+
+	mu    sync.Mutex
+	stops []func() // announcements of the code I show
+}
+
+// New registers the pairing protocol.
+func New(d *base.Deps, cfg Config) *Pairing {
+	p := &Pairing{d: d, cfg: cfg, rvs: cfg.Rendezvous}
 	if p.rvs == nil {
-		if !m.opts.NoMDNS {
+		if !cfg.NoMDNS {
 			p.rvs = append(p.rvs, mdnsRendezvous{})
 		}
-		if len(m.opts.PairDHTBootstrap) > 0 {
-			p.rvs = append(p.rvs, newDHTRendezvous(m.node.Host, m.opts.PairDHTBootstrap))
+		if len(cfg.DHTBootstrap) > 0 {
+			p.rvs = append(p.rvs, newDHTRendezvous(d.Host, cfg.DHTBootstrap))
 		}
 	}
-	p.svc = paircode.New(m.node.Host, paircode.Config{
-		Name:   func() string { return m.MyName() },
-		Accept: func(from peer.ID, name string) error { return m.People.AddPaired(from, name) },
-		Ended:  m.pairingEnded,
+	p.svc = paircode.New(d.Host, paircode.Config{
+		Name:   d.Name,
+		Accept: cfg.Paired,
+		Ended:  p.ended,
 	})
 	return p
 }
@@ -81,22 +100,22 @@ func (m *Messenger) newPairing() *pairing {
 // earlier one, and returns it to be read out. The outcome comes as a
 // PairingSucceeded or PairingFailed event; the code expires unused after
 // ten minutes.
-func (m *Messenger) NewPairingCode() (string, error) {
-	if len(m.pairing.rvs) == 0 {
+func (p *Pairing) NewPairingCode() (string, error) {
+	if len(p.rvs) == 0 {
 		return "", ErrNoRendezvous
 	}
 	c, err := paircode.NewCode()
 	if err != nil {
 		return "", err
 	}
-	m.CancelPairingCode()
-	if err := m.pairing.svc.Wait(c); err != nil {
+	p.CancelPairingCode()
+	if err := p.svc.Wait(c); err != nil {
 		return "", err
 	}
 	var stops []func()
 	var errs []error
-	for _, rv := range m.pairing.rvs {
-		stop, err := rv.Announce(m.node.Host, c)
+	for _, rv := range p.rvs {
+		stop, err := rv.Announce(p.d.Host, c)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -104,22 +123,22 @@ func (m *Messenger) NewPairingCode() (string, error) {
 		stops = append(stops, stop)
 	}
 	if len(stops) == 0 && len(errs) > 0 {
-		m.pairing.svc.Cancel()
+		p.svc.Cancel()
 		return "", fmt.Errorf("others cannot find this computer to pair: %w", errors.Join(errs...))
 	}
-	m.pairing.mu.Lock()
-	m.pairing.stops = stops
-	m.pairing.mu.Unlock()
+	p.mu.Lock()
+	p.stops = stops
+	p.mu.Unlock()
 	return c.String(), nil
 }
 
 // CancelPairingCode stops waiting with the code shown, if any.
-func (m *Messenger) CancelPairingCode() {
-	m.pairing.svc.Cancel()
-	m.pairing.unannounce()
+func (p *Pairing) CancelPairingCode() {
+	p.svc.Cancel()
+	p.unannounce()
 }
 
-func (p *pairing) unannounce() {
+func (p *Pairing) unannounce() {
 	p.mu.Lock()
 	stops := p.stops
 	p.stops = nil
@@ -129,20 +148,21 @@ func (p *pairing) unannounce() {
 	}
 }
 
-func (p *pairing) close() {
+// Close stops the protocol and the announcements.
+func (p *Pairing) Close() {
 	p.svc.Close()
 	p.unannounce()
 }
 
-// pairingEnded runs when the code I show is used up or expires.
-func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
-	m.pairing.unannounce()
+// ended runs when the code I show is used up or expires.
+func (p *Pairing) ended(c paircode.Code, from peer.ID, err error) {
+	p.unannounce()
 	if err == nil {
 		name := ""
-		if ct, ok := m.contact(from); ok {
+		if ct, ok := p.d.Book.Get(from); ok {
 			name = book.DisplayName(ct)
 		}
-		m.publish(event.PairingSucceeded{Code: c.String(), PeerID: from.String(), Name: name})
+		p.d.Publish(event.PairingSucceeded{Code: c.String(), PeerID: from.String(), Name: name})
 		return
 	}
 	reason := err.Error()
@@ -154,7 +174,7 @@ func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
 	case errors.Is(err, paircode.ErrInterrupted):
 		reason = "The pairing was interrupted. Make a new code and try again."
 	}
-	m.publish(event.PairingFailed{Code: c.String(), Reason: reason, Err: err})
+	p.d.Publish(event.PairingFailed{Code: c.String(), Reason: reason, Err: err})
 }
 
 // PairWithCode finds the node waiting with code (a short code read out by
@@ -163,15 +183,15 @@ func (m *Messenger) pairingEnded(c paircode.Code, from peer.ID, err error) {
 // code is then spent), ErrNobodyWaiting when nobody with the code was
 // found before ctx ended (two minutes when ctx has no deadline). On
 // success it returns the name the other person announced.
-func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, error) {
+func (p *Pairing) PairWithCode(ctx context.Context, code string) (string, error) {
 	c, err := paircode.ParseCode(code)
 	if err != nil {
 		return "", err
 	}
-	if mine, ok := m.pairing.svc.Waiting(); ok && mine == c {
+	if mine, ok := p.svc.Waiting(); ok && mine == c {
 		return "", ErrOwnCode
 	}
-	if len(m.pairing.rvs) == 0 {
+	if len(p.rvs) == 0 {
 		return "", ErrNoRendezvous
 	}
 	if _, ok := ctx.Deadline(); !ok {
@@ -182,10 +202,10 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 	// Closing the Messenger ends the search too.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer context.AfterFunc(m.d.Ctx(), cancel)()
+	defer context.AfterFunc(p.d.Ctx(), cancel)()
 	found := make(chan peer.AddrInfo, 16)
 	var wg sync.WaitGroup
-	for _, rv := range m.pairing.rvs {
+	for _, rv := range p.rvs {
 		ch, err := rv.Find(ctx, c)
 		if err != nil {
 			continue
@@ -204,12 +224,12 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 	// Stop the finders and wait for them before returning.
 	defer wg.Wait()
 	defer cancel()
-	tried := map[peer.ID]bool{m.prof.ID: true}
+	tried := map[peer.ID]bool{p.d.Self: true}
 	var last error
 	for {
 		select {
 		case <-ctx.Done():
-			if m.d.Ctx().Err() != nil {
+			if p.d.Ctx().Err() != nil {
 				return "", paircode.ErrClosed
 			}
 			if last != nil {
@@ -221,8 +241,8 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 				continue
 			}
 			tried[pi.ID] = true
-			m.node.Host.Peerstore().AddAddrs(pi.ID, pi.Addrs, peerstore.TempAddrTTL)
-			name, err := m.pairAt(ctx, pi.ID, c)
+			p.d.Host.Peerstore().AddAddrs(pi.ID, pi.Addrs, peerstore.TempAddrTTL)
+			name, err := p.pairAt(ctx, pi.ID, c)
 			switch {
 			case err == nil:
 				return name, nil
@@ -237,17 +257,17 @@ func (m *Messenger) PairWithCode(ctx context.Context, code string) (string, erro
 }
 
 // pairAt runs one attempt at one node.
-func (m *Messenger) pairAt(ctx context.Context, id peer.ID, c paircode.Code) (string, error) {
-	if m.isBlocked(id) {
+func (p *Pairing) pairAt(ctx context.Context, id peer.ID, c paircode.Code) (string, error) {
+	if p.d.Book.IsBlocked(id) {
 		return "", people.ErrBlocked
 	}
 	actx, cancel := context.WithTimeout(ctx, pairAttemptTimeout)
 	defer cancel()
-	name, err := m.pairing.svc.Pair(actx, id, c)
+	name, err := p.svc.Pair(actx, id, c)
 	if err != nil {
 		return "", err
 	}
-	return name, m.People.AddPaired(id, name)
+	return name, p.cfg.Paired(id, name)
 }
 
 // mdnsRendezvous meets on the LAN (p2p/discovery), under the code's tag.
