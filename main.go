@@ -18,6 +18,7 @@ import (
 
 	"hearth/app/cli"
 	"hearth/app/core"
+	"hearth/app/core/carry"
 	"hearth/app/core/chat"
 	"hearth/app/core/nearby"
 	"hearth/app/core/pairing"
@@ -131,7 +132,7 @@ func backendOf(m *core.Messenger) *ui.Backend {
 		Groups:   m,
 		Calls:    m.Calls,
 		Archive:  m.Archive,
-		Me:       me{m, m.Presence, m.Chat, m.Nearby},
+		Me:       me{m, m.Presence, m.Chat, m.Nearby, m.Carry},
 		Events:   m.Events,
 		Close:    m.Close,
 	}
@@ -156,6 +157,7 @@ type me struct {
 	*presenceMech
 	*chat.Chat // read receipts
 	*nearbyMech
+	*carry.Carry // carrying for contacts
 }
 
 // nearbyMech names the embedded nearby mechanism apart from the

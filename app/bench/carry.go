@@ -89,13 +89,13 @@ func carryRun(s, r, c *benchPeer, opts core.Options, n int, send func() error, a
 	}
 	if err := waitFor("deposited", 120*time.Second, func() bool {
 		time.Sleep(5 * time.Millisecond)
-		k, _, err := c.m.Carrying()
+		k, _, err := c.m.Carry.Carrying()
 		return err == nil && k >= n
 	}); err != nil {
 		return 0, 0, 0, err
 	}
 	deposit = float64(n) / time.Since(t0).Seconds()
-	_, held, _ = c.m.Carrying()
+	_, held, _ = c.m.Carry.Carrying()
 
 	s.m.Close()
 	s.m = nil
@@ -128,7 +128,7 @@ func carrierPeers(root string, opts core.Options) (s, r, c *benchPeer, err error
 		}
 	}
 	if err == nil {
-		err = c.m.SetCarryMessages(true)
+		err = c.m.Carry.SetCarryMessages(true)
 	}
 	if err != nil {
 		closePeers(peers...)

@@ -43,7 +43,7 @@ func benchGroupCarry() ([]result, error) {
 			return nil, err
 		}
 	}
-	if err := c.m.SetCarryMessages(true); err != nil {
+	if err := c.m.Carry.SetCarryMessages(true); err != nil {
 		return nil, err
 	}
 	bID := b.m.MyPeerID()
@@ -79,7 +79,7 @@ func benchGroupCarry() ([]result, error) {
 				direct = time.Since(t0)
 			}
 		}
-		k, _, err := c.m.Carrying()
+		k, _, err := c.m.Carry.Carrying()
 		return err == nil && k >= n
 	}); err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ func TestCarrySwitch(t *testing.T) {
 	if out := carry("on"); !strings.Contains(out, "Carrying is on") || strings.Contains(out, "hearth daemon") {
 		t.Fatalf("carry on through the daemon: %q", out)
 	}
-	if !home.m.CarryMessages() {
+	if !home.m.Carry.CarryMessages() {
 		t.Fatal("the daemon's profile does not carry after `carry on`")
 	}
 	if out := carry("status"); !strings.Contains(out, "Carrying is on") {
@@ -32,7 +32,7 @@ func TestCarrySwitch(t *testing.T) {
 	if out := carry("OFF"); !strings.Contains(out, "Carrying is off") {
 		t.Fatalf("carry off: %q", out)
 	}
-	if home.m.CarryMessages() {
+	if home.m.Carry.CarryMessages() {
 		t.Fatal("still carrying after `carry off`")
 	}
 
@@ -42,7 +42,7 @@ func TestCarrySwitch(t *testing.T) {
 		t.Fatalf("carry on without a daemon: %q", out)
 	}
 	home.up(t)
-	if !home.m.CarryMessages() {
+	if !home.m.Carry.CarryMessages() {
 		t.Fatal("`carry on` without a daemon was not kept")
 	}
 

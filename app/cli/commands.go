@@ -10,6 +10,7 @@ import (
 	"hearth/app/core"
 	"hearth/app/core/archive"
 	"hearth/app/core/base"
+	"hearth/app/core/carry"
 	"hearth/app/core/chat"
 	"hearth/app/core/people"
 	"hearth/contacts"
@@ -43,10 +44,11 @@ type coreMessenger struct {
 	*archive.Archive
 	*people.People
 	*chat.Chat
+	*carry.Carry
 }
 
 func newCoreMessenger(m *core.Messenger) coreMessenger {
-	return coreMessenger{m, m.Archive, m.People, m.Chat}
+	return coreMessenger{m, m.Archive, m.People, m.Chat, m.Carry}
 }
 
 func (c coreMessenger) Export(peerID string, f archive.ExportFormat, w *strings.Builder) error {

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	pcarry "hearth/p2p/carry"
+
+	"hearth/app/core/carry"
 	"hearth/app/core/event"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -23,7 +26,7 @@ import (
 // held returns the envelopes m carries for recipient.
 func held(t *testing.T, m *Messenger, recipient string) []contacts.Envelope {
 	t.Helper()
-	es, err := m.store.Envelopes(recipient, m.now(), 0)
+	es, err := m.store.Envelopes(recipient, m.Carry.Now(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +75,7 @@ func carrierTrio(t *testing.T, carries bool, cOpts func(*Options)) trio {
 	pair(t, x.r, x.c)
 	pair(t, x.s, x.r)
 	if carries {
-		if err := x.c.m.SetCarryMessages(true); err != nil {
+		if err := x.c.m.Carry.SetCarryMessages(true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -134,7 +137,7 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 	if n := len(held(t, c.m, rPeer.String())); n != 2 {
 		t.Fatalf("carrier holds %d envelopes after a restart", n)
 	}
-	if !c.m.CarryMessages() {
+	if !c.m.Carry.CarryMessages() {
 		t.Fatal("carrying forgotten across a restart")
 	}
 	r.restart(t)
@@ -199,11 +202,7 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 
 // refused reports whether m has been told by carrier c not to ask again
 // (for recipient r, or for anyone when r is "").
-func refused(m *Messenger, c, r peer.ID) bool {
-	m.cy.mu.Lock()
-	defer m.cy.mu.Unlock()
-	return m.now().Before(m.cy.refused[[2]peer.ID{c, r}])
-}
+func refused(m *Messenger, c, r peer.ID) bool { return m.Carry.Refused(c, r) }
 
 func TestCarrierQuotaPerSender(t *testing.T) {
 	x := carrierTrio(t, true, func(o *Options) { o.Carry.MaxPerSender = 2 })
@@ -246,7 +245,7 @@ func TestCarrierNotOptedInRefuses(t *testing.T) {
 	if st := statusOf(t, x.s.m, x.rID, msg.ID); st != contacts.Pending {
 		t.Fatalf("status %v", st)
 	}
-	if x.c.m.CarryMessages() {
+	if x.c.m.Carry.CarryMessages() {
 		t.Fatal("carrying is on by default")
 	}
 }
@@ -264,12 +263,15 @@ func TestCarrierRefusesStranger(t *testing.T) {
 	if err := h.Connect(ctx, peer.AddrInfo{ID: x.cP, Addrs: x.c.m.node.Host.Addrs()}); err != nil {
 		t.Fatal(err)
 	}
-	replies, err := stranger.m.carry.Deposit(ctx, x.cP, []wire.Envelope{e})
+	// A carrier client of the stranger's own (its mechanism keeps its
+	// service to itself).
+	client := pcarry.New(h, pcarry.Config{Allow: func(peer.ID) bool { return false }})
+	replies, err := client.Deposit(ctx, x.cP, []wire.Envelope{e})
 	if err == nil || len(replies) != 0 {
 		t.Fatalf("stranger's deposit: %+v, %v", replies, err)
 	}
 	// And if one got past the stream check, the callback says no too.
-	v, err := x.c.m.onDeposit(h.ID(), []wire.Envelope{e})
+	v, err := x.c.m.Carry.Deposited(h.ID(), []wire.Envelope{e})
 	if err != nil || v[0].Status != wire.CarryOff {
 		t.Fatalf("onDeposit from a stranger: %+v, %v", v, err)
 	}
@@ -296,7 +298,7 @@ func TestCarrierLimits(t *testing.T) {
 	stranger := newPeer(t, "Stranger")
 	cases := []struct {
 		name   string
-		edit   func(o *CarryOptions)
+		edit   func(o *carry.Options)
 		envs   []wire.Envelope
 		status []uint32
 	}{
@@ -304,22 +306,18 @@ func TestCarrierLimits(t *testing.T) {
 		{"recipient is the depositor", nil, []wire.Envelope{env(x.sPeer, now.Add(time.Hour), 1)}, []uint32{wire.CarryUnknown}},
 		{"recipient is me", nil, []wire.Envelope{env(x.cP, now.Add(time.Hour), 1)}, []uint32{wire.CarryUnknown}},
 		{"expired", nil, []wire.Envelope{env(x.rPeer, now.Add(-time.Second), 1)}, []uint32{wire.CarryRejected}},
-		{"total count", func(o *CarryOptions) { o.MaxTotal = 2 },
+		{"total count", func(o *carry.Options) { o.MaxTotal = 2 },
 			[]wire.Envelope{env(x.rPeer, now.Add(time.Hour), 1), env(x.rPeer, now.Add(time.Hour), 1), env(x.rPeer, now.Add(time.Hour), 1)},
 			[]uint32{wire.CarryOK, wire.CarryOK, wire.CarryFull}},
-		{"bytes per sender", func(o *CarryOptions) { o.MaxBytesPerSender = 2000 },
+		{"bytes per sender", func(o *carry.Options) { o.MaxBytesPerSender = 2000 },
 			[]wire.Envelope{env(x.rPeer, now.Add(time.Hour), 2000), env(x.rPeer, now.Add(time.Hour), 10)},
 			[]uint32{wire.CarryFull, wire.CarryOK}},
-		{"total bytes", func(o *CarryOptions) { o.MaxTotalBytes = 1000 },
+		{"total bytes", func(o *carry.Options) { o.MaxTotalBytes = 1000 },
 			[]wire.Envelope{env(x.rPeer, now.Add(time.Hour), 1000)},
 			[]uint32{wire.CarryFull}},
 	}
-	defaults := c.carryLimits()
-	setLimits := func(o CarryOptions) {
-		c.cy.mu.Lock()
-		c.cy.opts = o
-		c.cy.mu.Unlock()
-	}
+	defaults := c.Carry.Limits()
+	setLimits := func(o carry.Options) { c.Carry.SetLimits(o) }
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := c.store.DeleteEnvelopes(envIDs(held(t, c, x.rID))); err != nil {
@@ -330,7 +328,7 @@ func TestCarrierLimits(t *testing.T) {
 				tc.edit(&o)
 			}
 			setLimits(o)
-			v, err := c.onDeposit(x.sPeer, tc.envs)
+			v, err := c.Carry.Deposited(x.sPeer, tc.envs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,7 +344,7 @@ func TestCarrierLimits(t *testing.T) {
 	if err := c.store.DeleteEnvelopes(envIDs(held(t, c, x.rID))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.onDeposit(x.sPeer, []wire.Envelope{env(x.rPeer, now.Add(365*24*time.Hour), 1)}); err != nil {
+	if _, err := c.Carry.Deposited(x.sPeer, []wire.Envelope{env(x.rPeer, now.Add(365*24*time.Hour), 1)}); err != nil {
 		t.Fatal(err)
 	}
 	if h := held(t, c, x.rID); len(h) != 1 || h[0].Expires.After(now.Add(defaults.MaxAge+time.Minute)) {
@@ -403,7 +401,7 @@ func TestHandoverDropsForgeries(t *testing.T) {
 	}
 	forgedAck, _ := seal.Seal(rand.Reader, x.c.m.prof.Key, x.sPeer, "e3", later, wire.SealedAcks,
 		wire.SealedAck{IDs: []string{pendingToR.ID}}.Marshal())
-	v, err := s.onHandover(x.cP, []wire.Envelope{fromStranger, tampered, forgedAck})
+	v, err := s.Carry.HandedOver(x.cP, []wire.Envelope{fromStranger, tampered, forgedAck})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +421,7 @@ func TestHandoverDropsForgeries(t *testing.T) {
 	}
 }
 
-// A message goes to at most CarryOptions.Carriers carriers.
+// A message goes to at most carry.Options.Carriers carriers.
 func TestDepositCarrierLimit(t *testing.T) {
 	s := newPeerWith(t, "Sender", func(o *Options) { o.Carry.Carriers = 1 })
 	r := newPeer(t, "Recipient")
@@ -431,7 +429,7 @@ func TestDepositCarrierLimit(t *testing.T) {
 	for _, c := range []*peerT{c1, c2} {
 		pair(t, s, c)
 		pair(t, r, c)
-		if err := c.m.SetCarryMessages(true); err != nil {
+		if err := c.m.Carry.SetCarryMessages(true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -445,7 +443,7 @@ func TestDepositCarrierLimit(t *testing.T) {
 	}
 	waitFor(t, "a carrier holds it", func() bool { return len(held(t, c1.m, rID))+len(held(t, c2.m, rID)) >= 1 })
 	for range 3 {
-		s.m.depositFor(rPeer) // more passes change nothing
+		s.m.Carry.DepositFor(rPeer) // more passes change nothing
 	}
 	if n := len(held(t, c1.m, rID)) + len(held(t, c2.m, rID)); n != 1 {
 		t.Fatalf("%d carriers hold the message, limit 1", n)

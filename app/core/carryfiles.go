@@ -15,6 +15,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/carry"
 	"hearth/contacts"
 	"hearth/contacts/store"
 	"hearth/p2p/files"
@@ -23,7 +24,7 @@ import (
 
 // Small files through carriers. A file of at most wire.MaxCarriedFile
 // bytes that I offered to a contact, or into a group, goes to a recipient
-// who is away and has not taken it yet like a message (carry.go,
+// who is away and has not taken it yet like a message (app/core/carry,
 // groupcarry.go): its offer and its bytes sealed together to that
 // recipient. The recipient keeps the bytes beside the offer (the carried
 // copy), so accepting it later, or auto-accepting it at once, needs no
@@ -42,17 +43,21 @@ const fileCarryBatch = 4
 // carrier c: one group file goes to many members through one carrier.
 func fileDepositKey(c, r peer.ID) string { return c.String() + ">" + r.String() + "#file" }
 
-// fileCarrySource is the small-file part of what goes to r through
-// carrier c.
-func (m *Messenger) fileCarrySource(c, r peer.ID) carrySource {
+// filesCarried is the small-file part of store-and-forward (a
+// carry.Provider).
+type filesCarried struct{ m *Messenger }
+
+// Sources: my small files that r has not taken yet.
+func (x filesCarried) Sources(c, r peer.ID) []carry.Source {
+	m := x.m
 	key := fileDepositKey(c, r)
-	return carrySource{key: key, kind: wire.SealedFile, batch: fileCarryBatch,
-		pending: func(r peer.ID, since time.Time, limit int) ([]carryItem, error) {
+	return []carry.Source{{Key: key, Kind: wire.SealedFile, Batch: fileCarryBatch,
+		Pending: func(r peer.ID, since time.Time, limit int) ([]carry.Item, error) {
 			ts, err := m.carriableFiles(r, key, since)
 			if err != nil {
 				return nil, err
 			}
-			var items []carryItem
+			var items []carry.Item
 			for _, t := range ts {
 				if len(items) == limit {
 					break
@@ -61,11 +66,66 @@ func (m *Messenger) fileCarrySource(c, r peer.ID) carrySource {
 				// skipped (and must not hide the next ones).
 				if data, ok := readOffered(t); ok {
 					cf := wire.CarriedFile{Offer: offerOf(t).Wire(), Data: data}
-					items = append(items, carryItem{id: t.ID, payload: cf.Marshal()})
+					items = append(items, carry.Item{ID: t.ID, Payload: cf.Marshal()})
 				}
 			}
 			return items, nil
-		}}
+		}}}
+}
+
+func (x filesCarried) Waiting(r peer.ID) bool { return x.m.smallOffersWaiting(r) }
+
+func (x filesCarried) Owed() []peer.ID { return x.m.groupFileMembersOwed() }
+
+func (x filesCarried) Acked(s peer.ID, ids []string) error {
+	x.m.filesAckedThroughCarrier(s, ids)
+	return nil
+}
+
+// takeCarriedFiles keeps the files s sealed to me (takeCarriedFile).
+func (m *Messenger) takeCarriedFiles(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
+	res := make([]carry.Taken, len(payloads))
+	for i, p := range payloads {
+		var cf wire.CarriedFile
+		if cf.Unmarshal(p) != nil || cf.Validate() != nil {
+			res[i].Reason = "malformed file"
+			continue
+		}
+		if cf.Offer.Group == "" && !m.isAccepted(s) {
+			res[i].Reason = "not from a contact"
+			continue
+		}
+		taken, ack, err := m.takeCarriedFile(s, cf)
+		if err != nil {
+			return nil, err
+		}
+		res[i].OK = taken
+		if !taken {
+			res[i].Reason = "file refused"
+		}
+		if ack {
+			res[i].Ack = cf.Offer.TransferID
+		}
+	}
+	return res, nil
+}
+
+// takeRecalls applies the cancels s sealed to me: a file recalled in the
+// same hand-over is not kept (recalls are taken first).
+func (m *Messenger) takeRecalls(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
+	res := make([]carry.Taken, len(payloads))
+	for i, p := range payloads {
+		var a wire.SealedAck
+		if a.Unmarshal(p) != nil || a.Validate() != nil {
+			res[i].Reason = "malformed ack"
+			continue
+		}
+		for _, id := range a.IDs {
+			m.onControl(s, files.Control{TransferID: id, Kind: files.Cancel, Reason: "Cancelled by the sender"})
+		}
+		res[i].OK = true
+	}
+	return res, nil
 }
 
 // carriableFiles lists my small files that r has not taken yet and that
@@ -231,11 +291,11 @@ func (m *Messenger) ackSavedFile(t contacts.Transfer) {
 		return
 	}
 	n := 0
-	for _, c := range m.carriersFor(p) {
-		if n == m.carryLimits().Carriers || m.d.Ctx().Err() != nil {
+	for _, c := range m.Carry.CarriersFor(p) {
+		if n == m.Carry.Limits().Carriers || m.d.Ctx().Err() != nil {
 			return
 		}
-		m.depositAcks(c, p, []string{t.ID})
+		m.Carry.DepositIDs(c, p, wire.SealedAcks, []string{t.ID})
 		n++
 	}
 }
@@ -339,7 +399,7 @@ func (m *Messenger) recallCarried(id peer.ID) {
 			convs = append(convs, contacts.GroupConversation(g.ID))
 		}
 	}
-	since := time.Now().Add(-m.carryLimits().MaxAge)
+	since := time.Now().Add(-m.Carry.Limits().MaxAge)
 	for _, conv := range convs {
 		ts, err := m.store.Transfers(conv)
 		if err != nil {
@@ -392,11 +452,11 @@ func (m *Messenger) recallThroughCarriers(t contacts.Transfer) {
 			continue
 		}
 		n := 0
-		for _, c := range m.carriersFor(p) {
-			if n == m.carryLimits().Carriers || m.d.Ctx().Err() != nil {
+		for _, c := range m.Carry.CarriersFor(p) {
+			if n == m.Carry.Limits().Carriers || m.d.Ctx().Err() != nil {
 				break
 			}
-			m.depositIDs(c, p, wire.SealedRecall, []string{t.ID})
+			m.Carry.DepositIDs(c, p, wire.SealedRecall, []string{t.ID})
 			n++
 		}
 	}
@@ -421,7 +481,7 @@ func (m *Messenger) noteRecalled(from peer.ID, id string) bool {
 	m.fs.recall.Lock()
 	defer m.fs.recall.Unlock()
 	lines := m.recalled()
-	cut := time.Now().Add(-m.carryLimits().MaxAge).Unix()
+	cut := time.Now().Add(-m.Carry.Limits().MaxAge).Unix()
 	lines = slices.DeleteFunc(lines, func(l recalledFile) bool { return l.at < cut || l.peer == from.String() && l.id == id })
 	mine := 0
 	for _, l := range lines {

@@ -3,6 +3,7 @@ package core
 import (
 	"slices"
 
+	"hearth/app/core/carry"
 	"hearth/app/core/event"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -13,7 +14,7 @@ import (
 
 // Group messages through carriers. A member who is not connected gets my
 // group messages the way a contact gets one-to-one messages while away
-// (carry.go): each is sealed to that member, as the same GroupFrame a
+// (app/core/carry): each is sealed to that member, as the same GroupFrame a
 // direct flush sends, and deposited with connected carriers. The seal's
 // signed sender is the author, so the member applies the checks of a
 // direct frame (deliverGroup: I am in the group, the author is a member),
@@ -27,10 +28,36 @@ import (
 // through one carrier, each in its own envelope.
 func groupDepositKey(c, r peer.ID) string { return c.String() + ">" + r.String() }
 
-// groupCarrySource is the group part of what goes to r through c.
-func (m *Messenger) groupCarrySource(c, r peer.ID) carrySource {
-	return messageSource(groupDepositKey(c, r), wire.SealedGroup, m.store.UndepositedGroup,
-		func(msg contacts.Message) []byte { return groupMessageFrame(msg).Marshal() })
+// groupCarried is the group part of store-and-forward (a carry.Provider).
+type groupCarried struct{ m *Messenger }
+
+// Sources: my group messages still owed to member r.
+func (x groupCarried) Sources(c, r peer.ID) []carry.Source {
+	return []carry.Source{carry.MessageSource(groupDepositKey(c, r), wire.SealedGroup, x.m.store.UndepositedGroup,
+		func(msg contacts.Message) []byte { return groupMessageFrame(msg).Marshal() })}
+}
+
+// Waiting is false: members owed group messages are listed by Owed,
+// contacts or not.
+func (x groupCarried) Waiting(peer.ID) bool { return false }
+
+// Owed lists the members owed group messages.
+func (x groupCarried) Owed() []peer.ID {
+	owed, err := x.m.store.GroupDeliveryPeers()
+	if err != nil {
+		return nil
+	}
+	var out []peer.ID
+	for _, p := range owed {
+		if id, err := peer.Decode(p); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (x groupCarried) Acked(s peer.ID, ids []string) error {
+	return x.m.groupAckedThroughCarrier(s, ids)
 }
 
 // groupMessageFrame is what one of my group messages sends: directly
@@ -50,15 +77,38 @@ func openedGroupFrame(payload []byte) (wire.GroupFrame, bool) {
 	return f, true
 }
 
-// deliverCarriedGroup stores group messages author s sealed to me through
-// the direct path and reports which to ack: those stored now or before. A
-// refused one (I do not hold the group yet, or s is not a member) is not
-// acked: s sends it again directly, with the states I lack.
-func (m *Messenger) deliverCarriedGroup(s peer.ID, fs []wire.GroupFrame) ([]bool, error) {
-	if len(fs) == 0 {
-		return nil, nil
+// takeCarriedGroup stores group messages author s sealed to me through
+// the direct path and acks those stored now or before. A refused one (I do
+// not hold the group yet, or s is not a member) is not acked: s sends it
+// again directly, with the states I lack.
+func (m *Messenger) takeCarriedGroup(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
+	res := make([]carry.Taken, len(payloads))
+	var fs []wire.GroupFrame
+	var at []int
+	for i, p := range payloads {
+		f, ok := openedGroupFrame(p)
+		if !ok {
+			res[i].Reason = "malformed group message"
+			continue
+		}
+		fs = append(fs, f)
+		at = append(at, i)
 	}
-	return m.deliverGroup(s, fs)
+	if len(fs) == 0 {
+		return res, nil
+	}
+	taken, err := m.deliverGroup(s, fs)
+	if err != nil {
+		return nil, err
+	}
+	for k, ok := range taken {
+		if ok {
+			res[at[k]] = carry.Taken{OK: true, Ack: fs[k].ID}
+		} else {
+			res[at[k]].Reason = "refused by the group"
+		}
+	}
+	return res, nil
 }
 
 // groupAckedThroughCarrier ends member s's deliveries of my group
@@ -88,27 +138,4 @@ func (m *Messenger) groupAckedThroughCarrier(s peer.ID, ids []string) error {
 		m.publish(event.MessageStatusChanged{ID: id, Conversation: conv[id], Status: contacts.Delivered})
 	}
 	return nil
-}
-
-// depositGroupsTick deposits for group members owed messages who are not
-// connected; carryTick calls it while someone is connected. Those in skip
-// already had their deposit requested (it covers group messages too).
-func (m *Messenger) depositGroupsTick(skip []peer.ID) {
-	owed, err := m.store.GroupDeliveryPeers()
-	if err != nil {
-		return
-	}
-	for _, p := range owed {
-		id, err := peer.Decode(p)
-		if err != nil || id == m.prof.ID || slices.Contains(skip, id) || m.connected(id) {
-			continue
-		}
-		m.requestDeposit(id)
-		skip = append(skip, id)
-	}
-	for _, id := range m.groupFileMembersOwed() { // carryfiles.go
-		if id != m.prof.ID && !slices.Contains(skip, id) {
-			m.requestDeposit(id)
-		}
-	}
 }

@@ -49,7 +49,7 @@ func groupTrio(t *testing.T, abContacts bool) (a, b, c *peerT, g contacts.Group)
 		pair(t, a, b)
 		creator, others = a, []string{b.m.MyPeerID(), c.m.MyPeerID()}
 	}
-	if err := c.m.SetCarryMessages(true); err != nil {
+	if err := c.m.Carry.SetCarryMessages(true); err != nil {
 		t.Fatal(err)
 	}
 	g, err := creator.m.CreateGroup("Carried", others)
@@ -175,7 +175,7 @@ func TestCarriedGroupMessageChecks(t *testing.T) {
 	pair(t, d, b)
 	sealFrom := func(p *peerT, f wire.GroupFrame) wire.Envelope {
 		t.Helper()
-		e, err := seal.Seal(rand.Reader, p.m.prof.Key, bp, base.NewID(), p.m.now().Add(p.m.carryLimits().MaxAge), wire.SealedGroup, f.Marshal())
+		e, err := seal.Seal(rand.Reader, p.m.prof.Key, bp, base.NewID(), p.m.Carry.Now().Add(p.m.Carry.Limits().MaxAge), wire.SealedGroup, f.Marshal())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +192,7 @@ func TestCarriedGroupMessageChecks(t *testing.T) {
 		sealFrom(a, frame("ok-1", "carried")),
 		sealFrom(a, frame("ok-1", "carried")),
 	}
-	v, err := b.m.onHandover(mustDecode(t, c.m.MyPeerID()), envs)
+	v, err := b.m.Carry.HandedOver(mustDecode(t, c.m.MyPeerID()), envs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,11 +215,11 @@ func TestCarriedGroupMessageChecks(t *testing.T) {
 	if v[3].Reason != "" || v[4].Reason != "" {
 		t.Fatalf("good envelopes dropped: %+v", v[3:])
 	}
-	taken, err := b.m.deliverCarriedGroup(mustDecode(t, d.m.MyPeerID()), []wire.GroupFrame{frame("from-d2", "x")})
+	taken, err := b.m.deliverGroup(mustDecode(t, d.m.MyPeerID()), []wire.GroupFrame{frame("from-d2", "x")})
 	if err != nil || len(taken) != 1 || taken[0] {
 		t.Fatalf("a non-member's frame taken: %v %v", taken, err)
 	}
-	taken, err = b.m.deliverCarriedGroup(mustDecode(t, a.m.MyPeerID()), []wire.GroupFrame{frame("ok-1", "carried")})
+	taken, err = b.m.deliverGroup(mustDecode(t, a.m.MyPeerID()), []wire.GroupFrame{frame("ok-1", "carried")})
 	if err != nil || len(taken) != 1 || !taken[0] {
 		t.Fatalf("a duplicate is not acked again: %v %v", taken, err)
 	}
@@ -266,7 +266,7 @@ func TestRemovedMemberGetsNothingThroughCarrier(t *testing.T) {
 		t.Fatalf("A still owes the removed B %q", got)
 	}
 	// A deposit run for B now (as the carry tick would do) carries nothing.
-	a.m.depositFor(bp)
+	a.m.Carry.DepositFor(bp)
 	if n := len(held(t, c.m, bID)); n != 1 {
 		t.Fatalf("C holds %d envelopes for the removed B", n)
 	}

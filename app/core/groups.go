@@ -561,7 +561,7 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 		} else {
 			offline = true
 			if err == nil {
-				m.requestDeposit(id) // through carriers while away (groupcarry.go)
+				m.Carry.RequestDeposit(id) // through carriers while away (groupcarry.go)
 			}
 		}
 	}

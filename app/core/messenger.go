@@ -25,6 +25,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
+	"hearth/app/core/carry"
 	"hearth/app/core/chat"
 	"hearth/app/core/presence"
 	"hearth/app/policy"
@@ -32,10 +33,10 @@ import (
 	"hearth/app/scan"
 	"hearth/contacts"
 	"hearth/contacts/store"
-	"hearth/p2p/carry"
 	"hearth/p2p/contactreq"
 	"hearth/p2p/files"
 	"hearth/p2p/node"
+	"hearth/p2p/wire"
 )
 
 // Options configure a Messenger beyond its profile.
@@ -73,8 +74,8 @@ type Options struct {
 	PairDHTBootstrap []peer.AddrInfo
 	// Now is the clock of the idle timer (tests); nil means time.Now.
 	Now func() time.Time
-	// Carry configures store-and-forward (quotas, expiry); see carry.go.
-	Carry CarryOptions
+	// Carry configures store-and-forward (quotas, expiry); see app/core/carry.
+	Carry carry.Options
 }
 
 // Messenger is one running Hearth profile on the network.
@@ -94,6 +95,8 @@ type Messenger struct {
 	Nearby *nearby.Nearby
 	// Pairing pairs two people by a short spoken code.
 	Pairing *pairing.Pairing
+	// Carry is store-and-forward through carriers.
+	Carry *carry.Carry
 
 	opts    Options
 	prof    *profile.Profile
@@ -104,8 +107,6 @@ type Messenger struct {
 	book    *book.Book // the contact list
 	node    *node.Node
 	files   *files.Service
-	carry   *carry.Service // store-and-forward (carry.go)
-	cy      carryState
 	policy  policy.Policy
 	scanner *scan.Scanner // nil when no ClamAV daemon answered
 	fs      fileState
@@ -180,10 +181,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	h := n.Host
 	m.d.Host = h
 	bk.Attach(h)
-	m.Chat = chat.New(m.d)
-	m.Chat.Invisible = func() bool { return m.Presence.Invisible() }
-	m.Presence = presence.New(m.d)
-	m.Presence.OnFirstWord = m.Chat.Flush
+	m.Chat = chat.New(m.d, func() bool { return m.Presence.Invisible() })
+	m.Presence = presence.New(m.d, func(id peer.ID) { m.Chat.Flush(id) })
 	m.People = people.New(m.d, people.Config{
 		Limits: opts.RequestLimits, MaxPending: opts.MaxPendingRequests,
 		Welcome: func(id peer.ID) {
@@ -207,7 +206,17 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.startGroups()     // group conversations (groups.go)
 	m.startGroupFiles() // files in groups (groupfiles.go)
 	m.Archive = archive.New(m.d)
-	m.startCarry()
+	m.Carry = carry.New(m.d, carry.Config{Options: opts.Carry, Reach: m.allowGroupPeer,
+		// Acks reach the providers in this order; takers apply in theirs
+		// (recalls first, so a file recalled in the same hand-over is
+		// dropped).
+		Providers: []carry.Provider{groupCarried{m}, filesCarried{m}, m.Chat.Carried()},
+		Takers: []carry.KindTaker{
+			{Kind: wire.SealedRecall, Take: m.takeRecalls},
+			{Kind: wire.SealedChat, Take: m.Chat.TakeCarried},
+			{Kind: wire.SealedGroup, Take: m.takeCarriedGroup},
+			{Kind: wire.SealedFile, Take: m.takeCarriedFiles},
+		}})
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -303,7 +312,7 @@ func (m *Messenger) Close() error {
 	m.files.Close()
 	m.stopGroups()
 	m.Archive.Close()
-	m.carry.Close()
+	m.Carry.Close()
 	m.People.Close()
 	m.Presence.Close()
 	m.Chat.Close()
@@ -381,7 +390,7 @@ func (m *Messenger) connectAll() {
 		}
 	}
 	// Whoever is not connected gets messages through carriers, at once.
-	m.carryTick()
+	m.Carry.Tick()
 	var wg sync.WaitGroup
 	for _, id := range asking {
 		wg.Add(1)
@@ -419,7 +428,7 @@ func (m *Messenger) onConnected(id peer.ID) {
 			m.Chat.FlushUpdates(id)
 			m.resumeTransfers(id)
 			m.Archive.SendFlag(id) // a compliance flag they have not heard of yet
-			m.carryOnConnect(id)
+			m.Carry.OnConnect(id)
 		}
 	})
 }

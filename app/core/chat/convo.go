@@ -53,9 +53,9 @@ type Chat struct {
 	d    *base.Deps
 	svc  *pchat.Service
 	conv *pconvo.Service
-	// Invisible reports whether I am invisible: typing and read receipts
+	// invisible reports whether I am invisible: typing and read receipts
 	// would show me online, so none go.
-	Invisible func() bool
+	invisible func() bool
 
 	flushes, updates base.PerPeer
 
@@ -70,9 +70,10 @@ type Chat struct {
 }
 
 // New loads the settings and registers the chat and update protocols.
-func New(d *base.Deps) *Chat {
+// invisible reports whether I am invisible.
+func New(d *base.Deps, invisible func() bool) *Chat {
 	c := &Chat{d: d, typingSent: map[peer.ID]time.Time{}, typing: map[peer.ID]*time.Timer{},
-		receipts: true, muted: map[string]bool{}, Invisible: func() bool { return false }}
+		receipts: true, muted: map[string]bool{}, invisible: invisible}
 	if b, err := d.Store.Setting(settingReadReceipts); err == nil && string(b) == "0" {
 		c.receipts = false
 	}
@@ -279,7 +280,7 @@ func (c *Chat) Typing(peerID string) {
 	if err != nil || !c.d.Book.IsAccepted(id) || !c.d.Connected(id) {
 		return
 	}
-	if c.Invisible() {
+	if c.invisible() {
 		return
 	}
 	now := time.Now()
@@ -420,7 +421,7 @@ func (c *Chat) HasPendingUpdates(id peer.ID) bool {
 // receiptsAllowed: receipts are on, and I am not invisible (a receipt
 // would show I am online).
 func (c *Chat) receiptsAllowed() bool {
-	return c.ReadReceipts() && !c.Invisible()
+	return c.ReadReceipts() && !c.invisible()
 }
 
 // FlushUpdates sends a contact my pending read receipt and my edits and

@@ -37,7 +37,6 @@ func (v Visibility) String() string {
 // visible on the LAN.
 const Window = 5 * time.Minute
 
-
 var (
 	// ErrNoLAN: LAN discovery is off for this run (--no-mdns) or failed to
 	// start.

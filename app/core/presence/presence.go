@@ -38,10 +38,10 @@ type Presence struct {
 	d     *base.Deps
 	pres  *ppresence.Service
 	profs *pprofile.Service
-	// OnFirstWord runs (on a goroutine of its own) when a contact tells me
+	// firstWord runs (on a goroutine of its own) when a contact tells me
 	// its presence for the first time on a connection: it may have missed
 	// what waits for it while it did not count me as a contact.
-	OnFirstWord func(id peer.ID)
+	firstWord func(id peer.ID)
 
 	sends base.PerPeer
 
@@ -60,9 +60,10 @@ type remote struct {
 }
 
 // New loads my presence and my contacts' avatars and registers the
-// presence and profile protocols.
-func New(d *base.Deps) *Presence {
-	p := &Presence{d: d, mine: contacts.Online, remote: map[peer.ID]remote{},
+// presence and profile protocols. firstWord runs when a contact first
+// tells me its presence on a connection (what waits for it goes out).
+func New(d *base.Deps, firstWord func(id peer.ID)) *Presence {
+	p := &Presence{d: d, firstWord: firstWord, mine: contacts.Online, remote: map[peer.ID]remote{},
 		toldOnline: map[peer.ID]bool{}, avatars: map[peer.ID]image.Image{}}
 	if b, err := d.Store.Setting(settingPresence); err == nil && len(b) == 1 {
 		p.mine = contacts.Presence(b[0])
@@ -206,8 +207,8 @@ func (p *Presence) onPresence(from peer.ID, w wire.Presence) {
 		// while it did not yet count me as a contact, and send what waits.
 		p.d.Go(func() {
 			p.SendTo(from)
-			if p.OnFirstWord != nil {
-				p.OnFirstWord(from)
+			if p.firstWord != nil {
+				p.firstWord(from)
 			}
 		})
 	}
