@@ -20,6 +20,7 @@ import (
 	"hearth/app/core"
 	"hearth/app/core/carry"
 	"hearth/app/core/chat"
+	"hearth/app/core/groups"
 	"hearth/app/core/nearby"
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
@@ -129,7 +130,7 @@ func backendOf(m *core.Messenger) *ui.Backend {
 		Contacts: contactsArea{m.People, m.Pairing, m.Nearby},
 		Chat:     m.Chat,
 		Files:    m,
-		Groups:   m,
+		Groups:   groupsArea{m.Groups, m.Chat},
 		Calls:    m.Calls,
 		Archive:  m.Archive,
 		Me:       me{m, m.Presence, m.Chat, m.Nearby, m.Carry},
@@ -148,6 +149,17 @@ type contactsArea struct {
 
 // Nearby lists the people found on the LAN.
 func (c contactsArea) Nearby() []nearby.Peer { return c.near.Nearby() }
+
+// groupsArea serves the Groups area: groups, and one message to several
+// contacts from chat.
+type groupsArea struct {
+	*groupsMech
+	*chat.Chat
+}
+
+// groupsMech names the embedded groups mechanism apart from its method
+// Groups.
+type groupsMech = groups.Groups
 
 // me serves the Me area: my name and settings from the messenger, my
 // presence and picture from the presence mechanism, read receipts from

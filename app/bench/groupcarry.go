@@ -47,13 +47,13 @@ func benchGroupCarry() ([]result, error) {
 		return nil, err
 	}
 	bID := b.m.MyPeerID()
-	g, err := a.m.CreateGroup("carried", []string{bID, c.m.MyPeerID()})
+	g, err := a.m.Groups.CreateGroup("carried", []string{bID, c.m.MyPeerID()})
 	if err != nil {
 		return nil, err
 	}
 	if err := waitFor("members hold the group", 60*time.Second, func() bool {
-		_, eb := b.m.Group(g.ID)
-		_, ec := c.m.Group(g.ID)
+		_, eb := b.m.Groups.Group(g.ID)
+		_, ec := c.m.Groups.Group(g.ID)
 		return eb == nil && ec == nil
 	}); err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func benchGroupCarry() ([]result, error) {
 
 	t0 := time.Now()
 	for i := 0; i < n; i++ {
-		if _, err := a.m.SendGroup(g.ID, fmt.Sprintf("group %d", i)); err != nil {
+		if _, err := a.m.Groups.SendGroup(g.ID, fmt.Sprintf("group %d", i)); err != nil {
 			return nil, err
 		}
 	}
@@ -75,7 +75,7 @@ func benchGroupCarry() ([]result, error) {
 	if err := waitFor("burst deposited", 120*time.Second, func() bool {
 		time.Sleep(5 * time.Millisecond)
 		if direct == 0 {
-			if h, err := c.m.GroupHistory(g.ID, n+1); err == nil && len(h) == n {
+			if h, err := c.m.Groups.GroupHistory(g.ID, n+1); err == nil && len(h) == n {
 				direct = time.Since(t0)
 			}
 		}
@@ -99,7 +99,7 @@ func benchGroupCarry() ([]result, error) {
 	}
 	if err := waitFor("burst handed over", 120*time.Second, func() bool {
 		time.Sleep(5 * time.Millisecond)
-		h, err := b.m.GroupHistory(g.ID, n+1)
+		h, err := b.m.Groups.GroupHistory(g.ID, n+1)
 		return err == nil && len(h) == n
 	}); err != nil {
 		return nil, err

@@ -39,13 +39,13 @@ func benchGroupFiles() ([]result, error) {
 		}
 		ids = append(ids, p.m.MyPeerID())
 	}
-	g, err := sender.m.CreateGroup("Bench files", ids)
+	g, err := sender.m.Groups.CreateGroup("Bench files", ids)
 	if err != nil {
 		return nil, err
 	}
 	if err := waitFor("every member holds the group", 60*time.Second, func() bool {
 		for _, p := range members {
-			if _, err := p.m.Group(g.ID); err != nil {
+			if _, err := p.m.Groups.Group(g.ID); err != nil {
 				return false
 			}
 		}

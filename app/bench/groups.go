@@ -57,7 +57,7 @@ type groupFigures struct {
 func (p *benchPeer) sendGroup(groupID, body string) (<-chan struct{}, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	msg, err := p.m.SendGroup(groupID, body)
+	msg, err := p.m.Groups.SendGroup(groupID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -145,13 +145,13 @@ func runGroupBench(n, count, rounds int) (groupFigures, error) {
 		}
 		ids = append(ids, p.m.MyPeerID())
 	}
-	g, err := creator.m.CreateGroup(fmt.Sprintf("Bench %d", n), ids)
+	g, err := creator.m.Groups.CreateGroup(fmt.Sprintf("Bench %d", n), ids)
 	if err != nil {
 		return f, err
 	}
 	if err := waitFor("every member holds the group", 60*time.Second, func() bool {
 		for _, p := range members {
-			if _, err := p.m.Group(g.ID); err != nil {
+			if _, err := p.m.Groups.Group(g.ID); err != nil {
 				return false
 			}
 		}

@@ -140,7 +140,7 @@ func (m *Messenger) carriableFiles(r peer.ID, key string, since time.Time) ([]co
 		}
 		out = append(out, ts...)
 	}
-	for _, g := range m.allGroups() {
+	for _, g := range m.Groups.All() {
 		if g.Left || !g.HasMember(r.String()) || !g.HasMember(m.MyPeerID()) {
 			continue
 		}
@@ -225,7 +225,7 @@ func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (taken, ack 
 	o := files.OfferFromWire(cf.Offer)
 	conversation, sender := s.String(), ""
 	if o.Group != "" {
-		g, ok := m.getGroup(o.Group)
+		g, ok := m.Groups.Get(o.Group)
 		if !ok || g.Left || !g.HasMember(s.String()) || !g.HasMember(m.MyPeerID()) {
 			return false, false, nil // as onGroupOffer: s sends it again directly, with the states I lack
 		}
@@ -394,7 +394,7 @@ func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
 // transfer).
 func (m *Messenger) recallCarried(id peer.ID) {
 	convs := []string{id.String()}
-	for _, g := range m.allGroups() {
+	for _, g := range m.Groups.All() {
 		if !g.Left && g.HasMember(id.String()) {
 			convs = append(convs, contacts.GroupConversation(g.ID))
 		}

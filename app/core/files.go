@@ -516,7 +516,7 @@ func (m *Messenger) applyControl(from peer.ID, c files.Control, mayRecall bool) 
 		}
 		return nil
 	})
-	if mayRecall && errors.Is(err, ErrUnknownTransfer) && c.Kind == files.Cancel && m.allowGroupPeer(from) {
+	if mayRecall && errors.Is(err, ErrUnknownTransfer) && c.Kind == files.Cancel && m.Groups.AllowPeer(from) {
 		// carryfiles.go: a carrier may hand it over yet, or is doing so.
 		if m.noteRecalled(from, c.TransferID) {
 			m.applyControl(from, c, false) // it arrived meanwhile: cancel it

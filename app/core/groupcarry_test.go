@@ -52,7 +52,7 @@ func groupTrio(t *testing.T, abContacts bool) (a, b, c *peerT, g contacts.Group)
 	if err := c.m.Carry.SetCarryMessages(true); err != nil {
 		t.Fatal(err)
 	}
-	g, err := creator.m.CreateGroup("Carried", others)
+	g, err := creator.m.Groups.CreateGroup("Carried", others)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestGroupMessageThroughCarrier(t *testing.T) {
 	aID, bID, cID := a.m.MyPeerID(), b.id, c.m.MyPeerID()
 	const secret = "the choir meets at the old mill on thursday"
 
-	msg, err := a.m.SendGroup(g.ID, secret)
+	msg, err := a.m.Groups.SendGroup(g.ID, secret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestGroupMessageThroughCarrier(t *testing.T) {
 	// All meet: still exactly once everywhere.
 	b.restart(t)
 	waitFor(t, "A and B connected", func() bool { return a.m.connected(mustDecode(t, bID)) })
-	a.m.SendGroup(g.ID, "and bring the songbooks")
+	a.m.Groups.SendGroup(g.ID, "and bring the songbooks")
 	waitFor(t, "B got the next message directly", func() bool { return countBody(t, b, g.ID, "and bring the songbooks") == 1 })
 	for _, p := range []*peerT{b, c} {
 		if n := countBody(t, p, g.ID, secret); n != 1 {
@@ -146,7 +146,7 @@ func TestGroupMessageThroughCarrier(t *testing.T) {
 func TestGroupMessageThroughCarrierBetweenStrangers(t *testing.T) {
 	a, b, c, g := groupTrio(t, false)
 	bID := b.id
-	if _, err := a.m.SendGroup(g.ID, "hello from a stranger"); err != nil {
+	if _, err := a.m.Groups.SendGroup(g.ID, "hello from a stranger"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "C holds an envelope for B", func() bool { return len(held(t, c.m, bID)) == 1 })
@@ -215,12 +215,12 @@ func TestCarriedGroupMessageChecks(t *testing.T) {
 	if v[3].Reason != "" || v[4].Reason != "" {
 		t.Fatalf("good envelopes dropped: %+v", v[3:])
 	}
-	taken, err := b.m.deliverGroup(mustDecode(t, d.m.MyPeerID()), []wire.GroupFrame{frame("from-d2", "x")})
-	if err != nil || len(taken) != 1 || taken[0] {
+	taken, err := b.m.Groups.TakeCarried(mustDecode(t, d.m.MyPeerID()), [][]byte{frame("from-d2", "x").Marshal()})
+	if err != nil || len(taken) != 1 || taken[0].OK || taken[0].Ack != "" {
 		t.Fatalf("a non-member's frame taken: %v %v", taken, err)
 	}
-	taken, err = b.m.deliverGroup(mustDecode(t, a.m.MyPeerID()), []wire.GroupFrame{frame("ok-1", "carried")})
-	if err != nil || len(taken) != 1 || !taken[0] {
+	taken, err = b.m.Groups.TakeCarried(mustDecode(t, a.m.MyPeerID()), [][]byte{frame("ok-1", "carried").Marshal()})
+	if err != nil || len(taken) != 1 || !taken[0].OK || taken[0].Ack != "ok-1" {
 		t.Fatalf("a duplicate is not acked again: %v %v", taken, err)
 	}
 }
@@ -232,7 +232,7 @@ func TestGroupDepositWhenCarrierConnects(t *testing.T) {
 	bID, cID := b.id, c.m.MyPeerID()
 	c.stop(t)
 	waitFor(t, "A sees C offline", func() bool { return !a.m.connected(mustDecode(t, cID)) })
-	msg, err := a.m.SendGroup(g.ID, "written while no carrier was around")
+	msg, err := a.m.Groups.SendGroup(g.ID, "written while no carrier was around")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,14 +251,14 @@ func TestRemovedMemberGetsNothingThroughCarrier(t *testing.T) {
 	a, b, c, g := groupTrio(t, true)
 	bID := b.id
 	bp := mustDecode(t, bID)
-	if _, err := a.m.SendGroup(g.ID, "before"); err != nil {
+	if _, err := a.m.Groups.SendGroup(g.ID, "before"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "C holds the first for B", func() bool { return len(held(t, c.m, bID)) == 1 })
-	if err := a.m.RemoveGroupMember(g.ID, bID); err != nil {
+	if err := a.m.Groups.RemoveGroupMember(g.ID, bID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.m.SendGroup(g.ID, "after"); err != nil {
+	if _, err := a.m.Groups.SendGroup(g.ID, "after"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "C got the second directly", func() bool { return countBody(t, c, g.ID, "after") == 1 })

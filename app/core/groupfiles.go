@@ -9,6 +9,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core/book"
+	"hearth/app/core/groups"
 	"hearth/contacts"
 	"hearth/p2p/files"
 )
@@ -44,7 +45,7 @@ var errNotInGroup = errors.New("not a member of that group")
 
 // allowFilePeer is p2p/files' Allow gate: contacts, and the members of my
 // groups (whose requests the handlers check against the group).
-func (m *Messenger) allowFilePeer(id peer.ID) bool { return m.allowGroupPeer(id) }
+func (m *Messenger) allowFilePeer(id peer.ID) bool { return m.Groups.AllowPeer(id) }
 
 // startGroupFiles makes members who are not my contacts get their pending
 // offers and resume their downloads when they connect (contacts do so in
@@ -53,7 +54,7 @@ func (m *Messenger) allowFilePeer(id peer.ID) bool { return m.allowGroupPeer(id)
 func (m *Messenger) startGroupFiles() {
 	m.node.Host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) {
-			if id := c.RemotePeer(); !m.isAccepted(id) && m.allowGroupPeer(id) {
+			if id := c.RemotePeer(); !m.isAccepted(id) && m.Groups.AllowPeer(id) {
 				m.spawn(func() { m.resumeTransfers(id) })
 			}
 		},
@@ -94,12 +95,12 @@ func (m *Messenger) groupFileLoop() {
 // accepted contact's, or a group I am still in.
 func (m *Messenger) canSendFiles(conversation string) error {
 	if gid, ok := contacts.GroupID(conversation); ok {
-		g, ok := m.getGroup(gid)
+		g, ok := m.Groups.Get(gid)
 		switch {
 		case !ok:
-			return ErrUnknownGroup
+			return groups.ErrUnknownGroup
 		case g.Left:
-			return ErrLeftGroup
+			return groups.ErrLeftGroup
 		}
 		return nil
 	}
@@ -131,7 +132,7 @@ func (m *Messenger) transferWith(t contacts.Transfer, from peer.ID) bool {
 	if t.Outgoing || t.Sender != from.String() {
 		return false
 	}
-	g, ok := m.getGroup(gid)
+	g, ok := m.Groups.Get(gid)
 	return ok && !g.Left && g.HasMember(from.String())
 }
 
@@ -146,7 +147,7 @@ func (m *Messenger) transferPeers(t contacts.Transfer) []peer.ID {
 		}
 		return nil
 	}
-	g, ok := m.getGroup(gid)
+	g, ok := m.Groups.Get(gid)
 	if !ok || g.Left {
 		return nil
 	}
@@ -171,7 +172,7 @@ func (m *Messenger) sendGroupFile(groupID, path string, voiceNote bool) (contact
 	if err != nil {
 		return t, err
 	}
-	g, _ := m.getGroup(groupID)
+	g, _ := m.Groups.Get(groupID)
 	me := m.MyPeerID()
 	t.Conversation = contacts.GroupConversation(groupID)
 	t.Recipients = map[string]contacts.TransferState{}
@@ -246,7 +247,7 @@ func (m *Messenger) offerGroupTo(p peer.ID, transferID string, dial bool) {
 		return
 	}
 	gid, _ := contacts.GroupID(t.Conversation)
-	if g, ok := m.getGroup(gid); !ok || g.Left || !g.HasMember(p.String()) {
+	if g, ok := m.Groups.Get(gid); !ok || g.Left || !g.HasMember(p.String()) {
 		return // removed since: they get nothing further
 	}
 	ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
@@ -303,7 +304,7 @@ func (m *Messenger) settleGroupFile(t *contacts.Transfer) {
 		return
 	}
 	gid, _ := contacts.GroupID(t.Conversation)
-	g, _ := m.getGroup(gid)
+	g, _ := m.Groups.Get(gid)
 	got := 0
 	for member, st := range t.Recipients {
 		switch {
@@ -366,10 +367,10 @@ func (m *Messenger) groupFetchRefusal(t contacts.Transfer) string {
 	if !ok {
 		return ""
 	}
-	g, ok := m.getGroup(gid)
+	g, ok := m.Groups.Get(gid)
 	switch {
 	case !ok || g.Left:
-		return ErrLeftGroup.Error()
+		return groups.ErrLeftGroup.Error()
 	case !g.HasMember(t.Sender):
 		return "The sender is no longer in this group"
 	}
@@ -378,7 +379,7 @@ func (m *Messenger) groupFetchRefusal(t contacts.Transfer) string {
 
 // onGroupOffer stores a file a member offers into a group we are both in.
 func (m *Messenger) onGroupOffer(from peer.ID, o files.Offer) error {
-	g, ok := m.getGroup(o.Group)
+	g, ok := m.Groups.Get(o.Group)
 	if !ok || g.Left || !g.HasMember(from.String()) || !g.HasMember(m.MyPeerID()) {
 		return errNotInGroup
 	}
@@ -394,7 +395,7 @@ func (m *Messenger) onGroupFetch(from peer.ID, id string) (path string, size int
 	}
 	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
 		gid, _ := contacts.GroupID(t.Conversation)
-		g, ok := m.getGroup(gid)
+		g, ok := m.Groups.Get(gid)
 		st, listed := t.Recipients[from.String()]
 		if !ok || g.Left || !g.HasMember(from.String()) || !listed {
 			return ErrUnknownTransfer // a non-member, or a member removed since

@@ -13,6 +13,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/groups"
 	"hearth/contacts"
 	"hearth/p2p/files"
 )
@@ -33,7 +34,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	}
 	aID, bID, cID, dID := alice.m.MyPeerID(), bob.m.MyPeerID(), cleo.m.MyPeerID(), dave.m.MyPeerID()
 
-	g, err := alice.m.CreateGroup("Family", []string{bID, cID, dID})
+	g, err := alice.m.Groups.CreateGroup("Family", []string{bID, cID, dID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 		_, d := groupOf(dave, g.ID)
 		return b && c && d
 	})
-	if err := alice.m.RemoveGroupMember(g.ID, dID); err != nil {
+	if err := alice.m.Groups.RemoveGroupMember(g.ID, dID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob and cleo see dave removed, dave knows", func() bool {
@@ -136,7 +137,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "cleo is asked again", func() bool { return transferOf(cleo.m, conv, second.ID).State == contacts.Offered })
-	if err := alice.m.RemoveGroupMember(g.ID, cID); err != nil {
+	if err := alice.m.Groups.RemoveGroupMember(g.ID, cID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob sees cleo removed", func() bool { b, _ := groupOf(bob, g.ID); return !b.HasMember(cID) })
@@ -155,7 +156,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	}
 
 	// Files into a group I left are refused.
-	if _, err := dave.m.SendFile(conv, path); !errors.Is(err, ErrLeftGroup) {
+	if _, err := dave.m.SendFile(conv, path); !errors.Is(err, groups.ErrLeftGroup) {
 		t.Fatalf("dave sends into the group he left: %v", err)
 	}
 }
@@ -166,7 +167,7 @@ func TestGroupFileReachesMemberWhoWasOffline(t *testing.T) {
 	ps := newHub(t, 3)
 	alice, bob, cleo := ps[0], ps[1], ps[2]
 	bID, cID := bob.m.MyPeerID(), cleo.m.MyPeerID()
-	g, err := alice.m.CreateGroup("Trio", []string{bID, cID})
+	g, err := alice.m.Groups.CreateGroup("Trio", []string{bID, cID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core/book"
+	"hearth/app/core/chat"
+	"hearth/app/core/groups"
 	"hearth/contacts"
 	"hearth/p2p/group"
 	"hearth/p2p/wire"
@@ -19,7 +21,7 @@ import (
 
 // groupOf returns p's copy of a group, or false.
 func groupOf(p *peerT, id string) (contacts.Group, bool) {
-	g, err := p.m.Group(id)
+	g, err := p.m.Groups.Group(id)
 	return g, err == nil
 }
 
@@ -27,7 +29,7 @@ func groupOf(p *peerT, id string) (contacts.Group, bool) {
 // display order, and the message IDs.
 func groupMsgs(t *testing.T, p *peerT, id string) []contacts.Message {
 	t.Helper()
-	h, err := p.m.GroupHistory(id, 0)
+	h, err := p.m.Groups.GroupHistory(id, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func TestGroupTenMembersCatchUpExactlyOnce(t *testing.T) {
 	for _, p := range ps[1:] {
 		ids = append(ids, p.m.MyPeerID())
 	}
-	g, err := alice.m.CreateGroup("Ten of us", ids)
+	g, err := alice.m.Groups.CreateGroup("Ten of us", ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func TestGroupTenMembersCatchUpExactlyOnce(t *testing.T) {
 	for i := range 5 {
 		for _, s := range senders {
 			body := fmt.Sprintf("%s says %d", s.m.MyName(), i)
-			if _, err := s.m.SendGroup(g.ID, body); err != nil {
+			if _, err := s.m.Groups.SendGroup(g.ID, body); err != nil {
 				t.Fatal(err)
 			}
 			want[s.m.MyPeerID()] = append(want[s.m.MyPeerID()], body)
@@ -168,7 +170,7 @@ func TestGroupTenMembersCatchUpExactlyOnce(t *testing.T) {
 	// The creator removes a member: it learns it, gets nothing further,
 	// and what it still sends to the group is refused.
 	gone := ps[7]
-	if err := alice.m.RemoveGroupMember(g.ID, gone.m.MyPeerID()); err != nil {
+	if err := alice.m.Groups.RemoveGroupMember(g.ID, gone.m.MyPeerID()); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the removed member knows", func() bool {
@@ -186,10 +188,10 @@ func TestGroupTenMembersCatchUpExactlyOnce(t *testing.T) {
 		}
 		return true
 	})
-	if _, err := gone.m.SendGroup(g.ID, "still here?"); !errors.Is(err, ErrLeftGroup) {
+	if _, err := gone.m.Groups.SendGroup(g.ID, "still here?"); !errors.Is(err, groups.ErrLeftGroup) {
 		t.Fatalf("removed member sends: %v", err)
 	}
-	if _, err := ps[1].m.SendGroup(g.ID, "after the removal"); err != nil {
+	if _, err := ps[1].m.Groups.SendGroup(g.ID, "after the removal"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the others got the message after the removal", func() bool {
@@ -204,13 +206,13 @@ func TestGroupTenMembersCatchUpExactlyOnce(t *testing.T) {
 	if n := len(groupMsgs(t, gone, g.ID)); n != total {
 		t.Fatalf("removed member has %d messages, want %d", n, total)
 	}
-	if targets := ps[1].m.groupTargets(); targets[gone.m.MyPeerID()] {
+	if targets := ps[1].m.Groups.Targets(); targets[gone.m.MyPeerID()] {
 		t.Fatal("a member still owes the removed member something")
 	}
 	// The removed member's node, bypassing its own refusal, sends a
 	// message to a member: refused for good.
 	to, _ := peer.Decode(ps[2].m.MyPeerID())
-	res, err := gone.m.grp.svc.Send(context.Background(), to, []wire.GroupFrame{{
+	res, err := groupClient(gone.m).Send(context.Background(), to, []wire.GroupFrame{{
 		Kind: wire.GroupKindMessage, ID: "sneaky", GroupID: g.ID, Body: "let me back in", SentAt: time.Now().UnixMilli(),
 	}})
 	if err == nil && (len(res) != 1 || !res[0].Refused) {
@@ -224,7 +226,7 @@ func TestGroupTenMembersCatchUpExactlyOnce(t *testing.T) {
 func TestGroupForgedChangeRefused(t *testing.T) {
 	ps := newHub(t, 3)
 	alice, bob, cleo := ps[0], ps[1], ps[2]
-	g, err := alice.m.CreateGroup("Three", []string{bob.m.MyPeerID(), cleo.m.MyPeerID()})
+	g, err := alice.m.Groups.CreateGroup("Three", []string{bob.m.MyPeerID(), cleo.m.MyPeerID()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,10 +234,10 @@ func TestGroupForgedChangeRefused(t *testing.T) {
 	waitFor(t, "bob holds the group", func() bool { _, ok := groupOf(bob, g.ID); return ok })
 
 	// Bob, a member but not the creator, cannot change the group.
-	if err := bob.m.RenameGroup(g.ID, "Bob's now"); !errors.Is(err, ErrNotGroupAdmin) {
+	if err := bob.m.Groups.RenameGroup(g.ID, "Bob's now"); !errors.Is(err, groups.ErrNotGroupAdmin) {
 		t.Fatalf("rename by member: %v", err)
 	}
-	if err := bob.m.RemoveGroupMember(g.ID, cleo.m.MyPeerID()); !errors.Is(err, ErrNotGroupAdmin) {
+	if err := bob.m.Groups.RemoveGroupMember(g.ID, cleo.m.MyPeerID()); !errors.Is(err, groups.ErrNotGroupAdmin) {
 		t.Fatalf("remove by member: %v", err)
 	}
 	// Bob forges version 2 without Cleo, signed with his own key, in the
@@ -257,7 +259,7 @@ func TestGroupForgedChangeRefused(t *testing.T) {
 	mstate := mine.Marshal()
 	msig, _ := bob.m.prof.Key.Sign(append([]byte("hearth group state v1\x00"), mstate...))
 	to, _ := peer.Decode(cleo.m.MyPeerID())
-	res, err := bob.m.grp.svc.Send(context.Background(), to, []wire.GroupFrame{
+	res, err := groupClient(bob.m).Send(context.Background(), to, []wire.GroupFrame{
 		{Kind: wire.GroupKindState, ID: "f1", State: fstate, Signature: fsig},
 		{Kind: wire.GroupKindState, ID: "f2", State: mstate, Signature: msig},
 		{Kind: wire.GroupKindState, ID: "f3", State: fstate, Signature: g.Signature},
@@ -276,11 +278,11 @@ func TestGroupForgedChangeRefused(t *testing.T) {
 
 	// A genuine change by the creator is applied; a replay of version 1
 	// afterwards changes nothing.
-	if err := alice.m.RenameGroup(g.ID, "Three friends"); err != nil {
+	if err := alice.m.Groups.RenameGroup(g.ID, "Three friends"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "rename reaches cleo", func() bool { got, _ := groupOf(cleo, g.ID); return got.Name == "Three friends" })
-	res, err = bob.m.grp.svc.Send(context.Background(), to, []wire.GroupFrame{
+	res, err = groupClient(bob.m).Send(context.Background(), to, []wire.GroupFrame{
 		{Kind: wire.GroupKindState, ID: "old", State: g.State, Signature: g.Signature},
 	})
 	if err != nil || len(res) != 1 {
@@ -297,21 +299,21 @@ func TestGroupLeaveAndLimits(t *testing.T) {
 	bID, cID := bob.m.MyPeerID(), cleo.m.MyPeerID()
 
 	// Only accepted contacts, at most 50 members, a bounded name.
-	if _, err := bob.m.CreateGroup("x", []string{cID}); !errors.Is(err, book.ErrNotContact) {
+	if _, err := bob.m.Groups.CreateGroup("x", []string{cID}); !errors.Is(err, book.ErrNotContact) {
 		t.Fatalf("group with a stranger: %v", err)
 	}
 	many := []string{bID}
 	for i := range contacts.MaxGroupMembers {
 		many = append(many, fmt.Sprintf("peer-%d", i))
 	}
-	if _, err := alice.m.CreateGroup("big", many); !errors.Is(err, ErrGroupFull) {
+	if _, err := alice.m.Groups.CreateGroup("big", many); !errors.Is(err, groups.ErrGroupFull) {
 		t.Fatalf("51 members: %v", err)
 	}
-	if _, err := alice.m.CreateGroup(string(make([]byte, wire.MaxNameLen+1)), []string{bID}); !errors.Is(err, ErrGroupNameTooLong) {
+	if _, err := alice.m.Groups.CreateGroup(string(make([]byte, wire.MaxNameLen+1)), []string{bID}); !errors.Is(err, groups.ErrGroupNameTooLong) {
 		t.Fatalf("long name: %v", err)
 	}
 
-	g, err := alice.m.CreateGroup("Trio", []string{bID, cID})
+	g, err := alice.m.Groups.CreateGroup("Trio", []string{bID, cID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +323,7 @@ func TestGroupLeaveAndLimits(t *testing.T) {
 		return b && c
 	})
 	// Bob and Cleo are not contacts, yet chat within the group.
-	if _, err := bob.m.SendGroup(g.ID, "hi cleo"); err != nil {
+	if _, err := bob.m.Groups.SendGroup(g.ID, "hi cleo"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "cleo has bob's message", func() bool { return len(groupMsgs(t, cleo, g.ID)) == 1 })
@@ -329,7 +331,7 @@ func TestGroupLeaveAndLimits(t *testing.T) {
 		t.Fatalf("cleo got %+v", m)
 	}
 	// Cleo leaves: the creator drops her, Bob learns it.
-	if err := cleo.m.LeaveGroup(g.ID); err != nil {
+	if err := cleo.m.Groups.LeaveGroup(g.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob sees cleo gone", func() bool {
@@ -340,7 +342,7 @@ func TestGroupLeaveAndLimits(t *testing.T) {
 		t.Fatal("cleo's group not left")
 	}
 	// Send to several: one message per contact.
-	ms, err := alice.m.SendToSeveral([]string{bID, cID, bID}, "party at 8")
+	ms, err := alice.m.Chat.SendToSeveral([]string{bID, cID, bID}, "party at 8")
 	if err != nil || len(ms) != 2 {
 		t.Fatalf("send to several: %v %v", ms, err)
 	}
@@ -348,10 +350,17 @@ func TestGroupLeaveAndLimits(t *testing.T) {
 		return slices.Contains(bodies(t, bob.m, alice.m.MyPeerID()), "party at 8") &&
 			slices.Contains(bodies(t, cleo.m, alice.m.MyPeerID()), "party at 8")
 	})
-	if _, err := bob.m.SendToSeveral([]string{cID}, "hello stranger"); !errors.Is(err, book.ErrNotContact) {
+	if _, err := bob.m.Chat.SendToSeveral([]string{cID}, "hello stranger"); !errors.Is(err, book.ErrNotContact) {
 		t.Fatalf("send to several with a stranger: %v", err)
 	}
-	if _, err := bob.m.SendToSeveral(nil, "to nobody"); !errors.Is(err, ErrNoRecipients) {
+	if _, err := bob.m.Chat.SendToSeveral(nil, "to nobody"); !errors.Is(err, chat.ErrNoRecipients) {
 		t.Fatalf("send to nobody: %v", err)
 	}
+}
+
+// groupClient is a group protocol client on m's host that sends what a
+// test makes up (it takes m's handler over).
+func groupClient(m *Messenger) *group.Service {
+	return group.New(m.node.Host, group.Config{Allow: func(peer.ID) bool { return false },
+		Deliver: func(_ peer.ID, fs []wire.GroupFrame) ([]bool, error) { return make([]bool, len(fs)), nil }})
 }

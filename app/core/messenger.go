@@ -16,6 +16,7 @@ import (
 	"hearth/app/core/book"
 	"hearth/app/core/calls"
 	"hearth/app/core/event"
+	"hearth/app/core/groups"
 	"hearth/app/core/nearby"
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
@@ -97,6 +98,8 @@ type Messenger struct {
 	Pairing *pairing.Pairing
 	// Carry is store-and-forward through carriers.
 	Carry *carry.Carry
+	// Groups is group conversations: membership, messages, delivery.
+	Groups *groups.Groups
 
 	opts    Options
 	prof    *profile.Profile
@@ -111,8 +114,6 @@ type Messenger struct {
 	scanner *scan.Scanner // nil when no ClamAV daemon answered
 	fs      fileState
 	kick    chan struct{} // wakes the connect loop early
-
-	grp groupState // group conversations (groups.go), with its own lock
 
 	mu     sync.Mutex // guards closed
 	closed bool
@@ -203,18 +204,21 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		OnServed: m.onServed})
 	m.Pairing = pairing.New(m.d, pairing.Config{Rendezvous: opts.PairRendezvous, NoMDNS: opts.NoMDNS,
 		DHTBootstrap: opts.PairDHTBootstrap, Paired: m.People.AddPaired})
-	m.startGroups()     // group conversations (groups.go)
+	m.Groups = groups.New(m.d, groups.Config{
+		Deposit: func(r peer.ID) { m.Carry.RequestDeposit(r) },
+		Changed: m.resettleGroupFiles, // removed members count as finished
+	})
 	m.startGroupFiles() // files in groups (groupfiles.go)
 	m.Archive = archive.New(m.d)
-	m.Carry = carry.New(m.d, carry.Config{Options: opts.Carry, Reach: m.allowGroupPeer,
+	m.Carry = carry.New(m.d, carry.Config{Options: opts.Carry, Reach: m.Groups.AllowPeer,
 		// Acks reach the providers in this order; takers apply in theirs
 		// (recalls first, so a file recalled in the same hand-over is
 		// dropped).
-		Providers: []carry.Provider{groupCarried{m}, filesCarried{m}, m.Chat.Carried()},
+		Providers: []carry.Provider{m.Groups.Carried(), filesCarried{m}, m.Chat.Carried()},
 		Takers: []carry.KindTaker{
 			{Kind: wire.SealedRecall, Take: m.takeRecalls},
 			{Kind: wire.SealedChat, Take: m.Chat.TakeCarried},
-			{Kind: wire.SealedGroup, Take: m.takeCarriedGroup},
+			{Kind: wire.SealedGroup, Take: m.Groups.TakeCarried},
 			{Kind: wire.SealedFile, Take: m.takeCarriedFiles},
 		}})
 	h.Network().Notify(&network.NotifyBundle{
@@ -310,7 +314,7 @@ func (m *Messenger) Close() error {
 	m.Nearby.Close()
 	m.Pairing.Close()
 	m.files.Close()
-	m.stopGroups()
+	m.Groups.Close()
 	m.Archive.Close()
 	m.Carry.Close()
 	m.People.Close()

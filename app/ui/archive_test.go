@@ -9,13 +9,13 @@ import (
 
 	"hearth/app/core/archive"
 	"hearth/app/core/event"
+	"hearth/app/core/groups"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -222,7 +222,7 @@ func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
 	conv := contacts.GroupConversation("g7")
 	hit := contacts.Message{ID: "gm1", Conversation: conv, From: "peer-cleo", Body: "bring the tent"}
 	fb.locked(func() {
-		fb.groups.groups = []core.GroupView{{Group: contacts.Group{ID: "g7", Name: "Campers"}}}
+		fb.groups.groups = []groups.GroupView{{Group: contacts.Group{ID: "g7", Name: "Campers"}}}
 		fb.groups.history = map[string][]contacts.Message{"g7": {hit}}
 		fb.archive.hits = []archive.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
 	})

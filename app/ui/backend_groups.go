@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"hearth/app/core"
+	"hearth/app/core/groups"
 	"hearth/contacts"
 )
 
@@ -9,7 +9,7 @@ import (
 // conversation contacts.GroupConversation(id)) and one message to several
 // contacts. The sidebar's groups and the group dialogs use it.
 type GroupsBackend interface {
-	Groups() ([]core.GroupView, error)
+	Groups() ([]groups.GroupView, error)
 	CreateGroup(name string, peerIDs []string) (contacts.Group, error)
 	RenameGroup(groupID, name string) error
 	AddGroupMembers(groupID string, peerIDs []string) error

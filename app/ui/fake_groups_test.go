@@ -5,14 +5,14 @@ import (
 	"slices"
 	"time"
 
-	"hearth/app/core"
+	"hearth/app/core/groups"
 	"hearth/contacts"
 )
 
 // fakeGroups is the fake GroupsBackend; fields guarded by mu.
 type fakeGroups struct {
 	*fakeHub
-	groups  []core.GroupView
+	groups  []groups.GroupView
 	history map[string][]contacts.Message // group ID → messages
 	calls   []string                      // "create:name:ids", "rename:id:name", "add:id:ids", "remove:id:peer", "leave:id", "sendgroup:id:text", "several:ids:text"
 	err     error                         // returned by every group call when set
@@ -23,7 +23,7 @@ func (f *fakeGroups) groupCall(call string) error {
 	return f.err
 }
 
-func (f *fakeGroups) Groups() ([]core.GroupView, error) {
+func (f *fakeGroups) Groups() ([]groups.GroupView, error) {
 	defer f.lock()()
 	return slices.Clone(f.groups), nil
 }
@@ -39,7 +39,7 @@ func (f *fakeGroups) CreateGroup(name string, peerIDs []string) (contacts.Group,
 	for _, id := range peerIDs {
 		g.Members = append(g.Members, contacts.GroupMember{PeerID: id})
 	}
-	f.groups = append(f.groups, core.GroupView{Group: g, Admin: true})
+	f.groups = append(f.groups, groups.GroupView{Group: g, Admin: true})
 	return g, nil
 }
 
@@ -110,7 +110,7 @@ func groupBackend() *fakeBackend {
 			{PeerID: "peer-gus", Name: "Gus"},
 		},
 	}
-	f.groups.groups = []core.GroupView{{Group: g, Unread: 1, Admin: true}}
+	f.groups.groups = []groups.GroupView{{Group: g, Unread: 1, Admin: true}}
 	now := time.Now()
 	conv := contacts.GroupConversation("fam")
 	f.groups.history["fam"] = []contacts.Message{

@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/app/core/base"
+	"hearth/app/core/groups"
 	"hearth/contacts"
 )
 
@@ -147,7 +147,7 @@ func (n *newGroupDialog) submit() {
 type membersDialog struct {
 	mw     *MainWindow
 	groups GroupsBackend
-	g      core.GroupView
+	g      groups.GroupView
 	d      *dialog.CustomDialog
 	rename *escEntry
 	picker *contactPicker // contacts to add; nil unless admin
@@ -161,7 +161,7 @@ func (mw *MainWindow) ShowGroupMembers() {
 	}
 }
 
-func (mw *MainWindow) showGroupMembers(g core.GroupView) *membersDialog {
+func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
 	md := &membersDialog{mw: mw, groups: mw.b.Groups, g: g, err: errorLabel()}
 	names := mw.memberNames(g.Group)
 	me := mw.b.Me.MyPeerID()

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
+	"hearth/app/core/groups"
 	"hearth/contacts"
 )
 
@@ -20,11 +20,11 @@ import (
 type groupsSection struct {
 	root   *fyne.Container
 	rows   *fyne.Container
-	groups []core.GroupView // as last read, by name
+	groups []groups.GroupView // as last read, by name
 }
 
 // groupMemberCount is what a group's row and header say about its size.
-func groupMemberCount(g core.GroupView) string {
+func groupMemberCount(g groups.GroupView) string {
 	if g.Left {
 		return "You left this group"
 	}
@@ -68,7 +68,7 @@ func (mw *MainWindow) refreshGroups() {
 }
 
 // groupView returns the group last read, or nil.
-func (mw *MainWindow) groupView(id string) *core.GroupView {
+func (mw *MainWindow) groupView(id string) *groups.GroupView {
 	for i := range mw.grp.groups {
 		if mw.grp.groups[i].ID == id {
 			return &mw.grp.groups[i]
@@ -77,7 +77,7 @@ func (mw *MainWindow) groupView(id string) *core.GroupView {
 	return nil
 }
 
-func (mw *MainWindow) groupRow(g core.GroupView) fyne.CanvasObject {
+func (mw *MainWindow) groupRow(g groups.GroupView) fyne.CanvasObject {
 	id := g.ID
 	open := widget.NewButtonWithIcon(g.Name, theme.AccountIcon(), func() { mw.openGroup(id) })
 	open.Alignment = widget.ButtonAlignLeading
@@ -146,7 +146,7 @@ func (mw *MainWindow) openGroup(groupID string) {
 
 // selectedGroup is the open group, or nil when a contact (or nothing) is
 // open.
-func (mw *MainWindow) selectedGroup() *core.GroupView {
+func (mw *MainWindow) selectedGroup() *groups.GroupView {
 	id, ok := contacts.GroupID(mw.selected)
 	if !ok {
 		return nil
@@ -156,7 +156,7 @@ func (mw *MainWindow) selectedGroup() *core.GroupView {
 
 // setGroup makes the chat pane show a group: its name, member count and
 // Members button; author names above others' messages; files but no call.
-func (cv *chatView) setGroup(g core.GroupView, names map[string]string) {
+func (cv *chatView) setGroup(g groups.GroupView, names map[string]string) {
 	cv.authors = names
 	cv.peerName = g.Name
 	cv.name.SetText(g.Name)

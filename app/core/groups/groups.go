@@ -1,4 +1,10 @@
-package core
+// Package groups is group conversations. The creator signs every
+// membership change; each member sends its own messages to every other
+// member from a per-member outbox (store.AddGroupMessage), so the delivery
+// guarantees are those of one-to-one chat: stored before acked, exactly
+// once by message ID, in each sender's order, across restarts. See
+// p2p/group for the protocol.
+package groups
 
 import (
 	"cmp"
@@ -25,12 +31,6 @@ import (
 	"hearth/p2p/wire"
 )
 
-// Group conversations. The creator signs every membership change; each
-// member sends its own messages to every other member from a per-member
-// outbox (store.AddGroupMessage), so the delivery guarantees are those of
-// one-to-one chat: stored before acked, exactly once by message ID, in
-// each sender's order, across restarts. See p2p/group for the protocol.
-
 // GroupView is a group as the conversation list shows it.
 type GroupView struct {
 	contacts.Group
@@ -39,8 +39,24 @@ type GroupView struct {
 	Admin bool
 }
 
-// groupState is the Messenger's share of group conversations.
-type groupState struct {
+// Config connects groups to the mechanisms it tells.
+type Config struct {
+	// Deposit asks carriers to take what waits for member r, who is away.
+	Deposit func(r peer.ID)
+	// Changed runs (on a goroutine of its own) after a group's stored
+	// state changed: files sent into it settle removed members.
+	Changed func(groupID string)
+}
+
+// Groups owns the group protocol, the group cache and the group flushes.
+//
+// mu serialises every read-modify-write of a group (state changes, Told
+// updates, sending), so no stale copy overwrites a newer one; cmu guards
+// the cache (take mu first when both are needed). peers is replaced
+// whole, never changed in place.
+type Groups struct {
+	d       *base.Deps
+	cfg     Config
 	svc     *group.Service
 	flushes base.PerPeer  // one group flush per peer at a time
 	kick    chan struct{} // wakes groupLoop
@@ -48,42 +64,40 @@ type groupState struct {
 	// (members of my groups, creators of groups I was in).
 	peers atomic.Pointer[map[peer.ID]bool]
 
-	// mu serialises every read-modify-write of a group (state changes,
-	// Told updates, sending), so no stale copy overwrites a newer one.
 	mu       sync.Mutex
-	lastSent map[string]time.Time // guarded by mu: my last SentAt per group
+	lastSent map[string]time.Time // my last SentAt per group
 
-	cmu   sync.RWMutex              // guards cache
+	cmu   sync.RWMutex
 	cache map[string]contacts.Group // every group as stored, so delivery never reads them from disk
 }
 
 // loadGroups fills the cache from the store.
-func (m *Messenger) loadGroups() {
-	m.grp.cache = map[string]contacts.Group{}
-	gs, _ := m.store.Groups()
-	for _, g := range gs {
-		m.grp.cache[g.ID] = g
+func (gs *Groups) loadGroups() {
+	gs.cache = map[string]contacts.Group{}
+	all, _ := gs.d.Store.Groups()
+	for _, g := range all {
+		gs.cache[g.ID] = g
 	}
 }
 
-// getGroup returns a group from the cache; its Told map is the caller's.
-func (m *Messenger) getGroup(id string) (contacts.Group, bool) {
-	m.grp.cmu.RLock()
-	defer m.grp.cmu.RUnlock()
-	g, ok := m.grp.cache[id]
+// Get returns a group from the cache; its Told map is the caller's.
+func (gs *Groups) Get(id string) (contacts.Group, bool) {
+	gs.cmu.RLock()
+	defer gs.cmu.RUnlock()
+	g, ok := gs.cache[id]
 	g.Told = maps.Clone(g.Told)
 	return g, ok
 }
 
-// allGroups lists the cached groups by name, then ID.
-func (m *Messenger) allGroups() []contacts.Group {
-	m.grp.cmu.RLock()
-	out := make([]contacts.Group, 0, len(m.grp.cache))
-	for _, g := range m.grp.cache {
+// All lists the cached groups by name, then ID.
+func (gs *Groups) All() []contacts.Group {
+	gs.cmu.RLock()
+	out := make([]contacts.Group, 0, len(gs.cache))
+	for _, g := range gs.cache {
 		g.Told = maps.Clone(g.Told)
 		out = append(out, g)
 	}
-	m.grp.cmu.RUnlock()
+	gs.cmu.RUnlock()
 	slices.SortFunc(out, func(a, b contacts.Group) int {
 		if c := cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
 			return c
@@ -94,53 +108,52 @@ func (m *Messenger) allGroups() []contacts.Group {
 }
 
 // putGroup writes a group through to the store and the cache.
-func (m *Messenger) putGroup(g contacts.Group) error {
-	if err := m.store.PutGroup(g); err != nil {
+func (gs *Groups) putGroup(g contacts.Group) error {
+	if err := gs.d.Store.PutGroup(g); err != nil {
 		return fmt.Errorf("saving group: %w", err)
 	}
 	g.Told = maps.Clone(g.Told)
-	m.grp.cmu.Lock()
-	m.grp.cache[g.ID] = g
-	m.grp.cmu.Unlock()
+	gs.cmu.Lock()
+	gs.cache[g.ID] = g
+	gs.cmu.Unlock()
 	return nil
 }
 
-// startGroups registers the group protocol and starts its loop. New calls
-// it once the host exists.
-func (m *Messenger) startGroups() {
-	m.grp.kick = make(chan struct{}, 1)
-	m.grp.lastSent = map[string]time.Time{}
-	m.loadGroups()
-	m.refreshGroupPeers()
-	for _, g := range m.allGroups() {
-		m.rememberMembers(g)
+// New loads the groups, registers the group protocol and starts the
+// loop that dials members owed anything.
+func New(d *base.Deps, cfg Config) *Groups {
+	gs := &Groups{d: d, cfg: cfg, kick: make(chan struct{}, 1), lastSent: map[string]time.Time{}}
+	gs.loadGroups()
+	gs.refreshGroupPeers()
+	for _, g := range gs.All() {
+		gs.rememberMembers(g)
 	}
-	m.grp.svc = group.New(m.node.Host, group.Config{Allow: m.allowGroupPeer, Deliver: m.deliverGroup})
-	m.node.Host.Network().Notify(&network.NotifyBundle{
-		ConnectedF: func(_ network.Network, c network.Conn) { m.requestGroupFlush(c.RemotePeer()) },
+	gs.svc = group.New(d.Host, group.Config{Allow: gs.AllowPeer, Deliver: gs.deliverGroup})
+	d.Host.Network().Notify(&network.NotifyBundle{
+		ConnectedF: func(_ network.Network, c network.Conn) { gs.requestGroupFlush(c.RemotePeer()) },
 	})
-	m.goLoop(m.groupLoop)
+	d.Go(gs.groupLoop)
+	return gs
 }
 
-// stopGroups closes the group protocol (Close calls it).
-func (m *Messenger) stopGroups() {
-	if m.grp.svc != nil {
-		m.grp.svc.Close()
-	}
-}
+// Close closes the group protocol.
+func (gs *Groups) Close() { gs.svc.Close() }
 
-func (m *Messenger) allowGroupPeer(id peer.ID) bool {
-	if m.isAccepted(id) {
+// AllowPeer reports whether id may exchange group traffic with me: an
+// accepted contact, a member of a group I am in, or the creator of one I
+// was in.
+func (gs *Groups) AllowPeer(id peer.ID) bool {
+	if gs.d.Book.IsAccepted(id) {
 		return true
 	}
-	p := m.grp.peers.Load()
+	p := gs.peers.Load()
 	return p != nil && (*p)[id]
 }
 
 // refreshGroupPeers rebuilds the set allowGroupPeer reads.
-func (m *Messenger) refreshGroupPeers() {
+func (gs *Groups) refreshGroupPeers() {
 	set := map[peer.ID]bool{}
-	for _, g := range m.allGroups() {
+	for _, g := range gs.All() {
 		if id, err := peer.Decode(g.Creator); err == nil {
 			set[id] = true
 		}
@@ -153,30 +166,30 @@ func (m *Messenger) refreshGroupPeers() {
 			}
 		}
 	}
-	m.grp.peers.Store(&set)
+	gs.peers.Store(&set)
 }
 
 // rememberMembers puts the addresses the creator listed into the peerstore,
 // so members who are not my contacts can be reached.
-func (m *Messenger) rememberMembers(g contacts.Group) {
-	me := m.MyPeerID()
+func (gs *Groups) rememberMembers(g contacts.Group) {
+	me := gs.d.Self.String()
 	for _, mem := range g.Members {
 		if mem.PeerID == me {
 			continue
 		}
 		if id, err := peer.Decode(mem.PeerID); err == nil {
-			m.rememberAddrs(id, mem.Addrs)
+			gs.d.Book.RememberAddrs(id, mem.Addrs)
 		}
 	}
 }
 
 // Groups lists my groups (also those I left), by name.
-func (m *Messenger) Groups() ([]GroupView, error) {
-	gs := m.allGroups()
-	me := m.MyPeerID()
-	out := make([]GroupView, 0, len(gs))
-	for _, g := range gs {
-		n, err := m.store.Unread(contacts.GroupConversation(g.ID))
+func (gs *Groups) Groups() ([]GroupView, error) {
+	all := gs.All()
+	me := gs.d.Self.String()
+	out := make([]GroupView, 0, len(all))
+	for _, g := range all {
+		n, err := gs.d.Store.Unread(contacts.GroupConversation(g.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -186,8 +199,8 @@ func (m *Messenger) Groups() ([]GroupView, error) {
 }
 
 // Group returns one group.
-func (m *Messenger) Group(groupID string) (contacts.Group, error) {
-	g, ok := m.getGroup(groupID)
+func (gs *Groups) Group(groupID string) (contacts.Group, error) {
+	g, ok := gs.Get(groupID)
 	if !ok {
 		return g, ErrUnknownGroup
 	}
@@ -207,16 +220,16 @@ func cleanGroupName(name string) (string, error) {
 }
 
 // memberFor describes a contact (or me) as a group member.
-func (m *Messenger) memberFor(peerID string) (contacts.GroupMember, error) {
-	if peerID == m.MyPeerID() {
-		addrs := m.Addrs()
-		return contacts.GroupMember{PeerID: peerID, Name: m.MyName(), Addrs: addrs[:min(len(addrs), wire.MaxGroupAddrs)]}, nil
+func (gs *Groups) memberFor(peerID string) (contacts.GroupMember, error) {
+	if peerID == gs.d.Self.String() {
+		addrs := gs.d.Addrs()
+		return contacts.GroupMember{PeerID: peerID, Name: gs.d.Name(), Addrs: addrs[:min(len(addrs), wire.MaxGroupAddrs)]}, nil
 	}
 	id, err := peer.Decode(peerID)
 	if err != nil {
 		return contacts.GroupMember{}, book.ErrUnknownPeer
 	}
-	c, ok := m.contact(id)
+	c, ok := gs.d.Book.Get(id)
 	if !ok || c.State != contacts.Accepted {
 		return contacts.GroupMember{}, book.ErrNotContact
 	}
@@ -236,12 +249,12 @@ func (m *Messenger) memberFor(peerID string) (contacts.GroupMember, error) {
 // CreateGroup makes a group of me and some accepted contacts, and tells
 // them. The returned group is stored; the others learn of it when they are
 // reachable.
-func (m *Messenger) CreateGroup(name string, peerIDs []string) (contacts.Group, error) {
+func (gs *Groups) CreateGroup(name string, peerIDs []string) (contacts.Group, error) {
 	name, err := cleanGroupName(name)
 	if err != nil {
 		return contacts.Group{}, err
 	}
-	me := m.MyPeerID()
+	me := gs.d.Self.String()
 	ids := []string{me}
 	for _, p := range peerIDs {
 		if !slices.Contains(ids, p) {
@@ -253,7 +266,7 @@ func (m *Messenger) CreateGroup(name string, peerIDs []string) (contacts.Group, 
 	}
 	members := make([]contacts.GroupMember, 0, len(ids))
 	for _, id := range ids {
-		mem, err := m.memberFor(id)
+		mem, err := gs.memberFor(id)
 		if err != nil {
 			return contacts.Group{}, err
 		}
@@ -265,23 +278,23 @@ func (m *Messenger) CreateGroup(name string, peerIDs []string) (contacts.Group, 
 		ID: group.StateID(me, nonce), Name: name, Creator: me, Nonce: nonce, Version: 1,
 		CreatedAt: time.Now().UnixMilli(),
 	}
-	m.grp.mu.Lock()
-	defer m.grp.mu.Unlock()
-	return m.signAndApply(st, members)
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	return gs.signAndApply(st, members)
 }
 
 // signAndApply signs st with members as the next state and applies it as a
-// member would. Callers hold m.grp.mu.
-func (m *Messenger) signAndApply(st wire.GroupState, members []contacts.GroupMember) (contacts.Group, error) {
+// member would. Callers hold gs.mu.
+func (gs *Groups) signAndApply(st wire.GroupState, members []contacts.GroupMember) (contacts.Group, error) {
 	st.Members = make([]wire.GroupMember, len(members))
 	for i, mem := range members {
 		st.Members[i] = wire.GroupMember{PeerID: mem.PeerID, Name: mem.Name, Addrs: mem.Addrs}
 	}
-	state, sig, err := group.Sign(m.prof.Key, st)
+	state, sig, err := group.Sign(gs.d.Key, st)
 	if err != nil {
 		return contacts.Group{}, err
 	}
-	g, ok, err := m.applyState(st, state, sig)
+	g, ok, err := gs.applyState(st, state, sig)
 	if err != nil {
 		return contacts.Group{}, err
 	}
@@ -294,14 +307,14 @@ func (m *Messenger) signAndApply(st wire.GroupState, members []contacts.GroupMem
 // changeGroup loads a group I created and still belong to, lets change
 // edit its name and members, and signs and applies the result as the next
 // version.
-func (m *Messenger) changeGroup(groupID string, change func(name *string, members *[]contacts.GroupMember) error) (contacts.Group, error) {
-	m.grp.mu.Lock()
-	defer m.grp.mu.Unlock()
-	g, err := m.Group(groupID)
+func (gs *Groups) changeGroup(groupID string, change func(name *string, members *[]contacts.GroupMember) error) (contacts.Group, error) {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	g, err := gs.Group(groupID)
 	if err != nil {
 		return g, err
 	}
-	if g.Creator != m.MyPeerID() {
+	if g.Creator != gs.d.Self.String() {
 		return g, ErrNotGroupAdmin
 	}
 	if g.Left {
@@ -320,16 +333,16 @@ func (m *Messenger) changeGroup(groupID string, change func(name *string, member
 	}
 	prev.Name = name
 	prev.Version = g.Version + 1
-	return m.signAndApply(prev, members)
+	return gs.signAndApply(prev, members)
 }
 
 // RenameGroup gives a group I created a new name.
-func (m *Messenger) RenameGroup(groupID, name string) error {
+func (gs *Groups) RenameGroup(groupID, name string) error {
 	name, err := cleanGroupName(name)
 	if err != nil {
 		return err
 	}
-	_, err = m.changeGroup(groupID, func(n *string, _ *[]contacts.GroupMember) error {
+	_, err = gs.changeGroup(groupID, func(n *string, _ *[]contacts.GroupMember) error {
 		*n = name
 		return nil
 	})
@@ -337,13 +350,13 @@ func (m *Messenger) RenameGroup(groupID, name string) error {
 }
 
 // AddGroupMembers adds accepted contacts to a group I created.
-func (m *Messenger) AddGroupMembers(groupID string, peerIDs []string) error {
-	_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+func (gs *Groups) AddGroupMembers(groupID string, peerIDs []string) error {
+	_, err := gs.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
 		for _, id := range peerIDs {
 			if slices.ContainsFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == id }) {
 				continue
 			}
-			mem, err := m.memberFor(id)
+			mem, err := gs.memberFor(id)
 			if err != nil {
 				return err
 			}
@@ -356,11 +369,11 @@ func (m *Messenger) AddGroupMembers(groupID string, peerIDs []string) error {
 
 // RemoveGroupMember removes someone from a group I created. They are told,
 // and receive nothing further.
-func (m *Messenger) RemoveGroupMember(groupID, peerID string) error {
-	if peerID == m.MyPeerID() {
-		return m.LeaveGroup(groupID)
+func (gs *Groups) RemoveGroupMember(groupID, peerID string) error {
+	if peerID == gs.d.Self.String() {
+		return gs.LeaveGroup(groupID)
 	}
-	_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+	_, err := gs.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
 		*members = slices.DeleteFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == peerID })
 		return nil
 	})
@@ -371,9 +384,9 @@ func (m *Messenger) RemoveGroupMember(groupID, peerID string) error {
 // it. The creator is told (and tells the others); a creator who leaves
 // signs a last version without itself, after which the membership can no
 // longer change.
-func (m *Messenger) LeaveGroup(groupID string) error {
-	me := m.MyPeerID()
-	g, err := m.Group(groupID)
+func (gs *Groups) LeaveGroup(groupID string) error {
+	me := gs.d.Self.String()
+	g, err := gs.Group(groupID)
 	if err != nil {
 		return err
 	}
@@ -381,57 +394,57 @@ func (m *Messenger) LeaveGroup(groupID string) error {
 		return nil
 	}
 	if g.Creator == me {
-		_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+		_, err := gs.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
 			*members = slices.DeleteFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == me })
 			return nil
 		})
 		return err
 	}
-	m.grp.mu.Lock()
-	g, err = m.Group(groupID)
+	gs.mu.Lock()
+	g, err = gs.Group(groupID)
 	if err == nil && !g.Left {
 		g.Left, g.LeavePending = true, true
-		err = m.leftGroup(g, g.Members)
+		err = gs.leftGroup(g, g.Members)
 	}
-	m.grp.mu.Unlock()
+	gs.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	m.afterGroupChange(g)
+	gs.afterGroupChange(g)
 	return nil
 }
 
 // leftGroup stores g, which I am no longer in, and ends the deliveries of
-// my messages to its members. Callers hold m.grp.mu.
-func (m *Messenger) leftGroup(g contacts.Group, members []contacts.GroupMember) error {
-	if err := m.putGroup(g); err != nil {
+// my messages to its members. Callers hold gs.mu.
+func (gs *Groups) leftGroup(g contacts.Group, members []contacts.GroupMember) error {
+	if err := gs.putGroup(g); err != nil {
 		return err
 	}
 	for _, mem := range members {
-		m.dropDeliveries(g.ID, mem.PeerID)
+		gs.dropDeliveries(g.ID, mem.PeerID)
 	}
 	return nil
 }
 
 // dropDeliveries ends the deliveries of a group's messages to one member.
-func (m *Messenger) dropDeliveries(groupID, member string) {
+func (gs *Groups) dropDeliveries(groupID, member string) {
 	conv := contacts.GroupConversation(groupID)
-	done, err := m.store.DropGroupDeliveries(conv, member)
+	done, err := gs.d.Store.DropGroupDeliveries(conv, member)
 	if err != nil {
 		return
 	}
 	for _, id := range done {
-		m.publish(event.MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Delivered})
+		gs.d.Publish(event.MessageStatusChanged{ID: id, Conversation: conv, Status: contacts.Delivered})
 	}
 }
 
 // applyState applies a verified state of a group, from the creator or
 // forwarded by anyone, and reports whether it was taken (false: refused
 // for good). A state not newer than the one held is taken and changes
-// nothing. Callers hold m.grp.mu.
-func (m *Messenger) applyState(st wire.GroupState, state, sig []byte) (contacts.Group, bool, error) {
-	me := m.MyPeerID()
-	old, known := m.getGroup(st.ID)
+// nothing. Callers hold gs.mu.
+func (gs *Groups) applyState(st wire.GroupState, state, sig []byte) (contacts.Group, bool, error) {
+	me := gs.d.Self.String()
+	old, known := gs.Get(st.ID)
 	inNew := slices.ContainsFunc(st.Members, func(w wire.GroupMember) bool { return w.PeerID == me })
 	switch {
 	case known && old.Creator != st.Creator:
@@ -443,7 +456,7 @@ func (m *Messenger) applyState(st wire.GroupState, state, sig []byte) (contacts.
 	case !known && st.Creator != me:
 		// Nobody pulls me into a group except an accepted contact.
 		id, err := peer.Decode(st.Creator)
-		if err != nil || !m.isAccepted(id) {
+		if err != nil || !gs.d.Book.IsAccepted(id) {
 			return old, false, nil
 		}
 	}
@@ -490,51 +503,53 @@ func (m *Messenger) applyState(st wire.GroupState, state, sig []byte) (contacts.
 		// Removed, or leaving: nothing of mine goes to anyone any more.
 		removed = old.Members
 	}
-	if err := m.leftGroup(g, removed); err != nil {
+	if err := gs.leftGroup(g, removed); err != nil {
 		return old, false, err
 	}
-	m.afterGroupChange(g)
+	gs.afterGroupChange(g)
 	return g, true, nil
 }
 
 // afterGroupChange updates what depends on a stored group change and sends
 // it on.
-func (m *Messenger) afterGroupChange(g contacts.Group) {
-	m.rememberMembers(g)
-	m.refreshGroupPeers()
-	m.publish(event.GroupsChanged{})
-	m.wakeGroups()
-	m.spawn(func() { m.resettleGroupFiles(g.ID) }) // groupfiles.go: removed members count as finished
+func (gs *Groups) afterGroupChange(g contacts.Group) {
+	gs.rememberMembers(g)
+	gs.refreshGroupPeers()
+	gs.d.Publish(event.GroupsChanged{})
+	gs.wakeGroups()
+	if gs.cfg.Changed != nil {
+		gs.d.Go(func() { gs.cfg.Changed(g.ID) }) // files into it: removed members count as finished
+	}
 }
 
 // SendGroup stores a message to a group and delivers it to every member,
 // now to those online and later to the others. The returned message is
 // Pending until every member has acknowledged it.
-func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
+func (gs *Groups) SendGroup(groupID, text string) (contacts.Message, error) {
 	text, err := base.CheckText(text)
 	if err != nil {
 		return contacts.Message{}, err
 	}
-	m.grp.mu.Lock()
-	g, err := m.Group(groupID)
+	gs.mu.Lock()
+	g, err := gs.Group(groupID)
 	if err != nil {
-		m.grp.mu.Unlock()
+		gs.mu.Unlock()
 		return contacts.Message{}, err
 	}
 	if g.Left {
-		m.grp.mu.Unlock()
+		gs.mu.Unlock()
 		return contacts.Message{}, ErrLeftGroup
 	}
-	me := m.MyPeerID()
+	me := gs.d.Self.String()
 	// My messages' times only go forward, so the display order (by
 	// time, then author) keeps my order even if my clock steps back.
 	// Whole milliseconds, as the wire carries them: every member sorts
 	// by the same times.
 	now := time.UnixMilli(time.Now().UnixMilli())
-	if last := m.grp.lastSent[groupID]; !now.After(last) {
+	if last := gs.lastSent[groupID]; !now.After(last) {
 		now = last.Add(time.Millisecond)
 	}
-	m.grp.lastSent[groupID] = now
+	gs.lastSent[groupID] = now
 	var to []string
 	for _, mem := range g.Members {
 		if mem.PeerID != me {
@@ -548,25 +563,25 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 	if len(to) == 0 {
 		msg.Status = contacts.Delivered
 	}
-	_, err = m.store.AddGroupMessage(msg, to)
-	m.grp.mu.Unlock()
+	_, err = gs.d.Store.AddGroupMessage(msg, to)
+	gs.mu.Unlock()
 	if err != nil {
 		return contacts.Message{}, fmt.Errorf("saving message: %w", err)
 	}
-	m.publish(event.MessageAdded{Message: msg})
+	gs.d.Publish(event.MessageAdded{Message: msg})
 	offline := false
 	for _, p := range to {
-		if id, err := peer.Decode(p); err == nil && m.connected(id) {
-			m.requestGroupFlush(id)
+		if id, err := peer.Decode(p); err == nil && gs.d.Connected(id) {
+			gs.requestGroupFlush(id)
 		} else {
 			offline = true
 			if err == nil {
-				m.Carry.RequestDeposit(id) // through carriers while away (groupcarry.go)
+				gs.cfg.Deposit(id) // through carriers while away (groupcarry.go)
 			}
 		}
 	}
 	if offline {
-		m.wakeGroups() // dial the others now rather than at the next retry
+		gs.wakeGroups() // dial the others now rather than at the next retry
 	}
 	return msg, nil
 }
@@ -574,8 +589,8 @@ func (m *Messenger) SendGroup(groupID, text string) (contacts.Message, error) {
 // GroupHistory returns the last limit messages of a group in display
 // order: by the author's time, then author, then message ID, which is the
 // same on every member's screen.
-func (m *Messenger) GroupHistory(groupID string, limit int) ([]contacts.Message, error) {
-	ms, err := m.store.Messages(contacts.GroupConversation(groupID), limit)
+func (gs *Groups) GroupHistory(groupID string, limit int) ([]contacts.Message, error) {
+	ms, err := gs.d.Store.Messages(contacts.GroupConversation(groupID), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -593,56 +608,25 @@ func compareDisplay(a, b contacts.Message) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-// SendToSeveral sends one message to several contacts at once: one
-// one-to-one message each, with its own delivery. Every recipient must be
-// an accepted contact; nothing is sent otherwise.
-func (m *Messenger) SendToSeveral(peerIDs []string, text string) ([]contacts.Message, error) {
-	if _, err := base.CheckText(text); err != nil {
-		return nil, err
-	}
-	ids := slices.Compact(slices.Sorted(slices.Values(peerIDs)))
-	if len(ids) == 0 {
-		return nil, ErrNoRecipients
-	}
-	for _, p := range ids {
-		id, err := peer.Decode(p)
-		if err != nil {
-			return nil, book.ErrUnknownPeer
-		}
-		if !m.isAccepted(id) {
-			return nil, book.ErrNotContact
-		}
-	}
-	out := make([]contacts.Message, 0, len(ids))
-	for _, p := range ids {
-		msg, err := m.Chat.Send(p, text)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, msg)
-	}
-	return out, nil
-}
-
 // ---- delivery ----
 
-func (m *Messenger) wakeGroups() {
+func (gs *Groups) wakeGroups() {
 	select {
-	case m.grp.kick <- struct{}{}:
+	case gs.kick <- struct{}{}:
 	default:
 	}
 }
 
-// groupTargets lists the peers owed anything: messages, a state, a leave.
-func (m *Messenger) groupTargets() map[string]bool {
+// Targets lists the peers owed anything: messages, a state, a leave.
+func (gs *Groups) Targets() map[string]bool {
 	out := map[string]bool{}
-	owed, _ := m.store.GroupDeliveryPeers()
+	owed, _ := gs.d.Store.GroupDeliveryPeers()
 	for _, p := range owed {
 		out[p] = true
 	}
-	me := m.MyPeerID()
-	for _, g := range m.allGroups() {
-		for p := range m.stateTargets(g, me) {
+	me := gs.d.Self.String()
+	for _, g := range gs.All() {
+		for p := range gs.stateTargets(g, me) {
 			out[p] = true
 		}
 		if g.Left && g.LeavePending {
@@ -655,7 +639,7 @@ func (m *Messenger) groupTargets() map[string]bool {
 // stateTargets are the peers that should get g's current state from me:
 // members who have not acknowledged it, and, for its creator, removed
 // members who have not learned it yet.
-func (m *Messenger) stateTargets(g contacts.Group, me string) map[string]bool {
+func (gs *Groups) stateTargets(g contacts.Group, me string) map[string]bool {
 	out := map[string]bool{}
 	if g.Creator == me {
 		for p, v := range g.Told {
@@ -677,59 +661,59 @@ func (m *Messenger) stateTargets(g contacts.Group, me string) map[string]bool {
 
 // groupLoop dials the peers owed group traffic and flushes to them, every
 // RetryInterval or when woken.
-func (m *Messenger) groupLoop() {
-	t := time.NewTicker(m.opts.RetryInterval)
+func (gs *Groups) groupLoop() {
+	t := time.NewTicker(gs.d.RetryInterval)
 	defer t.Stop()
 	for {
 		var wg sync.WaitGroup
-		for p := range m.groupTargets() {
+		for p := range gs.Targets() {
 			id, err := peer.Decode(p)
 			if err != nil {
 				continue
 			}
-			if m.connected(id) {
-				m.requestGroupFlush(id)
+			if gs.d.Connected(id) {
+				gs.requestGroupFlush(id)
 				continue
 			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
+				ctx, cancel := context.WithTimeout(gs.d.Ctx(), 5*time.Second)
 				defer cancel()
 				// A successful dial fires the connect notification, which
 				// flushes.
-				m.node.Host.Connect(ctx, peer.AddrInfo{ID: id})
+				gs.d.Host.Connect(ctx, peer.AddrInfo{ID: id})
 			}()
 		}
 		wg.Wait()
 		select {
-		case <-m.d.Ctx().Done():
+		case <-gs.d.Ctx().Done():
 			return
 		case <-t.C:
-		case <-m.grp.kick:
+		case <-gs.kick:
 		}
 	}
 }
 
 // requestGroupFlush flushes what is owed to one peer in the background;
 // a burst of requests queues one flush.
-func (m *Messenger) requestGroupFlush(id peer.ID) {
-	if id == m.prof.ID {
+func (gs *Groups) requestGroupFlush(id peer.ID) {
+	if id == gs.d.Self {
 		return
 	}
-	m.grp.flushes.Request(m.d.Tasks, id, func() { m.groupFlushNow(id) })
+	gs.flushes.Request(gs.d.Tasks, id, func() { gs.groupFlushNow(id) })
 }
 
 // groupFlush sends one peer the states, leaves and messages it is owed, in
 // that order, and records what it answered. One flush per peer runs at a
 // time, so each sender's messages leave in order.
-func (m *Messenger) groupFlushNow(id peer.ID) {
-	p, me := id.String(), m.MyPeerID()
-	for m.d.Ctx().Err() == nil {
+func (gs *Groups) groupFlushNow(id peer.ID) {
+	p, me := id.String(), gs.d.Self.String()
+	for gs.d.Ctx().Err() == nil {
 		var frames []wire.GroupFrame
 		states := map[string]uint64{} // frame ID → version
-		for _, g := range m.allGroups() {
-			if m.stateTargets(g, me)[p] {
+		for _, g := range gs.All() {
+			if gs.stateTargets(g, me)[p] {
 				fid := fmt.Sprintf("state-%s-%d", g.ID, g.Version)
 				states[fid] = g.Version
 				frames = append(frames, wire.GroupFrame{Kind: wire.GroupKindState, ID: fid, State: g.State, Signature: g.Signature})
@@ -738,7 +722,7 @@ func (m *Messenger) groupFlushNow(id peer.ID) {
 				frames = append(frames, wire.GroupFrame{Kind: wire.GroupKindLeave, ID: "leave-" + g.ID, GroupID: g.ID})
 			}
 		}
-		out, err := m.store.GroupOutbox(p, 256)
+		out, err := gs.d.Store.GroupOutbox(p, 256)
 		if err != nil {
 			return
 		}
@@ -748,30 +732,30 @@ func (m *Messenger) groupFlushNow(id peer.ID) {
 		if len(frames) == 0 {
 			return
 		}
-		ctx, cancel := context.WithTimeout(m.d.Ctx(), 30*time.Second)
-		res, err := m.grp.svc.Send(ctx, id, frames)
+		ctx, cancel := context.WithTimeout(gs.d.Ctx(), 30*time.Second)
+		res, err := gs.svc.Send(ctx, id, frames)
 		cancel()
 		var answered []string
 		for i, r := range res {
 			fr := frames[i]
 			switch fr.Kind {
 			case wire.GroupKindState:
-				m.markTold(fr.State, p, states[fr.ID])
+				gs.markTold(fr.State, p, states[fr.ID])
 			case wire.GroupKindLeave:
-				m.markLeaveSent(fr.GroupID)
+				gs.markLeaveSent(fr.GroupID)
 			case wire.GroupKindMessage:
 				answered = append(answered, r.ID)
 			}
 		}
 		if len(answered) > 0 {
-			done, derr := m.store.DoneGroupDeliveries(p, answered)
+			done, derr := gs.d.Store.DoneGroupDeliveries(p, answered)
 			if derr != nil {
 				return
 			}
 			for _, mid := range done {
 				for _, o := range out {
 					if o.ID == mid {
-						m.publish(event.MessageStatusChanged{ID: mid, Conversation: o.Conversation, Status: contacts.Delivered})
+						gs.d.Publish(event.MessageStatusChanged{ID: mid, Conversation: o.Conversation, Status: contacts.Delivered})
 					}
 				}
 			}
@@ -784,14 +768,14 @@ func (m *Messenger) groupFlushNow(id peer.ID) {
 
 // markTold records that peer p holds version v of the group whose state
 // this is.
-func (m *Messenger) markTold(state []byte, p string, v uint64) {
+func (gs *Groups) markTold(state []byte, p string, v uint64) {
 	var st wire.GroupState
 	if st.Unmarshal(state) != nil {
 		return
 	}
-	m.grp.mu.Lock()
-	defer m.grp.mu.Unlock()
-	g, ok := m.getGroup(st.ID)
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	g, ok := gs.Get(st.ID)
 	if !ok || g.Told[p] >= v {
 		return
 	}
@@ -802,25 +786,25 @@ func (m *Messenger) markTold(state []byte, p string, v uint64) {
 	if !g.HasMember(p) && v >= g.Version {
 		delete(g.Told, p) // a removed member who now knows: done with them
 	}
-	m.putGroup(g)
+	gs.putGroup(g)
 }
 
-func (m *Messenger) markLeaveSent(groupID string) {
-	m.grp.mu.Lock()
-	defer m.grp.mu.Unlock()
-	g, ok := m.getGroup(groupID)
+func (gs *Groups) markLeaveSent(groupID string) {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	g, ok := gs.Get(groupID)
 	if !ok || !g.LeavePending {
 		return
 	}
 	g.LeavePending = false
-	m.putGroup(g)
+	gs.putGroup(g)
 }
 
 // deliverGroup applies and stores the frames that came together from one
 // peer; the protocol acknowledges them after it returns. Messages are
 // taken only from members of a group I am in; everything is refused for
 // good otherwise.
-func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, error) {
+func (gs *Groups) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, error) {
 	taken := make([]bool, len(fs))
 	sender := from.String()
 	now := time.Now()
@@ -834,19 +818,19 @@ func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, er
 			if err != nil {
 				continue // forged or damaged: refused
 			}
-			m.grp.mu.Lock()
-			_, ok, err := m.applyState(st, f.State, f.Signature)
-			m.grp.mu.Unlock()
+			gs.mu.Lock()
+			_, ok, err := gs.applyState(st, f.State, f.Signature)
+			gs.mu.Unlock()
 			if err != nil {
 				return nil, err
 			}
 			taken[i] = ok
 			if ok {
-				m.markTold(f.State, sender, st.Version) // the sender holds it
+				gs.markTold(f.State, sender, st.Version) // the sender holds it
 			}
 		case wire.GroupKindMessage:
-			g, ok := m.getGroup(f.GroupID)
-			if !ok || g.Left || !g.HasMember(sender) || sender == m.MyPeerID() {
+			g, ok := gs.Get(f.GroupID)
+			if !ok || g.Left || !g.HasMember(sender) || sender == gs.d.Self.String() {
 				continue
 			}
 			msgs = append(msgs, contacts.Message{
@@ -855,7 +839,7 @@ func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, er
 			})
 			at = append(at, i)
 		case wire.GroupKindLeave:
-			ok, err := m.memberLeft(f.GroupID, sender)
+			ok, err := gs.memberLeft(f.GroupID, sender)
 			if err != nil {
 				return nil, err
 			}
@@ -863,35 +847,35 @@ func (m *Messenger) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, er
 		}
 	}
 	if len(msgs) > 0 {
-		inserted, err := m.store.AddMessages(msgs)
+		inserted, err := gs.d.Store.AddMessages(msgs)
 		if err != nil {
 			return nil, err
 		}
 		for k, ok := range inserted {
 			taken[at[k]] = true
 			if ok {
-				m.publish(event.MessageAdded{Message: msgs[k]})
+				gs.d.Publish(event.MessageAdded{Message: msgs[k]})
 				changed = true
 			}
 		}
 	}
 	if changed {
-		m.publish(event.GroupsChanged{})
+		gs.d.Publish(event.GroupsChanged{})
 	}
 	return taken, nil
 }
 
 // memberLeft handles a member's leave of a group I created: the next
 // version is without them.
-func (m *Messenger) memberLeft(groupID, member string) (bool, error) {
-	g, ok := m.getGroup(groupID)
-	if !ok || g.Creator != m.MyPeerID() || g.Left {
+func (gs *Groups) memberLeft(groupID, member string) (bool, error) {
+	g, ok := gs.Get(groupID)
+	if !ok || g.Creator != gs.d.Self.String() || g.Left {
 		return false, nil
 	}
 	if !g.HasMember(member) {
 		return true, nil // already out
 	}
-	_, err := m.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
+	_, err := gs.changeGroup(groupID, func(_ *string, members *[]contacts.GroupMember) error {
 		*members = slices.DeleteFunc(*members, func(g contacts.GroupMember) bool { return g.PeerID == member })
 		return nil
 	})

@@ -1,4 +1,4 @@
-package core
+package groups
 
 import (
 	"slices"
@@ -28,12 +28,14 @@ import (
 // through one carrier, each in its own envelope.
 func groupDepositKey(c, r peer.ID) string { return c.String() + ">" + r.String() }
 
-// groupCarried is the group part of store-and-forward (a carry.Provider).
-type groupCarried struct{ m *Messenger }
+// Carried is the group part of store-and-forward (a carry.Provider).
+func (gs *Groups) Carried() carry.Provider { return groupCarried{gs} }
+
+type groupCarried struct{ gs *Groups }
 
 // Sources: my group messages still owed to member r.
 func (x groupCarried) Sources(c, r peer.ID) []carry.Source {
-	return []carry.Source{carry.MessageSource(groupDepositKey(c, r), wire.SealedGroup, x.m.store.UndepositedGroup,
+	return []carry.Source{carry.MessageSource(groupDepositKey(c, r), wire.SealedGroup, x.gs.d.Store.UndepositedGroup,
 		func(msg contacts.Message) []byte { return groupMessageFrame(msg).Marshal() })}
 }
 
@@ -43,7 +45,7 @@ func (x groupCarried) Waiting(peer.ID) bool { return false }
 
 // Owed lists the members owed group messages.
 func (x groupCarried) Owed() []peer.ID {
-	owed, err := x.m.store.GroupDeliveryPeers()
+	owed, err := x.gs.d.Store.GroupDeliveryPeers()
 	if err != nil {
 		return nil
 	}
@@ -57,7 +59,7 @@ func (x groupCarried) Owed() []peer.ID {
 }
 
 func (x groupCarried) Acked(s peer.ID, ids []string) error {
-	return x.m.groupAckedThroughCarrier(s, ids)
+	return x.gs.groupAckedThroughCarrier(s, ids)
 }
 
 // groupMessageFrame is what one of my group messages sends: directly
@@ -77,11 +79,11 @@ func openedGroupFrame(payload []byte) (wire.GroupFrame, bool) {
 	return f, true
 }
 
-// takeCarriedGroup stores group messages author s sealed to me through
+// TakeCarried stores group messages author s sealed to me through
 // the direct path and acks those stored now or before. A refused one (I do
 // not hold the group yet, or s is not a member) is not acked: s sends it
 // again directly, with the states I lack.
-func (m *Messenger) takeCarriedGroup(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
+func (gs *Groups) TakeCarried(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
 	res := make([]carry.Taken, len(payloads))
 	var fs []wire.GroupFrame
 	var at []int
@@ -97,7 +99,7 @@ func (m *Messenger) takeCarriedGroup(s peer.ID, payloads [][]byte) ([]carry.Take
 	if len(fs) == 0 {
 		return res, nil
 	}
-	taken, err := m.deliverGroup(s, fs)
+	taken, err := gs.deliverGroup(s, fs)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +116,8 @@ func (m *Messenger) takeCarriedGroup(s peer.ID, payloads [][]byte) ([]carry.Take
 // groupAckedThroughCarrier ends member s's deliveries of my group
 // messages it acked in a sealed ack; a message is Delivered when no member
 // awaits it any more. Only deliveries owed to s can end.
-func (m *Messenger) groupAckedThroughCarrier(s peer.ID, ids []string) error {
-	out, err := m.store.GroupOutbox(s.String(), 0)
+func (gs *Groups) groupAckedThroughCarrier(s peer.ID, ids []string) error {
+	out, err := gs.d.Store.GroupOutbox(s.String(), 0)
 	if err != nil || len(out) == 0 {
 		return err
 	}
@@ -130,12 +132,12 @@ func (m *Messenger) groupAckedThroughCarrier(s peer.ID, ids []string) error {
 	if len(hit) == 0 {
 		return nil
 	}
-	done, err := m.store.DoneGroupDeliveries(s.String(), hit)
+	done, err := gs.d.Store.DoneGroupDeliveries(s.String(), hit)
 	if err != nil {
 		return err
 	}
 	for _, id := range done {
-		m.publish(event.MessageStatusChanged{ID: id, Conversation: conv[id], Status: contacts.Delivered})
+		gs.d.Publish(event.MessageStatusChanged{ID: id, Conversation: conv[id], Status: contacts.Delivered})
 	}
 	return nil
 }
