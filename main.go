@@ -129,7 +129,7 @@ func backendOf(m *core.Messenger) *ui.Backend {
 	return &ui.Backend{
 		Contacts: contactsArea{m.People, m.Pairing, m.Nearby},
 		Chat:     m.Chat,
-		Files:    m,
+		Files:    m.Transfers,
 		Groups:   groupsArea{m.Groups, m.Chat},
 		Calls:    m.Calls,
 		Archive:  m.Archive,

@@ -30,7 +30,7 @@ func benchCarryFiles() ([]result, error) {
 	}
 	defer closePeers(s, r, c) // those still running
 	for _, p := range []*benchPeer{r, c} {
-		if err := p.m.SetDownloadDir(filepath.Join(root, "downloads-"+p.m.MyName())); err != nil {
+		if err := p.m.Transfers.SetDownloadDir(filepath.Join(root, "downloads-"+p.m.MyName())); err != nil {
 			return nil, err
 		}
 	}
@@ -59,13 +59,13 @@ func benchCarryFiles() ([]result, error) {
 	// Reference: the batch straight to an online contact.
 	t0 := time.Now()
 	for _, p := range paths {
-		if _, err := s.m.SendFile(cID, p); err != nil {
+		if _, err := s.m.Transfers.SendFile(cID, p); err != nil {
 			return nil, err
 		}
 	}
 	if err := waitFor("direct files saved", 120*time.Second, func() bool {
 		time.Sleep(5 * time.Millisecond)
-		return saved(c.m, sID) == n
+		return saved(c.m.Transfers, sID) == n
 	}); err != nil {
 		return nil, err
 	}
@@ -73,13 +73,13 @@ func benchCarryFiles() ([]result, error) {
 
 	send := func() error {
 		for _, p := range paths {
-			if _, err := s.m.SendFile(rID, p); err != nil {
+			if _, err := s.m.Transfers.SendFile(rID, p); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	deposit, handover, held, err := carryRun(s, r, c, opts, n, send, func() bool { return saved(r.m, sID) == n })
+	deposit, handover, held, err := carryRun(s, r, c, opts, n, send, func() bool { return saved(r.m.Transfers, sID) == n })
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func benchFiles() ([]result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if err := b.m.SetDownloadDir(filepath.Join(dir, "downloads")); err != nil {
+	if err := b.m.Transfers.SetDownloadDir(filepath.Join(dir, "downloads")); err != nil {
 		return nil, err
 	}
 	disk, err := diskWriteThroughput(dir, fileBenchSize)
@@ -49,13 +49,13 @@ func benchFiles() ([]result, error) {
 	if err := writeRandom(path, fileBenchSize); err != nil {
 		return nil, err
 	}
-	sent, err := a.m.SendFile(b.m.MyPeerID(), path)
+	sent, err := a.m.Transfers.SendFile(b.m.MyPeerID(), path)
 	if err != nil {
 		return nil, err
 	}
 	from := a.m.MyPeerID()
 	state := func() contacts.Transfer {
-		ts, _ := b.m.Transfers(from)
+		ts, _ := b.m.Transfers.Transfers(from)
 		for _, t := range ts {
 			if t.ID == sent.ID {
 				return t
@@ -82,7 +82,7 @@ func benchFiles() ([]result, error) {
 	}
 	b.mu.Unlock()
 	c0, t0 := cpuTime(), time.Now()
-	if err := b.m.AcceptTransfer(sent.ID); err != nil {
+	if err := b.m.Transfers.AcceptTransfer(sent.ID); err != nil {
 		return nil, err
 	}
 	select {

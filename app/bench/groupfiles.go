@@ -27,7 +27,7 @@ func benchGroupFiles() ([]result, error) {
 	}
 	defer closePeers(peers...)
 	for i := range peers {
-		if err := peers[i].m.SetDownloadDir(filepath.Join(root, fmt.Sprintf("dl%d", i))); err != nil {
+		if err := peers[i].m.Transfers.SetDownloadDir(filepath.Join(root, fmt.Sprintf("dl%d", i))); err != nil {
 			return nil, err
 		}
 	}
@@ -60,12 +60,12 @@ func benchGroupFiles() ([]result, error) {
 	conv := contacts.GroupConversation(g.ID)
 	// send offers the file and times it until the given members have it.
 	send := func(takers []*benchPeer) (time.Duration, error) {
-		sent, err := sender.m.SendFile(conv, path)
+		sent, err := sender.m.Transfers.SendFile(conv, path)
 		if err != nil {
 			return 0, err
 		}
 		state := func(p *benchPeer) contacts.TransferState {
-			ts, _ := p.m.Transfers(conv)
+			ts, _ := p.m.Transfers.Transfers(conv)
 			for _, t := range ts {
 				if t.ID == sent.ID {
 					return t.State
@@ -80,7 +80,7 @@ func benchGroupFiles() ([]result, error) {
 		}
 		t0 := time.Now()
 		for _, p := range takers {
-			if err := p.m.AcceptTransfer(sent.ID); err != nil {
+			if err := p.m.Transfers.AcceptTransfer(sent.ID); err != nil {
 				return 0, err
 			}
 		}

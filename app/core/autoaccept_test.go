@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"hearth/app/core/transfers"
 	"hearth/app/policy"
 	"hearth/contacts"
 )
@@ -15,19 +16,19 @@ import (
 func TestAutoAcceptSetting(t *testing.T) {
 	alice, bob := newFilePeers(t)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
-	if got := bob.m.AutoAcceptBelow(); got != policy.DefaultAutoAccept {
+	if got := bob.m.Transfers.AutoAcceptBelow(); got != policy.DefaultAutoAccept {
 		t.Fatalf("default auto-accept %d, want %d", got, policy.DefaultAutoAccept)
 	}
-	if bob.m.Policy().AutoAcceptFixed {
+	if bob.m.Transfers.Policy().AutoAcceptFixed {
 		t.Fatal("fixed without a policy file")
 	}
 
 	// Off: even a small file waits for the user.
-	if err := bob.m.SetAutoAcceptBelow(0); err != nil {
+	if err := bob.m.Transfers.SetAutoAcceptBelow(0); err != nil {
 		t.Fatal(err)
 	}
 	small, _ := writeFile(t, "note.txt", 2000)
-	sent, err := alice.m.SendFile(bID, small)
+	sent, err := alice.m.Transfers.SendFile(bID, small)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,22 +38,22 @@ func TestAutoAcceptSetting(t *testing.T) {
 	}
 
 	// 1 MB, kept over a restart: 500 kB starts at once, 2 MB waits.
-	if err := bob.m.SetAutoAcceptBelow(1_000_000); err != nil {
+	if err := bob.m.Transfers.SetAutoAcceptBelow(1_000_000); err != nil {
 		t.Fatal(err)
 	}
 	bob.stop(t)
 	bob.restart(t)
-	if got := bob.m.Policy().AutoAcceptBelow; got != 1_000_000 {
+	if got := bob.m.Transfers.Policy().AutoAcceptBelow; got != 1_000_000 {
 		t.Fatalf("after a restart auto-accept is %d", got)
 	}
 	waitFor(t, "online again", func() bool { return presenceOf(alice.m, bID) == contacts.Online })
 	mid, _ := writeFile(t, "photo.bin", 500_000)
 	big, _ := writeFile(t, "scan.bin", 2_000_000)
-	sentMid, err := alice.m.SendFile(bID, mid)
+	sentMid, err := alice.m.Transfers.SendFile(bID, mid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sentBig, err := alice.m.SendFile(bID, big)
+	sentBig, err := alice.m.Transfers.SendFile(bID, big)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestAutoAcceptSetting(t *testing.T) {
 		t.Fatalf("a 2 MB file under a 1 MB auto-accept is %v", st)
 	}
 
-	if err := bob.m.SetAutoAcceptBelow(-1); err == nil {
+	if err := bob.m.Transfers.SetAutoAcceptBelow(-1); err == nil {
 		t.Fatal("a negative size was taken")
 	}
 }
@@ -82,7 +83,7 @@ func TestAutoAcceptSetting(t *testing.T) {
 // user's earlier choice, and the user cannot change it.
 func TestAutoAcceptFixedByPolicy(t *testing.T) {
 	bob := newPeer(t, "Bob")
-	if err := bob.m.SetAutoAcceptBelow(1 << 30); err != nil {
+	if err := bob.m.Transfers.SetAutoAcceptBelow(1 << 30); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(bob.dir, "policy.json"), []byte(`{"auto_accept_below": "2MB"}`), 0o600); err != nil {
@@ -90,11 +91,11 @@ func TestAutoAcceptFixedByPolicy(t *testing.T) {
 	}
 	bob.stop(t)
 	bob.restart(t)
-	p := bob.m.Policy()
-	if !p.AutoAcceptFixed || p.AutoAcceptBelow != 2_000_000 || bob.m.AutoAcceptBelow() != 2_000_000 {
-		t.Fatalf("policy view %+v, auto-accept %d", p, bob.m.AutoAcceptBelow())
+	p := bob.m.Transfers.Policy()
+	if !p.AutoAcceptFixed || p.AutoAcceptBelow != 2_000_000 || bob.m.Transfers.AutoAcceptBelow() != 2_000_000 {
+		t.Fatalf("policy view %+v, auto-accept %d", p, bob.m.Transfers.AutoAcceptBelow())
 	}
-	if err := bob.m.SetAutoAcceptBelow(0); !errors.Is(err, ErrPolicyFixed) {
+	if err := bob.m.Transfers.SetAutoAcceptBelow(0); !errors.Is(err, transfers.ErrPolicyFixed) {
 		t.Fatalf("changing a fixed size: %v", err)
 	}
 }

@@ -67,7 +67,7 @@ func carrierTrio(t *testing.T, carries bool, cOpts func(*Options)) trio {
 	x.sID, x.rID, x.cID = x.s.m.MyPeerID(), x.r.m.MyPeerID(), x.c.m.MyPeerID()
 	x.sPeer, x.rPeer, x.cP = mustDecode(t, x.sID), mustDecode(t, x.rID), mustDecode(t, x.cID)
 	for _, p := range []*peerT{x.s, x.r, x.c} { // files land in temp folders
-		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+		if err := p.m.Transfers.SetDownloadDir(t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
 	}

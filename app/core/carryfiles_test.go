@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"hearth/app/core/event"
+	"hearth/app/core/transfers"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -20,7 +21,7 @@ import (
 // partialLeft lists what is left in m's partial-download folder.
 func partialLeft(t *testing.T, m *Messenger) []string {
 	t.Helper()
-	es, err := os.ReadDir(m.partialDir())
+	es, err := os.ReadDir(m.Transfers.PartialDir())
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
 	x := carrierTrio(t, true, nil)
 	s, r, c := x.s, x.r, x.c
 	path, data := writeFile(t, "grandchildren.jpg", 200<<10)
-	sent, err := s.m.SendFile(x.rID, path)
+	sent, err := s.m.Transfers.SendFile(x.rID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
 	r.stop(t)
 	s.restart(t)
 	waitFor(t, "S sees it sent", func() bool { return transferOf(s.m, x.rID, sent.ID).State == contacts.Done })
-	if n, _ := s.m.Chat.HasUndelivered(x.rID); n || s.m.smallOffersWaiting(x.rPeer) {
+	if n, _ := s.m.Chat.HasUndelivered(x.rID); n || s.m.Transfers.Carried().Waiting(x.rPeer) {
 		t.Fatal("S still owes R something")
 	}
 }
@@ -91,12 +92,12 @@ func TestCarrierDeliversSmallFileWhileSenderIsAway(t *testing.T) {
 func carriedToAskingRecipient(t *testing.T, x trio, path string) contacts.Transfer {
 	t.Helper()
 	x.r.restart(t)
-	if err := x.r.m.SetAutoAcceptBelow(0); err != nil {
+	if err := x.r.m.Transfers.SetAutoAcceptBelow(0); err != nil {
 		t.Fatal(err)
 	}
 	x.r.stop(t)
 	waitFor(t, "S sees R offline", func() bool { return !x.s.m.connected(x.rPeer) })
-	sent, err := x.s.m.SendFile(x.rID, path)
+	sent, err := x.s.m.Transfers.SendFile(x.rID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestCarriedFileWaitsForAcceptWithoutTheSender(t *testing.T) {
 	path, data := writeFile(t, "scan.pdf", 100<<10)
 	sent := carriedToAskingRecipient(t, x, path)
 	offeredWhileSenderAway(t, x, sent)
-	if err := r.m.AcceptTransfer(sent.ID); err != nil {
+	if err := r.m.Transfers.AcceptTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "R has the file", func() bool { return transferOf(r.m, x.sID, sent.ID).State == contacts.Done })
@@ -133,19 +134,19 @@ func TestCarriedFileWaitsForAcceptWithoutTheSender(t *testing.T) {
 	}
 
 	// The same file again, as from a second carrier: acked, nothing new.
-	taken, ack, err := r.m.takeCarriedFile(x.sPeer, wire.CarriedFile{Offer: offerOf(sent).Wire(), Data: data})
+	taken, ack, err := takeCarried(r.m, x.sPeer, wire.CarriedFile{Offer: transfers.OfferOf(sent).Wire(), Data: data})
 	if err != nil || !taken || !ack {
 		t.Fatalf("second copy: taken %v, ack %v, %v", taken, ack, err)
 	}
 	// Other bytes under the same ID (valid as a carried file on their
 	// own) are refused: not the file R was offered.
 	other := bytes.Repeat([]byte("x"), 1000)
-	forged := offerOf(sent)
+	forged := transfers.OfferOf(sent)
 	forged.Size, forged.SHA256 = int64(len(other)), sha256.Sum256(other)
-	if taken, _, err := r.m.takeCarriedFile(x.sPeer, wire.CarriedFile{Offer: forged.Wire(), Data: other}); err != nil || taken {
+	if taken, _, err := takeCarried(r.m, x.sPeer, wire.CarriedFile{Offer: forged.Wire(), Data: other}); err != nil || taken {
 		t.Fatalf("other bytes under a known ID: taken %v, %v", taken, err)
 	}
-	if ts, _ := r.m.Transfers(x.sID); len(ts) != 1 {
+	if ts, _ := r.m.Transfers.Transfers(x.sID); len(ts) != 1 {
 		t.Fatalf("R has %d transfers", len(ts))
 	}
 	if es, _ := os.ReadDir(filepath.Dir(got.Path)); len(es) != 1 {
@@ -168,7 +169,7 @@ func TestCarriedFileRefusedByPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	path, _ := writeFile(t, "big-for-r.bin", 50<<10)
-	sent, err := s.m.SendFile(x.rID, path)
+	sent, err := s.m.Transfers.SendFile(x.rID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,11 +192,11 @@ func TestOnlySmallFilesAreCarried(t *testing.T) {
 	s, r, c := x.s, x.r, x.c
 	bigPath, big := writeFile(t, "film.bin", wire.MaxCarriedFile+1)
 	smallPath, _ := writeFile(t, "photo.jpg", 10<<10)
-	bigSent, err := s.m.SendFile(x.rID, bigPath)
+	bigSent, err := s.m.Transfers.SendFile(x.rID, bigPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	smallSent, err := s.m.SendFile(x.rID, smallPath)
+	smallSent, err := s.m.Transfers.SendFile(x.rID, smallPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,12 +222,12 @@ func TestGroupFileThroughCarrier(t *testing.T) {
 	a, b, c, g := groupTrio(t, false)
 	aID, bID := a.m.MyPeerID(), b.id
 	for _, p := range []*peerT{a, c} {
-		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+		if err := p.m.Transfers.SetDownloadDir(t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	path, data := writeFile(t, "minutes.pdf", 60<<10)
-	sent, err := a.m.SendFile(contacts.GroupConversation(g.ID), path)
+	sent, err := a.m.Transfers.SendFile(contacts.GroupConversation(g.ID), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestGroupFileThroughCarrier(t *testing.T) {
 	a.stop(t)
 
 	b.restart(t)
-	if err := b.m.SetDownloadDir(t.TempDir()); err != nil {
+	if err := b.m.Transfers.SetDownloadDir(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	conv := contacts.GroupConversation(g.ID)
@@ -245,7 +246,7 @@ func TestGroupFileThroughCarrier(t *testing.T) {
 	if got := transferOf(b.m, conv, sent.ID); got.Sender != aID {
 		t.Fatalf("B's transfer: %+v", got)
 	}
-	if err := b.m.AcceptTransfer(sent.ID); err != nil {
+	if err := b.m.Transfers.AcceptTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "B has the file", func() bool { return transferOf(b.m, conv, sent.ID).State == contacts.Done })
@@ -272,7 +273,7 @@ func TestCancelledCarriedFileIsRecalled(t *testing.T) {
 	s, r, c := x.s, x.r, x.c
 	path, _ := writeFile(t, "oops.jpg", 30<<10)
 	sent := carriedToAskingRecipient(t, x, path)
-	if err := s.m.CancelTransfer(sent.ID); err != nil {
+	if err := s.m.Transfers.CancelTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	// S restarts: the cancel it was trying to send R dies with it, and
@@ -287,21 +288,19 @@ func TestCancelledCarriedFileIsRecalled(t *testing.T) {
 	if st := transferOf(r.m, x.sID, sent.ID).State; st != contacts.Cancelled && st != -1 {
 		t.Fatalf("R's transfer is %v", st)
 	}
-	if err := r.m.AcceptTransfer(sent.ID); err == nil {
+	if err := r.m.Transfers.AcceptTransfer(sent.ID); err == nil {
 		t.Fatal("R could accept a recalled file")
 	}
 	if left := partialLeft(t, r.m); len(left) != 0 {
 		t.Fatalf("left in R's partial folder: %v", left)
 	}
-	if es, _ := os.ReadDir(r.m.DownloadDir()); len(es) != 0 {
+	if es, _ := os.ReadDir(r.m.Transfers.DownloadDir()); len(es) != 0 {
 		t.Fatalf("R's download folder holds %d files", len(es))
 	}
 }
 
 func recalledAt(m *Messenger, s peer.ID, id string) bool {
-	m.fs.recall.Lock()
-	defer m.fs.recall.Unlock()
-	return m.wasRecalled(s, id)
+	return m.Transfers.Recalled(s, id)
 }
 
 // R takes a carried file and declines it while S is away: S never counts
@@ -312,7 +311,7 @@ func TestDeclinedCarriedFileIsNotCountedSent(t *testing.T) {
 	path, _ := writeFile(t, "unwanted.pdf", 100<<10)
 	sent := carriedToAskingRecipient(t, x, path)
 	offeredWhileSenderAway(t, x, sent)
-	if err := r.m.DeclineTransfer(sent.ID); err != nil {
+	if err := r.m.Transfers.DeclineTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	r.stop(t) // the decline sent to S is lost: S is away
@@ -335,12 +334,12 @@ func TestCancelledGroupFileIsRecalledThroughCarrier(t *testing.T) {
 	bID := b.id
 	path, _ := writeFile(t, "draft.pdf", 20<<10)
 	conv := contacts.GroupConversation(g.ID)
-	sent, err := a.m.SendFile(conv, path)
+	sent, err := a.m.Transfers.SendFile(conv, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "C holds the file for B", func() bool { return len(held(t, c.m, bID)) == 1 })
-	if err := a.m.CancelTransfer(sent.ID); err != nil {
+	if err := a.m.Transfers.CancelTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "C holds the recall for B", func() bool { return len(held(t, c.m, bID)) == 2 })
@@ -361,14 +360,23 @@ func TestRecallListIsSharedFairly(t *testing.T) {
 	x := carrierTrio(t, true, nil)
 	r := x.r
 	r.restart(t)
-	r.m.onControl(x.sPeer, files.Control{TransferID: "legit-1", Kind: files.Cancel})
-	for i := range maxRecalled {
-		r.m.onControl(x.cP, files.Control{TransferID: fmt.Sprintf("junk-%d", i), Kind: files.Cancel})
+	r.m.Transfers.OnControl(x.sPeer, files.Control{TransferID: "legit-1", Kind: files.Cancel})
+	for i := range transfers.MaxRecalled {
+		r.m.Transfers.OnControl(x.cP, files.Control{TransferID: fmt.Sprintf("junk-%d", i), Kind: files.Cancel})
 	}
 	if !recalledAt(r.m, x.sPeer, "legit-1") {
 		t.Fatal("S's recall was evicted by C's made-up cancels")
 	}
-	if !recalledAt(r.m, x.cP, fmt.Sprintf("junk-%d", maxRecalled-1)) || recalledAt(r.m, x.cP, "junk-0") {
+	if !recalledAt(r.m, x.cP, fmt.Sprintf("junk-%d", transfers.MaxRecalled-1)) || recalledAt(r.m, x.cP, "junk-0") {
 		t.Fatal("C's own list is not its newest cancels")
 	}
+}
+
+// takeCarried hands m one carried file from s as a carrier would.
+func takeCarried(m *Messenger, s peer.ID, cf wire.CarriedFile) (taken, ack bool, err error) {
+	res, err := m.Transfers.TakeCarried(s, [][]byte{cf.Marshal()})
+	if err != nil {
+		return false, false, err
+	}
+	return res[0].OK, res[0].Ack != "", nil
 }

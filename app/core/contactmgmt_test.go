@@ -97,7 +97,7 @@ func proberOf(m *Messenger) *prober {
 	req := contactreq.New(m.node.Host, contactreq.Config{OnRequest: func(peer.ID, wire.ContactRequest) wire.ContactReply {
 		return wire.ContactReply{Status: wire.StatusPending}
 	}})
-	p := &prober{h: m.node.Host, chat: ch, files: m.files, sig: sig, req: req}
+	p := &prober{h: m.node.Host, chat: ch, files: filesClient(m), sig: sig, req: req}
 	p.listenPresence()
 	return p
 }
@@ -143,7 +143,7 @@ func assertUntouched(t *testing.T, target *peerT, id peer.ID, tag string) {
 	if h, _ := target.m.Chat.History(id.String(), 10); len(h) != 0 {
 		t.Errorf("%s: %d messages stored", tag, len(h))
 	}
-	if tr, _ := target.m.Transfers(id.String()); len(tr) != 0 {
+	if tr, _ := target.m.Transfers.Transfers(id.String()); len(tr) != 0 {
 		t.Errorf("%s: %d transfers stored", tag, len(tr))
 	}
 	if _, rang := target.log.find(func(e event.Event) bool {

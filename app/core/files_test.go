@@ -24,7 +24,7 @@ func writeFile(t *testing.T, name string, size int) (string, []byte) {
 }
 
 func transferOf(m *Messenger, conv, id string) contacts.Transfer {
-	ts, _ := m.Transfers(conv)
+	ts, _ := m.Transfers.Transfers(conv)
 	for _, t := range ts {
 		if t.ID == id {
 			return t
@@ -37,7 +37,7 @@ func transferOf(m *Messenger, conv, id string) contacts.Transfer {
 func newFilePeers(t *testing.T) (*peerT, *peerT) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	for _, p := range []*peerT{alice, bob} {
-		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+		if err := p.m.Transfers.SetDownloadDir(t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -49,7 +49,7 @@ func TestSmallFileIsAutoAcceptedAndArrivesIntact(t *testing.T) {
 	alice, bob := newFilePeers(t)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 	path, data := writeFile(t, "holiday.bin", 300_000)
-	sent, err := alice.m.SendFile(bID, path)
+	sent, err := alice.m.Transfers.SendFile(bID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,15 +59,15 @@ func TestSmallFileIsAutoAcceptedAndArrivesIntact(t *testing.T) {
 	if err != nil || !bytes.Equal(b, data) {
 		t.Fatalf("received file differs (%v)", err)
 	}
-	if filepath.Dir(got.Path) != bob.m.DownloadDir() || filepath.Base(got.Path) != "holiday.bin" {
+	if filepath.Dir(got.Path) != bob.m.Transfers.DownloadDir() || filepath.Base(got.Path) != "holiday.bin" {
 		t.Fatalf("saved at %s", got.Path)
 	}
-	if got.Scan != contacts.NotScanned && bob.m.scanner == nil {
+	if got.Scan != contacts.NotScanned && !bob.m.Transfers.Policy().ScannerAvailable {
 		t.Fatalf("scan result %v without a scanner", got.Scan)
 	}
 	waitFor(t, "alice sees it delivered", func() bool { return transferOf(alice.m, bID, sent.ID).State == contacts.Done })
 	// The same name again is saved beside it, never over it.
-	sent2, err := alice.m.SendFile(bID, path)
+	sent2, err := alice.m.Transfers.SendFile(bID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,12 +81,12 @@ func TestLargeFileWaitsForAcceptThenPauseResume(t *testing.T) {
 	alice, bob := newFilePeers(t)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 	path, data := writeFile(t, "video.bin", 96<<20) // above the auto-accept size
-	sent, err := alice.m.SendFile(bID, path)
+	sent, err := alice.m.Transfers.SendFile(bID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "offer at bob", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Offered })
-	if err := bob.m.AcceptTransfer(sent.ID); err != nil {
+	if err := bob.m.Transfers.AcceptTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Pause as soon as it moves, then resume: it completes intact.
@@ -96,13 +96,13 @@ func TestLargeFileWaitsForAcceptThenPauseResume(t *testing.T) {
 	})
 	// (On a fast machine the transfer may finish first; then there is
 	// nothing to pause and the rest of the test still checks the file.)
-	if err := bob.m.PauseTransfer(sent.ID); err == nil {
+	if err := bob.m.Transfers.PauseTransfer(sent.ID); err == nil {
 		waitFor(t, "paused at alice", func() bool { return transferOf(alice.m, bID, sent.ID).State == contacts.Paused })
 		paused := transferOf(bob.m, aID, sent.ID)
 		if paused.State != contacts.Paused {
 			t.Fatalf("after pause bob's transfer is %v", paused.State)
 		}
-		if err := bob.m.ResumeTransfer(sent.ID); err != nil {
+		if err := bob.m.Transfers.ResumeTransfer(sent.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,18 +117,18 @@ func TestDeclineAndCancel(t *testing.T) {
 	alice, bob := newFilePeers(t)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 	path, _ := writeFile(t, "big.bin", 11<<20)
-	sent, err := alice.m.SendFile(bID, path)
+	sent, err := alice.m.Transfers.SendFile(bID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "offer at bob", func() bool { return transferOf(bob.m, aID, sent.ID).State == contacts.Offered })
-	if err := bob.m.DeclineTransfer(sent.ID); err != nil {
+	if err := bob.m.Transfers.DeclineTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "alice told", func() bool { return transferOf(alice.m, bID, sent.ID).State == contacts.Declined })
-	sent2, _ := alice.m.SendFile(bID, path)
+	sent2, _ := alice.m.Transfers.SendFile(bID, path)
 	waitFor(t, "second offer", func() bool { return transferOf(bob.m, aID, sent2.ID).State == contacts.Offered })
-	if err := alice.m.CancelTransfer(sent2.ID); err != nil {
+	if err := alice.m.Transfers.CancelTransfer(sent2.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "bob sees cancelled", func() bool { return transferOf(bob.m, aID, sent2.ID).State == contacts.Cancelled })
@@ -145,7 +145,7 @@ func TestPolicyRefusesOnBothSides(t *testing.T) {
 	pair(t, alice, bob)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 	path, _ := writeFile(t, "report.bin", 2<<20)
-	sent, err := alice.m.SendFile(bID, path)
+	sent, err := alice.m.Transfers.SendFile(bID, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestPolicyRefusesOnBothSides(t *testing.T) {
 		t.Fatal("bob stored a refused offer")
 	}
 	// Bob's own policy stops him sending big files, before anything leaves.
-	if _, err := bob.m.SendFile(aID, path); err == nil {
+	if _, err := bob.m.Transfers.SendFile(aID, path); err == nil {
 		t.Fatal("bob sent a file over his policy's limit")
 	}
 }
@@ -178,8 +178,8 @@ func TestEICARQuarantinedByRealClamd(t *testing.T) {
 	bob := &peerT{dir: dir, m: m, log: &eventLog{}}
 	bob.log.watch(m)
 	t.Cleanup(func() { bob.m.Close() })
-	bob.m.SetDownloadDir(t.TempDir())
-	if !bob.m.Policy().ScannerAvailable {
+	bob.m.Transfers.SetDownloadDir(t.TempDir())
+	if !bob.m.Transfers.Policy().ScannerAvailable {
 		t.Fatal("bob does not see the scanner")
 	}
 	pair(t, alice, bob)
@@ -187,12 +187,12 @@ func TestEICARQuarantinedByRealClamd(t *testing.T) {
 
 	eicar := filepath.Join(t.TempDir(), "eicar.com")
 	os.WriteFile(eicar, scantest.EICAR(), 0o600)
-	bad, err := alice.m.SendFile(bID, eicar)
+	bad, err := alice.m.Transfers.SendFile(bID, eicar)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clean, _ := writeFile(t, "minutes.txt", 5000)
-	good, err := alice.m.SendFile(bID, clean)
+	good, err := alice.m.Transfers.SendFile(bID, clean)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestEICARQuarantinedByRealClamd(t *testing.T) {
 	if g := transferOf(bob.m, aID, good.ID); g.Scan != contacts.Clean {
 		t.Fatalf("clean file scan result %v", g.Scan)
 	}
-	entries, _ := os.ReadDir(bob.m.DownloadDir())
+	entries, _ := os.ReadDir(bob.m.Transfers.DownloadDir())
 	if len(entries) != 1 || entries[0].Name() != "minutes.txt" {
 		t.Fatalf("download folder holds %v", entries)
 	}

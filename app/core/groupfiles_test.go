@@ -14,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core/groups"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 	"hearth/p2p/files"
 )
@@ -28,7 +29,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	eve := newPeer(t, "Eve")
 	pair(t, bob, eve) // Bob's contact, never in the group
 	for _, p := range append(ps, eve) {
-		if err := p.m.SetDownloadDir(t.TempDir()); err != nil {
+		if err := p.m.Transfers.SetDownloadDir(t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -59,7 +60,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	conv := contacts.GroupConversation(g.ID)
 	path, data := writeFile(t, "photo.bin", 700_000)
 	sum := sha256.Sum256(data)
-	sent, err := bob.m.SendFile(conv, path)
+	sent, err := bob.m.Transfers.SendFile(conv, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,18 +75,18 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	if got := transferOf(cleo.m, conv, sent.ID); got.Sender != bID || got.Outgoing {
 		t.Fatalf("cleo's transfer: sender %q outgoing %v", got.Sender, got.Outgoing)
 	}
-	if got, of := GroupFileDelivery(transferOf(bob.m, conv, sent.ID), g); got > 1 || of != 2 {
+	if got, of := transfers.GroupFileDelivery(transferOf(bob.m, conv, sent.ID), g); got > 1 || of != 2 {
 		t.Fatalf("before cleo accepts: sent to %d of %d", got, of)
 	}
 
 	// A contact of Bob outside the group, and the removed member, cannot
 	// fetch it, though they know its ID and hash.
-	o := offerOf(sent)
+	o := transfers.OfferOf(sent)
 	o.Group = g.ID
 	bPeer, _ := peer.Decode(bID)
 	for _, p := range []*peerT{eve, dave} {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err := p.m.files.Fetch(ctx, bPeer, o, filepath.Join(t.TempDir(), "x.part"), nil)
+		err := filesClient(p.m).Fetch(ctx, bPeer, o, filepath.Join(t.TempDir(), "x.part"), nil)
 		cancel()
 		if err == nil {
 			t.Fatalf("%s fetched the group's file", p.m.prof.Name)
@@ -95,16 +96,16 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 		}
 	}
 	// Nor can a stranger slip a file into the group.
-	bad := offerOf(sent)
+	bad := transfers.OfferOf(sent)
 	bad.TransferID, bad.Group = "forged-1", g.ID
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	err = eve.m.files.Offer(ctx, bPeer, bad)
+	err = filesClient(eve.m).Offer(ctx, bPeer, bad)
 	cancel()
 	if !errors.Is(err, files.ErrRefused) {
 		t.Fatalf("a non-member's group offer: %v, want a refusal", err)
 	}
 
-	if err := cleo.m.AcceptTransfer(sent.ID); err != nil {
+	if err := cleo.m.Transfers.AcceptTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "cleo has it", func() bool { return transferOf(cleo.m, conv, sent.ID).State == contacts.Done })
@@ -120,7 +121,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	}
 	waitFor(t, "bob sees it delivered to both", func() bool {
 		got := transferOf(bob.m, conv, sent.ID)
-		n, of := GroupFileDelivery(got, g)
+		n, of := transfers.GroupFileDelivery(got, g)
 		return got.State == contacts.Done && n == 2 && of == 2
 	})
 	if got := transferOf(bob.m, conv, sent.ID); got.Recipients[aID] != contacts.Done || got.Recipients[cID] != contacts.Done {
@@ -128,11 +129,11 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	}
 
 	// The removed member got nothing at all.
-	if ts, _ := dave.m.Transfers(conv); len(ts) != 0 {
+	if ts, _ := dave.m.Transfers.Transfers(conv); len(ts) != 0 {
 		t.Fatalf("dave has %d transfers of the group", len(ts))
 	}
 	// A member removed while a file waits for her cannot fetch it any more.
-	second, err := bob.m.SendFile(conv, path)
+	second, err := bob.m.Transfers.SendFile(conv, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	}
 	waitFor(t, "bob sees cleo removed", func() bool { b, _ := groupOf(bob, g.ID); return !b.HasMember(cID) })
 	waitFor(t, "cleo knows", func() bool { c, _ := groupOf(cleo, g.ID); return c.Left })
-	if err := cleo.m.AcceptTransfer(second.ID); err != nil {
+	if err := cleo.m.Transfers.AcceptTransfer(second.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "cleo's download ends", func() bool { return transferOf(cleo.m, conv, second.ID).State == contacts.Failed })
@@ -151,12 +152,12 @@ func TestGroupFileReachesEveryMemberOnly(t *testing.T) {
 	g2, _ := groupOf(bob, g.ID)
 	if got := transferOf(bob.m, conv, second.ID); got.Recipients[cID] == contacts.Done {
 		t.Fatalf("bob counts the removed member as having it: %v", got.Recipients)
-	} else if n, of := GroupFileDelivery(got, g2); n != 1 || of != 1 {
+	} else if n, of := transfers.GroupFileDelivery(got, g2); n != 1 || of != 1 {
 		t.Fatalf("second file: sent to %d of %d", n, of)
 	}
 
 	// Files into a group I left are refused.
-	if _, err := dave.m.SendFile(conv, path); !errors.Is(err, groups.ErrLeftGroup) {
+	if _, err := dave.m.Transfers.SendFile(conv, path); !errors.Is(err, groups.ErrLeftGroup) {
 		t.Fatalf("dave sends into the group he left: %v", err)
 	}
 }
@@ -179,7 +180,7 @@ func TestGroupFileReachesMemberWhoWasOffline(t *testing.T) {
 	cleo.stop(t)
 	conv := contacts.GroupConversation(g.ID)
 	path, data := writeFile(t, "notes.bin", 50_000)
-	sent, err := bob.m.SendFile(conv, path)
+	sent, err := bob.m.Transfers.SendFile(conv, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +189,11 @@ func TestGroupFileReachesMemberWhoWasOffline(t *testing.T) {
 		t.Fatalf("offline cleo's copy is %v", st)
 	}
 	cleo.restart(t)
-	if err := cleo.m.SetDownloadDir(t.TempDir()); err != nil {
+	if err := cleo.m.Transfers.SetDownloadDir(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "cleo is offered it", func() bool { return transferOf(cleo.m, conv, sent.ID).State == contacts.Offered })
-	if err := cleo.m.AcceptTransfer(sent.ID); err != nil {
+	if err := cleo.m.Transfers.AcceptTransfer(sent.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "cleo has it", func() bool { return transferOf(cleo.m, conv, sent.ID).State == contacts.Done })
@@ -200,4 +201,14 @@ func TestGroupFileReachesMemberWhoWasOffline(t *testing.T) {
 		t.Fatalf("cleo's copy differs (%v)", err)
 	}
 	waitFor(t, "bob's file delivered to both", func() bool { return transferOf(bob.m, conv, sent.ID).State == contacts.Done })
+}
+
+// filesClient is a files protocol client on m's host that asks for what a
+// test makes up (it takes m's handler over).
+func filesClient(m *Messenger) *files.Service {
+	return files.New(m.node.Host, files.Config{Allow: func(peer.ID) bool { return false },
+		OnOffer:   func(peer.ID, files.Offer) error { return transfers.ErrUnknownTransfer },
+		OnControl: func(peer.ID, files.Control) {},
+		OnFetch:   func(peer.ID, string) (string, int64, error) { return "", 0, transfers.ErrUnknownTransfer },
+		OnServed:  func(peer.ID, string, int64) {}})
 }

@@ -20,6 +20,7 @@ import (
 	"hearth/app/core/nearby"
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
+	"hearth/app/core/transfers"
 
 	levent "github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -29,13 +30,10 @@ import (
 	"hearth/app/core/carry"
 	"hearth/app/core/chat"
 	"hearth/app/core/presence"
-	"hearth/app/policy"
 	"hearth/app/profile"
-	"hearth/app/scan"
 	"hearth/contacts"
 	"hearth/contacts/store"
 	"hearth/p2p/contactreq"
-	"hearth/p2p/files"
 	"hearth/p2p/node"
 	"hearth/p2p/wire"
 )
@@ -100,20 +98,18 @@ type Messenger struct {
 	Carry *carry.Carry
 	// Groups is group conversations: membership, messages, delivery.
 	Groups *groups.Groups
+	// Transfers is files: offers, downloads, policy, scanning, voice notes.
+	Transfers *transfers.Transfers
 
-	opts    Options
-	prof    *profile.Profile
-	name    atomic.Value // string: my display name, read anywhere (names.go)
-	nameMu  sync.Mutex   // serialises SetMyName
-	store   store.Store
-	d       *base.Deps // shared with every mechanism
-	book    *book.Book // the contact list
-	node    *node.Node
-	files   *files.Service
-	policy  policy.Policy
-	scanner *scan.Scanner // nil when no ClamAV daemon answered
-	fs      fileState
-	kick    chan struct{} // wakes the connect loop early
+	opts   Options
+	prof   *profile.Profile
+	name   atomic.Value // string: my display name, read anywhere (names.go)
+	nameMu sync.Mutex   // serialises SetMyName
+	store  store.Store
+	d      *base.Deps // shared with every mechanism
+	book   *book.Book // the contact list
+	node   *node.Node
+	kick   chan struct{} // wakes the connect loop early
 
 	mu     sync.Mutex // guards closed
 	closed bool
@@ -152,22 +148,6 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	}
 	bk.OnDelete = func(id peer.ID) { m.Presence.Removed(id) }
 	m.goLoop(func() { m.d.Bus.Run(m.d.Ctx()) })
-	m.fs = fileState{fetches: map[string]*fetchRun{}, reported: map[string]time.Time{}}
-	pol, err := policy.Load(prof.Dir)
-	if err != nil {
-		// A team's policy that cannot be read must not be ignored quietly:
-		// fall back to refusing all transfers, and say why.
-		pol = policy.Default()
-		pol.TransfersOff = true
-		m.publish(event.Notice{Text: "File transfers are off: " + err.Error(), At: time.Now()})
-	}
-	m.policy = pol
-	// A team's scanner wins over the one given on the command line.
-	clamd := opts.ClamdAddr
-	if pol.Scanner != "" {
-		clamd = pol.Scanner
-	}
-	m.scanner = scan.Find(clamd)
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),
@@ -200,27 +180,28 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		p, _ := m.Presence.Presence()
 		return p == contacts.Busy
 	}})
-	m.files = files.New(h, files.Config{Allow: m.allowFilePeer, OnOffer: m.onOffer, OnControl: m.onControl, OnFetch: m.onFetch,
-		OnServed: m.onServed})
 	m.Pairing = pairing.New(m.d, pairing.Config{Rendezvous: opts.PairRendezvous, NoMDNS: opts.NoMDNS,
 		DHTBootstrap: opts.PairDHTBootstrap, Paired: m.People.AddPaired})
-	m.Groups = groups.New(m.d, groups.Config{
+	m.Groups = groups.New(m.d)
+	m.Transfers = transfers.New(m.d, m.Groups, transfers.Config{DownloadDir: opts.DownloadDir,
+		ClamdAddr: opts.ClamdAddr, FakeMedia: opts.FakeMedia})
+	m.Groups.Start(groups.Config{
 		Deposit: func(r peer.ID) { m.Carry.RequestDeposit(r) },
-		Changed: m.resettleGroupFiles, // removed members count as finished
+		Changed: m.Transfers.GroupChanged, // removed members count as finished
 	})
-	m.startGroupFiles() // files in groups (groupfiles.go)
 	m.Archive = archive.New(m.d)
 	m.Carry = carry.New(m.d, carry.Config{Options: opts.Carry, Reach: m.Groups.AllowPeer,
 		// Acks reach the providers in this order; takers apply in theirs
 		// (recalls first, so a file recalled in the same hand-over is
 		// dropped).
-		Providers: []carry.Provider{m.Groups.Carried(), filesCarried{m}, m.Chat.Carried()},
+		Providers: []carry.Provider{m.Groups.Carried(), m.Transfers.Carried(), m.Chat.Carried()},
 		Takers: []carry.KindTaker{
-			{Kind: wire.SealedRecall, Take: m.takeRecalls},
+			{Kind: wire.SealedRecall, Take: m.Transfers.TakeRecalls},
 			{Kind: wire.SealedChat, Take: m.Chat.TakeCarried},
 			{Kind: wire.SealedGroup, Take: m.Groups.TakeCarried},
-			{Kind: wire.SealedFile, Take: m.takeCarriedFiles},
+			{Kind: wire.SealedFile, Take: m.Transfers.TakeCarried},
 		}})
+	m.Transfers.SetCarry(m.Carry)
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
@@ -313,7 +294,7 @@ func (m *Messenger) Close() error {
 	m.d.Tasks.Stop()
 	m.Nearby.Close()
 	m.Pairing.Close()
-	m.files.Close()
+	m.Transfers.Close()
 	m.Groups.Close()
 	m.Archive.Close()
 	m.Carry.Close()
@@ -430,7 +411,7 @@ func (m *Messenger) onConnected(id peer.ID) {
 			m.Presence.SendTo(id)
 			m.Chat.Flush(id)
 			m.Chat.FlushUpdates(id)
-			m.resumeTransfers(id)
+			m.Transfers.Connected(id)
 			m.Archive.SendFlag(id) // a compliance flag they have not heard of yet
 			m.Carry.OnConnect(id)
 		}

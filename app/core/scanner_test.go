@@ -13,7 +13,7 @@ import (
 // A team's policy names the virus scanner; it wins over the command line's.
 func TestPolicyNamesTheVirusScanner(t *testing.T) {
 	p := newPeerWith(t, "Alice", func(o *Options) { o.ClamdAddr = "unix:/run/user-chosen/clamd.sock" })
-	if got := p.m.Policy().ScannerAddr; got != "unix:/run/user-chosen/clamd.sock" {
+	if got := p.m.Transfers.Policy().ScannerAddr; got != "unix:/run/user-chosen/clamd.sock" {
 		t.Fatalf("without a policy the scanner is %q", got)
 	}
 	pol := `{"virus_scanner": "tcp:127.0.0.1:3310"}`
@@ -28,7 +28,7 @@ func TestPolicyNamesTheVirusScanner(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.m = m
-	if v := m.Policy(); !v.ScannerAvailable || v.ScannerAddr != "tcp:127.0.0.1:3310" {
+	if v := m.Transfers.Policy(); !v.ScannerAvailable || v.ScannerAddr != "tcp:127.0.0.1:3310" {
 		t.Fatalf("with the policy: %+v", v)
 	}
 }
@@ -38,12 +38,12 @@ func TestPolicyNamesTheVirusScanner(t *testing.T) {
 func TestUnreachableScannerIsNamedOnTheFile(t *testing.T) {
 	alice := newPeer(t, "Alice")
 	bob := newPeerWith(t, "Bob", func(o *Options) { o.ClamdAddr = "unix:" + filepath.Join(t.TempDir(), "no-clamd.sock") })
-	if err := bob.m.SetDownloadDir(t.TempDir()); err != nil {
+	if err := bob.m.Transfers.SetDownloadDir(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	pair(t, alice, bob)
 	path, data := writeFile(t, "notes.txt", 3000)
-	sent, err := alice.m.SendFile(bob.m.MyPeerID(), path)
+	sent, err := alice.m.Transfers.SendFile(bob.m.MyPeerID(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,11 +4,11 @@ import (
 	"slices"
 	"strings"
 
+	"hearth/app/core/transfers"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // autoAcceptSizes are the sizes the settings offer for accepting files
@@ -25,7 +25,7 @@ func autoAcceptLabel(n int64) string {
 // autoAcceptRow is the "Accept without asking" setting: a choice of sizes,
 // or, when the team's policy sets it or turns transfers off, the value
 // with the reason it cannot be changed.
-func (s *settingsDialog) autoAcceptRow(p core.PolicyView) fyne.CanvasObject {
+func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject {
 	wrapped := func(text string) *widget.Label {
 		return widget.NewLabel(strings.Join(wrapText(text, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
 	}

@@ -3,10 +3,10 @@ package ui
 import (
 	"testing"
 
+	"hearth/app/core/transfers"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // selects lists the visible drop-downs under o.
@@ -25,7 +25,7 @@ func selects(o fyne.CanvasObject) []*widget.Select {
 // and puts the old choice back.
 func TestSettingsAutoAcceptChoice(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	b.locked(func() { b.files.policy = core.PolicyView{AutoAcceptBelow: 10 << 20} })
+	b.locked(func() { b.files.policy = transfers.PolicyView{AutoAcceptBelow: 10 << 20} })
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
 	if sel := selects(s.policy); len(sel) != 1 || sel[0] != s.auto {
@@ -69,7 +69,7 @@ func TestSettingsAutoAcceptChoice(t *testing.T) {
 func TestSettingsAutoAcceptFixed(t *testing.T) {
 	mw, b, _ := newTestMain(t)
 	b.locked(func() {
-		b.files.policy = core.PolicyView{Installed: true, AutoAcceptBelow: 2_000_000, AutoAcceptFixed: true}
+		b.files.policy = transfers.PolicyView{Installed: true, AutoAcceptBelow: 2_000_000, AutoAcceptFixed: true}
 	})
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
@@ -83,7 +83,7 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 	}
 	s.close()
 
-	b.locked(func() { b.files.policy = core.PolicyView{Installed: true, TransfersOff: true} })
+	b.locked(func() { b.files.policy = transfers.PolicyView{Installed: true, TransfersOff: true} })
 	s = mw.showSettings()
 	top = mw.win.Canvas().Overlays().Top()
 	if len(selects(s.policy)) != 0 || !hasText(top, "file transfers are off") {

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"hearth/app/core"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 )
 
@@ -19,15 +19,15 @@ type FilesBackend interface {
 
 	// Voice notes: record from the microphone (a synthetic tone where there
 	// is none) and send as Ogg Opus; play one back.
-	RecordVoiceNote(peerID string) (core.Recorder, error)
+	RecordVoiceNote(peerID string) (transfers.Recorder, error)
 	PlayVoiceNote(transferID string) (stop func(), err error)
 
 	DownloadDir() string
 	SetDownloadDir(dir string) error
 	// Policy is the team's file policy as it applies here.
-	Policy() core.PolicyView
+	Policy() transfers.PolicyView
 	// SetAutoAcceptBelow sets the size under which files from contacts are
-	// accepted without asking (0: never); core.ErrPolicyFixed when the
+	// accepted without asking (0: never); transfers.ErrPolicyFixed when the
 	// team's policy sets it.
 	SetAutoAcceptBelow(n int64) error
 }

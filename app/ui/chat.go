@@ -12,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/app/core/people"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 )
 
@@ -59,7 +59,7 @@ type chatView struct {
 	holdAt    time.Time // when it went down
 	holdNext  holdNext  // what to do once a recorder being started arrives
 	starting  bool      // a recorder is being started
-	rec       core.Recorder
+	rec       transfers.Recorder
 	recDone   chan struct{} // closed when rec ends
 	recDot    *canvas.Circle
 	recTime   *canvas.Text

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 )
 
@@ -19,7 +19,7 @@ type fakeFiles struct {
 	sendFileErr error
 	actions     []string // "accept:ID", "decline:ID", "pause:ID", "resume:ID", "cancel:ID"
 	downloadDir string
-	policy      core.PolicyView
+	policy      transfers.PolicyView
 	recorders   []*fakeRecorder
 	recordErr   error
 	recNotice   string
@@ -72,7 +72,7 @@ func (f *fakeFiles) SetDownloadDir(dir string) error {
 	return nil
 }
 
-func (f *fakeFiles) Policy() core.PolicyView {
+func (f *fakeFiles) Policy() transfers.PolicyView {
 	defer f.lock()()
 	return f.policy
 }
@@ -81,13 +81,13 @@ func (f *fakeFiles) Policy() core.PolicyView {
 func (f *fakeFiles) SetAutoAcceptBelow(n int64) error {
 	defer f.lock()()
 	if f.policy.AutoAcceptFixed {
-		return core.ErrPolicyFixed
+		return transfers.ErrPolicyFixed
 	}
 	f.policy.AutoAcceptBelow = n
 	return nil
 }
 
-func (f *fakeFiles) RecordVoiceNote(peerID string) (core.Recorder, error) {
+func (f *fakeFiles) RecordVoiceNote(peerID string) (transfers.Recorder, error) {
 	defer f.lock()()
 	if f.recordErr != nil {
 		return nil, f.recordErr

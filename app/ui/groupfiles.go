@@ -3,7 +3,7 @@ package ui
 import (
 	"fmt"
 
-	"hearth/app/core"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 )
 
@@ -31,7 +31,7 @@ func (r *transferRow) groupStatus(status string) string {
 			g.Members = append(g.Members, contacts.GroupMember{PeerID: member})
 		}
 	}
-	got, of := core.GroupFileDelivery(t, g)
+	got, of := transfers.GroupFileDelivery(t, g)
 	members := "members"
 	if of == 1 {
 		members = "member"

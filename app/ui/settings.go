@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"hearth/app/core/transfers"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -10,8 +12,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"hearth/app/core"
 )
 
 // settingsValueWidth is where the settings' values wrap.
@@ -106,7 +106,7 @@ func (s *settingsDialog) chooseDir() {
 
 // policyView lists the file policy. A policy file makes it the team's;
 // otherwise these are Hearth's defaults. auto is the auto-accept row.
-func policyView(p core.PolicyView, auto fyne.CanvasObject) *fyne.Container {
+func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container {
 	var origin fyne.CanvasObject
 	if p.Installed {
 		l := widget.NewLabel("Set by your team's policy. Ask whoever manages your computers to change it.")

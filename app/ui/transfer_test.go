@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/core/transfers"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
 	"hearth/contacts"
 )
 
@@ -462,7 +462,7 @@ func TestSettingsShowsPolicy(t *testing.T) {
 	}
 
 	b.locked(func() {
-		b.files.policy = core.PolicyView{Installed: true, MaxSize: 2_000_000_000, BlockedKinds: []string{".exe", ".msi"},
+		b.files.policy = transfers.PolicyView{Installed: true, MaxSize: 2_000_000_000, BlockedKinds: []string{".exe", ".msi"},
 			AutoAcceptBelow: 10_000_000, ScannerAvailable: true}
 	})
 	mw.ShowSettings()

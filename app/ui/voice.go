@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"hearth/app/core"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 )
 
@@ -57,7 +57,7 @@ func (cv *chatView) startRecording() {
 	cv.stopPlayback()
 	cv.starting = true
 	mw := cv.mw
-	var rec core.Recorder
+	var rec transfers.Recorder
 	mw.background(func() (err error) {
 		rec, err = cv.files.RecordVoiceNote(peer)
 		return err
@@ -81,7 +81,7 @@ func (cv *chatView) startRecording() {
 	})
 }
 
-func (cv *chatView) showRecorder(rec core.Recorder) {
+func (cv *chatView) showRecorder(rec transfers.Recorder) {
 	cv.rec = rec
 	cv.recDone = make(chan struct{})
 	cv.recTime.Text = formatElapsed(rec.Elapsed())
@@ -106,7 +106,7 @@ func (cv *chatView) showRecorder(rec core.Recorder) {
 
 // tick updates the recorder's clock every recorderTick until done closes.
 // At most one update waits for the UI goroutine at a time.
-func (cv *chatView) tick(rec core.Recorder, done chan struct{}) {
+func (cv *chatView) tick(rec transfers.Recorder, done chan struct{}) {
 	mw := cv.mw
 	mw.wg.Add(1)
 	go func() {
@@ -180,7 +180,7 @@ func (cv *chatView) stopRecording(send bool) {
 	})
 }
 
-func (cv *chatView) discard(rec core.Recorder) {
+func (cv *chatView) discard(rec transfers.Recorder) {
 	cv.mw.background(func() error { rec.Cancel(); return nil }, nil)
 }
 

@@ -119,21 +119,28 @@ func (gs *Groups) putGroup(g contacts.Group) error {
 	return nil
 }
 
-// New loads the groups, registers the group protocol and starts the
-// loop that dials members owed anything.
-func New(d *base.Deps, cfg Config) *Groups {
-	gs := &Groups{d: d, cfg: cfg, kick: make(chan struct{}, 1), lastSent: map[string]time.Time{}}
+// New loads the groups; Start then puts them on the network.
+func New(d *base.Deps) *Groups {
+	gs := &Groups{d: d, kick: make(chan struct{}, 1), lastSent: map[string]time.Time{}}
 	gs.loadGroups()
 	gs.refreshGroupPeers()
 	for _, g := range gs.All() {
 		gs.rememberMembers(g)
 	}
+	return gs
+}
+
+// Start registers the group protocol and starts the loop that dials
+// members owed anything. cfg connects groups to the mechanisms built after
+// them.
+func (gs *Groups) Start(cfg Config) {
+	gs.cfg = cfg
+	d := gs.d
 	gs.svc = group.New(d.Host, group.Config{Allow: gs.AllowPeer, Deliver: gs.deliverGroup})
 	d.Host.Network().Notify(&network.NotifyBundle{
 		ConnectedF: func(_ network.Network, c network.Conn) { gs.requestGroupFlush(c.RemotePeer()) },
 	})
 	d.Go(gs.groupLoop)
-	return gs
 }
 
 // Close closes the group protocol.

@@ -1,4 +1,4 @@
-package core
+package transfers
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"hearth/app/core/base"
@@ -33,57 +32,40 @@ const (
 	progressEvery = 200 * time.Millisecond
 )
 
-// fetchRun is one running download.
-type fetchRun struct{ cancel context.CancelFunc }
-
-// fileState is the Messenger's bookkeeping for running transfers.
-type fileState struct {
-	tmu sync.Mutex // serialises read-modify-write of transfers
-	// recall serialises taking a carried file with noting a cancel of a
-	// transfer not received yet (carryfiles.go), and guards that list.
-	recall sync.Mutex
-
-	mu       sync.Mutex // guards the fields below
-	fetches  map[string]*fetchRun
-	reported map[string]time.Time
-	served   map[string]map[string]int64 // group file → member → bytes sent (groupfiles.go)
-	offering map[string]bool             // "transfer member" group offers under way (groupfiles.go)
-}
-
-func (m *Messenger) partialDir() string    { return filepath.Join(m.prof.Dir, "partial") }
-func (m *Messenger) quarantineDir() string { return filepath.Join(m.prof.Dir, "quarantine") }
-func (m *Messenger) partPath(id string) string {
-	return filepath.Join(m.partialDir(), id+".part")
+func (x *Transfers) PartialDir() string    { return filepath.Join(x.d.Dir, "partial") }
+func (x *Transfers) quarantineDir() string { return filepath.Join(x.d.Dir, "quarantine") }
+func (x *Transfers) partPath(id string) string {
+	return filepath.Join(x.PartialDir(), id+".part")
 }
 
 // DownloadDir is where received files are saved.
-func (m *Messenger) DownloadDir() string {
-	if b, err := m.store.Setting(settingDownloadDir); err == nil && len(b) > 0 {
+func (x *Transfers) DownloadDir() string {
+	if b, err := x.d.Store.Setting(settingDownloadDir); err == nil && len(b) > 0 {
 		return string(b)
 	}
-	if m.opts.DownloadDir != "" {
-		return m.opts.DownloadDir
+	if x.cfg.DownloadDir != "" {
+		return x.cfg.DownloadDir
 	}
 	if home, err := os.UserHomeDir(); err == nil {
 		return filepath.Join(home, "Downloads", "Hearth")
 	}
-	return filepath.Join(m.prof.Dir, "downloads")
+	return filepath.Join(x.d.Dir, "downloads")
 }
 
 // SetDownloadDir changes where received files are saved.
-func (m *Messenger) SetDownloadDir(dir string) error {
+func (x *Transfers) SetDownloadDir(dir string) error {
 	if !filepath.IsAbs(dir) {
 		return fmt.Errorf("the download folder must be a full path")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot use %s: %w", dir, err)
 	}
-	return m.store.SetSetting(settingDownloadDir, []byte(dir))
+	return x.d.Store.SetSetting(settingDownloadDir, []byte(dir))
 }
 
 // Policy describes the file policy in force.
-func (m *Messenger) Policy() PolicyView {
-	p := m.policy
+func (x *Transfers) Policy() PolicyView {
+	p := x.policy
 	return PolicyView{
 		Installed:        p.Installed(),
 		Source:           p.Source,
@@ -91,58 +73,58 @@ func (m *Messenger) Policy() PolicyView {
 		MaxSize:          p.MaxSize,
 		AllowedKinds:     p.Allowed,
 		BlockedKinds:     p.Blocked,
-		AutoAcceptBelow:  m.AutoAcceptBelow(),
+		AutoAcceptBelow:  x.AutoAcceptBelow(),
 		AutoAcceptFixed:  p.AutoAcceptFixed,
-		ScannerAvailable: m.scanner != nil,
-		ScannerAddr:      m.scannerAddr(),
+		ScannerAvailable: x.scanner != nil,
+		ScannerAddr:      x.scannerAddr(),
 	}
 }
 
-func (m *Messenger) scannerAddr() string {
-	if m.scanner == nil {
+func (x *Transfers) scannerAddr() string {
+	if x.scanner == nil {
 		return ""
 	}
-	return m.scanner.String()
+	return x.scanner.String()
 }
 
 // Transfers lists a conversation's file transfers, oldest first.
-func (m *Messenger) Transfers(peerID string) ([]contacts.Transfer, error) {
-	return m.store.Transfers(peerID)
+func (x *Transfers) Transfers(peerID string) ([]contacts.Transfer, error) {
+	return x.d.Store.Transfers(peerID)
 }
 
 // SendFile offers a file to a contact. It reads the file once to hash it,
 // so callers keep it off the UI goroutine.
-func (m *Messenger) SendFile(peerID, path string) (contacts.Transfer, error) {
-	return m.sendFile(peerID, path, false)
+func (x *Transfers) SendFile(peerID, path string) (contacts.Transfer, error) {
+	return x.sendFile(peerID, path, false)
 }
 
 // sendFile offers a file into a conversation: a contact's, or a group's
 // (groupfiles.go).
-func (m *Messenger) sendFile(conversation, path string, voiceNote bool) (contacts.Transfer, error) {
+func (x *Transfers) sendFile(conversation, path string, voiceNote bool) (contacts.Transfer, error) {
 	if gid, ok := contacts.GroupID(conversation); ok {
-		return m.sendGroupFile(gid, path, voiceNote)
+		return x.sendGroupFile(gid, path, voiceNote)
 	}
 	id, err := peer.Decode(conversation)
-	if err != nil || !m.isAccepted(id) {
+	if err != nil || !x.d.Book.IsAccepted(id) {
 		return contacts.Transfer{}, book.ErrNotContact
 	}
-	t, err := m.readOutgoing(path, voiceNote)
+	t, err := x.readOutgoing(path, voiceNote)
 	if err != nil {
 		return t, err
 	}
 	t.Conversation = conversation
-	if err := m.putTransfer(t); err != nil {
+	if err := x.putTransfer(t); err != nil {
 		return contacts.Transfer{}, err
 	}
-	if m.connected(id) {
-		m.spawn(func() { m.offerPending(id) })
+	if x.d.Connected(id) {
+		x.d.Go(func() { x.offerPending(id) })
 	}
 	return t, nil
 }
 
 // readOutgoing checks a file against the policy and hashes it, and returns
 // the outgoing transfer for it, without a conversation and not stored.
-func (m *Messenger) readOutgoing(path string, voiceNote bool) (contacts.Transfer, error) {
+func (x *Transfers) readOutgoing(path string, voiceNote bool) (contacts.Transfer, error) {
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return contacts.Transfer{}, err
@@ -162,7 +144,7 @@ func (m *Messenger) readOutgoing(path string, voiceNote bool) (contacts.Transfer
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
-	if err := m.policy.Check(fi.Name(), fi.Size(), head); err != nil {
+	if err := x.policy.Check(fi.Name(), fi.Size(), head); err != nil {
 		return contacts.Transfer{}, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -195,10 +177,10 @@ var errUnchanged = errors.New("unchanged")
 // that concurrent changes (a pause racing the last chunk, progress racing a
 // cancel) never write back a stale copy. f returns errUnchanged to leave
 // the transfer as it is, or an error to refuse the change.
-func (m *Messenger) updateTransfer(id string, f func(t *contacts.Transfer) error) (contacts.Transfer, error) {
-	m.fs.tmu.Lock()
-	defer m.fs.tmu.Unlock()
-	t, err := m.store.Transfer(id)
+func (x *Transfers) updateTransfer(id string, f func(t *contacts.Transfer) error) (contacts.Transfer, error) {
+	x.tmu.Lock()
+	defer x.tmu.Unlock()
+	t, err := x.d.Store.Transfer(id)
 	if err != nil {
 		return t, ErrUnknownTransfer
 	}
@@ -208,20 +190,20 @@ func (m *Messenger) updateTransfer(id string, f func(t *contacts.Transfer) error
 		}
 		return t, err
 	}
-	return t, m.putTransfer(t)
+	return t, x.putTransfer(t)
 }
 
-func (m *Messenger) putTransfer(t contacts.Transfer) error {
+func (x *Transfers) putTransfer(t contacts.Transfer) error {
 	t.UpdatedAt = time.Now()
-	if err := m.store.PutTransfer(t); err != nil {
+	if err := x.d.Store.PutTransfer(t); err != nil {
 		return fmt.Errorf("saving transfer: %w", err)
 	}
-	m.publish(event.TransferChanged{Transfer: t})
+	x.d.Publish(event.TransferChanged{Transfer: t})
 	return nil
 }
 
-// offerOf is the offer of a transfer, naming its group for a group file.
-func offerOf(t contacts.Transfer) files.Offer {
+// OfferOf is the offer of a transfer, naming its group for a group file.
+func OfferOf(t contacts.Transfer) files.Offer {
 	o := files.Offer{TransferID: t.ID, Name: t.Name, Size: t.Size, MIME: t.MIME, VoiceNote: t.VoiceNote}
 	o.Group, _ = contacts.GroupID(t.Conversation)
 	b, _ := hex.DecodeString(t.SHA256)
@@ -231,22 +213,22 @@ func offerOf(t contacts.Transfer) files.Offer {
 
 // resumeTransfers runs when a contact connects: offers that never reached
 // it go out again, and my interrupted downloads from it continue.
-func (m *Messenger) resumeTransfers(id peer.ID) {
-	m.offerPending(id)
-	m.recallCarried(id) // carryfiles.go
-	active, err := m.store.ActiveTransfers()
+func (x *Transfers) resumeTransfers(id peer.ID) {
+	x.offerPending(id)
+	x.recallCarried(id) // carryfiles.go
+	active, err := x.d.Store.ActiveTransfers()
 	if err != nil {
 		return
 	}
 	for _, t := range active {
-		if m.transferPeer(t) == id.String() && !t.Outgoing && t.State == contacts.Transferring {
-			m.startFetch(t)
+		if x.transferPeer(t) == id.String() && !t.Outgoing && t.State == contacts.Transferring {
+			x.startFetch(t)
 		}
 	}
 }
 
-func (m *Messenger) offerPending(id peer.ID) {
-	active, err := m.store.ActiveTransfers()
+func (x *Transfers) offerPending(id peer.ID) {
+	active, err := x.d.Store.ActiveTransfers()
 	if err != nil {
 		return
 	}
@@ -254,11 +236,11 @@ func (m *Messenger) offerPending(id peer.ID) {
 		if t.Conversation != id.String() || !t.Outgoing || t.State != contacts.Offered {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
-		err := m.files.Offer(ctx, id, offerOf(t))
+		ctx, cancel := context.WithTimeout(x.d.Ctx(), 10*time.Second)
+		err := x.svc.Offer(ctx, id, OfferOf(t))
 		cancel()
 		if errors.Is(err, files.ErrRefused) {
-			m.updateTransfer(t.ID, func(t *contacts.Transfer) error {
+			x.updateTransfer(t.ID, func(t *contacts.Transfer) error {
 				if t.State != contacts.Offered {
 					return errUnchanged
 				}
@@ -267,7 +249,7 @@ func (m *Messenger) offerPending(id peer.ID) {
 			})
 		}
 	}
-	m.offerGroupPending(id) // groupfiles.go
+	x.offerGroupPending(id) // groupfiles.go
 }
 
 // refusal turns a peer's refusal into text for the user.
@@ -280,29 +262,29 @@ func refusal(err error) string {
 
 // onOffer stores a file offered by a contact, or by a member into a
 // group, subject to the policy.
-func (m *Messenger) onOffer(from peer.ID, o files.Offer) error {
+func (x *Transfers) onOffer(from peer.ID, o files.Offer) error {
 	if o.Group != "" {
-		return m.onGroupOffer(from, o) // groupfiles.go
+		return x.onGroupOffer(from, o) // groupfiles.go
 	}
-	if !m.isAccepted(from) {
+	if !x.d.Book.IsAccepted(from) {
 		return book.ErrNotContact
 	}
-	return m.storeOffer(from, o, from.String(), "")
+	return x.storeOffer(from, o, from.String(), "")
 }
 
 // storeOffer stores an offer into a conversation (for a group's, sender
 // is who sent it). Auto-accept applies to contacts only.
-func (m *Messenger) storeOffer(from peer.ID, o files.Offer, conversation, sender string) error {
-	if old, err := m.store.Transfer(o.TransferID); err == nil {
+func (x *Transfers) storeOffer(from peer.ID, o files.Offer, conversation, sender string) error {
+	if old, err := x.d.Store.Transfer(o.TransferID); err == nil {
 		if old.Conversation != conversation || old.Sender != sender || old.Outgoing {
 			return ErrUnknownTransfer
 		}
 		// Offered again after a reconnect: already known, and maybe
 		// settled while the sender was away (carryfiles.go).
-		m.answerKnownOffer(old)
+		x.answerKnownOffer(old)
 		return nil
 	}
-	if err := m.policy.CheckOffer(o.Name, o.Size, o.MIME); err != nil {
+	if err := x.policy.CheckOffer(o.Name, o.Size, o.MIME); err != nil {
 		return err
 	}
 	now := time.Now()
@@ -319,21 +301,21 @@ func (m *Messenger) storeOffer(from peer.ID, o files.Offer, conversation, sender
 		CreatedAt:    now,
 		UpdatedAt:    now,
 	}
-	if m.isAccepted(from) && o.Size < m.AutoAcceptBelow() {
+	if x.d.Book.IsAccepted(from) && o.Size < x.AutoAcceptBelow() {
 		t.State = contacts.Transferring
 	}
-	if err := m.putTransfer(t); err != nil {
+	if err := x.putTransfer(t); err != nil {
 		return err
 	}
 	if t.State == contacts.Transferring {
-		m.spawn(func() { m.startFetch(t) })
+		x.d.Go(func() { x.startFetch(t) })
 	}
 	return nil
 }
 
 // AcceptTransfer starts downloading an offered file.
-func (m *Messenger) AcceptTransfer(id string) error {
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+func (x *Transfers) AcceptTransfer(id string) error {
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
 		if t.Outgoing || t.State != contacts.Offered {
 			return ErrTransferState
 		}
@@ -343,13 +325,13 @@ func (m *Messenger) AcceptTransfer(id string) error {
 	if err != nil {
 		return err
 	}
-	m.spawn(func() { m.startFetch(t) })
+	x.d.Go(func() { x.startFetch(t) })
 	return nil
 }
 
 // DeclineTransfer refuses an offered file.
-func (m *Messenger) DeclineTransfer(id string) error {
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+func (x *Transfers) DeclineTransfer(id string) error {
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
 		if t.Outgoing || t.State != contacts.Offered {
 			return ErrTransferState
 		}
@@ -359,15 +341,15 @@ func (m *Messenger) DeclineTransfer(id string) error {
 	if err != nil {
 		return err
 	}
-	removePart(m.partPath(id)) // a carried copy
-	m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: m.MyName() + " declined"})
+	removePart(x.partPath(id)) // a carried copy
+	x.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: x.d.Name() + " declined"})
 	return nil
 }
 
 // PauseTransfer stops a transfer where it is; ResumeTransfer goes on from
 // the last verified chunk.
-func (m *Messenger) PauseTransfer(id string) error {
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+func (x *Transfers) PauseTransfer(id string) error {
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
 		if t.State != contacts.Transferring && t.State != contacts.Offered {
 			return ErrTransferState
 		}
@@ -377,14 +359,14 @@ func (m *Messenger) PauseTransfer(id string) error {
 	if err != nil {
 		return err
 	}
-	m.stopFetch(id)
-	m.control(t, files.Control{TransferID: id, Kind: files.Pause})
+	x.stopFetch(id)
+	x.control(t, files.Control{TransferID: id, Kind: files.Pause})
 	return nil
 }
 
 // ResumeTransfer continues a paused transfer.
-func (m *Messenger) ResumeTransfer(id string) error {
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+func (x *Transfers) ResumeTransfer(id string) error {
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
 		if t.State != contacts.Paused {
 			return ErrTransferState
 		}
@@ -396,26 +378,26 @@ func (m *Messenger) ResumeTransfer(id string) error {
 	}
 	c := files.Control{TransferID: id, Kind: files.Resume}
 	if t.Outgoing {
-		m.control(t, c)
-		m.offerGroupPendingOf(t) // groupfiles.go: members not told while it was paused
+		x.control(t, c)
+		x.offerGroupPendingOf(t) // groupfiles.go: members not told while it was paused
 		return nil
 	}
 	// The sender must hear "resume" before the fetch, or it refuses the
 	// fetch as paused.
-	m.spawn(func() {
-		if p, err := peer.Decode(m.transferPeer(t)); err == nil {
-			ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
-			m.files.Control(ctx, p, c)
+	x.d.Go(func() {
+		if p, err := peer.Decode(x.transferPeer(t)); err == nil {
+			ctx, cancel := context.WithTimeout(x.d.Ctx(), 10*time.Second)
+			x.svc.Control(ctx, p, c)
 			cancel()
 		}
-		m.startFetch(t)
+		x.startFetch(t)
 	})
 	return nil
 }
 
 // CancelTransfer gives a transfer up on both sides.
-func (m *Messenger) CancelTransfer(id string) error {
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+func (x *Transfers) CancelTransfer(id string) error {
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
 		switch t.State {
 		case contacts.Offered, contacts.Transferring, contacts.Paused:
 		default:
@@ -427,12 +409,12 @@ func (m *Messenger) CancelTransfer(id string) error {
 	if err != nil {
 		return err
 	}
-	m.stopFetch(id)
+	x.stopFetch(id)
 	if !t.Outgoing {
-		removePart(m.partPath(id))
+		removePart(x.partPath(id))
 	}
-	m.control(t, files.Control{TransferID: id, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
-	m.spawn(func() { m.recallThroughCarriers(t) }) // carryfiles.go
+	x.control(t, files.Control{TransferID: id, Kind: files.Cancel, Reason: x.d.Name() + " cancelled"})
+	x.d.Go(func() { x.recallThroughCarriers(t) }) // carryfiles.go
 	return nil
 }
 
@@ -452,30 +434,30 @@ func removeSidecars(part string) {
 
 // control tells the other side (every member a group file went to), in
 // the background.
-func (m *Messenger) control(t contacts.Transfer, c files.Control) {
-	for _, p := range m.transferPeers(t) {
-		m.spawn(func() {
-			ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
+func (x *Transfers) control(t contacts.Transfer, c files.Control) {
+	for _, p := range x.transferPeers(t) {
+		x.d.Go(func() {
+			ctx, cancel := context.WithTimeout(x.d.Ctx(), 10*time.Second)
 			defer cancel()
-			m.files.Control(ctx, p, c)
+			x.svc.Control(ctx, p, c)
 		})
 	}
 }
 
-// onControl applies the other side's pause, resume, cancel or decline.
-func (m *Messenger) onControl(from peer.ID, c files.Control) { m.applyControl(from, c, true) }
+// OnControl applies the other side's pause, resume, cancel or decline.
+func (x *Transfers) OnControl(from peer.ID, c files.Control) { x.applyControl(from, c, true) }
 
 // applyControl is onControl; a cancel of a transfer not here yet is noted
 // (carryfiles.go) when mayRecall, and applied once more if the transfer
 // arrived meanwhile.
-func (m *Messenger) applyControl(from peer.ID, c files.Control, mayRecall bool) {
+func (x *Transfers) applyControl(from peer.ID, c files.Control, mayRecall bool) {
 	reason := base.TruncateUTF8(c.Reason, 200)
-	if m.onGroupControl(from, c) { // groupfiles.go: a member about its copy
+	if x.onGroupControl(from, c) { // groupfiles.go: a member about its copy
 		return
 	}
 	var fetch, stop, removeP bool
-	t, err := m.updateTransfer(c.TransferID, func(t *contacts.Transfer) error {
-		if !m.transferWith(*t, from) {
+	t, err := x.updateTransfer(c.TransferID, func(t *contacts.Transfer) error {
+		if !x.transferWith(*t, from) {
 			return ErrUnknownTransfer
 		}
 		switch c.Kind {
@@ -516,10 +498,10 @@ func (m *Messenger) applyControl(from peer.ID, c files.Control, mayRecall bool) 
 		}
 		return nil
 	})
-	if mayRecall && errors.Is(err, ErrUnknownTransfer) && c.Kind == files.Cancel && m.Groups.AllowPeer(from) {
+	if mayRecall && errors.Is(err, ErrUnknownTransfer) && c.Kind == files.Cancel && x.groups.AllowPeer(from) {
 		// carryfiles.go: a carrier may hand it over yet, or is doing so.
-		if m.noteRecalled(from, c.TransferID) {
-			m.applyControl(from, c, false) // it arrived meanwhile: cancel it
+		if x.noteRecalled(from, c.TransferID) {
+			x.applyControl(from, c, false) // it arrived meanwhile: cancel it
 		}
 		return
 	}
@@ -527,24 +509,24 @@ func (m *Messenger) applyControl(from peer.ID, c files.Control, mayRecall bool) 
 		return
 	}
 	if stop {
-		m.stopFetch(t.ID)
+		x.stopFetch(t.ID)
 	}
 	if removeP {
-		removePart(m.partPath(t.ID))
+		removePart(x.partPath(t.ID))
 	}
 	if fetch {
-		m.spawn(func() { m.startFetch(t) })
+		x.d.Go(func() { x.startFetch(t) })
 	}
 }
 
 // onFetch serves my file to the contact who accepted it, or to a member
 // of the group I sent it into.
-func (m *Messenger) onFetch(from peer.ID, id string) (string, int64, error) {
-	if path, size, err, ok := m.onGroupFetch(from, id); ok { // groupfiles.go
+func (x *Transfers) onFetch(from peer.ID, id string) (string, int64, error) {
+	if path, size, err, ok := x.onGroupFetch(from, id); ok { // groupfiles.go
 		return path, size, err
 	}
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
-		if !m.transferWith(*t, from) || !t.Outgoing {
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
+		if !x.transferWith(*t, from) || !t.Outgoing {
 			return ErrUnknownTransfer
 		}
 		switch t.State {
@@ -567,50 +549,50 @@ func (m *Messenger) onFetch(from peer.ID, id string) (string, int64, error) {
 
 // onServed records how far my file has been sent, so my side shows
 // progress too.
-func (m *Messenger) onServed(to peer.ID, id string, sent int64) {
-	m.progress(id, m.groupServed(to, id, sent)) // groupfiles.go: summed over members
+func (x *Transfers) onServed(to peer.ID, id string, sent int64) {
+	x.progress(id, x.groupServed(to, id, sent)) // groupfiles.go: summed over members
 }
 
 // startFetch downloads an accepted transfer (resuming what is verified)
 // unless a download of it already runs.
-func (m *Messenger) startFetch(t contacts.Transfer) {
-	p, err := peer.Decode(m.transferPeer(t))
+func (x *Transfers) startFetch(t contacts.Transfer) {
+	p, err := peer.Decode(x.transferPeer(t))
 	if err != nil {
 		return
 	}
-	if reason := m.groupFetchRefusal(t); reason != "" { // groupfiles.go
-		m.failTransfer(t.ID, reason)
+	if reason := x.groupFetchRefusal(t); reason != "" { // groupfiles.go
+		x.failTransfer(t.ID, reason)
 		return
 	}
-	m.fs.mu.Lock()
-	if _, running := m.fs.fetches[t.ID]; running || m.d.Ctx().Err() != nil {
-		m.fs.mu.Unlock()
+	x.mu.Lock()
+	if _, running := x.fetches[t.ID]; running || x.d.Ctx().Err() != nil {
+		x.mu.Unlock()
 		return
 	}
-	ctx, cancel := context.WithCancel(m.d.Ctx())
+	ctx, cancel := context.WithCancel(x.d.Ctx())
 	run := &fetchRun{cancel: cancel}
-	m.fs.fetches[t.ID] = run
-	m.fs.mu.Unlock()
-	m.spawn(func() {
+	x.fetches[t.ID] = run
+	x.mu.Unlock()
+	x.d.Go(func() {
 		defer func() {
 			cancel()
-			m.fs.mu.Lock()
-			if m.fs.fetches[t.ID] == run {
-				delete(m.fs.fetches, t.ID)
+			x.mu.Lock()
+			if x.fetches[t.ID] == run {
+				delete(x.fetches, t.ID)
 			}
-			m.fs.mu.Unlock()
+			x.mu.Unlock()
 		}()
-		if err := os.MkdirAll(m.partialDir(), 0o700); err != nil {
-			m.failTransfer(t.ID, "Cannot write the download: "+err.Error())
+		if err := os.MkdirAll(x.PartialDir(), 0o700); err != nil {
+			x.failTransfer(t.ID, "Cannot write the download: "+err.Error())
 			return
 		}
-		if m.useCarried(t.ID) { // carryfiles.go: the bytes came through a carrier
-			m.finishDownload(t.ID)
+		if x.useCarried(t.ID) { // carryfiles.go: the bytes came through a carrier
+			x.finishDownload(t.ID)
 			return
 		}
 		var err error
 		for try := 0; ; try++ {
-			err = m.files.Fetch(ctx, p, offerOf(t), m.partPath(t.ID), func(done int64) { m.progress(t.ID, done) })
+			err = x.svc.Fetch(ctx, p, OfferOf(t), x.partPath(t.ID), func(done int64) { x.progress(t.ID, done) })
 			// A paused download may still be letting go of the part file.
 			if !errors.Is(err, files.ErrBusy) || try == 50 || ctx.Err() != nil {
 				break
@@ -619,15 +601,15 @@ func (m *Messenger) startFetch(t contacts.Transfer) {
 		}
 		switch {
 		case err == nil:
-			m.finishDownload(t.ID)
+			x.finishDownload(t.ID)
 		case ctx.Err() != nil:
 			// Paused, cancelled or shutting down: the state says which.
 		case errors.Is(err, files.ErrHashMismatch), errors.Is(err, files.ErrCorrupt):
-			removePart(m.partPath(t.ID))
-			m.failTransfer(t.ID, "The file arrived damaged")
+			removePart(x.partPath(t.ID))
+			x.failTransfer(t.ID, "The file arrived damaged")
 		case errors.Is(err, files.ErrRefused) && refusal(err) == ErrTransferPaused.Error():
 			// The sender paused it: so be it here too.
-			m.updateTransfer(t.ID, func(t *contacts.Transfer) error {
+			x.updateTransfer(t.ID, func(t *contacts.Transfer) error {
 				if t.State != contacts.Transferring {
 					return errUnchanged
 				}
@@ -635,9 +617,9 @@ func (m *Messenger) startFetch(t contacts.Transfer) {
 				return nil
 			})
 		case errors.Is(err, files.ErrRefused):
-			m.failTransfer(t.ID, refusal(err))
+			x.failTransfer(t.ID, refusal(err))
 		case errors.Is(err, files.ErrStorage):
-			m.failTransfer(t.ID, "Cannot write the download: "+err.Error())
+			x.failTransfer(t.ID, "Cannot write the download: "+err.Error())
 		default:
 			// The connection went away: it resumes when the contact is back.
 		}
@@ -645,26 +627,26 @@ func (m *Messenger) startFetch(t contacts.Transfer) {
 }
 
 // stopFetch cancels a running download; a new one may start at once.
-func (m *Messenger) stopFetch(id string) {
-	m.fs.mu.Lock()
-	run := m.fs.fetches[id]
-	delete(m.fs.fetches, id)
-	m.fs.mu.Unlock()
+func (x *Transfers) stopFetch(id string) {
+	x.mu.Lock()
+	run := x.fetches[id]
+	delete(x.fetches, id)
+	x.mu.Unlock()
 	if run != nil {
 		run.cancel()
 	}
 }
 
 // progress saves and reports a running transfer a few times a second.
-func (m *Messenger) progress(id string, done int64) {
-	m.fs.mu.Lock()
-	if time.Since(m.fs.reported[id]) < progressEvery {
-		m.fs.mu.Unlock()
+func (x *Transfers) progress(id string, done int64) {
+	x.mu.Lock()
+	if time.Since(x.reported[id]) < progressEvery {
+		x.mu.Unlock()
 		return
 	}
-	m.fs.reported[id] = time.Now()
-	m.fs.mu.Unlock()
-	m.updateTransfer(id, func(t *contacts.Transfer) error {
+	x.reported[id] = time.Now()
+	x.mu.Unlock()
+	x.updateTransfer(id, func(t *contacts.Transfer) error {
 		if t.State != contacts.Transferring {
 			return errUnchanged
 		}
@@ -673,8 +655,8 @@ func (m *Messenger) progress(id string, done int64) {
 	})
 }
 
-func (m *Messenger) failTransfer(id, reason string) {
-	m.updateTransfer(id, func(t *contacts.Transfer) error {
+func (x *Transfers) failTransfer(id, reason string) {
+	x.updateTransfer(id, func(t *contacts.Transfer) error {
 		if t.State != contacts.Transferring && t.State != contacts.Verifying {
 			return errUnchanged
 		}
@@ -686,9 +668,9 @@ func (m *Messenger) failTransfer(id, reason string) {
 // finishDownload checks a complete, hash-verified download against the
 // policy and the virus scanner, then moves it into the download folder (or
 // into quarantine) and tells the sender.
-func (m *Messenger) finishDownload(id string) {
-	part := m.partPath(id)
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+func (x *Transfers) finishDownload(id string) {
+	part := x.partPath(id)
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
 		// A pause that raced the last chunk loses: the file is complete.
 		if t.State != contacts.Transferring && t.State != contacts.Paused {
 			return ErrTransferState
@@ -704,7 +686,7 @@ func (m *Messenger) finishDownload(id string) {
 	}
 	// settle moves the transfer from Verifying to its final state.
 	settle := func(f func(t *contacts.Transfer)) {
-		m.updateTransfer(id, func(t *contacts.Transfer) error {
+		x.updateTransfer(id, func(t *contacts.Transfer) error {
 			if t.State != contacts.Verifying {
 				return errUnchanged
 			}
@@ -718,23 +700,23 @@ func (m *Messenger) finishDownload(id string) {
 		head = head[:n]
 		f.Close()
 	}
-	if err := m.policy.Check(t.Name, t.Size, head); err != nil {
+	if err := x.policy.Check(t.Name, t.Size, head); err != nil {
 		removePart(part)
 		settle(func(t *contacts.Transfer) { t.State, t.Reason = contacts.Declined, err.Error() })
-		m.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: err.Error()})
+		x.control(t, files.Control{TransferID: id, Kind: files.Decline, Reason: err.Error()})
 		return
 	}
 	result, unscanned := contacts.NotScanned, ""
-	if m.scanner != nil {
-		ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Minute)
-		res, err := m.scanner.ScanFile(ctx, part)
+	if x.scanner != nil {
+		ctx, cancel := context.WithTimeout(x.d.Ctx(), 5*time.Minute)
+		res, err := x.scanner.ScanFile(ctx, part)
 		cancel()
 		switch {
 		case err != nil:
 			unscanned = scanFailure(err)
-			m.publish(event.Notice{Text: "The virus scanner could not check " + t.Name + ": " + err.Error(), At: time.Now()})
+			x.d.Publish(event.Notice{Text: "The virus scanner could not check " + t.Name + ": " + err.Error(), At: time.Now()})
 		case res.Infected:
-			q, qerr := scan.Quarantine(part, m.quarantineDir())
+			q, qerr := scan.Quarantine(part, x.quarantineDir())
 			removeSidecars(part)
 			if qerr != nil {
 				os.Remove(part)
@@ -743,21 +725,21 @@ func (m *Messenger) finishDownload(id string) {
 				t.State, t.Scan, t.Signature, t.Path = contacts.Quarantined, contacts.Infected, res.Signature, q
 				t.Reason = "Virus found: " + res.Signature
 			})
-			m.control(t, files.Control{TransferID: id, Kind: files.Quarantined, Reason: res.Signature})
+			x.control(t, files.Control{TransferID: id, Kind: files.Quarantined, Reason: res.Signature})
 			return
 		default:
 			result = contacts.Clean
 		}
 	}
-	dest, err := placeFile(part, m.DownloadDir(), t.Name)
+	dest, err := placeFile(part, x.DownloadDir(), t.Name)
 	if err != nil {
 		settle(func(t *contacts.Transfer) { t.State, t.Reason = contacts.Failed, "Cannot save the file: "+err.Error() })
 		return
 	}
 	removeSidecars(part)
 	settle(func(t *contacts.Transfer) { t.State, t.Path, t.Scan, t.Reason = contacts.Done, dest, result, unscanned })
-	m.control(t, files.Control{TransferID: id, Kind: files.Received})
-	m.spawn(func() { m.ackSavedFile(t) }) // carryfiles.go: a sender who is away
+	x.control(t, files.Control{TransferID: id, Kind: files.Received})
+	x.d.Go(func() { x.ackSavedFile(t) }) // carryfiles.go: a sender who is away
 }
 
 // scanFailure says in a few words why the scanner could not check a file
@@ -827,7 +809,7 @@ func copyNew(src, dst string) error {
 
 // recorder is a voice note being recorded for a conversation.
 type recorder struct {
-	m    *Messenger
+	t    *Transfers
 	peer string
 	path string
 	r    *voice.Recording
@@ -841,29 +823,29 @@ func (r *recorder) Stop() (contacts.Transfer, error) {
 	if _, err := r.r.Stop(); err != nil {
 		return contacts.Transfer{}, err
 	}
-	return r.m.sendFile(r.peer, r.path, true)
+	return r.t.sendFile(r.peer, r.path, true)
 }
 
 // RecordVoiceNote starts recording a voice note for a contact or a group.
-func (m *Messenger) RecordVoiceNote(peerID string) (Recorder, error) {
-	if err := m.canSendFiles(peerID); err != nil { // groupfiles.go
+func (x *Transfers) RecordVoiceNote(peerID string) (Recorder, error) {
+	if err := x.canSendFiles(peerID); err != nil { // groupfiles.go
 		return nil, err
 	}
-	dir := filepath.Join(m.prof.Dir, "voice")
+	dir := filepath.Join(x.d.Dir, "voice")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
 	path := filepath.Join(dir, "Voice note "+time.Now().Format("2006-01-02 15.04.05")+".ogg")
-	r, err := voice.Record(path, m.opts.FakeMedia)
+	r, err := voice.Record(path, x.cfg.FakeMedia)
 	if err != nil {
 		return nil, err
 	}
-	return &recorder{m: m, peer: peerID, path: path, r: r}, nil
+	return &recorder{t: x, peer: peerID, path: path, r: r}, nil
 }
 
 // PlayVoiceNote plays a voice note, sent or received.
-func (m *Messenger) PlayVoiceNote(transferID string) (func(), error) {
-	t, err := m.store.Transfer(transferID)
+func (x *Transfers) PlayVoiceNote(transferID string) (func(), error) {
+	t, err := x.d.Store.Transfer(transferID)
 	if err != nil || !t.VoiceNote || t.Path == "" {
 		return nil, ErrUnknownTransfer
 	}

@@ -1,4 +1,4 @@
-package core
+package transfers
 
 import (
 	"bytes"
@@ -45,15 +45,18 @@ func fileDepositKey(c, r peer.ID) string { return c.String() + ">" + r.String() 
 
 // filesCarried is the small-file part of store-and-forward (a
 // carry.Provider).
-type filesCarried struct{ m *Messenger }
+type filesCarried struct{ t *Transfers }
+
+// Carried is the small-file part of store-and-forward (a carry.Provider).
+func (x *Transfers) Carried() carry.Provider { return filesCarried{x} }
 
 // Sources: my small files that r has not taken yet.
 func (x filesCarried) Sources(c, r peer.ID) []carry.Source {
-	m := x.m
+	tr := x.t
 	key := fileDepositKey(c, r)
 	return []carry.Source{{Key: key, Kind: wire.SealedFile, Batch: fileCarryBatch,
 		Pending: func(r peer.ID, since time.Time, limit int) ([]carry.Item, error) {
-			ts, err := m.carriableFiles(r, key, since)
+			ts, err := tr.carriableFiles(r, key, since)
 			if err != nil {
 				return nil, err
 			}
@@ -65,7 +68,7 @@ func (x filesCarried) Sources(c, r peer.ID) []carry.Source {
 				// A file that changed on disk since I offered it is
 				// skipped (and must not hide the next ones).
 				if data, ok := readOffered(t); ok {
-					cf := wire.CarriedFile{Offer: offerOf(t).Wire(), Data: data}
+					cf := wire.CarriedFile{Offer: OfferOf(t).Wire(), Data: data}
 					items = append(items, carry.Item{ID: t.ID, Payload: cf.Marshal()})
 				}
 			}
@@ -73,17 +76,17 @@ func (x filesCarried) Sources(c, r peer.ID) []carry.Source {
 		}}}
 }
 
-func (x filesCarried) Waiting(r peer.ID) bool { return x.m.smallOffersWaiting(r) }
+func (x filesCarried) Waiting(r peer.ID) bool { return x.t.smallOffersWaiting(r) }
 
-func (x filesCarried) Owed() []peer.ID { return x.m.groupFileMembersOwed() }
+func (x filesCarried) Owed() []peer.ID { return x.t.groupFileMembersOwed() }
 
 func (x filesCarried) Acked(s peer.ID, ids []string) error {
-	x.m.filesAckedThroughCarrier(s, ids)
+	x.t.filesAckedThroughCarrier(s, ids)
 	return nil
 }
 
-// takeCarriedFiles keeps the files s sealed to me (takeCarriedFile).
-func (m *Messenger) takeCarriedFiles(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
+// TakeCarried keeps the files s sealed to me (takeCarriedFile).
+func (x *Transfers) TakeCarried(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
 	res := make([]carry.Taken, len(payloads))
 	for i, p := range payloads {
 		var cf wire.CarriedFile
@@ -91,11 +94,11 @@ func (m *Messenger) takeCarriedFiles(s peer.ID, payloads [][]byte) ([]carry.Take
 			res[i].Reason = "malformed file"
 			continue
 		}
-		if cf.Offer.Group == "" && !m.isAccepted(s) {
+		if cf.Offer.Group == "" && !x.d.Book.IsAccepted(s) {
 			res[i].Reason = "not from a contact"
 			continue
 		}
-		taken, ack, err := m.takeCarriedFile(s, cf)
+		taken, ack, err := x.takeCarriedFile(s, cf)
 		if err != nil {
 			return nil, err
 		}
@@ -110,9 +113,9 @@ func (m *Messenger) takeCarriedFiles(s peer.ID, payloads [][]byte) ([]carry.Take
 	return res, nil
 }
 
-// takeRecalls applies the cancels s sealed to me: a file recalled in the
+// TakeRecalls applies the cancels s sealed to me: a file recalled in the
 // same hand-over is not kept (recalls are taken first).
-func (m *Messenger) takeRecalls(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
+func (x *Transfers) TakeRecalls(s peer.ID, payloads [][]byte) ([]carry.Taken, error) {
 	res := make([]carry.Taken, len(payloads))
 	for i, p := range payloads {
 		var a wire.SealedAck
@@ -121,7 +124,7 @@ func (m *Messenger) takeRecalls(s peer.ID, payloads [][]byte) ([]carry.Taken, er
 			continue
 		}
 		for _, id := range a.IDs {
-			m.onControl(s, files.Control{TransferID: id, Kind: files.Cancel, Reason: "Cancelled by the sender"})
+			x.OnControl(s, files.Control{TransferID: id, Kind: files.Cancel, Reason: "Cancelled by the sender"})
 		}
 		res[i].OK = true
 	}
@@ -131,20 +134,20 @@ func (m *Messenger) takeRecalls(s peer.ID, payloads [][]byte) ([]carry.Taken, er
 // carriableFiles lists my small files that r has not taken yet and that
 // have no deposit record under key newer than since: offered to r as my
 // contact, or into a group we are both in and r's copy not finished.
-func (m *Messenger) carriableFiles(r peer.ID, key string, since time.Time) ([]contacts.Transfer, error) {
+func (x *Transfers) carriableFiles(r peer.ID, key string, since time.Time) ([]contacts.Transfer, error) {
 	var out []contacts.Transfer
-	if m.isAccepted(r) {
-		ts, err := m.store.UndepositedTransfers(r.String(), key, since, wire.MaxCarriedFile, 0)
+	if x.d.Book.IsAccepted(r) {
+		ts, err := x.d.Store.UndepositedTransfers(r.String(), key, since, wire.MaxCarriedFile, 0)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, ts...)
 	}
-	for _, g := range m.Groups.All() {
-		if g.Left || !g.HasMember(r.String()) || !g.HasMember(m.MyPeerID()) {
+	for _, g := range x.groups.All() {
+		if g.Left || !g.HasMember(r.String()) || !g.HasMember(x.d.Self.String()) {
 			continue
 		}
-		ts, err := m.store.UndepositedTransfers(contacts.GroupConversation(g.ID), key, since, wire.MaxCarriedFile, 0)
+		ts, err := x.d.Store.UndepositedTransfers(contacts.GroupConversation(g.ID), key, since, wire.MaxCarriedFile, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -159,16 +162,16 @@ func (m *Messenger) carriableFiles(r peer.ID, key string, since time.Time) ([]co
 
 // smallOffersWaiting reports whether files that carriers may take wait
 // for r to take them.
-func (m *Messenger) smallOffersWaiting(r peer.ID) bool {
-	ts, err := m.carriableFiles(r, "", time.Time{})
+func (x *Transfers) smallOffersWaiting(r peer.ID) bool {
+	ts, err := x.carriableFiles(r, "", time.Time{})
 	return err == nil && len(ts) > 0
 }
 
 // groupFileMembersOwed lists the members, not connected, whose copy of a
 // small group file of mine is not finished: depositGroupsTick asks
 // carriers for them too.
-func (m *Messenger) groupFileMembersOwed() []peer.ID {
-	active, err := m.store.ActiveTransfers()
+func (x *Transfers) groupFileMembersOwed() []peer.ID {
+	active, err := x.d.Store.ActiveTransfers()
 	if err != nil {
 		return nil
 	}
@@ -179,7 +182,7 @@ func (m *Messenger) groupFileMembersOwed() []peer.ID {
 		}
 		for member, st := range t.Recipients {
 			p, err := peer.Decode(member)
-			if err != nil || finishedCopy(st) || slices.Contains(out, p) || m.connected(p) {
+			if err != nil || finishedCopy(st) || slices.Contains(out, p) || x.d.Connected(p) {
 				continue
 			}
 			out = append(out, p)
@@ -211,7 +214,7 @@ func readOffered(t contacts.Transfer) ([]byte, bool) {
 // beside its partial file, until the transfer is accepted.
 func carriedCopy(part string) string { return part + ".carried" }
 
-func (m *Messenger) carriedPath(id string) string { return carriedCopy(m.partPath(id)) }
+func (x *Transfers) carriedPath(id string) string { return carriedCopy(x.partPath(id)) }
 
 // takeCarriedFile keeps a file contact or member s sent me through a
 // carrier (cf is validated: the bytes match the offer). taken is false
@@ -221,22 +224,22 @@ func (m *Messenger) carriedPath(id string) string { return carriedCopy(m.partPat
 // when it is saved (ackSavedFile). A new offer is stored as a direct one
 // would be (policy, auto-accept); an offer I hold that still waits for its
 // bytes gets them. Only a store or disk error is returned.
-func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (taken, ack bool, err error) {
+func (x *Transfers) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (taken, ack bool, err error) {
 	o := files.OfferFromWire(cf.Offer)
 	conversation, sender := s.String(), ""
 	if o.Group != "" {
-		g, ok := m.Groups.Get(o.Group)
-		if !ok || g.Left || !g.HasMember(s.String()) || !g.HasMember(m.MyPeerID()) {
+		g, ok := x.groups.Get(o.Group)
+		if !ok || g.Left || !g.HasMember(s.String()) || !g.HasMember(x.d.Self.String()) {
 			return false, false, nil // as onGroupOffer: s sends it again directly, with the states I lack
 		}
 		conversation, sender = contacts.GroupConversation(o.Group), s.String()
 	}
-	m.fs.recall.Lock()
-	defer m.fs.recall.Unlock()
-	if m.wasRecalled(s, o.TransferID) {
+	x.recall.Lock()
+	defer x.recall.Unlock()
+	if x.wasRecalled(s, o.TransferID) {
 		return true, false, nil // cancelled before it got here: taken, and dropped
 	}
-	old, err := m.store.Transfer(o.TransferID)
+	old, err := x.d.Store.Transfer(o.TransferID)
 	switch {
 	case err == nil:
 		if old.Outgoing || old.Conversation != conversation || old.Sender != sender ||
@@ -246,32 +249,32 @@ func (m *Messenger) takeCarriedFile(s peer.ID, cf wire.CarriedFile) (taken, ack 
 		if !waitsForBytes(old.State) {
 			return true, old.State == contacts.Done, nil // saved, declined, cancelled or failed already
 		}
-		if err := m.keepCarried(old.ID, cf.Data); err != nil {
+		if err := x.keepCarried(old.ID, cf.Data); err != nil {
 			return false, false, err
 		}
 		// A decline or cancel may have come in meanwhile (and removed
 		// what was there before the copy was written).
-		cur, err := m.store.Transfer(old.ID)
+		cur, err := x.d.Store.Transfer(old.ID)
 		if err != nil || !waitsForBytes(cur.State) {
-			os.Remove(m.carriedPath(old.ID))
+			os.Remove(x.carriedPath(old.ID))
 			return true, false, nil
 		}
 		if cur.State == contacts.Transferring {
 			// A download waiting for s to come back can finish now.
-			m.spawn(func() { m.startFetch(cur) })
+			x.d.Go(func() { x.startFetch(cur) })
 		}
 		return true, false, nil
 	case !errors.Is(err, store.ErrNotFound):
 		return false, false, err
 	}
-	if m.policy.CheckOffer(o.Name, o.Size, o.MIME) != nil {
+	if x.policy.CheckOffer(o.Name, o.Size, o.MIME) != nil {
 		return false, false, nil
 	}
-	if err := m.keepCarried(o.TransferID, cf.Data); err != nil {
+	if err := x.keepCarried(o.TransferID, cf.Data); err != nil {
 		return false, false, err
 	}
-	if err := m.storeOffer(s, o, conversation, sender); err != nil {
-		removePart(m.partPath(o.TransferID))
+	if err := x.storeOffer(s, o, conversation, sender); err != nil {
+		removePart(x.partPath(o.TransferID))
 		return false, false, err
 	}
 	return true, false, nil
@@ -285,29 +288,29 @@ func waitsForBytes(st contacts.TransferState) bool {
 // ackSavedFile tells the sender of a file I just saved, when it is away,
 // through carriers: its sealed ack counts the file sent there (for a
 // group file, my copy received). Connected, it has heard already.
-func (m *Messenger) ackSavedFile(t contacts.Transfer) {
-	p, err := peer.Decode(m.transferPeer(t))
-	if err != nil || m.connected(p) {
+func (x *Transfers) ackSavedFile(t contacts.Transfer) {
+	p, err := peer.Decode(x.transferPeer(t))
+	if err != nil || x.d.Connected(p) {
 		return
 	}
 	n := 0
-	for _, c := range m.Carry.CarriersFor(p) {
-		if n == m.Carry.Limits().Carriers || m.d.Ctx().Err() != nil {
+	for _, c := range x.carry.Load().CarriersFor(p) {
+		if n == x.carry.Load().Limits().Carriers || x.d.Ctx().Err() != nil {
 			return
 		}
-		m.Carry.DepositIDs(c, p, wire.SealedAcks, []string{t.ID})
+		x.carry.Load().DepositIDs(c, p, wire.SealedAcks, []string{t.ID})
 		n++
 	}
 }
 
 // keepCarried writes a carried copy durably (a new file, fsynced, renamed
 // into place), unless one is there already.
-func (m *Messenger) keepCarried(id string, data []byte) error {
-	dst := m.carriedPath(id)
+func (x *Transfers) keepCarried(id string, data []byte) error {
+	dst := x.carriedPath(id)
 	if have, err := os.ReadFile(dst); err == nil && bytes.Equal(have, data) {
 		return nil
 	}
-	if err := os.MkdirAll(m.partialDir(), 0o700); err != nil {
+	if err := os.MkdirAll(x.PartialDir(), 0o700); err != nil {
 		return err
 	}
 	tmp := dst + ".tmp"
@@ -335,25 +338,25 @@ func (m *Messenger) keepCarried(id string, data []byte) error {
 // useCarried makes the carried copy of a transfer its complete partial
 // file, if there is one; startFetch then finishes the download from it
 // without fetching.
-func (m *Messenger) useCarried(id string) bool {
-	part := m.partPath(id)
-	if _, err := os.Stat(m.carriedPath(id)); err != nil {
+func (x *Transfers) useCarried(id string) bool {
+	part := x.partPath(id)
+	if _, err := os.Stat(x.carriedPath(id)); err != nil {
 		return false
 	}
 	os.Remove(files.SidecarPath(part)) // what a fetch verified is moot
-	return os.Rename(m.carriedPath(id), part) == nil
+	return os.Rename(x.carriedPath(id), part) == nil
 }
 
 // filesAckedThroughCarrier marks sent my offers to s that s acked in a
 // sealed ack: the file is on its machine (for a group file, s's copy is
 // received). Other IDs (messages) are skipped.
-func (m *Messenger) filesAckedThroughCarrier(s peer.ID, ids []string) {
+func (x *Transfers) filesAckedThroughCarrier(s peer.ID, ids []string) {
 	for _, id := range ids {
-		if t, err := m.store.Transfer(id); err == nil && t.Outgoing && t.Recipients != nil {
-			m.setRecipient(id, s.String(), contacts.Done) // groupfiles.go
+		if t, err := x.d.Store.Transfer(id); err == nil && t.Outgoing && t.Recipients != nil {
+			x.setRecipient(id, s.String(), contacts.Done) // groupfiles.go
 			continue
 		}
-		m.updateTransfer(id, func(t *contacts.Transfer) error {
+		x.updateTransfer(id, func(t *contacts.Transfer) error {
 			if !t.Outgoing || t.Conversation != s.String() {
 				return ErrUnknownTransfer
 			}
@@ -370,7 +373,7 @@ func (m *Messenger) filesAckedThroughCarrier(s peer.ID, ids []string) {
 // answerKnownOffer tells the sender of an offer I already settled how it
 // ended, when it offers it again: it missed that (it was away when I
 // finished a carried copy, or the message was lost).
-func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
+func (x *Transfers) answerKnownOffer(t contacts.Transfer) {
 	c := files.Control{TransferID: t.ID}
 	switch t.State {
 	case contacts.Done:
@@ -378,13 +381,13 @@ func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
 	case contacts.Quarantined:
 		c.Kind, c.Reason = files.Quarantined, t.Signature
 	case contacts.Declined:
-		c.Kind, c.Reason = files.Decline, m.MyName()+" declined"
+		c.Kind, c.Reason = files.Decline, x.d.Name()+" declined"
 	case contacts.Cancelled:
-		c.Kind, c.Reason = files.Cancel, m.MyName()+" cancelled"
+		c.Kind, c.Reason = files.Cancel, x.d.Name()+" cancelled"
 	default:
 		return
 	}
-	m.control(t, c)
+	x.control(t, c)
 }
 
 // recallCarried tells a contact who just connected about the small files
@@ -392,16 +395,16 @@ func (m *Messenger) answerKnownOffer(t contacts.Transfer) {
 // and the contact must not finish it from the carried copy. A file the
 // contact already has stays (onControl ignores a cancel of a finished
 // transfer).
-func (m *Messenger) recallCarried(id peer.ID) {
+func (x *Transfers) recallCarried(id peer.ID) {
 	convs := []string{id.String()}
-	for _, g := range m.Groups.All() {
+	for _, g := range x.groups.All() {
 		if !g.Left && g.HasMember(id.String()) {
 			convs = append(convs, contacts.GroupConversation(g.ID))
 		}
 	}
-	since := time.Now().Add(-m.Carry.Limits().MaxAge)
+	since := time.Now().Add(-x.carry.Load().Limits().MaxAge)
 	for _, conv := range convs {
-		ts, err := m.store.Transfers(conv)
+		ts, err := x.d.Store.Transfers(conv)
 		if err != nil {
 			return
 		}
@@ -413,11 +416,11 @@ func (m *Messenger) recallCarried(id peer.ID) {
 			if st, listed := t.Recipients[id.String()]; t.Recipients != nil && (!listed || finishedCopy(st)) {
 				continue
 			}
-			c := files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"}
-			m.spawn(func() {
-				ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
+			c := files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: x.d.Name() + " cancelled"}
+			x.d.Go(func() {
+				ctx, cancel := context.WithTimeout(x.d.Ctx(), 10*time.Second)
 				defer cancel()
-				m.files.Control(ctx, id, c)
+				x.svc.Control(ctx, id, c)
 			})
 		}
 	}
@@ -427,7 +430,7 @@ func (m *Messenger) recallCarried(id peer.ID) {
 // recipient whose copy is not finished: directly when connected, else
 // sealed, through carriers (best effort), since a carrier may hold the
 // file for them and they must not finish it.
-func (m *Messenger) recallThroughCarriers(t contacts.Transfer) {
+func (x *Transfers) recallThroughCarriers(t contacts.Transfer) {
 	if !t.Outgoing || t.Size > wire.MaxCarriedFile {
 		return
 	}
@@ -443,20 +446,20 @@ func (m *Messenger) recallThroughCarriers(t contacts.Transfer) {
 		}
 	}
 	for _, p := range to {
-		if m.connected(p) {
+		if x.d.Connected(p) {
 			// Told directly (again, for a group member CancelTransfer
 			// did not tell: one whose copy had not started).
-			ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
-			m.files.Control(ctx, p, files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: m.MyName() + " cancelled"})
+			ctx, cancel := context.WithTimeout(x.d.Ctx(), 10*time.Second)
+			x.svc.Control(ctx, p, files.Control{TransferID: t.ID, Kind: files.Cancel, Reason: x.d.Name() + " cancelled"})
 			cancel()
 			continue
 		}
 		n := 0
-		for _, c := range m.Carry.CarriersFor(p) {
-			if n == m.Carry.Limits().Carriers || m.d.Ctx().Err() != nil {
+		for _, c := range x.carry.Load().CarriersFor(p) {
+			if n == x.carry.Load().Limits().Carriers || x.d.Ctx().Err() != nil {
 				break
 			}
-			m.Carry.DepositIDs(c, p, wire.SealedRecall, []string{t.ID})
+			x.carry.Load().DepositIDs(c, p, wire.SealedRecall, []string{t.ID})
 			n++
 		}
 	}
@@ -466,22 +469,22 @@ func (m *Messenger) recallThroughCarriers(t contacts.Transfer) {
 // carried copy reached me: "peer transfer-ID unix-seconds" lines.
 const settingRecalled = "files.recalled"
 
-// maxRecalled bounds that list, and maxRecalledPer each peer's part of it
+// MaxRecalled bounds that list, and MaxRecalledPer each peer's part of it
 // (oldest dropped first), so one contact cannot push out another's.
 const (
-	maxRecalled    = 500
-	maxRecalledPer = 32
+	MaxRecalled    = 500
+	MaxRecalledPer = 32
 )
 
 // noteRecalled remembers that contact from cancelled a transfer I have not
 // received, so its carried copy is dropped if a carrier hands it over. It
 // reports whether the transfer is here after all: a carrier handed it
 // over while the cancel was on its way, and the caller cancels it.
-func (m *Messenger) noteRecalled(from peer.ID, id string) bool {
-	m.fs.recall.Lock()
-	defer m.fs.recall.Unlock()
-	lines := m.recalled()
-	cut := time.Now().Add(-m.Carry.Limits().MaxAge).Unix()
+func (x *Transfers) noteRecalled(from peer.ID, id string) bool {
+	x.recall.Lock()
+	defer x.recall.Unlock()
+	lines := x.recalled()
+	cut := time.Now().Add(-x.carry.Load().Limits().MaxAge).Unix()
 	lines = slices.DeleteFunc(lines, func(l recalledFile) bool { return l.at < cut || l.peer == from.String() && l.id == id })
 	mine := 0
 	for _, l := range lines {
@@ -489,7 +492,7 @@ func (m *Messenger) noteRecalled(from peer.ID, id string) bool {
 			mine++
 		}
 	}
-	for i := 0; mine >= maxRecalledPer && i < len(lines); {
+	for i := 0; mine >= MaxRecalledPer && i < len(lines); {
 		if lines[i].peer == from.String() {
 			lines = slices.Delete(lines, i, i+1)
 			mine--
@@ -498,22 +501,22 @@ func (m *Messenger) noteRecalled(from peer.ID, id string) bool {
 		i++
 	}
 	lines = append(lines, recalledFile{peer: from.String(), id: id, at: time.Now().Unix()})
-	if len(lines) > maxRecalled {
-		lines = lines[len(lines)-maxRecalled:]
+	if len(lines) > MaxRecalled {
+		lines = lines[len(lines)-MaxRecalled:]
 	}
 	var b []byte
 	for _, l := range lines {
 		b = fmt.Appendf(b, "%s %s %d\n", l.peer, l.id, l.at)
 	}
-	m.store.SetSetting(settingRecalled, b)
-	t, err := m.store.Transfer(id)
-	return err == nil && m.transferWith(t, from) // so applyControl finds it
+	x.d.Store.SetSetting(settingRecalled, b)
+	t, err := x.d.Store.Transfer(id)
+	return err == nil && x.transferWith(t, from) // so applyControl finds it
 }
 
 // wasRecalled reports whether s cancelled transfer id before it got here;
-// callers hold m.fs.recall.
-func (m *Messenger) wasRecalled(s peer.ID, id string) bool {
-	return slices.ContainsFunc(m.recalled(), func(l recalledFile) bool { return l.peer == s.String() && l.id == id })
+// callers hold x.recall.
+func (x *Transfers) wasRecalled(s peer.ID, id string) bool {
+	return slices.ContainsFunc(x.recalled(), func(l recalledFile) bool { return l.peer == s.String() && l.id == id })
 }
 
 type recalledFile struct {
@@ -521,9 +524,9 @@ type recalledFile struct {
 	at       int64
 }
 
-// recalled reads the list; callers hold m.fs.recall.
-func (m *Messenger) recalled() []recalledFile {
-	b, _ := m.store.Setting(settingRecalled)
+// recalled reads the list; callers hold x.recall.
+func (x *Transfers) recalled() []recalledFile {
+	b, _ := x.d.Store.Setting(settingRecalled)
 	var out []recalledFile
 	for _, line := range strings.Split(string(b), "\n") {
 		var l recalledFile
@@ -532,4 +535,11 @@ func (m *Messenger) recalled() []recalledFile {
 		}
 	}
 	return out
+}
+
+// Recalled reports whether s cancelled transfer id before it got here.
+func (x *Transfers) Recalled(s peer.ID, id string) bool {
+	x.recall.Lock()
+	defer x.recall.Unlock()
+	return x.wasRecalled(s, id)
 }

@@ -1,11 +1,10 @@
-package core
+package transfers
 
 import (
 	"context"
 	"errors"
 	"time"
 
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core/book"
@@ -29,7 +28,7 @@ import (
 //
 // Members who are not my contacts are reached through the addresses in the
 // group's signed state (rememberMembers). p2p/files' Allow gate admits them
-// (allowFilePeer), and every handler then admits them only to transfers of
+// (groups.AllowPeer), and every handler then admits them only to transfers of
 // a group we are both in: an offer must name such a group, a fetch or a
 // control must concern a transfer of it. Transfers with contacts work as
 // before. Auto-accept applies to files from members who are my contacts;
@@ -43,38 +42,19 @@ import (
 // current member of a group I am in.
 var errNotInGroup = errors.New("not a member of that group")
 
-// allowFilePeer is p2p/files' Allow gate: contacts, and the members of my
-// groups (whose requests the handlers check against the group).
-func (m *Messenger) allowFilePeer(id peer.ID) bool { return m.Groups.AllowPeer(id) }
-
-// startGroupFiles makes members who are not my contacts get their pending
-// offers and resume their downloads when they connect (contacts do so in
-// onConnected), and starts the loop that dials members still owed an
-// offer. New calls it after startGroups.
-func (m *Messenger) startGroupFiles() {
-	m.node.Host.Network().Notify(&network.NotifyBundle{
-		ConnectedF: func(_ network.Network, c network.Conn) {
-			if id := c.RemotePeer(); !m.isAccepted(id) && m.Groups.AllowPeer(id) {
-				m.spawn(func() { m.resumeTransfers(id) })
-			}
-		},
-	})
-	m.goLoop(m.groupFileLoop)
-}
-
 // groupFileLoop offers, every RetryInterval, the group files I sent to
 // the members not told of them yet, dialling them: a member who is not my
 // contact, offline when I sent it, is dialled by nobody else.
-func (m *Messenger) groupFileLoop() {
-	t := time.NewTicker(m.opts.RetryInterval)
+func (x *Transfers) groupFileLoop() {
+	t := time.NewTicker(x.d.RetryInterval)
 	defer t.Stop()
 	for {
 		select {
-		case <-m.d.Ctx().Done():
+		case <-x.d.Ctx().Done():
 			return
 		case <-t.C:
 		}
-		active, err := m.store.ActiveTransfers()
+		active, err := x.d.Store.ActiveTransfers()
 		if err != nil {
 			continue
 		}
@@ -83,8 +63,8 @@ func (m *Messenger) groupFileLoop() {
 				continue
 			}
 			for member, st := range tr.Recipients {
-				if p, err := peer.Decode(member); err == nil && st == contacts.Offered && !m.connected(p) {
-					m.spawn(func() { m.offerGroupTo(p, tr.ID, true) })
+				if p, err := peer.Decode(member); err == nil && st == contacts.Offered && !x.d.Connected(p) {
+					x.d.Go(func() { x.offerGroupTo(p, tr.ID, true) })
 				}
 			}
 		}
@@ -93,9 +73,9 @@ func (m *Messenger) groupFileLoop() {
 
 // canSendFiles checks that files may be sent into a conversation: an
 // accepted contact's, or a group I am still in.
-func (m *Messenger) canSendFiles(conversation string) error {
+func (x *Transfers) canSendFiles(conversation string) error {
 	if gid, ok := contacts.GroupID(conversation); ok {
-		g, ok := m.Groups.Get(gid)
+		g, ok := x.groups.Get(gid)
 		switch {
 		case !ok:
 			return groups.ErrUnknownGroup
@@ -105,7 +85,7 @@ func (m *Messenger) canSendFiles(conversation string) error {
 		return nil
 	}
 	id, err := peer.Decode(conversation)
-	if err != nil || !m.isAccepted(id) {
+	if err != nil || !x.d.Book.IsAccepted(id) {
 		return book.ErrNotContact
 	}
 	return nil
@@ -114,7 +94,7 @@ func (m *Messenger) canSendFiles(conversation string) error {
 // transferPeer is the peer a transfer is with: the contact of a 1:1
 // transfer, the sender of a group file I receive. (A group file I send has
 // many: see transferPeers.)
-func (m *Messenger) transferPeer(t contacts.Transfer) string {
+func (x *Transfers) transferPeer(t contacts.Transfer) string {
 	if _, ok := contacts.GroupID(t.Conversation); ok {
 		return t.Sender
 	}
@@ -124,30 +104,30 @@ func (m *Messenger) transferPeer(t contacts.Transfer) string {
 // transferWith reports whether from may fetch or control t as its other
 // side: the contact of a 1:1 transfer, or the sender of a group file I
 // receive while we are both in the group.
-func (m *Messenger) transferWith(t contacts.Transfer, from peer.ID) bool {
+func (x *Transfers) transferWith(t contacts.Transfer, from peer.ID) bool {
 	gid, ok := contacts.GroupID(t.Conversation)
 	if !ok {
-		return t.Conversation == from.String() && m.isAccepted(from)
+		return t.Conversation == from.String() && x.d.Book.IsAccepted(from)
 	}
 	if t.Outgoing || t.Sender != from.String() {
 		return false
 	}
-	g, ok := m.Groups.Get(gid)
+	g, ok := x.groups.Get(gid)
 	return ok && !g.Left && g.HasMember(from.String())
 }
 
 // transferPeers lists who hears my controls of t: its other side, or for
 // a group file I send, every recipient that still is a member and has been
 // told of it and not finished.
-func (m *Messenger) transferPeers(t contacts.Transfer) []peer.ID {
+func (x *Transfers) transferPeers(t contacts.Transfer) []peer.ID {
 	gid, ok := contacts.GroupID(t.Conversation)
 	if !ok || !t.Outgoing {
-		if p, err := peer.Decode(m.transferPeer(t)); err == nil {
+		if p, err := peer.Decode(x.transferPeer(t)); err == nil {
 			return []peer.ID{p}
 		}
 		return nil
 	}
-	g, ok := m.Groups.Get(gid)
+	g, ok := x.groups.Get(gid)
 	if !ok || g.Left {
 		return nil
 	}
@@ -164,16 +144,16 @@ func (m *Messenger) transferPeers(t contacts.Transfer) []peer.ID {
 }
 
 // sendGroupFile offers a file to every other current member of a group.
-func (m *Messenger) sendGroupFile(groupID, path string, voiceNote bool) (contacts.Transfer, error) {
-	if err := m.canSendFiles(contacts.GroupConversation(groupID)); err != nil {
+func (x *Transfers) sendGroupFile(groupID, path string, voiceNote bool) (contacts.Transfer, error) {
+	if err := x.canSendFiles(contacts.GroupConversation(groupID)); err != nil {
 		return contacts.Transfer{}, err
 	}
-	t, err := m.readOutgoing(path, voiceNote)
+	t, err := x.readOutgoing(path, voiceNote)
 	if err != nil {
 		return t, err
 	}
-	g, _ := m.Groups.Get(groupID)
-	me := m.MyPeerID()
+	g, _ := x.groups.Get(groupID)
+	me := x.d.Self.String()
 	t.Conversation = contacts.GroupConversation(groupID)
 	t.Recipients = map[string]contacts.TransferState{}
 	for _, mem := range g.Members {
@@ -184,12 +164,12 @@ func (m *Messenger) sendGroupFile(groupID, path string, voiceNote bool) (contact
 	if len(t.Recipients) == 0 {
 		return contacts.Transfer{}, errors.New("nobody else is in this group")
 	}
-	if err := m.putTransfer(t); err != nil {
+	if err := x.putTransfer(t); err != nil {
 		return contacts.Transfer{}, err
 	}
 	for member := range t.Recipients {
 		if p, err := peer.Decode(member); err == nil {
-			m.spawn(func() { m.offerGroupTo(p, t.ID, true) })
+			x.d.Go(func() { x.offerGroupTo(p, t.ID, true) })
 		}
 	}
 	return t, nil
@@ -197,24 +177,24 @@ func (m *Messenger) sendGroupFile(groupID, path string, voiceNote bool) (contact
 
 // offerGroupPending offers the group files I sent that member p has not
 // been told of yet (it just connected).
-func (m *Messenger) offerGroupPending(p peer.ID) {
-	active, err := m.store.ActiveTransfers()
+func (x *Transfers) offerGroupPending(p peer.ID) {
+	active, err := x.d.Store.ActiveTransfers()
 	if err != nil {
 		return
 	}
 	for _, t := range active {
 		if _, ok := contacts.GroupID(t.Conversation); ok && t.Outgoing && t.Recipients[p.String()] == contacts.Offered {
-			m.offerGroupTo(p, t.ID, false)
+			x.offerGroupTo(p, t.ID, false)
 		}
 	}
 }
 
 // offerGroupPendingOf offers a group file I sent to every member not told
 // of it yet (after a resume: nothing was offered while it was paused).
-func (m *Messenger) offerGroupPendingOf(t contacts.Transfer) {
+func (x *Transfers) offerGroupPendingOf(t contacts.Transfer) {
 	for member, st := range t.Recipients {
 		if p, err := peer.Decode(member); err == nil && st == contacts.Offered {
-			m.spawn(func() { m.offerGroupTo(p, t.ID, true) })
+			x.d.Go(func() { x.offerGroupTo(p, t.ID, true) })
 		}
 	}
 }
@@ -222,72 +202,72 @@ func (m *Messenger) offerGroupPendingOf(t contacts.Transfer) {
 // offerGroupTo offers one group file to one member, dialling them first
 // when dial is set (a member who is not my contact is dialled by nobody
 // else), and records their answer.
-func (m *Messenger) offerGroupTo(p peer.ID, transferID string, dial bool) {
+func (x *Transfers) offerGroupTo(p peer.ID, transferID string, dial bool) {
 	// One offer per member and file at a time: the loop retries every
 	// RetryInterval, a dial may take seconds.
 	key := transferID + " " + p.String()
-	m.fs.mu.Lock()
-	if m.fs.offering[key] {
-		m.fs.mu.Unlock()
+	x.mu.Lock()
+	if x.offering[key] {
+		x.mu.Unlock()
 		return
 	}
-	if m.fs.offering == nil {
-		m.fs.offering = map[string]bool{}
+	if x.offering == nil {
+		x.offering = map[string]bool{}
 	}
-	m.fs.offering[key] = true
-	m.fs.mu.Unlock()
+	x.offering[key] = true
+	x.mu.Unlock()
 	defer func() {
-		m.fs.mu.Lock()
-		delete(m.fs.offering, key)
-		m.fs.mu.Unlock()
+		x.mu.Lock()
+		delete(x.offering, key)
+		x.mu.Unlock()
 	}()
-	t, err := m.store.Transfer(transferID)
+	t, err := x.d.Store.Transfer(transferID)
 	if err != nil || t.Recipients[p.String()] != contacts.Offered ||
 		(t.State != contacts.Offered && t.State != contacts.Transferring) {
 		return
 	}
 	gid, _ := contacts.GroupID(t.Conversation)
-	if g, ok := m.Groups.Get(gid); !ok || g.Left || !g.HasMember(p.String()) {
+	if g, ok := x.groups.Get(gid); !ok || g.Left || !g.HasMember(p.String()) {
 		return // removed since: they get nothing further
 	}
-	ctx, cancel := context.WithTimeout(m.d.Ctx(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(x.d.Ctx(), 10*time.Second)
 	defer cancel()
-	if !m.connected(p) {
+	if !x.d.Connected(p) {
 		if !dial {
 			return
 		}
 		// A successful dial also runs resumeTransfers, which offers this;
 		// offers are idempotent, so the second one changes nothing.
-		if m.node.Host.Connect(ctx, peer.AddrInfo{ID: p}) != nil {
+		if x.d.Host.Connect(ctx, peer.AddrInfo{ID: p}) != nil {
 			return // offered when they connect
 		}
 	}
-	err = m.files.Offer(ctx, p, offerOf(t))
+	err = x.svc.Offer(ctx, p, OfferOf(t))
 	switch {
 	case err == nil:
-		m.setRecipient(transferID, p.String(), contacts.Transferring)
+		x.setRecipient(transferID, p.String(), contacts.Transferring)
 	case errors.Is(err, files.ErrRefused):
-		m.setRecipient(transferID, p.String(), contacts.Declined)
+		x.setRecipient(transferID, p.String(), contacts.Declined)
 	}
 }
 
 // setRecipient records where one member's copy of a group file I sent
 // stands, and settles the transfer when every member has answered. A
 // finished member's state no longer changes.
-func (m *Messenger) setRecipient(transferID, member string, st contacts.TransferState) {
-	t, err := m.updateTransfer(transferID, func(t *contacts.Transfer) error {
+func (x *Transfers) setRecipient(transferID, member string, st contacts.TransferState) {
+	t, err := x.updateTransfer(transferID, func(t *contacts.Transfer) error {
 		old, listed := t.Recipients[member]
 		if !listed || old == st || finishedCopy(old) {
 			return errUnchanged
 		}
 		t.Recipients[member] = st
-		m.settleGroupFile(t)
+		x.settleGroupFile(t)
 		return nil
 	})
 	if err == nil && t.State != contacts.Offered && t.State != contacts.Transferring {
-		m.fs.mu.Lock()
-		delete(m.fs.served, transferID) // groupServed's counts of a settled file
-		m.fs.mu.Unlock()
+		x.mu.Lock()
+		delete(x.served, transferID) // groupServed's counts of a settled file
+		x.mu.Unlock()
 	}
 }
 
@@ -299,12 +279,12 @@ func finishedCopy(s contacts.TransferState) bool {
 // settleGroupFile ends a running group file I sent once every current
 // member's copy is finished: Done if anyone has it, else Declined. Members
 // removed since count as finished.
-func (m *Messenger) settleGroupFile(t *contacts.Transfer) {
+func (x *Transfers) settleGroupFile(t *contacts.Transfer) {
 	if t.State != contacts.Offered && t.State != contacts.Transferring {
 		return
 	}
 	gid, _ := contacts.GroupID(t.Conversation)
-	g, _ := m.Groups.Get(gid)
+	g, _ := x.groups.Get(gid)
 	got := 0
 	for member, st := range t.Recipients {
 		switch {
@@ -321,10 +301,10 @@ func (m *Messenger) settleGroupFile(t *contacts.Transfer) {
 	}
 }
 
-// resettleGroupFiles settles the running files I sent into a group after
+// GroupChanged settles the running files I sent into a group after
 // its membership changed: a removed member's copy no longer holds them up.
-func (m *Messenger) resettleGroupFiles(groupID string) {
-	active, err := m.store.ActiveTransfers()
+func (x *Transfers) GroupChanged(groupID string) {
+	active, err := x.d.Store.ActiveTransfers()
 	if err != nil {
 		return
 	}
@@ -333,9 +313,9 @@ func (m *Messenger) resettleGroupFiles(groupID string) {
 		if t.Conversation != conv || !t.Outgoing {
 			continue
 		}
-		m.updateTransfer(t.ID, func(t *contacts.Transfer) error {
+		x.updateTransfer(t.ID, func(t *contacts.Transfer) error {
 			before := t.State
-			m.settleGroupFile(t)
+			x.settleGroupFile(t)
 			if t.State == before {
 				return errUnchanged
 			}
@@ -362,12 +342,12 @@ func GroupFileDelivery(t contacts.Transfer, g contacts.Group) (got, of int) {
 // groupFetchRefusal says why a group file may no longer be fetched (I
 // left the group, or its sender did), or "" when it may, or is no group
 // file. The sender would refuse anyway; this ends the transfer at once.
-func (m *Messenger) groupFetchRefusal(t contacts.Transfer) string {
+func (x *Transfers) groupFetchRefusal(t contacts.Transfer) string {
 	gid, ok := contacts.GroupID(t.Conversation)
 	if !ok {
 		return ""
 	}
-	g, ok := m.Groups.Get(gid)
+	g, ok := x.groups.Get(gid)
 	switch {
 	case !ok || g.Left:
 		return groups.ErrLeftGroup.Error()
@@ -378,24 +358,24 @@ func (m *Messenger) groupFetchRefusal(t contacts.Transfer) string {
 }
 
 // onGroupOffer stores a file a member offers into a group we are both in.
-func (m *Messenger) onGroupOffer(from peer.ID, o files.Offer) error {
-	g, ok := m.Groups.Get(o.Group)
-	if !ok || g.Left || !g.HasMember(from.String()) || !g.HasMember(m.MyPeerID()) {
+func (x *Transfers) onGroupOffer(from peer.ID, o files.Offer) error {
+	g, ok := x.groups.Get(o.Group)
+	if !ok || g.Left || !g.HasMember(from.String()) || !g.HasMember(x.d.Self.String()) {
 		return errNotInGroup
 	}
-	return m.storeOffer(from, o, contacts.GroupConversation(o.Group), from.String())
+	return x.storeOffer(from, o, contacts.GroupConversation(o.Group), from.String())
 }
 
 // onGroupFetch serves a group file I sent to a current member it was
 // offered to. ok is false when id is not such a transfer (onFetch then
 // handles it as a 1:1 one).
-func (m *Messenger) onGroupFetch(from peer.ID, id string) (path string, size int64, err error, ok bool) {
-	if t, err := m.store.Transfer(id); err != nil || !t.Outgoing || t.Recipients == nil {
+func (x *Transfers) onGroupFetch(from peer.ID, id string) (path string, size int64, err error, ok bool) {
+	if t, err := x.d.Store.Transfer(id); err != nil || !t.Outgoing || t.Recipients == nil {
 		return "", 0, nil, false
 	}
-	t, err := m.updateTransfer(id, func(t *contacts.Transfer) error {
+	t, err := x.updateTransfer(id, func(t *contacts.Transfer) error {
 		gid, _ := contacts.GroupID(t.Conversation)
-		g, ok := m.Groups.Get(gid)
+		g, ok := x.groups.Get(gid)
 		st, listed := t.Recipients[from.String()]
 		if !ok || g.Left || !g.HasMember(from.String()) || !listed {
 			return ErrUnknownTransfer // a non-member, or a member removed since
@@ -425,20 +405,20 @@ func (m *Messenger) onGroupFetch(from peer.ID, id string) (path string, size int
 // onGroupControl applies a member's word about its copy of a group file I
 // sent: it has it, declined it, or cancelled it (its pauses concern its
 // copy only). It reports whether c was about such a transfer.
-func (m *Messenger) onGroupControl(from peer.ID, c files.Control) bool {
-	t, err := m.store.Transfer(c.TransferID)
+func (x *Transfers) onGroupControl(from peer.ID, c files.Control) bool {
+	t, err := x.d.Store.Transfer(c.TransferID)
 	if err != nil || !t.Outgoing || t.Recipients == nil {
 		return false
 	}
 	switch c.Kind {
 	case files.Received:
-		m.setRecipient(t.ID, from.String(), contacts.Done)
+		x.setRecipient(t.ID, from.String(), contacts.Done)
 	case files.Quarantined:
-		m.setRecipient(t.ID, from.String(), contacts.Quarantined)
+		x.setRecipient(t.ID, from.String(), contacts.Quarantined)
 	case files.Decline:
-		m.setRecipient(t.ID, from.String(), contacts.Declined)
+		x.setRecipient(t.ID, from.String(), contacts.Declined)
 	case files.Cancel:
-		m.setRecipient(t.ID, from.String(), contacts.Cancelled)
+		x.setRecipient(t.ID, from.String(), contacts.Cancelled)
 	}
 	return true
 }
@@ -447,20 +427,20 @@ func (m *Messenger) onGroupControl(from peer.ID, c files.Control) bool {
 // progress: for a group file, the bytes sent to all its members divided by
 // their number (a finished member counts in full). For a 1:1 transfer it
 // is sent itself.
-func (m *Messenger) groupServed(to peer.ID, id string, sent int64) int64 {
-	t, err := m.store.Transfer(id)
+func (x *Transfers) groupServed(to peer.ID, id string, sent int64) int64 {
+	t, err := x.d.Store.Transfer(id)
 	if err != nil || t.Recipients == nil {
 		return sent
 	}
-	m.fs.mu.Lock()
-	defer m.fs.mu.Unlock()
-	if m.fs.served == nil {
-		m.fs.served = map[string]map[string]int64{}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.served == nil {
+		x.served = map[string]map[string]int64{}
 	}
-	per := m.fs.served[id]
+	per := x.served[id]
 	if per == nil {
 		per = map[string]int64{}
-		m.fs.served[id] = per
+		x.served[id] = per
 	}
 	per[to.String()] = sent
 	var sum int64
