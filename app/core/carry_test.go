@@ -81,7 +81,7 @@ func carrierTrio(t *testing.T, carries bool, cOpts func(*Options)) trio {
 	}
 	x.r.stop(t)
 	waitFor(t, "S and C see R offline", func() bool {
-		return !x.s.m.connected(x.rPeer) && !x.c.m.connected(x.rPeer)
+		return !x.s.m.d.Connected(x.rPeer) && !x.c.m.d.Connected(x.rPeer)
 	})
 	return x
 }
@@ -180,7 +180,7 @@ func TestCarrierDeliversToOfflineRecipient(t *testing.T) {
 
 	// All three meet: R still has the message exactly once.
 	r.restart(t)
-	waitFor(t, "S and R connected", func() bool { return s.m.connected(rPeer) && presenceOf(r.m, sID) == contacts.Online })
+	waitFor(t, "S and R connected", func() bool { return s.m.d.Connected(rPeer) && presenceOf(r.m, sID) == contacts.Online })
 	if got := bodies(t, r.m, sID); len(got) != 2 {
 		t.Fatalf("R has %d messages: %q", len(got), got)
 	}
@@ -437,7 +437,7 @@ func TestDepositCarrierLimit(t *testing.T) {
 	rID := r.m.MyPeerID()
 	rPeer := mustDecode(t, rID)
 	r.stop(t)
-	waitFor(t, "S sees R offline", func() bool { return !s.m.connected(rPeer) })
+	waitFor(t, "S sees R offline", func() bool { return !s.m.d.Connected(rPeer) })
 	if _, err := s.m.Chat.Send(rID, "to one carrier only"); err != nil {
 		t.Fatal(err)
 	}

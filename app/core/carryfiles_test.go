@@ -96,7 +96,7 @@ func carriedToAskingRecipient(t *testing.T, x trio, path string) contacts.Transf
 		t.Fatal(err)
 	}
 	x.r.stop(t)
-	waitFor(t, "S sees R offline", func() bool { return !x.s.m.connected(x.rPeer) })
+	waitFor(t, "S sees R offline", func() bool { return !x.s.m.d.Connected(x.rPeer) })
 	sent, err := x.s.m.Transfers.SendFile(x.rID, path)
 	if err != nil {
 		t.Fatal(err)

@@ -279,7 +279,7 @@ func TestBlockedContactReachesNothing(t *testing.T) {
 		t.Errorf("%d requests from a blocked peer answered", replies)
 	}
 	assertUntouched(t, alice, bob.m.prof.ID, "blocked")
-	if alice.m.connected(bob.m.prof.ID) {
+	if alice.m.d.Connected(bob.m.prof.ID) {
 		t.Error("a blocked contact is connected")
 	}
 	assertNoPresence(t, alice, carol, p, "blocked")
@@ -370,7 +370,7 @@ func TestContactManagementPersists(t *testing.T) {
 			alice.stop(t)
 			alice.restart(t)
 		}
-		c, ok := alice.m.contact(bob.m.prof.ID)
+		c, ok := alice.m.book.Get(bob.m.prof.ID)
 		if !ok || c.Name != "Uncle Bob" || c.Notes != "likes trains" || !slices.Equal(c.Labels, []string{"family", "Team"}) || !c.Verified {
 			t.Errorf("restart %v: %+v", restart, c)
 		}
@@ -388,7 +388,7 @@ func TestContactManagementPersists(t *testing.T) {
 	carol := newPeer(t, "Carol")
 	pair(t, alice, carol)
 	must(alice.m.People.SetLabels(carol.m.MyPeerID(), []string{"FAMILY"}))
-	if c, _ := alice.m.contact(carol.m.prof.ID); !slices.Equal(c.Labels, []string{"family"}) {
+	if c, _ := alice.m.book.Get(carol.m.prof.ID); !slices.Equal(c.Labels, []string{"family"}) {
 		t.Errorf("carol's labels %q", c.Labels)
 	}
 }
@@ -421,7 +421,7 @@ func TestContactEditLimits(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, c.got, c.err)
 		}
 	}
-	if c, _ := alice.m.contact(bob.m.prof.ID); c.Name != "Bob" || c.Labels != nil || c.Notes != "" {
+	if c, _ := alice.m.book.Get(bob.m.prof.ID); c.Name != "Bob" || c.Labels != nil || c.Notes != "" {
 		t.Errorf("a refused edit changed the contact: %+v", c)
 	}
 }

@@ -68,7 +68,7 @@ func groupTrio(t *testing.T, abContacts bool) (a, b, c *peerT, g contacts.Group)
 	b.stop(t)
 	waitFor(t, "A and C see B offline", func() bool {
 		bp := mustDecode(t, bID)
-		return !a.m.connected(bp) && !c.m.connected(bp)
+		return !a.m.d.Connected(bp) && !c.m.d.Connected(bp)
 	})
 	return a, b, c, g
 }
@@ -131,7 +131,7 @@ func TestGroupMessageThroughCarrier(t *testing.T) {
 
 	// All meet: still exactly once everywhere.
 	b.restart(t)
-	waitFor(t, "A and B connected", func() bool { return a.m.connected(mustDecode(t, bID)) })
+	waitFor(t, "A and B connected", func() bool { return a.m.d.Connected(mustDecode(t, bID)) })
 	a.m.Groups.SendGroup(g.ID, "and bring the songbooks")
 	waitFor(t, "B got the next message directly", func() bool { return countBody(t, b, g.ID, "and bring the songbooks") == 1 })
 	for _, p := range []*peerT{b, c} {
@@ -231,7 +231,7 @@ func TestGroupDepositWhenCarrierConnects(t *testing.T) {
 	a, b, c, g := groupTrio(t, true)
 	bID, cID := b.id, c.m.MyPeerID()
 	c.stop(t)
-	waitFor(t, "A sees C offline", func() bool { return !a.m.connected(mustDecode(t, cID)) })
+	waitFor(t, "A sees C offline", func() bool { return !a.m.d.Connected(mustDecode(t, cID)) })
 	msg, err := a.m.Groups.SendGroup(g.ID, "written while no carrier was around")
 	if err != nil {
 		t.Fatal(err)

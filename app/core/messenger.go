@@ -4,7 +4,6 @@
 package core
 
 import (
-	"context"
 	"image"
 	"strconv"
 	"sync"
@@ -25,7 +24,6 @@ import (
 	levent "github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
-	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
 	"hearth/app/core/carry"
 	"hearth/app/core/chat"
@@ -147,12 +145,12 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		}
 	}
 	bk.OnDelete = func(id peer.ID) { m.Presence.Removed(id) }
-	m.goLoop(func() { m.d.Bus.Run(m.d.Ctx()) })
+	m.d.Go(func() { m.d.Bus.Run(m.d.Ctx()) })
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),
 		Loopback: opts.Loopback,
-		Blocked:  m.isBlocked,
+		Blocked:  m.book.IsBlocked,
 	})
 	if err != nil {
 		return nil, err
@@ -209,26 +207,16 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.Nearby = nearby.New(m.d, opts.NoMDNS)
 	sub, err := h.EventBus().Subscribe(new(levent.EvtPeerIdentificationCompleted))
 	if err == nil {
-		m.goLoop(func() { m.addrLoop(sub) })
+		m.d.Go(func() { m.addrLoop(sub) })
 	}
-	m.goLoop(m.connectLoop)
-	m.goLoop(m.livenessLoop)
+	m.d.Go(m.connectLoop)
+	m.d.Go(m.livenessLoop)
 	return m, nil
 }
-
-// spawn runs f on a goroutine that Close waits for, unless the Messenger
-// is closing (then f never runs and spawn reports false).
-func (m *Messenger) spawn(f func()) bool { return m.d.Go(f) }
-
-// goLoop starts one of the Messenger's own loops.
-func (m *Messenger) goLoop(f func()) { m.d.Go(f) }
 
 // Events delivers what changed, for one reader (the UI). It is closed by
 // Close.
 func (m *Messenger) Events() <-chan event.Event { return m.d.Bus.Events() }
-
-// publish queues an event for the UI.
-func (m *Messenger) publish(e event.Event) { m.d.Publish(e) }
 
 // MyName is the display name of this profile.
 func (m *Messenger) MyName() string { return m.name.Load().(string) }
@@ -307,203 +295,4 @@ func (m *Messenger) Close() error {
 		err = perr
 	}
 	return err
-}
-
-// contact returns the cached contact.
-func (m *Messenger) contact(id peer.ID) (contacts.Contact, bool) { return m.book.Get(id) }
-
-func (m *Messenger) isAccepted(id peer.ID) bool { return m.book.IsAccepted(id) }
-
-func (m *Messenger) isBlocked(id peer.ID) bool { return m.book.IsBlocked(id) }
-
-// putContact writes through to the store and the cache.
-func (m *Messenger) putContact(c contacts.Contact) error { return m.book.Put(c) }
-
-func (m *Messenger) deleteContact(id peer.ID) error { return m.book.Delete(id) }
-
-func (m *Messenger) rememberAddrs(id peer.ID, addrs []string) { m.book.RememberAddrs(id, addrs) }
-
-func (m *Messenger) connected(id peer.ID) bool { return m.d.Connected(id) }
-
-// wake asks the connect loop to run now.
-func (m *Messenger) wake() {
-	select {
-	case m.kick <- struct{}{}:
-	default:
-	}
-}
-
-// connectLoop keeps accepted contacts connected and resends pending
-// requests, every RetryInterval or when woken.
-func (m *Messenger) connectLoop() {
-	t := time.NewTicker(m.opts.RetryInterval)
-	defer t.Stop()
-	for {
-		m.connectAll()
-		select {
-		case <-m.d.Ctx().Done():
-			return
-		case <-t.C:
-		case <-m.kick:
-		}
-	}
-}
-
-func (m *Messenger) connectAll() {
-	var todo []contacts.Contact
-	var online, asking []peer.ID
-	for id, c := range m.book.Snapshot() {
-		switch {
-		case (c.State == contacts.Accepted || c.State == contacts.Outgoing) && !m.connected(id):
-			todo = append(todo, c)
-		case c.State == contacts.Accepted:
-			online = append(online, id)
-		case c.State == contacts.Outgoing:
-			if m.People.Unanswered(id) {
-				asking = append(asking, id)
-			}
-		}
-	}
-	// A flush that failed (a store error on their side, a reset stream)
-	// is retried here while both stay connected.
-	for _, id := range online {
-		if waiting, _ := m.Chat.HasUndelivered(id.String()); waiting {
-			m.Chat.RequestFlush(id)
-		}
-		if m.Chat.HasPendingUpdates(id) {
-			m.Chat.RequestUpdates(id)
-		}
-	}
-	// Whoever is not connected gets messages through carriers, at once.
-	m.Carry.Tick()
-	var wg sync.WaitGroup
-	for _, id := range asking {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			m.People.SendRequest(id)
-		}()
-	}
-	for _, c := range todo {
-		id, _ := peer.Decode(c.PeerID)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx, cancel := context.WithTimeout(m.d.Ctx(), 5*time.Second)
-			defer cancel()
-			// A successful dial fires onConnected, which does the rest.
-			m.node.Host.Connect(ctx, peer.AddrInfo{ID: id})
-		}()
-	}
-	wg.Wait()
-}
-
-// onConnected runs in the swarm's notification path: do the work elsewhere.
-func (m *Messenger) onConnected(id peer.ID) {
-	c, ok := m.contact(id)
-	if !ok || c.State != contacts.Accepted {
-		m.People.Connected(id) // a request to resend, or a removal to retell
-		return
-	}
-	m.spawn(func() {
-		switch c.State {
-		case contacts.Accepted:
-			m.Presence.SendTo(id)
-			m.Chat.Flush(id)
-			m.Chat.FlushUpdates(id)
-			m.Transfers.Connected(id)
-			m.Archive.SendFlag(id) // a compliance flag they have not heard of yet
-			m.Carry.OnConnect(id)
-		}
-	})
-}
-
-func (m *Messenger) onDisconnected(id peer.ID) {
-	if m.connected(id) {
-		return // another connection is still up
-	}
-	if m.Presence.Disconnected(id) {
-		m.publish(event.ContactsChanged{})
-	}
-}
-
-// addrLoop keeps each contact's stored addresses current: whenever a
-// contact identifies itself, the addresses it listens on are saved, so that
-// after a restart on either side we know where to find it.
-func (m *Messenger) addrLoop(sub levent.Subscription) {
-	defer sub.Close()
-	for {
-		select {
-		case <-m.d.Ctx().Done():
-			return
-		case e, ok := <-sub.Out():
-			if !ok {
-				return
-			}
-			ev := e.(levent.EvtPeerIdentificationCompleted)
-			if len(ev.ListenAddrs) == 0 {
-				continue
-			}
-			addrs := make([]string, 0, len(ev.ListenAddrs))
-			for _, a := range ev.ListenAddrs {
-				addrs = append(addrs, a.String())
-			}
-			m.book.Lock()
-			c, known := m.contact(ev.Peer)
-			if known && c.State != contacts.Blocked && !equalStrings(addrs, c.Addrs) {
-				c.Addrs = addrs
-				m.putContact(c)
-			}
-			m.book.Unlock()
-		}
-	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// livenessInterval is how often connected contacts are pinged. A contact
-// whose machine vanished (no FIN, no RST: a QUIC peer killed, a cable
-// pulled) is seen offline within about two intervals instead of after the
-// transports' idle timeouts.
-var livenessInterval = 3 * time.Second
-
-func (m *Messenger) livenessLoop() {
-	t := time.NewTicker(livenessInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-m.d.Ctx().Done():
-			return
-		case <-t.C:
-		}
-		peers, _ := m.book.Accepted()
-		var wg sync.WaitGroup
-		for _, id := range peers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ctx, cancel := context.WithTimeout(m.d.Ctx(), 2*livenessInterval)
-				defer cancel()
-				// Ping closes its channel without a result when ctx
-				// expires: a silent peer is exactly that case.
-				res, ok := <-ping.Ping(ctx, m.node.Host, id)
-				if (!ok || res.Error != nil) && m.d.Ctx().Err() == nil {
-					// Gone: drop the connection so presence goes offline
-					// and the connect loop starts looking again.
-					m.node.Host.Network().ClosePeer(id)
-				}
-			}()
-		}
-		wg.Wait()
-	}
 }

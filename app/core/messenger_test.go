@@ -358,7 +358,7 @@ func TestRemovedContactCannotDeliver(t *testing.T) {
 	waitFor(t, "first delivered", func() bool { return len(bodies(t, bob.m, aID)) == 1 })
 	id, _ := peer.Decode(aID)
 	bob.m.book.Lock()
-	bob.m.deleteContact(id)
+	bob.m.book.Delete(id)
 	bob.m.book.Unlock()
 	alice.m.Chat.Send(bID, "after removal")
 	time.Sleep(time.Second)

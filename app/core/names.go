@@ -18,7 +18,7 @@ func (m *Messenger) SetMyName(name string) error {
 	}
 	m.name.Store(m.prof.Name)
 	m.Presence.BroadcastProfile()
-	m.Nearby.Renamed()                 // visible nearby: under the new name
-	m.publish(event.ContactsChanged{}) // the window shows my name with the list
+	m.Nearby.Renamed()                   // visible nearby: under the new name
+	m.d.Publish(event.ContactsChanged{}) // the window shows my name with the list
 	return nil
 }

@@ -224,7 +224,7 @@ func TestPairBlockedRefused(t *testing.T) {
 	alice, bob := newPairPeer(t, "Alice", withRendezvous(rv)), newPairPeer(t, "Bob", withRendezvous(rv))
 	bid, _ := peer.Decode(bob.m.MyPeerID())
 	alice.m.book.Lock()
-	alice.m.putContact(contacts.Contact{PeerID: bid.String(), State: contacts.Blocked, AddedAt: time.Now()})
+	alice.m.book.Put(contacts.Contact{PeerID: bid.String(), State: contacts.Blocked, AddedAt: time.Now()})
 	alice.m.book.Unlock()
 	code, _ := alice.m.Pairing.NewPairingCode()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

@@ -277,7 +277,7 @@ func TestRenameSurvivesProfiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if c, _ := bob.m.contact(mustDecode(t, aID)); c.Name != "Grandma" {
+	if c, _ := bob.m.book.Get(mustDecode(t, aID)); c.Name != "Grandma" {
 		t.Fatalf("renamed contact now %q", c.Name)
 	}
 }
