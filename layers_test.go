@@ -35,7 +35,19 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/app/core/... !hearth/app/core", "hearth/app/core", "packages under app/core never import app/core: only the composition root wires them"},
 	{"hearth/app/core/event", "hearth/... !hearth/contacts", "app/core/event imports nothing of hearth but contacts: events are plain data"},
 	{"... !hearth !hearth/app/bench", "hearth/app/ui", "only main and app/bench import app/ui: everything else stays headless"},
+	// Inside the core: the floor (event, book, base), then mechanisms that
+	// know only the floor, then the few that build on another mechanism.
+	{"hearth/app/core/book", "hearth/app/core/...", "app/core/book is the core's floor: it imports no other part of the core"},
+	{"hearth/app/core/base", "hearth/app/core/... !hearth/app/core/book !hearth/app/core/event", "app/core/base stands on book and event only"},
+	{"hearth/app/core/carry hearth/app/core/calls hearth/app/core/presence hearth/app/core/archive hearth/app/core/nearby hearth/app/core/people",
+		coreFloor, "this mechanism stands on the core's floor only (base, book, event); the root wires it to the others"},
+	{"hearth/app/core/chat hearth/app/core/groups", coreFloor + " !hearth/app/core/carry", "chat and groups stand on the floor and the carry engine, which knows no kind of content"},
+	{"hearth/app/core/transfers", coreFloor + " !hearth/app/core/carry !hearth/app/core/groups", "transfers stand on the floor, carry and groups (files into groups)"},
+	{"hearth/app/core/pairing", coreFloor + " !hearth/app/core/people", "pairing stands on the floor and people (a pairing makes a contact)"},
 }
+
+// coreFloor forbids every part of the core but its floor.
+const coreFloor = "hearth/app/core/... !hearth/app/core/base !hearth/app/core/book !hearth/app/core/event"
 
 const modulePath = "hearth"
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/core/base"
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
@@ -122,7 +123,7 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	})
 
 	// A picture: chosen, shown, removable; an error stays in the dialog.
-	b.locked(func() { b.me.avatarErr = presence.ErrNotAnImage })
+	b.locked(func() { b.me.avatarErr = base.ErrNotAnImage })
 	s.you.setPicture("/tmp/notes.txt")
 	q.waitFor(t, "the error", func() bool { return s.you.err.Visible() })
 	if !strings.Contains(s.you.err.Text, "not a picture") {

@@ -88,7 +88,7 @@ func (k *Carry) Deposited(from peer.ID, envs []wire.Envelope) ([]pcarry.Verdict,
 // deletes each one it took.
 func (k *Carry) handoverTo(r peer.ID) {
 	for k.d.Ctx().Err() == nil && k.d.Book.IsAccepted(r) && k.d.Connected(r) {
-		held, err := k.d.Store.Envelopes(r.String(), k.Now(), batch)
+		held, err := k.d.Store.Envelopes(r.String(), k.Now(), batchSize)
 		if err != nil || len(held) == 0 {
 			return
 		}

@@ -27,8 +27,8 @@ import (
 const (
 	// settingCarry holds "1" when this profile carries for its contacts.
 	settingCarry = "carry.enabled"
-	// batch is how many envelopes go in one deposit or hand-over.
-	batch = 64
+	// batchSize is how many envelopes go in one deposit or hand-over.
+	batchSize = 64
 	// refusedFor is how long a carrier that said no is not asked again
 	// (for that recipient, or at all when it does not carry).
 	refusedFor = 10 * time.Minute

@@ -190,7 +190,7 @@ func (k *Carry) depositAt(c, r peer.ID) bool {
 func (k *Carry) depositSource(c, r peer.ID, src Source) bool {
 	batch := src.Batch
 	if batch <= 0 {
-		batch = batch
+		batch = batchSize
 	}
 	for k.d.Ctx().Err() == nil {
 		now := k.Now()

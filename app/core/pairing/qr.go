@@ -14,7 +14,7 @@ import (
 	qrencode "github.com/skip2/go-qrcode"
 	xdraw "golang.org/x/image/draw"
 
-	"hearth/app/core/presence"
+	"hearth/app/core/base"
 	"hearth/p2p/wire"
 )
 
@@ -60,18 +60,18 @@ func inviteFromQR(r io.Reader) (string, error) {
 		return "", fmt.Errorf("reading picture: %w", err)
 	}
 	if len(data) > maxQRImageFile {
-		return "", presence.ErrImageTooLarge
+		return "", base.ErrImageTooLarge
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return "", presence.ErrNotAnImage
+		return "", base.ErrNotAnImage
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > presence.MaxPicturePixels {
-		return "", presence.ErrImageTooLarge
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > base.MaxPicturePixels {
+		return "", base.ErrImageTooLarge
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return "", presence.ErrNotAnImage
+		return "", base.ErrNotAnImage
 	}
 	res, err := readQR(img)
 	// The detector misses a few codes in a hundred at some module sizes
@@ -81,7 +81,7 @@ func inviteFromQR(r io.Reader) (string, error) {
 		if err == nil {
 			break
 		}
-		if b := img.Bounds(); float64(b.Dx())*float64(b.Dy())*f*f > presence.MaxPicturePixels {
+		if b := img.Bounds(); float64(b.Dx())*float64(b.Dy())*f*f > base.MaxPicturePixels {
 			continue
 		}
 		res, err = readQR(scaled(img, f))

@@ -9,7 +9,7 @@ import (
 	"image/png"
 	"testing"
 
-	"hearth/app/core/presence"
+	"hearth/app/core/base"
 	"hearth/p2p/wire"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -59,7 +59,7 @@ func TestQRRoundTrip(t *testing.T) {
 	if _, err := inviteFromQR(&blank); err != ErrNoQRCode {
 		t.Fatalf("blank: %v", err)
 	}
-	if _, err := inviteFromQR(bytes.NewReader([]byte("hearth:not a picture"))); err != presence.ErrNotAnImage {
+	if _, err := inviteFromQR(bytes.NewReader([]byte("hearth:not a picture"))); err != base.ErrNotAnImage {
 		t.Fatalf("text: %v", err)
 	}
 }

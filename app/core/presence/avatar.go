@@ -2,7 +2,6 @@ package presence
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,6 +9,8 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+
+	"hearth/app/core/base"
 )
 
 const (
@@ -17,23 +18,12 @@ const (
 	AvatarSize = 128
 	// maxAvatarFile bounds the picture file a user may choose.
 	maxAvatarFile = 20 << 20
-	// MaxPicturePixels bounds the decoded size of a chosen picture, so a
-	// small file that claims a huge image cannot take all memory.
-	MaxPicturePixels = 50_000_000
 	// maxPeerAvatarSide bounds an avatar a contact sends: Hearth sends
 	// AvatarSize; a little room is left for other encoders.
 	maxPeerAvatarSide = 256
 	// pngBudget: a picture whose PNG is larger than this (a photo) goes
 	// out as JPEG instead.
 	pngBudget = 40 << 10
-)
-
-var (
-	// ErrNotAnImage: the chosen file (or a contact's avatar) is not a PNG,
-	// JPEG or GIF picture that decodes.
-	ErrNotAnImage = errors.New("this file is not a picture Hearth can read (PNG, JPEG or GIF)")
-	// ErrImageTooLarge: the chosen picture is above the file or pixel limit.
-	ErrImageTooLarge = errors.New("this picture is too large; choose one under 20 MB and 50 megapixels")
 )
 
 // encodeAvatar reads a picture, crops its centre square, scales it to
@@ -45,18 +35,18 @@ func encodeAvatar(r io.Reader) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("reading picture: %w", err)
 	}
 	if len(data) > maxAvatarFile {
-		return nil, "", ErrImageTooLarge
+		return nil, "", base.ErrImageTooLarge
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", ErrNotAnImage
+		return nil, "", base.ErrNotAnImage
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPicturePixels {
-		return nil, "", ErrImageTooLarge
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > base.MaxPicturePixels {
+		return nil, "", base.ErrImageTooLarge
 	}
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", ErrNotAnImage
+		return nil, "", base.ErrNotAnImage
 	}
 	small := squareThumb(src, AvatarSize)
 	var buf bytes.Buffer
@@ -108,14 +98,14 @@ func squareThumb(src image.Image, side int) *image.NRGBA {
 func decodePeerAvatar(typ string, b []byte) (image.Image, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || "image/"+format != typ {
-		return nil, ErrNotAnImage
+		return nil, base.ErrNotAnImage
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPeerAvatarSide || cfg.Height > maxPeerAvatarSide {
-		return nil, ErrImageTooLarge
+		return nil, base.ErrImageTooLarge
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, ErrNotAnImage
+		return nil, base.ErrNotAnImage
 	}
 	return img, nil
 }

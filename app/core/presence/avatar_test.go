@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"hearth/app/core/base"
 	"hearth/p2p/wire"
 )
 
@@ -62,7 +63,7 @@ func TestEncodeAvatar(t *testing.T) {
 			t.Fatalf("%v: %v", size, img.Bounds())
 		}
 	}
-	if _, _, err := encodeAvatar(strings.NewReader("not a picture")); err != ErrNotAnImage {
+	if _, _, err := encodeAvatar(strings.NewReader("not a picture")); err != base.ErrNotAnImage {
 		t.Fatalf("text: %v", err)
 	}
 }
