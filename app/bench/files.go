@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"hearth/app/core/event"
-
 	"hearth/contacts"
 )
 

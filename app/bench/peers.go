@@ -7,9 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core/event"
-
 	"hearth/app/core"
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

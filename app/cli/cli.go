@@ -10,9 +10,8 @@ import (
 	"strings"
 	"syscall"
 
-	"hearth/app/core/event"
-
 	"hearth/app/core"
+	"hearth/app/core/event"
 	"hearth/app/profile"
 )
 

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"hearth/app/core/event"
-
 	"hearth/contacts"
 )
 

@@ -11,14 +11,12 @@ import (
 	"testing"
 	"time"
 
-	pcarry "hearth/p2p/carry"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core/carry"
 	"hearth/app/core/event"
-
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"hearth/contacts"
+	pcarry "hearth/p2p/carry"
 	"hearth/p2p/seal"
 	"hearth/p2p/wire"
 )

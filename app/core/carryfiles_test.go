@@ -8,11 +8,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"hearth/app/core/event"
-	"hearth/app/core/transfers"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/event"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 	"hearth/p2p/files"
 	"hearth/p2p/wire"

@@ -5,12 +5,11 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core/event"
-
 	levent "github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

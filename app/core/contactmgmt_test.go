@@ -12,10 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/book"
-	"hearth/app/core/event"
-	"hearth/app/core/people"
-
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -23,6 +19,9 @@ import (
 	"github.com/libp2p/go-libp2p/core/peerstore"
 	"golang.org/x/time/rate"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+	"hearth/app/core/people"
 	"hearth/contacts"
 	pchat "hearth/p2p/chat"
 	"hearth/p2p/contactreq"

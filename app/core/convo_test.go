@@ -6,15 +6,13 @@ import (
 	"testing"
 	"time"
 
-	pconvo "hearth/p2p/convo"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core/base"
 	"hearth/app/core/chat"
 	"hearth/app/core/event"
-
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"hearth/contacts"
+	pconvo "hearth/p2p/convo"
 	"hearth/p2p/wire"
 )
 

@@ -7,7 +7,6 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/core/presence"
-
 	"hearth/contacts"
 )
 

@@ -1,6 +1,10 @@
-// Package core is Hearth's application layer: the Messenger ties a profile
-// (identity and store) to the libp2p node and its protocols, and to calls.
-// It publishes typed Events for the UI and never imports fyne.
+// Package core is the composition root of Hearth's application layer: the
+// Messenger opens the libp2p node for a profile, builds one mechanism per
+// concern (people, presence, chat, groups, transfers, carry, calls,
+// archive, nearby, pairing — each its own package under app/core, owning
+// its state), fills the hooks through which they tell each other what
+// happened, and keeps contacts connected (connect.go). Events for the UI
+// come from app/core/event. It never imports fyne.
 package core
 
 import (
@@ -10,24 +14,23 @@ import (
 	"sync/atomic"
 	"time"
 
+	levent "github.com/libp2p/go-libp2p/core/event"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"hearth/app/core/archive"
 	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/calls"
+	"hearth/app/core/carry"
+	"hearth/app/core/chat"
 	"hearth/app/core/event"
 	"hearth/app/core/groups"
 	"hearth/app/core/nearby"
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
-	"hearth/app/core/transfers"
-
-	levent "github.com/libp2p/go-libp2p/core/event"
-	"github.com/libp2p/go-libp2p/core/network"
-	"github.com/libp2p/go-libp2p/core/peer"
-
-	"hearth/app/core/carry"
-	"hearth/app/core/chat"
 	"hearth/app/core/presence"
+	"hearth/app/core/transfers"
 	"hearth/app/profile"
 	"hearth/contacts"
 	"hearth/contacts/store"
@@ -75,7 +78,10 @@ type Options struct {
 	Carry carry.Options
 }
 
-// Messenger is one running Hearth profile on the network.
+// Messenger is one running Hearth profile on the network. It holds the
+// mechanisms (exported, for the UI and the CLI to use directly) and what
+// the connection loops need; mu guards only closed. Each mechanism's own
+// state and locks are described on its type.
 type Messenger struct {
 	// Calls rings, answers and runs 1:1 calls.
 	Calls *calls.Calls

@@ -8,14 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/book"
-	"hearth/app/core/event"
-	"hearth/app/core/people"
-
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+	"hearth/app/core/people"
 	"hearth/app/profile"
 	"hearth/contacts"
 )

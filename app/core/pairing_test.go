@@ -11,14 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/event"
-	"hearth/app/core/pairing"
-
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/event"
+	"hearth/app/core/pairing"
 	"hearth/contacts"
 	paircode "hearth/p2p/pair"
 )

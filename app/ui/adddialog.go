@@ -4,14 +4,14 @@ import (
 	"errors"
 	"strings"
 
-	"hearth/app/core/pairing"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/pairing"
 )
 
 // addContactDialog shows my invite code (text, Copy, QR) and takes

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"image/color"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -14,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

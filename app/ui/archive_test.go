@@ -7,15 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/archive"
-	"hearth/app/core/event"
-	"hearth/app/core/groups"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/core/archive"
+	"hearth/app/core/event"
+	"hearth/app/core/groups"
 	"hearth/contacts"
 )
 

@@ -9,13 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 
-	"hearth/app/core/archive"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/archive"
 )
 
 // exportDialog chooses a format and saves or prints a conversation.

@@ -4,11 +4,11 @@ import (
 	"slices"
 	"strings"
 
-	"hearth/app/core/transfers"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/transfers"
 )
 
 // autoAcceptSizes are the sizes the settings offer for accepting files

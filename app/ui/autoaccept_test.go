@@ -3,10 +3,10 @@ package ui
 import (
 	"testing"
 
-	"hearth/app/core/transfers"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/transfers"
 )
 
 // selects lists the visible drop-downs under o.

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2/test"
+
+	"hearth/app/core/event"
 )
 
 func TestIncomingCallAcceptAndEnd(t *testing.T) {

@@ -7,14 +7,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"hearth/app/core/calls"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/calls"
 )
 
 // endedLinger is how long a finished call's window shows the reason.

@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"hearth/app/core/event"
-	"hearth/app/core/people"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/core/event"
+	"hearth/app/core/people"
 	"hearth/contacts"
 )
 

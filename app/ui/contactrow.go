@@ -3,13 +3,13 @@ package ui
 import (
 	"strings"
 
-	"hearth/app/core/people"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/people"
 )
 
 // contactRow is one line of the contact list: presence dot, name, status

@@ -7,12 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

@@ -9,7 +9,6 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
-
 	"hearth/contacts"
 )
 

@@ -8,7 +8,6 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
-
 	"hearth/app/profile"
 	"hearth/contacts"
 )

@@ -7,11 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

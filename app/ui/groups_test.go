@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

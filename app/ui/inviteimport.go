@@ -4,14 +4,14 @@ import (
 	"errors"
 	"strings"
 
-	"hearth/app/core/pairing"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/pairing"
 )
 
 // ShowAddContactWith opens the add-contact dialog with someone's invite

@@ -4,14 +4,14 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core/event"
-	"hearth/app/core/nearby"
-	"hearth/app/core/people"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/event"
+	"hearth/app/core/nearby"
+	"hearth/app/core/people"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open

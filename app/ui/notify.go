@@ -9,10 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

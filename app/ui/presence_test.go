@@ -9,16 +9,15 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/base"
-	"hearth/app/core/event"
-	"hearth/app/core/nearby"
-	"hearth/app/core/presence"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	qrencode "github.com/skip2/go-qrcode"
 
+	"hearth/app/core/base"
+	"hearth/app/core/event"
+	"hearth/app/core/nearby"
+	"hearth/app/core/presence"
 	"hearth/contacts"
 )
 

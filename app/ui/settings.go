@@ -3,8 +3,6 @@ package ui
 import (
 	"strings"
 
-	"hearth/app/core/transfers"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -12,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/transfers"
 )
 
 // settingsValueWidth is where the settings' values wrap.

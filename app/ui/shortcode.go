@@ -6,14 +6,14 @@ import (
 	"image/color"
 	"strings"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/event"
 )
 
 // shortCodeDialog pairs by a short spoken code, in one of two modes: I show

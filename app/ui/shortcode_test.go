@@ -6,10 +6,10 @@ import (
 	"slices"
 	"testing"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"hearth/app/core/event"
 )
 
 func TestAddContactLeadsToShortCode(t *testing.T) {

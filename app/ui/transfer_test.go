@@ -13,14 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/event"
-	"hearth/app/core/transfers"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/core/event"
+	"hearth/app/core/transfers"
 	"hearth/contacts"
 )
 

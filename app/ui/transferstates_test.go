@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"hearth/app/core/event"
-
 	"hearth/contacts"
 )
 

@@ -7,14 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/event"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

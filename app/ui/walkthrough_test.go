@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"hearth/app/core/event"
-	"hearth/app/core/people"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -17,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/core/event"
+	"hearth/app/core/people"
 	"hearth/contacts"
 )
 

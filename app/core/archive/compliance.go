@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"hearth/app/core/book"
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
 	"hearth/p2p/wire"
 )
 

@@ -5,11 +5,10 @@ import (
 	"slices"
 	"time"
 
-	pcarry "hearth/p2p/carry"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/contacts"
+	pcarry "hearth/p2p/carry"
 	"hearth/p2p/wire"
 )
 

@@ -9,12 +9,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/event"
-
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"hearth/contacts"
 	"hearth/p2p/wire"
 )

@@ -7,17 +7,15 @@ import (
 	"sync"
 	"time"
 
-	pchat "hearth/p2p/chat"
-	pconvo "hearth/p2p/convo"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/event"
-
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"hearth/contacts"
 	"hearth/contacts/store"
+	pchat "hearth/p2p/chat"
+	pconvo "hearth/p2p/convo"
 	"hearth/p2p/wire"
 )
 

@@ -3,11 +3,10 @@ package groups
 import (
 	"slices"
 
-	"hearth/app/core/carry"
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/carry"
+	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/wire"
 )

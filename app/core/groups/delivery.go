@@ -7,10 +7,9 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/group"
 	"hearth/p2p/wire"

@@ -16,11 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"hearth/app/core/base"
-
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/base"
 	"hearth/contacts"
 	"hearth/p2p/group"
 )

@@ -8,11 +8,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"hearth/app/core/book"
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/group"
 	"hearth/p2p/wire"

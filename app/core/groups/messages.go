@@ -6,11 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"hearth/app/core/base"
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/base"
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 

@@ -13,15 +13,14 @@ import (
 	"sync"
 	"time"
 
-	"hearth/app/core/base"
-	"hearth/app/core/book"
-	"hearth/app/core/event"
-	"hearth/app/core/people"
-
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
 
+	"hearth/app/core/base"
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+	"hearth/app/core/people"
 	"hearth/p2p/discovery"
 	paircode "hearth/p2p/pair"
 )

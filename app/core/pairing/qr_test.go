@@ -9,12 +9,12 @@ import (
 	"image/png"
 	"testing"
 
-	"hearth/app/core/base"
-	"hearth/p2p/wire"
-
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 	qrencode "github.com/skip2/go-qrcode"
+
+	"hearth/app/core/base"
+	"hearth/p2p/wire"
 )
 
 // TestQRRoundTrip: an invite code drawn as a QR code, the way the add

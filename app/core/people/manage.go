@@ -14,11 +14,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"hearth/app/core/book"
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/wire"
 )

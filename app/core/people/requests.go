@@ -9,12 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"hearth/app/core/book"
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 	manet "github.com/multiformats/go-multiaddr/net"
 
+	"hearth/app/core/book"
+	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/wire"
 )

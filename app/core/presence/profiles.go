@@ -7,10 +7,9 @@ import (
 	"os"
 	"time"
 
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/contacts/store"
 	"hearth/p2p/wire"

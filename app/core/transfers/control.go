@@ -6,10 +6,9 @@ import (
 	"os"
 	"time"
 
-	"hearth/app/core/base"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/base"
 	"hearth/contacts"
 	"hearth/p2p/files"
 )

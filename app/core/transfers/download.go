@@ -10,10 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"hearth/app/core/event"
-
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/event"
 	"hearth/app/scan"
 	"hearth/contacts"
 	"hearth/p2p/files"

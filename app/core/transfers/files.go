@@ -11,12 +11,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/event"
-
-	"github.com/libp2p/go-libp2p/core/peer"
-
 	"hearth/app/policy"
 	"hearth/contacts"
 	"hearth/p2p/files"
