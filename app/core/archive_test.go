@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -60,7 +61,7 @@ func TestRetentionDeletesOnlyExpired(t *testing.T) {
 		t.Errorf("Retention = %d, want 30", got)
 	}
 	got := bodies(t, a.m, bid)
-	if !equal(got, []string{"recent words"}) {
+	if !slices.Equal(got, []string{"recent words"}) {
 		t.Errorf("after retention: %q", got)
 	}
 	hits, err := a.m.Archive.SearchArchive("expired", 0)
@@ -82,7 +83,7 @@ func TestRetentionEnforcedAtStart(t *testing.T) {
 	if _, err := a.m.store.AddMessage(old); err != nil {
 		t.Fatal(err)
 	}
-	if got := bodies(t, a.m, bid); !equal(got, []string{"stale words"}) {
+	if got := bodies(t, a.m, bid); !slices.Equal(got, []string{"stale words"}) {
 		t.Fatalf("before restart: %q", got)
 	}
 	a.stop(t)

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -138,25 +139,13 @@ func (m *Messenger) addrLoop(sub levent.Subscription) {
 			}
 			m.book.Lock()
 			c, known := m.book.Get(ev.Peer)
-			if known && c.State != contacts.Blocked && !equalStrings(addrs, c.Addrs) {
+			if known && c.State != contacts.Blocked && !slices.Equal(addrs, c.Addrs) {
 				c.Addrs = addrs
 				m.book.Put(c)
 			}
 			m.book.Unlock()
 		}
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // livenessInterval is how often connected contacts are pinged. A contact

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -162,18 +163,6 @@ func bodies(t *testing.T, m *Messenger, conv string) []string {
 	return out
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestPairChatRestartDeliversOnceInOrder(t *testing.T) {
 	alice, bob := newPeer(t, "Alice"), newPeer(t, "Bob")
 	pair(t, alice, bob)
@@ -196,7 +185,7 @@ func TestPairChatRestartDeliversOnceInOrder(t *testing.T) {
 			conv = bID
 		}
 		got := bodies(t, m, conv)
-		if !(equal(got, want) || equal(got, []string{want[1], want[0]})) {
+		if !(slices.Equal(got, want) || slices.Equal(got, []string{want[1], want[0]})) {
 			t.Fatalf("history %v", got)
 		}
 	}
@@ -228,7 +217,7 @@ func TestPairChatRestartDeliversOnceInOrder(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // a duplicate would show up by now
 	got := bodies(t, bob.m, aID)
 	wantTail := []string{"while you were away 1", "while you were away 2", "while you were away 3"}
-	if len(got) != 5 || !equal(got[2:], wantTail) {
+	if len(got) != 5 || !slices.Equal(got[2:], wantTail) {
 		t.Fatalf("after restart bob has %q", got)
 	}
 	// History survives restarts on both sides.
@@ -252,7 +241,7 @@ func TestSenderRestartsBeforeDelivery(t *testing.T) {
 	bob.restart(t)
 	alice.restart(t)
 	waitFor(t, "delivered after both restarted", func() bool { return len(bodies(t, bob.m, aID)) == 2 })
-	if got := bodies(t, bob.m, aID); !equal(got, []string{"one", "two"}) {
+	if got := bodies(t, bob.m, aID); !slices.Equal(got, []string{"one", "two"}) {
 		t.Fatalf("got %q", got)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,9 +13,9 @@ import (
 	"hearth/p2p/wire"
 )
 
-// writePicture writes a w×h PNG with a gradient (so it does not compress
-// to nothing) and returns its path.
-func writePicture(t *testing.T, w, h int) string {
+// picture encodes a w×h PNG with a gradient (so it does not compress to
+// nothing).
+func picture(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
@@ -25,30 +23,16 @@ func writePicture(t *testing.T, w, h int) string {
 			img.SetNRGBA(x, y, color.NRGBA{uint8(x * 7), uint8(y * 3), uint8(x ^ y), 255})
 		}
 	}
-	path := filepath.Join(t.TempDir(), "me.png")
-	f, err := os.Create(path)
-	if err != nil {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	return path
-}
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return b.Bytes()
 }
 
 func TestEncodeAvatar(t *testing.T) {
 	for _, size := range [][2]int{{1200, 800}, {90, 300}, {1, 1}} {
-		b, typ, err := encodeAvatar(bytes.NewReader(readFile(t, writePicture(t, size[0], size[1]))))
+		b, typ, err := encodeAvatar(bytes.NewReader(picture(t, size[0], size[1])))
 		if err != nil {
 			t.Fatalf("%v: %v", size, err)
 		}
