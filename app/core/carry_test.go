@@ -367,7 +367,7 @@ func TestCarrierDropsExpired(t *testing.T) {
 	waitFor(t, "C holds the envelope", func() bool { return len(held(t, x.c.m, x.rID)) == 1 })
 	x.s.stop(t)
 	clock.advance(15 * 24 * time.Hour)
-	x.c.m.wake()
+	x.c.m.links.Wake()
 	waitFor(t, "C dropped it", func() bool {
 		u, err := x.c.m.store.CarryUsage(x.sID)
 		return err == nil && u.TotalCount == 0

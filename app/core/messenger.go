@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	levent "github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -26,6 +25,7 @@ import (
 	"hearth/app/core/chat"
 	"hearth/app/core/event"
 	"hearth/app/core/groups"
+	"hearth/app/core/links"
 	"hearth/app/core/nearby"
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
@@ -113,7 +113,7 @@ type Messenger struct {
 	d      *base.Deps // shared with every mechanism
 	book   *book.Book // the contact list
 	node   *node.Node
-	kick   chan struct{} // wakes the connect loop early
+	links  *links.Links // keeps contacts connected
 
 	mu     sync.Mutex // guards closed
 	closed bool
@@ -134,13 +134,13 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		prof:  prof,
 		store: prof.Store,
 		book:  bk,
-		kick:  make(chan struct{}, 1),
+		links: links.New(),
 	}
 	m.name.Store(prof.Name)
 	m.d = &base.Deps{
 		Store: prof.Store, Key: prof.Key, Self: prof.ID, Dir: prof.Dir,
 		Bus: event.NewBus(), Book: bk, Tasks: base.NewTasks(),
-		Name: m.MyName, Now: time.Now, Wake: m.wake, RetryInterval: opts.RetryInterval,
+		Name: m.MyName, Now: time.Now, Wake: m.links.Wake, RetryInterval: opts.RetryInterval,
 	}
 	if opts.Now != nil {
 		m.d.Now = opts.Now
@@ -211,12 +211,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
 	})
 	m.Nearby = nearby.New(m.d, opts.NoMDNS)
-	sub, err := h.EventBus().Subscribe(new(levent.EvtPeerIdentificationCompleted))
-	if err == nil {
-		m.d.Go(func() { m.addrLoop(sub) })
-	}
-	m.d.Go(m.connectLoop)
-	m.d.Go(m.livenessLoop)
+	m.links.Start(m.d, links.Config{Retry: m.retry, Unanswered: m.People.Unanswered, Resend: m.People.SendRequest})
 	return m, nil
 }
 
