@@ -24,8 +24,8 @@ type Launcher interface {
 //
 // Every field must be set. Each is an independent object as far as the UI
 // is concerned: no interface assumes that another field is the same value.
-// Today main.go fills them all with one *core.Messenger (backendOf); when
-// core splits into packages, each field can take its own.
+// main.go (backendOf) fills each with the core mechanism(s) serving the
+// area (app/core/people, chat, transfers, ...).
 type Backend struct {
 	Contacts ContactsBackend // the list, requests, invites, pairing, management, verification
 	Chat     ChatBackend     // 1:1 messages: history, send, reply, edit, delete, typing, read, mute
