@@ -39,7 +39,7 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	// know only the floor, then the few that build on another mechanism.
 	{"hearth/app/core/book", "hearth/app/core/...", "app/core/book is the core's floor: it imports no other part of the core"},
 	{"hearth/app/core/base", "hearth/app/core/... !hearth/app/core/book !hearth/app/core/event", "app/core/base stands on book and event only"},
-	{"hearth/app/core/carry hearth/app/core/calls hearth/app/core/presence hearth/app/core/archive hearth/app/core/nearby hearth/app/core/people",
+	{"hearth/app/core/carry hearth/app/core/calls hearth/app/core/presence hearth/app/core/archive hearth/app/core/nearby hearth/app/core/people hearth/app/core/links",
 		coreFloor, "this mechanism stands on the core's floor only (base, book, event); the root wires it to the others"},
 	{"hearth/app/core/chat hearth/app/core/groups", coreFloor + " !hearth/app/core/carry", "chat and groups stand on the floor and the carry engine, which knows no kind of content"},
 	{"hearth/app/core/transfers", coreFloor + " !hearth/app/core/carry !hearth/app/core/groups", "transfers stand on the floor, carry and groups (files into groups)"},
