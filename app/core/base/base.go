@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -78,4 +79,29 @@ func NewID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// dialTimeout bounds one background dial.
+const dialTimeout = 5 * time.Second
+
+// Dial connects to id at the addresses the peerstore knows; a successful
+// dial fires the connect notification, which does the rest.
+func (d *Deps) Dial(ctx context.Context, id peer.ID) error {
+	return d.Host.Connect(ctx, peer.AddrInfo{ID: id})
+}
+
+// DialAll dials each peer in the background, each for at most five
+// seconds, and returns when every dial has ended.
+func (d *Deps) DialAll(ids []peer.ID) {
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := d.Timeout(dialTimeout)
+			defer cancel()
+			d.Dial(ctx, id)
+		}()
+	}
+	wg.Wait()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -70,7 +69,7 @@ func (gs *Groups) groupLoop() {
 	t := time.NewTicker(gs.d.RetryInterval)
 	defer t.Stop()
 	for {
-		var wg sync.WaitGroup
+		var away []peer.ID
 		for p := range gs.Targets() {
 			id, err := peer.Decode(p)
 			if err != nil {
@@ -80,17 +79,10 @@ func (gs *Groups) groupLoop() {
 				gs.requestGroupFlush(id)
 				continue
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ctx, cancel := context.WithTimeout(gs.d.Ctx(), 5*time.Second)
-				defer cancel()
-				// A successful dial fires the connect notification, which
-				// flushes.
-				gs.d.Host.Connect(ctx, peer.AddrInfo{ID: id})
-			}()
+			away = append(away, id)
 		}
-		wg.Wait()
+		// A successful dial fires the connect notification, which flushes.
+		gs.d.DialAll(away)
 		select {
 		case <-gs.d.Ctx().Done():
 			return

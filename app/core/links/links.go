@@ -106,17 +106,7 @@ func (l *Links) connectAll() {
 			l.cfg.Resend(id)
 		}()
 	}
-	for _, id := range todo {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx, cancel := l.d.Timeout(5 * time.Second)
-			defer cancel()
-			// A successful dial fires the connect notification, which
-			// does the rest.
-			l.d.Host.Connect(ctx, peer.AddrInfo{ID: id})
-		}()
-	}
+	l.d.DialAll(todo)
 	wg.Wait()
 }
 

@@ -238,7 +238,7 @@ func (x *Transfers) offerGroupTo(p peer.ID, transferID string, dial bool) {
 		}
 		// A successful dial also runs resumeTransfers, which offers this;
 		// offers are idempotent, so the second one changes nothing.
-		if x.d.Host.Connect(ctx, peer.AddrInfo{ID: p}) != nil {
+		if x.d.Dial(ctx, p) != nil {
 			return // offered when they connect
 		}
 	}
