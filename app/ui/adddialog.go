@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/pairing"
+	"hearth/app/ui/kit"
 )
 
 // addContactDialog shows my invite code (text, Copy, QR) and takes
@@ -26,8 +27,8 @@ type addContactDialog struct {
 	copyBtn *widget.Button
 	qr      *canvas.Image // nil when there is no code or it does not fit a QR
 
-	paste *escEntry
-	note  *escEntry
+	paste *kit.EscEntry
+	note  *kit.EscEntry
 	send  *widget.Button
 	err   *widget.Label
 }
@@ -38,22 +39,22 @@ func (mw *MainWindow) ShowAddContact() { mw.showAddContact() }
 var errNoCode = errors.New("paste the invite code you were given first")
 
 func (mw *MainWindow) showAddContact() *addContactDialog {
-	a := &addContactDialog{mw: mw, inv: mw.b.Contacts, err: errorLabel()}
+	a := &addContactDialog{mw: mw, inv: mw.b.Contacts, err: kit.ErrorLabel()}
 	mine := a.myCode()
 
-	a.paste = newEscEntry(true)
+	a.paste = kit.NewEscEntry(true)
 	a.paste.SetPlaceHolder("Paste their invite code here")
 	a.paste.SetMinRowsVisible(3)
-	a.paste.onEscape = a.close
-	a.note = newEscEntry(false)
+	a.paste.OnEscape = a.close
+	a.note = kit.NewEscEntry(false)
 	a.note.SetPlaceHolder("A note so they know it's you (optional)")
-	a.note.onEscape = a.close
+	a.note.OnEscape = a.close
 	a.note.OnSubmitted = func(string) { a.submit() }
 	a.send = widget.NewButtonWithIcon("Send request", theme.MailSendIcon(), a.submit)
 	a.send.Importance = widget.HighImportance
 
 	theirs := container.NewVBox(
-		heading("Add someone"),
+		kit.Heading("Add someone"),
 		wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. If their code is new you can chat at once; otherwise they see your request and your note, and you can chat once they accept."),
 		a.paste, a.importButtons(), a.note,
 	)
@@ -77,7 +78,7 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 }
 
 func (a *addContactDialog) myCode() fyne.CanvasObject {
-	title := heading("Your invite code")
+	title := kit.Heading("Your invite code")
 	// The core accepts the first request carrying this code's one-time
 	// secret without asking (InviteCode); this used to say "you still
 	// decide", which was not true for that first request.
@@ -86,13 +87,13 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 		"You get a new code each time you open this.")
 	code, err := a.inv.InviteCode()
 	if err != nil {
-		e := errorLabel()
-		showError(e, err)
+		e := kit.ErrorLabel()
+		kit.ShowError(e, err)
 		return container.NewVBox(title, e)
 	}
 	a.code = code
 	mono := fyne.TextStyle{Monospace: true}
-	a.codeTxt = widget.NewLabelWithStyle(strings.Join(wrapText(code, 360, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
+	a.codeTxt = widget.NewLabelWithStyle(strings.Join(kit.WrapText(code, 360, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
 	a.codeTxt.Selectable = true
 	a.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		a.mw.app.Clipboard().SetContent(a.code)
@@ -118,18 +119,18 @@ func (a *addContactDialog) submit() {
 	}
 	code := strings.Join(strings.Fields(a.paste.Text), "")
 	if code == "" {
-		showError(a.err, errNoCode)
+		kit.ShowError(a.err, errNoCode)
 		return
 	}
 	note := strings.TrimSpace(a.note.Text)
-	showError(a.err, nil)
+	kit.ShowError(a.err, nil)
 	a.send.Disable()
 	a.send.SetText("Sending…")
 	a.mw.background(func() error { return a.inv.AddByInvite(code, note) }, func(err error) {
 		a.send.Enable()
 		a.send.SetText("Send request")
 		if err != nil {
-			showError(a.err, err)
+			kit.ShowError(a.err, err)
 			return
 		}
 		a.close()

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -127,7 +128,7 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 	set := func() {
 		mw.background(func() error { return mw.b.Archive.SetCompliance(peer, on) }, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not change the compliance setting: " + userText(err))
+				mw.showNotice("Could not change the compliance setting: " + kit.UserText(err))
 				return
 			}
 			if peer == mw.selected {
@@ -152,9 +153,9 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 
 func (mw *MainWindow) peerName(peer string) string {
 	if c := mw.contact(peer); c != nil {
-		return displayName(c.Name, c.PeerID)
+		return kit.DisplayName(c.Name, c.PeerID)
 	}
-	return shortID(peer)
+	return kit.ShortID(peer)
 }
 
 // ---- retention ----
@@ -203,7 +204,7 @@ func (mw *MainWindow) showRetention(peer string) *widget.Select {
 		}
 		mw.background(func() error { return mw.b.Archive.SetRetention(peer, days) }, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not change how long messages are kept: " + userText(err))
+				mw.showNotice("Could not change how long messages are kept: " + kit.UserText(err))
 				return
 			}
 			if days == 0 {

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/archive"
+	"hearth/app/ui/kit"
 )
 
 // exportDialog chooses a format and saves or prints a conversation.
@@ -73,7 +74,7 @@ func (mw *MainWindow) showExport(peer string) *exportDialog {
 	if peer == "" {
 		return nil
 	}
-	e := &exportDialog{mw: mw, arch: mw.b.Archive, peer: peer, err: errorLabel()}
+	e := &exportDialog{mw: mw, arch: mw.b.Archive, peer: peer, err: kit.ErrorLabel()}
 	e.format = widget.NewRadioGroup([]string{formatHTML, formatText}, nil)
 	e.format.SetSelected(formatHTML)
 	e.format.Required = true
@@ -82,7 +83,7 @@ func (mw *MainWindow) showExport(peer string) *exportDialog {
 	e.print = widget.NewButtonWithIcon("Print…", theme.DocumentPrintIcon(), e.printIt)
 	name := mw.peerName(peer)
 	content := container.NewVBox(
-		heading("Export the conversation with "+name),
+		kit.Heading("Export the conversation with "+name),
 		wrapped("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well."),
 		e.format, e.err, container.NewHBox(e.save, e.print))
 	e.d = dialog.NewCustom("Export", "Close", content, mw.win)
@@ -116,7 +117,7 @@ func (e *exportDialog) saveAs() {
 	chooseSaveFile(e.mw.win, name, func(w io.WriteCloser, err error) {
 		if w == nil {
 			if err != nil {
-				showError(e.err, err)
+				kit.ShowError(e.err, err)
 			}
 			return // cancelled
 		}
@@ -128,18 +129,18 @@ func (e *exportDialog) saveAs() {
 			err = cerr
 		}
 		if err != nil {
-			showError(e.err, fmt.Errorf("could not export: %w", err))
+			kit.ShowError(e.err, fmt.Errorf("could not export: %w", err))
 			return
 		}
 		e.mw.hideModal(e.d)
-		e.mw.showNotice("Conversation exported" + savedWhere(w) + ".")
+		e.mw.showNotice("Conversation exported" + kit.SavedWhere(w) + ".")
 	})
 }
 
 func (e *exportDialog) printIt() {
 	b, err := e.render(archive.ExportHTML)
 	if err != nil {
-		showError(e.err, err)
+		kit.ShowError(e.err, err)
 		return
 	}
 	f, err := os.CreateTemp("", "hearth-print-*.html")
@@ -150,7 +151,7 @@ func (e *exportDialog) printIt() {
 		}
 	}
 	if err != nil {
-		showError(e.err, fmt.Errorf("could not prepare the page to print: %w", err))
+		kit.ShowError(e.err, fmt.Errorf("could not prepare the page to print: %w", err))
 		return
 	}
 	path := filepath.Clean(f.Name())
@@ -163,7 +164,7 @@ func (e *exportDialog) printIt() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			e.mw.showNotice("Could not print: " + userText(err))
+			e.mw.showNotice("Could not print: " + kit.UserText(err))
 		}
 	})
 }

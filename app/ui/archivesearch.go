@@ -14,6 +14,7 @@ import (
 
 	"hearth/app/core/archive"
 	"hearth/app/core/base"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -22,7 +23,7 @@ type searchPanel struct {
 	mw     *MainWindow
 	arch   ArchiveBackend
 	d      dialog.Dialog
-	entry  *escEntry
+	entry  *kit.EscEntry
 	list   *widget.List
 	status *widget.Label
 	hits   []archive.SearchHit
@@ -37,8 +38,8 @@ func (mw *MainWindow) showSearch() *searchPanel {
 		mw.win.Canvas().Focus(p.entry)
 		return p
 	}
-	p := &searchPanel{mw: mw, arch: mw.b.Archive, status: caption("Type words to find in every conversation.")}
-	p.entry = newEscEntry(false)
+	p := &searchPanel{mw: mw, arch: mw.b.Archive, status: kit.Caption("Type words to find in every conversation.")}
+	p.entry = kit.NewEscEntry(false)
 	p.entry.SetPlaceHolder("Search messages")
 	p.entry.OnChanged = p.run
 	p.entry.OnSubmitted = func(string) {
@@ -54,7 +55,7 @@ func (mw *MainWindow) showSearch() *searchPanel {
 	d := dialog.NewCustom("Search all conversations", "Close", content, mw.win)
 	d.Resize(fyne.NewSize(620, 480))
 	p.d = d
-	p.entry.onEscape = p.close
+	p.entry.OnEscape = p.close
 	mw.archive.search = p
 	mw.showModal(d, p.close)
 	d.SetOnClosed(func() {
@@ -93,7 +94,7 @@ func (p *searchPanel) run(query string) {
 			p.list.Refresh()
 			switch {
 			case err != nil:
-				p.status.SetText("Search failed: " + userText(err))
+				p.status.SetText("Search failed: " + kit.UserText(err))
 			case len(hits) == 0:
 				p.status.SetText("No messages found.")
 			case len(hits) == searchLimit:
@@ -119,7 +120,7 @@ func (p *searchPanel) open(i int) {
 
 func newSearchRow() fyne.CanvasObject {
 	who := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	when := caption("")
+	when := kit.Caption("")
 	snippet := widget.NewRichText()
 	snippet.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(container.NewBorder(nil, nil, nil, when, who), snippet)
@@ -170,7 +171,7 @@ func (mw *MainWindow) jumpTo(peer, messageID string) {
 			return
 		}
 		if err != nil {
-			mw.showNotice("Could not read this conversation: " + userText(err))
+			mw.showNotice("Could not read this conversation: " + kit.UserText(err))
 			return
 		}
 		mw.chat.setHistory(msgs, nil)

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/transfers"
+	"hearth/app/ui/kit"
 )
 
 // autoAcceptSizes are the sizes the settings offer for accepting files
@@ -19,7 +20,7 @@ func autoAcceptLabel(n int64) string {
 	if n <= 0 {
 		return "Never: always ask me"
 	}
-	return "Files under " + humanSize(n)
+	return "Files under " + kit.HumanSize(n)
 }
 
 // autoAcceptRow is the "Accept without asking" setting: a choice of sizes,
@@ -27,7 +28,7 @@ func autoAcceptLabel(n int64) string {
 // with the reason it cannot be changed.
 func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject {
 	wrapped := func(text string) *widget.Label {
-		return widget.NewLabel(strings.Join(wrapText(text, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
+		return widget.NewLabel(strings.Join(kit.WrapText(text, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
 	}
 	switch {
 	case p.TransfersOff:
@@ -35,11 +36,11 @@ func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject
 	case p.AutoAcceptFixed:
 		v := "Never: you are always asked"
 		if p.AutoAcceptBelow > 0 {
-			v = "Files under " + humanSize(p.AutoAcceptBelow) + " from your contacts"
+			v = "Files under " + kit.HumanSize(p.AutoAcceptBelow) + " from your contacts"
 		}
-		why := caption("Set by your team's policy")
+		why := kit.Caption("Set by your team's policy")
 		why.Importance = widget.WarningImportance
-		return tightVBox(wrapped(v), why)
+		return kit.TightVBox(wrapped(v), why)
 	}
 	var labels []string
 	values := map[string]int64{}
@@ -65,7 +66,7 @@ func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject
 		s.auto.Disable()
 		mw.background(func() error { return s.files.SetAutoAcceptBelow(values[l]) }, func(err error) {
 			s.auto.Enable()
-			showError(s.err, err)
+			kit.ShowError(s.err, err)
 			if err != nil {
 				s.auto.SetSelected(last) // the saved value is still the old one
 				return
@@ -73,5 +74,5 @@ func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject
 			last = l
 		})
 	}
-	return tightVBox(s.auto, caption("Only from your contacts; bigger files wait for you."))
+	return kit.TightVBox(s.auto, kit.Caption("Only from your contacts; bigger files wait for you."))
 }

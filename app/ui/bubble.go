@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -101,7 +102,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 		l.Importance = widget.LowImportance
 		body = l
 	} else {
-		lines := wrapText(m.Body, bubbleTextWidth, theme.TextSize(), fyne.TextStyle{})
+		lines := kit.WrapText(m.Body, bubbleTextWidth, theme.TextSize(), fyne.TextStyle{})
 		l := widget.NewLabel(strings.Join(lines, "\n"))
 		l.Selectable = true
 		body = l
@@ -133,7 +134,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 		ticks := container.New(layout.NewCustomPaddedHBoxLayout(-6), meta.icon, meta.icon2)
 		metaItems = append(metaItems, container.NewCenter(ticks), meta.text)
 		metaRow = container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, metaItems...)...)
-		bg = canvas.NewRectangle(color.NRGBA{R: ember.R, G: ember.G, B: ember.B, A: 0x38})
+		bg = canvas.NewRectangle(color.NRGBA{R: kit.Ember.R, G: kit.Ember.G, B: kit.Ember.B, A: 0x38})
 	} else {
 		metaRow = container.NewHBox(metaItems...)
 		bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -166,11 +167,11 @@ func (cv *chatView) quote(id string) fyne.CanvasObject {
 	}
 	// One line, as wide as a bubble allows: the bubble grows to fit it.
 	style := fyne.TextStyle{Italic: true}
-	if lines := wrapText(text, bubbleTextWidth-2*theme.InnerPadding(), theme.TextSize(), style); len(lines) > 1 {
+	if lines := kit.WrapText(text, bubbleTextWidth-2*theme.InnerPadding(), theme.TextSize(), style); len(lines) > 1 {
 		text = strings.TrimRight(lines[0], " ") + "…"
 	}
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, style)
-	bar := canvas.NewRectangle(ember)
+	bar := canvas.NewRectangle(kit.Ember)
 	bar.SetMinSize(fyne.NewSize(3, 0))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	bg.CornerRadius = 6

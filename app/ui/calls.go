@@ -9,14 +9,15 @@ import (
 
 	"hearth/app/core/calls"
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 )
 
 func (mw *MainWindow) ring(e event.IncomingCall) {
-	name := displayName(e.Name, e.PeerID)
+	name := kit.DisplayName(e.Name, e.PeerID)
 	if c := mw.contact(e.PeerID); c != nil && e.Name == "" {
-		name = displayName(c.Name, c.PeerID)
+		name = kit.DisplayName(c.Name, c.PeerID)
 	}
-	t := heading(name + " is calling")
+	t := kit.Heading(name + " is calling")
 	t.Alignment = fyne.TextAlignCenter
 	sub := widget.NewLabelWithStyle("Video call", fyne.TextAlignCenter, fyne.TextStyle{})
 	icon := widget.NewIcon(theme.MediaVideoIcon())
@@ -37,7 +38,7 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 			return err
 		}, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not answer the call: " + userText(err))
+				mw.showNotice("Could not answer the call: " + kit.UserText(err))
 				return
 			}
 			mw.openCall(call, name, "Connecting…")
@@ -63,7 +64,7 @@ func (mw *MainWindow) startCall() {
 		mw.showNotice("You are already in a call.")
 		return
 	}
-	peerID, name := c.PeerID, displayName(c.Name, c.PeerID)
+	peerID, name := c.PeerID, kit.DisplayName(c.Name, c.PeerID)
 	mw.chat.call.Disable()
 	var call calls.Call
 	mw.background(func() (err error) {
@@ -72,7 +73,7 @@ func (mw *MainWindow) startCall() {
 	}, func(err error) {
 		mw.chat.call.Enable()
 		if err != nil {
-			mw.showNotice("Could not call " + name + ": " + userText(err))
+			mw.showNotice("Could not call " + name + ": " + kit.UserText(err))
 			return
 		}
 		mw.openCall(call, name, "Calling…")

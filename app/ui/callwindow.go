@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/calls"
+	"hearth/app/ui/kit"
 )
 
 // endedLinger is how long a finished call's window shows the reason.
@@ -57,7 +58,7 @@ func NewCallWindow(a fyne.App, call calls.Call, peerName, status string) *CallWi
 func newCallWindow(a fyne.App, call calls.Call, name, status string, do func(func())) *CallWindow {
 	cw := &CallWindow{call: call, do: do, name: name}
 	cw.win = a.NewWindow("Call with " + name)
-	cw.win.SetIcon(AppIcon)
+	cw.win.SetIcon(kit.AppIcon)
 	cw.win.Resize(fyne.NewSize(800, 600))
 
 	remoteImg := canvas.NewImageFromImage(nil)

@@ -14,6 +14,7 @@ import (
 
 	"hearth/app/core/people"
 	"hearth/app/core/transfers"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -40,16 +41,16 @@ type chatView struct {
 	members *widget.Button
 	// authors names the members of the open group (nil in 1:1 chats).
 	authors map[string]string
-	avatar  *avatarView    // header picture or initials
-	mute    *widget.Button // notifications for this conversation on/off
+	avatar  *kit.AvatarView // header picture or initials
+	mute    *widget.Button  // notifications for this conversation on/off
 
 	msgs   *fyne.Container
 	scroll *container.Scroll
 
-	entry    *composerEntry
+	entry    *kit.ComposerEntry
 	send     *widget.Button
 	attach   *widget.Button
-	mic      *holdButton // hold to record, release to send; a click toggles
+	mic      *kit.HoldButton // hold to record, release to send; a click toggles
 	sendErr  *widget.Label
 	composer fyne.CanvasObject // entry and buttons, hidden while recording
 	recorder fyne.CanvasObject // the recorder strip
@@ -174,10 +175,10 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 		now: time.Now, thumbs: newThumbCache(), durations: map[string]time.Duration{},
 	}
 	var dotObj fyne.CanvasObject
-	cv.dot, dotObj = newDot(colorOffline, 12)
-	cv.name = heading("")
+	cv.dot, dotObj = kit.NewDot(kit.ColorOffline, 12)
+	cv.name = kit.Heading("")
 	cv.name.Truncation = fyne.TextTruncateEllipsis
-	cv.status = caption("")
+	cv.status = kit.Caption("")
 	cv.status.Truncation = fyne.TextTruncateEllipsis
 	cv.call = widget.NewButtonWithIcon("Call", theme.MediaVideoIcon(), mw.startCall)
 	cv.call.Importance = widget.HighImportance
@@ -185,10 +186,10 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 	cv.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { cv.showMenu() })
 	cv.more.Importance = widget.LowImportance
 	cv.nameRow = container.NewBorder(nil, nil, cv.verified, nil, cv.name)
-	nameBox := tightVBox(cv.nameRow, cv.status)
+	nameBox := kit.TightVBox(cv.nameRow, cv.status)
 	cv.members = widget.NewButtonWithIcon("Members", theme.AccountIcon(), mw.ShowGroupMembers)
 	cv.members.Hide()
-	cv.avatar = newAvatarView(40)
+	cv.avatar = kit.NewAvatarView(40)
 	cv.mute = widget.NewButtonWithIcon("", theme.VolumeUpIcon(), cv.toggleMute)
 	cv.mute.Importance = widget.LowImportance
 	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.mute, cv.call, mw.newArchiveMenuButton(), cv.more)), nameBox)
@@ -199,7 +200,7 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 		cv.bottom = off.Y+cv.scroll.Size().Height >= cv.scroll.Content.MinSize().Height-4
 	}
 
-	cv.entry = newComposerEntry()
+	cv.entry = kit.NewComposerEntry()
 	cv.entry.SetPlaceHolder("Write a message…  (Enter sends, Shift+Enter adds a line)")
 	cv.entry.OnSend = mw.send
 	cv.entry.OnUpEmpty = cv.editLast
@@ -210,7 +211,7 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
 	cv.attach.Importance = widget.LowImportance
 	cv.mic = cv.newMicButton()
-	cv.sendErr = errorLabel()
+	cv.sendErr = kit.ErrorLabel()
 	cv.composer = container.NewBorder(nil, nil,
 		container.NewVBox(layout.NewSpacer(), cv.attach),
 		container.NewVBox(layout.NewSpacer(), cv.send), cv.entry)
@@ -230,11 +231,11 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 
 // setContact updates the header.
 func (cv *chatView) setContact(c people.ContactView) {
-	cv.dot.FillColor = presenceColor(c.Presence)
+	cv.dot.FillColor = kit.PresenceColor(c.Presence)
 	cv.dot.Refresh()
-	cv.peerName = displayName(c.Name, c.PeerID)
+	cv.peerName = kit.DisplayName(c.Name, c.PeerID)
 	cv.name.SetText(cv.peerName)
-	cv.avatar.set(cv.peerName, c.Avatar)
+	cv.avatar.Set(cv.peerName, c.Avatar)
 	line := c.Presence.String()
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
@@ -272,7 +273,7 @@ func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Tra
 		transfers = slices.DeleteFunc(slices.Clone(transfers), func(t contacts.Transfer) bool { return t.CreatedAt.Before(from) })
 	}
 	if len(msgs) == 0 && len(transfers) == 0 {
-		hint := caption("No messages yet. Say hello!")
+		hint := kit.Caption("No messages yet. Say hello!")
 		hint.Alignment = fyne.TextAlignCenter
 		cv.hint = hint
 		cv.msgs.Add(hint)
@@ -323,7 +324,7 @@ func (cv *chatView) removeHint() {
 	}
 }
 
-func (cv *chatView) showErr(err error) { showError(cv.sendErr, err) }
+func (cv *chatView) showErr(err error) { kit.ShowError(cv.sendErr, err) }
 
 // add shows one new message, unless it is on screen already (my own
 // messages come back as MessageAdded after Send returned them).
@@ -400,7 +401,7 @@ func dayLabel(day time.Time) string {
 func (cv *chatView) dayLine(t time.Time) {
 	if day := dayOf(t); !day.Equal(cv.lastDay) {
 		cv.lastDay = day
-		l := caption(dayLabel(day))
+		l := kit.Caption(dayLabel(day))
 		l.Alignment = fyne.TextAlignCenter
 		l.TextStyle.Bold = true
 		cv.msgs.Add(l)

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/people"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -69,7 +70,7 @@ func (mw *MainWindow) showContactMenu(peerID string, pos fyne.Position) {
 type textDialog struct {
 	mw    *MainWindow
 	d     *dialog.CustomDialog
-	entry *escEntry
+	entry *kit.EscEntry
 	save  *widget.Button
 	err   *widget.Label
 }
@@ -77,10 +78,10 @@ type textDialog struct {
 // showTextDialog opens a dialog that edits text and saves it with save,
 // off the UI goroutine. Enter saves a single line; Escape closes.
 func (mw *MainWindow) showTextDialog(title, help, text string, multiLine bool, save func(string) error) *textDialog {
-	td := &textDialog{mw: mw, err: errorLabel()}
-	td.entry = newEscEntry(multiLine)
+	td := &textDialog{mw: mw, err: kit.ErrorLabel()}
+	td.entry = kit.NewEscEntry(multiLine)
 	td.entry.SetText(text)
-	td.entry.onEscape = td.close
+	td.entry.OnEscape = td.close
 	if multiLine {
 		td.entry.SetMinRowsVisible(5)
 	} else {
@@ -107,7 +108,7 @@ func (td *textDialog) submit(save func(string) error) {
 	td.mw.background(func() error { return save(text) }, func(err error) {
 		td.save.Enable()
 		if err != nil {
-			showError(td.err, err)
+			kit.ShowError(td.err, err)
 			return
 		}
 		td.close()
@@ -122,7 +123,7 @@ func (mw *MainWindow) showRename(peerID string) *textDialog {
 
 func (mw *MainWindow) showNotes(peerID string) *textDialog {
 	c, _ := mw.contactView(peerID)
-	return mw.showTextDialog("Notes about "+displayName(c.Name, c.PeerID), "Private notes. They are never sent.",
+	return mw.showTextDialog("Notes about "+kit.DisplayName(c.Name, c.PeerID), "Private notes. They are never sent.",
 		c.Notes, true, func(s string) error { return mw.b.Contacts.SetNotes(peerID, s) })
 }
 
@@ -134,7 +135,7 @@ type groupsDialog struct {
 	peerID string
 	d      *dialog.CustomDialog
 	checks *widget.CheckGroup
-	name   *escEntry
+	name   *kit.EscEntry
 	add    *widget.Button
 	save   *widget.Button
 	err    *widget.Label
@@ -142,7 +143,7 @@ type groupsDialog struct {
 
 func (mw *MainWindow) showGroups(peerID string) *groupsDialog {
 	c, _ := mw.contactView(peerID)
-	g := &groupsDialog{mw: mw, people: mw.b.Contacts, peerID: peerID, err: errorLabel()}
+	g := &groupsDialog{mw: mw, people: mw.b.Contacts, peerID: peerID, err: kit.ErrorLabel()}
 	options := mw.b.Contacts.Labels()
 	for _, l := range append(slices.Clone(suggestedGroups), c.Labels...) {
 		if !containsFold(options, l) {
@@ -152,9 +153,9 @@ func (mw *MainWindow) showGroups(peerID string) *groupsDialog {
 	sortFold(options)
 	g.checks = widget.NewCheckGroup(options, nil)
 	g.checks.SetSelected(slices.Clone(c.Labels))
-	g.name = newEscEntry(false)
+	g.name = kit.NewEscEntry(false)
 	g.name.SetPlaceHolder("New group, e.g. Choir")
-	g.name.onEscape = g.close
+	g.name.OnEscape = g.close
 	g.name.OnSubmitted = func(string) { g.addGroup() }
 	g.add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), g.addGroup)
 	g.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), g.submit)
@@ -165,7 +166,7 @@ func (mw *MainWindow) showGroups(peerID string) *groupsDialog {
 		container.NewBorder(nil, nil, nil, g.add, g.name),
 		g.err,
 	)
-	g.d = dialog.NewCustomWithoutButtons("Groups for "+displayName(c.Name, c.PeerID), content, mw.win)
+	g.d = dialog.NewCustomWithoutButtons("Groups for "+kit.DisplayName(c.Name, c.PeerID), content, mw.win)
 	g.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", g.close), g.save})
 	g.d.Resize(fyne.NewSize(420, 0))
 	mw.showModal(g.d, g.close)
@@ -203,7 +204,7 @@ func (g *groupsDialog) submit() {
 	g.mw.background(func() error { return g.people.SetLabels(g.peerID, labels) }, func(err error) {
 		g.save.Enable()
 		if err != nil {
-			showError(g.err, err)
+			kit.ShowError(g.err, err)
 			return
 		}
 		g.close()
@@ -218,14 +219,14 @@ type confirmDialog struct {
 
 func (mw *MainWindow) confirm(title, text, action string, do func() error, done func()) *confirmDialog {
 	c := &confirmDialog{}
-	errL := errorLabel()
+	errL := kit.ErrorLabel()
 	c.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(wrapped(text), errL), mw.win)
 	c.ok = widget.NewButton(action, func() {
 		c.ok.Disable()
 		mw.background(do, func(err error) {
 			c.ok.Enable()
 			if err != nil {
-				showError(errL, err)
+				kit.ShowError(errL, err)
 				return
 			}
 			mw.hideModal(c.d)
@@ -243,7 +244,7 @@ func (mw *MainWindow) confirm(title, text, action string, do func() error, done 
 
 func (mw *MainWindow) confirmBlock(peerID string) *confirmDialog {
 	c, _ := mw.contactView(peerID)
-	name := displayName(c.Name, peerID)
+	name := kit.DisplayName(c.Name, peerID)
 	return mw.confirm("Block "+name+"?",
 		name+" will not be told. To them you will look offline, and their messages, files and calls will not reach you. "+
 			"You can unblock them in Settings.",
@@ -253,7 +254,7 @@ func (mw *MainWindow) confirmBlock(peerID string) *confirmDialog {
 
 func (mw *MainWindow) confirmRemove(peerID string) *confirmDialog {
 	c, _ := mw.contactView(peerID)
-	name := displayName(c.Name, peerID)
+	name := kit.DisplayName(c.Name, peerID)
 	text := name + " will be taken off your list and told so. Your conversation stays. To talk again, one of you must send a new request."
 	title, action := "Remove "+name+"?", "Remove"
 	switch c.State {
@@ -276,7 +277,7 @@ func (mw *MainWindow) withdrawButton(peerID string) fyne.CanvasObject {
 func (mw *MainWindow) unblock(peerID string) {
 	mw.background(func() error { return mw.b.Contacts.Unblock(peerID) }, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not unblock: " + userText(err))
+			mw.showNotice("Could not unblock: " + kit.UserText(err))
 		}
 	})
 }
@@ -305,7 +306,7 @@ func sortByPresence(cs []people.ContactView) {
 		if (a.Presence != contacts.Offline) != (b.Presence != contacts.Offline) {
 			return a.Presence != contacts.Offline
 		}
-		return strings.ToLower(displayName(a.Name, a.PeerID)) < strings.ToLower(displayName(b.Name, b.PeerID))
+		return strings.ToLower(kit.DisplayName(a.Name, a.PeerID)) < strings.ToLower(kit.DisplayName(b.Name, b.PeerID))
 	})
 }
 
@@ -369,7 +370,7 @@ func (mw *MainWindow) matchesFilter(c people.ContactView, q string) bool {
 func (mw *MainWindow) selectBlocked(peerID string) {
 	mw.list.UnselectAll()
 	c, _ := mw.contactView(peerID)
-	name := displayName(c.Name, peerID)
+	name := kit.DisplayName(c.Name, peerID)
 	var d *dialog.CustomDialog
 	unblock := widget.NewButton("Unblock", func() {
 		mw.hideModal(d)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/people"
+	"hearth/app/ui/kit"
 )
 
 // contactRow is one line of the contact list: presence dot, name, status
@@ -20,7 +21,7 @@ type contactRow struct {
 	dotBox fyne.CanvasObject
 	name   *widget.Label
 	status *widget.Label
-	badge  *badge
+	badge  *kit.Badge
 	// contact management (contactmenu.go): the shield of a verified
 	// contact, and the menu on right-click
 	verified *widget.Icon
@@ -31,23 +32,23 @@ type contactRow struct {
 	// being right-clickable makes it the object the driver hands clicks
 	// to, so the list underneath would never see them.
 	onTap  func(peerID string)
-	avatar *avatarView
+	avatar *kit.AvatarView
 	muted  *widget.Icon // shown for a muted conversation
 }
 
 func newContactRow() *contactRow {
 	r := &contactRow{
 		name:   widget.NewLabel(""),
-		status: caption(""),
-		badge:  newBadge(),
+		status: kit.Caption(""),
+		badge:  kit.NewBadge(),
 
 		verified: newVerifiedMark(),
-		avatar:   newAvatarView(32),
+		avatar:   kit.NewAvatarView(32),
 		muted:    widget.NewIcon(theme.VolumeMuteIcon()),
 	}
 	r.muted.Hide()
 	r.nameRow = container.NewBorder(nil, nil, r.verified, nil, r.name)
-	r.dot, r.dotBox = newDot(colorOffline, 10)
+	r.dot, r.dotBox = kit.NewDot(kit.ColorOffline, 10)
 	r.name.TextStyle.Bold = true
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.status.Truncation = fyne.TextTruncateEllipsis
@@ -57,16 +58,16 @@ func newContactRow() *contactRow {
 }
 
 func (r *contactRow) CreateRenderer() fyne.WidgetRenderer {
-	text := tightVBox(r.nameRow, r.status)
+	text := kit.TightVBox(r.nameRow, r.status)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.dotBox, r.avatar),
 		container.NewHBox(container.NewCenter(r.muted), container.NewCenter(r.badge)), text))
 }
 
 func (r *contactRow) set(c people.ContactView) {
-	r.dot.FillColor = presenceColor(c.Presence)
+	r.dot.FillColor = kit.PresenceColor(c.Presence)
 	r.dot.Refresh()
-	r.name.SetText(displayName(c.Name, c.PeerID))
-	r.avatar.set(displayName(c.Name, c.PeerID), c.Avatar)
+	r.name.SetText(kit.DisplayName(c.Name, c.PeerID))
+	r.avatar.Set(kit.DisplayName(c.Name, c.PeerID), c.Avatar)
 	line := c.Presence.String()
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s

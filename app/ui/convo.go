@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -152,7 +153,7 @@ func (cv *chatView) confirmDelete(m contacts.Message) {
 				return
 			}
 			if err := cv.chat.Delete(m.ID); err != nil {
-				mw.showNotice("Could not delete the message: " + userText(err))
+				mw.showNotice("Could not delete the message: " + kit.UserText(err))
 			}
 		}, mw.win)
 	d.SetConfirmText("Delete")
@@ -200,7 +201,7 @@ func (cv *chatView) toggleMute() {
 	cv.setMuted(muted)
 	mw.background(func() error { return cv.chat.SetMuted(peer, muted) }, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not change notifications: " + userText(err))
+			mw.showNotice("Could not change notifications: " + kit.UserText(err))
 		}
 	})
 }
@@ -212,11 +213,11 @@ func (mw *MainWindow) conversationSettings() fyne.CanvasObject {
 	receipts.OnChanged = func(on bool) {
 		mw.background(func() error { return mw.b.Me.SetReadReceipts(on) }, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not change read receipts: " + userText(err))
+				mw.showNotice("Could not change read receipts: " + kit.UserText(err))
 			}
 		})
 	}
-	hint := caption("When off, your contacts do not see when you have read their messages.")
+	hint := kit.Caption("When off, your contacts do not see when you have read their messages.")
 	hint.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(heading("Conversations"), receipts, hint)
+	return container.NewVBox(kit.Heading("Conversations"), receipts, hint)
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -26,7 +27,7 @@ func (mw *MainWindow) chooseFile() {
 	}
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			mw.showNotice("Could not open the file: " + userText(err))
+			mw.showNotice("Could not open the file: " + kit.UserText(err))
 			return
 		}
 		if rc == nil {
@@ -94,7 +95,7 @@ func (mw *MainWindow) sendPath(peer, path string) {
 	}
 	var preparing string
 	if err == nil && statErr == nil && st.Size() >= bigFile {
-		preparing = fmt.Sprintf("Preparing “%s” (%s) to send…", name, humanSize(st.Size()))
+		preparing = fmt.Sprintf("Preparing “%s” (%s) to send…", name, kit.HumanSize(st.Size()))
 		mw.do(func() { mw.showNotice(preparing) })
 	}
 	var t contacts.Transfer
@@ -106,7 +107,7 @@ func (mw *MainWindow) sendPath(peer, path string) {
 			mw.hideNotice()
 		}
 		if err != nil {
-			mw.showNotice(fmt.Sprintf("Could not send “%s”: %s", name, userText(err)))
+			mw.showNotice(fmt.Sprintf("Could not send “%s”: %s", name, kit.UserText(err)))
 			return
 		}
 		if t.Conversation == "" {
@@ -125,6 +126,6 @@ func (mw *MainWindow) openPath(path string) {
 	}
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if err := mw.app.OpenURL(u); err != nil {
-		mw.showNotice("Could not open " + path + ": " + userText(err))
+		mw.showNotice("Could not open " + path + ": " + kit.UserText(err))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"hearth/app/core/transfers"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -56,5 +57,5 @@ func (r *transferRow) senderName() string {
 	if name := r.cv.authors[r.t.Sender]; name != "" {
 		return name
 	}
-	return displayName("", r.t.Sender)
+	return kit.DisplayName("", r.t.Sender)
 }

@@ -13,6 +13,7 @@ import (
 
 	"hearth/app/core/base"
 	"hearth/app/core/groups"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -39,7 +40,7 @@ func (mw *MainWindow) newContactPicker(skip map[string]bool, onChange func()) *c
 		if skip[c.PeerID] {
 			continue
 		}
-		ch := widget.NewCheck(displayName(c.Name, c.PeerID), func(bool) {
+		ch := widget.NewCheck(kit.DisplayName(c.Name, c.PeerID), func(bool) {
 			if onChange != nil {
 				onChange()
 			}
@@ -49,7 +50,7 @@ func (mw *MainWindow) newContactPicker(skip map[string]bool, onChange func()) *c
 		box.Add(ch)
 	}
 	if len(p.order) == 0 {
-		box.Add(caption("No contacts to choose from."))
+		box.Add(kit.Caption("No contacts to choose from."))
 	}
 	scroll := container.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(360, min(box.MinSize().Height, 260)))
@@ -73,7 +74,7 @@ type newGroupDialog struct {
 	mw     *MainWindow
 	groups GroupsBackend
 	d      *dialog.CustomDialog
-	name   *escEntry
+	name   *kit.EscEntry
 	picker *contactPicker
 	count  *widget.Label
 	create *widget.Button
@@ -84,17 +85,17 @@ type newGroupDialog struct {
 func (mw *MainWindow) ShowNewGroup() { mw.showNewGroup() }
 
 func (mw *MainWindow) showNewGroup() *newGroupDialog {
-	n := &newGroupDialog{mw: mw, groups: mw.b.Groups, err: errorLabel(), count: caption("")}
-	n.name = newEscEntry(false)
+	n := &newGroupDialog{mw: mw, groups: mw.b.Groups, err: kit.ErrorLabel(), count: kit.Caption("")}
+	n.name = kit.NewEscEntry(false)
 	n.name.SetPlaceHolder("Group name (e.g. Family, Team)")
-	n.name.onEscape = n.close
+	n.name.OnEscape = n.close
 	n.name.OnSubmitted = func(string) { n.submit() }
 	n.picker = mw.newContactPicker(nil, n.update)
 	n.create = widget.NewButtonWithIcon("Create group", theme.ConfirmIcon(), n.submit)
 	n.create.Importance = widget.HighImportance
 	content := container.NewVBox(
 		wrapped("Choose the contacts to talk to together. Members who are not each other's contacts still see each other's messages in the group."),
-		n.name, sectionTitle("Members"), n.picker.root, n.count, n.err)
+		n.name, kit.SectionTitle("Members"), n.picker.root, n.count, n.err)
 	n.d = dialog.NewCustomWithoutButtons("New group", content, mw.win)
 	n.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", n.close), n.create})
 	n.update()
@@ -117,14 +118,14 @@ func (n *newGroupDialog) submit() {
 	ids := n.picker.chosen()
 	switch {
 	case len(ids) == 0:
-		showError(n.err, errPickSomeone)
+		kit.ShowError(n.err, errPickSomeone)
 		return
 	case len(ids)+1 > contacts.MaxGroupMembers:
-		showError(n.err, errTooMany)
+		kit.ShowError(n.err, errTooMany)
 		return
 	}
 	name := strings.TrimSpace(n.name.Text)
-	showError(n.err, nil)
+	kit.ShowError(n.err, nil)
 	n.create.Disable()
 	var g contacts.Group
 	n.mw.background(func() (err error) {
@@ -133,7 +134,7 @@ func (n *newGroupDialog) submit() {
 	}, func(err error) {
 		n.create.Enable()
 		if err != nil {
-			showError(n.err, err)
+			kit.ShowError(n.err, err)
 			return
 		}
 		n.close()
@@ -149,7 +150,7 @@ type membersDialog struct {
 	groups GroupsBackend
 	g      groups.GroupView
 	d      *dialog.CustomDialog
-	rename *escEntry
+	rename *kit.EscEntry
 	picker *contactPicker // contacts to add; nil unless admin
 	err    *widget.Label
 }
@@ -162,7 +163,7 @@ func (mw *MainWindow) ShowGroupMembers() {
 }
 
 func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
-	md := &membersDialog{mw: mw, groups: mw.b.Groups, g: g, err: errorLabel()}
+	md := &membersDialog{mw: mw, groups: mw.b.Groups, g: g, err: kit.ErrorLabel()}
 	names := mw.memberNames(g.Group)
 	me := mw.b.Me.MyPeerID()
 	rows := container.NewVBox()
@@ -185,22 +186,22 @@ func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
 	}
 	scroll := container.NewVScroll(rows)
 	scroll.SetMinSize(fyne.NewSize(400, min(rows.MinSize().Height, 240)))
-	parts := []fyne.CanvasObject{heading(groupMemberCount(g)), scroll}
+	parts := []fyne.CanvasObject{kit.Heading(groupMemberCount(g)), scroll}
 	buttons := []fyne.CanvasObject{widget.NewButton("Close", md.close)}
 	if g.Admin && !g.Left {
-		md.rename = newEscEntry(false)
+		md.rename = kit.NewEscEntry(false)
 		md.rename.SetText(g.Name)
-		md.rename.onEscape = md.close
+		md.rename.OnEscape = md.close
 		md.rename.OnSubmitted = func(string) { md.doRename() }
 		renameBtn := widget.NewButton("Rename", md.doRename)
-		parts = append(parts, sectionTitle("Name"), container.NewBorder(nil, nil, nil, renameBtn, md.rename))
+		parts = append(parts, kit.SectionTitle("Name"), container.NewBorder(nil, nil, nil, renameBtn, md.rename))
 		in := map[string]bool{}
 		for _, m := range g.Members {
 			in[m.PeerID] = true
 		}
 		md.picker = mw.newContactPicker(in, nil)
 		add := widget.NewButtonWithIcon("Add chosen", theme.ContentAddIcon(), md.add)
-		parts = append(parts, sectionTitle("Add contacts"), md.picker.root, container.NewHBox(add))
+		parts = append(parts, kit.SectionTitle("Add contacts"), md.picker.root, container.NewHBox(add))
 	}
 	if !g.Left {
 		leave := widget.NewButtonWithIcon("Leave group", theme.LogoutIcon(), md.leave)
@@ -219,10 +220,10 @@ func (md *membersDialog) close() { md.mw.hideModal(md.d) }
 // run does a group change in the background and closes the dialog when
 // it worked.
 func (md *membersDialog) run(fn func() error) {
-	showError(md.err, nil)
+	kit.ShowError(md.err, nil)
 	md.mw.background(fn, func(err error) {
 		if err != nil {
-			showError(md.err, err)
+			kit.ShowError(md.err, err)
 			return
 		}
 		md.close()
@@ -237,11 +238,11 @@ func (md *membersDialog) remove(peerID string) {
 func (md *membersDialog) add() {
 	ids := md.picker.chosen()
 	if len(ids) == 0 {
-		showError(md.err, errPickSomeone)
+		kit.ShowError(md.err, errPickSomeone)
 		return
 	}
 	if len(ids)+len(md.g.Members) > contacts.MaxGroupMembers {
-		showError(md.err, errTooMany)
+		kit.ShowError(md.err, errTooMany)
 		return
 	}
 	md.run(func() error { return md.groups.AddGroupMembers(md.g.ID, ids) })
@@ -261,7 +262,7 @@ type severalDialog struct {
 	mw     *MainWindow
 	groups GroupsBackend
 	d      *dialog.CustomDialog
-	text   *escEntry
+	text   *kit.EscEntry
 	picker *contactPicker
 	send   *widget.Button
 	err    *widget.Label
@@ -271,17 +272,17 @@ type severalDialog struct {
 func (mw *MainWindow) ShowSendToSeveral() { mw.showSendToSeveral() }
 
 func (mw *MainWindow) showSendToSeveral() *severalDialog {
-	s := &severalDialog{mw: mw, groups: mw.b.Groups, err: errorLabel()}
-	s.text = newEscEntry(false)
+	s := &severalDialog{mw: mw, groups: mw.b.Groups, err: kit.ErrorLabel()}
+	s.text = kit.NewEscEntry(false)
 	s.text.SetPlaceHolder("Message")
-	s.text.onEscape = s.close
+	s.text.OnEscape = s.close
 	s.text.OnSubmitted = func(string) { s.submit() }
 	s.picker = mw.newContactPicker(nil, nil)
 	s.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), s.submit)
 	s.send.Importance = widget.HighImportance
 	content := container.NewVBox(
 		wrapped("Each contact gets the message in your conversation with them; they do not see who else got it."),
-		sectionTitle("To"), s.picker.root, s.text, s.err)
+		kit.SectionTitle("To"), s.picker.root, s.text, s.err)
 	s.d = dialog.NewCustomWithoutButtons("Send to several", content, mw.win)
 	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", s.close), s.send})
 	mw.showModal(s.d, s.close)
@@ -297,15 +298,15 @@ func (s *severalDialog) submit() {
 	}
 	ids := s.picker.chosen()
 	if len(ids) == 0 {
-		showError(s.err, errPickSomeone)
+		kit.ShowError(s.err, errPickSomeone)
 		return
 	}
 	text := s.text.Text
 	if strings.TrimSpace(text) == "" {
-		showError(s.err, base.ErrEmptyMessage)
+		kit.ShowError(s.err, base.ErrEmptyMessage)
 		return
 	}
-	showError(s.err, nil)
+	kit.ShowError(s.err, nil)
 	s.send.Disable()
 	s.mw.background(func() error {
 		_, err := s.groups.SendToSeveral(ids, text)
@@ -313,7 +314,7 @@ func (s *severalDialog) submit() {
 	}, func(err error) {
 		s.send.Enable()
 		if err != nil {
-			showError(s.err, err)
+			kit.ShowError(s.err, err)
 			return
 		}
 		s.close()

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/groups"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -50,13 +51,13 @@ func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 func (mw *MainWindow) refreshGroups() {
 	gs, err := mw.b.Groups.Groups()
 	if err != nil {
-		mw.showNotice("Could not read your groups: " + userText(err))
+		mw.showNotice("Could not read your groups: " + kit.UserText(err))
 		return
 	}
 	mw.grp.groups = gs
 	mw.grp.rows.RemoveAll()
 	if len(gs) > 0 {
-		mw.grp.rows.Add(sectionTitle("Groups"))
+		mw.grp.rows.Add(kit.SectionTitle("Groups"))
 	}
 	for _, g := range gs {
 		mw.grp.rows.Add(mw.groupRow(g))
@@ -85,8 +86,8 @@ func (mw *MainWindow) groupRow(g groups.GroupView) fyne.CanvasObject {
 	if contacts.GroupConversation(id) == mw.selected {
 		open.Importance = widget.MediumImportance
 	}
-	count := caption(groupMemberCount(g))
-	b := newBadge()
+	count := kit.Caption(groupMemberCount(g))
+	b := kit.NewBadge()
 	b.SetCount(g.Unread)
 	if g.Unread == 0 {
 		b.Hide()
@@ -100,7 +101,7 @@ func (mw *MainWindow) memberNames(g contacts.Group) map[string]string {
 	names := map[string]string{mw.b.Me.MyPeerID(): mw.b.Me.MyName()}
 	for _, m := range g.Members {
 		if _, ok := names[m.PeerID]; !ok {
-			names[m.PeerID] = displayName(m.Name, m.PeerID)
+			names[m.PeerID] = kit.DisplayName(m.Name, m.PeerID)
 		}
 	}
 	for _, c := range mw.all {
@@ -127,11 +128,11 @@ func (mw *MainWindow) openGroup(groupID string) {
 	mw.chat.setGroup(*g, mw.memberNames(g.Group))
 	msgs, err := mw.b.Groups.GroupHistory(groupID, historyLimit)
 	if err != nil {
-		mw.showNotice("Could not read this conversation: " + userText(err))
+		mw.showNotice("Could not read this conversation: " + kit.UserText(err))
 	}
 	transfers, err := mw.b.Files.Transfers(conv)
 	if err != nil {
-		mw.showNotice("Could not read the files of this conversation: " + userText(err))
+		mw.showNotice("Could not read the files of this conversation: " + kit.UserText(err))
 	}
 	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go: no banner left from a one-to-one conversation
@@ -160,7 +161,7 @@ func (cv *chatView) setGroup(g groups.GroupView, names map[string]string) {
 	cv.authors = names
 	cv.peerName = g.Name
 	cv.name.SetText(g.Name)
-	cv.avatar.set(g.Name, nil) // a group shows its initials
+	cv.avatar.Set(g.Name, nil) // a group shows its initials
 	cv.status.SetText(groupMemberCount(g))
 	cv.dot.FillColor = theme.Color(theme.ColorNamePrimary)
 	cv.dot.Refresh()
@@ -198,9 +199,9 @@ func (cv *chatView) setOneToOne() {
 func (cv *chatView) authorLine(m contacts.Message) fyne.CanvasObject {
 	name := cv.authors[m.From]
 	if name == "" {
-		name = displayName("", m.From)
+		name = kit.DisplayName("", m.From)
 	}
-	l := caption(name)
+	l := kit.Caption(name)
 	l.TextStyle.Bold = true
 	return l
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/pairing"
+	"hearth/app/ui/kit"
 )
 
 // ShowAddContactWith opens the add-contact dialog with someone's invite
@@ -32,10 +33,10 @@ func (a *addContactDialog) importButtons() fyne.CanvasObject {
 	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
 		text := strings.TrimSpace(a.mw.app.Clipboard().Content())
 		if text == "" {
-			showError(a.err, errEmptyClipboard)
+			kit.ShowError(a.err, errEmptyClipboard)
 			return
 		}
-		showError(a.err, nil)
+		kit.ShowError(a.err, nil)
 		a.paste.SetText(text)
 	})
 	qr := widget.NewButtonWithIcon("Read QR code from picture…", theme.FileImageIcon(), a.pickQR)
@@ -49,7 +50,7 @@ var errEmptyClipboard = errors.New("the clipboard is empty: copy their invite co
 func (a *addContactDialog) pickQR() {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			showError(a.err, err)
+			kit.ShowError(a.err, err)
 			return
 		}
 		if rc == nil {
@@ -72,7 +73,7 @@ func (a *addContactDialog) readQR(path string) {
 		code, err = pairing.InviteFromQRImage(path)
 		return err
 	}, func(err error) {
-		showError(a.err, err)
+		kit.ShowError(a.err, err)
 		if err == nil {
 			a.paste.SetText(code)
 			a.mw.win.Canvas().Focus(a.note)

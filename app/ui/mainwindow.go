@@ -12,6 +12,7 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
+	"hearth/app/ui/kit"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open
@@ -43,8 +44,8 @@ type MainWindow struct {
 
 	myName      *widget.Label
 	presenceSel *widget.Select
-	statusEntry *escEntry
-	search      *escEntry
+	statusEntry *kit.EscEntry
+	search      *kit.EscEntry
 	filter      *widget.Select // by group, or the blocked (contactmenu.go)
 	filterRow   *fyne.Container
 	list        *widget.List
@@ -83,7 +84,7 @@ type MainWindow struct {
 // backend, and starts reading its events. Close it with Close.
 func NewMainWindow(a fyne.App, b *Backend) *MainWindow {
 	w := a.NewWindow("Hearth")
-	w.SetIcon(AppIcon)
+	w.SetIcon(kit.AppIcon)
 	mw := newMainWindow(a, w, b, fyne.Do)
 	w.Resize(fyne.NewSize(1000, 680))
 	w.Show()
@@ -119,7 +120,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 		notify:  newNotifier(a),
 	}
 	mw.watchFocus()
-	w.SetIcon(AppIcon)
+	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
 	split.Offset = 0.3
 	w.SetContent(split)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -104,7 +105,7 @@ func (mw *MainWindow) notifyMessage(m contacts.Message) {
 		return
 	}
 	n.last[m.Conversation] = now
-	n.send(fyne.NewNotification(displayName(c.Name, c.PeerID), snippet(m, 120)))
+	n.send(fyne.NewNotification(kit.DisplayName(c.Name, c.PeerID), snippet(m, 120)))
 }
 
 // watchFocus follows whether the app has the keyboard focus: messages are

@@ -21,16 +21,6 @@ import (
 	"hearth/contacts"
 )
 
-func TestInitials(t *testing.T) {
-	for name, want := range map[string]string{
-		"Ann Lee": "AL", "bob": "B", "Jean-Luc Picard": "JP", "  ": "?", "Élodie": "É", "Unknown …x9": "UX",
-	} {
-		if got := initials(name); got != want {
-			t.Errorf("initials(%q) = %q, want %q", name, got, want)
-		}
-	}
-}
-
 // TestAvatarsInRowsAndHeader: a contact with a picture shows it, one
 // without shows initials, in the list and in the chat header.
 func TestAvatarsInRowsAndHeader(t *testing.T) {
@@ -41,7 +31,7 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 	q.waitFor(t, "the picture in Bob's row", func() bool {
 		found := false
 		visible(mw.list, func(o fyne.CanvasObject) {
-			if r, ok := o.(*contactRow); ok && r.avatar.shown == pic && r.avatar.img.Visible() {
+			if r, ok := o.(*contactRow); ok && r.avatar.Shown == pic && r.avatar.Img.Visible() {
 				found = true
 			}
 		})
@@ -51,12 +41,12 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 		t.Errorf("no initials for Cleo: %q", texts(mw.list))
 	}
 	mw.list.Select(0)
-	if mw.chat.avatar.shown != pic {
+	if mw.chat.avatar.Shown != pic {
 		t.Error("chat header without Bob's picture")
 	}
 	mw.list.Select(1)
-	if mw.chat.avatar.shown != nil || mw.chat.avatar.initials.Text != "C" {
-		t.Errorf("Cleo's header shows %q", mw.chat.avatar.initials.Text)
+	if mw.chat.avatar.Shown != nil || mw.chat.avatar.Initials.Text != "C" {
+		t.Errorf("Cleo's header shows %q", mw.chat.avatar.Initials.Text)
 	}
 	// Opening a conversation counts as activity (auto-away ends).
 	b.locked(func() {
@@ -130,12 +120,12 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	}
 	b.locked(func() { b.me.avatarErr = nil })
 	s.you.setPicture("/home/ann/me.png")
-	q.waitFor(t, "the picture", func() bool { return s.you.avatar.shown != nil })
+	q.waitFor(t, "the picture", func() bool { return s.you.avatar.Shown != nil })
 	if s.you.remove.Disabled() || s.you.err.Visible() {
 		t.Error("Remove disabled or error left after a good picture")
 	}
 	test.Tap(s.you.remove)
-	q.waitFor(t, "the picture removed", func() bool { return s.you.avatar.shown == nil })
+	q.waitFor(t, "the picture removed", func() bool { return s.you.avatar.Shown == nil })
 	b.locked(func() {
 		if b.me.avatarPath != "" {
 			t.Error("ClearAvatar not called")

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/nearby"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -109,7 +110,7 @@ func (mw *MainWindow) togglePairNearby() {
 	}, func(err error) {
 		mw.pairBtn.Enable()
 		if err != nil {
-			mw.showNotice("Could not make this device visible nearby: " + userText(err))
+			mw.showNotice("Could not make this device visible nearby: " + kit.UserText(err))
 			return
 		}
 		mw.showNearbyWindow(until)
@@ -152,7 +153,7 @@ type profileSettings struct {
 	mw      *MainWindow
 	me      MeBackend
 	root    fyne.CanvasObject
-	avatar  *avatarView
+	avatar  *kit.AvatarView
 	name    *widget.Entry
 	save    *widget.Button
 	choose  *widget.Button
@@ -176,8 +177,8 @@ var awayChoices = []struct {
 var nearbyChoices = []nearby.Visibility{nearby.WhilePairing, nearby.Never, nearby.Always}
 
 func newProfileSettings(mw *MainWindow) *profileSettings {
-	ps := &profileSettings{mw: mw, me: mw.b.Me, avatar: newAvatarView(64), err: errorLabel()}
-	ps.avatar.set(ps.me.MyName(), ps.me.MyAvatar())
+	ps := &profileSettings{mw: mw, me: mw.b.Me, avatar: kit.NewAvatarView(64), err: kit.ErrorLabel()}
+	ps.avatar.Set(ps.me.MyName(), ps.me.MyAvatar())
 	ps.choose = widget.NewButtonWithIcon("Choose picture…", theme.FileImageIcon(), ps.pick)
 	ps.remove = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), ps.clear)
 	ps.remove.Importance = widget.LowImportance
@@ -185,7 +186,7 @@ func newProfileSettings(mw *MainWindow) *profileSettings {
 		ps.remove.Disable()
 	}
 	picture := container.NewBorder(nil, nil, ps.avatar, nil, container.NewVBox(
-		caption("Your contacts see this picture next to your name. It is made into a small square."),
+		kit.Caption("Your contacts see this picture next to your name. It is made into a small square."),
 		container.NewHBox(ps.choose, ps.remove)))
 
 	var labels []string
@@ -233,10 +234,10 @@ func newProfileSettings(mw *MainWindow) *profileSettings {
 		widget.NewFormItem("Away when idle", ps.away),
 		widget.NewFormItem("Visible nearby", ps.nearby),
 	)
-	help := caption("“Visible nearby” lets people on the same network see your name, so they can send you a request. " +
+	help := kit.Caption("“Visible nearby” lets people on the same network see your name, so they can send you a request. " +
 		"“Only while I pair” shows you for five minutes after you click Pair nearby; otherwise this device announces nothing.")
 	help.Wrapping = fyne.TextWrapWord
-	ps.root = container.NewVBox(heading("You"), picture, form, help, ps.err)
+	ps.root = container.NewVBox(kit.Heading("You"), picture, form, help, ps.err)
 	return ps
 }
 
@@ -244,7 +245,7 @@ func (ps *profileSettings) pick() {
 	mw := ps.mw
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			showError(ps.err, err)
+			kit.ShowError(ps.err, err)
 			return
 		}
 		if rc == nil {
@@ -271,9 +272,9 @@ func (ps *profileSettings) setPicture(path string) {
 	ps.choose.Disable()
 	mw.background(func() error { return ps.me.SetAvatar(path) }, func(err error) {
 		ps.choose.Enable()
-		showError(ps.err, err)
+		kit.ShowError(ps.err, err)
 		if err == nil {
-			ps.avatar.set(ps.me.MyName(), ps.me.MyAvatar())
+			ps.avatar.Set(ps.me.MyName(), ps.me.MyAvatar())
 			ps.remove.Enable()
 		}
 	})
@@ -288,22 +289,22 @@ func (ps *profileSettings) rename() {
 	}
 	ps.save.Disable()
 	mw.background(func() error { return ps.me.SetMyName(name) }, func(err error) {
-		showError(ps.err, err)
+		kit.ShowError(ps.err, err)
 		if err != nil {
 			ps.save.Enable()
 			return
 		}
 		ps.name.SetText(ps.me.MyName())
-		ps.avatar.set(ps.me.MyName(), ps.me.MyAvatar())
+		ps.avatar.Set(ps.me.MyName(), ps.me.MyAvatar())
 	})
 }
 
 func (ps *profileSettings) clear() {
 	mw := ps.mw
 	mw.background(ps.me.ClearAvatar, func(err error) {
-		showError(ps.err, err)
+		kit.ShowError(ps.err, err)
 		if err == nil {
-			ps.avatar.set(ps.me.MyName(), nil)
+			ps.avatar.Set(ps.me.MyName(), nil)
 			ps.remove.Disable()
 		}
 	})
@@ -313,7 +314,7 @@ func (ps *profileSettings) setAway(label string) {
 	for _, c := range awayChoices {
 		if c.label == label {
 			d := c.d
-			ps.mw.background(func() error { return ps.me.SetAwayAfter(d) }, func(err error) { showError(ps.err, err) })
+			ps.mw.background(func() error { return ps.me.SetAwayAfter(d) }, func(err error) { kit.ShowError(ps.err, err) })
 		}
 	}
 }
@@ -322,7 +323,7 @@ func (ps *profileSettings) setNearby(label string) {
 	for _, v := range nearbyChoices {
 		if v.String() == label {
 			ps.mw.background(func() error { return ps.me.SetNearbyVisibility(v) }, func(err error) {
-				showError(ps.err, err)
+				kit.ShowError(ps.err, err)
 				if err == nil {
 					_, until := ps.me.NearbyVisibility()
 					ps.mw.showNearbyWindow(until)

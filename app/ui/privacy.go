@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/people"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -27,7 +28,7 @@ type privacySection struct {
 }
 
 func (mw *MainWindow) newPrivacySection() *privacySection {
-	p := &privacySection{mw: mw, people: mw.b.Contacts, err: errorLabel(), blocked: container.NewVBox()}
+	p := &privacySection{mw: mw, people: mw.b.Contacts, err: kit.ErrorLabel(), blocked: container.NewVBox()}
 	var names []string
 	for _, r := range requestPolicies {
 		names = append(names, r.String())
@@ -38,10 +39,10 @@ func (mw *MainWindow) newPrivacySection() *privacySection {
 	p.who.OnChanged = p.savePolicy
 	p.fillBlocked()
 	p.root = container.NewVBox(
-		heading("Privacy"),
-		caption("Who can send you contact requests:"),
+		kit.Heading("Privacy"),
+		kit.Caption("Who can send you contact requests:"),
 		p.who,
-		caption("Your contacts can always reach you. Requests that are not allowed are dropped without a word."),
+		kit.Caption("Your contacts can always reach you. Requests that are not allowed are dropped without a word."),
 		p.err,
 		widget.NewLabelWithStyle("Blocked people", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		p.blocked,
@@ -56,7 +57,7 @@ func (p *privacySection) savePolicy(name string) {
 			choice = r
 		}
 	}
-	p.mw.background(func() error { return p.people.SetRequestPolicy(choice) }, func(err error) { showError(p.err, err) })
+	p.mw.background(func() error { return p.people.SetRequestPolicy(choice) }, func(err error) { kit.ShowError(p.err, err) })
 }
 
 // fillBlocked lists the blocked people with an Unblock button each.
@@ -64,7 +65,7 @@ func (p *privacySection) fillBlocked() {
 	p.blocked.RemoveAll()
 	cs, err := p.people.Contacts()
 	if err != nil {
-		showError(p.err, err)
+		kit.ShowError(p.err, err)
 		return
 	}
 	for _, c := range cs {
@@ -78,17 +79,17 @@ func (p *privacySection) fillBlocked() {
 			p.mw.background(func() error { return p.people.Unblock(peerID) }, func(err error) {
 				if err != nil {
 					unblock.Enable()
-					showError(p.err, err)
+					kit.ShowError(p.err, err)
 					return
 				}
 				p.fillBlocked()
 			})
 		})
-		name := widget.NewLabel(displayName(c.Name, c.PeerID))
+		name := widget.NewLabel(kit.DisplayName(c.Name, c.PeerID))
 		name.Truncation = fyne.TextTruncateEllipsis
 		p.blocked.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), unblock, name))
 	}
 	if len(p.blocked.Objects) == 0 {
-		p.blocked.Add(caption("Nobody."))
+		p.blocked.Add(kit.Caption("Nobody."))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/transfers"
+	"hearth/app/ui/kit"
 )
 
 // settingsValueWidth is where the settings' values wrap.
@@ -37,14 +38,14 @@ type settingsDialog struct {
 func (mw *MainWindow) ShowSettings() { mw.showSettings() }
 
 func (mw *MainWindow) showSettings() *settingsDialog {
-	s := &settingsDialog{mw: mw, files: mw.b.Files, err: errorLabel()}
+	s := &settingsDialog{mw: mw, files: mw.b.Files, err: kit.ErrorLabel()}
 	s.dir = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.showDir(s.files.DownloadDir())
 	s.change = widget.NewButtonWithIcon("Change…", theme.FolderOpenIcon(), s.chooseDir)
 
 	downloads := container.NewVBox(
-		heading("Downloads"),
-		caption("Files you accept are saved in this folder:"),
+		kit.Heading("Downloads"),
+		kit.Caption("Files you accept are saved in this folder:"),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), container.NewCenter(s.change), s.dir),
 		s.err,
 	)
@@ -72,14 +73,14 @@ func (s *settingsDialog) showDir(dir string) {
 	if dir == "" {
 		dir = "(not set)"
 	}
-	s.dir.SetText(strings.Join(wrapText(dir, settingsValueWidth, theme.TextSize(), fyne.TextStyle{Monospace: true}), "\n"))
+	s.dir.SetText(strings.Join(kit.WrapText(dir, settingsValueWidth, theme.TextSize(), fyne.TextStyle{Monospace: true}), "\n"))
 }
 
 func (s *settingsDialog) chooseDir() {
 	mw := s.mw
 	d := dialog.NewFolderOpen(func(lu fyne.ListableURI, err error) {
 		if err != nil {
-			showError(s.err, err)
+			kit.ShowError(s.err, err)
 			return
 		}
 		if lu == nil {
@@ -89,7 +90,7 @@ func (s *settingsDialog) chooseDir() {
 		s.change.Disable()
 		mw.background(func() error { return s.files.SetDownloadDir(dir) }, func(err error) {
 			s.change.Enable()
-			showError(s.err, err)
+			kit.ShowError(s.err, err)
 			if err == nil {
 				s.showDir(s.files.DownloadDir())
 			}
@@ -114,7 +115,7 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 		l.Wrapping = fyne.TextWrapWord
 		origin = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, l)
 	} else {
-		l := caption("Hearth's defaults. No team policy is installed on this computer.")
+		l := kit.Caption("Hearth's defaults. No team policy is installed on this computer.")
 		l.Wrapping = fyne.TextWrapWord
 		origin = l
 	}
@@ -125,7 +126,7 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 	}
 	maxSize := "No limit"
 	if p.MaxSize > 0 {
-		maxSize = humanSize(p.MaxSize)
+		maxSize = kit.HumanSize(p.MaxSize)
 	}
 	kinds := func(k []string, none string) string {
 		if len(k) == 0 {
@@ -144,7 +145,7 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 	form := container.New(layout.NewFormLayout())
 	row := func(key, value string) {
 		k := widget.NewLabelWithStyle(key, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-		v := widget.NewLabel(strings.Join(wrapText(value, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
+		v := widget.NewLabel(strings.Join(kit.WrapText(value, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
 		form.Add(k)
 		form.Add(v)
 	}
@@ -155,5 +156,5 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 	form.Add(widget.NewLabelWithStyle("Accept without asking", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 	form.Add(auto)
 	row("Virus scanner", scanner)
-	return container.NewVBox(heading("Files and safety"), origin, form)
+	return container.NewVBox(kit.Heading("Files and safety"), origin, form)
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 )
 
 // shortCodeDialog pairs by a short spoken code, in one of two modes: I show
@@ -32,7 +33,7 @@ type shortCodeDialog struct {
 	again    *widget.Button
 
 	// entering a code
-	entry  *escEntry
+	entry  *kit.EscEntry
 	pair   *widget.Button
 	cancel context.CancelFunc // stops a running PairWithCode
 
@@ -57,13 +58,13 @@ func (a *addContactDialog) shortCodeButtons() fyne.CanvasObject {
 		a.close()
 		a.mw.showShortCode(false)
 	})
-	return container.NewVBox(heading("Pair by a short code"),
+	return container.NewVBox(kit.Heading("Pair by a short code"),
 		wrapped("Sitting together or on the phone? One of you gets a code of a few words, the other types it in."),
 		container.NewHBox(get, enter))
 }
 
 func (mw *MainWindow) showShortCode(show bool) *shortCodeDialog {
-	s := &shortCodeDialog{mw: mw, pairer: mw.b.Contacts, show: show, err: errorLabel()}
+	s := &shortCodeDialog{mw: mw, pairer: mw.b.Contacts, show: show, err: kit.ErrorLabel()}
 	var content fyne.CanvasObject
 	buttons := []fyne.CanvasObject{widget.NewButton("Close", s.close)}
 	title := "Enter a code"
@@ -106,9 +107,9 @@ func (s *shortCodeDialog) buildShow() fyne.CanvasObject {
 }
 
 func (s *shortCodeDialog) buildEnter() fyne.CanvasObject {
-	s.entry = newEscEntry(false)
+	s.entry = kit.NewEscEntry(false)
 	s.entry.SetPlaceHolder("e.g. 7-orbit-maple-sugar")
-	s.entry.onEscape = s.close
+	s.entry.OnEscape = s.close
 	s.entry.OnSubmitted = func(string) { s.submit() }
 	s.pair = widget.NewButtonWithIcon("Pair", theme.ConfirmIcon(), s.submit)
 	s.pair.Importance = widget.HighImportance
@@ -124,7 +125,7 @@ func (s *shortCodeDialog) buildEnter() fyne.CanvasObject {
 
 // newCode asks for a fresh code and waits with it.
 func (s *shortCodeDialog) newCode() {
-	showError(s.err, nil)
+	kit.ShowError(s.err, nil)
 	s.again.Hide()
 	s.codeText.Text = "…"
 	s.codeText.Color = theme.Color(theme.ColorNameForeground)
@@ -146,7 +147,7 @@ func (s *shortCodeDialog) newCode() {
 			s.codeText.Text = ""
 			s.codeText.Refresh()
 			s.setStatus("", false)
-			showError(s.err, err)
+			kit.ShowError(s.err, err)
 			s.again.Show()
 			return
 		}
@@ -175,10 +176,10 @@ func (s *shortCodeDialog) submit() {
 	}
 	code := strings.TrimSpace(s.entry.Text)
 	if code == "" {
-		showError(s.err, errNoShortCode)
+		kit.ShowError(s.err, errNoShortCode)
 		return
 	}
-	showError(s.err, nil)
+	kit.ShowError(s.err, nil)
 	s.pair.Disable()
 	s.pair.SetText("Looking…")
 	s.waiting.Show()
@@ -197,7 +198,7 @@ func (s *shortCodeDialog) submit() {
 		s.pair.Enable()
 		s.pair.SetText("Pair")
 		if err != nil {
-			showError(s.err, err)
+			kit.ShowError(s.err, err)
 			return
 		}
 		if name = strings.TrimSpace(name); name == "" {
@@ -216,7 +217,7 @@ func (mw *MainWindow) pairingEvent(ev event.Event) {
 	case event.PairingSucceeded:
 		if s != nil && s.show && s.code == e.Code {
 			s.code = ""
-			s.finish("Paired with " + displayName(e.Name, e.PeerID) + ": you can chat now.")
+			s.finish("Paired with " + kit.DisplayName(e.Name, e.PeerID) + ": you can chat now.")
 		}
 	case event.PairingFailed:
 		if s != nil && s.show && s.code == e.Code {
@@ -224,7 +225,7 @@ func (mw *MainWindow) pairingEvent(ev event.Event) {
 			s.setStatus("", false)
 			s.codeText.Color = color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
 			s.codeText.Refresh()
-			showError(s.err, errors.New(e.Reason))
+			kit.ShowError(s.err, errors.New(e.Reason))
 			s.again.Show()
 		}
 	}

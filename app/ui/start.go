@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core"
+	"hearth/app/ui/kit"
 )
 
 // Run shows Hearth's first window and runs the app until it quits. The
@@ -22,10 +23,10 @@ import (
 //
 // main.go calls it with app.NewWithID("org.hearth.Hearth").
 func Run(a fyne.App, l Launcher, title string) {
-	a.SetIcon(AppIcon)
-	a.Settings().SetTheme(NewTheme())
+	a.SetIcon(kit.AppIcon)
+	a.Settings().SetTheme(kit.NewTheme())
 	w := a.NewWindow(title)
-	w.SetIcon(AppIcon)
+	w.SetIcon(kit.AppIcon)
 	w.SetMaster()
 
 	var mw *MainWindow
@@ -76,10 +77,10 @@ type startScreen struct {
 	err     error             // Exists or opening failed with no way to ask
 
 	// first run
-	name, pass, confirm *escEntry
+	name, pass, confirm *kit.EscEntry
 	create              *widget.Button
 	// unlock
-	unlockPass *escEntry
+	unlockPass *kit.EscEntry
 	unlock     *widget.Button
 
 	busy    *widget.ProgressBarInfinite
@@ -89,7 +90,7 @@ type startScreen struct {
 // newStartScreen decides which screen to show. onReady runs on the UI
 // goroutine with the opened backend.
 func newStartScreen(l Launcher, do func(func()), onReady func(*Backend)) *startScreen {
-	s := &startScreen{l: l, do: do, onReady: onReady, errText: errorLabel()}
+	s := &startScreen{l: l, do: do, onReady: onReady, errText: kit.ErrorLabel()}
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Stop()
 	s.busy.Hide()
@@ -119,14 +120,14 @@ func newStartScreen(l Launcher, do func(func()), onReady func(*Backend)) *startS
 }
 
 func errorText(err error) *widget.Label {
-	l := errorLabel()
-	showError(l, err)
+	l := kit.ErrorLabel()
+	kit.ShowError(l, err)
 	return l
 }
 
 // frame centres a card with the app icon and a title above the given rows.
 func (s *startScreen) frame(title string, rows ...fyne.CanvasObject) fyne.CanvasObject {
-	icon := canvas.NewImageFromResource(AppIcon)
+	icon := canvas.NewImageFromResource(kit.AppIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(88))
 	t := widget.NewLabel(title)
@@ -164,11 +165,11 @@ func wrapped(text string) *widget.Label {
 }
 
 func (s *startScreen) firstRun() fyne.CanvasObject {
-	s.name = newEscEntry(false)
+	s.name = kit.NewEscEntry(false)
 	s.name.SetPlaceHolder("Your name, as your contacts will see it")
-	s.pass = newEscPasswordEntry()
+	s.pass = kit.NewEscPasswordEntry()
 	s.pass.SetPlaceHolder("Passphrase (optional)")
-	s.confirm = newEscPasswordEntry()
+	s.confirm = kit.NewEscPasswordEntry()
 	s.confirm.SetPlaceHolder("Type the passphrase again")
 	s.create = widget.NewButton("Create profile", s.submitCreate)
 	s.create.Importance = widget.HighImportance
@@ -177,7 +178,7 @@ func (s *startScreen) firstRun() fyne.CanvasObject {
 	s.confirm.OnSubmitted = func(string) { s.submitCreate() }
 	s.focus = s.name
 
-	passHelp := caption("The passphrase encrypts your messages on this computer. " +
+	passHelp := kit.Caption("The passphrase encrypts your messages on this computer. " +
 		"Hearth cannot recover it: if you forget it, this history is lost. " +
 		"Leave it empty if nobody else uses this computer.")
 	passHelp.Wrapping = fyne.TextWrapWord
@@ -196,7 +197,7 @@ func (s *startScreen) firstRun() fyne.CanvasObject {
 }
 
 func (s *startScreen) unlockView() fyne.CanvasObject {
-	s.unlockPass = newEscPasswordEntry()
+	s.unlockPass = kit.NewEscPasswordEntry()
 	s.unlockPass.SetPlaceHolder("Passphrase")
 	s.unlockPass.OnSubmitted = func(string) { s.submitUnlock() }
 	s.unlock = widget.NewButton("Unlock", s.submitUnlock)
@@ -220,11 +221,11 @@ func (s *startScreen) submitCreate() {
 	}
 	name := strings.TrimSpace(s.name.Text)
 	if name == "" {
-		showError(s.errText, errNameMissing)
+		kit.ShowError(s.errText, errNameMissing)
 		return
 	}
 	if s.pass.Text != s.confirm.Text {
-		showError(s.errText, errPassMismatch)
+		kit.ShowError(s.errText, errPassMismatch)
 		return
 	}
 	pass := s.pass.Text
@@ -272,11 +273,11 @@ func (s *startScreen) run(open func() (*Backend, error)) {
 
 func (s *startScreen) failed(err error) {
 	if s.unlockPass != nil && core.IsWrongPassphrase(err) {
-		showError(s.errText, errors.New("that passphrase is not right. Please try again"))
+		kit.ShowError(s.errText, errors.New("that passphrase is not right. Please try again"))
 		s.unlockPass.SetText("")
 		return
 	}
-	showError(s.errText, err)
+	kit.ShowError(s.errText, err)
 }
 
 func (s *startScreen) setBusy(busy bool) {
@@ -291,7 +292,7 @@ func (s *startScreen) setBusy(busy bool) {
 		}
 	}
 	if busy {
-		showError(s.errText, nil)
+		kit.ShowError(s.errText, nil)
 		s.busy.Show()
 		s.busy.Start()
 	} else {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -29,7 +30,7 @@ const speedSmoothing = 0.3
 
 var (
 	quarantineTint = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0x30}
-	outgoingTint   = color.NRGBA{R: ember.R, G: ember.G, B: ember.B, A: 0x38}
+	outgoingTint   = color.NRGBA{R: kit.Ember.R, G: kit.Ember.G, B: kit.Ember.B, A: 0x38}
 )
 
 // transferRow is one file or voice note in the conversation. It is built
@@ -75,12 +76,12 @@ func newTransferRow(cv *chatView, t contacts.Transfer) *transferRow {
 	r.name = widget.NewLabel("")
 	r.name.TextStyle.Bold = true
 	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.size = caption("")
+	r.size = kit.Caption("")
 	r.size.Truncation = fyne.TextTruncateEllipsis
 	r.progress = widget.NewProgressBar()
 	r.busy = widget.NewProgressBarInfinite()
 	r.busy.Hide()
-	r.status = caption("")
+	r.status = kit.Caption("")
 	r.warn = widget.NewLabel("")
 	r.warn.Importance = widget.DangerImportance
 	r.warn.TextStyle.Bold = true
@@ -105,7 +106,7 @@ func newTransferRow(cv *chatView, t contacts.Transfer) *transferRow {
 	// Leading: the file icon, or the play button of a voice note.
 	iconBox := container.NewCenter(container.NewStack(
 		container.NewGridWrap(fyne.NewSquareSize(36), r.icon), r.play))
-	head := container.NewBorder(nil, nil, iconBox, nil, tightVBox(r.name, r.size))
+	head := container.NewBorder(nil, nil, iconBox, nil, kit.TightVBox(r.name, r.size))
 	pad := theme.InnerPadding()
 	// The labels bring their own inner padding; the rows need none.
 	body := container.New(layout.NewCustomPaddedVBoxLayout(0),
@@ -159,7 +160,7 @@ func (r *transferRow) act(what string, fn func(id string) error) {
 	r.cv.mw.background(func() error { return fn(id) }, func(err error) {
 		r.enableButtons(true)
 		if err != nil {
-			r.cv.mw.showNotice(fmt.Sprintf("Could not %s “%s”: %s", what, name, userText(err)))
+			r.cv.mw.showNotice(fmt.Sprintf("Could not %s “%s”: %s", what, name, kit.UserText(err)))
 		}
 	})
 }
@@ -231,14 +232,14 @@ func (r *transferRow) speedText() string {
 		return "Starting…"
 	}
 	left := time.Duration(float64(r.t.Size-r.t.Done) / r.speed * float64(time.Second))
-	return humanSize(int64(r.speed)) + "/s · " + timeLeft(left)
+	return kit.HumanSize(int64(r.speed)) + "/s · " + kit.TimeLeft(left)
 }
 
 // showThumb puts the image in place of the icon once a picture is
 // complete; the first call starts decoding it.
 func (r *transferRow) showThumb() {
 	t := r.t
-	if !isImage(t) || t.State != contacts.Done || t.Path == "" {
+	if !kit.IsImage(t) || t.State != contacts.Done || t.Path == "" {
 		r.thumb.Hide()
 		return
 	}

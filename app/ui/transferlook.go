@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -59,9 +60,9 @@ func (r *transferRow) drawStamp() {
 func (r *transferRow) baseLook() rowLook {
 	t := r.t
 	l := rowLook{
-		show: map[fyne.CanvasObject]bool{}, name: t.Name, size: humanSize(t.Size),
+		show: map[fyne.CanvasObject]bool{}, name: t.Name, size: kit.HumanSize(t.Size),
 		nameImp: widget.MediumImportance, statusImp: widget.MediumImportance,
-		fill: theme.Color(theme.ColorNameInputBackground), icon: fileIcon(t),
+		fill: theme.Color(theme.ColorNameInputBackground), icon: kit.FileIcon(t),
 	}
 	if t.Outgoing {
 		l.fill = outgoingTint
@@ -84,10 +85,10 @@ func (r *transferRow) lookOffered(l *rowLook) {
 func (r *transferRow) lookMoving(l *rowLook) {
 	t := r.t
 	l.show[r.progress] = true
-	if v := fraction(t.Done, t.Size); r.progress.Value != v {
+	if v := kit.Fraction(t.Done, t.Size); r.progress.Value != v {
 		r.progress.SetValue(v)
 	}
-	l.size = humanSize(t.Done) + " of " + humanSize(t.Size)
+	l.size = kit.HumanSize(t.Done) + " of " + kit.HumanSize(t.Size)
 	if t.State == contacts.Transferring {
 		l.status = r.speedText()
 		l.show[r.pause] = true
@@ -130,7 +131,7 @@ func (r *transferRow) lookQuarantined(l *rowLook) {
 	if r.t.Outgoing {
 		text = "Blocked: " + r.cv.peerName + "'s virus scanner found " + sig + "."
 	}
-	setText(r.warn, strings.Join(wrapText(text, transferWidth-2*theme.InnerPadding(), theme.TextSize(), r.warn.TextStyle), "\n"))
+	setText(r.warn, strings.Join(kit.WrapText(text, transferWidth-2*theme.InnerPadding(), theme.TextSize(), r.warn.TextStyle), "\n"))
 	l.show[r.warn] = true
 	l.fill = quarantineTint
 	l.icon = theme.NewErrorThemedResource(theme.WarningIcon())
@@ -155,7 +156,7 @@ func (r *transferRow) lookVoiceNote(l *rowLook) {
 	if t.VoiceNote {
 		l.name = "Voice note"
 		if d, ok := r.cv.durations[t.ID]; ok && d > 0 && !l.show[r.progress] {
-			l.size = formatElapsed(d)
+			l.size = kit.FormatElapsed(d)
 		}
 		if playable {
 			r.cv.loadDuration(r)
@@ -169,7 +170,7 @@ func (r *transferRow) lookVoiceNote(l *rowLook) {
 func (r *transferRow) draw(l rowLook) {
 	if l.status != "" {
 		w := transferWidth - 2*theme.InnerPadding()
-		setText(r.status, strings.Join(wrapText(l.status, w, theme.CaptionTextSize(), fyne.TextStyle{}), "\n"))
+		setText(r.status, strings.Join(kit.WrapText(l.status, w, theme.CaptionTextSize(), fyne.TextStyle{}), "\n"))
 		l.show[r.status] = true
 	}
 	for _, o := range []fyne.CanvasObject{r.progress, r.status, r.warn, r.icon, r.play,

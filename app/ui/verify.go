@@ -15,6 +15,7 @@ import (
 
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
+	"hearth/app/ui/kit"
 )
 
 // verifiedIcon is a shield with a check mark (Material "verified_user"),
@@ -63,7 +64,7 @@ type verifyDialog struct {
 	d      *dialog.CustomDialog
 	code   *widget.Label
 	qr     *canvas.Image // nil when the QR could not be made
-	check  *escEntry
+	check  *kit.EscEntry
 	result *widget.Label
 	mark   *widget.Button
 	err    *widget.Label
@@ -71,11 +72,11 @@ type verifyDialog struct {
 
 func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 	c, _ := mw.contactView(peerID)
-	name := displayName(c.Name, peerID)
-	v := &verifyDialog{mw: mw, ver: mw.b.Contacts, peerID: peerID, err: errorLabel(), result: widget.NewLabel("")}
+	name := kit.DisplayName(c.Name, peerID)
+	v := &verifyDialog{mw: mw, ver: mw.b.Contacts, peerID: peerID, err: kit.ErrorLabel(), result: widget.NewLabel("")}
 	code, err := v.ver.SafetyCode(peerID)
 	if err != nil {
-		mw.showNotice("Could not make the safety code: " + userText(err))
+		mw.showNotice("Could not make the safety code: " + kit.UserText(err))
 		return nil
 	}
 	// Three lines of four groups: easy to read out loud.
@@ -102,9 +103,9 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 			top = container.NewBorder(nil, nil, nil, container.NewCenter(v.qr), left)
 		}
 	}
-	v.check = newEscEntry(false)
+	v.check = kit.NewEscEntry(false)
 	v.check.SetPlaceHolder("Or paste the code " + name + " sent you, to check it")
-	v.check.onEscape = v.close
+	v.check.OnEscape = v.close
 	v.check.OnChanged = func(string) { v.checkCode() }
 	v.result.Hide()
 
@@ -138,7 +139,7 @@ func (v *verifyDialog) checkCode() {
 	ok, err := v.ver.CheckSafetyCode(v.peerID, text)
 	switch {
 	case err != nil:
-		v.result.SetText(userText(err))
+		v.result.SetText(kit.UserText(err))
 		v.result.Importance = widget.DangerImportance
 	case ok:
 		v.result.SetText("The codes match.")
@@ -156,7 +157,7 @@ func (v *verifyDialog) setVerified(on bool) {
 	v.mw.background(func() error { return v.ver.SetVerified(v.peerID, on) }, func(err error) {
 		v.mark.Enable()
 		if err != nil {
-			showError(v.err, err)
+			kit.ShowError(v.err, err)
 			return
 		}
 		v.close()

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/transfers"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -25,7 +26,7 @@ var recordRed = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0xFF}
 // note records: "● 0:07  Stop and send  ✕".
 func (cv *chatView) buildRecorder() fyne.CanvasObject {
 	var dotBox fyne.CanvasObject
-	cv.recDot, dotBox = newDot(recordRed, 12)
+	cv.recDot, dotBox = kit.NewDot(recordRed, 12)
 	cv.recTime = canvas.NewText("0:00", recordRed)
 	cv.recTime.TextStyle = fyne.TextStyle{Bold: true}
 	cv.recTime.TextSize = theme.TextSubHeadingSize()
@@ -65,7 +66,7 @@ func (cv *chatView) startRecording() {
 		cv.starting = false
 		if err != nil {
 			cv.holdNext = nextNothing
-			mw.showNotice("Could not record a voice note: " + userText(err))
+			mw.showNotice("Could not record a voice note: " + kit.UserText(err))
 			return
 		}
 		next := cv.holdNext
@@ -84,7 +85,7 @@ func (cv *chatView) startRecording() {
 func (cv *chatView) showRecorder(rec transfers.Recorder) {
 	cv.rec = rec
 	cv.recDone = make(chan struct{})
-	cv.recTime.Text = formatElapsed(rec.Elapsed())
+	cv.recTime.Text = kit.FormatElapsed(rec.Elapsed())
 	cv.recTime.Refresh()
 	cv.recNotice.SetText(cv.recordingHint())
 	if rec.Notice() != "" {
@@ -130,7 +131,7 @@ func (cv *chatView) tick(rec transfers.Recorder, done chan struct{}) {
 						return
 					}
 					d := rec.Elapsed()
-					cv.recTime.Text = formatElapsed(d)
+					cv.recTime.Text = kit.FormatElapsed(d)
 					cv.recTime.Refresh()
 					// The dot blinks once a second.
 					a := uint8(0xFF)
@@ -170,7 +171,7 @@ func (cv *chatView) stopRecording(send bool) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not send the voice note: " + userText(err))
+			mw.showNotice("Could not send the voice note: " + kit.UserText(err))
 			return
 		}
 		if t.Conversation == "" {
@@ -201,7 +202,7 @@ func (cv *chatView) togglePlay(r *transferRow) {
 	}, func(err error) {
 		r.play.Enable()
 		if err != nil {
-			mw.showNotice("Could not play the voice note: " + userText(err))
+			mw.showNotice("Could not play the voice note: " + kit.UserText(err))
 			return
 		}
 		if cv.transfers[id] != r || cv.playing != "" {

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"hearth/contacts"
 )
 
-func fraction(done, size int64) float64 {
+func Fraction(done, size int64) float64 {
 	if size <= 0 {
 		return 1
 	}
@@ -20,7 +20,7 @@ func fraction(done, size int64) float64 {
 }
 
 // humanSize writes a byte count the way file managers do: 1.5 MB.
-func humanSize(n int64) string {
+func HumanSize(n int64) string {
 	const unit = 1000
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
@@ -39,7 +39,7 @@ func humanSize(n int64) string {
 }
 
 // timeLeft says roughly how long is left.
-func timeLeft(d time.Duration) string {
+func TimeLeft(d time.Duration) string {
 	switch {
 	case d < 10*time.Second:
 		return "a few seconds left"
@@ -56,7 +56,7 @@ func timeLeft(d time.Duration) string {
 }
 
 // formatElapsed is m:ss.
-func formatElapsed(d time.Duration) string {
+func FormatElapsed(d time.Duration) string {
 	s := int(d.Round(time.Second).Seconds())
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
@@ -64,7 +64,7 @@ func formatElapsed(d time.Duration) string {
 var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true}
 
 // isImage: a picture the thumbnail decoder understands.
-func isImage(t contacts.Transfer) bool {
+func IsImage(t contacts.Transfer) bool {
 	switch strings.ToLower(t.MIME) {
 	case "image/png", "image/jpeg", "image/gif":
 		return true
@@ -72,9 +72,9 @@ func isImage(t contacts.Transfer) bool {
 	return imageExts[strings.ToLower(filepath.Ext(t.Name))]
 }
 
-func fileIcon(t contacts.Transfer) fyne.Resource {
+func FileIcon(t contacts.Transfer) fyne.Resource {
 	if t.VoiceNote {
-		return micIcon
+		return MicIcon
 	}
 	mime := strings.ToLower(t.MIME)
 	switch {
@@ -94,7 +94,7 @@ func fileIcon(t contacts.Transfer) fyne.Resource {
 
 // micIcon is a microphone (the Material "mic" glyph); Fyne's theme has
 // none.
-var micIcon = theme.NewThemedResource(fyne.NewStaticResource("mic.svg", []byte(
+var MicIcon = theme.NewThemedResource(fyne.NewStaticResource("mic.svg", []byte(
 	`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
 		`<path d="M12 14c1.66 0 2.99-1.34 2.99-3L15 5c0-1.66-1.34-3-3-3S9 3.34 9 5v6c0 1.66 1.34 3 3 3zm5.3-3c0 3-2.54 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c3.28-.48 6-3.3 6-6.72h-1.7z"/>`+
 		`</svg>`)))

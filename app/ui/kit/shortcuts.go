@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"fyne.io/fyne/v2"
@@ -37,13 +37,13 @@ func passToWindow(obj fyne.CanvasObject, s fyne.Shortcut) bool {
 	return true
 }
 
-func (e *composerEntry) TypedShortcut(s fyne.Shortcut) {
+func (e *ComposerEntry) TypedShortcut(s fyne.Shortcut) {
 	if !passToWindow(e, s) {
 		e.Entry.TypedShortcut(s)
 	}
 }
 
-func (e *escEntry) TypedShortcut(s fyne.Shortcut) {
+func (e *EscEntry) TypedShortcut(s fyne.Shortcut) {
 	if !passToWindow(e, s) {
 		e.Entry.TypedShortcut(s)
 	}

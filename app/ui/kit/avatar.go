@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"hash/fnv"
@@ -16,66 +16,66 @@ import (
 // avatarView is a person's picture in a circle, or their initials on a
 // coloured disc when they have none. Images come decoded from core (which
 // checked them off the UI goroutine), so nothing is decoded here.
-type avatarView struct {
+type AvatarView struct {
 	widget.BaseWidget
 	size     float32
 	disc     *canvas.Circle
-	initials *canvas.Text
-	img      *canvas.Image
-	shown    image.Image
+	Initials *canvas.Text
+	Img      *canvas.Image
+	Shown    image.Image
 }
 
-func newAvatarView(size float32) *avatarView {
-	a := &avatarView{
+func NewAvatarView(size float32) *AvatarView {
+	a := &AvatarView{
 		size:     size,
 		disc:     canvas.NewCircle(color.Gray{Y: 0x99}),
-		initials: canvas.NewText("", color.White),
-		img:      canvas.NewImageFromImage(nil),
+		Initials: canvas.NewText("", color.White),
+		Img:      canvas.NewImageFromImage(nil),
 	}
-	a.initials.TextStyle.Bold = true
-	a.initials.TextSize = size * 0.4
-	a.initials.Alignment = fyne.TextAlignCenter
-	a.img.FillMode = canvas.ImageFillContain
-	a.img.CornerRadius = size / 2
-	a.img.Hide()
+	a.Initials.TextStyle.Bold = true
+	a.Initials.TextSize = size * 0.4
+	a.Initials.Alignment = fyne.TextAlignCenter
+	a.Img.FillMode = canvas.ImageFillContain
+	a.Img.CornerRadius = size / 2
+	a.Img.Hide()
 	a.ExtendBaseWidget(a)
 	return a
 }
 
-func (a *avatarView) CreateRenderer() fyne.WidgetRenderer {
+func (a *AvatarView) CreateRenderer() fyne.WidgetRenderer {
 	box := canvas.NewRectangle(color.Transparent)
 	box.SetMinSize(fyne.NewSquareSize(a.size))
 	// Centred at its own size: a row or header taller than the avatar
 	// must not stretch the disc into an oval.
-	return widget.NewSimpleRenderer(container.NewCenter(container.NewStack(box, a.disc, container.NewCenter(a.initials), a.img)))
+	return widget.NewSimpleRenderer(container.NewCenter(container.NewStack(box, a.disc, container.NewCenter(a.Initials), a.Img)))
 }
 
 // set shows img, or the initials of name on a colour of its own.
-func (a *avatarView) set(name string, img image.Image) {
+func (a *AvatarView) Set(name string, img image.Image) {
 	if img != nil {
-		if img != a.shown {
-			a.shown = img
-			a.img.Image = img
-			a.img.Refresh()
+		if img != a.Shown {
+			a.Shown = img
+			a.Img.Image = img
+			a.Img.Refresh()
 		}
-		a.img.Show()
+		a.Img.Show()
 		a.disc.Hide()
-		a.initials.Hide()
+		a.Initials.Hide()
 		return
 	}
-	a.shown = nil
-	a.img.Hide()
+	a.Shown = nil
+	a.Img.Hide()
 	a.disc.FillColor = nameColor(name)
 	a.disc.Show()
 	a.disc.Refresh()
-	a.initials.Text = initials(name)
-	a.initials.Show()
-	a.initials.Refresh()
+	a.Initials.Text = Initials(name)
+	a.Initials.Show()
+	a.Initials.Refresh()
 }
 
 // initials are the first letters of the first and last words of name,
 // upper-cased: "Ann Lee" → "AL", "bob" → "B".
-func initials(name string) string {
+func Initials(name string) string {
 	words := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	first := func(w string) string {
 		for _, r := range w {

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"image/color"
@@ -14,7 +14,7 @@ import (
 var AppIcon = fyne.NewStaticResource("hearth.png", assets.IconPNG)
 
 // ember is Hearth's accent: a warm orange, dark enough for white text.
-var ember = color.NRGBA{R: 0xC2, G: 0x57, B: 0x1A, A: 0xFF}
+var Ember = color.NRGBA{R: 0xC2, G: 0x57, B: 0x1A, A: 0xFF}
 
 // hearthTheme is Fyne's default theme with a warm accent colour. Light and
 // dark variants follow the desktop setting.
@@ -26,11 +26,11 @@ func NewTheme() fyne.Theme { return hearthTheme{theme.DefaultTheme()} }
 func (t hearthTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	switch n {
 	case theme.ColorNamePrimary, theme.ColorNameHyperlink:
-		return ember
+		return Ember
 	case theme.ColorNameFocus:
-		return color.NRGBA{R: ember.R, G: ember.G, B: ember.B, A: 0x7F}
+		return color.NRGBA{R: Ember.R, G: Ember.G, B: Ember.B, A: 0x7F}
 	case theme.ColorNameSelection:
-		return color.NRGBA{R: ember.R, G: ember.G, B: ember.B, A: 0x40}
+		return color.NRGBA{R: Ember.R, G: Ember.G, B: Ember.B, A: 0x40}
 	case theme.ColorNameForegroundOnPrimary:
 		return color.White
 	}
@@ -42,10 +42,10 @@ var (
 	colorOnline  = color.NRGBA{R: 0x2E, G: 0xA0, B: 0x43, A: 0xFF}
 	colorAway    = color.NRGBA{R: 0xE8, G: 0xA3, B: 0x17, A: 0xFF}
 	colorBusy    = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0xFF}
-	colorOffline = color.NRGBA{R: 0x9A, G: 0xA0, B: 0xA6, A: 0xFF}
+	ColorOffline = color.NRGBA{R: 0x9A, G: 0xA0, B: 0xA6, A: 0xFF}
 )
 
-func presenceColor(p contacts.Presence) color.Color {
+func PresenceColor(p contacts.Presence) color.Color {
 	switch p {
 	case contacts.Online:
 		return colorOnline
@@ -54,7 +54,7 @@ func presenceColor(p contacts.Presence) color.Color {
 	case contacts.Busy:
 		return colorBusy
 	default:
-		return colorOffline
+		return ColorOffline
 	}
 }
 
@@ -62,7 +62,7 @@ func presenceColor(p contacts.Presence) color.Color {
 // order the selector shows them.
 var presenceChoices = []contacts.Presence{contacts.Online, contacts.Away, contacts.Busy, contacts.Invisible}
 
-func presenceNames() []string {
+func PresenceNames() []string {
 	s := make([]string, len(presenceChoices))
 	for i, p := range presenceChoices {
 		s[i] = p.String()
@@ -70,7 +70,7 @@ func presenceNames() []string {
 	return s
 }
 
-func presenceFromName(name string) contacts.Presence {
+func PresenceFromName(name string) contacts.Presence {
 	for _, p := range presenceChoices {
 		if p.String() == name {
 			return p

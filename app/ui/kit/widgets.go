@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"image/color"
@@ -17,7 +17,7 @@ import (
 // composerEntry is the multi-line message entry: Enter sends, Shift+Enter
 // inserts a new line. Fyne's multi-line Entry does the opposite, so this
 // tracks Shift through desktop.Keyable and intercepts Return.
-type composerEntry struct {
+type ComposerEntry struct {
 	widget.Entry
 
 	// OnSend is called with the text when Enter is pressed without Shift.
@@ -29,10 +29,10 @@ type composerEntry struct {
 	shift bool // a Shift key is held down
 }
 
-var _ desktop.Keyable = (*composerEntry)(nil)
+var _ desktop.Keyable = (*ComposerEntry)(nil)
 
-func newComposerEntry() *composerEntry {
-	e := &composerEntry{}
+func NewComposerEntry() *ComposerEntry {
+	e := &ComposerEntry{}
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
 	e.ExtendBaseWidget(e)
@@ -42,14 +42,14 @@ func newComposerEntry() *composerEntry {
 
 func isShift(n fyne.KeyName) bool { return n == desktop.KeyShiftLeft || n == desktop.KeyShiftRight }
 
-func (e *composerEntry) KeyDown(k *fyne.KeyEvent) {
+func (e *ComposerEntry) KeyDown(k *fyne.KeyEvent) {
 	if isShift(k.Name) {
 		e.shift = true
 	}
 	e.Entry.KeyDown(k)
 }
 
-func (e *composerEntry) KeyUp(k *fyne.KeyEvent) {
+func (e *ComposerEntry) KeyUp(k *fyne.KeyEvent) {
 	if isShift(k.Name) {
 		e.shift = false
 	}
@@ -57,12 +57,12 @@ func (e *composerEntry) KeyUp(k *fyne.KeyEvent) {
 }
 
 // FocusLost forgets Shift: its release may go to another widget.
-func (e *composerEntry) FocusLost() {
+func (e *ComposerEntry) FocusLost() {
 	e.shift = false
 	e.Entry.FocusLost()
 }
 
-func (e *composerEntry) TypedKey(k *fyne.KeyEvent) {
+func (e *ComposerEntry) TypedKey(k *fyne.KeyEvent) {
 	if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && !e.shift && !e.Disabled() {
 		if e.OnSend != nil {
 			e.OnSend(e.Text)
@@ -84,13 +84,13 @@ func (e *composerEntry) TypedKey(k *fyne.KeyEvent) {
 
 // escEntry is a single-line Entry that reports Escape, so a dialog can
 // close while one of its fields has the focus.
-type escEntry struct {
+type EscEntry struct {
 	widget.Entry
-	onEscape func()
+	OnEscape func()
 }
 
-func newEscEntry(multiLine bool) *escEntry {
-	e := &escEntry{}
+func NewEscEntry(multiLine bool) *EscEntry {
+	e := &EscEntry{}
 	e.MultiLine = multiLine
 	if multiLine {
 		e.Wrapping = fyne.TextWrapBreak
@@ -99,39 +99,39 @@ func newEscEntry(multiLine bool) *escEntry {
 	return e
 }
 
-func newEscPasswordEntry() *escEntry {
-	e := newEscEntry(false)
+func NewEscPasswordEntry() *EscEntry {
+	e := NewEscEntry(false)
 	e.Password = true
 	return e
 }
 
-func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
+func (e *EscEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.OnEscape != nil {
+		e.OnEscape()
 		return
 	}
 	e.Entry.TypedKey(k)
 }
 
 // newDot is a small filled circle, e.g. a presence light.
-func newDot(c color.Color, size float32) (*canvas.Circle, fyne.CanvasObject) {
+func NewDot(c color.Color, size float32) (*canvas.Circle, fyne.CanvasObject) {
 	circle := canvas.NewCircle(c)
 	return circle, container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(size), circle))
 }
 
 // badge is a pill with a number in it (unread messages).
-type badge struct {
+type Badge struct {
 	widget.BaseWidget
 	count int
 }
 
-func newBadge() *badge {
-	b := &badge{}
+func NewBadge() *Badge {
+	b := &Badge{}
 	b.ExtendBaseWidget(b)
 	return b
 }
 
-func (b *badge) SetCount(n int) {
+func (b *Badge) SetCount(n int) {
 	b.count = n
 	if n <= 0 {
 		b.Hide()
@@ -141,7 +141,7 @@ func (b *badge) SetCount(n int) {
 	b.Refresh()
 }
 
-func (b *badge) CreateRenderer() fyne.WidgetRenderer {
+func (b *Badge) CreateRenderer() fyne.WidgetRenderer {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	txt := canvas.NewText("", color.White)
 	txt.TextStyle.Bold = true
@@ -153,7 +153,7 @@ func (b *badge) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type badgeRenderer struct {
-	b   *badge
+	b   *Badge
 	bg  *canvas.Rectangle
 	txt *canvas.Text
 }
@@ -190,7 +190,7 @@ func (r *badgeRenderer) Refresh() {
 }
 
 // heading is a bold label in the sub-heading size.
-func heading(text string) *widget.Label {
+func Heading(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.TextStyle.Bold = true
 	l.SizeName = theme.SizeNameSubHeadingText
@@ -198,7 +198,7 @@ func heading(text string) *widget.Label {
 }
 
 // caption is a label in the small text size.
-func caption(text string) *widget.Label {
+func Caption(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.SizeName = theme.SizeNameCaptionText
 	return l
@@ -206,12 +206,12 @@ func caption(text string) *widget.Label {
 
 // tightVBox stacks labels closer than a VBox does: each label brings its
 // own inner padding already.
-func tightVBox(objs ...fyne.CanvasObject) *fyne.Container {
+func TightVBox(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), objs...)
 }
 
 // sectionTitle names a group in the sidebar ("Requests", "Nearby").
-func sectionTitle(text string) fyne.CanvasObject {
+func SectionTitle(text string) fyne.CanvasObject {
 	l := widget.NewLabel(strings.ToUpper(text))
 	l.TextStyle.Bold = true
 	l.SizeName = theme.SizeNameCaptionText
@@ -220,7 +220,7 @@ func sectionTitle(text string) fyne.CanvasObject {
 }
 
 // errorLabel is a wrapped label in the error colour, hidden until set.
-func errorLabel() *widget.Label {
+func ErrorLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
@@ -228,19 +228,19 @@ func errorLabel() *widget.Label {
 	return l
 }
 
-func showError(l *widget.Label, err error) {
+func ShowError(l *widget.Label, err error) {
 	if err == nil {
 		l.SetText("")
 		l.Hide()
 		return
 	}
-	l.SetText(userText(err))
+	l.SetText(UserText(err))
 	l.Show()
 }
 
 // userText turns an error into a sentence for people: the core's errors
 // are already written for users; capitalise the first letter.
-func userText(err error) string {
+func UserText(err error) string {
 	s := err.Error()
 	if s == "" {
 		return "Something went wrong."
@@ -251,7 +251,7 @@ func userText(err error) string {
 }
 
 // shortID shortens a libp2p peer ID for people: "…X8kQ3fZa".
-func shortID(id string) string {
+func ShortID(id string) string {
 	if len(id) <= 10 {
 		return id
 	}
@@ -259,18 +259,18 @@ func shortID(id string) string {
 }
 
 // displayName is the contact's name, or a short form of their ID.
-func displayName(name, peerID string) string {
+func DisplayName(name, peerID string) string {
 	if strings.TrimSpace(name) != "" {
 		return name
 	}
-	return "Unknown " + shortID(peerID)
+	return "Unknown " + ShortID(peerID)
 }
 
 // wrapText breaks text into lines no wider than maxW when drawn in the
 // given size and style. Fyne's wrapping labels size themselves from their
 // last width, which makes chat bubbles jump; measuring here keeps every
 // bubble's size known up front.
-func wrapText(text string, maxW, size float32, style fyne.TextStyle) []string {
+func WrapText(text string, maxW, size float32, style fyne.TextStyle) []string {
 	width := func(s string) float32 { return fyne.MeasureText(s, size, style).Width }
 	var lines []string
 	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {

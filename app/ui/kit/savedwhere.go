@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"io"
@@ -8,7 +8,7 @@ import (
 
 // savedWhere is " to PATH" for a file the save dialog opened, so the
 // notice after an export says where the file went; empty when unknown.
-func savedWhere(w io.Writer) string {
+func SavedWhere(w io.Writer) string {
 	u, ok := w.(interface{ URI() fyne.URI })
 	if !ok || u.URI() == nil || u.URI().Path() == "" {
 		return ""

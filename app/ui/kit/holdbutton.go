@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"fyne.io/fyne/v2"
@@ -12,13 +12,13 @@ import (
 // those handlers; a tap from elsewhere (Space when focused, a test) calls
 // OnTapped as for any button, so the action stays reachable without a
 // mouse. Escape while it has focus calls onEscape.
-type holdButton struct {
+type HoldButton struct {
 	widget.Button
 
-	onDown   func() // pressed
-	onUp     func() // released over the button
-	onLeave  func() // the pointer left while pressed; no onUp follows
-	onEscape func()
+	OnDown   func() // pressed
+	OnUp     func() // released over the button
+	OnLeave  func() // the pointer left while pressed; no onUp follows
+	OnEscape func()
 
 	pressed bool // the primary button went down here and is not up yet
 	// fromMouse: the next Tapped belongs to a press the handlers above
@@ -26,49 +26,49 @@ type holdButton struct {
 	fromMouse bool
 }
 
-func newHoldButton(icon fyne.Resource, tapped func()) *holdButton {
-	b := &holdButton{}
+func NewHoldButton(icon fyne.Resource, tapped func()) *HoldButton {
+	b := &HoldButton{}
 	b.Icon, b.OnTapped = icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
 }
 
 // MouseDown is desktop.Mouseable.
-func (b *holdButton) MouseDown(e *desktop.MouseEvent) {
+func (b *HoldButton) MouseDown(e *desktop.MouseEvent) {
 	if e.Button != desktop.MouseButtonPrimary || b.Disabled() {
 		return
 	}
 	b.pressed, b.fromMouse = true, true
-	if b.onDown != nil {
-		b.onDown()
+	if b.OnDown != nil {
+		b.OnDown()
 	}
 }
 
 // MouseUp is desktop.Mouseable. Fyne delivers it to whatever is under the
 // pointer, so it only comes here when the release is over the button.
-func (b *holdButton) MouseUp(e *desktop.MouseEvent) {
+func (b *HoldButton) MouseUp(e *desktop.MouseEvent) {
 	if e.Button != desktop.MouseButtonPrimary || !b.pressed {
 		return
 	}
 	b.pressed = false
-	if b.onUp != nil {
-		b.onUp()
+	if b.OnUp != nil {
+		b.OnUp()
 	}
 }
 
 // MouseOut is desktop.Hoverable: leaving while pressed gives the press up.
-func (b *holdButton) MouseOut() {
+func (b *HoldButton) MouseOut() {
 	b.Button.MouseOut()
 	if b.pressed {
 		b.pressed = false
-		if b.onLeave != nil {
-			b.onLeave()
+		if b.OnLeave != nil {
+			b.OnLeave()
 		}
 	}
 }
 
 // Tapped is fyne.Tappable.
-func (b *holdButton) Tapped(e *fyne.PointEvent) {
+func (b *HoldButton) Tapped(e *fyne.PointEvent) {
 	if b.fromMouse {
 		b.fromMouse = false
 		return
@@ -77,9 +77,9 @@ func (b *holdButton) Tapped(e *fyne.PointEvent) {
 }
 
 // TypedKey is fyne.Focusable: Space taps, Escape calls onEscape.
-func (b *holdButton) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && b.onEscape != nil {
-		b.onEscape()
+func (b *HoldButton) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && b.OnEscape != nil {
+		b.OnEscape()
 		return
 	}
 	b.Button.TypedKey(k)
