@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/pairing"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 )
 
@@ -19,7 +20,7 @@ import (
 // someone else's code to send them a contact request.
 type addContactDialog struct {
 	mw  *MainWindow
-	inv Inviter
+	inv area.Inviter
 	d   *dialog.CustomDialog
 
 	code    string
@@ -55,7 +56,7 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 
 	theirs := container.NewVBox(
 		kit.Heading("Add someone"),
-		wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. If their code is new you can chat at once; otherwise they see your request and your note, and you can chat once they accept."),
+		kit.Wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. If their code is new you can chat at once; otherwise they see your request and your note, and you can chat once they accept."),
 		a.paste, a.importButtons(), a.note,
 	)
 	content := container.NewVBox(mine, widget.NewSeparator(), theirs, widget.NewSeparator(), a.shortCodeButtons())
@@ -82,7 +83,7 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 	// The core accepts the first request carrying this code's one-time
 	// secret without asking (InviteCode); this used to say "you still
 	// decide", which was not true for that first request.
-	help := wrapped("Send this code to the person you want to talk to, or let them scan it. " +
+	help := kit.Wrapped("Send this code to the person you want to talk to, or let them scan it. " +
 		"The first person to use it becomes your contact straight away; after that it only lets people ask, and you decide. " +
 		"You get a new code each time you open this.")
 	code, err := a.inv.InviteCode()

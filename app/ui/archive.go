@@ -190,7 +190,7 @@ func (mw *MainWindow) showRetention(peer string) *widget.Select {
 	sel.SetSelected(retentionLabel(mw.b.Archive.Retention(peer)))
 	name := mw.peerName(peer)
 	content := container.NewVBox(
-		wrapped("Messages with "+name+" older than this are deleted from this computer for good, including from search. The other person keeps their own copy."),
+		kit.Wrapped("Messages with "+name+" older than this are deleted from this computer for good, including from search. The other person keeps their own copy."),
 		sel)
 	d := dialog.NewCustomConfirm("Keep messages", "Save", "Cancel", content, func(ok bool) {
 		if !ok {

@@ -16,13 +16,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/archive"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 )
 
 // exportDialog chooses a format and saves or prints a conversation.
 type exportDialog struct {
 	mw     *MainWindow
-	arch   ArchiveBackend
+	arch   area.ArchiveBackend
 	d      dialog.Dialog
 	peer   string
 	format *widget.RadioGroup
@@ -84,7 +85,7 @@ func (mw *MainWindow) showExport(peer string) *exportDialog {
 	name := mw.peerName(peer)
 	content := container.NewVBox(
 		kit.Heading("Export the conversation with "+name),
-		wrapped("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well."),
+		kit.Wrapped("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well."),
 		e.format, e.err, container.NewHBox(e.save, e.print))
 	e.d = dialog.NewCustom("Export", "Close", content, mw.win)
 	mw.showModal(e.d, nil)

@@ -14,6 +14,7 @@ import (
 
 	"hearth/app/core/archive"
 	"hearth/app/core/base"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -21,7 +22,7 @@ import (
 // searchPanel searches every conversation and opens a result in context.
 type searchPanel struct {
 	mw     *MainWindow
-	arch   ArchiveBackend
+	arch   area.ArchiveBackend
 	d      dialog.Dialog
 	entry  *kit.EscEntry
 	list   *widget.List

@@ -150,7 +150,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 	bubble := newTapBubble(container.NewStack(bg, inner), func(pos fyne.Position) { cv.showBubbleMenuAt(m, pos) })
 	var side fyne.CanvasObject = container.NewCenter(more)
 	if m.Deleted {
-		side = layoutSpacer(0, 0) // nothing left to do with it
+		side = kit.LayoutSpacer(0, 0) // nothing left to do with it
 	}
 	if m.Outgoing {
 		return container.NewHBox(layout.NewSpacer(), side, bubble)

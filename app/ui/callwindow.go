@@ -101,7 +101,7 @@ func newCallWindow(a fyne.App, call calls.Call, name, status string, do func(fun
 	cw.camera = widget.NewButtonWithIcon("Camera off", theme.VisibilityOffIcon(), cw.toggleCamera)
 	cw.hangup = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), cw.Hangup)
 	cw.hangup.Importance = widget.DangerImportance
-	buttons := container.NewHBox(layout.NewSpacer(), cw.mute, cw.camera, layoutSpacer(24, 1), cw.hangup, layout.NewSpacer())
+	buttons := container.NewHBox(layout.NewSpacer(), cw.mute, cw.camera, kit.LayoutSpacer(24, 1), cw.hangup, layout.NewSpacer())
 	bar := container.NewVBox(cw.status, buttons)
 
 	cw.win.SetContent(container.NewBorder(nil, container.NewPadded(bar), nil, nil, video))

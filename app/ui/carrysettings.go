@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +24,7 @@ func carryingText(n int, size int64) string {
 
 // carrySettings is the settings' section about carrying messages for
 // contacts: a switch, saved at once, and what it means.
-func carrySettings(me MeBackend, background func(fn func() error, done func(error))) fyne.CanvasObject {
+func carrySettings(me area.MeBackend, background func(fn func() error, done func(error))) fyne.CanvasObject {
 	errl := kit.ErrorLabel()
 	var check *widget.Check
 	check = widget.NewCheck(carryLabel, func(on bool) {

@@ -14,6 +14,7 @@ import (
 
 	"hearth/app/core/people"
 	"hearth/app/core/transfers"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -25,8 +26,8 @@ const bubbleTextWidth = 400
 // chatView is the conversation pane: header, history, composer.
 type chatView struct {
 	mw    *MainWindow
-	chat  ChatBackend
-	files FilesBackend // transfer rows, voice notes
+	chat  area.ChatBackend
+	files area.FilesBackend // transfer rows, voice notes
 	root  *fyne.Container
 
 	dot    *canvas.Circle
@@ -168,7 +169,7 @@ type messageMeta struct {
 	row   fyne.CanvasObject // the bubble's row in msgs (archive.go highlights it)
 }
 
-func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView {
+func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend) *chatView {
 	cv := &chatView{
 		mw: mw, chat: chat, files: files, ids: map[string]*messageMeta{}, transfers: map[string]*transferRow{},
 		shown: map[string]contacts.Message{}, rows: map[string]*fyne.Container{},

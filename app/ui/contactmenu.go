@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/people"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -89,7 +90,7 @@ func (mw *MainWindow) showTextDialog(title, help, text string, multiLine bool, s
 	}
 	td.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { td.submit(save) })
 	td.save.Importance = widget.HighImportance
-	td.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(wrapped(help), td.entry, td.err), mw.win)
+	td.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(kit.Wrapped(help), td.entry, td.err), mw.win)
 	td.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", td.close), td.save})
 	td.d.Resize(fyne.NewSize(460, 0))
 	mw.showModal(td.d, td.close)
@@ -131,7 +132,7 @@ func (mw *MainWindow) showNotes(peerID string) *textDialog {
 // field for a new one.
 type groupsDialog struct {
 	mw     *MainWindow
-	people ContactsBackend
+	people area.ContactsBackend
 	peerID string
 	d      *dialog.CustomDialog
 	checks *widget.CheckGroup
@@ -161,7 +162,7 @@ func (mw *MainWindow) showGroups(peerID string) *groupsDialog {
 	g.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), g.submit)
 	g.save.Importance = widget.HighImportance
 	content := container.NewVBox(
-		wrapped("Groups sort your contact list (Family, Team …). A contact can be in several. Only you see them."),
+		kit.Wrapped("Groups sort your contact list (Family, Team …). A contact can be in several. Only you see them."),
 		g.checks,
 		container.NewBorder(nil, nil, nil, g.add, g.name),
 		g.err,
@@ -220,7 +221,7 @@ type confirmDialog struct {
 func (mw *MainWindow) confirm(title, text, action string, do func() error, done func()) *confirmDialog {
 	c := &confirmDialog{}
 	errL := kit.ErrorLabel()
-	c.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(wrapped(text), errL), mw.win)
+	c.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(kit.Wrapped(text), errL), mw.win)
 	c.ok = widget.NewButton(action, func() {
 		c.ok.Disable()
 		mw.background(do, func(err error) {
@@ -381,7 +382,7 @@ func (mw *MainWindow) selectBlocked(peerID string) {
 		mw.hideModal(d)
 		mw.confirmRemove(peerID)
 	})
-	d = dialog.NewCustomWithoutButtons(name+" is blocked", wrapped("They see you offline and cannot reach you. They were not told."), mw.win)
+	d = dialog.NewCustomWithoutButtons(name+" is blocked", kit.Wrapped("They see you offline and cannot reach you. They were not told."), mw.win)
 	d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { mw.hideModal(d) }), remove, unblock})
 	mw.showModal(d, nil)
 }

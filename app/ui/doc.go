@@ -16,7 +16,7 @@
 //
 // The UI talks to the messenger only through Launcher and Backend, so view
 // tests run on fakes with fyne.io/fyne/v2/test. Backend is a struct of one
-// interface per area (backend_*.go: Contacts, Chat, Files, Groups, Calls,
+// interface per area (package area: Contacts, Chat, Files, Groups, Calls,
 // Archive, Me); the main window holds it, and each view or dialog keeps only
 // the interface it calls. The fakes follow the same cut (fake_*_test.go).
 // Threading follows Fyne 2.6+:

@@ -13,6 +13,7 @@ import (
 
 	"hearth/app/core/base"
 	"hearth/app/core/groups"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -72,7 +73,7 @@ func (p *contactPicker) chosen() []string {
 // newGroupDialog creates a group from a name and chosen contacts.
 type newGroupDialog struct {
 	mw     *MainWindow
-	groups GroupsBackend
+	groups area.GroupsBackend
 	d      *dialog.CustomDialog
 	name   *kit.EscEntry
 	picker *contactPicker
@@ -94,7 +95,7 @@ func (mw *MainWindow) showNewGroup() *newGroupDialog {
 	n.create = widget.NewButtonWithIcon("Create group", theme.ConfirmIcon(), n.submit)
 	n.create.Importance = widget.HighImportance
 	content := container.NewVBox(
-		wrapped("Choose the contacts to talk to together. Members who are not each other's contacts still see each other's messages in the group."),
+		kit.Wrapped("Choose the contacts to talk to together. Members who are not each other's contacts still see each other's messages in the group."),
 		n.name, kit.SectionTitle("Members"), n.picker.root, n.count, n.err)
 	n.d = dialog.NewCustomWithoutButtons("New group", content, mw.win)
 	n.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", n.close), n.create})
@@ -147,7 +148,7 @@ func (n *newGroupDialog) submit() {
 // add and remove members; anyone can leave.
 type membersDialog struct {
 	mw     *MainWindow
-	groups GroupsBackend
+	groups area.GroupsBackend
 	g      groups.GroupView
 	d      *dialog.CustomDialog
 	rename *kit.EscEntry
@@ -260,7 +261,7 @@ func (md *membersDialog) leave() {
 // severalDialog sends one message to several contacts: one message each.
 type severalDialog struct {
 	mw     *MainWindow
-	groups GroupsBackend
+	groups area.GroupsBackend
 	d      *dialog.CustomDialog
 	text   *kit.EscEntry
 	picker *contactPicker
@@ -281,7 +282,7 @@ func (mw *MainWindow) showSendToSeveral() *severalDialog {
 	s.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), s.submit)
 	s.send.Importance = widget.HighImportance
 	content := container.NewVBox(
-		wrapped("Each contact gets the message in your conversation with them; they do not see who else got it."),
+		kit.Wrapped("Each contact gets the message in your conversation with them; they do not see who else got it."),
 		kit.SectionTitle("To"), s.picker.root, s.text, s.err)
 	s.d = dialog.NewCustomWithoutButtons("Send to several", content, mw.win)
 	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", s.close), s.send})

@@ -51,7 +51,7 @@ func RunProfileInUse(a fyne.App, code string) {
 }
 
 func profileInUseView(a fyne.App, w fyne.Window, code string) fyne.CanvasObject {
-	msg := wrapped("Hearth is already running with your profile, so this link could not be opened in a new window. " +
+	msg := kit.Wrapped("Hearth is already running with your profile, so this link could not be opened in a new window. " +
 		"In the Hearth window that is open, click “Add contact” and paste this invite code:")
 	mono := fyne.TextStyle{Monospace: true}
 	codeTxt := widget.NewLabelWithStyle(strings.Join(kit.WrapText(code, 480, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)

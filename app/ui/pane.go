@@ -125,10 +125,3 @@ func (mw *MainWindow) send(text string) {
 	mw.chat.entry.SetText("")
 	mw.chat.add(msg)
 }
-
-// layoutSpacer is a fixed-size gap.
-func layoutSpacer(w, h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(nil)
-	r.SetMinSize(fyne.NewSize(w, h))
-	return r
-}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/nearby"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -151,7 +152,7 @@ func untilText(t time.Time) string {
 // nearby visibility.
 type profileSettings struct {
 	mw      *MainWindow
-	me      MeBackend
+	me      area.MeBackend
 	root    fyne.CanvasObject
 	avatar  *kit.AvatarView
 	name    *widget.Entry

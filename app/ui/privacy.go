@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/people"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -20,7 +21,7 @@ var requestPolicies = []people.RequestPolicy{people.RequestsFromAnyone, people.R
 // privacySection is the settings' privacy block.
 type privacySection struct {
 	mw      *MainWindow
-	people  ContactsBackend
+	people  area.ContactsBackend
 	root    *fyne.Container
 	who     *widget.RadioGroup
 	blocked *fyne.Container

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/transfers"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 )
 
@@ -22,7 +23,7 @@ const settingsValueWidth = 340
 // policy (read-only).
 type settingsDialog struct {
 	mw     *MainWindow
-	files  FilesBackend
+	files  area.FilesBackend
 	d      *dialog.CustomDialog
 	dir    *widget.Label
 	change *widget.Button

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 )
 
@@ -21,7 +22,7 @@ import (
 // a code and wait for the other person to type it, or I type theirs.
 type shortCodeDialog struct {
 	mw     *MainWindow
-	pairer Pairer
+	pairer area.Pairer
 	d      *dialog.CustomDialog
 	show   bool // showing my code (else: entering theirs)
 
@@ -59,7 +60,7 @@ func (a *addContactDialog) shortCodeButtons() fyne.CanvasObject {
 		a.mw.showShortCode(false)
 	})
 	return container.NewVBox(kit.Heading("Pair by a short code"),
-		wrapped("Sitting together or on the phone? One of you gets a code of a few words, the other types it in."),
+		kit.Wrapped("Sitting together or on the phone? One of you gets a code of a few words, the other types it in."),
 		container.NewHBox(get, enter))
 }
 
@@ -95,11 +96,11 @@ func (s *shortCodeDialog) buildShow() fyne.CanvasObject {
 	s.codeText.TextStyle = fyne.TextStyle{Bold: true}
 	s.codeText.Alignment = fyne.TextAlignCenter
 	s.waiting = widget.NewProgressBarInfinite()
-	s.status = wrapped("")
+	s.status = kit.Wrapped("")
 	s.again = widget.NewButtonWithIcon("New code", theme.ViewRefreshIcon(), s.newCode)
 	s.again.Hide()
 	return container.NewVBox(
-		wrapped("Read this code out to the other person, or show it to them. "+
+		kit.Wrapped("Read this code out to the other person, or show it to them. "+
 			"They choose “Enter a code” and type it. It works once, for ten minutes."),
 		container.NewPadded(s.codeText),
 		s.waiting, s.status, s.err,
@@ -117,7 +118,7 @@ func (s *shortCodeDialog) buildEnter() fyne.CanvasObject {
 	s.waiting.Stop()
 	s.waiting.Hide()
 	return container.NewVBox(
-		wrapped("Type the code the other person reads out: a number and three words. "+
+		kit.Wrapped("Type the code the other person reads out: a number and three words. "+
 			"Capitals and spaces do not matter."),
 		s.entry, s.waiting, s.err,
 	)

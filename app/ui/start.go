@@ -158,12 +158,6 @@ func (c *columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(c.width, h)
 }
 
-func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
 func (s *startScreen) firstRun() fyne.CanvasObject {
 	s.name = kit.NewEscEntry(false)
 	s.name.SetPlaceHolder("Your name, as your contacts will see it")
@@ -184,7 +178,7 @@ func (s *startScreen) firstRun() fyne.CanvasObject {
 	passHelp.Wrapping = fyne.TextWrapWord
 
 	return s.frame("Welcome to Hearth",
-		wrapped("Chat and video calls straight to the people you know — no account, no server in the middle."),
+		kit.Wrapped("Chat and video calls straight to the people you know — no account, no server in the middle."),
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle("Display name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.name,
@@ -204,7 +198,7 @@ func (s *startScreen) unlockView() fyne.CanvasObject {
 	s.unlock.Importance = widget.HighImportance
 	s.focus = s.unlockPass
 	return s.frame("Welcome back",
-		wrapped("Your Hearth profile on this computer is locked. Enter your passphrase to open it."),
+		kit.Wrapped("Your Hearth profile on this computer is locked. Enter your passphrase to open it."),
 		s.unlockPass,
 		s.errText,
 		s.busy,

@@ -15,6 +15,7 @@ import (
 
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
+	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 )
 
@@ -59,7 +60,7 @@ func withWarning(line string, c people.ContactView) string {
 // a code they sent, and marks the contact verified.
 type verifyDialog struct {
 	mw     *MainWindow
-	ver    Verifier
+	ver    area.Verifier
 	peerID string
 	d      *dialog.CustomDialog
 	code   *widget.Label
@@ -89,7 +90,7 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 	v.code.SizeName = theme.SizeNameSubHeadingText
 	v.code.Selectable = true
 	left := container.NewVBox(
-		wrapped("Compare this code with the one "+name+" sees in Hearth, in person or on a call. "+
+		kit.Wrapped("Compare this code with the one "+name+" sees in Hearth, in person or on a call. "+
 			"If they are the same, you are talking to "+name+" and nobody is in between."),
 		v.code,
 	)

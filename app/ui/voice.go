@@ -39,7 +39,7 @@ func (cv *chatView) buildRecorder() fyne.CanvasObject {
 
 	bg := canvas.NewRectangle(color.NRGBA{R: recordRed.R, G: recordRed.G, B: recordRed.B, A: 0x22})
 	bg.CornerRadius = theme.InputRadiusSize()
-	left := container.NewHBox(layoutSpacer(2, 1), dotBox, container.NewCenter(cv.recTime))
+	left := container.NewHBox(kit.LayoutSpacer(2, 1), dotBox, container.NewCenter(cv.recTime))
 	right := container.NewHBox(container.NewCenter(cv.recStop), container.NewCenter(cv.recCancel))
 	strip := container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, right, cv.recNotice)))
 	box := container.NewVBox(layout.NewSpacer(), strip, layout.NewSpacer())

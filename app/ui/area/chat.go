@@ -1,4 +1,4 @@
-package ui
+package area
 
 import "hearth/contacts"
 
