@@ -9,6 +9,7 @@ import (
 
 	"hearth/app/core/calls"
 	"hearth/app/core/event"
+	"hearth/app/ui/callwin"
 	"hearth/app/ui/kit"
 )
 
@@ -81,14 +82,14 @@ func (mw *MainWindow) startCall() {
 }
 
 func (mw *MainWindow) openCall(call calls.Call, name, status string) {
-	cw := newCallWindow(mw.app, call, name, status, mw.do)
+	cw := callwin.NewCallWindowDo(mw.app, call, name, status, mw.do)
 	id := call.ID()
 	mw.calls[id] = cw
-	cw.onClosed = func() { delete(mw.calls, id) }
+	cw.OnClosed = func() { delete(mw.calls, id) }
 	cw.Window().Show()
 	if e, ok := mw.endedEarly[id]; ok {
 		delete(mw.endedEarly, id)
-		cw.ended(e.Reason)
+		cw.Ended(e.Reason)
 		mw.callEndedNotice(cw, e)
 	}
 }

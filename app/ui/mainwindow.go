@@ -12,6 +12,7 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
+	"hearth/app/ui/callwin"
 	"hearth/app/ui/kit"
 )
 
@@ -64,7 +65,7 @@ type MainWindow struct {
 
 	archive archiveState // archive.go: search, export, compliance banner
 
-	calls   map[string]*CallWindow
+	calls   map[string]*callwin.CallWindow
 	ringing map[string]dialog.Dialog
 	modal   dialog.Dialog // the dialog Escape closes
 	escape  func()        // what Escape does while modal is shown
@@ -114,7 +115,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 		app: a, win: w, b: b, do: do, kill: kill, endedEarly: map[string]event.CallEnded{},
 		stop:    make(chan struct{}),
 		asked:   map[string]bool{},
-		calls:   map[string]*CallWindow{},
+		calls:   map[string]*callwin.CallWindow{},
 		ringing: map[string]dialog.Dialog{},
 		typing:  map[string]bool{},
 		notify:  newNotifier(a),
@@ -170,7 +171,7 @@ func (mw *MainWindow) shutdown() {
 	mw.closeOnce.Do(func() {
 		mw.kill()
 		for _, cw := range mw.calls {
-			cw.hangupOnly()
+			cw.HangupOnly()
 		}
 		if mw.noticeTimer != nil {
 			mw.noticeTimer.Stop()
@@ -228,7 +229,7 @@ func (mw *MainWindow) apply(ev event.Event) {
 		mw.ring(e)
 	case event.CallConnected:
 		if cw := mw.calls[e.CallID]; cw != nil {
-			cw.connected()
+			cw.Connected()
 		}
 	case event.CallEnded:
 		if d, ok := mw.ringing[e.CallID]; ok {
@@ -237,7 +238,7 @@ func (mw *MainWindow) apply(ev event.Event) {
 			mw.showNotice(e.Reason)
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
-			cw.ended(e.Reason)
+			cw.Ended(e.Reason)
 			mw.callEndedNotice(cw, e) // callnotice.go
 		} else {
 			// A Busy or Decline can beat StartCall's return: the window

@@ -16,6 +16,7 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/core/people"
+	"hearth/app/ui/callwin"
 	"hearth/contacts"
 )
 
@@ -103,7 +104,7 @@ func TestRetentionDialogIsNotANarrowColumn(t *testing.T) {
 }
 
 func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
-	endedLinger = 10 * time.Millisecond
+	callwin.EndedLinger = 10 * time.Millisecond
 	mw, b, q := newTestMain(t)
 	mw.OpenConversation("peer-bob")
 	mw.startCall()
@@ -129,7 +130,7 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	mw.startCall()
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
 	b.events <- event.CallConnected{CallID: "call-out"}
-	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].status.Text == "Connected" })
+	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].Status.Text == "Connected" })
 	b.events <- event.CallEnded{CallID: "call-out", Reason: "The other side hung up"}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {

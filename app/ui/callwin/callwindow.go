@@ -1,4 +1,4 @@
-package ui
+package callwin
 
 import (
 	"image"
@@ -19,61 +19,61 @@ import (
 )
 
 // endedLinger is how long a finished call's window shows the reason.
-var endedLinger = 2500 * time.Millisecond
+var EndedLinger = 2500 * time.Millisecond
 
 // CallWindow is the window of one running call: the remote picture large,
 // my preview small in a corner, and Mute, Camera and Hang up. Closing the
 // window hangs up.
 type CallWindow struct {
 	call calls.Call
-	win  fyne.Window
+	Win  fyne.Window
 	do   func(func())
 
-	remote, local *frameSink
+	Remote, Local *frameSink
 
 	// fields below are used on the UI goroutine only
-	name         string
-	status       *widget.Label
-	waiting      *fyne.Container // shown until the first remote frame
+	Name         string
+	Status       *widget.Label
+	Waiting      *fyne.Container // shown until the first remote frame
 	notice       *fyne.Container
-	mute         *widget.Button
-	camera       *widget.Button
-	hangup       *widget.Button
+	MuteButton   *widget.Button
+	CameraButton *widget.Button
+	HangupButton *widget.Button
 	muted        bool
 	camOff       bool
 	over         bool // the call ended; closing must not hang up again
-	wasConnected bool // media flowed at some point (callnotice.go)
-	closed       bool
-	onClosed     func() // set by the main window
+	WasConnected bool // media flowed at some point (callnotice.go)
+	Closed       bool
+	OnClosed     func() // set by the main window
 }
 
 // NewCallWindow opens a window for a call that was started or accepted.
 // status is the first line to show ("Calling…", "Connecting…").
 func NewCallWindow(a fyne.App, call calls.Call, peerName, status string) *CallWindow {
-	cw := newCallWindow(a, call, peerName, status, fyne.Do)
-	cw.win.Show()
+	cw := NewCallWindowDo(a, call, peerName, status, fyne.Do)
+	cw.Win.Show()
 	return cw
 }
 
-func newCallWindow(a fyne.App, call calls.Call, name, status string, do func(func())) *CallWindow {
-	cw := &CallWindow{call: call, do: do, name: name}
-	cw.win = a.NewWindow("Call with " + name)
-	cw.win.SetIcon(kit.AppIcon)
-	cw.win.Resize(fyne.NewSize(800, 600))
+func NewCallWindowDo(a fyne.App, call calls.Call, name, status string, do func(func())) *CallWindow {
+	cw := &CallWindow{call: call, do: do, Name: name}
+	cw.Win = a.NewWindow("Call with " + name)
+	cw.Win.SetIcon(kit.AppIcon)
+	cw.Win.Resize(fyne.NewSize(800, 600))
 
 	remoteImg := canvas.NewImageFromImage(nil)
 	remoteImg.FillMode = canvas.ImageFillContain
 	localImg := canvas.NewImageFromImage(nil)
 	localImg.FillMode = canvas.ImageFillContain
-	cw.remote = newFrameSink(remoteImg, do, func() { cw.waiting.Hide() })
-	cw.local = newFrameSink(localImg, do, nil)
+	cw.Remote = newFrameSink(remoteImg, do, func() { cw.Waiting.Hide() })
+	cw.Local = newFrameSink(localImg, do, nil)
 
 	nameText := canvas.NewText(name, color.White)
 	nameText.TextSize = theme.TextHeadingSize() * 1.4
 	nameText.Alignment = fyne.TextAlignCenter
-	cw.waiting = container.NewCenter(container.NewVBox(nameText))
+	cw.Waiting = container.NewCenter(container.NewVBox(nameText))
 
-	cw.status = widget.NewLabelWithStyle(status, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	cw.Status = widget.NewLabelWithStyle(status, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 
 	// The notice says when a synthetic picture or tone stands in for a
 	// missing device, so nobody mistakes the test pattern for a fault.
@@ -93,68 +93,68 @@ func newCallWindow(a fyne.App, call calls.Call, name, status string, do func(fun
 	localFrame.StrokeColor = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xB0}
 	localFrame.StrokeWidth = 2
 	localFrame.CornerRadius = 6
-	video := container.New(&videoLayout{}, black, remoteImg, cw.waiting,
+	video := container.New(&videoLayout{}, black, remoteImg, cw.Waiting,
 		container.NewStack(localFrame, container.NewPadded(localImg)),
 		container.NewVBox(container.NewPadded(cw.notice)))
 
-	cw.mute = widget.NewButtonWithIcon("Mute", theme.VolumeMuteIcon(), cw.toggleMute)
-	cw.camera = widget.NewButtonWithIcon("Camera off", theme.VisibilityOffIcon(), cw.toggleCamera)
-	cw.hangup = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), cw.Hangup)
-	cw.hangup.Importance = widget.DangerImportance
-	buttons := container.NewHBox(layout.NewSpacer(), cw.mute, cw.camera, kit.LayoutSpacer(24, 1), cw.hangup, layout.NewSpacer())
-	bar := container.NewVBox(cw.status, buttons)
+	cw.MuteButton = widget.NewButtonWithIcon("Mute", theme.VolumeMuteIcon(), cw.toggleMute)
+	cw.CameraButton = widget.NewButtonWithIcon("Camera off", theme.VisibilityOffIcon(), cw.toggleCamera)
+	cw.HangupButton = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), cw.Hangup)
+	cw.HangupButton.Importance = widget.DangerImportance
+	buttons := container.NewHBox(layout.NewSpacer(), cw.MuteButton, cw.CameraButton, kit.LayoutSpacer(24, 1), cw.HangupButton, layout.NewSpacer())
+	bar := container.NewVBox(cw.Status, buttons)
 
-	cw.win.SetContent(container.NewBorder(nil, container.NewPadded(bar), nil, nil, video))
-	cw.win.SetCloseIntercept(cw.Hangup)
-	cw.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+	cw.Win.SetContent(container.NewBorder(nil, container.NewPadded(bar), nil, nil, video))
+	cw.Win.SetCloseIntercept(cw.Hangup)
+	cw.Win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			cw.Hangup()
 		}
 	})
-	call.SetVideoSinks(cw.remote.put, cw.local.put)
+	call.SetVideoSinks(cw.Remote.put, cw.Local.put)
 	return cw
 }
 
 // Window is the call's Fyne window.
-func (cw *CallWindow) Window() fyne.Window { return cw.win }
+func (cw *CallWindow) Window() fyne.Window { return cw.Win }
 
 // Hangup ends the call and closes the window.
 func (cw *CallWindow) Hangup() { cw.Close() }
 
 // hangupOnly ends the call if it still runs, leaving the window alone.
-func (cw *CallWindow) hangupOnly() {
+func (cw *CallWindow) HangupOnly() {
 	if !cw.over {
 		cw.over = true
 		cw.call.Hangup()
 	}
-	cw.remote.stop()
-	cw.local.stop()
+	cw.Remote.stop()
+	cw.Local.stop()
 }
 
 // Close closes the window, hanging up first if the call still runs.
 func (cw *CallWindow) Close() {
-	if cw.closed {
+	if cw.Closed {
 		return
 	}
-	cw.hangupOnly()
-	cw.closed = true
+	cw.HangupOnly()
+	cw.Closed = true
 	cw.call.SetVideoSinks(nil, nil)
-	cw.win.Close()
-	if cw.onClosed != nil {
-		cw.onClosed()
+	cw.Win.Close()
+	if cw.OnClosed != nil {
+		cw.OnClosed()
 	}
 }
 
 func (cw *CallWindow) toggleMute() {
 	cw.muted = !cw.muted
 	cw.call.SetMuted(cw.muted)
-	setToggle(cw.mute, cw.muted, "Unmute", theme.VolumeUpIcon(), "Mute", theme.VolumeMuteIcon())
+	setToggle(cw.MuteButton, cw.muted, "Unmute", theme.VolumeUpIcon(), "Mute", theme.VolumeMuteIcon())
 }
 
 func (cw *CallWindow) toggleCamera() {
 	cw.camOff = !cw.camOff
 	cw.call.SetCameraOff(cw.camOff)
-	setToggle(cw.camera, cw.camOff, "Camera on", theme.VisibilityIcon(), "Camera off", theme.VisibilityOffIcon())
+	setToggle(cw.CameraButton, cw.camOff, "Camera on", theme.VisibilityIcon(), "Camera off", theme.VisibilityOffIcon())
 }
 
 // setToggle shows a two-state button: while on, its text and icon offer to
@@ -173,27 +173,27 @@ func setToggle(b *widget.Button, on bool, onText string, onIcon fyne.Resource, o
 }
 
 // connected: media flows both ways.
-func (cw *CallWindow) connected() {
-	cw.wasConnected = true
+func (cw *CallWindow) Connected() {
+	cw.WasConnected = true
 	if !cw.over {
-		cw.status.SetText("Connected")
+		cw.Status.SetText("Connected")
 	}
 }
 
 // ended shows why the call finished, then closes the window.
-func (cw *CallWindow) ended(reason string) {
-	if cw.closed {
+func (cw *CallWindow) Ended(reason string) {
+	if cw.Closed {
 		return
 	}
 	cw.over = true
 	if reason == "" {
 		reason = "Call ended"
 	}
-	cw.status.SetText(reason)
-	cw.mute.Disable()
-	cw.camera.Disable()
-	cw.hangup.Disable()
-	time.AfterFunc(endedLinger, func() { cw.do(cw.Close) })
+	cw.Status.SetText(reason)
+	cw.MuteButton.Disable()
+	cw.CameraButton.Disable()
+	cw.HangupButton.Disable()
+	time.AfterFunc(EndedLinger, func() { cw.do(cw.Close) })
 }
 
 // frameSink takes frames from a media goroutine and shows the newest on a
@@ -201,7 +201,7 @@ func (cw *CallWindow) ended(reason string) {
 // frames arriving meanwhile replace the waiting one, so a busy UI drops
 // frames instead of queueing them.
 type frameSink struct {
-	img     *canvas.Image
+	Img     *canvas.Image
 	do      func(func())
 	onFirst func() // on the UI goroutine, after the first frame
 
@@ -212,7 +212,7 @@ type frameSink struct {
 }
 
 func newFrameSink(img *canvas.Image, do func(func()), onFirst func()) *frameSink {
-	return &frameSink{img: img, do: do, onFirst: onFirst}
+	return &frameSink{Img: img, do: do, onFirst: onFirst}
 }
 
 // put is the sink handed to Call.SetVideoSinks; any goroutine may call it.
@@ -234,8 +234,8 @@ func (s *frameSink) show() {
 	if p == nil || s.stopped.Load() {
 		return
 	}
-	s.img.Image = *p
-	s.img.Refresh()
+	s.Img.Image = *p
+	s.Img.Refresh()
 	if s.onFirst != nil {
 		s.first.Do(s.onFirst)
 	}
