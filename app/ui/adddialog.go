@@ -73,7 +73,7 @@ func (mw *MainWindow) showAddContact() *addContactDialog {
 	a.d = dialog.NewCustomWithoutButtons("Add a contact", container.NewBorder(nil, a.err, nil, nil, scroll), mw.win)
 	a.d.SetButtons([]fyne.CanvasObject{closeBtn, a.send})
 	a.d.Resize(fyne.NewSize(640, 0))
-	mw.showModal(a.d, a.close)
+	mw.ShowModal(a.d, a.close)
 	mw.win.Canvas().Focus(a.paste)
 	return a
 }
@@ -112,7 +112,7 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 	return container.NewVBox(title, left)
 }
 
-func (a *addContactDialog) close() { a.mw.hideModal(a.d) }
+func (a *addContactDialog) close() { a.mw.HideModal(a.d) }
 
 func (a *addContactDialog) submit() {
 	if a.send.Disabled() {
@@ -127,7 +127,7 @@ func (a *addContactDialog) submit() {
 	kit.ShowError(a.err, nil)
 	a.send.Disable()
 	a.send.SetText("Sending…")
-	a.mw.background(func() error { return a.inv.AddByInvite(code, note) }, func(err error) {
+	a.mw.Background(func() error { return a.inv.AddByInvite(code, note) }, func(err error) {
 		a.send.Enable()
 		a.send.SetText("Send request")
 		if err != nil {
@@ -135,7 +135,7 @@ func (a *addContactDialog) submit() {
 			return
 		}
 		a.close()
-		a.mw.showNotice("Request sent. If their code was new you can chat in a moment; otherwise as soon as they accept.")
+		a.mw.ShowNotice("Request sent. If their code was new you can chat in a moment; otherwise as soon as they accept.")
 	})
 }
 

@@ -126,9 +126,9 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 	}
 	on := !mw.b.Archive.Compliance(peer)
 	set := func() {
-		mw.background(func() error { return mw.b.Archive.SetCompliance(peer, on) }, func(err error) {
+		mw.Background(func() error { return mw.b.Archive.SetCompliance(peer, on) }, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not change the compliance setting: " + kit.UserText(err))
+				mw.ShowNotice("Could not change the compliance setting: " + kit.UserText(err))
 				return
 			}
 			if peer == mw.selected {
@@ -148,7 +148,7 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 				set()
 			}
 		}, mw.win)
-	mw.showModal(d, nil)
+	mw.ShowModal(d, nil)
 }
 
 func (mw *MainWindow) peerName(peer string) string {
@@ -202,19 +202,19 @@ func (mw *MainWindow) showRetention(peer string) *widget.Select {
 				days = c.days
 			}
 		}
-		mw.background(func() error { return mw.b.Archive.SetRetention(peer, days) }, func(err error) {
+		mw.Background(func() error { return mw.b.Archive.SetRetention(peer, days) }, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not change how long messages are kept: " + kit.UserText(err))
+				mw.ShowNotice("Could not change how long messages are kept: " + kit.UserText(err))
 				return
 			}
 			if days == 0 {
-				mw.showNotice("Messages with " + name + " are kept forever.")
+				mw.ShowNotice("Messages with " + name + " are kept forever.")
 			} else {
-				mw.showNotice(fmt.Sprintf("Messages with %s are kept for %s; older ones were deleted.", name, retentionLabel(days)))
+				mw.ShowNotice(fmt.Sprintf("Messages with %s are kept for %s; older ones were deleted.", name, retentionLabel(days)))
 			}
 		})
 	}, mw.win)
 	d.Resize(fyne.NewSize(440, 0)) // wide enough that the text is not a narrow column
-	mw.showModal(d, nil)
+	mw.ShowModal(d, nil)
 	return sel
 }

@@ -88,7 +88,7 @@ func (mw *MainWindow) showExport(peer string) *exportDialog {
 		kit.Wrapped("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well."),
 		e.format, e.err, container.NewHBox(e.save, e.print))
 	e.d = dialog.NewCustom("Export", "Close", content, mw.win)
-	mw.showModal(e.d, nil)
+	mw.ShowModal(e.d, nil)
 	return e
 }
 
@@ -133,8 +133,8 @@ func (e *exportDialog) saveAs() {
 			kit.ShowError(e.err, fmt.Errorf("could not export: %w", err))
 			return
 		}
-		e.mw.hideModal(e.d)
-		e.mw.showNotice("Conversation exported" + kit.SavedWhere(w) + ".")
+		e.mw.HideModal(e.d)
+		e.mw.ShowNotice("Conversation exported" + kit.SavedWhere(w) + ".")
 	})
 }
 
@@ -156,16 +156,16 @@ func (e *exportDialog) printIt() {
 		return
 	}
 	path := filepath.Clean(f.Name())
-	e.mw.hideModal(e.d)
-	e.mw.background(func() error {
+	e.mw.HideModal(e.d)
+	e.mw.Background(func() error {
 		msg, err := printFile(path)
 		if err == nil {
-			e.mw.do(func() { e.mw.showNotice(msg) })
+			e.mw.do(func() { e.mw.ShowNotice(msg) })
 		}
 		return err
 	}, func(err error) {
 		if err != nil {
-			e.mw.showNotice("Could not print: " + kit.UserText(err))
+			e.mw.ShowNotice("Could not print: " + kit.UserText(err))
 		}
 	})
 }

@@ -58,7 +58,7 @@ func (mw *MainWindow) showSearch() *searchPanel {
 	p.d = d
 	p.entry.OnEscape = p.close
 	mw.archive.search = p
-	mw.showModal(d, p.close)
+	mw.ShowModal(d, p.close)
 	d.SetOnClosed(func() {
 		if mw.modal == d {
 			mw.modal, mw.escape = nil, nil
@@ -69,7 +69,7 @@ func (mw *MainWindow) showSearch() *searchPanel {
 	return p
 }
 
-func (p *searchPanel) close() { p.mw.hideModal(p.d); p.mw.archive.search = nil }
+func (p *searchPanel) close() { p.mw.HideModal(p.d); p.mw.archive.search = nil }
 
 // run searches in the background; only the newest query's answer counts.
 func (p *searchPanel) run(query string) {
@@ -162,17 +162,17 @@ func (mw *MainWindow) jumpTo(peer, messageID string) {
 		mw.OpenConversation(peer)
 	}
 	if mw.selected != peer {
-		mw.showNotice("That conversation is no longer in your contacts.")
+		mw.ShowNotice("That conversation is no longer in your contacts.")
 		return
 	}
 	if _, shown := mw.chat.ids[messageID]; !shown {
 		msgs, err := mw.b.Archive.MessagesAround(peer, messageID, aroundLimit)
 		if errors.Is(err, base.ErrUnknownMessage) || (err == nil && len(msgs) == 0) {
-			mw.showNotice("That message is no longer in the conversation.")
+			mw.ShowNotice("That message is no longer in the conversation.")
 			return
 		}
 		if err != nil {
-			mw.showNotice("Could not read this conversation: " + kit.UserText(err))
+			mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
 			return
 		}
 		mw.chat.setHistory(msgs, nil)

@@ -186,7 +186,7 @@ func (cv *chatView) quote(id string) fyne.CanvasObject {
 func (cv *chatView) scrollTo(id string) {
 	row := cv.rows[id]
 	if row == nil {
-		cv.mw.showNotice("The original message is further back in the conversation.")
+		cv.mw.ShowNotice("The original message is further back in the conversation.")
 		return
 	}
 	cv.stick, cv.bottom = false, false

@@ -13,5 +13,5 @@ func (mw *MainWindow) callEndedNotice(cw *callwin.CallWindow, e event.CallEnded)
 	if cw.WasConnected || e.Reason == "" || e.ByMe {
 		return
 	}
-	mw.showNotice("Call with " + cw.Name + ": " + e.Reason)
+	mw.ShowNotice("Call with " + cw.Name + ": " + e.Reason)
 }

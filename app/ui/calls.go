@@ -28,18 +28,18 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 	var accept, decline *widget.Button
 	answer := func(ok bool) {
 		delete(mw.ringing, callID)
-		mw.hideModal(d)
+		mw.HideModal(d)
 		if !ok {
-			mw.background(func() error { return mw.b.Calls.DeclineCall(callID) }, nil)
+			mw.Background(func() error { return mw.b.Calls.DeclineCall(callID) }, nil)
 			return
 		}
 		var call calls.Call
-		mw.background(func() (err error) {
+		mw.Background(func() (err error) {
 			call, err = mw.b.Calls.AcceptCall(callID)
 			return err
 		}, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not answer the call: " + kit.UserText(err))
+				mw.ShowNotice("Could not answer the call: " + kit.UserText(err))
 				return
 			}
 			mw.openCall(call, name, "Connecting…")
@@ -51,7 +51,7 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 	accept.Importance = widget.SuccessImportance
 	d.SetButtons([]fyne.CanvasObject{decline, accept})
 	mw.ringing[callID] = d
-	mw.showModal(d, func() { answer(false) })
+	mw.ShowModal(d, func() { answer(false) })
 	mw.win.RequestFocus()
 }
 
@@ -62,19 +62,19 @@ func (mw *MainWindow) startCall() {
 		return
 	}
 	if len(mw.calls) > 0 {
-		mw.showNotice("You are already in a call.")
+		mw.ShowNotice("You are already in a call.")
 		return
 	}
 	peerID, name := c.PeerID, kit.DisplayName(c.Name, c.PeerID)
 	mw.chat.call.Disable()
 	var call calls.Call
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		call, err = mw.b.Calls.StartCall(peerID)
 		return err
 	}, func(err error) {
 		mw.chat.call.Enable()
 		if err != nil {
-			mw.showNotice("Could not call " + name + ": " + kit.UserText(err))
+			mw.ShowNotice("Could not call " + name + ": " + kit.UserText(err))
 			return
 		}
 		mw.openCall(call, name, "Calling…")

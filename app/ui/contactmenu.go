@@ -93,12 +93,12 @@ func (mw *MainWindow) showTextDialog(title, help, text string, multiLine bool, s
 	td.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(kit.Wrapped(help), td.entry, td.err), mw.win)
 	td.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", td.close), td.save})
 	td.d.Resize(fyne.NewSize(460, 0))
-	mw.showModal(td.d, td.close)
+	mw.ShowModal(td.d, td.close)
 	mw.win.Canvas().Focus(td.entry)
 	return td
 }
 
-func (td *textDialog) close() { td.mw.hideModal(td.d) }
+func (td *textDialog) close() { td.mw.HideModal(td.d) }
 
 func (td *textDialog) submit(save func(string) error) {
 	if td.save.Disabled() {
@@ -106,7 +106,7 @@ func (td *textDialog) submit(save func(string) error) {
 	}
 	td.save.Disable()
 	text := td.entry.Text
-	td.mw.background(func() error { return save(text) }, func(err error) {
+	td.mw.Background(func() error { return save(text) }, func(err error) {
 		td.save.Enable()
 		if err != nil {
 			kit.ShowError(td.err, err)
@@ -170,11 +170,11 @@ func (mw *MainWindow) showGroups(peerID string) *groupsDialog {
 	g.d = dialog.NewCustomWithoutButtons("Groups for "+kit.DisplayName(c.Name, c.PeerID), content, mw.win)
 	g.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", g.close), g.save})
 	g.d.Resize(fyne.NewSize(420, 0))
-	mw.showModal(g.d, g.close)
+	mw.ShowModal(g.d, g.close)
 	return g
 }
 
-func (g *groupsDialog) close() { g.mw.hideModal(g.d) }
+func (g *groupsDialog) close() { g.mw.HideModal(g.d) }
 
 // addGroup adds the typed name to the list, ticked.
 func (g *groupsDialog) addGroup() {
@@ -202,7 +202,7 @@ func (g *groupsDialog) submit() {
 	}
 	labels := slices.Clone(g.checks.Selected)
 	g.save.Disable()
-	g.mw.background(func() error { return g.people.SetLabels(g.peerID, labels) }, func(err error) {
+	g.mw.Background(func() error { return g.people.SetLabels(g.peerID, labels) }, func(err error) {
 		g.save.Enable()
 		if err != nil {
 			kit.ShowError(g.err, err)
@@ -224,22 +224,22 @@ func (mw *MainWindow) confirm(title, text, action string, do func() error, done 
 	c.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(kit.Wrapped(text), errL), mw.win)
 	c.ok = widget.NewButton(action, func() {
 		c.ok.Disable()
-		mw.background(do, func(err error) {
+		mw.Background(do, func(err error) {
 			c.ok.Enable()
 			if err != nil {
 				kit.ShowError(errL, err)
 				return
 			}
-			mw.hideModal(c.d)
+			mw.HideModal(c.d)
 			if done != nil {
 				done()
 			}
 		})
 	})
 	c.ok.Importance = widget.DangerImportance
-	c.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { mw.hideModal(c.d) }), c.ok})
+	c.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { mw.HideModal(c.d) }), c.ok})
 	c.d.Resize(fyne.NewSize(440, 0))
-	mw.showModal(c.d, nil)
+	mw.ShowModal(c.d, nil)
 	return c
 }
 
@@ -250,7 +250,7 @@ func (mw *MainWindow) confirmBlock(peerID string) *confirmDialog {
 		name+" will not be told. To them you will look offline, and their messages, files and calls will not reach you. "+
 			"You can unblock them in Settings.",
 		"Block", func() error { return mw.b.Contacts.Block(peerID) },
-		func() { mw.showNotice(name + " is blocked.") })
+		func() { mw.ShowNotice(name + " is blocked.") })
 }
 
 func (mw *MainWindow) confirmRemove(peerID string) *confirmDialog {
@@ -276,9 +276,9 @@ func (mw *MainWindow) withdrawButton(peerID string) fyne.CanvasObject {
 }
 
 func (mw *MainWindow) unblock(peerID string) {
-	mw.background(func() error { return mw.b.Contacts.Unblock(peerID) }, func(err error) {
+	mw.Background(func() error { return mw.b.Contacts.Unblock(peerID) }, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not unblock: " + kit.UserText(err))
+			mw.ShowNotice("Could not unblock: " + kit.UserText(err))
 		}
 	})
 }
@@ -374,17 +374,17 @@ func (mw *MainWindow) selectBlocked(peerID string) {
 	name := kit.DisplayName(c.Name, peerID)
 	var d *dialog.CustomDialog
 	unblock := widget.NewButton("Unblock", func() {
-		mw.hideModal(d)
+		mw.HideModal(d)
 		mw.unblock(peerID)
 	})
 	unblock.Importance = widget.HighImportance
 	remove := widget.NewButton("Remove…", func() {
-		mw.hideModal(d)
+		mw.HideModal(d)
 		mw.confirmRemove(peerID)
 	})
 	d = dialog.NewCustomWithoutButtons(name+" is blocked", kit.Wrapped("They see you offline and cannot reach you. They were not told."), mw.win)
-	d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { mw.hideModal(d) }), remove, unblock})
-	mw.showModal(d, nil)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { mw.HideModal(d) }), remove, unblock})
+	mw.ShowModal(d, nil)
 }
 
 func containsFold(list []string, s string) bool {

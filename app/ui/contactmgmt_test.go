@@ -261,20 +261,20 @@ func TestPrivacySettings(t *testing.T) {
 	b.people.Block("peer-cleo")
 	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
 	s := mw.showSettings()
-	if s.privacy.who.Selected != people.RequestsFromAnyone.String() {
-		t.Errorf("policy shown %q", s.privacy.who.Selected)
+	if s.Privacy.Who.Selected != people.RequestsFromAnyone.String() {
+		t.Errorf("policy shown %q", s.Privacy.Who.Selected)
 	}
-	s.privacy.who.SetSelected(people.RequestsFromNobody.String())
+	s.Privacy.Who.SetSelected(people.RequestsFromNobody.String())
 	waitCall(t, q, b, "policy:Nobody")
 	if b.people.RequestPolicy() != people.RequestsFromNobody {
 		t.Error("policy not saved")
 	}
-	if !hasText(s.privacy.blocked, "Cleo") {
-		t.Fatalf("blocked list %q", texts(s.privacy.blocked))
+	if !hasText(s.Privacy.Blocked, "Cleo") {
+		t.Fatalf("blocked list %q", texts(s.Privacy.Blocked))
 	}
-	test.Tap(button(t, s.privacy.blocked, "Unblock"))
+	test.Tap(button(t, s.Privacy.Blocked, "Unblock"))
 	waitCall(t, q, b, "unblock:peer-cleo")
-	q.waitFor(t, "the list to empty", func() bool { return hasText(s.privacy.blocked, "Nobody.") })
+	q.waitFor(t, "the list to empty", func() bool { return hasText(s.Privacy.Blocked, "Nobody.") })
 }
 
 func TestRequestShowsKeyWarning(t *testing.T) {

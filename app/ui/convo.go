@@ -153,12 +153,12 @@ func (cv *chatView) confirmDelete(m contacts.Message) {
 				return
 			}
 			if err := cv.chat.Delete(m.ID); err != nil {
-				mw.showNotice("Could not delete the message: " + kit.UserText(err))
+				mw.ShowNotice("Could not delete the message: " + kit.UserText(err))
 			}
 		}, mw.win)
 	d.SetConfirmText("Delete")
 	d.SetConfirmImportance(widget.DangerImportance)
-	mw.showModal(d, nil)
+	mw.ShowModal(d, nil)
 }
 
 // typed tells the contact I am typing (the backend throttles it).
@@ -199,25 +199,9 @@ func (cv *chatView) toggleMute() {
 		return
 	}
 	cv.setMuted(muted)
-	mw.background(func() error { return cv.chat.SetMuted(peer, muted) }, func(err error) {
+	mw.Background(func() error { return cv.chat.SetMuted(peer, muted) }, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not change notifications: " + kit.UserText(err))
+			mw.ShowNotice("Could not change notifications: " + kit.UserText(err))
 		}
 	})
-}
-
-// conversationSettings is the settings dialog's part for conversations.
-func (mw *MainWindow) conversationSettings() fyne.CanvasObject {
-	receipts := widget.NewCheck("Send read receipts", nil)
-	receipts.SetChecked(mw.b.Me.ReadReceipts())
-	receipts.OnChanged = func(on bool) {
-		mw.background(func() error { return mw.b.Me.SetReadReceipts(on) }, func(err error) {
-			if err != nil {
-				mw.showNotice("Could not change read receipts: " + kit.UserText(err))
-			}
-		})
-	}
-	hint := kit.Caption("When off, your contacts do not see when you have read their messages.")
-	hint.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(kit.Heading("Conversations"), receipts, hint)
 }

@@ -100,12 +100,12 @@ func (mw *MainWindow) showNewGroup() *newGroupDialog {
 	n.d = dialog.NewCustomWithoutButtons("New group", content, mw.win)
 	n.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", n.close), n.create})
 	n.update()
-	mw.showModal(n.d, n.close)
+	mw.ShowModal(n.d, n.close)
 	mw.win.Canvas().Focus(n.name)
 	return n
 }
 
-func (n *newGroupDialog) close() { n.mw.hideModal(n.d) }
+func (n *newGroupDialog) close() { n.mw.HideModal(n.d) }
 
 func (n *newGroupDialog) update() {
 	k := len(n.picker.chosen())
@@ -129,7 +129,7 @@ func (n *newGroupDialog) submit() {
 	kit.ShowError(n.err, nil)
 	n.create.Disable()
 	var g contacts.Group
-	n.mw.background(func() (err error) {
+	n.mw.Background(func() (err error) {
 		g, err = n.groups.CreateGroup(name, ids)
 		return err
 	}, func(err error) {
@@ -212,17 +212,17 @@ func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
 	parts = append(parts, md.err)
 	md.d = dialog.NewCustomWithoutButtons(g.Name, container.NewVBox(parts...), mw.win)
 	md.d.SetButtons(buttons)
-	mw.showModal(md.d, md.close)
+	mw.ShowModal(md.d, md.close)
 	return md
 }
 
-func (md *membersDialog) close() { md.mw.hideModal(md.d) }
+func (md *membersDialog) close() { md.mw.HideModal(md.d) }
 
 // run does a group change in the background and closes the dialog when
 // it worked.
 func (md *membersDialog) run(fn func() error) {
 	kit.ShowError(md.err, nil)
-	md.mw.background(fn, func(err error) {
+	md.mw.Background(fn, func(err error) {
 		if err != nil {
 			kit.ShowError(md.err, err)
 			return
@@ -286,12 +286,12 @@ func (mw *MainWindow) showSendToSeveral() *severalDialog {
 		kit.SectionTitle("To"), s.picker.root, s.text, s.err)
 	s.d = dialog.NewCustomWithoutButtons("Send to several", content, mw.win)
 	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", s.close), s.send})
-	mw.showModal(s.d, s.close)
+	mw.ShowModal(s.d, s.close)
 	mw.win.Canvas().Focus(s.text)
 	return s
 }
 
-func (s *severalDialog) close() { s.mw.hideModal(s.d) }
+func (s *severalDialog) close() { s.mw.HideModal(s.d) }
 
 func (s *severalDialog) submit() {
 	if s.send.Disabled() {
@@ -309,7 +309,7 @@ func (s *severalDialog) submit() {
 	}
 	kit.ShowError(s.err, nil)
 	s.send.Disable()
-	s.mw.background(func() error {
+	s.mw.Background(func() error {
 		_, err := s.groups.SendToSeveral(ids, text)
 		return err
 	}, func(err error) {
@@ -319,6 +319,6 @@ func (s *severalDialog) submit() {
 			return
 		}
 		s.close()
-		s.mw.showNotice(fmt.Sprintf("Sent to %d contacts.", len(ids)))
+		s.mw.ShowNotice(fmt.Sprintf("Sent to %d contacts.", len(ids)))
 	})
 }

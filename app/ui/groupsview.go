@@ -51,7 +51,7 @@ func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 func (mw *MainWindow) refreshGroups() {
 	gs, err := mw.b.Groups.Groups()
 	if err != nil {
-		mw.showNotice("Could not read your groups: " + kit.UserText(err))
+		mw.ShowNotice("Could not read your groups: " + kit.UserText(err))
 		return
 	}
 	mw.grp.groups = gs
@@ -128,11 +128,11 @@ func (mw *MainWindow) openGroup(groupID string) {
 	mw.chat.setGroup(*g, mw.memberNames(g.Group))
 	msgs, err := mw.b.Groups.GroupHistory(groupID, historyLimit)
 	if err != nil {
-		mw.showNotice("Could not read this conversation: " + kit.UserText(err))
+		mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
 	}
 	transfers, err := mw.b.Files.Transfers(conv)
 	if err != nil {
-		mw.showNotice("Could not read the files of this conversation: " + kit.UserText(err))
+		mw.ShowNotice("Could not read the files of this conversation: " + kit.UserText(err))
 	}
 	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go: no banner left from a one-to-one conversation

@@ -68,7 +68,7 @@ func (a *addContactDialog) pickQR() {
 // readQR decodes the picture off the UI goroutine and fills in the code.
 func (a *addContactDialog) readQR(path string) {
 	var code string
-	a.mw.background(func() error {
+	a.mw.Background(func() error {
 		var err error
 		code, err = pairing.InviteFromQRImage(path)
 		return err

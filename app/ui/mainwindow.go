@@ -234,8 +234,8 @@ func (mw *MainWindow) apply(ev event.Event) {
 	case event.CallEnded:
 		if d, ok := mw.ringing[e.CallID]; ok {
 			delete(mw.ringing, e.CallID)
-			mw.hideModal(d)
-			mw.showNotice(e.Reason)
+			mw.HideModal(d)
+			mw.ShowNotice(e.Reason)
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.Ended(e.Reason)
@@ -246,13 +246,13 @@ func (mw *MainWindow) apply(ev event.Event) {
 			mw.endedEarly[e.CallID] = e
 		}
 	case event.Notice:
-		mw.showNotice(e.Text)
+		mw.ShowNotice(e.Text)
 	case event.PairingSucceeded, event.PairingFailed:
 		mw.pairingEvent(e)
 	case event.PresenceChanged:
 		mw.showMyPresence(e.Presence)
 	case event.NearbyVisibilityChanged:
-		mw.showNearbyWindow(e.Until)
+		mw.ShowNearbyWindow(e.Until)
 	case event.TransferChanged:
 		if e.Transfer.Conversation == mw.selected {
 			mw.chat.setTransfer(e.Transfer)
@@ -264,9 +264,9 @@ func (mw *MainWindow) apply(ev event.Event) {
 	}
 }
 
-// background runs fn off the UI goroutine and then done with its error on
+// Background runs fn off the UI goroutine and then done with its error on
 // it. Network calls (requests, calls) go through here.
-func (mw *MainWindow) background(fn func() error, done func(error)) {
+func (mw *MainWindow) Background(fn func() error, done func(error)) {
 	mw.wg.Add(1)
 	go func() {
 		defer mw.wg.Done()

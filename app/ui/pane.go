@@ -74,11 +74,11 @@ func (mw *MainWindow) openConversation(peerID string) {
 	mw.chat.setContact(*c)
 	msgs, err := mw.b.Chat.History(peerID, historyLimit)
 	if err != nil {
-		mw.showNotice("Could not read this conversation: " + kit.UserText(err))
+		mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
 	}
 	transfers, err := mw.b.Files.Transfers(peerID)
 	if err != nil {
-		mw.showNotice("Could not read the files of this conversation: " + kit.UserText(err))
+		mw.ShowNotice("Could not read the files of this conversation: " + kit.UserText(err))
 	}
 	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go
@@ -99,7 +99,7 @@ func (mw *MainWindow) closeConversation() {
 }
 
 func (mw *MainWindow) markRead(peerID string) {
-	mw.background(func() error { return mw.b.Chat.MarkRead(peerID) }, nil)
+	mw.Background(func() error { return mw.b.Chat.MarkRead(peerID) }, nil)
 }
 
 // send is the composer's action.

@@ -94,17 +94,17 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 			t.Errorf("%q not shown", want)
 		}
 	}
-	if !s.you.remove.Disabled() {
+	if !s.You.Remove.Disabled() {
 		t.Error("Remove enabled without a picture")
 	}
-	s.you.away.SetSelected("After 10 minutes")
-	s.you.nearby.SetSelected("Never")
+	s.You.Away.SetSelected("After 10 minutes")
+	s.You.Nearby.SetSelected("Never")
 	q.waitFor(t, "settings saved", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.me.awayAfter == 10*time.Minute && b.me.vis == nearby.Never })
 		return ok
 	})
-	s.you.away.SetSelected("Never")
+	s.You.Away.SetSelected("Never")
 	q.waitFor(t, "auto-away off", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.me.awayAfter == 0 })
@@ -113,19 +113,19 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 
 	// A picture: chosen, shown, removable; an error stays in the dialog.
 	b.locked(func() { b.me.avatarErr = base.ErrNotAnImage })
-	s.you.setPicture("/tmp/notes.txt")
-	q.waitFor(t, "the error", func() bool { return s.you.err.Visible() })
-	if !strings.Contains(s.you.err.Text, "not a picture") {
-		t.Errorf("error %q", s.you.err.Text)
+	s.You.SetPicture("/tmp/notes.txt")
+	q.waitFor(t, "the error", func() bool { return s.You.Err.Visible() })
+	if !strings.Contains(s.You.Err.Text, "not a picture") {
+		t.Errorf("error %q", s.You.Err.Text)
 	}
 	b.locked(func() { b.me.avatarErr = nil })
-	s.you.setPicture("/home/ann/me.png")
-	q.waitFor(t, "the picture", func() bool { return s.you.avatar.Shown != nil })
-	if s.you.remove.Disabled() || s.you.err.Visible() {
+	s.You.SetPicture("/home/ann/me.png")
+	q.waitFor(t, "the picture", func() bool { return s.You.Avatar.Shown != nil })
+	if s.You.Remove.Disabled() || s.You.Err.Visible() {
 		t.Error("Remove disabled or error left after a good picture")
 	}
-	test.Tap(s.you.remove)
-	q.waitFor(t, "the picture removed", func() bool { return s.you.avatar.Shown == nil })
+	test.Tap(s.You.Remove)
+	q.waitFor(t, "the picture removed", func() bool { return s.You.Avatar.Shown == nil })
 	b.locked(func() {
 		if b.me.avatarPath != "" {
 			t.Error("ClearAvatar not called")
@@ -260,26 +260,26 @@ func TestProfileInUseView(t *testing.T) {
 func TestSettingsChangeMyName(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	s := mw.showSettings()
-	if s.you.name.Text != "Ann" || !s.you.save.Disabled() {
-		t.Fatalf("name %q, save disabled %v", s.you.name.Text, s.you.save.Disabled())
+	if s.You.Name.Text != "Ann" || !s.You.Save.Disabled() {
+		t.Fatalf("name %q, save disabled %v", s.You.Name.Text, s.You.Save.Disabled())
 	}
-	s.you.name.SetText("")
-	test.Type(s.you.name, "Ann Smith")
-	if s.you.save.Disabled() {
+	s.You.Name.SetText("")
+	test.Type(s.You.Name, "Ann Smith")
+	if s.You.Save.Disabled() {
 		t.Fatal("Save stays disabled after a change")
 	}
-	s.you.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	s.You.Name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	q.waitFor(t, "name saved and shown", func() bool {
 		var name string
 		b.locked(func() { name = b.me.myName })
 		return name == "Ann Smith" && mw.myName.Text == "Ann Smith" && strings.Contains(mw.win.Title(), "Ann Smith")
 	})
-	if !s.you.save.Disabled() {
+	if !s.You.Save.Disabled() {
 		t.Error("Save enabled with nothing to save")
 	}
 
-	s.you.name.SetText("   ")
-	s.you.rename()
+	s.You.Name.SetText("   ")
+	s.You.Rename()
 	if b.me.MyName() != "Ann Smith" {
 		t.Fatalf("a blank name was saved: %q", b.me.MyName())
 	}

@@ -81,7 +81,7 @@ func (mw *MainWindow) showShortCode(show bool) *shortCodeDialog {
 	s.d.SetButtons(buttons)
 	s.d.Resize(fyne.NewSize(520, 0))
 	mw.shortCode = s
-	mw.showModal(s.d, s.close)
+	mw.ShowModal(s.d, s.close)
 	if show {
 		s.newCode()
 	} else {
@@ -133,14 +133,14 @@ func (s *shortCodeDialog) newCode() {
 	s.codeText.Refresh()
 	s.setStatus("Getting a code…", true)
 	var code string
-	s.mw.background(func() (err error) {
+	s.mw.Background(func() (err error) {
 		code, err = s.pairer.NewPairingCode()
 		return err
 	}, func(err error) {
 		if s.mw.shortCode != s {
 			// Closed meanwhile: nobody shows this code, so nobody may use it.
 			if err == nil {
-				s.mw.background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
+				s.mw.Background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
 			}
 			return
 		}
@@ -188,7 +188,7 @@ func (s *shortCodeDialog) submit() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	var name string
-	s.mw.background(func() (err error) { name, err = s.pairer.PairWithCode(ctx, code); return err }, func(err error) {
+	s.mw.Background(func() (err error) { name, err = s.pairer.PairWithCode(ctx, code); return err }, func(err error) {
 		cancel()
 		if s.mw.shortCode != s {
 			return
@@ -236,7 +236,7 @@ func (mw *MainWindow) pairingEvent(ev event.Event) {
 func (s *shortCodeDialog) finish(notice string) {
 	s.code = ""
 	s.close()
-	s.mw.showNotice(notice)
+	s.mw.ShowNotice(notice)
 }
 
 // close ends whatever runs: the code shown is cancelled, a search stops.
@@ -250,10 +250,10 @@ func (s *shortCodeDialog) close() {
 	}
 	if s.show && s.code != "" {
 		s.code = ""
-		s.mw.background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
+		s.mw.Background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
 	}
 	if s.waiting != nil {
 		s.waiting.Stop()
 	}
-	s.mw.hideModal(s.d)
+	s.mw.HideModal(s.d)
 }

@@ -103,9 +103,9 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 func (mw *MainWindow) savePresence() {
 	p := kit.PresenceFromName(mw.presenceSel.Selected)
 	text := strings.TrimSpace(mw.statusEntry.Text)
-	mw.background(func() error { return mw.b.Me.SetPresence(p, text) }, func(err error) {
+	mw.Background(func() error { return mw.b.Me.SetPresence(p, text) }, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not change your status: " + kit.UserText(err))
+			mw.ShowNotice("Could not change your status: " + kit.UserText(err))
 		}
 	})
 }
@@ -114,7 +114,7 @@ func (mw *MainWindow) savePresence() {
 func (mw *MainWindow) refreshContacts() {
 	cs, err := mw.b.Contacts.Contacts()
 	if err != nil {
-		mw.showNotice("Could not read your contacts: " + kit.UserText(err))
+		mw.ShowNotice("Could not read your contacts: " + kit.UserText(err))
 		return
 	}
 	mw.all = mw.all[:0]
@@ -251,11 +251,11 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 	accept = widget.NewButtonWithIcon("Accept", theme.ConfirmIcon(), func() {
 		accept.Disable()
 		decline.Disable()
-		mw.background(func() error { return mw.b.Contacts.Accept(peerID) }, func(err error) {
+		mw.Background(func() error { return mw.b.Contacts.Accept(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
-				mw.showNotice("Could not accept: " + kit.UserText(err))
+				mw.ShowNotice("Could not accept: " + kit.UserText(err))
 			}
 		})
 	})
@@ -263,11 +263,11 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 	decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() {
 		accept.Disable()
 		decline.Disable()
-		mw.background(func() error { return mw.b.Contacts.Decline(peerID) }, func(err error) {
+		mw.Background(func() error { return mw.b.Contacts.Decline(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
-				mw.showNotice("Could not decline: " + kit.UserText(err))
+				mw.ShowNotice("Could not decline: " + kit.UserText(err))
 			}
 		})
 	})
@@ -321,11 +321,11 @@ func (mw *MainWindow) nearbyRow(p nearby.Peer) fyne.CanvasObject {
 	add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() {
 		add.Disable()
 		add.SetText("Sending…")
-		mw.background(func() error { return mw.b.Contacts.RequestNearby(peerID, "") }, func(err error) {
+		mw.Background(func() error { return mw.b.Contacts.RequestNearby(peerID, "") }, func(err error) {
 			if err != nil {
 				add.Enable()
 				add.SetText("Add")
-				mw.showNotice("Could not send the request: " + kit.UserText(err))
+				mw.ShowNotice("Could not send the request: " + kit.UserText(err))
 				return
 			}
 			mw.asked[peerID] = true

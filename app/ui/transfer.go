@@ -157,10 +157,10 @@ func (l *fixedWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (r *transferRow) act(what string, fn func(id string) error) {
 	id, name := r.t.ID, r.t.Name
 	r.enableButtons(false)
-	r.cv.mw.background(func() error { return fn(id) }, func(err error) {
+	r.cv.mw.Background(func() error { return fn(id) }, func(err error) {
 		r.enableButtons(true)
 		if err != nil {
-			r.cv.mw.showNotice(fmt.Sprintf("Could not %s “%s”: %s", what, name, kit.UserText(err)))
+			r.cv.mw.ShowNotice(fmt.Sprintf("Could not %s “%s”: %s", what, name, kit.UserText(err)))
 		}
 	})
 }

@@ -455,7 +455,7 @@ func TestSettingsShowsPolicy(t *testing.T) {
 			t.Errorf("%q not in %q", want, texts(top))
 		}
 	}
-	d.close()
+	d.Close()
 	if mw.modal != nil {
 		t.Error("settings still open")
 	}

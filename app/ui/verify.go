@@ -77,7 +77,7 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 	v := &verifyDialog{mw: mw, ver: mw.b.Contacts, peerID: peerID, err: kit.ErrorLabel(), result: widget.NewLabel("")}
 	code, err := v.ver.SafetyCode(peerID)
 	if err != nil {
-		mw.showNotice("Could not make the safety code: " + kit.UserText(err))
+		mw.ShowNotice("Could not make the safety code: " + kit.UserText(err))
 		return nil
 	}
 	// Three lines of four groups: easy to read out loud.
@@ -123,11 +123,11 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 	v.d = dialog.NewCustomWithoutButtons("Verify "+name, content, mw.win)
 	v.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", v.close), v.mark})
 	v.d.Resize(fyne.NewSize(620, 0))
-	mw.showModal(v.d, v.close)
+	mw.ShowModal(v.d, v.close)
 	return v
 }
 
-func (v *verifyDialog) close() { v.mw.hideModal(v.d) }
+func (v *verifyDialog) close() { v.mw.HideModal(v.d) }
 
 // checkCode compares a pasted code; it is quick and local, so it runs on
 // the UI goroutine.
@@ -155,7 +155,7 @@ func (v *verifyDialog) checkCode() {
 
 func (v *verifyDialog) setVerified(on bool) {
 	v.mark.Disable()
-	v.mw.background(func() error { return v.ver.SetVerified(v.peerID, on) }, func(err error) {
+	v.mw.Background(func() error { return v.ver.SetVerified(v.peerID, on) }, func(err error) {
 		v.mark.Enable()
 		if err != nil {
 			kit.ShowError(v.err, err)

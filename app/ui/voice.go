@@ -59,14 +59,14 @@ func (cv *chatView) startRecording() {
 	cv.starting = true
 	mw := cv.mw
 	var rec transfers.Recorder
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		rec, err = cv.files.RecordVoiceNote(peer)
 		return err
 	}, func(err error) {
 		cv.starting = false
 		if err != nil {
 			cv.holdNext = nextNothing
-			mw.showNotice("Could not record a voice note: " + kit.UserText(err))
+			mw.ShowNotice("Could not record a voice note: " + kit.UserText(err))
 			return
 		}
 		next := cv.holdNext
@@ -74,7 +74,7 @@ func (cv *chatView) startRecording() {
 		if cv.peer != peer || mw.selected != peer || next != nextNothing {
 			cv.discard(rec) // the conversation changed, or the hold ended
 			if next == nextTooEarly {
-				mw.showNotice("The microphone was not ready yet: hold the button while you speak.")
+				mw.ShowNotice("The microphone was not ready yet: hold the button while you speak.")
 			}
 			return
 		}
@@ -166,12 +166,12 @@ func (cv *chatView) stopRecording(send bool) {
 	mw := cv.mw
 	peer := cv.peer
 	var t contacts.Transfer
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		t, err = rec.Stop()
 		return err
 	}, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not send the voice note: " + kit.UserText(err))
+			mw.ShowNotice("Could not send the voice note: " + kit.UserText(err))
 			return
 		}
 		if t.Conversation == "" {
@@ -182,7 +182,7 @@ func (cv *chatView) stopRecording(send bool) {
 }
 
 func (cv *chatView) discard(rec transfers.Recorder) {
-	cv.mw.background(func() error { rec.Cancel(); return nil }, nil)
+	cv.mw.Background(func() error { rec.Cancel(); return nil }, nil)
 }
 
 // togglePlay plays a voice note, or stops it when it is the one playing.
@@ -196,13 +196,13 @@ func (cv *chatView) togglePlay(r *transferRow) {
 	r.play.Disable()
 	mw := cv.mw
 	var stop func()
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		stop, err = cv.files.PlayVoiceNote(id)
 		return err
 	}, func(err error) {
 		r.play.Enable()
 		if err != nil {
-			mw.showNotice("Could not play the voice note: " + kit.UserText(err))
+			mw.ShowNotice("Could not play the voice note: " + kit.UserText(err))
 			return
 		}
 		if cv.transfers[id] != r || cv.playing != "" {
@@ -247,7 +247,7 @@ func (cv *chatView) runStop(stop func()) {
 	if stop == nil {
 		return
 	}
-	cv.mw.background(func() error { stop(); return nil }, nil)
+	cv.mw.Background(func() error { stop(); return nil }, nil)
 }
 
 // leave ends what belongs to the conversation on screen: a recording is

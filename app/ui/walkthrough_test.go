@@ -54,7 +54,7 @@ func TestCtrlFWorksWhileTypingAMessage(t *testing.T) {
 	if mw.chat.entry.SelectedText() != "draft" {
 		t.Errorf("select all in the entry selected %q", mw.chat.entry.SelectedText())
 	}
-	mw.hideModal(mw.modal)
+	mw.HideModal(mw.modal)
 	mw.archive.search = nil
 
 	// The same from the contact search field.
@@ -166,12 +166,12 @@ func TestPairNearbyKeepsTheSidebarWidth(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	idle := mw.pairBtn.MinSize().Width
 	for _, until := range []time.Time{time.Date(2026, 1, 1, 23, 59, 0, 0, time.Local), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)} {
-		mw.showNearbyWindow(until)
+		mw.ShowNearbyWindow(until)
 		if w := mw.pairBtn.MinSize().Width; w > idle {
 			t.Errorf("%q is %v wide, Pair nearby %v: the sidebar widens", mw.pairBtn.Text, w, idle)
 		}
 	}
-	mw.showNearbyWindow(time.Time{})
+	mw.ShowNearbyWindow(time.Time{})
 	if mw.pairBtn.Text != "Pair nearby" {
 		t.Errorf("button %q after visibility ended", mw.pairBtn.Text)
 	}

@@ -27,7 +27,7 @@ type ContactsBackend interface {
 	Block(peerID string) error
 	Unblock(peerID string) error
 	Remove(peerID string) error
-	// Who may send me requests (privacy.go).
+	// Who may send me requests (app/ui/settings).
 	RequestPolicy() people.RequestPolicy
 	SetRequestPolicy(p people.RequestPolicy) error
 

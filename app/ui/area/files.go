@@ -6,7 +6,7 @@ import (
 )
 
 // FilesBackend is file transfers and voice notes (the chat pane's rows and
-// composer) and the file settings (settings.go, autoaccept.go).
+// composer) and the file settings (app/ui/settings).
 type FilesBackend interface {
 	// Transfers lists a conversation's transfers, oldest first.
 	Transfers(conversation string) ([]contacts.Transfer, error)

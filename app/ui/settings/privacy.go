@@ -1,4 +1,4 @@
-package ui
+package settings
 
 // The privacy part of the settings dialog: who may send me contact
 // requests, and the people I blocked, each with Unblock.
@@ -20,33 +20,33 @@ var requestPolicies = []people.RequestPolicy{people.RequestsFromAnyone, people.R
 
 // privacySection is the settings' privacy block.
 type privacySection struct {
-	mw      *MainWindow
+	host    Host
 	people  area.ContactsBackend
 	root    *fyne.Container
-	who     *widget.RadioGroup
-	blocked *fyne.Container
+	Who     *widget.RadioGroup
+	Blocked *fyne.Container
 	err     *widget.Label
 }
 
-func (mw *MainWindow) newPrivacySection() *privacySection {
-	p := &privacySection{mw: mw, people: mw.b.Contacts, err: kit.ErrorLabel(), blocked: container.NewVBox()}
+func newPrivacySection(host Host, people area.ContactsBackend) *privacySection {
+	p := &privacySection{host: host, people: people, err: kit.ErrorLabel(), Blocked: container.NewVBox()}
 	var names []string
 	for _, r := range requestPolicies {
 		names = append(names, r.String())
 	}
-	p.who = widget.NewRadioGroup(names, nil)
-	p.who.Required = true
-	p.who.SetSelected(p.people.RequestPolicy().String())
-	p.who.OnChanged = p.savePolicy
+	p.Who = widget.NewRadioGroup(names, nil)
+	p.Who.Required = true
+	p.Who.SetSelected(p.people.RequestPolicy().String())
+	p.Who.OnChanged = p.savePolicy
 	p.fillBlocked()
 	p.root = container.NewVBox(
 		kit.Heading("Privacy"),
 		kit.Caption("Who can send you contact requests:"),
-		p.who,
+		p.Who,
 		kit.Caption("Your contacts can always reach you. Requests that are not allowed are dropped without a word."),
 		p.err,
 		widget.NewLabelWithStyle("Blocked people", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		p.blocked,
+		p.Blocked,
 	)
 	return p
 }
@@ -58,12 +58,12 @@ func (p *privacySection) savePolicy(name string) {
 			choice = r
 		}
 	}
-	p.mw.background(func() error { return p.people.SetRequestPolicy(choice) }, func(err error) { kit.ShowError(p.err, err) })
+	p.host.Background(func() error { return p.people.SetRequestPolicy(choice) }, func(err error) { kit.ShowError(p.err, err) })
 }
 
 // fillBlocked lists the blocked people with an Unblock button each.
 func (p *privacySection) fillBlocked() {
-	p.blocked.RemoveAll()
+	p.Blocked.RemoveAll()
 	cs, err := p.people.Contacts()
 	if err != nil {
 		kit.ShowError(p.err, err)
@@ -77,7 +77,7 @@ func (p *privacySection) fillBlocked() {
 		var unblock *widget.Button
 		unblock = widget.NewButton("Unblock", func() {
 			unblock.Disable()
-			p.mw.background(func() error { return p.people.Unblock(peerID) }, func(err error) {
+			p.host.Background(func() error { return p.people.Unblock(peerID) }, func(err error) {
 				if err != nil {
 					unblock.Enable()
 					kit.ShowError(p.err, err)
@@ -88,9 +88,9 @@ func (p *privacySection) fillBlocked() {
 		})
 		name := widget.NewLabel(kit.DisplayName(c.Name, c.PeerID))
 		name.Truncation = fyne.TextTruncateEllipsis
-		p.blocked.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), unblock, name))
+		p.Blocked.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), unblock, name))
 	}
-	if len(p.blocked.Objects) == 0 {
-		p.blocked.Add(kit.Caption("Nobody."))
+	if len(p.Blocked.Objects) == 0 {
+		p.Blocked.Add(kit.Caption("Nobody."))
 	}
 }

@@ -1,4 +1,4 @@
-package ui
+package settings
 
 import (
 	"slices"
@@ -14,7 +14,7 @@ import (
 
 // autoAcceptSizes are the sizes the settings offer for accepting files
 // without asking; 0 is "never".
-var autoAcceptSizes = []int64{0, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000}
+var AutoAcceptSizes = []int64{0, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000}
 
 func autoAcceptLabel(n int64) string {
 	if n <= 0 {
@@ -26,7 +26,7 @@ func autoAcceptLabel(n int64) string {
 // autoAcceptRow is the "Accept without asking" setting: a choice of sizes,
 // or, when the team's policy sets it or turns transfers off, the value
 // with the reason it cannot be changed.
-func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject {
+func (s *Dialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject {
 	wrapped := func(text string) *widget.Label {
 		return widget.NewLabel(strings.Join(kit.WrapText(text, settingsValueWidth, theme.TextSize(), fyne.TextStyle{}), "\n"))
 	}
@@ -44,7 +44,7 @@ func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject
 	}
 	var labels []string
 	values := map[string]int64{}
-	for _, n := range autoAcceptSizes {
+	for _, n := range AutoAcceptSizes {
 		l := autoAcceptLabel(n)
 		labels = append(labels, l)
 		values[l] = n
@@ -55,24 +55,24 @@ func (s *settingsDialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject
 		labels = append(labels, cur)
 		values[cur] = p.AutoAcceptBelow
 	}
-	s.auto = widget.NewSelect(labels, nil)
-	s.auto.SetSelected(cur)
+	s.Auto = widget.NewSelect(labels, nil)
+	s.Auto.SetSelected(cur)
 	last := cur
-	s.auto.OnChanged = func(l string) {
+	s.Auto.OnChanged = func(l string) {
 		if l == last {
 			return
 		}
-		mw := s.mw
-		s.auto.Disable()
-		mw.background(func() error { return s.files.SetAutoAcceptBelow(values[l]) }, func(err error) {
-			s.auto.Enable()
-			kit.ShowError(s.err, err)
+		host := s.host
+		s.Auto.Disable()
+		host.Background(func() error { return s.files.SetAutoAcceptBelow(values[l]) }, func(err error) {
+			s.Auto.Enable()
+			kit.ShowError(s.Err, err)
 			if err != nil {
-				s.auto.SetSelected(last) // the saved value is still the old one
+				s.Auto.SetSelected(last) // the saved value is still the old one
 				return
 			}
 			last = l
 		})
 	}
-	return kit.TightVBox(s.auto, kit.Caption("Only from your contacts; bigger files wait for you."))
+	return kit.TightVBox(s.Auto, kit.Caption("Only from your contacts; bigger files wait for you."))
 }

@@ -1,4 +1,4 @@
-package ui
+package settings
 
 import (
 	"strings"
@@ -21,25 +21,24 @@ const settingsValueWidth = 340
 
 // settingsDialog shows the download folder (changeable) and the file
 // policy (read-only).
-type settingsDialog struct {
-	mw     *MainWindow
+type Dialog struct {
+	host   Host
 	files  area.FilesBackend
 	d      *dialog.CustomDialog
 	dir    *widget.Label
 	change *widget.Button
-	err    *widget.Label
-	policy *fyne.Container
+	Err    *widget.Label
+	Policy *fyne.Container
 	// privacy: who may send requests, blocked people (privacy.go)
-	privacy *privacySection
-	auto    *widget.Select   // the auto-accept size, when the user may choose it
-	you     *profileSettings // picture, auto-away, nearby (presenceui.go)
+	Privacy *privacySection
+	Auto    *widget.Select   // the auto-accept size, when the user may choose it
+	You     *profileSettings // picture, auto-away, nearby (profile.go)
 }
 
-// ShowSettings opens the settings dialog.
-func (mw *MainWindow) ShowSettings() { mw.showSettings() }
-
-func (mw *MainWindow) showSettings() *settingsDialog {
-	s := &settingsDialog{mw: mw, files: mw.b.Files, err: kit.ErrorLabel()}
+// Show opens the settings dialog over host's window: files,
+// me and people are the areas it shows and changes.
+func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.ContactsBackend) *Dialog {
+	s := &Dialog{host: host, files: files, Err: kit.ErrorLabel()}
 	s.dir = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.showDir(s.files.DownloadDir())
 	s.change = widget.NewButtonWithIcon("Change…", theme.FolderOpenIcon(), s.chooseDir)
@@ -48,40 +47,40 @@ func (mw *MainWindow) showSettings() *settingsDialog {
 		kit.Heading("Downloads"),
 		kit.Caption("Files you accept are saved in this folder:"),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), container.NewCenter(s.change), s.dir),
-		s.err,
+		s.Err,
 	)
 	p := s.files.Policy()
-	s.policy = policyView(p, s.autoAcceptRow(p))
-	s.privacy = mw.newPrivacySection()
-	s.you = newProfileSettings(mw)
-	content := container.NewVBox(s.you.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.policy, widget.NewSeparator(), s.privacy.root,
-		widget.NewSeparator(), mw.conversationSettings(),
-		widget.NewSeparator(), carrySettings(mw.b.Me, mw.background)) // carrysettings.go
+	s.Policy = policyView(p, s.autoAcceptRow(p))
+	s.Privacy = newPrivacySection(host, people)
+	s.You = newProfileSettings(host, me)
+	content := container.NewVBox(s.You.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
+		widget.NewSeparator(), conversationSettings(host, me),
+		widget.NewSeparator(), carrySettings(me, host.Background)) // carry.go
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)
 	scroll.SetMinSize(fyne.NewSize(0, min(content.MinSize().Height, 460)))
-	s.d = dialog.NewCustomWithoutButtons("Settings", scroll, mw.win)
-	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.close)})
+	s.d = dialog.NewCustomWithoutButtons("Settings", scroll, host.Window())
+	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.Close)})
 	s.d.Resize(fyne.NewSize(600, 0))
-	mw.showModal(s.d, s.close)
+	host.ShowModal(s.d, s.Close)
 	return s
 }
 
-func (s *settingsDialog) close() { s.mw.hideModal(s.d) }
+func (s *Dialog) Close() { s.host.HideModal(s.d) }
 
-func (s *settingsDialog) showDir(dir string) {
+func (s *Dialog) showDir(dir string) {
 	if dir == "" {
 		dir = "(not set)"
 	}
 	s.dir.SetText(strings.Join(kit.WrapText(dir, settingsValueWidth, theme.TextSize(), fyne.TextStyle{Monospace: true}), "\n"))
 }
 
-func (s *settingsDialog) chooseDir() {
-	mw := s.mw
+func (s *Dialog) chooseDir() {
+	host := s.host
 	d := dialog.NewFolderOpen(func(lu fyne.ListableURI, err error) {
 		if err != nil {
-			kit.ShowError(s.err, err)
+			kit.ShowError(s.Err, err)
 			return
 		}
 		if lu == nil {
@@ -89,14 +88,14 @@ func (s *settingsDialog) chooseDir() {
 		}
 		dir := lu.Path()
 		s.change.Disable()
-		mw.background(func() error { return s.files.SetDownloadDir(dir) }, func(err error) {
+		host.Background(func() error { return s.files.SetDownloadDir(dir) }, func(err error) {
 			s.change.Enable()
-			kit.ShowError(s.err, err)
+			kit.ShowError(s.Err, err)
 			if err == nil {
 				s.showDir(s.files.DownloadDir())
 			}
 		})
-	}, mw.win)
+	}, host.Window())
 	if cur := s.files.DownloadDir(); cur != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(cur)); err == nil {
 			d.SetLocation(l)

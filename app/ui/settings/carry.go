@@ -1,4 +1,4 @@
-package ui
+package settings
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 )
 
 // carryLabel is the settings' switch for store-and-forward.
-const carryLabel = "Carry messages for my contacts while they are offline"
+const CarryLabel = "Carry messages for my contacts while they are offline"
 
 // carryingText says how much this profile holds for others.
 func carryingText(n int, size int64) string {
@@ -27,7 +27,7 @@ func carryingText(n int, size int64) string {
 func carrySettings(me area.MeBackend, background func(fn func() error, done func(error))) fyne.CanvasObject {
 	errl := kit.ErrorLabel()
 	var check *widget.Check
-	check = widget.NewCheck(carryLabel, func(on bool) {
+	check = widget.NewCheck(CarryLabel, func(on bool) {
 		check.Disable()
 		background(func() error { return me.SetCarryMessages(on) }, func(err error) {
 			check.Enable()
