@@ -27,7 +27,7 @@ func (mw *MainWindow) takeStartInvite() {
 	}
 	code := startInvite
 	startInvite = ""
-	mw.showAddContactWith(code)
+	mw.add.ShowAddContactWith(code)
 }
 
 // IsInviteLink reports whether a command-line argument is a hearth: link.

@@ -12,6 +12,7 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
+	"hearth/app/ui/addcontact"
 	"hearth/app/ui/callwin"
 	"hearth/app/ui/kit"
 )
@@ -70,10 +71,10 @@ type MainWindow struct {
 	modal   dialog.Dialog // the dialog Escape closes
 	escape  func()        // what Escape does while modal is shown
 
-	shortCode    *shortCodeDialog // the open short-code dialog (shortcode.go)
-	grp          *groupsSection   // the sidebar's groups (groupsview.go)
-	pairBtn      *widget.Button   // Pair nearby / Visible until … (presenceui.go)
-	lastActivity time.Time        // last activity reported to the core
+	add          *addcontact.Dialogs // the add-contact dialogs (app/ui/addcontact)
+	grp          *groupsSection      // the sidebar's groups (groupsview.go)
+	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
+	lastActivity time.Time           // last activity reported to the core
 
 	// conversation features (notify.go)
 	notify  *notifier
@@ -120,6 +121,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 		typing:  map[string]bool{},
 		notify:  newNotifier(a),
 	}
+	mw.add = addcontact.New(mw, b.Contacts)
 	mw.watchFocus()
 	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
@@ -248,7 +250,7 @@ func (mw *MainWindow) apply(ev event.Event) {
 	case event.Notice:
 		mw.ShowNotice(e.Text)
 	case event.PairingSucceeded, event.PairingFailed:
-		mw.pairingEvent(e)
+		mw.add.PairingEvent(e)
 	case event.PresenceChanged:
 		mw.showMyPresence(e.Presence)
 	case event.NearbyVisibilityChanged:

@@ -184,11 +184,11 @@ func TestAutoAwayShownNotSaved(t *testing.T) {
 func TestAddContactFromLinkAndPaste(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	link := "hearth:bobs-code-from-a-mail"
-	d := mw.showAddContactWith(link)
-	if d.paste.Text != link {
-		t.Fatalf("code field %q", d.paste.Text)
+	d := mw.add.ShowAddContactWith(link)
+	if d.Paste.Text != link {
+		t.Fatalf("code field %q", d.Paste.Text)
 	}
-	test.Tap(d.send)
+	test.Tap(d.Send)
 	q.waitFor(t, "sent", func() bool { return mw.modal == nil })
 	b.locked(func() {
 		if len(b.people.invites) != 1 || b.people.invites[0] != link {
@@ -197,16 +197,16 @@ func TestAddContactFromLinkAndPaste(t *testing.T) {
 	})
 
 	// Paste from the clipboard; an empty clipboard says so.
-	d = mw.showAddContact()
+	d = mw.add.ShowAddContact()
 	mw.app.Clipboard().SetContent("")
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
-	if !d.err.Visible() || !strings.Contains(d.err.Text, "clipboard is empty") {
-		t.Errorf("error %q", d.err.Text)
+	if !d.Err.Visible() || !strings.Contains(d.Err.Text, "clipboard is empty") {
+		t.Errorf("error %q", d.Err.Text)
 	}
 	mw.app.Clipboard().SetContent("  hearth:from-clipboard \n")
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
-	if d.paste.Text != "hearth:from-clipboard" || d.err.Visible() {
-		t.Errorf("pasted %q, error %q", d.paste.Text, d.err.Text)
+	if d.Paste.Text != "hearth:from-clipboard" || d.Err.Visible() {
+		t.Errorf("pasted %q, error %q", d.Paste.Text, d.Err.Text)
 	}
 }
 
@@ -225,16 +225,16 @@ func TestReadQRFromPicture(t *testing.T) {
 	png.Encode(f, image.NewGray(image.Rect(0, 0, 100, 100)))
 	f.Close()
 
-	d := mw.showAddContact()
-	d.readQR(blank)
-	q.waitFor(t, "the error", func() bool { return d.err.Visible() })
-	if !strings.Contains(d.err.Text, "No QR code") {
-		t.Errorf("error %q", d.err.Text)
+	d := mw.add.ShowAddContact()
+	d.ReadQR(blank)
+	q.waitFor(t, "the error", func() bool { return d.Err.Visible() })
+	if !strings.Contains(d.Err.Text, "No QR code") {
+		t.Errorf("error %q", d.Err.Text)
 	}
-	d.readQR(good)
-	q.waitFor(t, "the code", func() bool { return d.paste.Text == code })
-	if d.err.Visible() {
-		t.Errorf("error left: %q", d.err.Text)
+	d.ReadQR(good)
+	q.waitFor(t, "the code", func() bool { return d.Paste.Text == code })
+	if d.Err.Visible() {
+		t.Errorf("error left: %q", d.Err.Text)
 	}
 }
 

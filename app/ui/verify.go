@@ -15,6 +15,7 @@ import (
 
 	"hearth/app/core/pairing"
 	"hearth/app/core/people"
+	"hearth/app/ui/addcontact"
 	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 )
@@ -100,7 +101,7 @@ func (mw *MainWindow) showVerify(peerID string) *verifyDialog {
 			v.qr = canvas.NewImageFromResource(fyne.NewStaticResource("safety-qr.png", png))
 			v.qr.FillMode = canvas.ImageFillContain
 			v.qr.ScaleMode = canvas.ImageScalePixels
-			v.qr.SetMinSize(qrSize(modules, 150))
+			v.qr.SetMinSize(addcontact.QRSize(modules, 150))
 			top = container.NewBorder(nil, nil, nil, container.NewCenter(v.qr), left)
 		}
 	}

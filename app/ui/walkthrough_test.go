@@ -204,16 +204,16 @@ func inside(root, obj fyne.CanvasObject) bool {
 func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.locked(func() { b.people.addErr = people.ErrAlreadyContact })
-	a := mw.showAddContact()
-	a.paste.SetText("hearth:somebodyiknow")
-	test.Tap(a.send)
-	q.waitFor(t, "the error", func() bool { return a.err.Visible() })
+	a := mw.add.ShowAddContact()
+	a.Paste.SetText("hearth:somebodyiknow")
+	test.Tap(a.Send)
+	q.waitFor(t, "the error", func() bool { return a.Err.Visible() })
 	var scroll *container.Scroll
 	var find func(o fyne.CanvasObject)
 	find = func(o fyne.CanvasObject) {
 		switch c := o.(type) {
 		case *container.Scroll:
-			if scroll == nil && inside(c, a.paste) {
+			if scroll == nil && inside(c, a.Paste) {
 				scroll = c
 			}
 		case *fyne.Container:
@@ -230,10 +230,10 @@ func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	if scroll == nil {
 		t.Fatal("the dialog has no scrolled part")
 	}
-	if inside(scroll, a.err) {
+	if inside(scroll, a.Err) {
 		t.Error("the error is inside the scrolled part, where it can be out of sight")
 	}
-	if !inside(mw.win.Canvas().Overlays().Top(), a.err) {
+	if !inside(mw.win.Canvas().Overlays().Top(), a.Err) {
 		t.Error("the error is not in the dialog")
 	}
 }
@@ -284,7 +284,7 @@ func findLabel(t *testing.T, root fyne.CanvasObject, text string) *widget.Label 
 
 func TestInviteHelpSaysTheFirstUseIsAccepted(t *testing.T) {
 	mw, _, _ := newTestMain(t)
-	mw.showAddContact()
+	mw.add.ShowAddContact()
 	top := mw.win.Canvas().Overlays().Top()
 	if hasText(top, "you still decide") {
 		t.Error("the dialog says every request waits for me, but the code's first use is accepted at once")

@@ -44,7 +44,7 @@ type Inviter interface {
 	AddByInvite(code, note string) error
 }
 
-// Pairer is pairing by a short spoken code (shortcode.go): NewPairingCode
+// Pairer is pairing by a short spoken code (app/ui/addcontact): NewPairingCode
 // shows a code and waits (the outcome comes as event.PairingSucceeded or
 // PairingFailed); PairWithCode types someone else's and returns when paired
 // or not.

@@ -1,4 +1,4 @@
-package ui
+package addcontact
 
 import (
 	"errors"
@@ -18,12 +18,10 @@ import (
 // ShowAddContactWith opens the add-contact dialog with someone's invite
 // code (or hearth: link) already filled in, ready to send: what clicking a
 // hearth: link leads to.
-func (mw *MainWindow) ShowAddContactWith(code string) { mw.showAddContactWith(code) }
-
-func (mw *MainWindow) showAddContactWith(code string) *addContactDialog {
-	a := mw.showAddContact()
-	a.paste.SetText(strings.TrimSpace(code))
-	mw.win.Canvas().Focus(a.note)
+func (mw *Dialogs) ShowAddContactWith(code string) *addContactDialog {
+	a := mw.ShowAddContact()
+	a.Paste.SetText(strings.TrimSpace(code))
+	mw.Window().Canvas().Focus(a.Note)
 	return a
 }
 
@@ -31,13 +29,13 @@ func (mw *MainWindow) showAddContactWith(code string) *addContactDialog {
 // of a QR code (a screenshot, a photo saved to a file).
 func (a *addContactDialog) importButtons() fyne.CanvasObject {
 	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
-		text := strings.TrimSpace(a.mw.app.Clipboard().Content())
+		text := strings.TrimSpace(a.mw.Clipboard().Content())
 		if text == "" {
-			kit.ShowError(a.err, errEmptyClipboard)
+			kit.ShowError(a.Err, errEmptyClipboard)
 			return
 		}
-		kit.ShowError(a.err, nil)
-		a.paste.SetText(text)
+		kit.ShowError(a.Err, nil)
+		a.Paste.SetText(text)
 	})
 	qr := widget.NewButtonWithIcon("Read QR code from picture…", theme.FileImageIcon(), a.pickQR)
 	paste.Importance = widget.LowImportance
@@ -50,7 +48,7 @@ var errEmptyClipboard = errors.New("the clipboard is empty: copy their invite co
 func (a *addContactDialog) pickQR() {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			kit.ShowError(a.err, err)
+			kit.ShowError(a.Err, err)
 			return
 		}
 		if rc == nil {
@@ -58,25 +56,25 @@ func (a *addContactDialog) pickQR() {
 		}
 		path := rc.URI().Path()
 		rc.Close()
-		a.readQR(path)
-	}, a.mw.win)
+		a.ReadQR(path)
+	}, a.mw.Window())
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".PNG", ".JPG", ".JPEG"}))
 	d.Resize(fyne.NewSize(820, 560))
 	d.Show()
 }
 
-// readQR decodes the picture off the UI goroutine and fills in the code.
-func (a *addContactDialog) readQR(path string) {
+// ReadQR decodes the picture off the UI goroutine and fills in the code.
+func (a *addContactDialog) ReadQR(path string) {
 	var code string
 	a.mw.Background(func() error {
 		var err error
 		code, err = pairing.InviteFromQRImage(path)
 		return err
 	}, func(err error) {
-		kit.ShowError(a.err, err)
+		kit.ShowError(a.Err, err)
 		if err == nil {
-			a.paste.SetText(code)
-			a.mw.win.Canvas().Focus(a.note)
+			a.Paste.SetText(code)
+			a.mw.Window().Canvas().Focus(a.Note)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package ui
+package addcontact
 
 import (
 	"context"
@@ -21,123 +21,119 @@ import (
 // shortCodeDialog pairs by a short spoken code, in one of two modes: I show
 // a code and wait for the other person to type it, or I type theirs.
 type shortCodeDialog struct {
-	mw     *MainWindow
+	mw     *Dialogs
 	pairer area.Pairer
-	d      *dialog.CustomDialog
-	show   bool // showing my code (else: entering theirs)
+	Dialog *dialog.CustomDialog
+	Show   bool // showing my code (else: entering theirs)
 
 	// showing a code
-	code     string // the code shown, "" when none is open
-	codeText *canvas.Text
-	waiting  *widget.ProgressBarInfinite
+	Code     string // the code shown, "" when none is open
+	CodeText *canvas.Text
+	Waiting  *widget.ProgressBarInfinite
 	status   *widget.Label
 	again    *widget.Button
 
 	// entering a code
-	entry  *kit.EscEntry
-	pair   *widget.Button
+	Entry  *kit.EscEntry
+	Pair   *widget.Button
 	cancel context.CancelFunc // stops a running PairWithCode
 
-	err *widget.Label
+	Err *widget.Label
 }
 
 var errNoShortCode = errors.New("type the code the other person reads out, like 7-orbit-maple-sugar")
-
-// ShowGetShortCode opens the dialog that shows a fresh short code.
-func (mw *MainWindow) ShowGetShortCode() { mw.showShortCode(true) }
-
-// ShowEnterShortCode opens the dialog to type someone's short code.
-func (mw *MainWindow) ShowEnterShortCode() { mw.showShortCode(false) }
 
 // shortCodeButtons are the add-contact dialog's way into this one.
 func (a *addContactDialog) shortCodeButtons() fyne.CanvasObject {
 	get := widget.NewButtonWithIcon("Get a short code", theme.VisibilityIcon(), func() {
 		a.close()
-		a.mw.showShortCode(true)
+		a.mw.ShowShortCode(true)
 	})
 	enter := widget.NewButtonWithIcon("Enter a code", theme.LoginIcon(), func() {
 		a.close()
-		a.mw.showShortCode(false)
+		a.mw.ShowShortCode(false)
 	})
 	return container.NewVBox(kit.Heading("Pair by a short code"),
 		kit.Wrapped("Sitting together or on the phone? One of you gets a code of a few words, the other types it in."),
 		container.NewHBox(get, enter))
 }
 
-func (mw *MainWindow) showShortCode(show bool) *shortCodeDialog {
-	s := &shortCodeDialog{mw: mw, pairer: mw.b.Contacts, show: show, err: kit.ErrorLabel()}
+// ShowShortCode opens the dialog that shows a fresh short code (show), or
+// the one to type someone's.
+func (mw *Dialogs) ShowShortCode(show bool) *shortCodeDialog {
+	s := &shortCodeDialog{mw: mw, pairer: mw.contacts, Show: show, Err: kit.ErrorLabel()}
 	var content fyne.CanvasObject
-	buttons := []fyne.CanvasObject{widget.NewButton("Close", s.close)}
+	buttons := []fyne.CanvasObject{widget.NewButton("Close", s.Close)}
 	title := "Enter a code"
 	if show {
 		title = "Your pairing code"
 		content = s.buildShow()
-		buttons = []fyne.CanvasObject{widget.NewButton("Cancel", s.close), s.again}
+		buttons = []fyne.CanvasObject{widget.NewButton("Cancel", s.Close), s.again}
 	} else {
 		content = s.buildEnter()
-		buttons = append(buttons, s.pair)
+		buttons = append(buttons, s.Pair)
 	}
-	s.d = dialog.NewCustomWithoutButtons(title, content, mw.win)
-	s.d.SetButtons(buttons)
-	s.d.Resize(fyne.NewSize(520, 0))
-	mw.shortCode = s
-	mw.ShowModal(s.d, s.close)
+	s.Dialog = dialog.NewCustomWithoutButtons(title, content, mw.Window())
+	s.Dialog.SetButtons(buttons)
+	s.Dialog.Resize(fyne.NewSize(520, 0))
+	mw.ShortCode = s
+	mw.ShowModal(s.Dialog, s.Close)
 	if show {
 		s.newCode()
 	} else {
-		mw.win.Canvas().Focus(s.entry)
+		mw.Window().Canvas().Focus(s.Entry)
 	}
 	return s
 }
 
 func (s *shortCodeDialog) buildShow() fyne.CanvasObject {
-	s.codeText = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	s.codeText.TextSize = 2.2 * theme.TextSize()
-	s.codeText.TextStyle = fyne.TextStyle{Bold: true}
-	s.codeText.Alignment = fyne.TextAlignCenter
-	s.waiting = widget.NewProgressBarInfinite()
+	s.CodeText = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	s.CodeText.TextSize = 2.2 * theme.TextSize()
+	s.CodeText.TextStyle = fyne.TextStyle{Bold: true}
+	s.CodeText.Alignment = fyne.TextAlignCenter
+	s.Waiting = widget.NewProgressBarInfinite()
 	s.status = kit.Wrapped("")
 	s.again = widget.NewButtonWithIcon("New code", theme.ViewRefreshIcon(), s.newCode)
 	s.again.Hide()
 	return container.NewVBox(
 		kit.Wrapped("Read this code out to the other person, or show it to them. "+
 			"They choose “Enter a code” and type it. It works once, for ten minutes."),
-		container.NewPadded(s.codeText),
-		s.waiting, s.status, s.err,
+		container.NewPadded(s.CodeText),
+		s.Waiting, s.status, s.Err,
 	)
 }
 
 func (s *shortCodeDialog) buildEnter() fyne.CanvasObject {
-	s.entry = kit.NewEscEntry(false)
-	s.entry.SetPlaceHolder("e.g. 7-orbit-maple-sugar")
-	s.entry.OnEscape = s.close
-	s.entry.OnSubmitted = func(string) { s.submit() }
-	s.pair = widget.NewButtonWithIcon("Pair", theme.ConfirmIcon(), s.submit)
-	s.pair.Importance = widget.HighImportance
-	s.waiting = widget.NewProgressBarInfinite()
-	s.waiting.Stop()
-	s.waiting.Hide()
+	s.Entry = kit.NewEscEntry(false)
+	s.Entry.SetPlaceHolder("e.g. 7-orbit-maple-sugar")
+	s.Entry.OnEscape = s.Close
+	s.Entry.OnSubmitted = func(string) { s.submit() }
+	s.Pair = widget.NewButtonWithIcon("Pair", theme.ConfirmIcon(), s.submit)
+	s.Pair.Importance = widget.HighImportance
+	s.Waiting = widget.NewProgressBarInfinite()
+	s.Waiting.Stop()
+	s.Waiting.Hide()
 	return container.NewVBox(
 		kit.Wrapped("Type the code the other person reads out: a number and three words. "+
 			"Capitals and spaces do not matter."),
-		s.entry, s.waiting, s.err,
+		s.Entry, s.Waiting, s.Err,
 	)
 }
 
 // newCode asks for a fresh code and waits with it.
 func (s *shortCodeDialog) newCode() {
-	kit.ShowError(s.err, nil)
+	kit.ShowError(s.Err, nil)
 	s.again.Hide()
-	s.codeText.Text = "…"
-	s.codeText.Color = theme.Color(theme.ColorNameForeground)
-	s.codeText.Refresh()
+	s.CodeText.Text = "…"
+	s.CodeText.Color = theme.Color(theme.ColorNameForeground)
+	s.CodeText.Refresh()
 	s.setStatus("Getting a code…", true)
 	var code string
 	s.mw.Background(func() (err error) {
 		code, err = s.pairer.NewPairingCode()
 		return err
 	}, func(err error) {
-		if s.mw.shortCode != s {
+		if s.mw.ShortCode != s {
 			// Closed meanwhile: nobody shows this code, so nobody may use it.
 			if err == nil {
 				s.mw.Background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
@@ -145,16 +141,16 @@ func (s *shortCodeDialog) newCode() {
 			return
 		}
 		if err != nil {
-			s.codeText.Text = ""
-			s.codeText.Refresh()
+			s.CodeText.Text = ""
+			s.CodeText.Refresh()
 			s.setStatus("", false)
-			kit.ShowError(s.err, err)
+			kit.ShowError(s.Err, err)
 			s.again.Show()
 			return
 		}
-		s.code = code
-		s.codeText.Text = code
-		s.codeText.Refresh()
+		s.Code = code
+		s.CodeText.Text = code
+		s.CodeText.Refresh()
 		s.setStatus("Waiting for the other person to type it…", true)
 	})
 }
@@ -162,44 +158,44 @@ func (s *shortCodeDialog) newCode() {
 func (s *shortCodeDialog) setStatus(text string, busy bool) {
 	s.status.SetText(text)
 	if busy {
-		s.waiting.Show()
-		s.waiting.Start()
+		s.Waiting.Show()
+		s.Waiting.Start()
 	} else {
-		s.waiting.Stop()
-		s.waiting.Hide()
+		s.Waiting.Stop()
+		s.Waiting.Hide()
 	}
 }
 
 // submit starts pairing with the typed code.
 func (s *shortCodeDialog) submit() {
-	if s.pair.Disabled() {
+	if s.Pair.Disabled() {
 		return
 	}
-	code := strings.TrimSpace(s.entry.Text)
+	code := strings.TrimSpace(s.Entry.Text)
 	if code == "" {
-		kit.ShowError(s.err, errNoShortCode)
+		kit.ShowError(s.Err, errNoShortCode)
 		return
 	}
-	kit.ShowError(s.err, nil)
-	s.pair.Disable()
-	s.pair.SetText("Looking…")
-	s.waiting.Show()
-	s.waiting.Start()
+	kit.ShowError(s.Err, nil)
+	s.Pair.Disable()
+	s.Pair.SetText("Looking…")
+	s.Waiting.Show()
+	s.Waiting.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	var name string
 	s.mw.Background(func() (err error) { name, err = s.pairer.PairWithCode(ctx, code); return err }, func(err error) {
 		cancel()
-		if s.mw.shortCode != s {
+		if s.mw.ShortCode != s {
 			return
 		}
 		s.cancel = nil
-		s.waiting.Stop()
-		s.waiting.Hide()
-		s.pair.Enable()
-		s.pair.SetText("Pair")
+		s.Waiting.Stop()
+		s.Waiting.Hide()
+		s.Pair.Enable()
+		s.Pair.SetText("Pair")
 		if err != nil {
-			kit.ShowError(s.err, err)
+			kit.ShowError(s.Err, err)
 			return
 		}
 		if name = strings.TrimSpace(name); name == "" {
@@ -210,23 +206,23 @@ func (s *shortCodeDialog) submit() {
 	})
 }
 
-// pairingEvent handles the core's pairing events while the dialog shows
+// PairingEvent handles the core's pairing events while the dialog shows
 // my code.
-func (mw *MainWindow) pairingEvent(ev event.Event) {
-	s := mw.shortCode
+func (mw *Dialogs) PairingEvent(ev event.Event) {
+	s := mw.ShortCode
 	switch e := ev.(type) {
 	case event.PairingSucceeded:
-		if s != nil && s.show && s.code == e.Code {
-			s.code = ""
+		if s != nil && s.Show && s.Code == e.Code {
+			s.Code = ""
 			s.finish("Paired with " + kit.DisplayName(e.Name, e.PeerID) + ": you can chat now.")
 		}
 	case event.PairingFailed:
-		if s != nil && s.show && s.code == e.Code {
-			s.code = ""
+		if s != nil && s.Show && s.Code == e.Code {
+			s.Code = ""
 			s.setStatus("", false)
-			s.codeText.Color = color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
-			s.codeText.Refresh()
-			kit.ShowError(s.err, errors.New(e.Reason))
+			s.CodeText.Color = color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
+			s.CodeText.Refresh()
+			kit.ShowError(s.Err, errors.New(e.Reason))
 			s.again.Show()
 		}
 	}
@@ -234,26 +230,26 @@ func (mw *MainWindow) pairingEvent(ev event.Event) {
 
 // finish closes the dialog after a pairing and says so.
 func (s *shortCodeDialog) finish(notice string) {
-	s.code = ""
-	s.close()
+	s.Code = ""
+	s.Close()
 	s.mw.ShowNotice(notice)
 }
 
 // close ends whatever runs: the code shown is cancelled, a search stops.
-func (s *shortCodeDialog) close() {
-	if s.mw.shortCode == s {
-		s.mw.shortCode = nil
+func (s *shortCodeDialog) Close() {
+	if s.mw.ShortCode == s {
+		s.mw.ShortCode = nil
 	}
 	if s.cancel != nil {
 		s.cancel()
 		s.cancel = nil
 	}
-	if s.show && s.code != "" {
-		s.code = ""
+	if s.Show && s.Code != "" {
+		s.Code = ""
 		s.mw.Background(func() error { s.pairer.CancelPairingCode(); return nil }, nil)
 	}
-	if s.waiting != nil {
-		s.waiting.Stop()
+	if s.Waiting != nil {
+		s.Waiting.Stop()
 	}
-	s.mw.HideModal(s.d)
+	s.mw.HideModal(s.Dialog)
 }

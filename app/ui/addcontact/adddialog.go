@@ -1,4 +1,4 @@
-package ui
+package addcontact
 
 import (
 	"errors"
@@ -19,62 +19,60 @@ import (
 // addContactDialog shows my invite code (text, Copy, QR) and takes
 // someone else's code to send them a contact request.
 type addContactDialog struct {
-	mw  *MainWindow
+	mw  *Dialogs
 	inv area.Inviter
 	d   *dialog.CustomDialog
 
 	code    string
-	codeTxt *widget.Label
-	copyBtn *widget.Button
-	qr      *canvas.Image // nil when there is no code or it does not fit a QR
+	CodeTxt *widget.Label
+	CopyBtn *widget.Button
+	QR      *canvas.Image // nil when there is no code or it does not fit a QR
 
-	paste *kit.EscEntry
-	note  *kit.EscEntry
-	send  *widget.Button
-	err   *widget.Label
+	Paste *kit.EscEntry
+	Note  *kit.EscEntry
+	Send  *widget.Button
+	Err   *widget.Label
 }
-
-// ShowAddContact opens the add-contact dialog.
-func (mw *MainWindow) ShowAddContact() { mw.showAddContact() }
 
 var errNoCode = errors.New("paste the invite code you were given first")
 
-func (mw *MainWindow) showAddContact() *addContactDialog {
-	a := &addContactDialog{mw: mw, inv: mw.b.Contacts, err: kit.ErrorLabel()}
+// ShowAddContact opens the add-contact dialog.
+func (mw *Dialogs) ShowAddContact() *addContactDialog {
+	a := &addContactDialog{mw: mw, inv: mw.contacts, Err: kit.ErrorLabel()}
 	mine := a.myCode()
 
-	a.paste = kit.NewEscEntry(true)
-	a.paste.SetPlaceHolder("Paste their invite code here")
-	a.paste.SetMinRowsVisible(3)
-	a.paste.OnEscape = a.close
-	a.note = kit.NewEscEntry(false)
-	a.note.SetPlaceHolder("A note so they know it's you (optional)")
-	a.note.OnEscape = a.close
-	a.note.OnSubmitted = func(string) { a.submit() }
-	a.send = widget.NewButtonWithIcon("Send request", theme.MailSendIcon(), a.submit)
-	a.send.Importance = widget.HighImportance
+	a.Paste = kit.NewEscEntry(true)
+	a.Paste.SetPlaceHolder("Paste their invite code here")
+	a.Paste.SetMinRowsVisible(3)
+	a.Paste.OnEscape = a.close
+	a.Note = kit.NewEscEntry(false)
+	a.Note.SetPlaceHolder("A note so they know it's you (optional)")
+	a.Note.OnEscape = a.close
+	a.Note.OnSubmitted = func(string) { a.submit() }
+	a.Send = widget.NewButtonWithIcon("Send request", theme.MailSendIcon(), a.submit)
+	a.Send.Importance = widget.HighImportance
 
 	theirs := container.NewVBox(
 		kit.Heading("Add someone"),
 		kit.Wrapped("Paste the invite code or hearth: link they sent you, or read their QR code from a picture. If their code is new you can chat at once; otherwise they see your request and your note, and you can chat once they accept."),
-		a.paste, a.importButtons(), a.note,
+		a.Paste, a.importButtons(), a.Note,
 	)
 	content := container.NewVBox(mine, widget.NewSeparator(), theirs, widget.NewSeparator(), a.shortCodeButtons())
 	// A small window must still show the dialog's buttons: the content
 	// scrolls when it is taller than the window leaves room for.
 	scroll := container.NewVScroll(content)
-	room := mw.win.Canvas().Size().Height - 190 // title, buttons and an error line
+	room := mw.Window().Canvas().Size().Height - 190 // title, buttons and an error line
 	scroll.SetMinSize(fyne.NewSize(600, max(min(content.MinSize().Height, room), 240)))
 
 	closeBtn := widget.NewButton("Close", a.close)
 	// The error stays in view under the scrolled part: inside it, "already
 	// one of your contacts" appeared out of sight and Send seemed to do
 	// nothing.
-	a.d = dialog.NewCustomWithoutButtons("Add a contact", container.NewBorder(nil, a.err, nil, nil, scroll), mw.win)
-	a.d.SetButtons([]fyne.CanvasObject{closeBtn, a.send})
+	a.d = dialog.NewCustomWithoutButtons("Add a contact", container.NewBorder(nil, a.Err, nil, nil, scroll), mw.Window())
+	a.d.SetButtons([]fyne.CanvasObject{closeBtn, a.Send})
 	a.d.Resize(fyne.NewSize(640, 0))
 	mw.ShowModal(a.d, a.close)
-	mw.win.Canvas().Focus(a.paste)
+	mw.Window().Canvas().Focus(a.Paste)
 	return a
 }
 
@@ -94,20 +92,20 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 	}
 	a.code = code
 	mono := fyne.TextStyle{Monospace: true}
-	a.codeTxt = widget.NewLabelWithStyle(strings.Join(kit.WrapText(code, 360, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
-	a.codeTxt.Selectable = true
-	a.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		a.mw.app.Clipboard().SetContent(a.code)
-		a.copyBtn.SetText("Copied")
-		a.copyBtn.SetIcon(theme.ConfirmIcon())
+	a.CodeTxt = widget.NewLabelWithStyle(strings.Join(kit.WrapText(code, 360, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
+	a.CodeTxt.Selectable = true
+	a.CopyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		a.mw.Clipboard().SetContent(a.code)
+		a.CopyBtn.SetText("Copied")
+		a.CopyBtn.SetIcon(theme.ConfirmIcon())
 	})
-	left := container.NewVBox(help, a.codeTxt, container.NewHBox(a.copyBtn))
+	left := container.NewVBox(help, a.CodeTxt, container.NewHBox(a.CopyBtn))
 	if png, modules, err := pairing.QRCode(code, 320); err == nil {
-		a.qr = canvas.NewImageFromResource(fyne.NewStaticResource("invite-qr.png", png))
-		a.qr.FillMode = canvas.ImageFillContain
-		a.qr.ScaleMode = canvas.ImageScalePixels
-		a.qr.SetMinSize(qrSize(modules, 168))
-		return container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewCenter(a.qr), left))
+		a.QR = canvas.NewImageFromResource(fyne.NewStaticResource("invite-qr.png", png))
+		a.QR.FillMode = canvas.ImageFillContain
+		a.QR.ScaleMode = canvas.ImageScalePixels
+		a.QR.SetMinSize(QRSize(modules, 168))
+		return container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewCenter(a.QR), left))
 	}
 	return container.NewVBox(title, left)
 }
@@ -115,23 +113,23 @@ func (a *addContactDialog) myCode() fyne.CanvasObject {
 func (a *addContactDialog) close() { a.mw.HideModal(a.d) }
 
 func (a *addContactDialog) submit() {
-	if a.send.Disabled() {
+	if a.Send.Disabled() {
 		return
 	}
-	code := strings.Join(strings.Fields(a.paste.Text), "")
+	code := strings.Join(strings.Fields(a.Paste.Text), "")
 	if code == "" {
-		kit.ShowError(a.err, errNoCode)
+		kit.ShowError(a.Err, errNoCode)
 		return
 	}
-	note := strings.TrimSpace(a.note.Text)
-	kit.ShowError(a.err, nil)
-	a.send.Disable()
-	a.send.SetText("Sending…")
+	note := strings.TrimSpace(a.Note.Text)
+	kit.ShowError(a.Err, nil)
+	a.Send.Disable()
+	a.Send.SetText("Sending…")
 	a.mw.Background(func() error { return a.inv.AddByInvite(code, note) }, func(err error) {
-		a.send.Enable()
-		a.send.SetText("Send request")
+		a.Send.Enable()
+		a.Send.SetText("Send request")
 		if err != nil {
-			kit.ShowError(a.err, err)
+			kit.ShowError(a.Err, err)
 			return
 		}
 		a.close()
@@ -139,10 +137,10 @@ func (a *addContactDialog) submit() {
 	})
 }
 
-// qrSize is the on-screen size of a QR code of modules modules: a whole
+// QRSize is the on-screen size of a QR code of modules modules: a whole
 // number of units per module, close to about in all, so that a
 // screenshot of it (at scale 1) stays readable.
-func qrSize(modules int, about float32) fyne.Size {
+func QRSize(modules int, about float32) fyne.Size {
 	per := max(1, int(about)/modules)
 	return fyne.NewSquareSize(float32(per * modules))
 }
