@@ -225,7 +225,7 @@ func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
 		fb.groups.history = map[string][]contacts.Message{"g7": {hit}}
 		fb.archive.hits = []archive.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
 	})
-	mw.refreshGroups()
+	mw.RefreshGroups()
 	// A banner from a one-to-one conversation does not follow into the group.
 	fb.locked(func() { fb.archive.compliance = map[string]bool{"peer-bob": true} })
 	mw.list.Select(0)

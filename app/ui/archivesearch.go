@@ -157,7 +157,7 @@ func snippetSegments(s string, m [2]int) []widget.RichTextSegment {
 func (mw *MainWindow) jumpTo(peer, messageID string) {
 	mw.archive.highlighted = ""
 	if gid, ok := contacts.GroupID(peer); ok {
-		mw.openGroup(gid)
+		mw.OpenGroup(gid)
 	} else {
 		mw.OpenConversation(peer)
 	}

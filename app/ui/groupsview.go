@@ -1,14 +1,13 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/groups"
+	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -24,17 +23,6 @@ type groupsSection struct {
 	groups []groups.GroupView // as last read, by name
 }
 
-// groupMemberCount is what a group's row and header say about its size.
-func groupMemberCount(g groups.GroupView) string {
-	if g.Left {
-		return "You left this group"
-	}
-	if len(g.Members) == 1 {
-		return "1 member"
-	}
-	return fmt.Sprintf("%d members", len(g.Members))
-}
-
 // buildGroups makes the sidebar section; refreshGroups fills it.
 func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 	s := &groupsSection{rows: container.NewVBox()}
@@ -47,8 +35,8 @@ func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 	return s.root
 }
 
-// refreshGroups re-reads the groups and rebuilds their rows.
-func (mw *MainWindow) refreshGroups() {
+// RefreshGroups re-reads the groups and rebuilds their rows.
+func (mw *MainWindow) RefreshGroups() {
 	gs, err := mw.b.Groups.Groups()
 	if err != nil {
 		mw.ShowNotice("Could not read your groups: " + kit.UserText(err))
@@ -62,7 +50,7 @@ func (mw *MainWindow) refreshGroups() {
 	for _, g := range gs {
 		mw.grp.rows.Add(mw.groupRow(g))
 		if contacts.GroupConversation(g.ID) == mw.selected {
-			mw.chat.setGroup(g, mw.memberNames(g.Group))
+			mw.chat.setGroup(g, mw.MemberNames(g.Group))
 		}
 	}
 	mw.grp.rows.Refresh()
@@ -80,13 +68,13 @@ func (mw *MainWindow) groupView(id string) *groups.GroupView {
 
 func (mw *MainWindow) groupRow(g groups.GroupView) fyne.CanvasObject {
 	id := g.ID
-	open := widget.NewButtonWithIcon(g.Name, theme.AccountIcon(), func() { mw.openGroup(id) })
+	open := widget.NewButtonWithIcon(g.Name, theme.AccountIcon(), func() { mw.OpenGroup(id) })
 	open.Alignment = widget.ButtonAlignLeading
 	open.Importance = widget.LowImportance
 	if contacts.GroupConversation(id) == mw.selected {
 		open.Importance = widget.MediumImportance
 	}
-	count := kit.Caption(groupMemberCount(g))
+	count := kit.Caption(groupdlg.GroupMemberCount(g))
 	b := kit.NewBadge()
 	b.SetCount(g.Unread)
 	if g.Unread == 0 {
@@ -95,9 +83,9 @@ func (mw *MainWindow) groupRow(g groups.GroupView) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, container.NewHBox(container.NewCenter(count), container.NewCenter(b)), open)
 }
 
-// memberNames maps a group's members to the names to show: my contact's
+// MemberNames maps a group's members to the names to show: my contact's
 // name when I have one, else the name the group's creator listed.
-func (mw *MainWindow) memberNames(g contacts.Group) map[string]string {
+func (mw *MainWindow) MemberNames(g contacts.Group) map[string]string {
 	names := map[string]string{mw.b.Me.MyPeerID(): mw.b.Me.MyName()}
 	for _, m := range g.Members {
 		if _, ok := names[m.PeerID]; !ok {
@@ -112,8 +100,8 @@ func (mw *MainWindow) memberNames(g contacts.Group) map[string]string {
 	return names
 }
 
-// openGroup shows a group's conversation in the chat pane.
-func (mw *MainWindow) openGroup(groupID string) {
+// OpenGroup shows a group's conversation in the chat pane.
+func (mw *MainWindow) OpenGroup(groupID string) {
 	g := mw.groupView(groupID)
 	if g == nil {
 		return
@@ -125,7 +113,7 @@ func (mw *MainWindow) openGroup(groupID string) {
 	mw.chat.leave()
 	mw.selected = conv
 	mw.list.UnselectAll()
-	mw.chat.setGroup(*g, mw.memberNames(g.Group))
+	mw.chat.setGroup(*g, mw.MemberNames(g.Group))
 	msgs, err := mw.b.Groups.GroupHistory(groupID, historyLimit)
 	if err != nil {
 		mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
@@ -142,7 +130,7 @@ func (mw *MainWindow) openGroup(groupID string) {
 	if g.Unread > 0 {
 		mw.markRead(conv)
 	}
-	mw.refreshGroups() // highlight the open group
+	mw.RefreshGroups() // highlight the open group
 }
 
 // selectedGroup is the open group, or nil when a contact (or nothing) is
@@ -162,7 +150,7 @@ func (cv *chatView) setGroup(g groups.GroupView, names map[string]string) {
 	cv.peerName = g.Name
 	cv.name.SetText(g.Name)
 	cv.avatar.Set(g.Name, nil) // a group shows its initials
-	cv.status.SetText(groupMemberCount(g))
+	cv.status.SetText(groupdlg.GroupMemberCount(g))
 	cv.dot.FillColor = theme.Color(theme.ColorNamePrimary)
 	cv.dot.Refresh()
 	cv.call.Hide()

@@ -14,6 +14,7 @@ import (
 	"hearth/app/core/people"
 	"hearth/app/ui/addcontact"
 	"hearth/app/ui/callwin"
+	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
 )
 
@@ -72,6 +73,7 @@ type MainWindow struct {
 	escape  func()        // what Escape does while modal is shown
 
 	add          *addcontact.Dialogs // the add-contact dialogs (app/ui/addcontact)
+	groupDlg     *groupdlg.Dialogs   // the group dialogs (app/ui/groupdlg)
 	grp          *groupsSection      // the sidebar's groups (groupsview.go)
 	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
 	lastActivity time.Time           // last activity reported to the core
@@ -122,6 +124,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 		notify:  newNotifier(a),
 	}
 	mw.add = addcontact.New(mw, b.Contacts)
+	mw.groupDlg = groupdlg.New(mw, b.Groups, b.Me)
 	mw.watchFocus()
 	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
@@ -148,7 +151,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 	})
 	mw.refreshContacts()
 	mw.refreshNearby()
-	mw.refreshGroups()
+	mw.RefreshGroups()
 	mw.wg.Add(1)
 	go mw.loop()
 	return mw
@@ -208,9 +211,9 @@ func (mw *MainWindow) apply(ev event.Event) {
 	switch e := ev.(type) {
 	case event.ContactsChanged:
 		mw.refreshContacts()
-		mw.refreshGroups() // unread counts of groups change with MarkRead too
+		mw.RefreshGroups() // unread counts of groups change with MarkRead too
 	case event.GroupsChanged:
-		mw.refreshGroups()
+		mw.RefreshGroups()
 	case event.RequestReceived:
 		mw.refreshContacts()
 	case event.NearbyChanged:

@@ -1,4 +1,4 @@
-package ui
+package groupdlg
 
 import (
 	"errors"
@@ -29,15 +29,15 @@ var (
 // contactPicker is a scrolling list of check boxes, one per accepted
 // contact, minus those in skip.
 type contactPicker struct {
-	checks map[string]*widget.Check // peer ID → its box
+	Checks map[string]*widget.Check // peer ID → its box
 	order  []string
 	root   fyne.CanvasObject
 }
 
-func (mw *MainWindow) newContactPicker(skip map[string]bool, onChange func()) *contactPicker {
-	p := &contactPicker{checks: map[string]*widget.Check{}}
+func (mw *Dialogs) newContactPicker(skip map[string]bool, onChange func()) *contactPicker {
+	p := &contactPicker{Checks: map[string]*widget.Check{}}
 	box := container.NewVBox()
-	for _, c := range mw.all {
+	for _, c := range mw.AcceptedContacts() {
 		if skip[c.PeerID] {
 			continue
 		}
@@ -46,7 +46,7 @@ func (mw *MainWindow) newContactPicker(skip map[string]bool, onChange func()) *c
 				onChange()
 			}
 		})
-		p.checks[c.PeerID] = ch
+		p.Checks[c.PeerID] = ch
 		p.order = append(p.order, c.PeerID)
 		box.Add(ch)
 	}
@@ -63,7 +63,7 @@ func (mw *MainWindow) newContactPicker(skip map[string]bool, onChange func()) *c
 func (p *contactPicker) chosen() []string {
 	var out []string
 	for _, id := range p.order {
-		if p.checks[id].Checked {
+		if p.Checks[id].Checked {
 			out = append(out, id)
 		}
 	}
@@ -72,101 +72,93 @@ func (p *contactPicker) chosen() []string {
 
 // newGroupDialog creates a group from a name and chosen contacts.
 type newGroupDialog struct {
-	mw     *MainWindow
+	mw     *Dialogs
 	groups area.GroupsBackend
 	d      *dialog.CustomDialog
-	name   *kit.EscEntry
-	picker *contactPicker
-	count  *widget.Label
-	create *widget.Button
-	err    *widget.Label
+	Name   *kit.EscEntry
+	Picker *contactPicker
+	Count  *widget.Label
+	Create *widget.Button
+	Err    *widget.Label
 }
 
 // ShowNewGroup opens the "New group" dialog.
-func (mw *MainWindow) ShowNewGroup() { mw.showNewGroup() }
-
-func (mw *MainWindow) showNewGroup() *newGroupDialog {
-	n := &newGroupDialog{mw: mw, groups: mw.b.Groups, err: kit.ErrorLabel(), count: kit.Caption("")}
-	n.name = kit.NewEscEntry(false)
-	n.name.SetPlaceHolder("Group name (e.g. Family, Team)")
-	n.name.OnEscape = n.close
-	n.name.OnSubmitted = func(string) { n.submit() }
-	n.picker = mw.newContactPicker(nil, n.update)
-	n.create = widget.NewButtonWithIcon("Create group", theme.ConfirmIcon(), n.submit)
-	n.create.Importance = widget.HighImportance
+func (mw *Dialogs) ShowNewGroup() *newGroupDialog {
+	n := &newGroupDialog{mw: mw, groups: mw.groups, Err: kit.ErrorLabel(), Count: kit.Caption("")}
+	n.Name = kit.NewEscEntry(false)
+	n.Name.SetPlaceHolder("Group name (e.g. Family, Team)")
+	n.Name.OnEscape = n.close
+	n.Name.OnSubmitted = func(string) { n.submit() }
+	n.Picker = mw.newContactPicker(nil, n.update)
+	n.Create = widget.NewButtonWithIcon("Create group", theme.ConfirmIcon(), n.submit)
+	n.Create.Importance = widget.HighImportance
 	content := container.NewVBox(
 		kit.Wrapped("Choose the contacts to talk to together. Members who are not each other's contacts still see each other's messages in the group."),
-		n.name, kit.SectionTitle("Members"), n.picker.root, n.count, n.err)
-	n.d = dialog.NewCustomWithoutButtons("New group", content, mw.win)
-	n.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", n.close), n.create})
+		n.Name, kit.SectionTitle("Members"), n.Picker.root, n.Count, n.Err)
+	n.d = dialog.NewCustomWithoutButtons("New group", content, mw.Window())
+	n.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", n.close), n.Create})
 	n.update()
 	mw.ShowModal(n.d, n.close)
-	mw.win.Canvas().Focus(n.name)
+	mw.Window().Canvas().Focus(n.Name)
 	return n
 }
 
 func (n *newGroupDialog) close() { n.mw.HideModal(n.d) }
 
 func (n *newGroupDialog) update() {
-	k := len(n.picker.chosen())
-	n.count.SetText(fmt.Sprintf("%d of at most %d chosen", k, contacts.MaxGroupMembers-1))
+	k := len(n.Picker.chosen())
+	n.Count.SetText(fmt.Sprintf("%d of at most %d chosen", k, contacts.MaxGroupMembers-1))
 }
 
 func (n *newGroupDialog) submit() {
-	if n.create.Disabled() {
+	if n.Create.Disabled() {
 		return
 	}
-	ids := n.picker.chosen()
+	ids := n.Picker.chosen()
 	switch {
 	case len(ids) == 0:
-		kit.ShowError(n.err, errPickSomeone)
+		kit.ShowError(n.Err, errPickSomeone)
 		return
 	case len(ids)+1 > contacts.MaxGroupMembers:
-		kit.ShowError(n.err, errTooMany)
+		kit.ShowError(n.Err, errTooMany)
 		return
 	}
-	name := strings.TrimSpace(n.name.Text)
-	kit.ShowError(n.err, nil)
-	n.create.Disable()
+	name := strings.TrimSpace(n.Name.Text)
+	kit.ShowError(n.Err, nil)
+	n.Create.Disable()
 	var g contacts.Group
 	n.mw.Background(func() (err error) {
 		g, err = n.groups.CreateGroup(name, ids)
 		return err
 	}, func(err error) {
-		n.create.Enable()
+		n.Create.Enable()
 		if err != nil {
-			kit.ShowError(n.err, err)
+			kit.ShowError(n.Err, err)
 			return
 		}
 		n.close()
-		n.mw.refreshGroups()
-		n.mw.openGroup(g.ID)
+		n.mw.RefreshGroups()
+		n.mw.OpenGroup(g.ID)
 	})
 }
 
 // membersDialog lists a group's members; the creator can rename the group,
 // add and remove members; anyone can leave.
 type membersDialog struct {
-	mw     *MainWindow
+	mw     *Dialogs
 	groups area.GroupsBackend
 	g      groups.GroupView
 	d      *dialog.CustomDialog
-	rename *kit.EscEntry
-	picker *contactPicker // contacts to add; nil unless admin
+	Rename *kit.EscEntry
+	Picker *contactPicker // contacts to add; nil unless admin
 	err    *widget.Label
 }
 
-// ShowGroupMembers opens the members dialog of the open group.
-func (mw *MainWindow) ShowGroupMembers() {
-	if g := mw.selectedGroup(); g != nil {
-		mw.showGroupMembers(*g)
-	}
-}
-
-func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
-	md := &membersDialog{mw: mw, groups: mw.b.Groups, g: g, err: kit.ErrorLabel()}
-	names := mw.memberNames(g.Group)
-	me := mw.b.Me.MyPeerID()
+// ShowGroupMembers opens the members dialog of group g.
+func (mw *Dialogs) ShowGroupMembers(g groups.GroupView) *membersDialog {
+	md := &membersDialog{mw: mw, groups: mw.groups, g: g, err: kit.ErrorLabel()}
+	names := mw.MemberNames(g.Group)
+	me := mw.me.MyPeerID()
 	rows := container.NewVBox()
 	for _, m := range g.Members {
 		label := names[m.PeerID]
@@ -179,7 +171,7 @@ func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
 		var right fyne.CanvasObject
 		if g.Admin && !g.Left && m.PeerID != me {
 			peerID := m.PeerID
-			rm := widget.NewButtonWithIcon("Remove", theme.ContentRemoveIcon(), func() { md.remove(peerID) })
+			rm := widget.NewButtonWithIcon("Remove", theme.ContentRemoveIcon(), func() { md.Remove(peerID) })
 			rm.Importance = widget.DangerImportance
 			right = rm
 		}
@@ -187,22 +179,22 @@ func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
 	}
 	scroll := container.NewVScroll(rows)
 	scroll.SetMinSize(fyne.NewSize(400, min(rows.MinSize().Height, 240)))
-	parts := []fyne.CanvasObject{kit.Heading(groupMemberCount(g)), scroll}
+	parts := []fyne.CanvasObject{kit.Heading(GroupMemberCount(g)), scroll}
 	buttons := []fyne.CanvasObject{widget.NewButton("Close", md.close)}
 	if g.Admin && !g.Left {
-		md.rename = kit.NewEscEntry(false)
-		md.rename.SetText(g.Name)
-		md.rename.OnEscape = md.close
-		md.rename.OnSubmitted = func(string) { md.doRename() }
+		md.Rename = kit.NewEscEntry(false)
+		md.Rename.SetText(g.Name)
+		md.Rename.OnEscape = md.close
+		md.Rename.OnSubmitted = func(string) { md.doRename() }
 		renameBtn := widget.NewButton("Rename", md.doRename)
-		parts = append(parts, kit.SectionTitle("Name"), container.NewBorder(nil, nil, nil, renameBtn, md.rename))
+		parts = append(parts, kit.SectionTitle("Name"), container.NewBorder(nil, nil, nil, renameBtn, md.Rename))
 		in := map[string]bool{}
 		for _, m := range g.Members {
 			in[m.PeerID] = true
 		}
-		md.picker = mw.newContactPicker(in, nil)
-		add := widget.NewButtonWithIcon("Add chosen", theme.ContentAddIcon(), md.add)
-		parts = append(parts, kit.SectionTitle("Add contacts"), md.picker.root, container.NewHBox(add))
+		md.Picker = mw.newContactPicker(in, nil)
+		add := widget.NewButtonWithIcon("Add chosen", theme.ContentAddIcon(), md.Add)
+		parts = append(parts, kit.SectionTitle("Add contacts"), md.Picker.root, container.NewHBox(add))
 	}
 	if !g.Left {
 		leave := widget.NewButtonWithIcon("Leave group", theme.LogoutIcon(), md.leave)
@@ -210,7 +202,7 @@ func (mw *MainWindow) showGroupMembers(g groups.GroupView) *membersDialog {
 		buttons = append([]fyne.CanvasObject{leave}, buttons...)
 	}
 	parts = append(parts, md.err)
-	md.d = dialog.NewCustomWithoutButtons(g.Name, container.NewVBox(parts...), mw.win)
+	md.d = dialog.NewCustomWithoutButtons(g.Name, container.NewVBox(parts...), mw.Window())
 	md.d.SetButtons(buttons)
 	mw.ShowModal(md.d, md.close)
 	return md
@@ -228,16 +220,16 @@ func (md *membersDialog) run(fn func() error) {
 			return
 		}
 		md.close()
-		md.mw.refreshGroups()
+		md.mw.RefreshGroups()
 	})
 }
 
-func (md *membersDialog) remove(peerID string) {
+func (md *membersDialog) Remove(peerID string) {
 	md.run(func() error { return md.groups.RemoveGroupMember(md.g.ID, peerID) })
 }
 
-func (md *membersDialog) add() {
-	ids := md.picker.chosen()
+func (md *membersDialog) Add() {
+	ids := md.Picker.chosen()
 	if len(ids) == 0 {
 		kit.ShowError(md.err, errPickSomeone)
 		return
@@ -250,7 +242,7 @@ func (md *membersDialog) add() {
 }
 
 func (md *membersDialog) doRename() {
-	name := strings.TrimSpace(md.rename.Text)
+	name := strings.TrimSpace(md.Rename.Text)
 	md.run(func() error { return md.groups.RenameGroup(md.g.ID, name) })
 }
 
@@ -260,34 +252,32 @@ func (md *membersDialog) leave() {
 
 // severalDialog sends one message to several contacts: one message each.
 type severalDialog struct {
-	mw     *MainWindow
+	mw     *Dialogs
 	groups area.GroupsBackend
 	d      *dialog.CustomDialog
-	text   *kit.EscEntry
-	picker *contactPicker
+	Text   *kit.EscEntry
+	Picker *contactPicker
 	send   *widget.Button
-	err    *widget.Label
+	Err    *widget.Label
 }
 
 // ShowSendToSeveral opens the "Send to several" dialog.
-func (mw *MainWindow) ShowSendToSeveral() { mw.showSendToSeveral() }
-
-func (mw *MainWindow) showSendToSeveral() *severalDialog {
-	s := &severalDialog{mw: mw, groups: mw.b.Groups, err: kit.ErrorLabel()}
-	s.text = kit.NewEscEntry(false)
-	s.text.SetPlaceHolder("Message")
-	s.text.OnEscape = s.close
-	s.text.OnSubmitted = func(string) { s.submit() }
-	s.picker = mw.newContactPicker(nil, nil)
+func (mw *Dialogs) ShowSendToSeveral() *severalDialog {
+	s := &severalDialog{mw: mw, groups: mw.groups, Err: kit.ErrorLabel()}
+	s.Text = kit.NewEscEntry(false)
+	s.Text.SetPlaceHolder("Message")
+	s.Text.OnEscape = s.close
+	s.Text.OnSubmitted = func(string) { s.submit() }
+	s.Picker = mw.newContactPicker(nil, nil)
 	s.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), s.submit)
 	s.send.Importance = widget.HighImportance
 	content := container.NewVBox(
 		kit.Wrapped("Each contact gets the message in your conversation with them; they do not see who else got it."),
-		kit.SectionTitle("To"), s.picker.root, s.text, s.err)
-	s.d = dialog.NewCustomWithoutButtons("Send to several", content, mw.win)
+		kit.SectionTitle("To"), s.Picker.root, s.Text, s.Err)
+	s.d = dialog.NewCustomWithoutButtons("Send to several", content, mw.Window())
 	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", s.close), s.send})
 	mw.ShowModal(s.d, s.close)
-	mw.win.Canvas().Focus(s.text)
+	mw.Window().Canvas().Focus(s.Text)
 	return s
 }
 
@@ -297,17 +287,17 @@ func (s *severalDialog) submit() {
 	if s.send.Disabled() {
 		return
 	}
-	ids := s.picker.chosen()
+	ids := s.Picker.chosen()
 	if len(ids) == 0 {
-		kit.ShowError(s.err, errPickSomeone)
+		kit.ShowError(s.Err, errPickSomeone)
 		return
 	}
-	text := s.text.Text
+	text := s.Text.Text
 	if strings.TrimSpace(text) == "" {
-		kit.ShowError(s.err, base.ErrEmptyMessage)
+		kit.ShowError(s.Err, base.ErrEmptyMessage)
 		return
 	}
-	kit.ShowError(s.err, nil)
+	kit.ShowError(s.Err, nil)
 	s.send.Disable()
 	s.mw.Background(func() error {
 		_, err := s.groups.SendToSeveral(ids, text)
@@ -315,7 +305,7 @@ func (s *severalDialog) submit() {
 	}, func(err error) {
 		s.send.Enable()
 		if err != nil {
-			kit.ShowError(s.err, err)
+			kit.ShowError(s.Err, err)
 			return
 		}
 		s.close()
