@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/people"
+	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/kit"
 )
 
@@ -42,7 +43,7 @@ func newContactRow() *contactRow {
 		status: kit.Caption(""),
 		badge:  kit.NewBadge(),
 
-		verified: newVerifiedMark(),
+		verified: contactdlg.NewVerifiedMark(),
 		avatar:   kit.NewAvatarView(32),
 		muted:    widget.NewIcon(theme.VolumeMuteIcon()),
 	}
@@ -72,7 +73,7 @@ func (r *contactRow) set(c people.ContactView) {
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
-	r.status.SetText(withWarning(line, c))
+	r.status.SetText(contactdlg.WithWarning(line, c))
 	r.badge.SetCount(c.Unread)
 	if c.Muted {
 		r.muted.Show()
@@ -80,7 +81,7 @@ func (r *contactRow) set(c people.ContactView) {
 		r.muted.Hide()
 	}
 	r.peerID = c.PeerID
-	setVerifiedMark(r.verified, r.nameRow, c.Verified)
+	contactdlg.SetVerifiedMark(r.verified, r.nameRow, c.Verified)
 }
 
 // Tapped opens the conversation, as selecting the row does.

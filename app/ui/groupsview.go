@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/groups"
+	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
@@ -155,7 +156,7 @@ func (cv *chatView) setGroup(g groups.GroupView, names map[string]string) {
 	cv.dot.Refresh()
 	cv.call.Hide()
 	cv.more.Hide()
-	setVerifiedMark(cv.verified, cv.nameRow, false)
+	contactdlg.SetVerifiedMark(cv.verified, cv.nameRow, false)
 	setVisible(cv.attach, !g.Left) // files and voice notes go to every member (groupfiles.go)
 	setVisible(cv.mic, !g.Left)
 	cv.members.Show()

@@ -14,6 +14,7 @@ import (
 	"hearth/app/core/people"
 	"hearth/app/ui/addcontact"
 	"hearth/app/ui/callwin"
+	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
 )
@@ -74,6 +75,7 @@ type MainWindow struct {
 
 	add          *addcontact.Dialogs // the add-contact dialogs (app/ui/addcontact)
 	groupDlg     *groupdlg.Dialogs   // the group dialogs (app/ui/groupdlg)
+	contactDlg   *contactdlg.Dialogs // the contact dialogs (app/ui/contactdlg)
 	grp          *groupsSection      // the sidebar's groups (groupsview.go)
 	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
 	lastActivity time.Time           // last activity reported to the core
@@ -125,6 +127,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 	}
 	mw.add = addcontact.New(mw, b.Contacts)
 	mw.groupDlg = groupdlg.New(mw, b.Groups, b.Me)
+	mw.contactDlg = contactdlg.New(mw, b.Contacts)
 	mw.watchFocus()
 	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
