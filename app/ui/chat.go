@@ -17,6 +17,7 @@ import (
 	"hearth/app/ui/area"
 	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
@@ -82,9 +83,9 @@ type chatView struct {
 	// fields below describe the conversation on screen
 	peer      string
 	peerName  string
-	ids       map[string]*messageMeta // message ID → its status line
-	transfers map[string]*transferRow // transfer ID → its row
-	hint      fyne.CanvasObject       // "say hello", while the conversation is empty
+	ids       map[string]*messageMeta  // message ID → its status line
+	transfers map[string]*transfer.Row // transfer ID → its row
+	hint      fyne.CanvasObject        // "say hello", while the conversation is empty
 	lastDay   time.Time
 	stick     bool // scroll to the bottom at the next layout
 	bottom    bool // the newest message is in view: stay there when the pane resizes
@@ -172,7 +173,7 @@ type messageMeta struct {
 
 func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend) *chatView {
 	cv := &chatView{
-		mw: mw, chat: chat, files: files, ids: map[string]*messageMeta{}, transfers: map[string]*transferRow{},
+		mw: mw, chat: chat, files: files, ids: map[string]*messageMeta{}, transfers: map[string]*transfer.Row{},
 		shown: map[string]contacts.Message{}, rows: map[string]*fyne.Container{},
 		now: time.Now, thumbs: newThumbCache(), durations: map[string]time.Duration{},
 	}
@@ -264,7 +265,7 @@ func (cv *chatView) showMenu() {
 func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Transfer) {
 	cv.peer = cv.mw.selected
 	cv.ids = map[string]*messageMeta{}
-	cv.transfers = map[string]*transferRow{}
+	cv.transfers = map[string]*transfer.Row{}
 	cv.shown, cv.rows, cv.order = map[string]contacts.Message{}, map[string]*fyne.Container{}, nil
 	cv.cancelMode()
 	cv.lastDay = time.Time{}
@@ -303,7 +304,7 @@ func (cv *chatView) setTransfer(t contacts.Transfer) {
 		return
 	}
 	if r := cv.transfers[t.ID]; r != nil {
-		r.set(t)
+		r.Set(t)
 		return
 	}
 	cv.removeHint()
@@ -314,9 +315,9 @@ func (cv *chatView) setTransfer(t contacts.Transfer) {
 
 func (cv *chatView) appendTransfer(t contacts.Transfer) {
 	cv.dayLine(t.CreatedAt)
-	r := newTransferRow(cv, t)
+	r := transfer.NewRow(cv, t)
 	cv.transfers[t.ID] = r
-	cv.msgs.Add(r.root)
+	cv.msgs.Add(r.Root)
 }
 
 func (cv *chatView) removeHint() {

@@ -10,6 +10,7 @@ import (
 	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
@@ -157,8 +158,8 @@ func (cv *chatView) setGroup(g groups.GroupView, names map[string]string) {
 	cv.call.Hide()
 	cv.more.Hide()
 	contactdlg.SetVerifiedMark(cv.verified, cv.nameRow, false)
-	setVisible(cv.attach, !g.Left) // files and voice notes go to every member (groupfiles.go)
-	setVisible(cv.mic, !g.Left)
+	transfer.SetVisible(cv.attach, !g.Left) // files and voice notes go to every member (groupfiles.go)
+	transfer.SetVisible(cv.mic, !g.Left)
 	cv.members.Show()
 	cv.mute.Hide() // replies, edits, receipts and mute are 1:1 only (convo.go)
 	cv.typing = false

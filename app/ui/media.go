@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"hearth/app/ui/transfer"
 )
 
 // Bounds on what the thumbnailer decodes: a picture beyond them keeps the
@@ -150,7 +152,7 @@ func (cv *chatView) loadThumb(id, path string) {
 		mw.do(func() {
 			cv.thumbs.put(id, img)
 			if r := cv.transfers[id]; r != nil {
-				r.showThumb()
+				r.ShowThumb()
 				// The picture makes the row taller: the history lays out
 				// again, or it only got room once the conversation was
 				// reopened.
@@ -200,8 +202,8 @@ func oggOpusDuration(path string) (time.Duration, error) {
 }
 
 // loadDuration finds a voice note's length off the UI goroutine, once.
-func (cv *chatView) loadDuration(r *transferRow) {
-	id, path := r.t.ID, r.t.Path
+func (cv *chatView) loadDuration(r *transfer.Row) {
+	id, path := r.Transfer.ID, r.Transfer.Path
 	if _, ok := cv.durations[id]; ok || path == "" {
 		return
 	}
@@ -217,7 +219,7 @@ func (cv *chatView) loadDuration(r *transferRow) {
 		mw.do(func() {
 			cv.durations[id] = d
 			if r := cv.transfers[id]; r != nil {
-				r.redraw()
+				r.Redraw()
 			}
 		})
 	}()

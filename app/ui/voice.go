@@ -14,6 +14,7 @@ import (
 
 	"hearth/app/core/transfers"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
@@ -186,21 +187,21 @@ func (cv *chatView) discard(rec transfers.Recorder) {
 }
 
 // togglePlay plays a voice note, or stops it when it is the one playing.
-func (cv *chatView) togglePlay(r *transferRow) {
-	id := r.t.ID
+func (cv *chatView) togglePlay(r *transfer.Row) {
+	id := r.Transfer.ID
 	if cv.playing == id {
 		cv.stopPlayback()
 		return
 	}
 	cv.stopPlayback()
-	r.play.Disable()
+	r.Play.Disable()
 	mw := cv.mw
 	var stop func()
 	mw.Background(func() (err error) {
 		stop, err = cv.files.PlayVoiceNote(id)
 		return err
 	}, func(err error) {
-		r.play.Enable()
+		r.Play.Enable()
 		if err != nil {
 			mw.ShowNotice("Could not play the voice note: " + kit.UserText(err))
 			return
@@ -210,7 +211,7 @@ func (cv *chatView) togglePlay(r *transferRow) {
 			return
 		}
 		cv.playing, cv.stopPlay = id, stop
-		r.setPlaying(true)
+		r.SetPlaying(true)
 		// Playback has no end event: the button turns back after the
 		// note's length, when that is known.
 		if d := cv.durations[id]; d > 0 {
@@ -236,7 +237,7 @@ func (cv *chatView) stopPlayback() {
 		cv.stopPlay = nil
 	}
 	if r := cv.transfers[cv.playing]; r != nil {
-		r.setPlaying(false)
+		r.SetPlaying(false)
 	}
 	cv.playing = ""
 }

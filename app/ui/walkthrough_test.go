@@ -86,12 +86,12 @@ func TestThumbnailGetsRoomWhenDecoded(t *testing.T) {
 	// The picture arrives while the conversation is open.
 	mw.chat.setTransfer(pic)
 	r := row(t, mw, "pic")
-	q.waitFor(t, "the thumbnail", func() bool { return r.thumb.Visible() && r.thumb.Image != nil })
-	if s := r.thumb.Size(); s.Width < 240 || s.Height < 160 {
+	q.waitFor(t, "the thumbnail", func() bool { return r.Thumb.Visible() && r.Thumb.Image != nil })
+	if s := r.Thumb.Size(); s.Width < 240 || s.Height < 160 {
 		t.Errorf("thumbnail laid out at %v, want 240×160", s)
 	}
-	if r.root.Size().Height < 160+plain.root.Size().Height/2 {
-		t.Errorf("row height %v does not hold the %v picture", r.root.Size().Height, r.thumb.Size())
+	if r.Root.Size().Height < 160+plain.Root.Size().Height/2 {
+		t.Errorf("row height %v does not hold the %v picture", r.Root.Size().Height, r.Thumb.Size())
 	}
 }
 

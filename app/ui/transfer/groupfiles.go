@@ -1,4 +1,4 @@
-package ui
+package transfer
 
 import (
 	"fmt"
@@ -12,8 +12,8 @@ import (
 // conversation: an incoming file names its sender ("From Bob"), an
 // outgoing one counts the members who have it ("Sent to 2 of 3 members").
 // One-to-one transfers keep status as it is.
-func (r *transferRow) groupStatus(status string) string {
-	t := r.t
+func (r *Row) groupStatus(status string) string {
+	t := r.Transfer
 	if _, ok := contacts.GroupID(t.Conversation); !ok {
 		return status
 	}
@@ -25,7 +25,7 @@ func (r *transferRow) groupStatus(status string) string {
 		return from + " · " + status
 	}
 	var g contacts.Group
-	if gv := r.cv.mw.selectedGroup(); gv != nil {
+	if gv := r.cv.SelectedGroup(); gv != nil {
 		g = gv.Group
 	} else {
 		for member := range t.Recipients { // not open: count everyone
@@ -53,9 +53,9 @@ func (r *transferRow) groupStatus(status string) string {
 }
 
 // senderName is the name of who sent an incoming group file.
-func (r *transferRow) senderName() string {
-	if name := r.cv.authors[r.t.Sender]; name != "" {
+func (r *Row) senderName() string {
+	if name := r.cv.Author(r.Transfer.Sender); name != "" {
 		return name
 	}
-	return kit.DisplayName("", r.t.Sender)
+	return kit.DisplayName("", r.Transfer.Sender)
 }

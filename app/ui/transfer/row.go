@@ -1,4 +1,4 @@
-package ui
+package transfer
 
 import (
 	"fmt"
@@ -29,29 +29,29 @@ const speedWindow = 200 * time.Millisecond
 const speedSmoothing = 0.3
 
 var (
-	quarantineTint = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0x30}
+	QuarantineTint = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0x30}
 	outgoingTint   = color.NRGBA{R: kit.Ember.R, G: kit.Ember.G, B: kit.Ember.B, A: 0x38}
 )
 
-// transferRow is one file or voice note in the conversation. It is built
+// Row is one file or voice note in the conversation. It is built
 // once and updated in place by set, so progress ticks touch only the few
 // widgets that change.
-type transferRow struct {
-	cv   *chatView
-	t    contacts.Transfer
-	root fyne.CanvasObject // what the conversation holds
-	line *fyne.Container   // the bubble, aligned to its side
+type Row struct {
+	cv       Conversation
+	Transfer contacts.Transfer
+	Root     fyne.CanvasObject // what the conversation holds
+	Line     *fyne.Container   // the bubble, aligned to its side
 
-	bg       *canvas.Rectangle
-	thumb    *canvas.Image
-	icon     *widget.Icon
-	play     *widget.Button // voice notes
-	name     *widget.Label
+	Bg       *canvas.Rectangle
+	Thumb    *canvas.Image
+	Icon     *widget.Icon
+	Play     *widget.Button // voice notes
+	Name     *widget.Label
 	size     *widget.Label
-	progress *widget.ProgressBar
-	busy     *widget.ProgressBarInfinite
+	Progress *widget.ProgressBar
+	Busy     *widget.ProgressBarInfinite
 	status   *widget.Label
-	warn     *widget.Label
+	Warn     *widget.Label
 
 	accept, decline, pause, resume, cancel, open, folder *widget.Button
 	buttons                                              *fyne.Container
@@ -63,40 +63,40 @@ type transferRow struct {
 	speed    float64 // bytes per second, smoothed; 0 until known
 }
 
-func newTransferRow(cv *chatView, t contacts.Transfer) *transferRow {
-	r := &transferRow{cv: cv}
-	r.thumb = canvas.NewImageFromImage(nil)
-	r.thumb.FillMode = canvas.ImageFillContain
-	r.thumb.ScaleMode = canvas.ImageScaleSmooth
-	r.thumb.Hide()
-	r.icon = widget.NewIcon(theme.FileIcon())
-	r.play = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), func() { cv.togglePlay(r) })
-	r.play.Importance = widget.HighImportance
-	r.play.Hide()
-	r.name = widget.NewLabel("")
-	r.name.TextStyle.Bold = true
-	r.name.Truncation = fyne.TextTruncateEllipsis
+// NewRow builds the row of transfer t in the conversation cv.
+func NewRow(cv Conversation, t contacts.Transfer) *Row {
+	r := &Row{cv: cv}
+	r.Thumb = canvas.NewImageFromImage(nil)
+	r.Thumb.FillMode = canvas.ImageFillContain
+	r.Thumb.ScaleMode = canvas.ImageScaleSmooth
+	r.Thumb.Hide()
+	r.Icon = widget.NewIcon(theme.FileIcon())
+	r.Play = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), func() { cv.TogglePlay(r) })
+	r.Play.Importance = widget.HighImportance
+	r.Play.Hide()
+	r.Name = widget.NewLabel("")
+	r.Name.TextStyle.Bold = true
+	r.Name.Truncation = fyne.TextTruncateEllipsis
 	r.size = kit.Caption("")
 	r.size.Truncation = fyne.TextTruncateEllipsis
-	r.progress = widget.NewProgressBar()
-	r.busy = widget.NewProgressBarInfinite()
-	r.busy.Hide()
+	r.Progress = widget.NewProgressBar()
+	r.Busy = widget.NewProgressBarInfinite()
+	r.Busy.Hide()
 	r.status = kit.Caption("")
-	r.warn = widget.NewLabel("")
-	r.warn.Importance = widget.DangerImportance
-	r.warn.TextStyle.Bold = true
+	r.Warn = widget.NewLabel("")
+	r.Warn.Importance = widget.DangerImportance
+	r.Warn.TextStyle.Bold = true
 
-	mw := cv.mw
-	r.accept = widget.NewButtonWithIcon("Accept", theme.DownloadIcon(), func() { r.act("accept", cv.files.AcceptTransfer) })
+	r.accept = widget.NewButtonWithIcon("Accept", theme.DownloadIcon(), func() { r.act("accept", cv.Files().AcceptTransfer) })
 	r.accept.Importance = widget.HighImportance
-	r.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { r.act("decline", cv.files.DeclineTransfer) })
-	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { r.act("pause", cv.files.PauseTransfer) })
-	r.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { r.act("resume", cv.files.ResumeTransfer) })
+	r.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { r.act("decline", cv.Files().DeclineTransfer) })
+	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { r.act("pause", cv.Files().PauseTransfer) })
+	r.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { r.act("resume", cv.Files().ResumeTransfer) })
 	r.resume.Importance = widget.HighImportance
-	r.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.act("cancel", cv.files.CancelTransfer) })
-	r.open = widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { mw.openPath(r.t.Path) })
+	r.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.act("cancel", cv.Files().CancelTransfer) })
+	r.open = widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { cv.OpenPath(r.Transfer.Path) })
 	r.open.Importance = widget.HighImportance
-	r.folder = widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { mw.openPath(filepath.Dir(r.t.Path)) })
+	r.folder = widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { cv.OpenPath(filepath.Dir(r.Transfer.Path)) })
 	r.buttons = container.NewHBox(r.accept, r.decline, r.pause, r.resume, r.open, r.folder, r.cancel)
 
 	muted := theme.Color(theme.ColorNamePlaceHolder)
@@ -105,31 +105,31 @@ func newTransferRow(cv *chatView, t contacts.Transfer) *transferRow {
 
 	// Leading: the file icon, or the play button of a voice note.
 	iconBox := container.NewCenter(container.NewStack(
-		container.NewGridWrap(fyne.NewSquareSize(36), r.icon), r.play))
-	head := container.NewBorder(nil, nil, iconBox, nil, kit.TightVBox(r.name, r.size))
+		container.NewGridWrap(fyne.NewSquareSize(36), r.Icon), r.Play))
+	head := container.NewBorder(nil, nil, iconBox, nil, kit.TightVBox(r.Name, r.size))
 	pad := theme.InnerPadding()
 	// The labels bring their own inner padding; the rows need none.
 	body := container.New(layout.NewCustomPaddedVBoxLayout(0),
-		container.NewCenter(r.thumb),
+		container.NewCenter(r.Thumb),
 		head,
-		r.progress, r.busy,
-		r.status, r.warn,
+		r.Progress, r.Busy,
+		r.status, r.Warn,
 		container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), r.stamp), r.buttons))
 	inner := container.New(layout.NewCustomPaddedLayout(pad/2, pad/2, pad, pad),
 		container.New(&fixedWidthLayout{width: transferWidth}, body))
 
-	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	r.bg.CornerRadius = 12
-	bubble := container.NewStack(r.bg, inner)
+	r.Bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	r.Bg.CornerRadius = 12
+	bubble := container.NewStack(r.Bg, inner)
 	if t.Outgoing {
-		r.bg.FillColor = outgoingTint
-		r.line = container.NewHBox(layout.NewSpacer(), bubble)
+		r.Bg.FillColor = outgoingTint
+		r.Line = container.NewHBox(layout.NewSpacer(), bubble)
 	} else {
-		r.line = container.NewHBox(bubble, layout.NewSpacer())
+		r.Line = container.NewHBox(bubble, layout.NewSpacer())
 	}
 	// A little air between stacked file bubbles.
-	r.root = container.New(layout.NewCustomPaddedLayout(theme.Padding()/2, theme.Padding()/2, 0, 0), r.line)
-	r.set(t)
+	r.Root = container.New(layout.NewCustomPaddedLayout(theme.Padding()/2, theme.Padding()/2, 0, 0), r.Line)
+	r.Set(t)
 	return r
 }
 
@@ -154,18 +154,18 @@ func (l *fixedWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // act runs one of the backend's transfer actions off the UI goroutine. The
 // TransferChanged event that follows redraws the row.
-func (r *transferRow) act(what string, fn func(id string) error) {
-	id, name := r.t.ID, r.t.Name
+func (r *Row) act(what string, fn func(id string) error) {
+	id, name := r.Transfer.ID, r.Transfer.Name
 	r.enableButtons(false)
-	r.cv.mw.Background(func() error { return fn(id) }, func(err error) {
+	r.cv.Background(func() error { return fn(id) }, func(err error) {
 		r.enableButtons(true)
 		if err != nil {
-			r.cv.mw.ShowNotice(fmt.Sprintf("Could not %s “%s”: %s", what, name, kit.UserText(err)))
+			r.cv.ShowNotice(fmt.Sprintf("Could not %s “%s”: %s", what, name, kit.UserText(err)))
 		}
 	})
 }
 
-func (r *transferRow) enableButtons(on bool) {
+func (r *Row) enableButtons(on bool) {
 	for _, b := range []*widget.Button{r.accept, r.decline, r.pause, r.resume, r.cancel} {
 		if on {
 			b.Enable()
@@ -175,17 +175,17 @@ func (r *transferRow) enableButtons(on bool) {
 	}
 }
 
-// set shows the transfer's current state.
-func (r *transferRow) set(t contacts.Transfer) {
-	prev := r.t
-	r.t = t
+// Set shows the transfer's current state.
+func (r *Row) Set(t contacts.Transfer) {
+	prev := r.Transfer
+	r.Transfer = t
 	r.observe(prev, t)
-	r.redraw()
+	r.Redraw()
 }
 
 // playable: a voice note whose file is on this computer.
-func (r *transferRow) playable() bool {
-	t := r.t
+func (r *Row) playable() bool {
+	t := r.Transfer
 	if !t.VoiceNote || t.State == contacts.Quarantined {
 		return false
 	}
@@ -195,21 +195,21 @@ func (r *transferRow) playable() bool {
 	return t.State == contacts.Done
 }
 
-func (r *transferRow) setPlaying(on bool) {
+func (r *Row) SetPlaying(on bool) {
 	if on {
-		r.play.SetIcon(theme.MediaStopIcon())
+		r.Play.SetIcon(theme.MediaStopIcon())
 	} else {
-		r.play.SetIcon(theme.MediaPlayIcon())
+		r.Play.SetIcon(theme.MediaPlayIcon())
 	}
 }
 
 // observe folds a progress update into the smoothed speed.
-func (r *transferRow) observe(prev, t contacts.Transfer) {
+func (r *Row) observe(prev, t contacts.Transfer) {
 	if t.State != contacts.Transferring {
 		r.lastAt, r.speed = time.Time{}, 0
 		return
 	}
-	now := r.cv.now()
+	now := r.cv.Now()
 	if r.lastAt.IsZero() || prev.State != contacts.Transferring || t.Done < r.lastDone {
 		r.lastAt, r.lastDone = now, t.Done
 		return
@@ -227,37 +227,37 @@ func (r *transferRow) observe(prev, t contacts.Transfer) {
 	r.lastAt, r.lastDone = now, t.Done
 }
 
-func (r *transferRow) speedText() string {
+func (r *Row) speedText() string {
 	if r.speed <= 0 {
 		return "Starting…"
 	}
-	left := time.Duration(float64(r.t.Size-r.t.Done) / r.speed * float64(time.Second))
+	left := time.Duration(float64(r.Transfer.Size-r.Transfer.Done) / r.speed * float64(time.Second))
 	return kit.HumanSize(int64(r.speed)) + "/s · " + kit.TimeLeft(left)
 }
 
-// showThumb puts the image in place of the icon once a picture is
+// ShowThumb puts the image in place of the icon once a picture is
 // complete; the first call starts decoding it.
-func (r *transferRow) showThumb() {
-	t := r.t
+func (r *Row) ShowThumb() {
+	t := r.Transfer
 	if !kit.IsImage(t) || t.State != contacts.Done || t.Path == "" {
-		r.thumb.Hide()
+		r.Thumb.Hide()
 		return
 	}
-	img, ok := r.cv.thumbs.get(t.ID)
+	img, ok := r.cv.Thumb(t.ID)
 	if !ok {
-		r.thumb.Hide()
-		r.cv.loadThumb(t.ID, t.Path)
+		r.Thumb.Hide()
+		r.cv.LoadThumb(t.ID, t.Path)
 		return
 	}
 	if img == nil {
-		r.thumb.Hide() // could not be decoded: the plain file row stays
+		r.Thumb.Hide() // could not be decoded: the plain file row stays
 		return
 	}
-	if r.thumb.Image != img {
-		r.thumb.Image = img
+	if r.Thumb.Image != img {
+		r.Thumb.Image = img
 		b := img.Bounds()
-		r.thumb.SetMinSize(fyne.NewSize(float32(b.Dx()), float32(b.Dy())))
-		r.thumb.Refresh()
+		r.Thumb.SetMinSize(fyne.NewSize(float32(b.Dx()), float32(b.Dy())))
+		r.Thumb.Refresh()
 	}
-	r.thumb.Show()
+	r.Thumb.Show()
 }

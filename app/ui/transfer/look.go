@@ -1,4 +1,4 @@
-package ui
+package transfer
 
 import (
 	"image/color"
@@ -22,18 +22,18 @@ type rowLook struct {
 	icon               fyne.Resource
 }
 
-// redraw shows r.t.
-func (r *transferRow) redraw() {
+// Redraw shows r.Transfer.
+func (r *Row) Redraw() {
 	r.drawStamp()
 	r.enableButtons(true)
 	l := r.baseLook()
-	switch r.t.State {
+	switch r.Transfer.State {
 	case contacts.Offered:
 		r.lookOffered(&l)
 	case contacts.Transferring, contacts.Paused:
 		r.lookMoving(&l)
 	case contacts.Verifying:
-		l.show[r.busy] = true
+		l.show[r.Busy] = true
 		l.status = "Checking…"
 	case contacts.Done:
 		r.lookDone(&l)
@@ -48,8 +48,8 @@ func (r *transferRow) redraw() {
 }
 
 // drawStamp shows when the transfer was offered.
-func (r *transferRow) drawStamp() {
-	if stamp := r.t.CreatedAt.Local().Format("15:04"); r.stamp.Text != stamp {
+func (r *Row) drawStamp() {
+	if stamp := r.Transfer.CreatedAt.Local().Format("15:04"); r.stamp.Text != stamp {
 		r.stamp.Text = stamp
 		r.stamp.Refresh()
 	}
@@ -57,8 +57,8 @@ func (r *transferRow) drawStamp() {
 
 // baseLook is the row before its state has a say: name, size, the file's
 // icon and my or their colour.
-func (r *transferRow) baseLook() rowLook {
-	t := r.t
+func (r *Row) baseLook() rowLook {
+	t := r.Transfer
 	l := rowLook{
 		show: map[fyne.CanvasObject]bool{}, name: t.Name, size: kit.HumanSize(t.Size),
 		nameImp: widget.MediumImportance, statusImp: widget.MediumImportance,
@@ -71,9 +71,9 @@ func (r *transferRow) baseLook() rowLook {
 }
 
 // lookOffered: they may accept or decline mine, I may accept or decline theirs.
-func (r *transferRow) lookOffered(l *rowLook) {
-	if r.t.Outgoing {
-		l.status = "Waiting for " + r.cv.peerName + " to accept"
+func (r *Row) lookOffered(l *rowLook) {
+	if r.Transfer.Outgoing {
+		l.status = "Waiting for " + r.cv.PeerName() + " to accept"
 		l.show[r.cancel] = true
 	} else {
 		l.show[r.accept], l.show[r.decline] = true, true
@@ -82,11 +82,11 @@ func (r *transferRow) lookOffered(l *rowLook) {
 
 // lookMoving is a transfer under way or paused: progress, speed, pause or
 // resume, cancel.
-func (r *transferRow) lookMoving(l *rowLook) {
-	t := r.t
-	l.show[r.progress] = true
-	if v := kit.Fraction(t.Done, t.Size); r.progress.Value != v {
-		r.progress.SetValue(v)
+func (r *Row) lookMoving(l *rowLook) {
+	t := r.Transfer
+	l.show[r.Progress] = true
+	if v := kit.Fraction(t.Done, t.Size); r.Progress.Value != v {
+		r.Progress.SetValue(v)
 	}
 	l.size = kit.HumanSize(t.Done) + " of " + kit.HumanSize(t.Size)
 	if t.State == contacts.Transferring {
@@ -101,8 +101,8 @@ func (r *transferRow) lookMoving(l *rowLook) {
 
 // lookDone says how a finished file was scanned and offers to open a
 // received one.
-func (r *transferRow) lookDone(l *rowLook) {
-	t := r.t
+func (r *Row) lookDone(l *rowLook) {
+	t := r.Transfer
 	switch {
 	case t.Outgoing:
 		l.status = "Sent ✓"
@@ -122,25 +122,25 @@ func (r *transferRow) lookDone(l *rowLook) {
 }
 
 // lookQuarantined warns about a virus the scanner found.
-func (r *transferRow) lookQuarantined(l *rowLook) {
-	sig := r.t.Signature
+func (r *Row) lookQuarantined(l *rowLook) {
+	sig := r.Transfer.Signature
 	if sig == "" {
 		sig = "unknown"
 	}
 	text := "Blocked: virus found (" + sig + "). The file was moved to quarantine."
-	if r.t.Outgoing {
-		text = "Blocked: " + r.cv.peerName + "'s virus scanner found " + sig + "."
+	if r.Transfer.Outgoing {
+		text = "Blocked: " + r.cv.PeerName() + "'s virus scanner found " + sig + "."
 	}
-	setText(r.warn, strings.Join(kit.WrapText(text, transferWidth-2*theme.InnerPadding(), theme.TextSize(), r.warn.TextStyle), "\n"))
-	l.show[r.warn] = true
-	l.fill = quarantineTint
+	setText(r.Warn, strings.Join(kit.WrapText(text, transferWidth-2*theme.InnerPadding(), theme.TextSize(), r.Warn.TextStyle), "\n"))
+	l.show[r.Warn] = true
+	l.fill = QuarantineTint
 	l.icon = theme.NewErrorThemedResource(theme.WarningIcon())
 }
 
 // lookEnded greys out a declined, cancelled or failed transfer and says why.
-func (r *transferRow) lookEnded(l *rowLook) {
-	line := r.t.State.String()
-	if reason := strings.TrimSpace(r.t.Reason); reason != "" {
+func (r *Row) lookEnded(l *rowLook) {
+	line := r.Transfer.State.String()
+	if reason := strings.TrimSpace(r.Transfer.Reason); reason != "" {
 		line += ": " + reason
 	}
 	l.status = line // kept readable: the reason matters
@@ -150,69 +150,70 @@ func (r *transferRow) lookEnded(l *rowLook) {
 
 // lookVoiceNote names a voice note by its length and swaps the file icon
 // for a play button once it can be played.
-func (r *transferRow) lookVoiceNote(l *rowLook) {
-	t := r.t
+func (r *Row) lookVoiceNote(l *rowLook) {
+	t := r.Transfer
 	playable := r.playable()
 	if t.VoiceNote {
 		l.name = "Voice note"
-		if d, ok := r.cv.durations[t.ID]; ok && d > 0 && !l.show[r.progress] {
+		if d, ok := r.cv.Duration(t.ID); ok && d > 0 && !l.show[r.Progress] {
 			l.size = kit.FormatElapsed(d)
 		}
 		if playable {
-			r.cv.loadDuration(r)
-			r.setPlaying(r.cv.playing == t.ID)
+			r.cv.LoadDuration(r)
+			r.SetPlaying(r.cv.Playing() == t.ID)
 		}
 	}
-	l.show[r.play], l.show[r.icon] = playable, !playable
+	l.show[r.Play], l.show[r.Icon] = playable, !playable
 }
 
 // draw puts l on the row's widgets, touching only what changed.
-func (r *transferRow) draw(l rowLook) {
+func (r *Row) draw(l rowLook) {
 	if l.status != "" {
 		w := transferWidth - 2*theme.InnerPadding()
 		setText(r.status, strings.Join(kit.WrapText(l.status, w, theme.CaptionTextSize(), fyne.TextStyle{}), "\n"))
 		l.show[r.status] = true
 	}
-	for _, o := range []fyne.CanvasObject{r.progress, r.status, r.warn, r.icon, r.play,
+	for _, o := range []fyne.CanvasObject{r.Progress, r.status, r.Warn, r.Icon, r.Play,
 		r.accept, r.decline, r.pause, r.resume, r.cancel, r.open, r.folder} {
-		setVisible(o, l.show[o])
+		SetVisible(o, l.show[o])
 	}
-	r.drawBusy(l.show[r.busy])
-	if r.icon.Resource != l.icon {
-		r.icon.SetResource(l.icon)
+	r.drawBusy(l.show[r.Busy])
+	if r.Icon.Resource != l.icon {
+		r.Icon.SetResource(l.icon)
 	}
-	setText(r.name, l.name)
+	setText(r.Name, l.name)
 	setText(r.size, l.size)
-	if r.name.Importance != l.nameImp {
-		r.name.Importance = l.nameImp
-		r.name.Refresh()
+	if r.Name.Importance != l.nameImp {
+		r.Name.Importance = l.nameImp
+		r.Name.Refresh()
 	}
 	if r.status.Importance != l.statusImp {
 		r.status.Importance = l.statusImp
 		r.status.Refresh()
 	}
-	if r.bg.FillColor != l.fill {
-		r.bg.FillColor = l.fill
-		r.bg.Refresh()
+	if r.Bg.FillColor != l.fill {
+		r.Bg.FillColor = l.fill
+		r.Bg.Refresh()
 	}
-	r.showThumb()
+	r.ShowThumb()
 }
 
 // drawBusy shows and animates the "checking" bar, or stops and hides it.
-func (r *transferRow) drawBusy(on bool) {
-	if on == r.busy.Visible() {
+func (r *Row) drawBusy(on bool) {
+	if on == r.Busy.Visible() {
 		return
 	}
 	if on {
-		r.busy.Show()
-		r.busy.Start()
+		r.Busy.Show()
+		r.Busy.Start()
 	} else {
-		r.busy.Stop()
-		r.busy.Hide()
+		r.Busy.Stop()
+		r.Busy.Hide()
 	}
 }
 
-func setVisible(o fyne.CanvasObject, on bool) {
+// SetVisible shows or hides o.
+func SetVisible(o fyne.CanvasObject, on bool) {
 	switch {
 	case on && !o.Visible():
 		o.Show()
