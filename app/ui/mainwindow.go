@@ -13,6 +13,7 @@ import (
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
 	"hearth/app/ui/addcontact"
+	"hearth/app/ui/archivedlg"
 	"hearth/app/ui/callwin"
 	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/groupdlg"
@@ -76,6 +77,7 @@ type MainWindow struct {
 	add          *addcontact.Dialogs // the add-contact dialogs (app/ui/addcontact)
 	groupDlg     *groupdlg.Dialogs   // the group dialogs (app/ui/groupdlg)
 	contactDlg   *contactdlg.Dialogs // the contact dialogs (app/ui/contactdlg)
+	archiveDlg   *archivedlg.Dialogs // the export and retention dialogs (app/ui/archivedlg)
 	grp          *groupsSection      // the sidebar's groups (groupsview.go)
 	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
 	lastActivity time.Time           // last activity reported to the core
@@ -128,6 +130,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 	mw.add = addcontact.New(mw, b.Contacts)
 	mw.groupDlg = groupdlg.New(mw, b.Groups, b.Me)
 	mw.contactDlg = contactdlg.New(mw, b.Contacts)
+	mw.archiveDlg = archivedlg.New(mw, b.Archive)
 	mw.watchFocus()
 	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())

@@ -16,6 +16,7 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/core/people"
+	"hearth/app/ui/archivedlg"
 	"hearth/app/ui/callwin"
 	"hearth/contacts"
 )
@@ -68,7 +69,7 @@ func TestCtrlFWorksWhileTypingAMessage(t *testing.T) {
 func TestCtrlFInADialogFieldStaysInTheDialog(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	mw.OpenConversation("peer-bob")
-	mw.showRetention("peer-bob")
+	mw.archiveDlg.ShowRetention("peer-bob")
 	before := mw.modal
 	mw.chat.entry.TypedShortcut(ctrlF)
 	if mw.archive.search != nil || mw.modal != before {
@@ -97,7 +98,7 @@ func TestThumbnailGetsRoomWhenDecoded(t *testing.T) {
 
 func TestRetentionDialogIsNotANarrowColumn(t *testing.T) {
 	mw, _, _ := newTestMain(t)
-	sel := mw.showRetention("peer-bob")
+	sel := mw.archiveDlg.ShowRetention("peer-bob")
 	if w := sel.Size().Width; w < 380 {
 		t.Errorf("retention dialog content is %v wide", w)
 	}
@@ -148,15 +149,15 @@ func (w uriWriter) URI() fyne.URI { return w.uri }
 
 func TestExportNoticeSaysWhere(t *testing.T) {
 	mw, _, _ := archiveBackend(t)
-	old := chooseSaveFile
-	t.Cleanup(func() { chooseSaveFile = old })
+	old := archivedlg.ChooseSaveFile
+	t.Cleanup(func() { archivedlg.ChooseSaveFile = old })
 	var buf bytes.Buffer
 	path := filepath.Join(t.TempDir(), "Conversation with Bob.html")
-	chooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
+	archivedlg.ChooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
 		done(uriWriter{nopCloser{&buf}, storage.NewFileURI(path)}, nil)
 	}
-	e := mw.showExport("peer-bob")
-	test.Tap(e.save)
+	e := mw.archiveDlg.ShowExport("peer-bob")
+	test.Tap(e.Save)
 	if want := "Conversation exported to " + path + "."; mw.NoticeText() != want {
 		t.Errorf("notice %q, want %q", mw.NoticeText(), want)
 	}

@@ -1,4 +1,4 @@
-package ui
+package archivedlg
 
 import (
 	"bytes"
@@ -22,23 +22,24 @@ import (
 
 // exportDialog chooses a format and saves or prints a conversation.
 type exportDialog struct {
-	mw     *MainWindow
+	mw     *Dialogs
 	arch   area.ArchiveBackend
 	d      dialog.Dialog
 	peer   string
-	format *widget.RadioGroup
-	save   *widget.Button
-	print  *widget.Button
+	Format *widget.RadioGroup
+	Save   *widget.Button
+	Print  *widget.Button
 	err    *widget.Label
 }
 
+// The export formats, as the dialog names them.
 const (
-	formatHTML = "Web page (HTML)"
-	formatText = "Plain text"
+	FormatHTML = "Web page (HTML)"
+	FormatText = "Plain text"
 )
 
-// chooseSaveFile asks where to save; view tests replace it.
-var chooseSaveFile = func(win fyne.Window, name string, done func(io.WriteCloser, error)) {
+// ChooseSaveFile asks where to save; view tests replace it.
+var ChooseSaveFile = func(win fyne.Window, name string, done func(io.WriteCloser, error)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if w == nil {
 			done(nil, err)
@@ -50,9 +51,9 @@ var chooseSaveFile = func(win fyne.Window, name string, done func(io.WriteCloser
 	d.Show()
 }
 
-// printFile hands an HTML file to the system and says what happened;
+// PrintFile hands an HTML file to the system and says what happened;
 // view tests replace it.
-var printFile = func(path string) (string, error) {
+var PrintFile = func(path string) (string, error) {
 	if lp, err := exec.LookPath("lp"); err == nil {
 		if out, err := exec.Command(lp, path).CombinedOutput(); err != nil {
 			return "", fmt.Errorf("the printer refused it (%s): %w", strings.TrimSpace(string(out)), err)
@@ -68,32 +69,30 @@ var printFile = func(path string) (string, error) {
 	return "", fmt.Errorf("no printer command (lp) and no browser opener (xdg-open) found; the page is at %s", path)
 }
 
-// ShowExport opens the export dialog for the open conversation.
-func (mw *MainWindow) ShowExport() { mw.showExport(mw.selected) }
-
-func (mw *MainWindow) showExport(peer string) *exportDialog {
+// ShowExport opens the export dialog for the conversation with peer.
+func (mw *Dialogs) ShowExport(peer string) *exportDialog {
 	if peer == "" {
 		return nil
 	}
-	e := &exportDialog{mw: mw, arch: mw.b.Archive, peer: peer, err: kit.ErrorLabel()}
-	e.format = widget.NewRadioGroup([]string{formatHTML, formatText}, nil)
-	e.format.SetSelected(formatHTML)
-	e.format.Required = true
-	e.save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), e.saveAs)
-	e.save.Importance = widget.HighImportance
-	e.print = widget.NewButtonWithIcon("Print…", theme.DocumentPrintIcon(), e.printIt)
-	name := mw.peerName(peer)
+	e := &exportDialog{mw: mw, arch: mw.arch, peer: peer, err: kit.ErrorLabel()}
+	e.Format = widget.NewRadioGroup([]string{FormatHTML, FormatText}, nil)
+	e.Format.SetSelected(FormatHTML)
+	e.Format.Required = true
+	e.Save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), e.saveAs)
+	e.Save.Importance = widget.HighImportance
+	e.Print = widget.NewButtonWithIcon("Print…", theme.DocumentPrintIcon(), e.printIt)
+	name := mw.PeerName(peer)
 	content := container.NewVBox(
 		kit.Heading("Export the conversation with "+name),
 		kit.Wrapped("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well."),
-		e.format, e.err, container.NewHBox(e.save, e.print))
-	e.d = dialog.NewCustom("Export", "Close", content, mw.win)
+		e.Format, e.err, container.NewHBox(e.Save, e.Print))
+	e.d = dialog.NewCustom("Export", "Close", content, mw.Window())
 	mw.ShowModal(e.d, nil)
 	return e
 }
 
 func (e *exportDialog) chosen() archive.ExportFormat {
-	if e.format.Selected == formatText {
+	if e.Format.Selected == FormatText {
 		return archive.ExportText
 	}
 	return archive.ExportHTML
@@ -114,8 +113,8 @@ func (e *exportDialog) saveAs() {
 	if f == archive.ExportText {
 		ext = ".txt"
 	}
-	name := "Conversation with " + e.mw.peerName(e.peer) + ext
-	chooseSaveFile(e.mw.win, name, func(w io.WriteCloser, err error) {
+	name := "Conversation with " + e.mw.PeerName(e.peer) + ext
+	ChooseSaveFile(e.mw.Window(), name, func(w io.WriteCloser, err error) {
 		if w == nil {
 			if err != nil {
 				kit.ShowError(e.err, err)
@@ -158,9 +157,9 @@ func (e *exportDialog) printIt() {
 	path := filepath.Clean(f.Name())
 	e.mw.HideModal(e.d)
 	e.mw.Background(func() error {
-		msg, err := printFile(path)
+		msg, err := PrintFile(path)
 		if err == nil {
-			e.mw.do(func() { e.mw.ShowNotice(msg) })
+			e.mw.Do(func() { e.mw.ShowNotice(msg) })
 		}
 		return err
 	}, func(err error) {
