@@ -77,7 +77,7 @@ type chatView struct {
 	playTimer *time.Timer
 
 	now       func() time.Time // the clock for transfer speeds
-	thumbs    *thumbCache
+	thumbs    *transfer.ThumbCache
 	durations map[string]time.Duration // voice note lengths by transfer ID; 0 while unknown
 
 	// fields below describe the conversation on screen
@@ -175,7 +175,7 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 	cv := &chatView{
 		mw: mw, chat: chat, files: files, ids: map[string]*messageMeta{}, transfers: map[string]*transfer.Row{},
 		shown: map[string]contacts.Message{}, rows: map[string]*fyne.Container{},
-		now: time.Now, thumbs: newThumbCache(), durations: map[string]time.Duration{},
+		now: time.Now, thumbs: transfer.NewThumbCache(), durations: map[string]time.Duration{},
 	}
 	var dotObj fyne.CanvasObject
 	cv.dot, dotObj = kit.NewDot(kit.ColorOffline, 12)

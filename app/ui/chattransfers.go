@@ -16,7 +16,7 @@ func (cv *chatView) Background(fn func() error, done func(error)) { cv.mw.Backgr
 func (cv *chatView) ShowNotice(text string)                       { cv.mw.ShowNotice(text) }
 func (cv *chatView) OpenPath(path string)                         { cv.mw.openPath(path) }
 func (cv *chatView) Now() time.Time                               { return cv.now() }
-func (cv *chatView) Thumb(id string) (image.Image, bool)          { return cv.thumbs.get(id) }
+func (cv *chatView) Thumb(id string) (image.Image, bool)          { return cv.thumbs.Get(id) }
 func (cv *chatView) LoadThumb(id, path string)                    { cv.loadThumb(id, path) }
 func (cv *chatView) LoadDuration(r *transfer.Row)                 { cv.loadDuration(r) }
 func (cv *chatView) Playing() string                              { return cv.playing }

@@ -429,13 +429,13 @@ func TestImageThumbnail(t *testing.T) {
 		t.Errorf("image row: %q", rowText(r))
 	}
 	for _, id := range []string{"garbage", "huge"} {
-		q.waitFor(t, id+" to be tried", func() bool { _, ok := mw.chat.thumbs.get(id); return ok })
+		q.waitFor(t, id+" to be tried", func() bool { _, ok := mw.chat.thumbs.Get(id); return ok })
 		r := row(t, mw, id)
 		if r.Thumb.Visible() || !r.Icon.Visible() || !slices.Contains(buttonTexts(r), "Open") {
 			t.Errorf("%s: thumb %v, %q", id, r.Thumb.Visible(), rowText(r))
 		}
 	}
-	if _, ok := mw.chat.thumbs.get("pending"); ok || row(t, mw, "pending").Thumb.Visible() {
+	if _, ok := mw.chat.thumbs.Get("pending"); ok || row(t, mw, "pending").Thumb.Visible() {
 		t.Error("an unfinished picture was decoded")
 	}
 

@@ -1,4 +1,4 @@
-package ui
+package transfer
 
 import (
 	"bytes"
@@ -13,8 +13,6 @@ import (
 	"io"
 	"os"
 	"time"
-
-	"hearth/app/ui/transfer"
 )
 
 // Bounds on what the thumbnailer decodes: a picture beyond them keeps the
@@ -36,9 +34,9 @@ var (
 // full of photos does not hold many full-size images at once.
 var thumbSem = make(chan struct{}, 1)
 
-// decodeThumb reads a picture and scales it down to fit the thumbnail
+// DecodeThumb reads a picture and scales it down to fit the thumbnail
 // box. It refuses big files and huge dimensions before decoding.
-func decodeThumb(path string) (image.Image, error) {
+func DecodeThumb(path string) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -105,25 +103,28 @@ func scaleDown(src image.Image, maxW, maxH int) image.Image {
 	return dst
 }
 
-// thumbCache keeps decoded thumbnails per transfer ID; a nil image means
+// ThumbCache keeps decoded thumbnails per transfer ID; a nil image means
 // the file could not be previewed. Used on the UI goroutine only.
-type thumbCache struct {
+type ThumbCache struct {
 	imgs    map[string]image.Image
 	order   []string
-	loading map[string]bool
+	Loading map[string]bool // being decoded now (the chat view sets it)
 }
 
-func newThumbCache() *thumbCache {
-	return &thumbCache{imgs: map[string]image.Image{}, loading: map[string]bool{}}
+// NewThumbCache makes an empty cache.
+func NewThumbCache() *ThumbCache {
+	return &ThumbCache{imgs: map[string]image.Image{}, Loading: map[string]bool{}}
 }
 
-func (c *thumbCache) get(id string) (image.Image, bool) {
+// Get is the thumbnail of transfer id, if decoded (nil: not previewable).
+func (c *ThumbCache) Get(id string) (image.Image, bool) {
 	img, ok := c.imgs[id]
 	return img, ok
 }
 
-func (c *thumbCache) put(id string, img image.Image) {
-	delete(c.loading, id)
+// Put stores a decoded thumbnail, dropping the oldest beyond the limit.
+func (c *ThumbCache) Put(id string, img image.Image) {
+	delete(c.Loading, id)
 	if _, ok := c.imgs[id]; !ok {
 		c.order = append(c.order, id)
 	}
@@ -134,39 +135,10 @@ func (c *thumbCache) put(id string, img image.Image) {
 	}
 }
 
-// loadThumb decodes a transfer's picture off the UI goroutine and shows it
-// in the row, if the row is still on screen.
-func (cv *chatView) loadThumb(id, path string) {
-	if cv.thumbs.loading[id] {
-		return
-	}
-	cv.thumbs.loading[id] = true
-	mw := cv.mw
-	mw.wg.Add(1)
-	go func() {
-		defer mw.wg.Done()
-		img, err := decodeThumb(path)
-		if err != nil {
-			img = nil
-		}
-		mw.do(func() {
-			cv.thumbs.put(id, img)
-			if r := cv.transfers[id]; r != nil {
-				r.ShowThumb()
-				// The picture makes the row taller: the history lays out
-				// again, or it only got room once the conversation was
-				// reopened.
-				cv.msgs.Refresh()
-				cv.scroll.Refresh()
-			}
-		})
-	}()
-}
-
-// oggOpusDuration reads a voice note's length from its Ogg pages: the
+// OggOpusDuration reads a voice note's length from its Ogg pages: the
 // last page's granule position, minus the pre-skip in the OpusHead, at
 // 48 kHz.
-func oggOpusDuration(path string) (time.Duration, error) {
+func OggOpusDuration(path string) (time.Duration, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
@@ -199,28 +171,4 @@ func oggOpusDuration(path string) (time.Duration, error) {
 		return 0, fmt.Errorf("granule position %d", granule)
 	}
 	return time.Duration(granule-preSkip) * time.Second / 48000, nil
-}
-
-// loadDuration finds a voice note's length off the UI goroutine, once.
-func (cv *chatView) loadDuration(r *transfer.Row) {
-	id, path := r.Transfer.ID, r.Transfer.Path
-	if _, ok := cv.durations[id]; ok || path == "" {
-		return
-	}
-	cv.durations[id] = 0 // asked; 0 until known or for good when unreadable
-	mw := cv.mw
-	mw.wg.Add(1)
-	go func() {
-		defer mw.wg.Done()
-		d, err := oggOpusDuration(path)
-		if err != nil {
-			return
-		}
-		mw.do(func() {
-			cv.durations[id] = d
-			if r := cv.transfers[id]; r != nil {
-				r.Redraw()
-			}
-		})
-	}()
 }
