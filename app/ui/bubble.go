@@ -147,7 +147,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 	}
 	parts = append(parts, body, container.New(layout.NewCustomPaddedLayout(0, pad/2, pad, pad), metaRow))
 	inner := container.New(layout.NewCustomPaddedVBoxLayout(0), parts...)
-	bubble := newTapBubble(container.NewStack(bg, inner), func(pos fyne.Position) { cv.showBubbleMenuAt(m, pos) })
+	bubble := kit.NewTapBubble(container.NewStack(bg, inner), func(pos fyne.Position) { cv.showBubbleMenuAt(m, pos) })
 	var side fyne.CanvasObject = container.NewCenter(more)
 	if m.Deleted {
 		side = kit.LayoutSpacer(0, 0) // nothing left to do with it
@@ -176,9 +176,9 @@ func (cv *chatView) quote(id string) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	bg.CornerRadius = 6
 	content := container.NewStack(bg, container.NewBorder(nil, nil, bar, nil, l))
-	q := newTapBubble(content, nil)
-	q.onTap = func() { cv.scrollTo(id) }
-	q.quoteOf = id
+	q := kit.NewTapBubble(content, nil)
+	q.OnTap = func() { cv.scrollTo(id) }
+	q.QuoteOf = id
 	return q
 }
 
@@ -225,35 +225,4 @@ func (cv *chatView) showBubbleMenuAt(m contacts.Message, pos fyne.Position) {
 		return
 	}
 	widget.ShowPopUpMenuAtPosition(menu, cv.mw.win.Canvas(), pos)
-}
-
-// tapBubble wraps a bubble (or a quote) to take taps and right clicks.
-type tapBubble struct {
-	widget.BaseWidget
-	content   fyne.CanvasObject
-	onTap     func()
-	onContext func(abs fyne.Position)
-	quoteOf   string // for a quote: the message it shows
-}
-
-func newTapBubble(content fyne.CanvasObject, onContext func(fyne.Position)) *tapBubble {
-	b := &tapBubble{content: content, onContext: onContext}
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-func (b *tapBubble) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.content) }
-
-// Tapped runs onTap (a quote scrolls to its original).
-func (b *tapBubble) Tapped(*fyne.PointEvent) {
-	if b.onTap != nil {
-		b.onTap()
-	}
-}
-
-// TappedSecondary opens the message menu where the pointer is.
-func (b *tapBubble) TappedSecondary(e *fyne.PointEvent) {
-	if b.onContext != nil {
-		b.onContext(e.AbsolutePosition)
-	}
 }

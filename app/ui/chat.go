@@ -15,7 +15,6 @@ import (
 	"hearth/app/core/people"
 	"hearth/app/core/transfers"
 	"hearth/app/ui/area"
-	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/kit"
 	"hearth/app/ui/transfer"
 	"hearth/contacts"
@@ -185,7 +184,7 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 	cv.status.Truncation = fyne.TextTruncateEllipsis
 	cv.call = widget.NewButtonWithIcon("Call", theme.MediaVideoIcon(), mw.startCall)
 	cv.call.Importance = widget.HighImportance
-	cv.verified = contactdlg.NewVerifiedMark()
+	cv.verified = kit.NewVerifiedMark()
 	cv.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { cv.showMenu() })
 	cv.more.Importance = widget.LowImportance
 	cv.nameRow = container.NewBorder(nil, nil, cv.verified, nil, cv.name)
@@ -243,10 +242,10 @@ func (cv *chatView) setContact(c people.ContactView) {
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
-	cv.presenceLine = contactdlg.WithWarning(line, c)
+	cv.presenceLine = kit.WithWarning(line, c)
 	cv.showStatusLine()
 	cv.setMuted(c.Muted)
-	contactdlg.SetVerifiedMark(cv.verified, cv.nameRow, c.Verified)
+	kit.SetVerifiedMark(cv.verified, cv.nameRow, c.Verified)
 }
 
 // showMenu opens the contact menu under the "…" button.

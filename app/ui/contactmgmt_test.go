@@ -11,7 +11,7 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/core/people"
-	"hearth/app/ui/contactdlg"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -57,9 +57,9 @@ func TestContactMenu(t *testing.T) {
 		t.Errorf("menu %q, want %q", got, want)
 	}
 	// A right-click on a row opens it.
-	var row *contactRow
+	var row *kit.ContactRow
 	visible(mw.list, func(o fyne.CanvasObject) {
-		if r, ok := o.(*contactRow); ok && row == nil && r.peerID != "" {
+		if r, ok := o.(*kit.ContactRow); ok && row == nil && r.PeerID != "" {
 			row = r
 		}
 	})
@@ -194,7 +194,7 @@ func TestVerifyDialog(t *testing.T) {
 	// The shield, in the list and in the chat header.
 	shields := 0
 	visible(mw.list, func(o fyne.CanvasObject) {
-		if i, ok := o.(*widget.Icon); ok && i.Resource == contactdlg.VerifiedIcon {
+		if i, ok := o.(*widget.Icon); ok && i.Resource == kit.VerifiedIcon {
 			shields++
 		}
 	})

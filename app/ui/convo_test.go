@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -50,9 +51,9 @@ func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
 		t.Errorf("clipboard = %q", got)
 	}
 	// A right click on a bubble opens the same menu as a pop-up.
-	var bubble *tapBubble
+	var bubble *kit.TapBubble
 	visible(mw.chat.rows["m1"], func(o fyne.CanvasObject) {
-		if b, ok := o.(*tapBubble); ok && b.onContext != nil && bubble == nil {
+		if b, ok := o.(*kit.TapBubble); ok && b.OnContext != nil && bubble == nil {
 			bubble = b
 		}
 	})
@@ -127,9 +128,9 @@ func TestQuoteScrollsToTheOriginal(t *testing.T) {
 	mw.list.Select(0)
 	q.drain()
 	cv := mw.chat
-	var quote *tapBubble
+	var quote *kit.TapBubble
 	visible(cv.rows["r1"], func(o fyne.CanvasObject) {
-		if b, ok := o.(*tapBubble); ok && b.quoteOf == "m1" {
+		if b, ok := o.(*kit.TapBubble); ok && b.QuoteOf == "m1" {
 			quote = b
 		}
 	})
@@ -266,7 +267,7 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 	q.waitFor(t, "the muted icon in the list", func() bool {
 		shown := 0
 		visible(mw.list, func(o fyne.CanvasObject) {
-			if r, ok := o.(*contactRow); ok && r.muted.Visible() {
+			if r, ok := o.(*kit.ContactRow); ok && r.Muted.Visible() {
 				shown++
 			}
 		})

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/groups"
-	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
 	"hearth/app/ui/transfer"
@@ -157,7 +156,7 @@ func (cv *chatView) setGroup(g groups.GroupView, names map[string]string) {
 	cv.dot.Refresh()
 	cv.call.Hide()
 	cv.more.Hide()
-	contactdlg.SetVerifiedMark(cv.verified, cv.nameRow, false)
+	kit.SetVerifiedMark(cv.verified, cv.nameRow, false)
 	transfer.SetVisible(cv.attach, !g.Left) // files and voice notes go to every member (groupfiles.go)
 	transfer.SetVisible(cv.mic, !g.Left)
 	cv.members.Show()

@@ -18,6 +18,7 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -31,7 +32,7 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 	q.waitFor(t, "the picture in Bob's row", func() bool {
 		found := false
 		visible(mw.list, func(o fyne.CanvasObject) {
-			if r, ok := o.(*contactRow); ok && r.avatar.Shown == pic && r.avatar.Img.Visible() {
+			if r, ok := o.(*kit.ContactRow); ok && r.Avatar.Shown == pic && r.Avatar.Img.Visible() {
 				found = true
 			}
 		})
@@ -64,7 +65,7 @@ func TestActivityReported(t *testing.T) {
 		b.locked(func() { n = b.me.activity })
 		return n
 	}
-	layer, ok := mw.win.Content().(*activityLayer)
+	layer, ok := mw.win.Content().(*kit.ActivityLayer)
 	if !ok {
 		t.Fatalf("window content is %T, not the activity layer", mw.win.Content())
 	}

@@ -36,7 +36,7 @@ func (mw *MainWindow) watchActivity() {
 	}
 	// The app coming to the front counts too: watchFocus (notify.go) owns
 	// the one Lifecycle hook and reports it.
-	mw.win.SetContent(newActivityLayer(mw.win.Content(), mw.activity))
+	mw.win.SetContent(kit.NewActivityLayer(mw.win.Content(), mw.activity))
 }
 
 // activity reports activity at most once per activityEvery. UI goroutine.
@@ -46,30 +46,6 @@ func (mw *MainWindow) activity() {
 		mw.b.Me.Activity()
 	}
 }
-
-// activityLayer wraps the window's content and hears mouse moves over
-// every part of it that does not handle hovering itself.
-type activityLayer struct {
-	widget.BaseWidget
-	content fyne.CanvasObject
-	onMove  func()
-}
-
-var _ desktop.Hoverable = (*activityLayer)(nil)
-
-func newActivityLayer(content fyne.CanvasObject, onMove func()) *activityLayer {
-	l := &activityLayer{content: content, onMove: onMove}
-	l.ExtendBaseWidget(l)
-	return l
-}
-
-func (l *activityLayer) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(l.content)
-}
-
-func (l *activityLayer) MouseIn(*desktop.MouseEvent)    { l.onMove() }
-func (l *activityLayer) MouseMoved(*desktop.MouseEvent) { l.onMove() }
-func (l *activityLayer) MouseOut()                      {}
 
 // showMyPresence shows a presence the core chose (auto-away and back)
 // without saving it as my own choice.

@@ -63,14 +63,14 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	mw.list = widget.NewList(
 		func() int { return len(mw.shown) },
 		func() fyne.CanvasObject {
-			r := newContactRow()
-			r.onMenu = mw.showContactMenu
-			r.onTap = mw.OpenConversation
+			r := kit.NewContactRow()
+			r.OnMenu = mw.showContactMenu
+			r.OnTap = mw.OpenConversation
 			return r
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(mw.shown) {
-				o.(*contactRow).set(mw.shown[i])
+				o.(*kit.ContactRow).Set(mw.shown[i])
 			}
 		})
 	mw.list.OnSelected = func(i widget.ListItemID) {

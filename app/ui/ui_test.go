@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -266,9 +267,9 @@ func TestMessageAddedEventAppears(t *testing.T) {
 // menu, so it must pass a plain click on as a selection.
 func TestClickingARowOpensTheConversation(t *testing.T) {
 	mw, _, _ := newTestMain(t)
-	var row *contactRow
+	var row *kit.ContactRow
 	visible(mw.win.Content(), func(o fyne.CanvasObject) {
-		if r, ok := o.(*contactRow); ok && r.peerID == "peer-bob" {
+		if r, ok := o.(*kit.ContactRow); ok && r.PeerID == "peer-bob" {
 			row = r
 		}
 	})

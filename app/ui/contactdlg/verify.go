@@ -1,7 +1,6 @@
 package contactdlg
 
-// Verification: the safety code dialog, and the shield shown beside a
-// verified contact's name in the list and the chat header.
+// Verification: the safety code dialog.
 
 import (
 	"strings"
@@ -14,48 +13,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/pairing"
-	"hearth/app/core/people"
 	"hearth/app/ui/addcontact"
 	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 )
-
-// VerifiedIcon is a shield with a check mark (Material "verified_user"),
-// in the success colour.
-var VerifiedIcon = theme.NewSuccessThemedResource(fyne.NewStaticResource("verified.svg", []byte(
-	`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
-		`<path d="M12 1L3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4zm-2 16l-4-4 1.41-1.41L10 14.17l6.59-6.59L18 9l-8 8z"/>`+
-		`</svg>`)))
-
-// NewVerifiedMark is the shield, hidden until the contact is verified.
-func NewVerifiedMark() *widget.Icon {
-	i := widget.NewIcon(VerifiedIcon)
-	i.Hide()
-	return i
-}
-
-// SetVerifiedMark shows or hides the shield, and lays out row (the
-// container holding it) again when that changed its size.
-func SetVerifiedMark(i *widget.Icon, row *fyne.Container, verified bool) {
-	if i.Visible() == verified {
-		return
-	}
-	if verified {
-		i.Show()
-	} else {
-		i.Hide()
-	}
-	row.Refresh()
-}
-
-// WithWarning replaces a contact's status line with its warning, if it
-// has one (it uses the name of a contact I verified).
-func WithWarning(line string, c people.ContactView) string {
-	if c.Warning != "" {
-		return "⚠ " + c.Warning
-	}
-	return line
-}
 
 // verifyDialog shows the safety code for one contact (text and QR), checks
 // a code they sent, and marks the contact verified.
@@ -118,7 +79,7 @@ func (mw *Dialogs) ShowVerify(peerID string) *verifyDialog {
 		v.Mark = widget.NewButtonWithIcon("Remove verified mark", theme.CancelIcon(), func() { v.setVerified(false) })
 	} else {
 		status.SetText("Not verified yet.")
-		v.Mark = widget.NewButtonWithIcon("Mark as verified", VerifiedIcon, func() { v.setVerified(true) })
+		v.Mark = widget.NewButtonWithIcon("Mark as verified", kit.VerifiedIcon, func() { v.setVerified(true) })
 		v.Mark.Importance = widget.HighImportance
 	}
 	content := container.NewVBox(top, widget.NewSeparator(), v.Check, v.Result, status, v.err)
