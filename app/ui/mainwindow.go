@@ -14,6 +14,7 @@ import (
 	"hearth/app/core/people"
 	"hearth/app/ui/addcontact"
 	"hearth/app/ui/archivedlg"
+	"hearth/app/ui/area"
 	"hearth/app/ui/callwin"
 	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/groupdlg"
@@ -27,8 +28,8 @@ import (
 type MainWindow struct {
 	app fyne.App
 	win fyne.Window
-	b   *Backend     // the whole bundle; views get their areas
-	do  func(func()) // runs a function on the UI goroutine
+	b   *area.Backend // the whole bundle; views get their areas
+	do  func(func())  // runs a function on the UI goroutine
 	// kill makes do a no-op (shutdown).
 	kill func()
 	// endedEarly: calls that ended before their window opened.
@@ -90,7 +91,7 @@ type MainWindow struct {
 
 // NewMainWindow creates, fills and shows a main window for an open
 // backend, and starts reading its events. Close it with Close.
-func NewMainWindow(a fyne.App, b *Backend) *MainWindow {
+func NewMainWindow(a fyne.App, b *area.Backend) *MainWindow {
 	w := a.NewWindow("Hearth")
 	w.SetIcon(kit.AppIcon)
 	mw := newMainWindow(a, w, b, fyne.Do)
@@ -101,7 +102,7 @@ func NewMainWindow(a fyne.App, b *Backend) *MainWindow {
 
 // newMainWindow fills w. do runs a function on the UI goroutine: fyne.Do
 // in the app, a queue the test drains in view tests.
-func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *MainWindow {
+func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())) *MainWindow {
 	// After the app stops, fyne.Do runs functions on the caller's goroutine;
 	// once shutdown starts nothing more may reach the widgets.
 	var doMu sync.RWMutex

@@ -1,8 +1,7 @@
-package ui
+package area
 
 import (
 	"hearth/app/core/event"
-	"hearth/app/ui/area"
 )
 
 // Launcher opens or creates the profile before the main window exists.
@@ -28,13 +27,13 @@ type Launcher interface {
 // Today main.go fills them all with one *core.Messenger (backendOf); when
 // core splits into packages, each field can take its own.
 type Backend struct {
-	Contacts area.ContactsBackend // the list, requests, invites, pairing, management, verification
-	Chat     area.ChatBackend     // 1:1 messages: history, send, reply, edit, delete, typing, read, mute
-	Files    area.FilesBackend    // transfers, voice notes, download folder, auto-accept
-	Groups   area.GroupsBackend   // group conversations and one message to several
-	Calls    area.CallsBackend    // video calls
-	Archive  area.ArchiveBackend  // search, export, retention, compliance
-	Me       area.MeBackend       // my name, picture, presence, away, nearby, carrying, receipts
+	Contacts ContactsBackend // the list, requests, invites, pairing, management, verification
+	Chat     ChatBackend     // 1:1 messages: history, send, reply, edit, delete, typing, read, mute
+	Files    FilesBackend    // transfers, voice notes, download folder, auto-accept
+	Groups   GroupsBackend   // group conversations and one message to several
+	Calls    CallsBackend    // video calls
+	Archive  ArchiveBackend  // search, export, retention, compliance
+	Me       MeBackend       // my name, picture, presence, away, nearby, carrying, receipts
 
 	// Events is read by one goroutine per main window for as long as it is
 	// open; every area's changes come through it.
