@@ -13,6 +13,7 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/notify"
 	"hearth/contacts"
 )
 
@@ -293,9 +294,9 @@ func TestNotifications(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	var sent []string
 	clock := time.Now()
-	mw.notify.send = func(n *fyne.Notification) { sent = append(sent, n.Title+"|"+n.Content) }
-	mw.notify.available = func() bool { return true }
-	mw.notify.now = func() time.Time { return clock }
+	mw.notify.Send = func(n *fyne.Notification) { sent = append(sent, n.Title+"|"+n.Content) }
+	mw.notify.Available = func() bool { return true }
+	mw.notify.Now = func() time.Time { return clock }
 	msg := func(id, from, body string) {
 		b.events <- event.MessageAdded{Message: contacts.Message{ID: id, Conversation: from, From: from, Body: body,
 			SentAt: time.Now(), Status: contacts.Received}}
@@ -320,7 +321,7 @@ func TestNotifications(t *testing.T) {
 	if !slices.Equal(sent, []string{"Bob|dinner at 8?"}) {
 		t.Fatalf("notifications %q", sent)
 	}
-	clock = clock.Add(notifyEvery)
+	clock = clock.Add(notify.Every)
 	b.chat.SetMuted("peer-bob", true)
 	b.events <- event.ContactsChanged{}
 	msg("n4", "peer-bob", "muted")
@@ -332,13 +333,13 @@ func TestNotifications(t *testing.T) {
 		t.Fatalf("notified while muted or busy: %q", sent)
 	}
 	b.me.SetPresence(contacts.Online, "")
-	mw.notify.available = func() bool { return false }
+	mw.notify.Available = func() bool { return false }
 	msg("n6", "peer-cleo", "no D-Bus")
 	waitShown("n6")
 	if len(sent) != 1 {
 		t.Fatalf("notified without D-Bus: %q", sent)
 	}
-	mw.notify.available = func() bool { return true }
+	mw.notify.Available = func() bool { return true }
 	msg("n7", "peer-cleo", "hello from Cleo")
 	waitShown("n7")
 	if !slices.Equal(sent, []string{"Bob|dinner at 8?", "Cleo|hello from Cleo"}) {
@@ -367,12 +368,12 @@ func TestFocusMarksRead(t *testing.T) {
 
 func TestNotificationsAvailableWithoutDBus(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
-	if notificationsAvailable() {
+	if notify.Available() {
 		t.Fatal("a bus socket that does not exist counted as available")
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("XDG_RUNTIME_DIR", "")
-	if notificationsAvailable() {
+	if notify.Available() {
 		t.Fatal("no bus address at all counted as available")
 	}
 }

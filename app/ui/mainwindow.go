@@ -19,6 +19,7 @@ import (
 	"hearth/app/ui/contactdlg"
 	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/notify"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open
@@ -84,7 +85,7 @@ type MainWindow struct {
 	lastActivity time.Time           // last activity reported to the core
 
 	// conversation features (notify.go)
-	notify  *notifier
+	notify  *notify.Notifier
 	focused bool            // the app has the keyboard focus
 	typing  map[string]bool // contacts typing to me
 }
@@ -126,7 +127,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 		calls:   map[string]*callwin.CallWindow{},
 		ringing: map[string]dialog.Dialog{},
 		typing:  map[string]bool{},
-		notify:  newNotifier(a),
+		notify:  notify.New(a),
 	}
 	mw.add = addcontact.New(mw, b.Contacts)
 	mw.groupDlg = groupdlg.New(mw, b.Groups, b.Me)
