@@ -27,6 +27,7 @@ import (
 	"hearth/app/core/presence"
 	"hearth/app/profile"
 	"hearth/app/ui"
+	"hearth/app/ui/area"
 	"hearth/contacts"
 	"hearth/p2p/discovery"
 )
@@ -102,12 +103,12 @@ func quietNetworkLogs() {
 	gologshim.SetDefaultHandler(slog.NewTextHandler(io.Discard, nil))
 }
 
-// launcher adapts core.Opener to ui.Launcher.
+// launcher adapts core.Opener to area.Launcher.
 type launcher struct{ o core.Opener }
 
 func (l launcher) Exists() (bool, bool, error) { return l.o.Exists() }
 
-func (l launcher) Create(name, pass string) (*ui.Backend, error) {
+func (l launcher) Create(name, pass string) (*area.Backend, error) {
 	m, err := l.o.Create(name, pass)
 	if err != nil {
 		return nil, err
@@ -115,7 +116,7 @@ func (l launcher) Create(name, pass string) (*ui.Backend, error) {
 	return backendOf(m), nil
 }
 
-func (l launcher) Unlock(pass string) (*ui.Backend, error) {
+func (l launcher) Unlock(pass string) (*area.Backend, error) {
 	m, err := l.o.Unlock(pass)
 	if err != nil {
 		return nil, err
@@ -125,8 +126,8 @@ func (l launcher) Unlock(pass string) (*ui.Backend, error) {
 
 // backendOf hands the UI each area of an open messenger: each field takes
 // the mechanism that serves it.
-func backendOf(m *core.Messenger) *ui.Backend {
-	return &ui.Backend{
+func backendOf(m *core.Messenger) *area.Backend {
+	return &area.Backend{
 		Contacts: contactsArea{m.People, m.Pairing, m.Nearby},
 		Chat:     m.Chat,
 		Files:    m.Transfers,

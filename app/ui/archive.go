@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -113,8 +113,8 @@ func (mw *MainWindow) conversationMenu() *fyne.Menu {
 	}
 	return fyne.NewMenu("",
 		fyne.NewMenuItem("Search all conversations…", mw.ShowSearch),
-		fyne.NewMenuItem("Export or print…", func() { mw.showExport(peer) }),
-		fyne.NewMenuItem("Keep messages…", func() { mw.showRetention(peer) }),
+		fyne.NewMenuItem("Export or print…", func() { mw.archiveDlg.ShowExport(peer) }),
+		fyne.NewMenuItem("Keep messages…", func() { mw.archiveDlg.ShowRetention(peer) }),
 		fyne.NewMenuItem(comply, func() { mw.toggleCompliance(peer) }),
 	)
 }
@@ -125,9 +125,9 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 	}
 	on := !mw.b.Archive.Compliance(peer)
 	set := func() {
-		mw.background(func() error { return mw.b.Archive.SetCompliance(peer, on) }, func(err error) {
+		mw.Background(func() error { return mw.b.Archive.SetCompliance(peer, on) }, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not change the compliance setting: " + userText(err))
+				mw.ShowNotice("Could not change the compliance setting: " + kit.UserText(err))
 				return
 			}
 			if peer == mw.selected {
@@ -139,7 +139,7 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 		set()
 		return
 	}
-	name := mw.peerName(peer)
+	name := mw.PeerName(peer)
 	d := dialog.NewConfirm("Archive for compliance",
 		"Mark the conversation with "+name+" as archived for compliance? Both of you will see a notice above the conversation.",
 		func(ok bool) {
@@ -147,73 +147,14 @@ func (mw *MainWindow) toggleCompliance(peer string) {
 				set()
 			}
 		}, mw.win)
-	mw.showModal(d, nil)
+	mw.ShowModal(d, nil)
 }
 
-func (mw *MainWindow) peerName(peer string) string {
+// PeerName is how the window names the other side of a conversation: the
+// contact's name, or a short form of the peer ID.
+func (mw *MainWindow) PeerName(peer string) string {
 	if c := mw.contact(peer); c != nil {
-		return displayName(c.Name, c.PeerID)
+		return kit.DisplayName(c.Name, c.PeerID)
 	}
-	return shortID(peer)
-}
-
-// ---- retention ----
-
-// retentionChoices are the periods offered; 0 is forever.
-var retentionChoices = []struct {
-	label string
-	days  int
-}{
-	{"Forever", 0}, {"1 day", 1}, {"7 days", 7}, {"30 days", 30}, {"90 days", 90}, {"1 year", 365},
-}
-
-func retentionLabel(days int) string {
-	for _, c := range retentionChoices {
-		if c.days == days {
-			return c.label
-		}
-	}
-	return fmt.Sprintf("%d days", days)
-}
-
-// showRetention asks how long a conversation's messages are kept.
-func (mw *MainWindow) showRetention(peer string) *widget.Select {
-	if peer == "" {
-		return nil
-	}
-	var labels []string
-	for _, c := range retentionChoices {
-		labels = append(labels, c.label)
-	}
-	sel := widget.NewSelect(labels, nil)
-	sel.SetSelected(retentionLabel(mw.b.Archive.Retention(peer)))
-	name := mw.peerName(peer)
-	content := container.NewVBox(
-		wrapped("Messages with "+name+" older than this are deleted from this computer for good, including from search. The other person keeps their own copy."),
-		sel)
-	d := dialog.NewCustomConfirm("Keep messages", "Save", "Cancel", content, func(ok bool) {
-		if !ok {
-			return
-		}
-		days := 0
-		for _, c := range retentionChoices {
-			if c.label == sel.Selected {
-				days = c.days
-			}
-		}
-		mw.background(func() error { return mw.b.Archive.SetRetention(peer, days) }, func(err error) {
-			if err != nil {
-				mw.showNotice("Could not change how long messages are kept: " + userText(err))
-				return
-			}
-			if days == 0 {
-				mw.showNotice("Messages with " + name + " are kept forever.")
-			} else {
-				mw.showNotice(fmt.Sprintf("Messages with %s are kept for %s; older ones were deleted.", name, retentionLabel(days)))
-			}
-		})
-	}, mw.win)
-	d.Resize(fyne.NewSize(440, 0)) // wide enough that the text is not a narrow column
-	mw.showModal(d, nil)
-	return sel
+	return kit.ShortID(peer)
 }

@@ -15,6 +15,7 @@ import (
 	"hearth/app/core/archive"
 	"hearth/app/core/event"
 	"hearth/app/core/groups"
+	"hearth/app/ui/archivedlg"
 	"hearth/contacts"
 )
 
@@ -116,14 +117,14 @@ func TestExportDialogSavesAndPrints(t *testing.T) {
 	mw.list.Select(0)
 	var saved bytes.Buffer
 	var savedName string
-	oldSave, oldPrint := chooseSaveFile, printFile
-	t.Cleanup(func() { chooseSaveFile, printFile = oldSave, oldPrint })
-	chooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
+	oldSave, oldPrint := archivedlg.ChooseSaveFile, archivedlg.PrintFile
+	t.Cleanup(func() { archivedlg.ChooseSaveFile, archivedlg.PrintFile = oldSave, oldPrint })
+	archivedlg.ChooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
 		savedName = name
 		done(nopCloser{&saved}, nil)
 	}
 	var printed string
-	printFile = func(path string) (string, error) {
+	archivedlg.PrintFile = func(path string) (string, error) {
 		printed = path
 		return "Sent to the printer.", nil
 	}
@@ -142,11 +143,11 @@ func TestExportDialogSavesAndPrints(t *testing.T) {
 	if mw.modal == nil {
 		t.Fatal("no export dialog")
 	}
-	e := mw.showExport("peer-bob")
-	if e.format.Selected != formatHTML {
-		t.Errorf("default format %q", e.format.Selected)
+	e := mw.archiveDlg.ShowExport("peer-bob")
+	if e.Format.Selected != archivedlg.FormatHTML {
+		t.Errorf("default format %q", e.Format.Selected)
 	}
-	test.Tap(e.save)
+	test.Tap(e.Save)
 	if savedName != "Conversation with Bob.html" || !strings.Contains(saved.String(), "<!DOCTYPE html>") ||
 		!strings.Contains(saved.String(), "I&#39;ll bring the cake.") {
 		t.Errorf("saved %q:\n%.300s", savedName, saved.String())
@@ -155,16 +156,16 @@ func TestExportDialogSavesAndPrints(t *testing.T) {
 		t.Errorf("after save: modal %v, notice %q", mw.modal != nil, mw.NoticeText())
 	}
 
-	e = mw.showExport("peer-bob")
-	e.format.SetSelected(formatText)
+	e = mw.archiveDlg.ShowExport("peer-bob")
+	e.Format.SetSelected(archivedlg.FormatText)
 	saved.Reset()
-	test.Tap(e.save)
+	test.Tap(e.Save)
 	if savedName != "Conversation with Bob.txt" || !strings.Contains(saved.String(), "Ann: Yes! I'll bring the cake.") {
 		t.Errorf("text export %q:\n%s", savedName, saved.String())
 	}
 
-	e = mw.showExport("peer-bob")
-	test.Tap(e.print)
+	e = mw.archiveDlg.ShowExport("peer-bob")
+	test.Tap(e.Print)
 	q.waitFor(t, "the print notice", func() bool { return mw.NoticeText() == "Sent to the printer." })
 	if !strings.HasSuffix(printed, ".html") {
 		t.Errorf("printed %q", printed)
@@ -205,7 +206,7 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 
 	// Another conversation has no banner.
 	fb.locked(func() { fb.archive.compliance["peer-cleo"] = false })
-	sel := mw.showRetention("peer-bob")
+	sel := mw.archiveDlg.ShowRetention("peer-bob")
 	if sel.Selected != "Forever" {
 		t.Errorf("retention shown %q", sel.Selected)
 	}
@@ -225,7 +226,7 @@ func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
 		fb.groups.history = map[string][]contacts.Message{"g7": {hit}}
 		fb.archive.hits = []archive.SearchHit{{Message: hit, ContactName: "Campers", Snippet: hit.Body}}
 	})
-	mw.refreshGroups()
+	mw.RefreshGroups()
 	// A banner from a one-to-one conversation does not follow into the group.
 	fb.locked(func() { fb.archive.compliance = map[string]bool{"peer-bob": true} })
 	mw.list.Select(0)

@@ -14,15 +14,17 @@ import (
 
 	"hearth/app/core/archive"
 	"hearth/app/core/base"
+	"hearth/app/ui/area"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
 // searchPanel searches every conversation and opens a result in context.
 type searchPanel struct {
 	mw     *MainWindow
-	arch   ArchiveBackend
+	arch   area.ArchiveBackend
 	d      dialog.Dialog
-	entry  *escEntry
+	entry  *kit.EscEntry
 	list   *widget.List
 	status *widget.Label
 	hits   []archive.SearchHit
@@ -37,8 +39,8 @@ func (mw *MainWindow) showSearch() *searchPanel {
 		mw.win.Canvas().Focus(p.entry)
 		return p
 	}
-	p := &searchPanel{mw: mw, arch: mw.b.Archive, status: caption("Type words to find in every conversation.")}
-	p.entry = newEscEntry(false)
+	p := &searchPanel{mw: mw, arch: mw.b.Archive, status: kit.Caption("Type words to find in every conversation.")}
+	p.entry = kit.NewEscEntry(false)
 	p.entry.SetPlaceHolder("Search messages")
 	p.entry.OnChanged = p.run
 	p.entry.OnSubmitted = func(string) {
@@ -54,9 +56,9 @@ func (mw *MainWindow) showSearch() *searchPanel {
 	d := dialog.NewCustom("Search all conversations", "Close", content, mw.win)
 	d.Resize(fyne.NewSize(620, 480))
 	p.d = d
-	p.entry.onEscape = p.close
+	p.entry.OnEscape = p.close
 	mw.archive.search = p
-	mw.showModal(d, p.close)
+	mw.ShowModal(d, p.close)
 	d.SetOnClosed(func() {
 		if mw.modal == d {
 			mw.modal, mw.escape = nil, nil
@@ -67,7 +69,7 @@ func (mw *MainWindow) showSearch() *searchPanel {
 	return p
 }
 
-func (p *searchPanel) close() { p.mw.hideModal(p.d); p.mw.archive.search = nil }
+func (p *searchPanel) close() { p.mw.HideModal(p.d); p.mw.archive.search = nil }
 
 // run searches in the background; only the newest query's answer counts.
 func (p *searchPanel) run(query string) {
@@ -93,7 +95,7 @@ func (p *searchPanel) run(query string) {
 			p.list.Refresh()
 			switch {
 			case err != nil:
-				p.status.SetText("Search failed: " + userText(err))
+				p.status.SetText("Search failed: " + kit.UserText(err))
 			case len(hits) == 0:
 				p.status.SetText("No messages found.")
 			case len(hits) == searchLimit:
@@ -119,7 +121,7 @@ func (p *searchPanel) open(i int) {
 
 func newSearchRow() fyne.CanvasObject {
 	who := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	when := caption("")
+	when := kit.Caption("")
 	snippet := widget.NewRichText()
 	snippet.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(container.NewBorder(nil, nil, nil, when, who), snippet)
@@ -155,22 +157,22 @@ func snippetSegments(s string, m [2]int) []widget.RichTextSegment {
 func (mw *MainWindow) jumpTo(peer, messageID string) {
 	mw.archive.highlighted = ""
 	if gid, ok := contacts.GroupID(peer); ok {
-		mw.openGroup(gid)
+		mw.OpenGroup(gid)
 	} else {
 		mw.OpenConversation(peer)
 	}
 	if mw.selected != peer {
-		mw.showNotice("That conversation is no longer in your contacts.")
+		mw.ShowNotice("That conversation is no longer in your contacts.")
 		return
 	}
 	if _, shown := mw.chat.ids[messageID]; !shown {
 		msgs, err := mw.b.Archive.MessagesAround(peer, messageID, aroundLimit)
 		if errors.Is(err, base.ErrUnknownMessage) || (err == nil && len(msgs) == 0) {
-			mw.showNotice("That message is no longer in the conversation.")
+			mw.ShowNotice("That message is no longer in the conversation.")
 			return
 		}
 		if err != nil {
-			mw.showNotice("Could not read this conversation: " + userText(err))
+			mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
 			return
 		}
 		mw.chat.setHistory(msgs, nil)

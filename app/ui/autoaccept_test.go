@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/transfers"
+	"hearth/app/ui/settings"
 )
 
 // selects lists the visible drop-downs under o.
@@ -28,40 +29,40 @@ func TestSettingsAutoAcceptChoice(t *testing.T) {
 	b.locked(func() { b.files.policy = transfers.PolicyView{AutoAcceptBelow: 10 << 20} })
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
-	if sel := selects(s.policy); len(sel) != 1 || sel[0] != s.auto {
+	if sel := selects(s.Policy); len(sel) != 1 || sel[0] != s.Auto {
 		t.Fatalf("%d drop-downs in the settings", len(sel))
 	}
-	if s.auto.Selected != "Files under 10 MB" || len(s.auto.Options) != len(autoAcceptSizes) {
-		t.Fatalf("selected %q of %q", s.auto.Selected, s.auto.Options)
+	if s.Auto.Selected != "Files under 10 MB" || len(s.Auto.Options) != len(settings.AutoAcceptSizes) {
+		t.Fatalf("selected %q of %q", s.Auto.Selected, s.Auto.Options)
 	}
 	if !hasText(top, "Only from your contacts") {
 		t.Errorf("no explanation in %q", texts(top))
 	}
 
-	s.auto.SetSelected("Files under 100 MB")
+	s.Auto.SetSelected("Files under 100 MB")
 	q.waitFor(t, "saved", func() bool {
 		var n int64
 		b.locked(func() { n = b.files.policy.AutoAcceptBelow })
-		return n == 100_000_000 && !s.auto.Disabled()
+		return n == 100_000_000 && !s.Auto.Disabled()
 	})
-	s.auto.SetSelected("Never: always ask me")
+	s.Auto.SetSelected("Never: always ask me")
 	q.waitFor(t, "saved as never", func() bool {
 		var n int64
 		b.locked(func() { n = b.files.policy.AutoAcceptBelow })
-		return n == 0 && !s.auto.Disabled()
+		return n == 0 && !s.Auto.Disabled()
 	})
 
 	// The team's policy arrives meanwhile: the change is refused.
 	b.locked(func() { b.files.policy.AutoAcceptFixed = true })
-	s.auto.SetSelected("Files under 1.0 GB")
-	q.waitFor(t, "refusal shown", func() bool { return s.err.Visible() && !s.auto.Disabled() })
-	if s.auto.Selected != "Never: always ask me" {
-		t.Errorf("after a refusal the choice shows %q", s.auto.Selected)
+	s.Auto.SetSelected("Files under 1.0 GB")
+	q.waitFor(t, "refusal shown", func() bool { return s.Err.Visible() && !s.Auto.Disabled() })
+	if s.Auto.Selected != "Never: always ask me" {
+		t.Errorf("after a refusal the choice shows %q", s.Auto.Selected)
 	}
 	if !hasText(top, "policy sets this") {
 		t.Errorf("reason not shown: %q", texts(top))
 	}
-	s.close()
+	s.Close()
 }
 
 // TestSettingsAutoAcceptFixed: a policy that sets the size, or turns
@@ -73,7 +74,7 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 	})
 	s := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
-	if len(selects(s.policy)) != 0 || s.auto != nil {
+	if len(selects(s.Policy)) != 0 || s.Auto != nil {
 		t.Fatal("a fixed size can be chosen")
 	}
 	for _, want := range []string{"Files under 2.0 MB from your contacts", "Set by your team's policy"} {
@@ -81,13 +82,13 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 			t.Errorf("%q not in %q", want, texts(top))
 		}
 	}
-	s.close()
+	s.Close()
 
 	b.locked(func() { b.files.policy = transfers.PolicyView{Installed: true, TransfersOff: true} })
 	s = mw.showSettings()
 	top = mw.win.Canvas().Overlays().Top()
-	if len(selects(s.policy)) != 0 || !hasText(top, "file transfers are off") {
-		t.Errorf("transfers off: %d drop-downs, texts %q", len(selects(s.policy)), texts(top))
+	if len(selects(s.Policy)) != 0 || !hasText(top, "file transfers are off") {
+		t.Errorf("transfers off: %d drop-downs, texts %q", len(selects(s.Policy)), texts(top))
 	}
-	s.close()
+	s.Close()
 }

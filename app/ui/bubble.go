@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -101,7 +102,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 		l.Importance = widget.LowImportance
 		body = l
 	} else {
-		lines := wrapText(m.Body, bubbleTextWidth, theme.TextSize(), fyne.TextStyle{})
+		lines := kit.WrapText(m.Body, bubbleTextWidth, theme.TextSize(), fyne.TextStyle{})
 		l := widget.NewLabel(strings.Join(lines, "\n"))
 		l.Selectable = true
 		body = l
@@ -133,7 +134,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 		ticks := container.New(layout.NewCustomPaddedHBoxLayout(-6), meta.icon, meta.icon2)
 		metaItems = append(metaItems, container.NewCenter(ticks), meta.text)
 		metaRow = container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, metaItems...)...)
-		bg = canvas.NewRectangle(color.NRGBA{R: ember.R, G: ember.G, B: ember.B, A: 0x38})
+		bg = canvas.NewRectangle(color.NRGBA{R: kit.Ember.R, G: kit.Ember.G, B: kit.Ember.B, A: 0x38})
 	} else {
 		metaRow = container.NewHBox(metaItems...)
 		bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -146,10 +147,10 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 	}
 	parts = append(parts, body, container.New(layout.NewCustomPaddedLayout(0, pad/2, pad, pad), metaRow))
 	inner := container.New(layout.NewCustomPaddedVBoxLayout(0), parts...)
-	bubble := newTapBubble(container.NewStack(bg, inner), func(pos fyne.Position) { cv.showBubbleMenuAt(m, pos) })
+	bubble := kit.NewTapBubble(container.NewStack(bg, inner), func(pos fyne.Position) { cv.showBubbleMenuAt(m, pos) })
 	var side fyne.CanvasObject = container.NewCenter(more)
 	if m.Deleted {
-		side = layoutSpacer(0, 0) // nothing left to do with it
+		side = kit.LayoutSpacer(0, 0) // nothing left to do with it
 	}
 	if m.Outgoing {
 		return container.NewHBox(layout.NewSpacer(), side, bubble)
@@ -166,18 +167,18 @@ func (cv *chatView) quote(id string) fyne.CanvasObject {
 	}
 	// One line, as wide as a bubble allows: the bubble grows to fit it.
 	style := fyne.TextStyle{Italic: true}
-	if lines := wrapText(text, bubbleTextWidth-2*theme.InnerPadding(), theme.TextSize(), style); len(lines) > 1 {
+	if lines := kit.WrapText(text, bubbleTextWidth-2*theme.InnerPadding(), theme.TextSize(), style); len(lines) > 1 {
 		text = strings.TrimRight(lines[0], " ") + "…"
 	}
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, style)
-	bar := canvas.NewRectangle(ember)
+	bar := canvas.NewRectangle(kit.Ember)
 	bar.SetMinSize(fyne.NewSize(3, 0))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	bg.CornerRadius = 6
 	content := container.NewStack(bg, container.NewBorder(nil, nil, bar, nil, l))
-	q := newTapBubble(content, nil)
-	q.onTap = func() { cv.scrollTo(id) }
-	q.quoteOf = id
+	q := kit.NewTapBubble(content, nil)
+	q.OnTap = func() { cv.scrollTo(id) }
+	q.QuoteOf = id
 	return q
 }
 
@@ -185,7 +186,7 @@ func (cv *chatView) quote(id string) fyne.CanvasObject {
 func (cv *chatView) scrollTo(id string) {
 	row := cv.rows[id]
 	if row == nil {
-		cv.mw.showNotice("The original message is further back in the conversation.")
+		cv.mw.ShowNotice("The original message is further back in the conversation.")
 		return
 	}
 	cv.stick, cv.bottom = false, false
@@ -224,35 +225,4 @@ func (cv *chatView) showBubbleMenuAt(m contacts.Message, pos fyne.Position) {
 		return
 	}
 	widget.ShowPopUpMenuAtPosition(menu, cv.mw.win.Canvas(), pos)
-}
-
-// tapBubble wraps a bubble (or a quote) to take taps and right clicks.
-type tapBubble struct {
-	widget.BaseWidget
-	content   fyne.CanvasObject
-	onTap     func()
-	onContext func(abs fyne.Position)
-	quoteOf   string // for a quote: the message it shows
-}
-
-func newTapBubble(content fyne.CanvasObject, onContext func(fyne.Position)) *tapBubble {
-	b := &tapBubble{content: content, onContext: onContext}
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-func (b *tapBubble) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.content) }
-
-// Tapped runs onTap (a quote scrolls to its original).
-func (b *tapBubble) Tapped(*fyne.PointEvent) {
-	if b.onTap != nil {
-		b.onTap()
-	}
-}
-
-// TappedSecondary opens the message menu where the pointer is.
-func (b *tapBubble) TappedSecondary(e *fyne.PointEvent) {
-	if b.onContext != nil {
-		b.onContext(e.AbsolutePosition)
-	}
 }

@@ -2,15 +2,16 @@ package ui
 
 import (
 	"hearth/app/core/event"
+	"hearth/app/ui/callwin"
 )
 
 // callEndedNotice leaves why a call that never connected ended (Busy,
 // Declined, could not be set up) in the main window: the call window
 // shows it only for a moment before it closes, and a Busy answer closed it
 // so fast that clicking Call seemed to do nothing.
-func (mw *MainWindow) callEndedNotice(cw *CallWindow, e event.CallEnded) {
-	if cw.wasConnected || e.Reason == "" || e.ByMe {
+func (mw *MainWindow) callEndedNotice(cw *callwin.CallWindow, e event.CallEnded) {
+	if cw.WasConnected || e.Reason == "" || e.ByMe {
 		return
 	}
-	mw.showNotice("Call with " + cw.name + ": " + e.Reason)
+	mw.ShowNotice("Call with " + cw.Name + ": " + e.Reason)
 }

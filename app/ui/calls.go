@@ -9,14 +9,16 @@ import (
 
 	"hearth/app/core/calls"
 	"hearth/app/core/event"
+	"hearth/app/ui/callwin"
+	"hearth/app/ui/kit"
 )
 
 func (mw *MainWindow) ring(e event.IncomingCall) {
-	name := displayName(e.Name, e.PeerID)
+	name := kit.DisplayName(e.Name, e.PeerID)
 	if c := mw.contact(e.PeerID); c != nil && e.Name == "" {
-		name = displayName(c.Name, c.PeerID)
+		name = kit.DisplayName(c.Name, c.PeerID)
 	}
-	t := heading(name + " is calling")
+	t := kit.Heading(name + " is calling")
 	t.Alignment = fyne.TextAlignCenter
 	sub := widget.NewLabelWithStyle("Video call", fyne.TextAlignCenter, fyne.TextStyle{})
 	icon := widget.NewIcon(theme.MediaVideoIcon())
@@ -26,18 +28,18 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 	var accept, decline *widget.Button
 	answer := func(ok bool) {
 		delete(mw.ringing, callID)
-		mw.hideModal(d)
+		mw.HideModal(d)
 		if !ok {
-			mw.background(func() error { return mw.b.Calls.DeclineCall(callID) }, nil)
+			mw.Background(func() error { return mw.b.Calls.DeclineCall(callID) }, nil)
 			return
 		}
 		var call calls.Call
-		mw.background(func() (err error) {
+		mw.Background(func() (err error) {
 			call, err = mw.b.Calls.AcceptCall(callID)
 			return err
 		}, func(err error) {
 			if err != nil {
-				mw.showNotice("Could not answer the call: " + userText(err))
+				mw.ShowNotice("Could not answer the call: " + kit.UserText(err))
 				return
 			}
 			mw.openCall(call, name, "Connecting…")
@@ -49,7 +51,7 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 	accept.Importance = widget.SuccessImportance
 	d.SetButtons([]fyne.CanvasObject{decline, accept})
 	mw.ringing[callID] = d
-	mw.showModal(d, func() { answer(false) })
+	mw.ShowModal(d, func() { answer(false) })
 	mw.win.RequestFocus()
 }
 
@@ -60,19 +62,19 @@ func (mw *MainWindow) startCall() {
 		return
 	}
 	if len(mw.calls) > 0 {
-		mw.showNotice("You are already in a call.")
+		mw.ShowNotice("You are already in a call.")
 		return
 	}
-	peerID, name := c.PeerID, displayName(c.Name, c.PeerID)
+	peerID, name := c.PeerID, kit.DisplayName(c.Name, c.PeerID)
 	mw.chat.call.Disable()
 	var call calls.Call
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		call, err = mw.b.Calls.StartCall(peerID)
 		return err
 	}, func(err error) {
 		mw.chat.call.Enable()
 		if err != nil {
-			mw.showNotice("Could not call " + name + ": " + userText(err))
+			mw.ShowNotice("Could not call " + name + ": " + kit.UserText(err))
 			return
 		}
 		mw.openCall(call, name, "Calling…")
@@ -80,14 +82,14 @@ func (mw *MainWindow) startCall() {
 }
 
 func (mw *MainWindow) openCall(call calls.Call, name, status string) {
-	cw := newCallWindow(mw.app, call, name, status, mw.do)
+	cw := callwin.NewCallWindowDo(mw.app, call, name, status, mw.do)
 	id := call.ID()
 	mw.calls[id] = cw
-	cw.onClosed = func() { delete(mw.calls, id) }
+	cw.OnClosed = func() { delete(mw.calls, id) }
 	cw.Window().Show()
 	if e, ok := mw.endedEarly[id]; ok {
 		delete(mw.endedEarly, id)
-		cw.ended(e.Reason)
+		cw.Ended(e.Reason)
 		mw.callEndedNotice(cw, e)
 	}
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"testing"
 
+	"hearth/app/ui/settings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -34,20 +36,20 @@ func findCheck(o fyne.CanvasObject, text string) *widget.Check {
 func TestSettingsCarrySwitch(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	d := mw.showSettings()
-	check := findCheck(mw.win.Canvas().Overlays().Top(), carryLabel)
+	check := findCheck(mw.win.Canvas().Overlays().Top(), settings.CarryLabel)
 	if check == nil {
-		t.Fatalf("no %q switch in %q", carryLabel, texts(mw.win.Canvas().Overlays().Top()))
+		t.Fatalf("no %q switch in %q", settings.CarryLabel, texts(mw.win.Canvas().Overlays().Top()))
 	}
 	if check.Checked {
 		t.Fatal("carrying shown on while it is off")
 	}
 	test.Tap(check)
 	q.waitFor(t, "carrying turned on", func() bool { return b.me.CarryMessages() && !check.Disabled() })
-	d.close()
+	d.Close()
 
 	// Reopened, the settings show the saved state; turning it off saves.
 	mw.showSettings()
-	check = findCheck(mw.win.Canvas().Overlays().Top(), carryLabel)
+	check = findCheck(mw.win.Canvas().Overlays().Top(), settings.CarryLabel)
 	if !check.Checked {
 		t.Fatal("carrying shown off after it was turned on")
 	}
@@ -56,7 +58,7 @@ func TestSettingsCarrySwitch(t *testing.T) {
 	if top := mw.win.Canvas().Overlays().Top(); hasText(top, "Now holding") {
 		t.Errorf("holding shown while nothing is held: %q", texts(top))
 	}
-	mw.hideModal(mw.modal)
+	mw.HideModal(mw.modal)
 
 	// What is held for others is shown.
 	b.locked(func() { b.me.carried = 3 })

@@ -14,6 +14,9 @@ import (
 
 	"hearth/app/core/people"
 	"hearth/app/core/transfers"
+	"hearth/app/ui/area"
+	"hearth/app/ui/kit"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
@@ -24,8 +27,8 @@ const bubbleTextWidth = 400
 // chatView is the conversation pane: header, history, composer.
 type chatView struct {
 	mw    *MainWindow
-	chat  ChatBackend
-	files FilesBackend // transfer rows, voice notes
+	chat  area.ChatBackend
+	files area.FilesBackend // transfer rows, voice notes
 	root  *fyne.Container
 
 	dot    *canvas.Circle
@@ -40,16 +43,16 @@ type chatView struct {
 	members *widget.Button
 	// authors names the members of the open group (nil in 1:1 chats).
 	authors map[string]string
-	avatar  *avatarView    // header picture or initials
-	mute    *widget.Button // notifications for this conversation on/off
+	avatar  *kit.AvatarView // header picture or initials
+	mute    *widget.Button  // notifications for this conversation on/off
 
 	msgs   *fyne.Container
 	scroll *container.Scroll
 
-	entry    *composerEntry
+	entry    *kit.ComposerEntry
 	send     *widget.Button
 	attach   *widget.Button
-	mic      *holdButton // hold to record, release to send; a click toggles
+	mic      *kit.HoldButton // hold to record, release to send; a click toggles
 	sendErr  *widget.Label
 	composer fyne.CanvasObject // entry and buttons, hidden while recording
 	recorder fyne.CanvasObject // the recorder strip
@@ -73,15 +76,15 @@ type chatView struct {
 	playTimer *time.Timer
 
 	now       func() time.Time // the clock for transfer speeds
-	thumbs    *thumbCache
+	thumbs    *transfer.ThumbCache
 	durations map[string]time.Duration // voice note lengths by transfer ID; 0 while unknown
 
 	// fields below describe the conversation on screen
 	peer      string
 	peerName  string
-	ids       map[string]*messageMeta // message ID → its status line
-	transfers map[string]*transferRow // transfer ID → its row
-	hint      fyne.CanvasObject       // "say hello", while the conversation is empty
+	ids       map[string]*messageMeta  // message ID → its status line
+	transfers map[string]*transfer.Row // transfer ID → its row
+	hint      fyne.CanvasObject        // "say hello", while the conversation is empty
 	lastDay   time.Time
 	stick     bool // scroll to the bottom at the next layout
 	bottom    bool // the newest message is in view: stay there when the pane resizes
@@ -167,28 +170,28 @@ type messageMeta struct {
 	row   fyne.CanvasObject // the bubble's row in msgs (archive.go highlights it)
 }
 
-func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView {
+func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend) *chatView {
 	cv := &chatView{
-		mw: mw, chat: chat, files: files, ids: map[string]*messageMeta{}, transfers: map[string]*transferRow{},
+		mw: mw, chat: chat, files: files, ids: map[string]*messageMeta{}, transfers: map[string]*transfer.Row{},
 		shown: map[string]contacts.Message{}, rows: map[string]*fyne.Container{},
-		now: time.Now, thumbs: newThumbCache(), durations: map[string]time.Duration{},
+		now: time.Now, thumbs: transfer.NewThumbCache(), durations: map[string]time.Duration{},
 	}
 	var dotObj fyne.CanvasObject
-	cv.dot, dotObj = newDot(colorOffline, 12)
-	cv.name = heading("")
+	cv.dot, dotObj = kit.NewDot(kit.ColorOffline, 12)
+	cv.name = kit.Heading("")
 	cv.name.Truncation = fyne.TextTruncateEllipsis
-	cv.status = caption("")
+	cv.status = kit.Caption("")
 	cv.status.Truncation = fyne.TextTruncateEllipsis
 	cv.call = widget.NewButtonWithIcon("Call", theme.MediaVideoIcon(), mw.startCall)
 	cv.call.Importance = widget.HighImportance
-	cv.verified = newVerifiedMark()
+	cv.verified = kit.NewVerifiedMark()
 	cv.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { cv.showMenu() })
 	cv.more.Importance = widget.LowImportance
 	cv.nameRow = container.NewBorder(nil, nil, cv.verified, nil, cv.name)
-	nameBox := tightVBox(cv.nameRow, cv.status)
+	nameBox := kit.TightVBox(cv.nameRow, cv.status)
 	cv.members = widget.NewButtonWithIcon("Members", theme.AccountIcon(), mw.ShowGroupMembers)
 	cv.members.Hide()
-	cv.avatar = newAvatarView(40)
+	cv.avatar = kit.NewAvatarView(40)
 	cv.mute = widget.NewButtonWithIcon("", theme.VolumeUpIcon(), cv.toggleMute)
 	cv.mute.Importance = widget.LowImportance
 	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.mute, cv.call, mw.newArchiveMenuButton(), cv.more)), nameBox)
@@ -199,7 +202,7 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 		cv.bottom = off.Y+cv.scroll.Size().Height >= cv.scroll.Content.MinSize().Height-4
 	}
 
-	cv.entry = newComposerEntry()
+	cv.entry = kit.NewComposerEntry()
 	cv.entry.SetPlaceHolder("Write a message…  (Enter sends, Shift+Enter adds a line)")
 	cv.entry.OnSend = mw.send
 	cv.entry.OnUpEmpty = cv.editLast
@@ -210,7 +213,7 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
 	cv.attach.Importance = widget.LowImportance
 	cv.mic = cv.newMicButton()
-	cv.sendErr = errorLabel()
+	cv.sendErr = kit.ErrorLabel()
 	cv.composer = container.NewBorder(nil, nil,
 		container.NewVBox(layout.NewSpacer(), cv.attach),
 		container.NewVBox(layout.NewSpacer(), cv.send), cv.entry)
@@ -230,19 +233,19 @@ func newChatView(mw *MainWindow, chat ChatBackend, files FilesBackend) *chatView
 
 // setContact updates the header.
 func (cv *chatView) setContact(c people.ContactView) {
-	cv.dot.FillColor = presenceColor(c.Presence)
+	cv.dot.FillColor = kit.PresenceColor(c.Presence)
 	cv.dot.Refresh()
-	cv.peerName = displayName(c.Name, c.PeerID)
+	cv.peerName = kit.DisplayName(c.Name, c.PeerID)
 	cv.name.SetText(cv.peerName)
-	cv.avatar.set(cv.peerName, c.Avatar)
+	cv.avatar.Set(cv.peerName, c.Avatar)
 	line := c.Presence.String()
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
-	cv.presenceLine = withWarning(line, c)
+	cv.presenceLine = kit.WithWarning(line, c)
 	cv.showStatusLine()
 	cv.setMuted(c.Muted)
-	setVerifiedMark(cv.verified, cv.nameRow, c.Verified)
+	kit.SetVerifiedMark(cv.verified, cv.nameRow, c.Verified)
 }
 
 // showMenu opens the contact menu under the "…" button.
@@ -261,7 +264,7 @@ func (cv *chatView) showMenu() {
 func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Transfer) {
 	cv.peer = cv.mw.selected
 	cv.ids = map[string]*messageMeta{}
-	cv.transfers = map[string]*transferRow{}
+	cv.transfers = map[string]*transfer.Row{}
 	cv.shown, cv.rows, cv.order = map[string]contacts.Message{}, map[string]*fyne.Container{}, nil
 	cv.cancelMode()
 	cv.lastDay = time.Time{}
@@ -272,7 +275,7 @@ func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Tra
 		transfers = slices.DeleteFunc(slices.Clone(transfers), func(t contacts.Transfer) bool { return t.CreatedAt.Before(from) })
 	}
 	if len(msgs) == 0 && len(transfers) == 0 {
-		hint := caption("No messages yet. Say hello!")
+		hint := kit.Caption("No messages yet. Say hello!")
 		hint.Alignment = fyne.TextAlignCenter
 		cv.hint = hint
 		cv.msgs.Add(hint)
@@ -300,7 +303,7 @@ func (cv *chatView) setTransfer(t contacts.Transfer) {
 		return
 	}
 	if r := cv.transfers[t.ID]; r != nil {
-		r.set(t)
+		r.Set(t)
 		return
 	}
 	cv.removeHint()
@@ -311,9 +314,9 @@ func (cv *chatView) setTransfer(t contacts.Transfer) {
 
 func (cv *chatView) appendTransfer(t contacts.Transfer) {
 	cv.dayLine(t.CreatedAt)
-	r := newTransferRow(cv, t)
+	r := transfer.NewRow(cv, t)
 	cv.transfers[t.ID] = r
-	cv.msgs.Add(r.root)
+	cv.msgs.Add(r.Root)
 }
 
 func (cv *chatView) removeHint() {
@@ -323,7 +326,7 @@ func (cv *chatView) removeHint() {
 	}
 }
 
-func (cv *chatView) showErr(err error) { showError(cv.sendErr, err) }
+func (cv *chatView) showErr(err error) { kit.ShowError(cv.sendErr, err) }
 
 // add shows one new message, unless it is on screen already (my own
 // messages come back as MessageAdded after Send returned them).
@@ -400,7 +403,7 @@ func dayLabel(day time.Time) string {
 func (cv *chatView) dayLine(t time.Time) {
 	if day := dayOf(t); !day.Equal(cv.lastDay) {
 		cv.lastDay = day
-		l := caption(dayLabel(day))
+		l := kit.Caption(dayLabel(day))
 		l.Alignment = fyne.TextAlignCenter
 		l.TextStyle.Bold = true
 		cv.msgs.Add(l)

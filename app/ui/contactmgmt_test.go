@@ -11,6 +11,7 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/core/people"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -56,9 +57,9 @@ func TestContactMenu(t *testing.T) {
 		t.Errorf("menu %q, want %q", got, want)
 	}
 	// A right-click on a row opens it.
-	var row *contactRow
+	var row *kit.ContactRow
 	visible(mw.list, func(o fyne.CanvasObject) {
-		if r, ok := o.(*contactRow); ok && row == nil && r.peerID != "" {
+		if r, ok := o.(*kit.ContactRow); ok && row == nil && r.PeerID != "" {
 			row = r
 		}
 	})
@@ -89,22 +90,22 @@ func TestRenameDialog(t *testing.T) {
 		t.Fatal("Rename… opened nothing")
 	}
 	mw.closeModal()
-	td := mw.showRename("peer-bob")
-	if td.entry.Text != "Bob" {
-		t.Fatalf("entry starts with %q", td.entry.Text)
+	td := mw.contactDlg.ShowRename("peer-bob")
+	if td.Entry.Text != "Bob" {
+		t.Fatalf("entry starts with %q", td.Entry.Text)
 	}
-	td.entry.SetText("")
-	test.Type(td.entry, "Uncle Bob")
-	enter(td.entry)
+	td.Entry.SetText("")
+	test.Type(td.Entry, "Uncle Bob")
+	enter(td.Entry)
 	waitCall(t, q, b, "rename:peer-bob:Uncle Bob")
 	q.waitFor(t, "the dialog to close and the list to follow", func() bool {
 		return mw.modal == nil && slices.Contains(shownNames(mw), "Uncle Bob")
 	})
 
 	// Escape closes without saving.
-	td = mw.showRename("peer-bob")
-	test.Type(td.entry, " Jr")
-	td.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	td = mw.contactDlg.ShowRename("peer-bob")
+	test.Type(td.Entry, " Jr")
+	td.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Error("Escape did not close the dialog")
 	}
@@ -115,9 +116,9 @@ func TestRenameDialog(t *testing.T) {
 
 func TestNotesDialog(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	td := mw.showNotes("peer-bob")
-	test.Type(td.entry, "Bakes on Sundays")
-	test.Tap(td.save)
+	td := mw.contactDlg.ShowNotes("peer-bob")
+	test.Type(td.Entry, "Bakes on Sundays")
+	test.Tap(td.Save)
 	waitCall(t, q, b, "notes:peer-bob:Bakes on Sundays")
 	// Notes are searchable.
 	q.waitFor(t, "the list to follow", func() bool { return mw.contact("peer-bob").Notes != "" })
@@ -132,21 +133,21 @@ func TestGroupsDialogAndFilter(t *testing.T) {
 	if mw.filter.Visible() {
 		t.Error("group filter shown before there are groups")
 	}
-	g := mw.showGroups("peer-bob")
+	g := mw.contactDlg.ShowGroups("peer-bob")
 	for _, want := range []string{"Family", "Friends", "Team"} {
-		if !slices.Contains(g.checks.Options, want) {
-			t.Errorf("%q not offered: %q", want, g.checks.Options)
+		if !slices.Contains(g.Checks.Options, want) {
+			t.Errorf("%q not offered: %q", want, g.Checks.Options)
 		}
 	}
-	g.checks.SetSelected([]string{"Family"})
-	test.Type(g.name, "choir")
-	test.Tap(g.add)
-	test.Type(g.name, "FAMILY") // the same group, other case: not added twice
-	enter(g.name)
-	if n := len(g.checks.Options); n != 4 {
-		t.Errorf("options %q", g.checks.Options)
+	g.Checks.SetSelected([]string{"Family"})
+	test.Type(g.Name, "choir")
+	test.Tap(g.Add)
+	test.Type(g.Name, "FAMILY") // the same group, other case: not added twice
+	enter(g.Name)
+	if n := len(g.Checks.Options); n != 4 {
+		t.Errorf("options %q", g.Checks.Options)
 	}
-	test.Tap(g.save)
+	test.Tap(g.Save)
 	waitCall(t, q, b, "labels:peer-bob:Family,choir")
 	q.waitFor(t, "the filter to offer the groups", func() bool {
 		return mw.filter.Visible() && slices.Equal(mw.filter.Options, []string{filterAll, "choir", "Family"})
@@ -168,32 +169,32 @@ func TestGroupsDialogAndFilter(t *testing.T) {
 
 func TestVerifyDialog(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	v := mw.showVerify("peer-bob")
-	if !strings.Contains(v.code.Text, "01234  56789") || strings.Count(v.code.Text, "\n") != 2 {
-		t.Errorf("code shown as %q", v.code.Text)
+	v := mw.contactDlg.ShowVerify("peer-bob")
+	if !strings.Contains(v.Code.Text, "01234  56789") || strings.Count(v.Code.Text, "\n") != 2 {
+		t.Errorf("code shown as %q", v.Code.Text)
 	}
-	if v.qr == nil {
+	if v.QR == nil {
 		t.Error("no QR")
 	}
-	test.Type(v.check, "12345")
-	if !v.result.Visible() || !strings.Contains(v.result.Text, "do not match") {
-		t.Errorf("wrong code: %q", v.result.Text)
+	test.Type(v.Check, "12345")
+	if !v.Result.Visible() || !strings.Contains(v.Result.Text, "do not match") {
+		t.Errorf("wrong code: %q", v.Result.Text)
 	}
-	v.check.SetText(fakeCode)
-	if !strings.Contains(v.result.Text, "The codes match") {
-		t.Errorf("right code: %q", v.result.Text)
+	v.Check.SetText(fakeCode)
+	if !strings.Contains(v.Result.Text, "The codes match") {
+		t.Errorf("right code: %q", v.Result.Text)
 	}
-	if v.mark.Text != "Mark as verified" {
-		t.Fatalf("button %q", v.mark.Text)
+	if v.Mark.Text != "Mark as verified" {
+		t.Fatalf("button %q", v.Mark.Text)
 	}
-	test.Tap(v.mark)
+	test.Tap(v.Mark)
 	waitCall(t, q, b, "verified:peer-bob")
 	q.waitFor(t, "the list to show the mark", func() bool { return mw.modal == nil && mw.contact("peer-bob").Verified })
 
 	// The shield, in the list and in the chat header.
 	shields := 0
 	visible(mw.list, func(o fyne.CanvasObject) {
-		if i, ok := o.(*widget.Icon); ok && i.Resource == verifiedIcon {
+		if i, ok := o.(*widget.Icon); ok && i.Resource == kit.VerifiedIcon {
 			shields++
 		}
 	})
@@ -204,9 +205,9 @@ func TestVerifyDialog(t *testing.T) {
 	if !mw.chat.verified.Visible() {
 		t.Error("no shield in the chat header")
 	}
-	v = mw.showVerify("peer-bob")
-	if v.mark.Text != "Remove verified mark" {
-		t.Errorf("verified contact's button %q", v.mark.Text)
+	v = mw.contactDlg.ShowVerify("peer-bob")
+	if v.Mark.Text != "Remove verified mark" {
+		t.Errorf("verified contact's button %q", v.Mark.Text)
 	}
 	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
@@ -241,7 +242,7 @@ func TestBlockRequestThenUnblock(t *testing.T) {
 
 func TestRemoveAsksFirst(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	d := mw.confirmRemove("peer-bob")
+	d := mw.contactDlg.ConfirmRemove("peer-bob")
 	top := mw.win.Canvas().Overlays().Top()
 	if !hasText(top, "Your conversation stays") {
 		t.Errorf("confirm text %q", texts(top))
@@ -250,8 +251,8 @@ func TestRemoveAsksFirst(t *testing.T) {
 	if mw.modal != nil || len(b.people.cmCalls()) != 0 {
 		t.Fatal("Cancel did not just close")
 	}
-	d = mw.confirmRemove("peer-bob")
-	test.Tap(d.ok)
+	d = mw.contactDlg.ConfirmRemove("peer-bob")
+	test.Tap(d.OK)
 	waitCall(t, q, b, "remove:peer-bob")
 	q.waitFor(t, "bob gone", func() bool { return mw.modal == nil && mw.contact("peer-bob") == nil })
 }
@@ -261,20 +262,20 @@ func TestPrivacySettings(t *testing.T) {
 	b.people.Block("peer-cleo")
 	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
 	s := mw.showSettings()
-	if s.privacy.who.Selected != people.RequestsFromAnyone.String() {
-		t.Errorf("policy shown %q", s.privacy.who.Selected)
+	if s.Privacy.Who.Selected != people.RequestsFromAnyone.String() {
+		t.Errorf("policy shown %q", s.Privacy.Who.Selected)
 	}
-	s.privacy.who.SetSelected(people.RequestsFromNobody.String())
+	s.Privacy.Who.SetSelected(people.RequestsFromNobody.String())
 	waitCall(t, q, b, "policy:Nobody")
 	if b.people.RequestPolicy() != people.RequestsFromNobody {
 		t.Error("policy not saved")
 	}
-	if !hasText(s.privacy.blocked, "Cleo") {
-		t.Fatalf("blocked list %q", texts(s.privacy.blocked))
+	if !hasText(s.Privacy.Blocked, "Cleo") {
+		t.Fatalf("blocked list %q", texts(s.Privacy.Blocked))
 	}
-	test.Tap(button(t, s.privacy.blocked, "Unblock"))
+	test.Tap(button(t, s.Privacy.Blocked, "Unblock"))
 	waitCall(t, q, b, "unblock:peer-cleo")
-	q.waitFor(t, "the list to empty", func() bool { return hasText(s.privacy.blocked, "Nobody.") })
+	q.waitFor(t, "the list to empty", func() bool { return hasText(s.Privacy.Blocked, "Nobody.") })
 }
 
 func TestRequestShowsKeyWarning(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -152,12 +153,12 @@ func (cv *chatView) confirmDelete(m contacts.Message) {
 				return
 			}
 			if err := cv.chat.Delete(m.ID); err != nil {
-				mw.showNotice("Could not delete the message: " + userText(err))
+				mw.ShowNotice("Could not delete the message: " + kit.UserText(err))
 			}
 		}, mw.win)
 	d.SetConfirmText("Delete")
 	d.SetConfirmImportance(widget.DangerImportance)
-	mw.showModal(d, nil)
+	mw.ShowModal(d, nil)
 }
 
 // typed tells the contact I am typing (the backend throttles it).
@@ -198,25 +199,9 @@ func (cv *chatView) toggleMute() {
 		return
 	}
 	cv.setMuted(muted)
-	mw.background(func() error { return cv.chat.SetMuted(peer, muted) }, func(err error) {
+	mw.Background(func() error { return cv.chat.SetMuted(peer, muted) }, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not change notifications: " + userText(err))
+			mw.ShowNotice("Could not change notifications: " + kit.UserText(err))
 		}
 	})
-}
-
-// conversationSettings is the settings dialog's part for conversations.
-func (mw *MainWindow) conversationSettings() fyne.CanvasObject {
-	receipts := widget.NewCheck("Send read receipts", nil)
-	receipts.SetChecked(mw.b.Me.ReadReceipts())
-	receipts.OnChanged = func(on bool) {
-		mw.background(func() error { return mw.b.Me.SetReadReceipts(on) }, func(err error) {
-			if err != nil {
-				mw.showNotice("Could not change read receipts: " + userText(err))
-			}
-		})
-	}
-	hint := caption("When off, your contacts do not see when you have read their messages.")
-	hint.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(heading("Conversations"), receipts, hint)
 }

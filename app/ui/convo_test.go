@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
+	"hearth/app/ui/notify"
 	"hearth/contacts"
 )
 
@@ -50,9 +52,9 @@ func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
 		t.Errorf("clipboard = %q", got)
 	}
 	// A right click on a bubble opens the same menu as a pop-up.
-	var bubble *tapBubble
+	var bubble *kit.TapBubble
 	visible(mw.chat.rows["m1"], func(o fyne.CanvasObject) {
-		if b, ok := o.(*tapBubble); ok && b.onContext != nil && bubble == nil {
+		if b, ok := o.(*kit.TapBubble); ok && b.OnContext != nil && bubble == nil {
 			bubble = b
 		}
 	})
@@ -127,9 +129,9 @@ func TestQuoteScrollsToTheOriginal(t *testing.T) {
 	mw.list.Select(0)
 	q.drain()
 	cv := mw.chat
-	var quote *tapBubble
+	var quote *kit.TapBubble
 	visible(cv.rows["r1"], func(o fyne.CanvasObject) {
-		if b, ok := o.(*tapBubble); ok && b.quoteOf == "m1" {
+		if b, ok := o.(*kit.TapBubble); ok && b.QuoteOf == "m1" {
 			quote = b
 		}
 	})
@@ -266,7 +268,7 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 	q.waitFor(t, "the muted icon in the list", func() bool {
 		shown := 0
 		visible(mw.list, func(o fyne.CanvasObject) {
-			if r, ok := o.(*contactRow); ok && r.muted.Visible() {
+			if r, ok := o.(*kit.ContactRow); ok && r.Muted.Visible() {
 				shown++
 			}
 		})
@@ -292,9 +294,9 @@ func TestNotifications(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	var sent []string
 	clock := time.Now()
-	mw.notify.send = func(n *fyne.Notification) { sent = append(sent, n.Title+"|"+n.Content) }
-	mw.notify.available = func() bool { return true }
-	mw.notify.now = func() time.Time { return clock }
+	mw.notify.Send = func(n *fyne.Notification) { sent = append(sent, n.Title+"|"+n.Content) }
+	mw.notify.Available = func() bool { return true }
+	mw.notify.Now = func() time.Time { return clock }
 	msg := func(id, from, body string) {
 		b.events <- event.MessageAdded{Message: contacts.Message{ID: id, Conversation: from, From: from, Body: body,
 			SentAt: time.Now(), Status: contacts.Received}}
@@ -319,7 +321,7 @@ func TestNotifications(t *testing.T) {
 	if !slices.Equal(sent, []string{"Bob|dinner at 8?"}) {
 		t.Fatalf("notifications %q", sent)
 	}
-	clock = clock.Add(notifyEvery)
+	clock = clock.Add(notify.Every)
 	b.chat.SetMuted("peer-bob", true)
 	b.events <- event.ContactsChanged{}
 	msg("n4", "peer-bob", "muted")
@@ -331,13 +333,13 @@ func TestNotifications(t *testing.T) {
 		t.Fatalf("notified while muted or busy: %q", sent)
 	}
 	b.me.SetPresence(contacts.Online, "")
-	mw.notify.available = func() bool { return false }
+	mw.notify.Available = func() bool { return false }
 	msg("n6", "peer-cleo", "no D-Bus")
 	waitShown("n6")
 	if len(sent) != 1 {
 		t.Fatalf("notified without D-Bus: %q", sent)
 	}
-	mw.notify.available = func() bool { return true }
+	mw.notify.Available = func() bool { return true }
 	msg("n7", "peer-cleo", "hello from Cleo")
 	waitShown("n7")
 	if !slices.Equal(sent, []string{"Bob|dinner at 8?", "Cleo|hello from Cleo"}) {
@@ -366,12 +368,12 @@ func TestFocusMarksRead(t *testing.T) {
 
 func TestNotificationsAvailableWithoutDBus(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
-	if notificationsAvailable() {
+	if notify.Available() {
 		t.Fatal("a bus socket that does not exist counted as available")
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("XDG_RUNTIME_DIR", "")
-	if notificationsAvailable() {
+	if notify.Available() {
 		t.Fatal("no bus address at all counted as available")
 	}
 }

@@ -1,7 +1,12 @@
-// Package ui is Hearth's Fyne GUI: the first-run and unlock screens, the
-// main window (contacts, requests, people nearby, the conversation), the
-// add-contact dialog, the settings dialog, the ringing dialog and the call
-// window.
+// Package ui is Hearth's Fyne GUI: Run, and the main window (contacts,
+// requests, people nearby, the conversation, the ringing dialog, search).
+// The rest lives in subpackages that never import this one: start (the
+// first-run and unlock screens), addcontact, contactdlg, groupdlg,
+// archivedlg and settings (dialogs, each reaching the main window through
+// a small Host it declares), callwin (the call window), transfer (file
+// and voice-note rows, through Conversation), notify (desktop
+// notifications), kit (widgets and helpers that know nothing of the
+// window) and area (what the UI needs from the messenger).
 //
 // Files and voice notes share the conversation's timeline with messages,
 // ordered by time. Each transfer is one row built once and updated in
@@ -16,7 +21,7 @@
 //
 // The UI talks to the messenger only through Launcher and Backend, so view
 // tests run on fakes with fyne.io/fyne/v2/test. Backend is a struct of one
-// interface per area (backend_*.go: Contacts, Chat, Files, Groups, Calls,
+// interface per area (package area: Contacts, Chat, Files, Groups, Calls,
 // Archive, Me); the main window holds it, and each view or dialog keeps only
 // the interface it calls. The fakes follow the same cut (fake_*_test.go).
 // Threading follows Fyne 2.6+:

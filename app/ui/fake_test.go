@@ -9,6 +9,7 @@ import (
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
 	"hearth/app/profile"
+	"hearth/app/ui/area"
 	"hearth/contacts"
 )
 
@@ -58,8 +59,8 @@ func newFakeBackend() *fakeBackend {
 }
 
 // backend is the bundle the UI gets.
-func (f *fakeBackend) backend() *Backend {
-	return &Backend{
+func (f *fakeBackend) backend() *area.Backend {
+	return &area.Backend{
 		Contacts: f.people, Chat: f.chat, Files: f.files, Groups: f.groups,
 		Calls: f.calls, Archive: f.archive, Me: f.me,
 		Events: func() <-chan event.Event { return f.events },
@@ -93,14 +94,14 @@ var errWrongPass = fmt.Errorf("opening profile: %w", profile.ErrWrongPassphrase)
 
 func (l *fakeLauncher) Exists() (bool, bool, error) { return l.exists, l.needsPass, nil }
 
-func (l *fakeLauncher) Create(name, pass string) (*Backend, error) {
+func (l *fakeLauncher) Create(name, pass string) (*area.Backend, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.created = append(l.created, name+"/"+pass)
 	return newFakeBackend().backend(), nil
 }
 
-func (l *fakeLauncher) Unlock(pass string) (*Backend, error) {
+func (l *fakeLauncher) Unlock(pass string) (*area.Backend, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.tries = append(l.tries, pass)

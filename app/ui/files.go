@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -26,7 +27,7 @@ func (mw *MainWindow) chooseFile() {
 	}
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			mw.showNotice("Could not open the file: " + userText(err))
+			mw.ShowNotice("Could not open the file: " + kit.UserText(err))
 			return
 		}
 		if rc == nil {
@@ -47,7 +48,7 @@ func (mw *MainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 		return
 	}
 	if mw.selected == "" {
-		mw.showNotice("Open a conversation first, then drop the files on it to send them.")
+		mw.ShowNotice("Open a conversation first, then drop the files on it to send them.")
 		return
 	}
 	mw.sendURIs(mw.selected, uris)
@@ -62,7 +63,7 @@ func (mw *MainWindow) sendURIs(peer string, uris []fyne.URI) {
 	var paths []string
 	for _, u := range uris {
 		if u.Scheme() != "file" {
-			mw.showNotice(fmt.Sprintf("Could not send “%s”: %s.", u.Name(), errNotFile))
+			mw.ShowNotice(fmt.Sprintf("Could not send “%s”: %s.", u.Name(), errNotFile))
 			continue
 		}
 		paths = append(paths, u.Path())
@@ -94,8 +95,8 @@ func (mw *MainWindow) sendPath(peer, path string) {
 	}
 	var preparing string
 	if err == nil && statErr == nil && st.Size() >= bigFile {
-		preparing = fmt.Sprintf("Preparing “%s” (%s) to send…", name, humanSize(st.Size()))
-		mw.do(func() { mw.showNotice(preparing) })
+		preparing = fmt.Sprintf("Preparing “%s” (%s) to send…", name, kit.HumanSize(st.Size()))
+		mw.do(func() { mw.ShowNotice(preparing) })
 	}
 	var t contacts.Transfer
 	if err == nil {
@@ -106,7 +107,7 @@ func (mw *MainWindow) sendPath(peer, path string) {
 			mw.hideNotice()
 		}
 		if err != nil {
-			mw.showNotice(fmt.Sprintf("Could not send “%s”: %s", name, userText(err)))
+			mw.ShowNotice(fmt.Sprintf("Could not send “%s”: %s", name, kit.UserText(err)))
 			return
 		}
 		if t.Conversation == "" {
@@ -125,6 +126,6 @@ func (mw *MainWindow) openPath(path string) {
 	}
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if err := mw.app.OpenURL(u); err != nil {
-		mw.showNotice("Could not open " + path + ": " + userText(err))
+		mw.ShowNotice("Could not open " + path + ": " + kit.UserText(err))
 	}
 }

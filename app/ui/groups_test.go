@@ -97,28 +97,28 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 
 func TestNewGroupDialog(t *testing.T) {
 	mw, b, q := newGroupMain(t)
-	d := mw.showNewGroup()
+	d := mw.groupDlg.ShowNewGroup()
 	// Nothing chosen: an inline error, nothing sent.
-	test.Tap(d.create)
-	if !d.err.Visible() || len(groupCalls(b)) != 0 {
-		t.Fatalf("empty choice: err %v, calls %q", d.err.Visible(), groupCalls(b))
+	test.Tap(d.Create)
+	if !d.Err.Visible() || len(groupCalls(b)) != 0 {
+		t.Fatalf("empty choice: err %v, calls %q", d.Err.Visible(), groupCalls(b))
 	}
-	test.Type(d.name, "Bakers")
-	d.picker.checks["peer-bob"].SetChecked(true)
-	d.picker.checks["peer-cleo"].SetChecked(true)
-	if !strings.HasPrefix(d.count.Text, "2 of at most 49") {
-		t.Errorf("count %q", d.count.Text)
+	test.Type(d.Name, "Bakers")
+	d.Picker.Checks["peer-bob"].SetChecked(true)
+	d.Picker.Checks["peer-cleo"].SetChecked(true)
+	if !strings.HasPrefix(d.Count.Text, "2 of at most 49") {
+		t.Errorf("count %q", d.Count.Text)
 	}
 	// Requests and strangers are not offered.
-	if _, ok := d.picker.checks["peer-dan"]; ok {
+	if _, ok := d.Picker.Checks["peer-dan"]; ok {
 		t.Error("an incoming request is offered as a member")
 	}
 	// A backend error stays in the dialog.
 	b.locked(func() { b.groups.err = errors.New("a group can have at most 50 members") })
-	enter(d.name)
-	q.waitFor(t, "the inline error", func() bool { return d.err.Visible() && mw.modal != nil })
+	enter(d.Name)
+	q.waitFor(t, "the inline error", func() bool { return d.Err.Visible() && mw.modal != nil })
 	b.locked(func() { b.groups.err = nil })
-	enter(d.name)
+	enter(d.Name)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	if got := groupCalls(b); got[len(got)-1] != "create:Bakers:[peer-bob peer-cleo]" {
 		t.Fatalf("calls %q", got)
@@ -130,17 +130,17 @@ func TestNewGroupDialog(t *testing.T) {
 
 func TestEscapeClosesGroupDialogs(t *testing.T) {
 	mw, _, _ := newGroupMain(t)
-	d := mw.showNewGroup()
-	d.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	d := mw.groupDlg.ShowNewGroup()
+	d.Name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Error("Escape did not close New group")
 	}
-	s := mw.showSendToSeveral()
-	s.text.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	s := mw.groupDlg.ShowSendToSeveral()
+	s.Text.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Error("Escape did not close Send to several")
 	}
-	mw.showGroupMembers(mw.grp.groups[0])
+	mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Error("Escape on the window did not close Members")
@@ -149,27 +149,27 @@ func TestEscapeClosesGroupDialogs(t *testing.T) {
 
 func TestMembersDialogAdmin(t *testing.T) {
 	mw, b, q := newGroupMain(t)
-	md := mw.showGroupMembers(mw.grp.groups[0])
+	md := mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	for _, want := range []string{"Ann (you)", "Bob", "Gus", "Remove", "Leave group", "Rename", "Add chosen"} {
 		if !hasText(mw.win.Canvas().Overlays().Top(), want) {
 			t.Errorf("%q not shown; texts: %q", want, texts(mw.win.Canvas().Overlays().Top()))
 		}
 	}
 	// Only contacts not in the group can be added.
-	if _, ok := md.picker.checks["peer-bob"]; ok {
+	if _, ok := md.Picker.Checks["peer-bob"]; ok {
 		t.Error("a member is offered to be added")
 	}
-	md.picker.checks["peer-cleo"].SetChecked(true)
-	md.add()
+	md.Picker.Checks["peer-cleo"].SetChecked(true)
+	md.Add()
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
-	md = mw.showGroupMembers(mw.grp.groups[0])
-	md.remove("peer-gus")
+	md = mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
+	md.Remove("peer-gus")
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
-	md = mw.showGroupMembers(mw.grp.groups[0])
-	md.rename.SetText("Kin")
-	enter(md.rename)
+	md = mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
+	md.Rename.SetText("Kin")
+	enter(md.Rename)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
-	md = mw.showGroupMembers(mw.grp.groups[0])
+	md = mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	button(t, mw.win.Canvas().Overlays().Top(), "Leave group").OnTapped()
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	want := []string{"add:fam:[peer-cleo]", "remove:fam:peer-gus", "rename:fam:Kin", "leave:fam"}
@@ -183,9 +183,9 @@ func TestMembersDialogNotAdmin(t *testing.T) {
 	g := mw.grp.groups[0]
 	g.Admin = false
 	g.Creator = "peer-bob"
-	md := mw.showGroupMembers(g)
+	md := mw.groupDlg.ShowGroupMembers(g)
 	top := mw.win.Canvas().Overlays().Top()
-	if hasText(top, "Remove") || hasText(top, "Rename") || md.picker != nil {
+	if hasText(top, "Remove") || hasText(top, "Rename") || md.Picker != nil {
 		t.Errorf("a member who is not the creator may change the group: %q", texts(top))
 	}
 	if !hasText(top, "Leave group") || !hasText(top, "(created the group)") {
@@ -195,15 +195,15 @@ func TestMembersDialogNotAdmin(t *testing.T) {
 
 func TestSendToSeveralDialog(t *testing.T) {
 	mw, b, q := newGroupMain(t)
-	s := mw.showSendToSeveral()
-	test.Type(s.text, "Happy new year!")
-	enter(s.text)
-	if !s.err.Visible() || len(groupCalls(b)) != 0 {
+	s := mw.groupDlg.ShowSendToSeveral()
+	test.Type(s.Text, "Happy new year!")
+	enter(s.Text)
+	if !s.Err.Visible() || len(groupCalls(b)) != 0 {
 		t.Fatal("sent to nobody")
 	}
-	s.picker.checks["peer-bob"].SetChecked(true)
-	s.picker.checks["peer-cleo"].SetChecked(true)
-	enter(s.text)
+	s.Picker.Checks["peer-bob"].SetChecked(true)
+	s.Picker.Checks["peer-cleo"].SetChecked(true)
+	enter(s.Text)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	if got := groupCalls(b); !slices.Equal(got, []string{"several:[peer-bob peer-cleo]:Happy new year!"}) {
 		t.Fatalf("calls %q", got)

@@ -1,14 +1,15 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/groups"
+	"hearth/app/ui/groupdlg"
+	"hearth/app/ui/kit"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
@@ -23,17 +24,6 @@ type groupsSection struct {
 	groups []groups.GroupView // as last read, by name
 }
 
-// groupMemberCount is what a group's row and header say about its size.
-func groupMemberCount(g groups.GroupView) string {
-	if g.Left {
-		return "You left this group"
-	}
-	if len(g.Members) == 1 {
-		return "1 member"
-	}
-	return fmt.Sprintf("%d members", len(g.Members))
-}
-
 // buildGroups makes the sidebar section; refreshGroups fills it.
 func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 	s := &groupsSection{rows: container.NewVBox()}
@@ -46,22 +36,22 @@ func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 	return s.root
 }
 
-// refreshGroups re-reads the groups and rebuilds their rows.
-func (mw *MainWindow) refreshGroups() {
+// RefreshGroups re-reads the groups and rebuilds their rows.
+func (mw *MainWindow) RefreshGroups() {
 	gs, err := mw.b.Groups.Groups()
 	if err != nil {
-		mw.showNotice("Could not read your groups: " + userText(err))
+		mw.ShowNotice("Could not read your groups: " + kit.UserText(err))
 		return
 	}
 	mw.grp.groups = gs
 	mw.grp.rows.RemoveAll()
 	if len(gs) > 0 {
-		mw.grp.rows.Add(sectionTitle("Groups"))
+		mw.grp.rows.Add(kit.SectionTitle("Groups"))
 	}
 	for _, g := range gs {
 		mw.grp.rows.Add(mw.groupRow(g))
 		if contacts.GroupConversation(g.ID) == mw.selected {
-			mw.chat.setGroup(g, mw.memberNames(g.Group))
+			mw.chat.setGroup(g, mw.MemberNames(g.Group))
 		}
 	}
 	mw.grp.rows.Refresh()
@@ -79,14 +69,14 @@ func (mw *MainWindow) groupView(id string) *groups.GroupView {
 
 func (mw *MainWindow) groupRow(g groups.GroupView) fyne.CanvasObject {
 	id := g.ID
-	open := widget.NewButtonWithIcon(g.Name, theme.AccountIcon(), func() { mw.openGroup(id) })
+	open := widget.NewButtonWithIcon(g.Name, theme.AccountIcon(), func() { mw.OpenGroup(id) })
 	open.Alignment = widget.ButtonAlignLeading
 	open.Importance = widget.LowImportance
 	if contacts.GroupConversation(id) == mw.selected {
 		open.Importance = widget.MediumImportance
 	}
-	count := caption(groupMemberCount(g))
-	b := newBadge()
+	count := kit.Caption(groupdlg.GroupMemberCount(g))
+	b := kit.NewBadge()
 	b.SetCount(g.Unread)
 	if g.Unread == 0 {
 		b.Hide()
@@ -94,13 +84,13 @@ func (mw *MainWindow) groupRow(g groups.GroupView) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, container.NewHBox(container.NewCenter(count), container.NewCenter(b)), open)
 }
 
-// memberNames maps a group's members to the names to show: my contact's
+// MemberNames maps a group's members to the names to show: my contact's
 // name when I have one, else the name the group's creator listed.
-func (mw *MainWindow) memberNames(g contacts.Group) map[string]string {
+func (mw *MainWindow) MemberNames(g contacts.Group) map[string]string {
 	names := map[string]string{mw.b.Me.MyPeerID(): mw.b.Me.MyName()}
 	for _, m := range g.Members {
 		if _, ok := names[m.PeerID]; !ok {
-			names[m.PeerID] = displayName(m.Name, m.PeerID)
+			names[m.PeerID] = kit.DisplayName(m.Name, m.PeerID)
 		}
 	}
 	for _, c := range mw.all {
@@ -111,8 +101,8 @@ func (mw *MainWindow) memberNames(g contacts.Group) map[string]string {
 	return names
 }
 
-// openGroup shows a group's conversation in the chat pane.
-func (mw *MainWindow) openGroup(groupID string) {
+// OpenGroup shows a group's conversation in the chat pane.
+func (mw *MainWindow) OpenGroup(groupID string) {
 	g := mw.groupView(groupID)
 	if g == nil {
 		return
@@ -124,14 +114,14 @@ func (mw *MainWindow) openGroup(groupID string) {
 	mw.chat.leave()
 	mw.selected = conv
 	mw.list.UnselectAll()
-	mw.chat.setGroup(*g, mw.memberNames(g.Group))
+	mw.chat.setGroup(*g, mw.MemberNames(g.Group))
 	msgs, err := mw.b.Groups.GroupHistory(groupID, historyLimit)
 	if err != nil {
-		mw.showNotice("Could not read this conversation: " + userText(err))
+		mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
 	}
 	transfers, err := mw.b.Files.Transfers(conv)
 	if err != nil {
-		mw.showNotice("Could not read the files of this conversation: " + userText(err))
+		mw.ShowNotice("Could not read the files of this conversation: " + kit.UserText(err))
 	}
 	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go: no banner left from a one-to-one conversation
@@ -141,7 +131,7 @@ func (mw *MainWindow) openGroup(groupID string) {
 	if g.Unread > 0 {
 		mw.markRead(conv)
 	}
-	mw.refreshGroups() // highlight the open group
+	mw.RefreshGroups() // highlight the open group
 }
 
 // selectedGroup is the open group, or nil when a contact (or nothing) is
@@ -160,15 +150,15 @@ func (cv *chatView) setGroup(g groups.GroupView, names map[string]string) {
 	cv.authors = names
 	cv.peerName = g.Name
 	cv.name.SetText(g.Name)
-	cv.avatar.set(g.Name, nil) // a group shows its initials
-	cv.status.SetText(groupMemberCount(g))
+	cv.avatar.Set(g.Name, nil) // a group shows its initials
+	cv.status.SetText(groupdlg.GroupMemberCount(g))
 	cv.dot.FillColor = theme.Color(theme.ColorNamePrimary)
 	cv.dot.Refresh()
 	cv.call.Hide()
 	cv.more.Hide()
-	setVerifiedMark(cv.verified, cv.nameRow, false)
-	setVisible(cv.attach, !g.Left) // files and voice notes go to every member (groupfiles.go)
-	setVisible(cv.mic, !g.Left)
+	kit.SetVerifiedMark(cv.verified, cv.nameRow, false)
+	transfer.SetVisible(cv.attach, !g.Left) // files and voice notes go to every member (groupfiles.go)
+	transfer.SetVisible(cv.mic, !g.Left)
 	cv.members.Show()
 	cv.mute.Hide() // replies, edits, receipts and mute are 1:1 only (convo.go)
 	cv.typing = false
@@ -198,9 +188,9 @@ func (cv *chatView) setOneToOne() {
 func (cv *chatView) authorLine(m contacts.Message) fyne.CanvasObject {
 	name := cv.authors[m.From]
 	if name == "" {
-		name = displayName("", m.From)
+		name = kit.DisplayName("", m.From)
 	}
-	l := caption(name)
+	l := kit.Caption(name)
 	l.TextStyle.Bold = true
 	return l
 }

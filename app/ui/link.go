@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"hearth/app/ui/kit"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -25,7 +27,7 @@ func (mw *MainWindow) takeStartInvite() {
 	}
 	code := startInvite
 	startInvite = ""
-	mw.showAddContactWith(code)
+	mw.add.ShowAddContactWith(code)
 }
 
 // IsInviteLink reports whether a command-line argument is a hearth: link.
@@ -38,8 +40,8 @@ func IsInviteLink(arg string) bool {
 // because Hearth already runs with this profile, and gives them the code
 // to paste there. It returns when the window is closed.
 func RunProfileInUse(a fyne.App, code string) {
-	a.SetIcon(AppIcon)
-	a.Settings().SetTheme(NewTheme())
+	a.SetIcon(kit.AppIcon)
+	a.Settings().SetTheme(kit.NewTheme())
 	w := a.NewWindow("Hearth")
 	w.SetContent(profileInUseView(a, w, code))
 	w.Resize(fyne.NewSize(560, 0))
@@ -49,10 +51,10 @@ func RunProfileInUse(a fyne.App, code string) {
 }
 
 func profileInUseView(a fyne.App, w fyne.Window, code string) fyne.CanvasObject {
-	msg := wrapped("Hearth is already running with your profile, so this link could not be opened in a new window. " +
+	msg := kit.Wrapped("Hearth is already running with your profile, so this link could not be opened in a new window. " +
 		"In the Hearth window that is open, click “Add contact” and paste this invite code:")
 	mono := fyne.TextStyle{Monospace: true}
-	codeTxt := widget.NewLabelWithStyle(strings.Join(wrapText(code, 480, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
+	codeTxt := widget.NewLabelWithStyle(strings.Join(kit.WrapText(code, 480, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
 	codeTxt.Selectable = true
 	var copyBtn *widget.Button
 	copyBtn = widget.NewButtonWithIcon("Copy code", theme.ContentCopyIcon(), func() {
@@ -67,6 +69,6 @@ func profileInUseView(a fyne.App, w fyne.Window, code string) fyne.CanvasObject 
 			w.Close()
 		}
 	})
-	return container.NewPadded(container.NewVBox(heading("Hearth is already open"), msg, codeTxt,
+	return container.NewPadded(container.NewVBox(kit.Heading("Hearth is already open"), msg, codeTxt,
 		container.NewHBox(copyBtn, closeBtn)))
 }

@@ -12,6 +12,14 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
+	"hearth/app/ui/addcontact"
+	"hearth/app/ui/archivedlg"
+	"hearth/app/ui/area"
+	"hearth/app/ui/callwin"
+	"hearth/app/ui/contactdlg"
+	"hearth/app/ui/groupdlg"
+	"hearth/app/ui/kit"
+	"hearth/app/ui/notify"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open
@@ -21,8 +29,8 @@ import (
 type MainWindow struct {
 	app fyne.App
 	win fyne.Window
-	b   *Backend     // the whole bundle; views get their areas
-	do  func(func()) // runs a function on the UI goroutine
+	b   *area.Backend // the whole bundle; views get their areas
+	do  func(func())  // runs a function on the UI goroutine
 	// kill makes do a no-op (shutdown).
 	kill func()
 	// endedEarly: calls that ended before their window opened.
@@ -43,8 +51,8 @@ type MainWindow struct {
 
 	myName      *widget.Label
 	presenceSel *widget.Select
-	statusEntry *escEntry
-	search      *escEntry
+	statusEntry *kit.EscEntry
+	search      *kit.EscEntry
 	filter      *widget.Select // by group, or the blocked (contactmenu.go)
 	filterRow   *fyne.Container
 	list        *widget.List
@@ -63,27 +71,30 @@ type MainWindow struct {
 
 	archive archiveState // archive.go: search, export, compliance banner
 
-	calls   map[string]*CallWindow
+	calls   map[string]*callwin.CallWindow
 	ringing map[string]dialog.Dialog
 	modal   dialog.Dialog // the dialog Escape closes
 	escape  func()        // what Escape does while modal is shown
 
-	shortCode    *shortCodeDialog // the open short-code dialog (shortcode.go)
-	grp          *groupsSection   // the sidebar's groups (groupsview.go)
-	pairBtn      *widget.Button   // Pair nearby / Visible until … (presenceui.go)
-	lastActivity time.Time        // last activity reported to the core
+	add          *addcontact.Dialogs // the add-contact dialogs (app/ui/addcontact)
+	groupDlg     *groupdlg.Dialogs   // the group dialogs (app/ui/groupdlg)
+	contactDlg   *contactdlg.Dialogs // the contact dialogs (app/ui/contactdlg)
+	archiveDlg   *archivedlg.Dialogs // the export and retention dialogs (app/ui/archivedlg)
+	grp          *groupsSection      // the sidebar's groups (groupsview.go)
+	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
+	lastActivity time.Time           // last activity reported to the core
 
 	// conversation features (notify.go)
-	notify  *notifier
+	notify  *notify.Notifier
 	focused bool            // the app has the keyboard focus
 	typing  map[string]bool // contacts typing to me
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
 // backend, and starts reading its events. Close it with Close.
-func NewMainWindow(a fyne.App, b *Backend) *MainWindow {
+func NewMainWindow(a fyne.App, b *area.Backend) *MainWindow {
 	w := a.NewWindow("Hearth")
-	w.SetIcon(AppIcon)
+	w.SetIcon(kit.AppIcon)
 	mw := newMainWindow(a, w, b, fyne.Do)
 	w.Resize(fyne.NewSize(1000, 680))
 	w.Show()
@@ -92,7 +103,7 @@ func NewMainWindow(a fyne.App, b *Backend) *MainWindow {
 
 // newMainWindow fills w. do runs a function on the UI goroutine: fyne.Do
 // in the app, a queue the test drains in view tests.
-func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *MainWindow {
+func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())) *MainWindow {
 	// After the app stops, fyne.Do runs functions on the caller's goroutine;
 	// once shutdown starts nothing more may reach the widgets.
 	var doMu sync.RWMutex
@@ -113,13 +124,17 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 		app: a, win: w, b: b, do: do, kill: kill, endedEarly: map[string]event.CallEnded{},
 		stop:    make(chan struct{}),
 		asked:   map[string]bool{},
-		calls:   map[string]*CallWindow{},
+		calls:   map[string]*callwin.CallWindow{},
 		ringing: map[string]dialog.Dialog{},
 		typing:  map[string]bool{},
-		notify:  newNotifier(a),
+		notify:  notify.New(a),
 	}
+	mw.add = addcontact.New(mw, b.Contacts)
+	mw.groupDlg = groupdlg.New(mw, b.Groups, b.Me)
+	mw.contactDlg = contactdlg.New(mw, b.Contacts)
+	mw.archiveDlg = archivedlg.New(mw, b.Archive)
 	mw.watchFocus()
-	w.SetIcon(AppIcon)
+	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
 	split.Offset = 0.3
 	w.SetContent(split)
@@ -144,7 +159,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *Backend, uiDo func(func())) *Ma
 	})
 	mw.refreshContacts()
 	mw.refreshNearby()
-	mw.refreshGroups()
+	mw.RefreshGroups()
 	mw.wg.Add(1)
 	go mw.loop()
 	return mw
@@ -169,7 +184,7 @@ func (mw *MainWindow) shutdown() {
 	mw.closeOnce.Do(func() {
 		mw.kill()
 		for _, cw := range mw.calls {
-			cw.hangupOnly()
+			cw.HangupOnly()
 		}
 		if mw.noticeTimer != nil {
 			mw.noticeTimer.Stop()
@@ -204,9 +219,9 @@ func (mw *MainWindow) apply(ev event.Event) {
 	switch e := ev.(type) {
 	case event.ContactsChanged:
 		mw.refreshContacts()
-		mw.refreshGroups() // unread counts of groups change with MarkRead too
+		mw.RefreshGroups() // unread counts of groups change with MarkRead too
 	case event.GroupsChanged:
-		mw.refreshGroups()
+		mw.RefreshGroups()
 	case event.RequestReceived:
 		mw.refreshContacts()
 	case event.NearbyChanged:
@@ -227,16 +242,16 @@ func (mw *MainWindow) apply(ev event.Event) {
 		mw.ring(e)
 	case event.CallConnected:
 		if cw := mw.calls[e.CallID]; cw != nil {
-			cw.connected()
+			cw.Connected()
 		}
 	case event.CallEnded:
 		if d, ok := mw.ringing[e.CallID]; ok {
 			delete(mw.ringing, e.CallID)
-			mw.hideModal(d)
-			mw.showNotice(e.Reason)
+			mw.HideModal(d)
+			mw.ShowNotice(e.Reason)
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
-			cw.ended(e.Reason)
+			cw.Ended(e.Reason)
 			mw.callEndedNotice(cw, e) // callnotice.go
 		} else {
 			// A Busy or Decline can beat StartCall's return: the window
@@ -244,13 +259,13 @@ func (mw *MainWindow) apply(ev event.Event) {
 			mw.endedEarly[e.CallID] = e
 		}
 	case event.Notice:
-		mw.showNotice(e.Text)
+		mw.ShowNotice(e.Text)
 	case event.PairingSucceeded, event.PairingFailed:
-		mw.pairingEvent(e)
+		mw.add.PairingEvent(e)
 	case event.PresenceChanged:
 		mw.showMyPresence(e.Presence)
 	case event.NearbyVisibilityChanged:
-		mw.showNearbyWindow(e.Until)
+		mw.ShowNearbyWindow(e.Until)
 	case event.TransferChanged:
 		if e.Transfer.Conversation == mw.selected {
 			mw.chat.setTransfer(e.Transfer)
@@ -262,9 +277,9 @@ func (mw *MainWindow) apply(ev event.Event) {
 	}
 }
 
-// background runs fn off the UI goroutine and then done with its error on
+// Background runs fn off the UI goroutine and then done with its error on
 // it. Network calls (requests, calls) go through here.
-func (mw *MainWindow) background(fn func() error, done func(error)) {
+func (mw *MainWindow) Background(fn func() error, done func(error)) {
 	mw.wg.Add(1)
 	go func() {
 		defer mw.wg.Done()

@@ -7,9 +7,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 )
 
-// showNotice shows a non-blocking banner above the conversation for a
+// ShowNotice shows a non-blocking banner above the conversation for a
 // while.
-func (mw *MainWindow) showNotice(text string) {
+func (mw *MainWindow) ShowNotice(text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
@@ -38,8 +38,8 @@ func (mw *MainWindow) NoticeText() string {
 	return mw.noticeText.Text
 }
 
-// showModal shows d and makes Escape run onEscape (or hide d).
-func (mw *MainWindow) showModal(d dialog.Dialog, onEscape func()) {
+// ShowModal shows d and makes Escape run onEscape (or hide d).
+func (mw *MainWindow) ShowModal(d dialog.Dialog, onEscape func()) {
 	mw.modal = d
 	mw.escape = onEscape
 	d.SetOnClosed(func() {
@@ -50,7 +50,7 @@ func (mw *MainWindow) showModal(d dialog.Dialog, onEscape func()) {
 	d.Show()
 }
 
-func (mw *MainWindow) hideModal(d dialog.Dialog) {
+func (mw *MainWindow) HideModal(d dialog.Dialog) {
 	d.Hide()
 	if mw.modal == d {
 		mw.modal, mw.escape = nil, nil
@@ -62,6 +62,6 @@ func (mw *MainWindow) closeModal() {
 	case mw.escape != nil:
 		mw.escape()
 	case mw.modal != nil:
-		mw.hideModal(mw.modal)
+		mw.HideModal(mw.modal)
 	}
 }

@@ -1,87 +1,13 @@
 package ui
 
 import (
-	"net"
-	"os"
-	"path/filepath"
-	"runtime"
-	"strings"
-	"sync"
-	"time"
-
 	"fyne.io/fyne/v2"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
+	"hearth/app/ui/notify"
 	"hearth/contacts"
 )
-
-// notifyEvery is the shortest gap between two notifications for one
-// conversation: a burst (a contact's backlog arriving) gives one.
-const notifyEvery = 5 * time.Second
-
-// notifier sends desktop notifications for new messages while the window
-// is not focused, except for muted conversations and while I am Busy.
-type notifier struct {
-	send func(*fyne.Notification)
-	// available reports, once, whether notifications can be shown: on
-	// Linux and the BSDs they need a D-Bus session, and without one Fyne
-	// logs an error for every notification.
-	available func() bool
-	now       func() time.Time
-	last      map[string]time.Time // conversation → last notification
-}
-
-func newNotifier(a fyne.App) *notifier {
-	return &notifier{
-		send:      a.SendNotification,
-		available: sync.OnceValue(notificationsAvailable),
-		now:       time.Now,
-		last:      map[string]time.Time{},
-	}
-}
-
-// notificationsAvailable looks for the D-Bus session bus the way godbus
-// does (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus) and checks
-// that a unix socket there answers. Other systems need no D-Bus.
-func notificationsAvailable() bool {
-	switch runtime.GOOS {
-	case "linux", "freebsd", "openbsd", "netbsd":
-	default:
-		return true
-	}
-	addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if addr == "" {
-		dir := os.Getenv("XDG_RUNTIME_DIR")
-		if dir == "" {
-			return false
-		}
-		addr = "unix:path=" + filepath.Join(dir, "bus")
-	}
-	for _, a := range strings.Split(addr, ";") {
-		kind, params, _ := strings.Cut(a, ":")
-		if kind != "unix" {
-			return kind != "" // tcp and others: let Fyne try
-		}
-		for _, p := range strings.Split(params, ",") {
-			k, v, _ := strings.Cut(p, "=")
-			var sock string
-			switch k {
-			case "path":
-				sock = v
-			case "abstract":
-				sock = "@" + v
-			default:
-				continue
-			}
-			c, err := net.DialTimeout("unix", sock, time.Second)
-			if err == nil {
-				c.Close()
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // notifyMessage notifies of a message from a contact when it should.
 func (mw *MainWindow) notifyMessage(m contacts.Message) {
@@ -96,15 +22,15 @@ func (mw *MainWindow) notifyMessage(m contacts.Message) {
 	if p, _ := mw.b.Me.Presence(); p == contacts.Busy {
 		return // do not disturb
 	}
-	now := n.now()
-	if last, ok := n.last[m.Conversation]; ok && now.Sub(last) < notifyEvery {
+	now := n.Now()
+	if last, ok := n.Last[m.Conversation]; ok && now.Sub(last) < notify.Every {
 		return
 	}
-	if !n.available() {
+	if !n.Available() {
 		return
 	}
-	n.last[m.Conversation] = now
-	n.send(fyne.NewNotification(displayName(c.Name, c.PeerID), snippet(m, 120)))
+	n.Last[m.Conversation] = now
+	n.Send(fyne.NewNotification(kit.DisplayName(c.Name, c.PeerID), snippet(m, 120)))
 }
 
 // watchFocus follows whether the app has the keyboard focus: messages are

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -21,7 +22,7 @@ func (mw *MainWindow) buildRight() fyne.CanvasObject {
 	mw.chat = newChatView(mw, mw.b.Chat, mw.b.Files)
 	mw.chat.root.Hide()
 
-	icon := canvas.NewImageFromResource(AppIcon)
+	icon := canvas.NewImageFromResource(kit.AppIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(112))
 	title := widget.NewLabelWithStyle("Welcome to Hearth", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
@@ -73,11 +74,11 @@ func (mw *MainWindow) openConversation(peerID string) {
 	mw.chat.setContact(*c)
 	msgs, err := mw.b.Chat.History(peerID, historyLimit)
 	if err != nil {
-		mw.showNotice("Could not read this conversation: " + userText(err))
+		mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
 	}
 	transfers, err := mw.b.Files.Transfers(peerID)
 	if err != nil {
-		mw.showNotice("Could not read the files of this conversation: " + userText(err))
+		mw.ShowNotice("Could not read the files of this conversation: " + kit.UserText(err))
 	}
 	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go
@@ -98,7 +99,7 @@ func (mw *MainWindow) closeConversation() {
 }
 
 func (mw *MainWindow) markRead(peerID string) {
-	mw.background(func() error { return mw.b.Chat.MarkRead(peerID) }, nil)
+	mw.Background(func() error { return mw.b.Chat.MarkRead(peerID) }, nil)
 }
 
 // send is the composer's action.
@@ -117,17 +118,10 @@ func (mw *MainWindow) send(text string) {
 		msg, err = mw.b.Chat.Send(mw.selected, text)
 	}
 	if err != nil {
-		showError(mw.chat.sendErr, err)
+		kit.ShowError(mw.chat.sendErr, err)
 		return
 	}
-	showError(mw.chat.sendErr, nil)
+	kit.ShowError(mw.chat.sendErr, nil)
 	mw.chat.entry.SetText("")
 	mw.chat.add(msg)
-}
-
-// layoutSpacer is a fixed-size gap.
-func layoutSpacer(w, h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(nil)
-	r.SetMinSize(fyne.NewSize(w, h))
-	return r
 }

@@ -18,18 +18,9 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
-
-func TestInitials(t *testing.T) {
-	for name, want := range map[string]string{
-		"Ann Lee": "AL", "bob": "B", "Jean-Luc Picard": "JP", "  ": "?", "Élodie": "É", "Unknown …x9": "UX",
-	} {
-		if got := initials(name); got != want {
-			t.Errorf("initials(%q) = %q, want %q", name, got, want)
-		}
-	}
-}
 
 // TestAvatarsInRowsAndHeader: a contact with a picture shows it, one
 // without shows initials, in the list and in the chat header.
@@ -41,7 +32,7 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 	q.waitFor(t, "the picture in Bob's row", func() bool {
 		found := false
 		visible(mw.list, func(o fyne.CanvasObject) {
-			if r, ok := o.(*contactRow); ok && r.avatar.shown == pic && r.avatar.img.Visible() {
+			if r, ok := o.(*kit.ContactRow); ok && r.Avatar.Shown == pic && r.Avatar.Img.Visible() {
 				found = true
 			}
 		})
@@ -51,12 +42,12 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 		t.Errorf("no initials for Cleo: %q", texts(mw.list))
 	}
 	mw.list.Select(0)
-	if mw.chat.avatar.shown != pic {
+	if mw.chat.avatar.Shown != pic {
 		t.Error("chat header without Bob's picture")
 	}
 	mw.list.Select(1)
-	if mw.chat.avatar.shown != nil || mw.chat.avatar.initials.Text != "C" {
-		t.Errorf("Cleo's header shows %q", mw.chat.avatar.initials.Text)
+	if mw.chat.avatar.Shown != nil || mw.chat.avatar.Initials.Text != "C" {
+		t.Errorf("Cleo's header shows %q", mw.chat.avatar.Initials.Text)
 	}
 	// Opening a conversation counts as activity (auto-away ends).
 	b.locked(func() {
@@ -74,7 +65,7 @@ func TestActivityReported(t *testing.T) {
 		b.locked(func() { n = b.me.activity })
 		return n
 	}
-	layer, ok := mw.win.Content().(*activityLayer)
+	layer, ok := mw.win.Content().(*kit.ActivityLayer)
 	if !ok {
 		t.Fatalf("window content is %T, not the activity layer", mw.win.Content())
 	}
@@ -104,17 +95,17 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 			t.Errorf("%q not shown", want)
 		}
 	}
-	if !s.you.remove.Disabled() {
+	if !s.You.Remove.Disabled() {
 		t.Error("Remove enabled without a picture")
 	}
-	s.you.away.SetSelected("After 10 minutes")
-	s.you.nearby.SetSelected("Never")
+	s.You.Away.SetSelected("After 10 minutes")
+	s.You.Nearby.SetSelected("Never")
 	q.waitFor(t, "settings saved", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.me.awayAfter == 10*time.Minute && b.me.vis == nearby.Never })
 		return ok
 	})
-	s.you.away.SetSelected("Never")
+	s.You.Away.SetSelected("Never")
 	q.waitFor(t, "auto-away off", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.me.awayAfter == 0 })
@@ -123,19 +114,19 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 
 	// A picture: chosen, shown, removable; an error stays in the dialog.
 	b.locked(func() { b.me.avatarErr = base.ErrNotAnImage })
-	s.you.setPicture("/tmp/notes.txt")
-	q.waitFor(t, "the error", func() bool { return s.you.err.Visible() })
-	if !strings.Contains(s.you.err.Text, "not a picture") {
-		t.Errorf("error %q", s.you.err.Text)
+	s.You.SetPicture("/tmp/notes.txt")
+	q.waitFor(t, "the error", func() bool { return s.You.Err.Visible() })
+	if !strings.Contains(s.You.Err.Text, "not a picture") {
+		t.Errorf("error %q", s.You.Err.Text)
 	}
 	b.locked(func() { b.me.avatarErr = nil })
-	s.you.setPicture("/home/ann/me.png")
-	q.waitFor(t, "the picture", func() bool { return s.you.avatar.shown != nil })
-	if s.you.remove.Disabled() || s.you.err.Visible() {
+	s.You.SetPicture("/home/ann/me.png")
+	q.waitFor(t, "the picture", func() bool { return s.You.Avatar.Shown != nil })
+	if s.You.Remove.Disabled() || s.You.Err.Visible() {
 		t.Error("Remove disabled or error left after a good picture")
 	}
-	test.Tap(s.you.remove)
-	q.waitFor(t, "the picture removed", func() bool { return s.you.avatar.shown == nil })
+	test.Tap(s.You.Remove)
+	q.waitFor(t, "the picture removed", func() bool { return s.You.Avatar.Shown == nil })
 	b.locked(func() {
 		if b.me.avatarPath != "" {
 			t.Error("ClearAvatar not called")
@@ -194,11 +185,11 @@ func TestAutoAwayShownNotSaved(t *testing.T) {
 func TestAddContactFromLinkAndPaste(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	link := "hearth:bobs-code-from-a-mail"
-	d := mw.showAddContactWith(link)
-	if d.paste.Text != link {
-		t.Fatalf("code field %q", d.paste.Text)
+	d := mw.add.ShowAddContactWith(link)
+	if d.Paste.Text != link {
+		t.Fatalf("code field %q", d.Paste.Text)
 	}
-	test.Tap(d.send)
+	test.Tap(d.Send)
 	q.waitFor(t, "sent", func() bool { return mw.modal == nil })
 	b.locked(func() {
 		if len(b.people.invites) != 1 || b.people.invites[0] != link {
@@ -207,16 +198,16 @@ func TestAddContactFromLinkAndPaste(t *testing.T) {
 	})
 
 	// Paste from the clipboard; an empty clipboard says so.
-	d = mw.showAddContact()
+	d = mw.add.ShowAddContact()
 	mw.app.Clipboard().SetContent("")
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
-	if !d.err.Visible() || !strings.Contains(d.err.Text, "clipboard is empty") {
-		t.Errorf("error %q", d.err.Text)
+	if !d.Err.Visible() || !strings.Contains(d.Err.Text, "clipboard is empty") {
+		t.Errorf("error %q", d.Err.Text)
 	}
 	mw.app.Clipboard().SetContent("  hearth:from-clipboard \n")
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
-	if d.paste.Text != "hearth:from-clipboard" || d.err.Visible() {
-		t.Errorf("pasted %q, error %q", d.paste.Text, d.err.Text)
+	if d.Paste.Text != "hearth:from-clipboard" || d.Err.Visible() {
+		t.Errorf("pasted %q, error %q", d.Paste.Text, d.Err.Text)
 	}
 }
 
@@ -235,16 +226,16 @@ func TestReadQRFromPicture(t *testing.T) {
 	png.Encode(f, image.NewGray(image.Rect(0, 0, 100, 100)))
 	f.Close()
 
-	d := mw.showAddContact()
-	d.readQR(blank)
-	q.waitFor(t, "the error", func() bool { return d.err.Visible() })
-	if !strings.Contains(d.err.Text, "No QR code") {
-		t.Errorf("error %q", d.err.Text)
+	d := mw.add.ShowAddContact()
+	d.ReadQR(blank)
+	q.waitFor(t, "the error", func() bool { return d.Err.Visible() })
+	if !strings.Contains(d.Err.Text, "No QR code") {
+		t.Errorf("error %q", d.Err.Text)
 	}
-	d.readQR(good)
-	q.waitFor(t, "the code", func() bool { return d.paste.Text == code })
-	if d.err.Visible() {
-		t.Errorf("error left: %q", d.err.Text)
+	d.ReadQR(good)
+	q.waitFor(t, "the code", func() bool { return d.Paste.Text == code })
+	if d.Err.Visible() {
+		t.Errorf("error left: %q", d.Err.Text)
 	}
 }
 
@@ -270,26 +261,26 @@ func TestProfileInUseView(t *testing.T) {
 func TestSettingsChangeMyName(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	s := mw.showSettings()
-	if s.you.name.Text != "Ann" || !s.you.save.Disabled() {
-		t.Fatalf("name %q, save disabled %v", s.you.name.Text, s.you.save.Disabled())
+	if s.You.Name.Text != "Ann" || !s.You.Save.Disabled() {
+		t.Fatalf("name %q, save disabled %v", s.You.Name.Text, s.You.Save.Disabled())
 	}
-	s.you.name.SetText("")
-	test.Type(s.you.name, "Ann Smith")
-	if s.you.save.Disabled() {
+	s.You.Name.SetText("")
+	test.Type(s.You.Name, "Ann Smith")
+	if s.You.Save.Disabled() {
 		t.Fatal("Save stays disabled after a change")
 	}
-	s.you.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	s.You.Name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	q.waitFor(t, "name saved and shown", func() bool {
 		var name string
 		b.locked(func() { name = b.me.myName })
 		return name == "Ann Smith" && mw.myName.Text == "Ann Smith" && strings.Contains(mw.win.Title(), "Ann Smith")
 	})
-	if !s.you.save.Disabled() {
+	if !s.You.Save.Disabled() {
 		t.Error("Save enabled with nothing to save")
 	}
 
-	s.you.name.SetText("   ")
-	s.you.rename()
+	s.You.Name.SetText("   ")
+	s.You.Rename()
 	if b.me.MyName() != "Ann Smith" {
 		t.Fatalf("a blank name was saved: %q", b.me.MyName())
 	}

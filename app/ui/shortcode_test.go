@@ -14,25 +14,25 @@ import (
 
 func TestAddContactLeadsToShortCode(t *testing.T) {
 	mw, _, q := newTestMain(t)
-	mw.showAddContact()
+	mw.add.ShowAddContact()
 	test.Tap(button(t, top(mw), "Get a short code"))
-	q.waitFor(t, "the code shown", func() bool { return mw.shortCode != nil && mw.shortCode.code != "" })
-	if !mw.shortCode.show || mw.modal != mw.shortCode.d {
+	q.waitFor(t, "the code shown", func() bool { return mw.add.ShortCode != nil && mw.add.ShortCode.Code != "" })
+	if !mw.add.ShortCode.Show || mw.modal != mw.add.ShortCode.Dialog {
 		t.Fatal("the short-code dialog is not the open one")
 	}
-	mw.shortCode.close()
-	mw.showAddContact()
+	mw.add.ShortCode.Close()
+	mw.add.ShowAddContact()
 	test.Tap(button(t, top(mw), "Enter a code"))
-	if mw.shortCode == nil || mw.shortCode.show {
+	if mw.add.ShortCode == nil || mw.add.ShortCode.Show {
 		t.Fatal("Enter a code did not open the entry")
 	}
 }
 
 func TestShortCodeShowWaitsAndSucceeds(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	s := mw.showShortCode(true)
-	q.waitFor(t, "the code shown", func() bool { return s.codeText.Text == "7-orbit-maple-sugar" })
-	if !s.waiting.Visible() || !hasText(top(mw), "Waiting for the other person") {
+	s := mw.add.ShowShortCode(true)
+	q.waitFor(t, "the code shown", func() bool { return s.CodeText.Text == "7-orbit-maple-sugar" })
+	if !s.Waiting.Visible() || !hasText(top(mw), "Waiting for the other person") {
 		t.Fatalf("no waiting indicator: %q", texts(top(mw)))
 	}
 	// An event for another code is not ours.
@@ -51,16 +51,16 @@ func TestShortCodeShowWaitsAndSucceeds(t *testing.T) {
 
 func TestShortCodeShowFailsThenNewCode(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	s := mw.showShortCode(true)
-	q.waitFor(t, "the code shown", func() bool { return s.code != "" })
+	s := mw.add.ShowShortCode(true)
+	q.waitFor(t, "the code shown", func() bool { return s.Code != "" })
 	b.events <- event.PairingFailed{Code: "7-orbit-maple-sugar", Reason: "The code did not match: someone typed it wrong. Make a new code and try again."}
-	q.waitFor(t, "the failure shown", func() bool { return s.err.Visible() })
-	if s.err.Text != "The code did not match: someone typed it wrong. Make a new code and try again." || s.waiting.Visible() || mw.modal == nil {
-		t.Fatalf("error %q, waiting %v", s.err.Text, s.waiting.Visible())
+	q.waitFor(t, "the failure shown", func() bool { return s.Err.Visible() })
+	if s.Err.Text != "The code did not match: someone typed it wrong. Make a new code and try again." || s.Waiting.Visible() || mw.modal == nil {
+		t.Fatalf("error %q, waiting %v", s.Err.Text, s.Waiting.Visible())
 	}
 	test.Tap(button(t, top(mw), "New code"))
-	q.waitFor(t, "a new code", func() bool { return s.codeText.Text == "12-otter-lemon-drum" })
-	if s.err.Visible() {
+	q.waitFor(t, "a new code", func() bool { return s.CodeText.Text == "12-otter-lemon-drum" })
+	if s.Err.Visible() {
 		t.Error("the old error is still shown")
 	}
 	// Escape closes and gives the code up.
@@ -70,33 +70,33 @@ func TestShortCodeShowFailsThenNewCode(t *testing.T) {
 		b.locked(func() { n = b.people.pair.cancels })
 		return n == 1
 	})
-	if mw.modal != nil || mw.shortCode != nil {
+	if mw.modal != nil || mw.add.ShortCode != nil {
 		t.Fatal("Escape did not close the dialog")
 	}
 }
 
 func TestShortCodeEnter(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	s := mw.showShortCode(false)
-	if mw.win.Canvas().Focused() != s.entry {
+	s := mw.add.ShowShortCode(false)
+	if mw.win.Canvas().Focused() != s.Entry {
 		t.Error("the entry does not have the focus")
 	}
 	// Nothing typed: a hint, no call.
-	enter(s.entry)
-	if !s.err.Visible() {
+	enter(s.Entry)
+	if !s.Err.Visible() {
 		t.Fatal("no hint for an empty code")
 	}
 	b.locked(func() {
 		b.people.pair.err = errors.New("the code did not match; the other person needs to make a new code, then try again")
 	})
-	test.Type(s.entry, "7 orbit maple salad")
-	enter(s.entry)
-	q.waitFor(t, "the error", func() bool { return s.err.Visible() && s.pair.Text == "Pair" })
-	if s.err.Text != "The code did not match; the other person needs to make a new code, then try again" || mw.modal == nil {
-		t.Fatalf("error %q", s.err.Text)
+	test.Type(s.Entry, "7 orbit maple salad")
+	enter(s.Entry)
+	q.waitFor(t, "the error", func() bool { return s.Err.Visible() && s.Pair.Text == "Pair" })
+	if s.Err.Text != "The code did not match; the other person needs to make a new code, then try again" || mw.modal == nil {
+		t.Fatalf("error %q", s.Err.Text)
 	}
 	b.locked(func() { b.people.pair.err = nil })
-	test.Tap(s.pair)
+	test.Tap(s.Pair)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	b.locked(func() {
 		if !slices.Equal(b.people.pair.typed, []string{"7 orbit maple salad", "7 orbit maple salad"}) {
@@ -113,13 +113,13 @@ func TestShortCodeEnterEscapeStopsSearch(t *testing.T) {
 	block := make(chan struct{})
 	defer close(block)
 	b.locked(func() { b.people.pair.block = block })
-	s := mw.showShortCode(false)
-	test.Type(s.entry, "7-orbit-maple-sugar")
-	test.Tap(s.pair)
-	if !s.pair.Disabled() || !s.waiting.Visible() {
+	s := mw.add.ShowShortCode(false)
+	test.Type(s.Entry, "7-orbit-maple-sugar")
+	test.Tap(s.Pair)
+	if !s.Pair.Disabled() || !s.Waiting.Visible() {
 		t.Fatal("no sign of work while looking")
 	}
-	s.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	s.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Fatal("Escape did not close")
 	}

@@ -13,35 +13,36 @@ import (
 
 	"hearth/app/core/nearby"
 	"hearth/app/core/people"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
 // buildSidebar is the left side: me and my status, the contact search and
 // list, requests, groups and the people nearby.
 func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
-	icon := canvas.NewImageFromResource(AppIcon)
+	icon := canvas.NewImageFromResource(kit.AppIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(36))
-	mw.myName = heading(mw.b.Me.MyName())
+	mw.myName = kit.Heading(mw.b.Me.MyName())
 	mw.myName.Truncation = fyne.TextTruncateEllipsis
 
 	p, text := mw.b.Me.Presence()
-	mw.presenceSel = widget.NewSelect(presenceNames(), nil)
+	mw.presenceSel = widget.NewSelect(kit.PresenceNames(), nil)
 	mw.presenceSel.SetSelected(p.String())
 	if p == contacts.Offline {
 		mw.presenceSel.SetSelected(contacts.Online.String())
 	}
 	mw.presenceSel.OnChanged = func(string) { mw.savePresence() }
-	mw.statusEntry = newEscEntry(false)
+	mw.statusEntry = kit.NewEscEntry(false)
 	mw.statusEntry.SetPlaceHolder("Status message")
 	mw.statusEntry.SetText(text)
 	mw.statusEntry.OnSubmitted = func(string) { mw.savePresence() }
 
-	mw.search = newEscEntry(false)
+	mw.search = kit.NewEscEntry(false)
 	mw.search.SetPlaceHolder("Search contacts")
 	mw.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	mw.search.OnChanged = func(string) { mw.applyFilter() }
-	mw.search.onEscape = func() { mw.search.SetText("") }
+	mw.search.OnEscape = func() { mw.search.SetText("") }
 	mw.filter = widget.NewSelect([]string{filterAll}, func(string) { mw.applyFilter() })
 	mw.filter.Selected = filterAll
 	mw.filter.Hide()
@@ -62,14 +63,14 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	mw.list = widget.NewList(
 		func() int { return len(mw.shown) },
 		func() fyne.CanvasObject {
-			r := newContactRow()
-			r.onMenu = mw.showContactMenu
-			r.onTap = mw.OpenConversation
+			r := kit.NewContactRow()
+			r.OnMenu = mw.showContactMenu
+			r.OnTap = mw.OpenConversation
 			return r
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(mw.shown) {
-				o.(*contactRow).set(mw.shown[i])
+				o.(*kit.ContactRow).Set(mw.shown[i])
 			}
 		})
 	mw.list.OnSelected = func(i widget.ListItemID) {
@@ -79,7 +80,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 			mw.openConversation(mw.shown[i].PeerID)
 		}
 	}
-	hint := caption("No contacts yet.\nClick “Add contact” and share your invite code.")
+	hint := kit.Caption("No contacts yet.\nClick “Add contact” and share your invite code.")
 	hint.Alignment = fyne.TextAlignCenter
 	hint.Wrapping = fyne.TextWrapWord
 	mw.listEmpty = container.NewVBox(hint)
@@ -100,11 +101,11 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 }
 
 func (mw *MainWindow) savePresence() {
-	p := presenceFromName(mw.presenceSel.Selected)
+	p := kit.PresenceFromName(mw.presenceSel.Selected)
 	text := strings.TrimSpace(mw.statusEntry.Text)
-	mw.background(func() error { return mw.b.Me.SetPresence(p, text) }, func(err error) {
+	mw.Background(func() error { return mw.b.Me.SetPresence(p, text) }, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not change your status: " + userText(err))
+			mw.ShowNotice("Could not change your status: " + kit.UserText(err))
 		}
 	})
 }
@@ -113,7 +114,7 @@ func (mw *MainWindow) savePresence() {
 func (mw *MainWindow) refreshContacts() {
 	cs, err := mw.b.Contacts.Contacts()
 	if err != nil {
-		mw.showNotice("Could not read your contacts: " + userText(err))
+		mw.ShowNotice("Could not read your contacts: " + kit.UserText(err))
 		return
 	}
 	mw.all = mw.all[:0]
@@ -131,7 +132,7 @@ func (mw *MainWindow) refreshContacts() {
 	}
 	byName := func(s []people.ContactView) {
 		sort.SliceStable(s, func(i, j int) bool {
-			return strings.ToLower(displayName(s[i].Name, s[i].PeerID)) < strings.ToLower(displayName(s[j].Name, s[j].PeerID))
+			return strings.ToLower(kit.DisplayName(s[i].Name, s[i].PeerID)) < strings.ToLower(kit.DisplayName(s[j].Name, s[j].PeerID))
 		})
 	}
 	sortByPresence(mw.all) // online first, then by name
@@ -214,7 +215,7 @@ func (mw *MainWindow) rebuildRequests() {
 		mw.requestsBox.Hide()
 		return
 	}
-	mw.requests.Add(sectionTitle("Requests"))
+	mw.requests.Add(kit.SectionTitle("Requests"))
 	for _, c := range mw.pending {
 		mw.requests.Add(mw.requestRow(c))
 	}
@@ -225,13 +226,13 @@ func (mw *MainWindow) rebuildRequests() {
 }
 
 func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
-	name := widget.NewLabelWithStyle(displayName(c.Name, c.PeerID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(kit.DisplayName(c.Name, c.PeerID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
 	if c.State == contacts.Outgoing {
-		sent := caption("Request sent — waiting for them to accept")
+		sent := kit.Caption("Request sent — waiting for them to accept")
 		sent.Truncation = fyne.TextTruncateEllipsis
 		return container.NewBorder(nil, nil, widget.NewIcon(theme.MailSendIcon()), mw.withdrawButton(c.PeerID),
-			tightVBox(name, sent))
+			kit.TightVBox(name, sent))
 	}
 	rows := []fyne.CanvasObject{name}
 	if c.Warning != "" {
@@ -243,18 +244,18 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 		n.Wrapping = fyne.TextWrapWord
 		rows = append(rows, n)
 	} else {
-		rows = append(rows, caption("wants to connect"))
+		rows = append(rows, kit.Caption("wants to connect"))
 	}
 	var accept, decline *widget.Button
 	peerID := c.PeerID
 	accept = widget.NewButtonWithIcon("Accept", theme.ConfirmIcon(), func() {
 		accept.Disable()
 		decline.Disable()
-		mw.background(func() error { return mw.b.Contacts.Accept(peerID) }, func(err error) {
+		mw.Background(func() error { return mw.b.Contacts.Accept(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
-				mw.showNotice("Could not accept: " + userText(err))
+				mw.ShowNotice("Could not accept: " + kit.UserText(err))
 			}
 		})
 	})
@@ -262,16 +263,16 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 	decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() {
 		accept.Disable()
 		decline.Disable()
-		mw.background(func() error { return mw.b.Contacts.Decline(peerID) }, func(err error) {
+		mw.Background(func() error { return mw.b.Contacts.Decline(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
-				mw.showNotice("Could not decline: " + userText(err))
+				mw.ShowNotice("Could not decline: " + kit.UserText(err))
 			}
 		})
 	})
 	// The name and its note stack tight, as in the other rows.
-	return container.NewVBox(tightVBox(rows...),
+	return container.NewVBox(kit.TightVBox(rows...),
 		container.NewGridWithColumns(3, accept, decline, mw.blockRequestButton(peerID)))
 }
 
@@ -300,18 +301,18 @@ func (mw *MainWindow) refreshNearbyRows() {
 		mw.nearbyBox.Hide()
 		return
 	}
-	mw.nearbyList.Objects = append([]fyne.CanvasObject{widget.NewSeparator(), sectionTitle("Nearby on this network")}, mw.nearbyList.Objects...)
+	mw.nearbyList.Objects = append([]fyne.CanvasObject{widget.NewSeparator(), kit.SectionTitle("Nearby on this network")}, mw.nearbyList.Objects...)
 	mw.nearbyList.Refresh()
 	mw.nearbyBox.SetMinSize(fyne.NewSize(0, min(mw.nearbyList.MinSize().Height, 180)))
 	mw.nearbyBox.Show()
 }
 
 func (mw *MainWindow) nearbyRow(p nearby.Peer) fyne.CanvasObject {
-	label := displayName(p.Name, p.PeerID)
+	label := kit.DisplayName(p.Name, p.PeerID)
 	if p.Name != "" {
 		// Anyone on the LAN can announce any name: the ID's end tells two
 		// "Mum"s apart.
-		label += "  " + shortID(p.PeerID)
+		label += "  " + kit.ShortID(p.PeerID)
 	}
 	name := widget.NewLabel(label)
 	name.Truncation = fyne.TextTruncateEllipsis
@@ -320,11 +321,11 @@ func (mw *MainWindow) nearbyRow(p nearby.Peer) fyne.CanvasObject {
 	add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() {
 		add.Disable()
 		add.SetText("Sending…")
-		mw.background(func() error { return mw.b.Contacts.RequestNearby(peerID, "") }, func(err error) {
+		mw.Background(func() error { return mw.b.Contacts.RequestNearby(peerID, "") }, func(err error) {
 			if err != nil {
 				add.Enable()
 				add.SetText("Add")
-				mw.showNotice("Could not send the request: " + userText(err))
+				mw.ShowNotice("Could not send the request: " + kit.UserText(err))
 				return
 			}
 			mw.asked[peerID] = true

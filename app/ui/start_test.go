@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/ui/area"
+	"hearth/app/ui/start"
+
 	"fyne.io/fyne/v2/test"
 )
 
@@ -13,14 +16,14 @@ func TestFirstRunCreatesProfile(t *testing.T) {
 	test.NewTempApp(t)
 	q := newQueue()
 	l := &fakeLauncher{}
-	var got *Backend
-	s := newStartScreen(l, q.do, func(b *Backend) { got = b })
-	test.NewTempWindow(t, s.content)
+	var got *area.Backend
+	s := start.NewScreen(l, q.do, func(b *area.Backend) { got = b })
+	test.NewTempWindow(t, s.Content)
 
-	test.Type(s.name, "Grandma Rose")
-	test.Type(s.pass, "sunflower")
-	test.Type(s.confirm, "sunflower")
-	test.Tap(s.create)
+	test.Type(s.Name, "Grandma Rose")
+	test.Type(s.Pass, "sunflower")
+	test.Type(s.Confirm, "sunflower")
+	test.Tap(s.Create)
 	q.waitFor(t, "the profile to open", func() bool { return got != nil })
 	l.locked(func() {
 		if !slices.Equal(l.created, []string{"Grandma Rose/sunflower"}) {
@@ -33,17 +36,17 @@ func TestFirstRunMismatchedPassphrase(t *testing.T) {
 	test.NewTempApp(t)
 	q := newQueue()
 	l := &fakeLauncher{}
-	s := newStartScreen(l, q.do, func(*Backend) { t.Error("opened despite mismatch") })
-	test.NewTempWindow(t, s.content)
+	s := start.NewScreen(l, q.do, func(*area.Backend) { t.Error("opened despite mismatch") })
+	test.NewTempWindow(t, s.Content)
 
-	test.Type(s.name, "Rose")
-	test.Type(s.pass, "sunflower")
-	test.Type(s.confirm, "sunflowr")
-	test.Tap(s.create)
+	test.Type(s.Name, "Rose")
+	test.Type(s.Pass, "sunflower")
+	test.Type(s.Confirm, "sunflowr")
+	test.Tap(s.Create)
 	time.Sleep(20 * time.Millisecond)
 	q.drain()
-	if !s.errText.Visible() || !strings.Contains(s.errText.Text, "not the same") {
-		t.Errorf("error shown = %v %q", s.errText.Visible(), s.errText.Text)
+	if !s.ErrText.Visible() || !strings.Contains(s.ErrText.Text, "not the same") {
+		t.Errorf("error shown = %v %q", s.ErrText.Visible(), s.ErrText.Text)
 	}
 	l.locked(func() {
 		if len(l.created) != 0 {
@@ -54,10 +57,10 @@ func TestFirstRunMismatchedPassphrase(t *testing.T) {
 
 func TestFirstRunNeedsName(t *testing.T) {
 	test.NewTempApp(t)
-	s := newStartScreen(&fakeLauncher{}, newQueue().do, func(*Backend) { t.Error("opened without a name") })
-	test.NewTempWindow(t, s.content)
-	test.Tap(s.create)
-	if !s.errText.Visible() {
+	s := start.NewScreen(&fakeLauncher{}, newQueue().do, func(*area.Backend) { t.Error("opened without a name") })
+	test.NewTempWindow(t, s.Content)
+	test.Tap(s.Create)
+	if !s.ErrText.Visible() {
 		t.Error("no error for a missing name")
 	}
 }
@@ -66,25 +69,25 @@ func TestUnlockWrongThenRight(t *testing.T) {
 	test.NewTempApp(t)
 	q := newQueue()
 	l := &fakeLauncher{exists: true, needsPass: true, pass: "right"}
-	var got *Backend
-	s := newStartScreen(l, q.do, func(b *Backend) { got = b })
-	w := test.NewTempWindow(t, s.content)
-	if s.unlockPass == nil {
+	var got *area.Backend
+	s := start.NewScreen(l, q.do, func(b *area.Backend) { got = b })
+	w := test.NewTempWindow(t, s.Content)
+	if s.UnlockPass == nil {
 		t.Fatal("no unlock screen")
 	}
 
-	test.Type(s.unlockPass, "wrong")
-	enter(s.unlockPass) // Enter submits
-	q.waitFor(t, "the wrong-passphrase message", func() bool { return s.errText.Visible() })
-	if !strings.Contains(s.errText.Text, "not right") {
-		t.Errorf("message = %q", s.errText.Text)
+	test.Type(s.UnlockPass, "wrong")
+	enter(s.UnlockPass) // Enter submits
+	q.waitFor(t, "the wrong-passphrase message", func() bool { return s.ErrText.Visible() })
+	if !strings.Contains(s.ErrText.Text, "not right") {
+		t.Errorf("message = %q", s.ErrText.Text)
 	}
-	if got != nil || w.Content() != s.content || s.unlock.Disabled() {
+	if got != nil || w.Content() != s.Content || s.Unlock.Disabled() {
 		t.Fatal("the unlock screen did not stay usable")
 	}
 
-	test.Type(s.unlockPass, "right")
-	test.Tap(s.unlock)
+	test.Type(s.UnlockPass, "right")
+	test.Tap(s.Unlock)
 	q.waitFor(t, "the profile to open", func() bool { return got != nil })
 	l.locked(func() {
 		if !slices.Equal(l.tries, []string{"wrong", "right"}) {
@@ -95,8 +98,8 @@ func TestUnlockWrongThenRight(t *testing.T) {
 
 func TestNoPassphraseSkipsUnlock(t *testing.T) {
 	test.NewTempApp(t)
-	s := newStartScreen(&fakeLauncher{exists: true}, newQueue().do, nil)
-	if s.view != nil || s.backend == nil || s.err != nil {
-		t.Fatalf("view=%v backend=%v err=%v", s.view, s.backend, s.err)
+	s := start.NewScreen(&fakeLauncher{exists: true}, newQueue().do, nil)
+	if s.View != nil || s.Backend == nil || s.Err != nil {
+		t.Fatalf("view=%v backend=%v err=%v", s.View, s.Backend, s.Err)
 	}
 }

@@ -20,18 +20,19 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/core/transfers"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
 // rowText is everything a transfer row shows, wrapped lines joined.
-func rowText(r *transferRow) string {
-	return strings.ReplaceAll(strings.Join(texts(r.root), " | "), "\n", " ")
+func rowText(r *transfer.Row) string {
+	return strings.ReplaceAll(strings.Join(texts(r.Root), " | "), "\n", " ")
 }
 
 // buttonTexts lists the row's visible buttons with text.
-func buttonTexts(r *transferRow) []string {
+func buttonTexts(r *transfer.Row) []string {
 	var out []string
-	visible(r.root, func(o fyne.CanvasObject) {
+	visible(r.Root, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text != "" {
 			out = append(out, b.Text)
 		}
@@ -58,7 +59,7 @@ func openBob(t *testing.T, ts ...contacts.Transfer) (*MainWindow, *fakeBackend, 
 	return mw, b, q
 }
 
-func row(t *testing.T, mw *MainWindow, id string) *transferRow {
+func row(t *testing.T, mw *MainWindow, id string) *transfer.Row {
 	t.Helper()
 	r := mw.chat.transfers[id]
 	if r == nil {
@@ -123,19 +124,19 @@ func TestTransferRowStates(t *testing.T) {
 			t.Errorf("%s: buttons %q, want %q", c.id, bs, c.buttons)
 		}
 	}
-	if v := row(t, mw, "xfer").progress.Value; v != 0.5 {
+	if v := row(t, mw, "xfer").Progress.Value; v != 0.5 {
 		t.Errorf("progress = %v, want 0.5", v)
 	}
-	if r := row(t, mw, "verifying"); !r.busy.Visible() || r.progress.Visible() {
+	if r := row(t, mw, "verifying"); !r.Busy.Visible() || r.Progress.Visible() {
 		t.Error("Verifying shows no infinite progress bar")
 	}
 	for _, id := range []string{"declined", "cancelled", "failed"} {
-		if r := row(t, mw, id); r.name.Importance != widget.LowImportance {
+		if r := row(t, mw, id); r.Name.Importance != widget.LowImportance {
 			t.Errorf("%s is not greyed", id)
 		}
 	}
 	// Outgoing rows sit on my side, incoming on theirs.
-	if objs := row(t, mw, "off-out").line.Objects; len(objs) != 2 || objs[0].MinSize().Width != 0 {
+	if objs := row(t, mw, "off-out").Line.Objects; len(objs) != 2 || objs[0].MinSize().Width != 0 {
 		t.Error("outgoing row is not right-aligned")
 	}
 
@@ -148,17 +149,17 @@ func TestTransferRowStates(t *testing.T) {
 			return ok
 		})
 	}
-	test.Tap(button(t, row(t, mw, "off-in").root, "Accept"))
+	test.Tap(button(t, row(t, mw, "off-in").Root, "Accept"))
 	waitAction("accept:off-in")
-	test.Tap(button(t, row(t, mw, "off-in").root, "Decline"))
+	test.Tap(button(t, row(t, mw, "off-in").Root, "Decline"))
 	waitAction("decline:off-in")
-	test.Tap(button(t, row(t, mw, "xfer").root, "Pause"))
+	test.Tap(button(t, row(t, mw, "xfer").Root, "Pause"))
 	waitAction("pause:xfer")
-	test.Tap(button(t, row(t, mw, "paused").root, "Resume"))
+	test.Tap(button(t, row(t, mw, "paused").Root, "Resume"))
 	waitAction("resume:paused")
-	test.Tap(button(t, row(t, mw, "off-out").root, "Cancel"))
+	test.Tap(button(t, row(t, mw, "off-out").Root, "Cancel"))
 	waitAction("cancel:off-out")
-	test.Tap(button(t, row(t, mw, "clean").root, "Open")) // the test app's OpenURL does nothing
+	test.Tap(button(t, row(t, mw, "clean").Root, "Open")) // the test app's OpenURL does nothing
 }
 
 func TestTransfersMergeWithMessages(t *testing.T) {
@@ -202,15 +203,15 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 		// update at that time whenever it gets to it.
 		clock = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC).Add(at)
 		b.events <- event.TransferChanged{Transfer: x}
-		q.waitFor(t, "the progress update", func() bool { return r.t.Done == done })
+		q.waitFor(t, "the progress update", func() bool { return r.Transfer.Done == done })
 	}
 	progress(2_000_000, time.Second) // 2 MB in 1 s
-	if r.progress.Value != 0.02 || !strings.Contains(rowText(r), "2.0 MB/s · 45 s left") {
-		t.Errorf("after 1 s: value %v, %q", r.progress.Value, rowText(r))
+	if r.Progress.Value != 0.02 || !strings.Contains(rowText(r), "2.0 MB/s · 45 s left") {
+		t.Errorf("after 1 s: value %v, %q", r.Progress.Value, rowText(r))
 	}
 	progress(6_000_000, 2*time.Second) // 4 MB in the next second: smoothed 2.6 MB/s
-	if r.progress.Value != 0.06 || !strings.Contains(rowText(r), "2.6 MB/s") || !strings.Contains(rowText(r), "6.0 MB of 100 MB") {
-		t.Errorf("after 2 s: value %v, %q", r.progress.Value, rowText(r))
+	if r.Progress.Value != 0.06 || !strings.Contains(rowText(r), "2.6 MB/s") || !strings.Contains(rowText(r), "6.0 MB of 100 MB") {
+		t.Errorf("after 2 s: value %v, %q", r.Progress.Value, rowText(r))
 	}
 	if mw.chat.transfers["big"] != r || !slices.Equal(objs, mw.chat.msgs.Objects) {
 		t.Error("the conversation was rebuilt for a progress update")
@@ -219,8 +220,8 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 	// Done: the progress bar goes, Open appears; still the same row.
 	x.State, x.Done, x.Path, x.Scan = contacts.Done, x.Size, "/home/ann/Downloads/big.pdf", contacts.Clean
 	b.events <- event.TransferChanged{Transfer: x}
-	q.waitFor(t, "Done", func() bool { return r.t.State == contacts.Done })
-	if r.progress.Visible() || !hasText(r.root, "Scanned, clean") || mw.chat.transfers["big"] != r {
+	q.waitFor(t, "Done", func() bool { return r.Transfer.State == contacts.Done })
+	if r.Progress.Visible() || !hasText(r.Root, "Scanned, clean") || mw.chat.transfers["big"] != r {
 		t.Errorf("after Done: %q", rowText(r))
 	}
 
@@ -320,18 +321,18 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 
 	// The incoming note plays, shows its length, and no Open button.
 	r := row(t, mw, "voice-in")
-	q.waitFor(t, "the duration", func() bool { return hasText(r.root, "0:07") })
-	if !r.play.Visible() || !hasText(r.root, "Voice note") || slices.Contains(buttonTexts(r), "Open") {
+	q.waitFor(t, "the duration", func() bool { return hasText(r.Root, "0:07") })
+	if !r.Play.Visible() || !hasText(r.Root, "Voice note") || slices.Contains(buttonTexts(r), "Open") {
 		t.Errorf("voice row: %q", rowText(r))
 	}
-	test.Tap(r.play)
+	test.Tap(r.Play)
 	q.waitFor(t, "PlayVoiceNote", func() bool { return cv.playing == "voice-in" })
 	b.locked(func() {
 		if !slices.Equal(b.files.played, []string{"voice-in"}) {
 			t.Errorf("PlayVoiceNote calls %q", b.files.played)
 		}
 	})
-	test.Tap(r.play) // stop
+	test.Tap(r.Play) // stop
 	q.waitFor(t, "the stop func", func() bool {
 		var n int
 		b.locked(func() { n = b.files.playStops })
@@ -341,7 +342,7 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 		t.Error("still playing after Stop")
 	}
 	b.locked(func() { b.files.playErr = errors.New("no speaker found") })
-	test.Tap(r.play)
+	test.Tap(r.Play)
 	q.waitFor(t, "the playback error", func() bool { return strings.Contains(mw.NoticeText(), "No speaker found") })
 
 	// Record: the strip replaces the composer and its clock runs.
@@ -420,28 +421,28 @@ func TestImageThumbnail(t *testing.T) {
 
 	mw, _, q := openBob(t, pic, garbage, huge, pending)
 	r := row(t, mw, "pic")
-	q.waitFor(t, "the thumbnail", func() bool { return r.thumb.Visible() && r.thumb.Image != nil })
-	if b := r.thumb.Image.Bounds(); b.Dx() != 240 || b.Dy() != 160 {
+	q.waitFor(t, "the thumbnail", func() bool { return r.Thumb.Visible() && r.Thumb.Image != nil })
+	if b := r.Thumb.Image.Bounds(); b.Dx() != 240 || b.Dy() != 160 {
 		t.Errorf("thumbnail %v, want 240×160", b)
 	}
-	if !hasText(r.root, "beach.png") || !slices.Contains(buttonTexts(r), "Open") {
+	if !hasText(r.Root, "beach.png") || !slices.Contains(buttonTexts(r), "Open") {
 		t.Errorf("image row: %q", rowText(r))
 	}
 	for _, id := range []string{"garbage", "huge"} {
-		q.waitFor(t, id+" to be tried", func() bool { _, ok := mw.chat.thumbs.get(id); return ok })
+		q.waitFor(t, id+" to be tried", func() bool { _, ok := mw.chat.thumbs.Get(id); return ok })
 		r := row(t, mw, id)
-		if r.thumb.Visible() || !r.icon.Visible() || !slices.Contains(buttonTexts(r), "Open") {
-			t.Errorf("%s: thumb %v, %q", id, r.thumb.Visible(), rowText(r))
+		if r.Thumb.Visible() || !r.Icon.Visible() || !slices.Contains(buttonTexts(r), "Open") {
+			t.Errorf("%s: thumb %v, %q", id, r.Thumb.Visible(), rowText(r))
 		}
 	}
-	if _, ok := mw.chat.thumbs.get("pending"); ok || row(t, mw, "pending").thumb.Visible() {
+	if _, ok := mw.chat.thumbs.Get("pending"); ok || row(t, mw, "pending").Thumb.Visible() {
 		t.Error("an unfinished picture was decoded")
 	}
 
 	// The cache serves a reopened conversation without decoding again.
 	mw.OpenConversation("peer-cleo")
 	mw.OpenConversation("peer-bob")
-	if r := row(t, mw, "pic"); !r.thumb.Visible() {
+	if r := row(t, mw, "pic"); !r.Thumb.Visible() {
 		t.Error("the cached thumbnail was not shown at once")
 	}
 }
@@ -455,7 +456,7 @@ func TestSettingsShowsPolicy(t *testing.T) {
 			t.Errorf("%q not in %q", want, texts(top))
 		}
 	}
-	d.close()
+	d.Close()
 	if mw.modal != nil {
 		t.Error("settings still open")
 	}
@@ -474,19 +475,5 @@ func TestSettingsShowsPolicy(t *testing.T) {
 	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Error("Escape did not close the settings")
-	}
-}
-
-func TestHumanUnits(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1000: "1.0 kB", 2_400_000: "2.4 MB", 45_000_000: "45 MB", 3_100_000_000: "3.1 GB"} {
-		if got := humanSize(n); got != want {
-			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-	for d, want := range map[time.Duration]string{3 * time.Second: "a few seconds left", 47 * time.Second: "45 s left",
-		150 * time.Second: "3 min left", 65 * time.Minute: "1 h 5 min left"} {
-		if got := timeLeft(d); got != want {
-			t.Errorf("timeLeft(%v) = %q, want %q", d, got, want)
-		}
 	}
 }

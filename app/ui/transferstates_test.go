@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
@@ -29,7 +30,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 		f(&x)
 		clock = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC).Add(at)
 		b.events <- event.TransferChanged{Transfer: x}
-		q.waitFor(t, "the update", func() bool { return reflect.DeepEqual(r.t, x) })
+		q.waitFor(t, "the update", func() bool { return reflect.DeepEqual(r.Transfer, x) })
 	}
 	check := func(step string, want []string, buttons []string) {
 		t.Helper()
@@ -50,13 +51,13 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 	check("offered", []string{"out.pdf", "50 MB", "Waiting for Bob to accept"}, []string{"Cancel"})
 	update(0, func(x *contacts.Transfer) { x.State = contacts.Transferring })
 	check("accepted", []string{"0 B of 50 MB", "Starting…"}, []string{"Pause", "Cancel"})
-	if !r.progress.Visible() || r.progress.Value != 0 {
-		t.Errorf("accepted: progress %v %v", r.progress.Visible(), r.progress.Value)
+	if !r.Progress.Visible() || r.Progress.Value != 0 {
+		t.Errorf("accepted: progress %v %v", r.Progress.Visible(), r.Progress.Value)
 	}
 	update(time.Second, func(x *contacts.Transfer) { x.Done = 10_000_000 })
 	check("sending", []string{"10 MB of 50 MB", "10 MB/s · ", "left"}, []string{"Pause", "Cancel"})
-	if r.progress.Value != 0.2 {
-		t.Errorf("sending: progress %v", r.progress.Value)
+	if r.Progress.Value != 0.2 {
+		t.Errorf("sending: progress %v", r.Progress.Value)
 	}
 	update(2*time.Second, func(x *contacts.Transfer) { x.State = contacts.Paused })
 	check("paused", []string{"Paused", "10 MB of 50 MB"}, []string{"Resume", "Cancel"})
@@ -64,7 +65,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 	check("resumed", []string{"Starting…"}, []string{"Pause", "Cancel"})
 	update(4*time.Second, func(x *contacts.Transfer) { x.State, x.Done = contacts.Done, x.Size })
 	check("delivered", []string{"Sent ✓", "50 MB"}, nil)
-	if r.progress.Visible() || r.busy.Visible() {
+	if r.Progress.Visible() || r.Busy.Visible() {
 		t.Error("delivered: a progress bar stayed")
 	}
 
@@ -78,7 +79,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 	if got := rowText(br); !strings.Contains(got, "Blocked: Bob's virus scanner found Win.Trojan.Agent.") || len(buttonTexts(br)) != 0 {
 		t.Errorf("blocked outgoing row: %q, buttons %q", got, buttonTexts(br))
 	}
-	if br.bg.FillColor != quarantineTint || !br.warn.Visible() {
+	if br.Bg.FillColor != transfer.QuarantineTint || !br.Warn.Visible() {
 		t.Error("a blocked file is not marked as dangerous")
 	}
 }
@@ -102,7 +103,7 @@ func TestIncomingEndStates(t *testing.T) {
 		t.Errorf("quarantined without a signature: %q", rowText(r))
 	}
 	r := row(t, mw, "voice-off")
-	if !strings.Contains(rowText(r), "Voice note") || r.play.Visible() || !slices.Equal(buttonTexts(r), []string{"Accept", "Decline"}) {
-		t.Errorf("offered voice note: %q, play %v", rowText(r), r.play.Visible())
+	if !strings.Contains(rowText(r), "Voice note") || r.Play.Visible() || !slices.Equal(buttonTexts(r), []string{"Accept", "Decline"}) {
+		t.Errorf("offered voice note: %q, play %v", rowText(r), r.Play.Visible())
 	}
 }

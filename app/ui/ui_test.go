@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -190,30 +191,30 @@ func TestAcceptRequest(t *testing.T) {
 func TestAddContactDialog(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	code, _ := b.people.InviteCode()
-	d := mw.showAddContact()
-	if got := strings.ReplaceAll(d.codeTxt.Text, "\n", ""); got != code {
+	d := mw.add.ShowAddContact()
+	if got := strings.ReplaceAll(d.CodeTxt.Text, "\n", ""); got != code {
 		t.Errorf("invite code shown = %q", got)
 	}
-	if d.qr == nil {
+	if d.QR == nil {
 		t.Error("no QR code")
 	}
-	test.Tap(d.copyBtn)
+	test.Tap(d.CopyBtn)
 	if mw.app.Clipboard().Content() != code {
 		t.Errorf("clipboard = %q", mw.app.Clipboard().Content())
 	}
 
 	// A backend error stays inside the dialog.
 	b.locked(func() { b.people.addErr = errors.New("this invite code is damaged or incomplete") })
-	test.Type(d.paste, "hearth1-bob\n-code")
-	test.Type(d.note, "It's Ann")
-	test.Tap(d.send)
-	q.waitFor(t, "the inline error", func() bool { return d.err.Visible() })
-	if d.err.Text != "This invite code is damaged or incomplete" || mw.modal == nil {
-		t.Errorf("error %q, dialog open %v", d.err.Text, mw.modal != nil)
+	test.Type(d.Paste, "hearth1-bob\n-code")
+	test.Type(d.Note, "It's Ann")
+	test.Tap(d.Send)
+	q.waitFor(t, "the inline error", func() bool { return d.Err.Visible() })
+	if d.Err.Text != "This invite code is damaged or incomplete" || mw.modal == nil {
+		t.Errorf("error %q, dialog open %v", d.Err.Text, mw.modal != nil)
 	}
 
 	b.locked(func() { b.people.addErr = nil })
-	test.Tap(d.send)
+	test.Tap(d.Send)
 	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	b.locked(func() {
 		if !slices.Equal(b.people.invites, []string{"hearth1-bob-code", "hearth1-bob-code"}) || b.people.notes[1] != "It's Ann" {
@@ -227,12 +228,12 @@ func TestAddContactDialog(t *testing.T) {
 
 func TestEscapeClosesAddContact(t *testing.T) {
 	mw, _, _ := newTestMain(t)
-	d := mw.showAddContact()
-	d.paste.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	d := mw.add.ShowAddContact()
+	d.Paste.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Error("Escape did not close the dialog")
 	}
-	mw.showAddContact()
+	mw.add.ShowAddContact()
 	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if mw.modal != nil {
 		t.Error("Escape on the window did not close the dialog")
@@ -266,9 +267,9 @@ func TestMessageAddedEventAppears(t *testing.T) {
 // menu, so it must pass a plain click on as a selection.
 func TestClickingARowOpensTheConversation(t *testing.T) {
 	mw, _, _ := newTestMain(t)
-	var row *contactRow
+	var row *kit.ContactRow
 	visible(mw.win.Content(), func(o fyne.CanvasObject) {
-		if r, ok := o.(*contactRow); ok && r.peerID == "peer-bob" {
+		if r, ok := o.(*kit.ContactRow); ok && r.PeerID == "peer-bob" {
 			row = r
 		}
 	})

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/transfers"
+	"hearth/app/ui/kit"
+	"hearth/app/ui/transfer"
 	"hearth/contacts"
 )
 
@@ -25,7 +27,7 @@ var recordRed = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0xFF}
 // note records: "● 0:07  Stop and send  ✕".
 func (cv *chatView) buildRecorder() fyne.CanvasObject {
 	var dotBox fyne.CanvasObject
-	cv.recDot, dotBox = newDot(recordRed, 12)
+	cv.recDot, dotBox = kit.NewDot(recordRed, 12)
 	cv.recTime = canvas.NewText("0:00", recordRed)
 	cv.recTime.TextStyle = fyne.TextStyle{Bold: true}
 	cv.recTime.TextSize = theme.TextSubHeadingSize()
@@ -38,7 +40,7 @@ func (cv *chatView) buildRecorder() fyne.CanvasObject {
 
 	bg := canvas.NewRectangle(color.NRGBA{R: recordRed.R, G: recordRed.G, B: recordRed.B, A: 0x22})
 	bg.CornerRadius = theme.InputRadiusSize()
-	left := container.NewHBox(layoutSpacer(2, 1), dotBox, container.NewCenter(cv.recTime))
+	left := container.NewHBox(kit.LayoutSpacer(2, 1), dotBox, container.NewCenter(cv.recTime))
 	right := container.NewHBox(container.NewCenter(cv.recStop), container.NewCenter(cv.recCancel))
 	strip := container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, right, cv.recNotice)))
 	box := container.NewVBox(layout.NewSpacer(), strip, layout.NewSpacer())
@@ -58,14 +60,14 @@ func (cv *chatView) startRecording() {
 	cv.starting = true
 	mw := cv.mw
 	var rec transfers.Recorder
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		rec, err = cv.files.RecordVoiceNote(peer)
 		return err
 	}, func(err error) {
 		cv.starting = false
 		if err != nil {
 			cv.holdNext = nextNothing
-			mw.showNotice("Could not record a voice note: " + userText(err))
+			mw.ShowNotice("Could not record a voice note: " + kit.UserText(err))
 			return
 		}
 		next := cv.holdNext
@@ -73,7 +75,7 @@ func (cv *chatView) startRecording() {
 		if cv.peer != peer || mw.selected != peer || next != nextNothing {
 			cv.discard(rec) // the conversation changed, or the hold ended
 			if next == nextTooEarly {
-				mw.showNotice("The microphone was not ready yet: hold the button while you speak.")
+				mw.ShowNotice("The microphone was not ready yet: hold the button while you speak.")
 			}
 			return
 		}
@@ -84,7 +86,7 @@ func (cv *chatView) startRecording() {
 func (cv *chatView) showRecorder(rec transfers.Recorder) {
 	cv.rec = rec
 	cv.recDone = make(chan struct{})
-	cv.recTime.Text = formatElapsed(rec.Elapsed())
+	cv.recTime.Text = kit.FormatElapsed(rec.Elapsed())
 	cv.recTime.Refresh()
 	cv.recNotice.SetText(cv.recordingHint())
 	if rec.Notice() != "" {
@@ -130,7 +132,7 @@ func (cv *chatView) tick(rec transfers.Recorder, done chan struct{}) {
 						return
 					}
 					d := rec.Elapsed()
-					cv.recTime.Text = formatElapsed(d)
+					cv.recTime.Text = kit.FormatElapsed(d)
 					cv.recTime.Refresh()
 					// The dot blinks once a second.
 					a := uint8(0xFF)
@@ -165,12 +167,12 @@ func (cv *chatView) stopRecording(send bool) {
 	mw := cv.mw
 	peer := cv.peer
 	var t contacts.Transfer
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		t, err = rec.Stop()
 		return err
 	}, func(err error) {
 		if err != nil {
-			mw.showNotice("Could not send the voice note: " + userText(err))
+			mw.ShowNotice("Could not send the voice note: " + kit.UserText(err))
 			return
 		}
 		if t.Conversation == "" {
@@ -181,27 +183,27 @@ func (cv *chatView) stopRecording(send bool) {
 }
 
 func (cv *chatView) discard(rec transfers.Recorder) {
-	cv.mw.background(func() error { rec.Cancel(); return nil }, nil)
+	cv.mw.Background(func() error { rec.Cancel(); return nil }, nil)
 }
 
 // togglePlay plays a voice note, or stops it when it is the one playing.
-func (cv *chatView) togglePlay(r *transferRow) {
-	id := r.t.ID
+func (cv *chatView) togglePlay(r *transfer.Row) {
+	id := r.Transfer.ID
 	if cv.playing == id {
 		cv.stopPlayback()
 		return
 	}
 	cv.stopPlayback()
-	r.play.Disable()
+	r.Play.Disable()
 	mw := cv.mw
 	var stop func()
-	mw.background(func() (err error) {
+	mw.Background(func() (err error) {
 		stop, err = cv.files.PlayVoiceNote(id)
 		return err
 	}, func(err error) {
-		r.play.Enable()
+		r.Play.Enable()
 		if err != nil {
-			mw.showNotice("Could not play the voice note: " + userText(err))
+			mw.ShowNotice("Could not play the voice note: " + kit.UserText(err))
 			return
 		}
 		if cv.transfers[id] != r || cv.playing != "" {
@@ -209,7 +211,7 @@ func (cv *chatView) togglePlay(r *transferRow) {
 			return
 		}
 		cv.playing, cv.stopPlay = id, stop
-		r.setPlaying(true)
+		r.SetPlaying(true)
 		// Playback has no end event: the button turns back after the
 		// note's length, when that is known.
 		if d := cv.durations[id]; d > 0 {
@@ -235,7 +237,7 @@ func (cv *chatView) stopPlayback() {
 		cv.stopPlay = nil
 	}
 	if r := cv.transfers[cv.playing]; r != nil {
-		r.setPlaying(false)
+		r.SetPlaying(false)
 	}
 	cv.playing = ""
 }
@@ -246,7 +248,7 @@ func (cv *chatView) runStop(stop func()) {
 	if stop == nil {
 		return
 	}
-	cv.mw.background(func() error { stop(); return nil }, nil)
+	cv.mw.Background(func() error { stop(); return nil }, nil)
 }
 
 // leave ends what belongs to the conversation on screen: a recording is

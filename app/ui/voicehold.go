@@ -3,6 +3,8 @@ package ui
 import (
 	"time"
 
+	"hearth/app/ui/kit"
+
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -34,13 +36,13 @@ const (
 // to send, or move the pointer off it (or press Escape) to throw the
 // recording away. A click (or Space) starts a recording that goes on until
 // Stop and send, ✕, or another click.
-func (cv *chatView) newMicButton() *holdButton {
-	b := newHoldButton(micIcon, cv.toggleRecording)
+func (cv *chatView) newMicButton() *kit.HoldButton {
+	b := kit.NewHoldButton(kit.MicIcon, cv.toggleRecording)
 	b.Importance = widget.LowImportance
-	b.onDown = cv.micDown
-	b.onUp = cv.micUp
-	b.onLeave = cv.micLeave
-	b.onEscape = func() { cv.stopRecording(false) }
+	b.OnDown = cv.micDown
+	b.OnUp = cv.micUp
+	b.OnLeave = cv.micLeave
+	b.OnEscape = func() { cv.stopRecording(false) }
 	return b
 }
 

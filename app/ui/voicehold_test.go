@@ -5,16 +5,18 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app/ui/kit"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 )
 
-func press(b *holdButton)   { b.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary}) }
-func release(b *holdButton) { b.MouseUp(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary}) }
+func press(b *kit.HoldButton)   { b.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary}) }
+func release(b *kit.HoldButton) { b.MouseUp(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary}) }
 
 // click is a whole mouse click as the driver delivers it: down, up, then
 // the tap.
-func click(b *holdButton) {
+func click(b *kit.HoldButton) {
 	press(b)
 	release(b)
 	b.Tapped(&fyne.PointEvent{})

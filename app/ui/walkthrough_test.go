@@ -16,6 +16,8 @@ import (
 
 	"hearth/app/core/event"
 	"hearth/app/core/people"
+	"hearth/app/ui/archivedlg"
+	"hearth/app/ui/callwin"
 	"hearth/contacts"
 )
 
@@ -53,7 +55,7 @@ func TestCtrlFWorksWhileTypingAMessage(t *testing.T) {
 	if mw.chat.entry.SelectedText() != "draft" {
 		t.Errorf("select all in the entry selected %q", mw.chat.entry.SelectedText())
 	}
-	mw.hideModal(mw.modal)
+	mw.HideModal(mw.modal)
 	mw.archive.search = nil
 
 	// The same from the contact search field.
@@ -67,7 +69,7 @@ func TestCtrlFWorksWhileTypingAMessage(t *testing.T) {
 func TestCtrlFInADialogFieldStaysInTheDialog(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	mw.OpenConversation("peer-bob")
-	mw.showRetention("peer-bob")
+	mw.archiveDlg.ShowRetention("peer-bob")
 	before := mw.modal
 	mw.chat.entry.TypedShortcut(ctrlF)
 	if mw.archive.search != nil || mw.modal != before {
@@ -85,25 +87,25 @@ func TestThumbnailGetsRoomWhenDecoded(t *testing.T) {
 	// The picture arrives while the conversation is open.
 	mw.chat.setTransfer(pic)
 	r := row(t, mw, "pic")
-	q.waitFor(t, "the thumbnail", func() bool { return r.thumb.Visible() && r.thumb.Image != nil })
-	if s := r.thumb.Size(); s.Width < 240 || s.Height < 160 {
+	q.waitFor(t, "the thumbnail", func() bool { return r.Thumb.Visible() && r.Thumb.Image != nil })
+	if s := r.Thumb.Size(); s.Width < 240 || s.Height < 160 {
 		t.Errorf("thumbnail laid out at %v, want 240×160", s)
 	}
-	if r.root.Size().Height < 160+plain.root.Size().Height/2 {
-		t.Errorf("row height %v does not hold the %v picture", r.root.Size().Height, r.thumb.Size())
+	if r.Root.Size().Height < 160+plain.Root.Size().Height/2 {
+		t.Errorf("row height %v does not hold the %v picture", r.Root.Size().Height, r.Thumb.Size())
 	}
 }
 
 func TestRetentionDialogIsNotANarrowColumn(t *testing.T) {
 	mw, _, _ := newTestMain(t)
-	sel := mw.showRetention("peer-bob")
+	sel := mw.archiveDlg.ShowRetention("peer-bob")
 	if w := sel.Size().Width; w < 380 {
 		t.Errorf("retention dialog content is %v wide", w)
 	}
 }
 
 func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
-	endedLinger = 10 * time.Millisecond
+	callwin.EndedLinger = 10 * time.Millisecond
 	mw, b, q := newTestMain(t)
 	mw.OpenConversation("peer-bob")
 	mw.startCall()
@@ -129,7 +131,7 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	mw.startCall()
 	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
 	b.events <- event.CallConnected{CallID: "call-out"}
-	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].status.Text == "Connected" })
+	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].Status.Text == "Connected" })
 	b.events <- event.CallEnded{CallID: "call-out", Reason: "The other side hung up"}
 	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {
@@ -147,15 +149,15 @@ func (w uriWriter) URI() fyne.URI { return w.uri }
 
 func TestExportNoticeSaysWhere(t *testing.T) {
 	mw, _, _ := archiveBackend(t)
-	old := chooseSaveFile
-	t.Cleanup(func() { chooseSaveFile = old })
+	old := archivedlg.ChooseSaveFile
+	t.Cleanup(func() { archivedlg.ChooseSaveFile = old })
 	var buf bytes.Buffer
 	path := filepath.Join(t.TempDir(), "Conversation with Bob.html")
-	chooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
+	archivedlg.ChooseSaveFile = func(_ fyne.Window, name string, done func(io.WriteCloser, error)) {
 		done(uriWriter{nopCloser{&buf}, storage.NewFileURI(path)}, nil)
 	}
-	e := mw.showExport("peer-bob")
-	test.Tap(e.save)
+	e := mw.archiveDlg.ShowExport("peer-bob")
+	test.Tap(e.Save)
 	if want := "Conversation exported to " + path + "."; mw.NoticeText() != want {
 		t.Errorf("notice %q, want %q", mw.NoticeText(), want)
 	}
@@ -165,12 +167,12 @@ func TestPairNearbyKeepsTheSidebarWidth(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	idle := mw.pairBtn.MinSize().Width
 	for _, until := range []time.Time{time.Date(2026, 1, 1, 23, 59, 0, 0, time.Local), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)} {
-		mw.showNearbyWindow(until)
+		mw.ShowNearbyWindow(until)
 		if w := mw.pairBtn.MinSize().Width; w > idle {
 			t.Errorf("%q is %v wide, Pair nearby %v: the sidebar widens", mw.pairBtn.Text, w, idle)
 		}
 	}
-	mw.showNearbyWindow(time.Time{})
+	mw.ShowNearbyWindow(time.Time{})
 	if mw.pairBtn.Text != "Pair nearby" {
 		t.Errorf("button %q after visibility ended", mw.pairBtn.Text)
 	}
@@ -203,16 +205,16 @@ func inside(root, obj fyne.CanvasObject) bool {
 func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.locked(func() { b.people.addErr = people.ErrAlreadyContact })
-	a := mw.showAddContact()
-	a.paste.SetText("hearth:somebodyiknow")
-	test.Tap(a.send)
-	q.waitFor(t, "the error", func() bool { return a.err.Visible() })
+	a := mw.add.ShowAddContact()
+	a.Paste.SetText("hearth:somebodyiknow")
+	test.Tap(a.Send)
+	q.waitFor(t, "the error", func() bool { return a.Err.Visible() })
 	var scroll *container.Scroll
 	var find func(o fyne.CanvasObject)
 	find = func(o fyne.CanvasObject) {
 		switch c := o.(type) {
 		case *container.Scroll:
-			if scroll == nil && inside(c, a.paste) {
+			if scroll == nil && inside(c, a.Paste) {
 				scroll = c
 			}
 		case *fyne.Container:
@@ -229,10 +231,10 @@ func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	if scroll == nil {
 		t.Fatal("the dialog has no scrolled part")
 	}
-	if inside(scroll, a.err) {
+	if inside(scroll, a.Err) {
 		t.Error("the error is inside the scrolled part, where it can be out of sight")
 	}
-	if !inside(mw.win.Canvas().Overlays().Top(), a.err) {
+	if !inside(mw.win.Canvas().Overlays().Top(), a.Err) {
 		t.Error("the error is not in the dialog")
 	}
 }
@@ -283,7 +285,7 @@ func findLabel(t *testing.T, root fyne.CanvasObject, text string) *widget.Label 
 
 func TestInviteHelpSaysTheFirstUseIsAccepted(t *testing.T) {
 	mw, _, _ := newTestMain(t)
-	mw.showAddContact()
+	mw.add.ShowAddContact()
 	top := mw.win.Canvas().Overlays().Top()
 	if hasText(top, "you still decide") {
 		t.Error("the dialog says every request waits for me, but the code's first use is accepted at once")

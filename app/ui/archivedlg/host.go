@@ -1,0 +1,34 @@
+package archivedlg
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"hearth/app/ui/area"
+)
+
+// Host is what the archive dialogs need of the main window: its window,
+// background work and the UI goroutine, the modal that Escape closes,
+// notices, and how it names a conversation's peer.
+type Host interface {
+	Window() fyne.Window
+	Background(fn func() error, done func(error))
+	// Do runs f on the UI goroutine.
+	Do(f func())
+	ShowModal(d dialog.Dialog, onEscape func())
+	HideModal(d dialog.Dialog)
+	ShowNotice(text string)
+	PeerName(peer string) string
+}
+
+// Dialogs opens one main window's archive dialogs: export or print a
+// conversation, and how long its messages are kept.
+type Dialogs struct {
+	Host
+	arch area.ArchiveBackend
+}
+
+// New makes the archive dialogs for a main window.
+func New(h Host, arch area.ArchiveBackend) *Dialogs {
+	return &Dialogs{Host: h, arch: arch}
+}
