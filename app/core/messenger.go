@@ -145,13 +145,6 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	if opts.Now != nil {
 		m.d.Now = opts.Now
 	}
-	bk.OnPut = func(id peer.ID, _ contacts.Contact) {
-		if m.Nearby != nil {
-			m.Nearby.Forget(id) // a contact now, not someone nearby
-		}
-	}
-	bk.OnDelete = func(id peer.ID) { m.Presence.Removed(id) }
-	m.d.Go(func() { m.d.Bus.Run(m.d.Ctx()) })
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),
@@ -165,9 +158,19 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	m.keepPort(n.Port)
 	h := n.Host
 	m.d.Host = h
+	m.d.Go(func() { m.d.Bus.Run(m.d.Ctx()) })
+	// Built in the order they need each other, each before any hook that
+	// calls it can run: a mechanism registers its protocol handler in New.
+	m.Nearby = nearby.New(m.d, opts.NoMDNS)
+	bk.OnPut = func(id peer.ID, _ contacts.Contact) { m.Nearby.Forget(id) } // a contact now, not someone nearby
 	bk.Attach(h)
 	m.Chat = chat.New(m.d, func() bool { return m.Presence.Invisible() })
 	m.Presence = presence.New(m.d, func(id peer.ID) { m.Chat.Flush(id) })
+	bk.OnDelete = func(id peer.ID) { m.Presence.Removed(id) }
+	m.Calls = calls.New(m.d, calls.Config{FakeMedia: opts.FakeMedia, Loopback: opts.Loopback, Busy: func() bool {
+		p, _ := m.Presence.Presence()
+		return p == contacts.Busy
+	}})
 	m.People = people.New(m.d, people.Config{
 		Limits: opts.RequestLimits, MaxPending: opts.MaxPendingRequests,
 		Welcome: func(id peer.ID) {
@@ -180,10 +183,6 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		Muted:          m.Chat.Muted,
 		PresenceOf:     func(id peer.ID) (contacts.Presence, string, image.Image) { return m.Presence.Of(id) },
 	})
-	m.Calls = calls.New(m.d, calls.Config{FakeMedia: opts.FakeMedia, Loopback: opts.Loopback, Busy: func() bool {
-		p, _ := m.Presence.Presence()
-		return p == contacts.Busy
-	}})
 	m.Pairing = pairing.New(m.d, pairing.Config{Rendezvous: opts.PairRendezvous, NoMDNS: opts.NoMDNS,
 		DHTBootstrap: opts.PairDHTBootstrap, Paired: m.People.AddPaired})
 	m.Groups = groups.New(m.d)
@@ -210,7 +209,6 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
 	})
-	m.Nearby = nearby.New(m.d, opts.NoMDNS)
 	m.links.Start(m.d, links.Config{Retry: m.retry, Unanswered: m.People.Unanswered, Resend: m.People.SendRequest})
 	return m, nil
 }
