@@ -16,6 +16,7 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/groups"
 	"hearth/app/ui/archivedlg"
+	"hearth/app/ui/search"
 	"hearth/contacts"
 )
 
@@ -44,18 +45,18 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 	mw.win.Canvas().(interface {
 		TypedShortcut(fyne.Shortcut)
 	}).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
-	p := mw.archive.search
+	p := mw.find.Open
 	if p == nil || mw.modal == nil {
 		t.Fatal("Ctrl+F did not open the search panel")
 	}
-	test.Type(p.entry, "holi")
-	q.waitFor(t, "results", func() bool { return len(p.hits) == 2 })
-	if p.status.Text != "2 messages found." {
-		t.Errorf("status = %q", p.status.Text)
+	test.Type(p.Entry, "holi")
+	q.waitFor(t, "results", func() bool { return len(p.Hits) == 2 })
+	if p.Status.Text != "2 messages found." {
+		t.Errorf("status = %q", p.Status.Text)
 	}
 	// Rows show contact, time and the snippet with the match in bold.
-	row := p.list.CreateItem()
-	setSearchRow(row, p.hits[0])
+	row := p.List.CreateItem()
+	search.SetRow(row, p.Hits[0])
 	if !hasText(row, "Bob") {
 		t.Errorf("row texts %q", texts(row))
 	}
@@ -64,15 +65,15 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 		!rt.Segments[1].(*widget.TextSegment).Style.TextStyle.Bold {
 		t.Errorf("snippet segments = %#v", rt.Segments)
 	}
-	test.Type(p.entry, "zzz")
-	q.waitFor(t, "no results", func() bool { return p.status.Text == "No messages found." })
-	p.entry.SetText("holiday cottage")
-	q.waitFor(t, "one result", func() bool { return len(p.hits) == 1 })
+	test.Type(p.Entry, "zzz")
+	q.waitFor(t, "no results", func() bool { return p.Status.Text == "No messages found." })
+	p.Entry.SetText("holiday cottage")
+	q.waitFor(t, "one result", func() bool { return len(p.Hits) == 1 })
 
 	// Enter opens the first result: Bob's conversation, loaded around the
 	// old message (not in the last 300), which is highlighted.
-	enter(p.entry)
-	if mw.modal != nil || mw.archive.search != nil {
+	enter(p.Entry)
+	if mw.modal != nil || mw.find.Open != nil {
 		t.Error("the panel stayed open")
 	}
 	if mw.selected != "peer-bob" || mw.archive.highlighted != "old1" {
@@ -93,9 +94,9 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 	})
 
 	// Escape closes the panel.
-	p = mw.showSearch()
-	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if mw.modal != nil || mw.archive.search != nil {
+	p = mw.find.Show()
+	p.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if mw.modal != nil || mw.find.Open != nil {
 		t.Error("Escape did not close the search panel")
 	}
 }
@@ -103,10 +104,10 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 func TestSearchResultGoneSaysSo(t *testing.T) {
 	mw, fb, q := archiveBackend(t)
 	fb.locked(func() { fb.archive.around = nil })
-	p := mw.showSearch()
-	test.Type(p.entry, "cottage")
-	q.waitFor(t, "result", func() bool { return len(p.hits) == 1 })
-	p.list.Select(0)
+	p := mw.find.Show()
+	test.Type(p.Entry, "cottage")
+	q.waitFor(t, "result", func() bool { return len(p.Hits) == 1 })
+	p.List.Select(0)
 	if !strings.Contains(mw.NoticeText(), "no longer in the conversation") {
 		t.Errorf("notice = %q", mw.NoticeText())
 	}
@@ -233,10 +234,10 @@ func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
 	if !mw.ComplianceBannerShown() {
 		t.Fatal("no banner on Bob's conversation")
 	}
-	p := mw.showSearch()
-	test.Type(p.entry, "tent")
-	q.waitFor(t, "the group result", func() bool { return len(p.hits) == 1 })
-	enter(p.entry)
+	p := mw.find.Show()
+	test.Type(p.Entry, "tent")
+	q.waitFor(t, "the group result", func() bool { return len(p.Hits) == 1 })
+	enter(p.Entry)
 	if mw.selected != conv || mw.archive.highlighted != "gm1" {
 		t.Fatalf("selected %q, highlighted %q", mw.selected, mw.archive.highlighted)
 	}

@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/people"
-	"hearth/app/core/transfers"
 	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 	"hearth/app/ui/transfer"
+	"hearth/app/ui/voice"
 	"hearth/contacts"
 )
 
@@ -52,28 +52,11 @@ type chatView struct {
 	entry    *kit.ComposerEntry
 	send     *widget.Button
 	attach   *widget.Button
-	mic      *kit.HoldButton // hold to record, release to send; a click toggles
+	mic      *kit.HoldButton // voice.Mic
 	sendErr  *widget.Label
 	composer fyne.CanvasObject // entry and buttons, hidden while recording
-	recorder fyne.CanvasObject // the recorder strip
-
-	// the voice note being recorded
-	hold      holdState // what the mic button's press in progress means
-	holdAt    time.Time // when it went down
-	holdNext  holdNext  // what to do once a recorder being started arrives
-	starting  bool      // a recorder is being started
-	rec       transfers.Recorder
-	recDone   chan struct{} // closed when rec ends
-	recDot    *canvas.Circle
-	recTime   *canvas.Text
-	recNotice *widget.Label
-	recStop   *widget.Button
-	recCancel *widget.Button
-
-	// the voice note playing
-	playing   string // transfer ID
-	stopPlay  func()
-	playTimer *time.Timer
+	recorder fyne.CanvasObject // voice.Strip
+	voice    *voice.Notes      // the voice note recording and the one playing
 
 	now       func() time.Time // the clock for transfer speeds
 	thumbs    *transfer.ThumbCache
@@ -194,7 +177,7 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 	cv.avatar = kit.NewAvatarView(40)
 	cv.mute = widget.NewButtonWithIcon("", theme.VolumeUpIcon(), cv.toggleMute)
 	cv.mute.Importance = widget.LowImportance
-	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.mute, cv.call, mw.newArchiveMenuButton(), cv.more)), nameBox)
+	header := container.NewBorder(nil, nil, container.NewHBox(container.NewPadded(dotObj), cv.avatar), container.NewCenter(container.NewHBox(cv.members, cv.mute, cv.call, mw.archiveDlg.NewMenuButton(), cv.more)), nameBox)
 
 	cv.msgs = container.NewVBox()
 	cv.scroll = container.NewVScroll(container.New(&stickyLayout{cv: cv}, container.NewPadded(cv.msgs)))
@@ -212,12 +195,12 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 	cv.send.Importance = widget.HighImportance
 	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
 	cv.attach.Importance = widget.LowImportance
-	cv.mic = cv.newMicButton()
 	cv.sendErr = kit.ErrorLabel()
 	cv.composer = container.NewBorder(nil, nil,
 		container.NewVBox(layout.NewSpacer(), cv.attach),
 		container.NewVBox(layout.NewSpacer(), cv.send), cv.entry)
-	cv.recorder = cv.buildRecorder()
+	cv.voice = voice.New(cv, cv.composer)
+	cv.mic, cv.recorder = cv.voice.Mic, cv.voice.Strip
 	cv.modeBar = cv.buildModeBar()
 	// The mic stays beside both the composer and the recorder strip: it
 	// is under the pointer for as long as it is held.
@@ -226,7 +209,7 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 
 	cv.footer = container.NewVBox(widget.NewSeparator(), container.NewPadded(composer))
 	cv.root = container.NewBorder(
-		container.NewVBox(container.NewPadded(header), mw.newComplianceBar(), widget.NewSeparator()),
+		container.NewVBox(container.NewPadded(header), mw.archiveDlg.NewBanner(), widget.NewSeparator()),
 		cv.footer, nil, nil, container.New(&viewportLayout{cv: cv}, cv.scroll))
 	return cv
 }

@@ -1,10 +1,12 @@
 // Package ui is Hearth's Fyne GUI: Run, and the main window (contacts,
-// requests, people nearby, the conversation, the ringing dialog, search).
+// requests, people nearby, the conversation, the ringing dialog).
 // The rest lives in subpackages that never import this one: start (the
 // first-run and unlock screens), addcontact, contactdlg, groupdlg,
-// archivedlg and settings (dialogs, each reaching the main window through
-// a small Host it declares), callwin (the call window), transfer (file
-// and voice-note rows, through Conversation), notify (desktop
+// archivedlg (also the compliance banner and Archive menu), settings and
+// search (dialogs, each reaching the main window through a small Host it
+// declares), callwin (the call window), transfer (file and voice-note
+// rows, through Conversation), voice (the mic button, the recorder strip
+// and playback, with the chat view as its Host), notify (desktop
 // notifications), kit (widgets and helpers that know nothing of the
 // window) and area (what the UI needs from the messenger).
 //

@@ -111,7 +111,7 @@ func (mw *MainWindow) OpenGroup(groupID string) {
 	if conv == mw.selected {
 		return
 	}
-	mw.chat.leave()
+	mw.chat.voice.Leave()
 	mw.selected = conv
 	mw.list.UnselectAll()
 	mw.chat.setGroup(*g, mw.MemberNames(g.Group))

@@ -20,6 +20,7 @@ import (
 	"hearth/app/ui/groupdlg"
 	"hearth/app/ui/kit"
 	"hearth/app/ui/notify"
+	"hearth/app/ui/search"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open
@@ -80,6 +81,7 @@ type MainWindow struct {
 	groupDlg     *groupdlg.Dialogs   // the group dialogs (app/ui/groupdlg)
 	contactDlg   *contactdlg.Dialogs // the contact dialogs (app/ui/contactdlg)
 	archiveDlg   *archivedlg.Dialogs // the export and retention dialogs (app/ui/archivedlg)
+	find         *search.Finder      // the search panel (app/ui/search)
 	grp          *groupsSection      // the sidebar's groups (groupsview.go)
 	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
 	lastActivity time.Time           // last activity reported to the core
@@ -133,6 +135,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	mw.groupDlg = groupdlg.New(mw, b.Groups, b.Me)
 	mw.contactDlg = contactdlg.New(mw, b.Contacts)
 	mw.archiveDlg = archivedlg.New(mw, b.Archive)
+	mw.find = search.New(mw, b.Archive)
 	mw.watchFocus()
 	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
@@ -140,8 +143,8 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	w.SetContent(split)
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
-			if mw.modal == nil && mw.escape == nil && mw.chat.rec != nil {
-				mw.chat.stopRecording(false) // Escape throws a voice note away
+			if mw.modal == nil && mw.escape == nil && mw.chat.voice.Recording() {
+				mw.chat.voice.Cancel() // Escape throws a voice note away
 				return
 			}
 			mw.closeModal()
@@ -189,7 +192,7 @@ func (mw *MainWindow) shutdown() {
 		if mw.noticeTimer != nil {
 			mw.noticeTimer.Stop()
 		}
-		mw.chat.shutdown()
+		mw.chat.voice.Shutdown()
 		close(mw.stop)
 		// Closing the backend first ends network calls still running.
 		mw.b.Close()

@@ -42,12 +42,15 @@ func (mw *MainWindow) NoticeText() string {
 func (mw *MainWindow) ShowModal(d dialog.Dialog, onEscape func()) {
 	mw.modal = d
 	mw.escape = onEscape
-	d.SetOnClosed(func() {
-		if mw.modal == d {
-			mw.modal, mw.escape = nil, nil
-		}
-	})
+	d.SetOnClosed(func() { mw.ModalClosed(d) })
 	d.Show()
+}
+
+// ModalClosed forgets d, closed by itself, as the window's modal dialog.
+func (mw *MainWindow) ModalClosed(d dialog.Dialog) {
+	if mw.modal == d {
+		mw.modal, mw.escape = nil, nil
+	}
 }
 
 func (mw *MainWindow) HideModal(d dialog.Dialog) {

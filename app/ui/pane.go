@@ -66,7 +66,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 	if peerID == mw.selected {
 		return
 	}
-	mw.chat.leave()
+	mw.chat.voice.Leave()
 	mw.activity()
 	mw.selected = peerID
 	mw.chat.setOneToOne()
@@ -91,7 +91,7 @@ func (mw *MainWindow) openConversation(peerID string) {
 }
 
 func (mw *MainWindow) closeConversation() {
-	mw.chat.leave()
+	mw.chat.voice.Leave()
 	mw.selected = ""
 	mw.chat.root.Hide()
 	mw.empty.Show()

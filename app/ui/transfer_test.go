@@ -326,7 +326,7 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 		t.Errorf("voice row: %q", rowText(r))
 	}
 	test.Tap(r.Play)
-	q.waitFor(t, "PlayVoiceNote", func() bool { return cv.playing == "voice-in" })
+	q.waitFor(t, "PlayVoiceNote", func() bool { return cv.voice.Playing() == "voice-in" })
 	b.locked(func() {
 		if !slices.Equal(b.files.played, []string{"voice-in"}) {
 			t.Errorf("PlayVoiceNote calls %q", b.files.played)
@@ -338,7 +338,7 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 		b.locked(func() { n = b.files.playStops })
 		return n == 1
 	})
-	if cv.playing != "" {
+	if cv.voice.Playing() != "" {
 		t.Error("still playing after Stop")
 	}
 	b.locked(func() { b.files.playErr = errors.New("no speaker found") })
@@ -347,12 +347,12 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 
 	// Record: the strip replaces the composer and its clock runs.
 	test.Tap(cv.mic)
-	q.waitFor(t, "the recorder", func() bool { return cv.rec != nil })
+	q.waitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
 	if !cv.recorder.Visible() || cv.composer.Visible() || !hasText(cv.root, "synthetic tone") {
 		t.Errorf("recorder strip not shown: %q", texts(cv.root))
 	}
-	q.waitFor(t, "the clock to tick", func() bool { return cv.recTime.Text == "0:01" })
-	test.Tap(cv.recStop)
+	q.waitFor(t, "the clock to tick", func() bool { return cv.voice.RecTime.Text == "0:01" })
+	test.Tap(cv.voice.RecStop)
 	var fr *fakeRecorder
 	b.locked(func() { fr = b.files.recorders[0] })
 	q.waitFor(t, "the voice note row", func() bool { return cv.transfers["voice-1"] != nil })
@@ -365,8 +365,8 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 
 	// ✕ throws the recording away.
 	test.Tap(cv.mic)
-	q.waitFor(t, "the recorder", func() bool { return cv.rec != nil })
-	test.Tap(cv.recCancel)
+	q.waitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
+	test.Tap(cv.voice.RecCancel)
 	b.locked(func() { fr = b.files.recorders[1] })
 	q.waitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })
 	if s, _ := fr.counts(); s != 0 {
@@ -375,7 +375,7 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 
 	// A recording is thrown away when the conversation changes.
 	test.Tap(cv.mic)
-	q.waitFor(t, "the recorder", func() bool { return cv.rec != nil })
+	q.waitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
 	b.locked(func() { fr = b.files.recorders[2] })
 	mw.OpenConversation("peer-cleo")
 	q.waitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })

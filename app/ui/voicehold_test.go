@@ -52,9 +52,9 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	// what the recorder has to say.
 	b.locked(func() { b.files.recNotice = "No microphone found: recording a test tone" })
 	press(cv.mic)
-	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil && cv.recorder.Visible() })
-	if !hasText(cv.root, "Release to send") || !hasText(cv.root, "test tone") || !cv.recTime.Visible() || cv.recTime.Text != "0:00" {
-		t.Errorf("while held: clock %q, texts %q", cv.recTime.Text, texts(cv.root))
+	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil && cv.recorder.Visible() })
+	if !hasText(cv.root, "Release to send") || !hasText(cv.root, "test tone") || !cv.voice.RecTime.Visible() || cv.voice.RecTime.Text != "0:00" {
+		t.Errorf("while held: clock %q, texts %q", cv.voice.RecTime.Text, texts(cv.root))
 	}
 	if !cv.mic.Visible() {
 		t.Fatal("the mic button left the pointer while held")
@@ -65,19 +65,19 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	fr := recorder(0)
 	q.waitFor(t, "sent", func() bool { s, _ := fr.counts(); return s == 1 })
 	q.waitFor(t, "the note's row", func() bool { return cv.transfers["voice-1"] != nil })
-	if cv.rec != nil || cv.recorder.Visible() || !cv.composer.Visible() || recorders() != 1 {
-		t.Errorf("after the release: recording %v, strip %v, %d recorders", cv.rec != nil, cv.recorder.Visible(), recorders())
+	if cv.voice.Rec != nil || cv.recorder.Visible() || !cv.composer.Visible() || recorders() != 1 {
+		t.Errorf("after the release: recording %v, strip %v, %d recorders", cv.voice.Rec != nil, cv.recorder.Visible(), recorders())
 	}
 
 	// Hold, then move off the button: thrown away.
 	press(cv.mic)
-	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	clock = clock.Add(2 * time.Second)
 	cv.mic.MouseOut()
 	fr = recorder(1)
 	q.waitFor(t, "cancelled", func() bool { _, c := fr.counts(); return c == 1 })
-	if s, _ := fr.counts(); s != 0 || cv.rec != nil {
-		t.Errorf("moving away: sent %d, still recording %v", s, cv.rec != nil)
+	if s, _ := fr.counts(); s != 0 || cv.voice.Rec != nil {
+		t.Errorf("moving away: sent %d, still recording %v", s, cv.voice.Rec != nil)
 	}
 
 	// A hold released before the microphone opened recorded nothing: it is
@@ -87,39 +87,39 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	release(cv.mic) // the recorder is still queued
 	fr = recorder(2)
 	q.waitFor(t, "dropped once open", func() bool { _, c := fr.counts(); return c == 1 })
-	if s, _ := fr.counts(); s != 0 || cv.rec != nil || !strings.Contains(mw.NoticeText(), "not ready yet") {
-		t.Errorf("early release: sent %d, recording %v, notice %q", s, cv.rec != nil, mw.NoticeText())
+	if s, _ := fr.counts(); s != 0 || cv.voice.Rec != nil || !strings.Contains(mw.NoticeText(), "not ready yet") {
+		t.Errorf("early release: sent %d, recording %v, notice %q", s, cv.voice.Rec != nil, mw.NoticeText())
 	}
 
 	// A click starts a recording that goes on; a second click sends it.
 	click(cv.mic)
-	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	clock = clock.Add(5 * time.Second) // time passes; no button is held
 	q.drain()
-	if cv.rec == nil || hasText(cv.root, "Release to send") {
-		t.Fatalf("after a click: recording %v, texts %q", cv.rec != nil, texts(cv.root))
+	if cv.voice.Rec == nil || hasText(cv.root, "Release to send") {
+		t.Fatalf("after a click: recording %v, texts %q", cv.voice.Rec != nil, texts(cv.root))
 	}
 	click(cv.mic)
 	fr = recorder(3)
 	q.waitFor(t, "sent by the second click", func() bool { s, _ := fr.counts(); return s == 1 })
 	q.drain()
-	if cv.rec != nil || recorders() != 4 {
+	if cv.voice.Rec != nil || recorders() != 4 {
 		t.Errorf("the second click started another recording (%d recorders)", recorders())
 	}
 
 	// The keyboard: Space starts, Escape throws away; on the window too.
 	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	fr = recorder(4)
 	q.waitFor(t, "Escape on the mic", func() bool { _, c := fr.counts(); return c == 1 })
 	canvas := mw.win.Canvas()
 	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	q.waitFor(t, "the recorder strip", func() bool { return cv.rec != nil })
+	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	canvas.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	fr = recorder(5)
 	q.waitFor(t, "Escape on the window", func() bool { _, c := fr.counts(); return c == 1 })
-	if s, _ := fr.counts(); s != 0 || cv.rec != nil {
+	if s, _ := fr.counts(); s != 0 || cv.voice.Rec != nil {
 		t.Error("Escape sent the note")
 	}
 }

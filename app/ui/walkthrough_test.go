@@ -45,7 +45,7 @@ func TestCtrlFWorksWhileTypingAMessage(t *testing.T) {
 		t.Fatal("the message entry does not have the focus")
 	}
 	typeShortcut(t, c, ctrlF)
-	p := mw.archive.search
+	p := mw.find.Open
 	if p == nil {
 		t.Fatal("Ctrl+F in the message entry did not open the search panel")
 	}
@@ -56,12 +56,12 @@ func TestCtrlFWorksWhileTypingAMessage(t *testing.T) {
 		t.Errorf("select all in the entry selected %q", mw.chat.entry.SelectedText())
 	}
 	mw.HideModal(mw.modal)
-	mw.archive.search = nil
+	mw.find.Open = nil
 
 	// The same from the contact search field.
 	c.Focus(mw.search)
 	typeShortcut(t, c, ctrlF)
-	if mw.archive.search == nil {
+	if mw.find.Open == nil {
 		t.Fatal("Ctrl+F in the contact search did not open the search panel")
 	}
 }
@@ -72,7 +72,7 @@ func TestCtrlFInADialogFieldStaysInTheDialog(t *testing.T) {
 	mw.archiveDlg.ShowRetention("peer-bob")
 	before := mw.modal
 	mw.chat.entry.TypedShortcut(ctrlF)
-	if mw.archive.search != nil || mw.modal != before {
+	if mw.find.Open != nil || mw.modal != before {
 		t.Error("Ctrl+F opened the search panel on top of another dialog")
 	}
 }

@@ -19,6 +19,10 @@ type Host interface {
 	HideModal(d dialog.Dialog)
 	ShowNotice(text string)
 	PeerName(peer string) string
+	// Selected is the open conversation; ShowSearch opens the search
+	// panel (the Archive menu's first item).
+	Selected() string
+	ShowSearch()
 }
 
 // Dialogs opens one main window's archive dialogs: export or print a
@@ -26,6 +30,7 @@ type Host interface {
 type Dialogs struct {
 	Host
 	arch area.ArchiveBackend
+	bar  *fyne.Container // the compliance banner over the conversation
 }
 
 // New makes the archive dialogs for a main window.

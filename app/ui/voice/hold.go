@@ -1,4 +1,4 @@
-package ui
+package voice
 
 import (
 	"time"
@@ -36,7 +36,7 @@ const (
 // to send, or move the pointer off it (or press Escape) to throw the
 // recording away. A click (or Space) starts a recording that goes on until
 // Stop and send, ✕, or another click.
-func (cv *chatView) newMicButton() *kit.HoldButton {
+func (cv *Notes) newMicButton() *kit.HoldButton {
 	b := kit.NewHoldButton(kit.MicIcon, cv.toggleRecording)
 	b.Importance = widget.LowImportance
 	b.OnDown = cv.micDown
@@ -47,42 +47,42 @@ func (cv *chatView) newMicButton() *kit.HoldButton {
 }
 
 // toggleRecording is a click without the mouse handlers (the keyboard).
-func (cv *chatView) toggleRecording() {
-	if cv.rec != nil {
+func (cv *Notes) toggleRecording() {
+	if cv.Rec != nil {
 		cv.stopRecording(true)
 		return
 	}
 	cv.startRecording()
 }
 
-func (cv *chatView) micDown() {
+func (cv *Notes) micDown() {
 	switch {
-	case cv.rec != nil:
+	case cv.Rec != nil:
 		cv.hold = holdStop
 	case cv.starting:
 		cv.hold = holdNone
 	default:
-		cv.hold, cv.holdAt, cv.holdNext = holdStart, cv.now(), nextNothing
+		cv.hold, cv.holdAt, cv.holdNext = holdStart, cv.host.Now(), nextNothing
 		cv.startRecording()
 	}
 }
 
-func (cv *chatView) micUp() {
+func (cv *Notes) micUp() {
 	h := cv.hold
 	cv.hold = holdNone
 	switch {
 	case h == holdStop:
 		cv.stopRecording(true)
-	case h == holdStart && cv.now().Sub(cv.holdAt) >= holdMin:
+	case h == holdStart && cv.host.Now().Sub(cv.holdAt) >= holdMin:
 		cv.endHold(true)
-	case h == holdStart && cv.rec != nil:
+	case h == holdStart && cv.Rec != nil:
 		// A short press: a click; the recording goes on, and the hint
 		// no longer talks of releasing.
 		cv.recNotice.SetText(cv.recordingHint())
 	}
 }
 
-func (cv *chatView) micLeave() {
+func (cv *Notes) micLeave() {
 	if cv.hold == holdStart {
 		cv.endHold(false)
 	}
@@ -92,8 +92,8 @@ func (cv *chatView) micLeave() {
 // endHold sends (send) or drops the held recording. While its recorder is
 // still being started nothing has been recorded: startRecording drops it
 // when it arrives.
-func (cv *chatView) endHold(send bool) {
-	if cv.rec != nil {
+func (cv *Notes) endHold(send bool) {
+	if cv.Rec != nil {
 		cv.stopRecording(send)
 		return
 	}
@@ -108,10 +108,10 @@ func (cv *chatView) endHold(send bool) {
 // recordingHint is the recorder strip's text: while the mic is held, how
 // to end the recording, then the recorder's notice (a test tone standing
 // in for a missing microphone) if any.
-func (cv *chatView) recordingHint() string {
+func (cv *Notes) recordingHint() string {
 	notice := ""
-	if cv.rec != nil {
-		notice = cv.rec.Notice()
+	if cv.Rec != nil {
+		notice = cv.Rec.Notice()
 	}
 	switch {
 	case cv.hold == holdStart && notice != "":
@@ -121,5 +121,5 @@ func (cv *chatView) recordingHint() string {
 	case notice != "":
 		return notice
 	}
-	return "Recording a voice note for " + cv.peerName + "…"
+	return "Recording a voice note for " + cv.host.PeerName() + "…"
 }
