@@ -2,21 +2,17 @@ package addcontact
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"hearth/app/ui/area"
+	"hearth/app/ui/kit"
 )
 
 // Host is what the add-contact dialogs need of the main window: its
 // window and clipboard, background work, the modal that Escape closes, and
 // notices.
 type Host interface {
-	Window() fyne.Window
+	kit.Window
 	Clipboard() fyne.Clipboard
-	Background(fn func() error, done func(error))
-	ShowModal(d dialog.Dialog, onEscape func())
-	HideModal(d dialog.Dialog)
-	ShowNotice(text string)
 }
 
 // Dialogs opens one main window's add-contact dialogs: by invite code or

@@ -2,22 +2,18 @@ package archivedlg
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"hearth/app/ui/area"
+	"hearth/app/ui/kit"
 )
 
 // Host is what the archive dialogs need of the main window: its window,
 // background work and the UI goroutine, the modal that Escape closes,
 // notices, and how it names a conversation's peer.
 type Host interface {
-	Window() fyne.Window
-	Background(fn func() error, done func(error))
+	kit.Window
 	// Do runs f on the UI goroutine.
 	Do(f func())
-	ShowModal(d dialog.Dialog, onEscape func())
-	HideModal(d dialog.Dialog)
-	ShowNotice(text string)
 	PeerName(peer string) string
 	// Selected is the open conversation; ShowSearch opens the search
 	// panel (the Archive menu's first item).

@@ -1,22 +1,16 @@
 package contactdlg
 
 import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-
 	"hearth/app/core/people"
 	"hearth/app/ui/area"
+	"hearth/app/ui/kit"
 )
 
 // Host is what the contact dialogs need of the main window: its window,
 // background work, the modal that Escape closes, notices, and the contact
 // a peer ID names.
 type Host interface {
-	Window() fyne.Window
-	Background(fn func() error, done func(error))
-	ShowModal(d dialog.Dialog, onEscape func())
-	HideModal(d dialog.Dialog)
-	ShowNotice(text string)
+	kit.Window
 	// ContactView finds a contact, a blocked person or a request.
 	ContactView(peerID string) (people.ContactView, bool)
 }

@@ -1,11 +1,9 @@
 package groupdlg
 
 import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-
 	"hearth/app/core/people"
 	"hearth/app/ui/area"
+	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
 
@@ -13,11 +11,7 @@ import (
 // background work, the modal that Escape closes, notices, the contacts to
 // pick from, and the sidebar's groups.
 type Host interface {
-	Window() fyne.Window
-	Background(fn func() error, done func(error))
-	ShowModal(d dialog.Dialog, onEscape func())
-	HideModal(d dialog.Dialog)
-	ShowNotice(text string)
+	kit.Window
 	// AcceptedContacts are my contacts, sorted by name.
 	AcceptedContacts() []people.ContactView
 	// RefreshGroups reloads the sidebar's groups; OpenGroup opens one.
