@@ -17,12 +17,13 @@ import (
 	"hearth/app/core/groups"
 	"hearth/app/ui/archivedlg"
 	"hearth/app/ui/search"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
 // archiveBackend adds an old message of Bob's, outside the loaded
 // history, that search finds.
-func archiveBackend(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
+func archiveBackend(t *testing.T) (*MainWindow, *fakeBackend, uitest.Queue) {
 	mw, fb, q := newTestMain(t)
 	old := contacts.Message{ID: "old1", Conversation: "peer-bob", From: "peer-bob",
 		Body: "The holiday cottage is booked", SentAt: time.Now().Add(-400 * 24 * time.Hour), Status: contacts.Received}
@@ -50,15 +51,15 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 		t.Fatal("Ctrl+F did not open the search panel")
 	}
 	test.Type(p.Entry, "holi")
-	q.waitFor(t, "results", func() bool { return len(p.Hits) == 2 })
+	q.WaitFor(t, "results", func() bool { return len(p.Hits) == 2 })
 	if p.Status.Text != "2 messages found." {
 		t.Errorf("status = %q", p.Status.Text)
 	}
 	// Rows show contact, time and the snippet with the match in bold.
 	row := p.List.CreateItem()
 	search.SetRow(row, p.Hits[0])
-	if !hasText(row, "Bob") {
-		t.Errorf("row texts %q", texts(row))
+	if !uitest.HasText(row, "Bob") {
+		t.Errorf("row texts %q", uitest.Texts(row))
 	}
 	rt := row.(*fyne.Container).Objects[1].(*widget.RichText)
 	if len(rt.Segments) != 3 || rt.Segments[1].(*widget.TextSegment).Text != "holiday" ||
@@ -66,9 +67,9 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 		t.Errorf("snippet segments = %#v", rt.Segments)
 	}
 	test.Type(p.Entry, "zzz")
-	q.waitFor(t, "no results", func() bool { return p.Status.Text == "No messages found." })
+	q.WaitFor(t, "no results", func() bool { return p.Status.Text == "No messages found." })
 	p.Entry.SetText("holiday cottage")
-	q.waitFor(t, "one result", func() bool { return len(p.Hits) == 1 })
+	q.WaitFor(t, "one result", func() bool { return len(p.Hits) == 1 })
 
 	// Enter opens the first result: Bob's conversation, loaded around the
 	// old message (not in the last 300), which is highlighted.
@@ -80,11 +81,11 @@ func TestCtrlFSearchOpensResultInContext(t *testing.T) {
 		t.Fatalf("selected %q, highlighted %q", mw.selected, mw.archive.highlighted)
 	}
 	for _, want := range []string{"Where shall we go?", "The holiday cottage is booked"} {
-		if !hasText(mw.chat.root, want) {
-			t.Errorf("%q not shown: %q", want, texts(mw.chat.root))
+		if !uitest.HasText(mw.chat.root, want) {
+			t.Errorf("%q not shown: %q", want, uitest.Texts(mw.chat.root))
 		}
 	}
-	if hasText(mw.chat.root, "Are you coming on Sunday?") {
+	if uitest.HasText(mw.chat.root, "Are you coming on Sunday?") {
 		t.Error("the latest history is shown instead of the result's context")
 	}
 	fb.locked(func() {
@@ -106,7 +107,7 @@ func TestSearchResultGoneSaysSo(t *testing.T) {
 	fb.locked(func() { fb.archive.around = nil })
 	p := mw.find.Show()
 	test.Type(p.Entry, "cottage")
-	q.waitFor(t, "result", func() bool { return len(p.Hits) == 1 })
+	q.WaitFor(t, "result", func() bool { return len(p.Hits) == 1 })
 	p.List.Select(0)
 	if !strings.Contains(mw.NoticeText(), "no longer in the conversation") {
 		t.Errorf("notice = %q", mw.NoticeText())
@@ -167,7 +168,7 @@ func TestExportDialogSavesAndPrints(t *testing.T) {
 
 	e = mw.archiveDlg.ShowExport("peer-bob")
 	test.Tap(e.Print)
-	q.waitFor(t, "the print notice", func() bool { return mw.NoticeText() == "Sent to the printer." })
+	q.WaitFor(t, "the print notice", func() bool { return mw.NoticeText() == "Sent to the printer." })
 	if !strings.HasSuffix(printed, ".html") {
 		t.Errorf("printed %q", printed)
 	}
@@ -182,7 +183,7 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 	mw.list.Select(0)
 	// The header's Archive button opens the menu.
 	test.Tap(button(t, mw.chat.root, "Archive"))
-	if top := mw.win.Canvas().Overlays().Top(); top == nil || !hasText(top, "Export or print…") {
+	if top := mw.win.Canvas().Overlays().Top(); top == nil || !uitest.HasText(top, "Export or print…") {
 		t.Fatal("the Archive button shows no menu")
 	}
 	mw.win.Canvas().Overlays().Top().Hide()
@@ -193,9 +194,9 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 	// The contact set the flag: the event shows the banner.
 	fb.locked(func() { fb.archive.compliance = map[string]bool{"peer-bob": true} })
 	fb.events <- event.ComplianceChanged{PeerID: "peer-bob", On: true}
-	q.waitFor(t, "the banner", mw.ComplianceBannerShown)
-	if !hasText(mw.chat.root, "archived for compliance") {
-		t.Errorf("banner text missing: %q", texts(mw.chat.root))
+	q.WaitFor(t, "the banner", mw.ComplianceBannerShown)
+	if !uitest.HasText(mw.chat.root, "archived for compliance") {
+		t.Errorf("banner text missing: %q", uitest.Texts(mw.chat.root))
 	}
 	// Turning it off from the menu hides it.
 	items := mw.conversationMenu().Items
@@ -203,7 +204,7 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 		t.Fatalf("menu item %q", items[3].Label)
 	}
 	items[3].Action()
-	q.waitFor(t, "the banner to go", func() bool { return !mw.ComplianceBannerShown() })
+	q.WaitFor(t, "the banner to go", func() bool { return !mw.ComplianceBannerShown() })
 
 	// Another conversation has no banner.
 	fb.locked(func() { fb.archive.compliance["peer-cleo"] = false })
@@ -214,8 +215,8 @@ func TestComplianceBannerAndRetention(t *testing.T) {
 	sel.SetSelected("30 days")
 	// Save is the dialog's confirm button.
 	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Save"))
-	q.waitFor(t, "retention saved", func() bool { return fb.archive.Retention("peer-bob") == 30 })
-	q.waitFor(t, "the notice", func() bool { return strings.Contains(mw.NoticeText(), "kept for 30 days") })
+	q.WaitFor(t, "retention saved", func() bool { return fb.archive.Retention("peer-bob") == 30 })
+	q.WaitFor(t, "the notice", func() bool { return strings.Contains(mw.NoticeText(), "kept for 30 days") })
 }
 
 func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
@@ -236,7 +237,7 @@ func TestSearchResultInAGroupOpensTheGroup(t *testing.T) {
 	}
 	p := mw.find.Show()
 	test.Type(p.Entry, "tent")
-	q.waitFor(t, "the group result", func() bool { return len(p.Hits) == 1 })
+	q.WaitFor(t, "the group result", func() bool { return len(p.Hits) == 1 })
 	enter(p.Entry)
 	if mw.selected != conv || mw.archive.highlighted != "gm1" {
 		t.Fatalf("selected %q, highlighted %q", mw.selected, mw.archive.highlighted)

@@ -8,12 +8,13 @@ import (
 
 	"hearth/app/core/transfers"
 	"hearth/app/ui/settings"
+	"hearth/app/ui/uitest"
 )
 
 // selects lists the visible drop-downs under o.
 func selects(o fyne.CanvasObject) []*widget.Select {
 	var out []*widget.Select
-	visible(o, func(o fyne.CanvasObject) {
+	uitest.Visible(o, func(o fyne.CanvasObject) {
 		if s, ok := o.(*widget.Select); ok {
 			out = append(out, s)
 		}
@@ -35,18 +36,18 @@ func TestSettingsAutoAcceptChoice(t *testing.T) {
 	if s.Auto.Selected != "Files under 10 MB" || len(s.Auto.Options) != len(settings.AutoAcceptSizes) {
 		t.Fatalf("selected %q of %q", s.Auto.Selected, s.Auto.Options)
 	}
-	if !hasText(top, "Only from your contacts") {
-		t.Errorf("no explanation in %q", texts(top))
+	if !uitest.HasText(top, "Only from your contacts") {
+		t.Errorf("no explanation in %q", uitest.Texts(top))
 	}
 
 	s.Auto.SetSelected("Files under 100 MB")
-	q.waitFor(t, "saved", func() bool {
+	q.WaitFor(t, "saved", func() bool {
 		var n int64
 		b.locked(func() { n = b.files.policy.AutoAcceptBelow })
 		return n == 100_000_000 && !s.Auto.Disabled()
 	})
 	s.Auto.SetSelected("Never: always ask me")
-	q.waitFor(t, "saved as never", func() bool {
+	q.WaitFor(t, "saved as never", func() bool {
 		var n int64
 		b.locked(func() { n = b.files.policy.AutoAcceptBelow })
 		return n == 0 && !s.Auto.Disabled()
@@ -55,12 +56,12 @@ func TestSettingsAutoAcceptChoice(t *testing.T) {
 	// The team's policy arrives meanwhile: the change is refused.
 	b.locked(func() { b.files.policy.AutoAcceptFixed = true })
 	s.Auto.SetSelected("Files under 1.0 GB")
-	q.waitFor(t, "refusal shown", func() bool { return s.Err.Visible() && !s.Auto.Disabled() })
+	q.WaitFor(t, "refusal shown", func() bool { return s.Err.Visible() && !s.Auto.Disabled() })
 	if s.Auto.Selected != "Never: always ask me" {
 		t.Errorf("after a refusal the choice shows %q", s.Auto.Selected)
 	}
-	if !hasText(top, "policy sets this") {
-		t.Errorf("reason not shown: %q", texts(top))
+	if !uitest.HasText(top, "policy sets this") {
+		t.Errorf("reason not shown: %q", uitest.Texts(top))
 	}
 	s.Close()
 }
@@ -78,8 +79,8 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 		t.Fatal("a fixed size can be chosen")
 	}
 	for _, want := range []string{"Files under 2.0 MB from your contacts", "Set by your team's policy"} {
-		if !hasText(top, want) {
-			t.Errorf("%q not in %q", want, texts(top))
+		if !uitest.HasText(top, want) {
+			t.Errorf("%q not in %q", want, uitest.Texts(top))
 		}
 	}
 	s.Close()
@@ -87,8 +88,8 @@ func TestSettingsAutoAcceptFixed(t *testing.T) {
 	b.locked(func() { b.files.policy = transfers.PolicyView{Installed: true, TransfersOff: true} })
 	s = mw.showSettings()
 	top = mw.win.Canvas().Overlays().Top()
-	if len(selects(s.Policy)) != 0 || !hasText(top, "file transfers are off") {
-		t.Errorf("transfers off: %d drop-downs, texts %q", len(selects(s.Policy)), texts(top))
+	if len(selects(s.Policy)) != 0 || !uitest.HasText(top, "file transfers are off") {
+		t.Errorf("transfers off: %d drop-downs, texts %q", len(selects(s.Policy)), uitest.Texts(top))
 	}
 	s.Close()
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"hearth/app/ui/settings"
+	"hearth/app/ui/uitest"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -38,13 +39,13 @@ func TestSettingsCarrySwitch(t *testing.T) {
 	d := mw.showSettings()
 	check := findCheck(mw.win.Canvas().Overlays().Top(), settings.CarryLabel)
 	if check == nil {
-		t.Fatalf("no %q switch in %q", settings.CarryLabel, texts(mw.win.Canvas().Overlays().Top()))
+		t.Fatalf("no %q switch in %q", settings.CarryLabel, uitest.Texts(mw.win.Canvas().Overlays().Top()))
 	}
 	if check.Checked {
 		t.Fatal("carrying shown on while it is off")
 	}
 	test.Tap(check)
-	q.waitFor(t, "carrying turned on", func() bool { return b.me.CarryMessages() && !check.Disabled() })
+	q.WaitFor(t, "carrying turned on", func() bool { return b.me.CarryMessages() && !check.Disabled() })
 	d.Close()
 
 	// Reopened, the settings show the saved state; turning it off saves.
@@ -54,16 +55,16 @@ func TestSettingsCarrySwitch(t *testing.T) {
 		t.Fatal("carrying shown off after it was turned on")
 	}
 	test.Tap(check)
-	q.waitFor(t, "carrying turned off", func() bool { return !b.me.CarryMessages() && !check.Disabled() })
-	if top := mw.win.Canvas().Overlays().Top(); hasText(top, "Now holding") {
-		t.Errorf("holding shown while nothing is held: %q", texts(top))
+	q.WaitFor(t, "carrying turned off", func() bool { return !b.me.CarryMessages() && !check.Disabled() })
+	if top := mw.win.Canvas().Overlays().Top(); uitest.HasText(top, "Now holding") {
+		t.Errorf("holding shown while nothing is held: %q", uitest.Texts(top))
 	}
 	mw.HideModal(mw.modal)
 
 	// What is held for others is shown.
 	b.locked(func() { b.me.carried = 3 })
 	mw.showSettings()
-	if top := mw.win.Canvas().Overlays().Top(); !hasText(top, "Now holding 3 sealed messages (1.2 kB)") {
-		t.Errorf("holding not shown: %q", texts(top))
+	if top := mw.win.Canvas().Overlays().Top(); !uitest.HasText(top, "Now holding 3 sealed messages (1.2 kB)") {
+		t.Errorf("holding not shown: %q", uitest.Texts(top))
 	}
 }

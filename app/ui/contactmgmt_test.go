@@ -12,13 +12,14 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/people"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
 // waitCall waits until the fake backend saw a contact-management call.
-func waitCall(t *testing.T, q uiQueue, b *fakeBackend, call string) {
+func waitCall(t *testing.T, q uitest.Queue, b *fakeBackend, call string) {
 	t.Helper()
-	q.waitFor(t, call, func() bool { return slices.Contains(b.people.cmCalls(), call) })
+	q.WaitFor(t, call, func() bool { return slices.Contains(b.people.cmCalls(), call) })
 }
 
 func menuLabels(m *fyne.Menu) []string {
@@ -58,7 +59,7 @@ func TestContactMenu(t *testing.T) {
 	}
 	// A right-click on a row opens it.
 	var row *kit.ContactRow
-	visible(mw.list, func(o fyne.CanvasObject) {
+	uitest.Visible(mw.list, func(o fyne.CanvasObject) {
 		if r, ok := o.(*kit.ContactRow); ok && row == nil && r.PeerID != "" {
 			row = r
 		}
@@ -68,14 +69,14 @@ func TestContactMenu(t *testing.T) {
 	}
 	before := len(mw.win.Canvas().Overlays().List())
 	test.TapSecondary(row)
-	if len(mw.win.Canvas().Overlays().List()) != before+1 || !hasText(mw.win.Canvas().Overlays().Top(), "Verify…") {
+	if len(mw.win.Canvas().Overlays().List()) != before+1 || !uitest.HasText(mw.win.Canvas().Overlays().Top(), "Verify…") {
 		t.Error("right-click opened no menu")
 	}
 	mw.win.Canvas().Overlays().Top().Hide()
 
 	// A blocked person's menu offers Unblock instead.
 	b.people.Block("peer-cleo")
-	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
+	q.WaitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
 	if got := menuLabels(mw.contactMenu("peer-cleo")); !slices.Equal(got, []string{"Unblock", "Remove…"}) {
 		t.Errorf("blocked menu %q", got)
 	}
@@ -98,7 +99,7 @@ func TestRenameDialog(t *testing.T) {
 	test.Type(td.Entry, "Uncle Bob")
 	enter(td.Entry)
 	waitCall(t, q, b, "rename:peer-bob:Uncle Bob")
-	q.waitFor(t, "the dialog to close and the list to follow", func() bool {
+	q.WaitFor(t, "the dialog to close and the list to follow", func() bool {
 		return mw.modal == nil && slices.Contains(shownNames(mw), "Uncle Bob")
 	})
 
@@ -121,7 +122,7 @@ func TestNotesDialog(t *testing.T) {
 	test.Tap(td.Save)
 	waitCall(t, q, b, "notes:peer-bob:Bakes on Sundays")
 	// Notes are searchable.
-	q.waitFor(t, "the list to follow", func() bool { return mw.contact("peer-bob").Notes != "" })
+	q.WaitFor(t, "the list to follow", func() bool { return mw.contact("peer-bob").Notes != "" })
 	test.Type(mw.search, "sunday")
 	if got := shownNames(mw); !slices.Equal(got, []string{"Bob"}) {
 		t.Errorf("search by notes shows %q", got)
@@ -149,7 +150,7 @@ func TestGroupsDialogAndFilter(t *testing.T) {
 	}
 	test.Tap(g.Save)
 	waitCall(t, q, b, "labels:peer-bob:Family,choir")
-	q.waitFor(t, "the filter to offer the groups", func() bool {
+	q.WaitFor(t, "the filter to offer the groups", func() bool {
 		return mw.filter.Visible() && slices.Equal(mw.filter.Options, []string{filterAll, "choir", "Family"})
 	})
 	mw.filter.SetSelected("Family")
@@ -189,11 +190,11 @@ func TestVerifyDialog(t *testing.T) {
 	}
 	test.Tap(v.Mark)
 	waitCall(t, q, b, "verified:peer-bob")
-	q.waitFor(t, "the list to show the mark", func() bool { return mw.modal == nil && mw.contact("peer-bob").Verified })
+	q.WaitFor(t, "the list to show the mark", func() bool { return mw.modal == nil && mw.contact("peer-bob").Verified })
 
 	// The shield, in the list and in the chat header.
 	shields := 0
-	visible(mw.list, func(o fyne.CanvasObject) {
+	uitest.Visible(mw.list, func(o fyne.CanvasObject) {
 		if i, ok := o.(*widget.Icon); ok && i.Resource == kit.VerifiedIcon {
 			shields++
 		}
@@ -219,12 +220,12 @@ func TestBlockRequestThenUnblock(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	test.Tap(button(t, mw.requests, "Block"))
 	top := mw.win.Canvas().Overlays().Top()
-	if !hasText(top, "will not be told") {
-		t.Fatalf("confirm dialog: %q", texts(top))
+	if !uitest.HasText(top, "will not be told") {
+		t.Fatalf("confirm dialog: %q", uitest.Texts(top))
 	}
 	test.Tap(button(t, top, "Block"))
 	waitCall(t, q, b, "block:peer-dan")
-	q.waitFor(t, "the request to go and Blocked to appear", func() bool {
+	q.WaitFor(t, "the request to go and Blocked to appear", func() bool {
 		return len(mw.pending) == 1 && slices.Contains(mw.filter.Options, filterBlocked)
 	})
 	mw.filter.SetSelected(filterBlocked)
@@ -233,8 +234,8 @@ func TestBlockRequestThenUnblock(t *testing.T) {
 	}
 	mw.list.Select(0)
 	top = mw.win.Canvas().Overlays().Top()
-	if !hasText(top, "Dan is blocked") || mw.selected != "" {
-		t.Fatalf("selecting a blocked person: %q, selected %q", texts(top), mw.selected)
+	if !uitest.HasText(top, "Dan is blocked") || mw.selected != "" {
+		t.Fatalf("selecting a blocked person: %q, selected %q", uitest.Texts(top), mw.selected)
 	}
 	test.Tap(button(t, top, "Unblock"))
 	waitCall(t, q, b, "unblock:peer-dan")
@@ -244,8 +245,8 @@ func TestRemoveAsksFirst(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	d := mw.contactDlg.ConfirmRemove("peer-bob")
 	top := mw.win.Canvas().Overlays().Top()
-	if !hasText(top, "Your conversation stays") {
-		t.Errorf("confirm text %q", texts(top))
+	if !uitest.HasText(top, "Your conversation stays") {
+		t.Errorf("confirm text %q", uitest.Texts(top))
 	}
 	test.Tap(button(t, top, "Cancel"))
 	if mw.modal != nil || len(b.people.cmCalls()) != 0 {
@@ -254,13 +255,13 @@ func TestRemoveAsksFirst(t *testing.T) {
 	d = mw.contactDlg.ConfirmRemove("peer-bob")
 	test.Tap(d.OK)
 	waitCall(t, q, b, "remove:peer-bob")
-	q.waitFor(t, "bob gone", func() bool { return mw.modal == nil && mw.contact("peer-bob") == nil })
+	q.WaitFor(t, "bob gone", func() bool { return mw.modal == nil && mw.contact("peer-bob") == nil })
 }
 
 func TestPrivacySettings(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.people.Block("peer-cleo")
-	q.waitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
+	q.WaitFor(t, "cleo blocked", func() bool { return len(mw.blocked) == 1 })
 	s := mw.showSettings()
 	if s.Privacy.Who.Selected != people.RequestsFromAnyone.String() {
 		t.Errorf("policy shown %q", s.Privacy.Who.Selected)
@@ -270,12 +271,12 @@ func TestPrivacySettings(t *testing.T) {
 	if b.people.RequestPolicy() != people.RequestsFromNobody {
 		t.Error("policy not saved")
 	}
-	if !hasText(s.Privacy.Blocked, "Cleo") {
-		t.Fatalf("blocked list %q", texts(s.Privacy.Blocked))
+	if !uitest.HasText(s.Privacy.Blocked, "Cleo") {
+		t.Fatalf("blocked list %q", uitest.Texts(s.Privacy.Blocked))
 	}
 	test.Tap(button(t, s.Privacy.Blocked, "Unblock"))
 	waitCall(t, q, b, "unblock:peer-cleo")
-	q.waitFor(t, "the list to empty", func() bool { return hasText(s.Privacy.Blocked, "Nobody.") })
+	q.WaitFor(t, "the list to empty", func() bool { return uitest.HasText(s.Privacy.Blocked, "Nobody.") })
 }
 
 func TestRequestShowsKeyWarning(t *testing.T) {
@@ -284,7 +285,7 @@ func TestRequestShowsKeyWarning(t *testing.T) {
 		b.people.contacts[2].Warning = "This is a different key from the Dan you verified."
 	})
 	b.events <- event.ContactsChanged{}
-	q.waitFor(t, "the warning", func() bool { return hasText(mw.requests, "different key from the Dan you verified") })
+	q.WaitFor(t, "the warning", func() bool { return uitest.HasText(mw.requests, "different key from the Dan you verified") })
 }
 
 func TestListSortsOnlineFirst(t *testing.T) {
@@ -294,7 +295,7 @@ func TestListSortsOnlineFirst(t *testing.T) {
 		b.people.contacts[0].Presence = contacts.Offline // Bob
 	})
 	b.events <- event.ContactsChanged{}
-	q.waitFor(t, "three contacts", func() bool { return len(mw.shown) == 3 })
+	q.WaitFor(t, "three contacts", func() bool { return len(mw.shown) == 3 })
 	if got := shownNames(mw); !slices.Equal(got, []string{"Cleo", "Abe", "Bob"}) {
 		t.Errorf("order %q, want the one online first, then by name", got)
 	}
@@ -307,7 +308,7 @@ func TestContactWarningInRowAndHeader(t *testing.T) {
 	const w = "This is a different key from the Bob you verified."
 	b.locked(func() { b.people.contacts[1].Warning = w }) // Cleo's entry stands in
 	b.events <- event.ContactsChanged{}
-	q.waitFor(t, "the row's warning", func() bool { return hasText(mw.list, w) })
+	q.WaitFor(t, "the row's warning", func() bool { return uitest.HasText(mw.list, w) })
 	mw.OpenConversation("peer-cleo")
 	if !strings.Contains(mw.chat.status.Text, w) {
 		t.Errorf("header status %q", mw.chat.status.Text)
@@ -317,7 +318,7 @@ func TestContactWarningInRowAndHeader(t *testing.T) {
 func TestWithdrawOutgoingRequest(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	var withdraw *widget.Button
-	visible(mw.requests, func(o fyne.CanvasObject) {
+	uitest.Visible(mw.requests, func(o fyne.CanvasObject) {
 		if bt, ok := o.(*widget.Button); ok && bt.Text == "" {
 			withdraw = bt
 		}
@@ -327,10 +328,10 @@ func TestWithdrawOutgoingRequest(t *testing.T) {
 	}
 	test.Tap(withdraw)
 	top := mw.win.Canvas().Overlays().Top()
-	if !hasText(top, "Withdraw your request to Eve?") {
-		t.Fatalf("confirm: %q", texts(top))
+	if !uitest.HasText(top, "Withdraw your request to Eve?") {
+		t.Fatalf("confirm: %q", uitest.Texts(top))
 	}
 	test.Tap(button(t, top, "Withdraw"))
 	waitCall(t, q, b, "remove:peer-eve")
-	q.waitFor(t, "the request to go", func() bool { return len(mw.pending) == 1 })
+	q.WaitFor(t, "the request to go", func() bool { return len(mw.pending) == 1 })
 }

@@ -14,6 +14,7 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/ui/kit"
 	"hearth/app/ui/notify"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
@@ -53,7 +54,7 @@ func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
 	}
 	// A right click on a bubble opens the same menu as a pop-up.
 	var bubble *kit.TapBubble
-	visible(mw.chat.rows["m1"], func(o fyne.CanvasObject) {
+	uitest.Visible(mw.chat.rows["m1"], func(o fyne.CanvasObject) {
 		if b, ok := o.(*kit.TapBubble); ok && b.OnContext != nil && bubble == nil {
 			bubble = b
 		}
@@ -63,7 +64,7 @@ func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
 	}
 	test.TapSecondaryAt(bubble, fyne.NewPos(5, 5))
 	top := mw.win.Canvas().Overlays().Top()
-	if top == nil || !hasText(top, "Reply") || hasText(top, "Edit") {
+	if top == nil || !uitest.HasText(top, "Reply") || uitest.HasText(top, "Edit") {
 		t.Fatalf("right click menu: %v", top)
 	}
 	mw.win.Canvas().Overlays().Remove(top)
@@ -93,8 +94,8 @@ func TestReplyShowsQuoteAndEscCancels(t *testing.T) {
 	if cv.modeBar.Visible() || cv.entry.Text != "" {
 		t.Fatal("reply mode still on after sending")
 	}
-	if !hasText(cv.rows[sent.ID], "Bob: Are you coming on Sunday?") {
-		t.Fatalf("no quote in the reply: %q", texts(cv.rows[sent.ID]))
+	if !uitest.HasText(cv.rows[sent.ID], "Bob: Are you coming on Sunday?") {
+		t.Fatalf("no quote in the reply: %q", uitest.Texts(cv.rows[sent.ID]))
 	}
 
 	// Esc leaves reply mode and the next message is a plain one.
@@ -127,16 +128,16 @@ func TestQuoteScrollsToTheOriginal(t *testing.T) {
 		b.chat.history["peer-bob"] = h
 	})
 	mw.list.Select(0)
-	q.drain()
+	q.Drain()
 	cv := mw.chat
 	var quote *kit.TapBubble
-	visible(cv.rows["r1"], func(o fyne.CanvasObject) {
+	uitest.Visible(cv.rows["r1"], func(o fyne.CanvasObject) {
 		if b, ok := o.(*kit.TapBubble); ok && b.QuoteOf == "m1" {
 			quote = b
 		}
 	})
 	if quote == nil {
-		t.Fatalf("no quote in %q", texts(cv.rows["r1"]))
+		t.Fatalf("no quote in %q", uitest.Texts(cv.rows["r1"]))
 	}
 	cv.scroll.ScrollToBottom()
 	if cv.scroll.Offset.Y == 0 {
@@ -177,8 +178,8 @@ func TestUpEditsMyLastMessage(t *testing.T) {
 			t.Fatalf("edits %q, sent %d", b.chat.edits, len(b.chat.sent))
 		}
 	})
-	if !hasText(cv.rows["m2"], "two cakes") || !hasText(cv.rows["m2"], "edited") {
-		t.Fatalf("edited bubble: %q", texts(cv.rows["m2"]))
+	if !uitest.HasText(cv.rows["m2"], "two cakes") || !uitest.HasText(cv.rows["m2"], "edited") {
+		t.Fatalf("edited bubble: %q", uitest.Texts(cv.rows["m2"]))
 	}
 	if cv.mode != modeNone || cv.entry.Text != "" {
 		t.Fatal("still editing after Enter")
@@ -186,7 +187,9 @@ func TestUpEditsMyLastMessage(t *testing.T) {
 	// Their edits arrive as events.
 	b.events <- event.MessageChanged{Message: contacts.Message{ID: "m1", Conversation: "peer-bob", From: "peer-bob",
 		Body: "Are you coming on Saturday?", SentAt: time.Now(), Edited: time.Now(), Status: contacts.Received}}
-	q.waitFor(t, "Bob's edit", func() bool { return hasText(cv.rows["m1"], "Saturday") && hasText(cv.rows["m1"], "edited") })
+	q.WaitFor(t, "Bob's edit", func() bool {
+		return uitest.HasText(cv.rows["m1"], "Saturday") && uitest.HasText(cv.rows["m1"], "edited")
+	})
 }
 
 func TestDeleteAsksThenShowsDeleted(t *testing.T) {
@@ -195,7 +198,7 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 	cv := mw.chat
 	bubbleAction(t, cv, "m2", "Delete for everyone")
 	top := mw.win.Canvas().Overlays().Top()
-	if top == nil || !hasText(top, "Delete for everyone?") || !hasText(top, "for you and for Bob") {
+	if top == nil || !uitest.HasText(top, "Delete for everyone?") || !uitest.HasText(top, "for you and for Bob") {
 		t.Fatalf("no confirmation: %v", top)
 	}
 	// Esc closes it without deleting.
@@ -217,14 +220,14 @@ func TestDeleteAsksThenShowsDeleted(t *testing.T) {
 	})
 	b.events <- event.MessageChanged{Message: contacts.Message{ID: "m2", Conversation: "peer-bob", Outgoing: true,
 		SentAt: time.Now(), Edited: time.Now(), Deleted: true, Status: contacts.Delivered}}
-	q.waitFor(t, "the deleted bubble", func() bool { return hasText(cv.rows["m2"], deletedText) })
-	if hasText(cv.root, "cake") {
+	q.WaitFor(t, "the deleted bubble", func() bool { return uitest.HasText(cv.rows["m2"], deletedText) })
+	if uitest.HasText(cv.root, "cake") {
 		t.Fatal("deleted text still shown")
 	}
 	if len(cv.bubbleMenu(cv.shown["m2"]).Items) != 0 {
 		t.Fatal("a deleted message still has a menu")
 	}
-	visible(cv.rows["m2"], func(o fyne.CanvasObject) {
+	uitest.Visible(cv.rows["m2"], func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok {
 			t.Fatalf("a deleted message still has a button: %v", b)
 		}
@@ -236,15 +239,15 @@ func TestReadReceiptAndTypingShown(t *testing.T) {
 	mw.list.Select(0)
 	cv := mw.chat
 	b.events <- event.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Read}
-	q.waitFor(t, "Read", func() bool { return hasText(cv.rows["m2"], "Read") })
+	q.WaitFor(t, "Read", func() bool { return uitest.HasText(cv.rows["m2"], "Read") })
 	if !cv.ids["m2"].icon2.Visible() {
 		t.Error("Read shows one tick, want two")
 	}
 
 	b.events <- event.TypingChanged{PeerID: "peer-bob", Typing: true}
-	q.waitFor(t, "typing", func() bool { return cv.status.Text == "Bob is typing…" })
+	q.WaitFor(t, "typing", func() bool { return cv.status.Text == "Bob is typing…" })
 	b.events <- event.TypingChanged{PeerID: "peer-bob", Typing: false}
-	q.waitFor(t, "typing ends", func() bool { return cv.status.Text == "Online · Baking bread" })
+	q.WaitFor(t, "typing ends", func() bool { return cv.status.Text == "Online · Baking bread" })
 
 	// Typing in the composer tells the contact (the backend throttles).
 	test.Type(cv.entry, "hi")
@@ -259,15 +262,15 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	mw.list.Select(0)
 	test.Tap(mw.chat.mute)
-	q.waitFor(t, "muted", func() bool {
+	q.WaitFor(t, "muted", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.chat.muted["peer-bob"] })
 		return ok
 	})
 	b.events <- event.ContactsChanged{}
-	q.waitFor(t, "the muted icon in the list", func() bool {
+	q.WaitFor(t, "the muted icon in the list", func() bool {
 		shown := 0
-		visible(mw.list, func(o fyne.CanvasObject) {
+		uitest.Visible(mw.list, func(o fyne.CanvasObject) {
 			if r, ok := o.(*kit.ContactRow); ok && r.Muted.Visible() {
 				shown++
 			}
@@ -278,7 +281,7 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 	mw.ShowSettings()
 	top := mw.win.Canvas().Overlays().Top()
 	var check *widget.Check
-	visible(top, func(o fyne.CanvasObject) {
+	uitest.Visible(top, func(o fyne.CanvasObject) {
 		if c, ok := o.(*widget.Check); ok && c.Text == "Send read receipts" {
 			check = c
 		}
@@ -287,7 +290,7 @@ func TestMuteAndReadReceiptSettings(t *testing.T) {
 		t.Fatalf("no checked read receipt setting: %v", check)
 	}
 	test.Tap(check)
-	q.waitFor(t, "receipts off", func() bool { return !b.me.ReadReceipts() })
+	q.WaitFor(t, "receipts off", func() bool { return !b.me.ReadReceipts() })
 }
 
 func TestNotifications(t *testing.T) {
@@ -305,7 +308,7 @@ func TestNotifications(t *testing.T) {
 	// the message was handled.
 	waitShown := func(id string) {
 		b.events <- event.Notice{Text: "after " + id, At: time.Now()}
-		q.waitFor(t, id, func() bool { return mw.NoticeText() == "after "+id })
+		q.WaitFor(t, id, func() bool { return mw.NoticeText() == "after "+id })
 	}
 
 	msg("n1", "peer-bob", "while focused")
@@ -353,13 +356,13 @@ func TestFocusMarksRead(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	mw.setFocused(false)
 	mw.list.Select(0) // opening a conversation is reading it
-	q.waitFor(t, "read on open", func() bool {
+	q.WaitFor(t, "read on open", func() bool {
 		var n int
 		b.locked(func() { n = len(b.chat.read) })
 		return n == 1
 	})
 	mw.setFocused(true)
-	q.waitFor(t, "read on focus", func() bool {
+	q.WaitFor(t, "read on focus", func() bool {
 		var n int
 		b.locked(func() { n = len(b.chat.read) })
 		return n == 2

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
@@ -47,7 +48,7 @@ func TestGroupTransferRows(t *testing.T) {
 	done.State, done.Done = contacts.Done, out.Size
 	done.Recipients = map[string]contacts.TransferState{"peer-bob": contacts.Done, "peer-gus": contacts.Done}
 	b.events <- event.TransferChanged{Transfer: done}
-	q.waitFor(t, "delivered to both", func() bool { return strings.Contains(rowText(r), "Sent to 2 of 2 members ✓") })
+	q.WaitFor(t, "delivered to both", func() bool { return strings.Contains(rowText(r), "Sent to 2 of 2 members ✓") })
 
 	// A dropped file goes to the group.
 	p := filepath.Join(t.TempDir(), "map.png")
@@ -55,7 +56,7 @@ func TestGroupTransferRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	mw.onDropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(p)})
-	q.waitFor(t, "the dropped file's row", func() bool { return hasText(mw.chat.root, "map.png") })
+	q.WaitFor(t, "the dropped file's row", func() bool { return uitest.HasText(mw.chat.root, "map.png") })
 	b.locked(func() {
 		if !slices.Equal(b.files.sentFiles, []string{conv + "|" + p}) {
 			t.Errorf("SendFile calls %q", b.files.sentFiles)

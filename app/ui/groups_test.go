@@ -11,20 +11,21 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
 // newGroupMain is newTestMain over groupBackend.
-func newGroupMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
+func newGroupMain(t *testing.T) (*MainWindow, *fakeBackend, uitest.Queue) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	b := groupBackend()
-	q := newQueue()
+	q := uitest.NewQueue()
 	w := a.NewWindow("Hearth")
-	mw := newMainWindow(a, w, b.backend(), q.do)
+	mw := newMainWindow(a, w, b.backend(), q.Do)
 	w.Resize(fyne.NewSize(1000, 680))
 	t.Cleanup(func() {
-		q.drain()
+		q.Drain()
 		mw.Close()
 		w.Close()
 	})
@@ -41,8 +42,8 @@ func TestGroupListedWithMemberCount(t *testing.T) {
 	mw, _, _ := newGroupMain(t)
 	side := mw.grp.root
 	for _, want := range []string{"GROUPS", "Family", "3 members", "1", "New group", "Send to several"} {
-		if !hasText(side, want) {
-			t.Errorf("%q not shown; texts: %q", want, texts(side))
+		if !uitest.HasText(side, want) {
+			t.Errorf("%q not shown; texts: %q", want, uitest.Texts(side))
 		}
 	}
 }
@@ -57,14 +58,14 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 	// Bob is my contact: his name in my list wins over the listed one;
 	// Gus is not, so the name the creator listed is shown.
 	for _, want := range []string{"Family", "3 members", "Gus", "Dinner on Sunday?", "Bob", "I'll bring bread", "Members"} {
-		if !hasText(pane, want) {
-			t.Errorf("%q not shown; texts: %q", want, texts(pane))
+		if !uitest.HasText(pane, want) {
+			t.Errorf("%q not shown; texts: %q", want, uitest.Texts(pane))
 		}
 	}
-	if hasText(pane, "Robert") || mw.chat.call.Visible() || !mw.chat.attach.Visible() {
+	if uitest.HasText(pane, "Robert") || mw.chat.call.Visible() || !mw.chat.attach.Visible() {
 		t.Error("contact name not preferred, call shown or attach hidden in a group")
 	}
-	q.waitFor(t, "the group marked read", func() bool {
+	q.WaitFor(t, "the group marked read", func() bool {
 		read := false
 		b.locked(func() { read = slices.Contains(b.chat.read, contacts.GroupConversation("fam")) })
 		return read
@@ -74,7 +75,7 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 	if got := groupCalls(b); !slices.Contains(got, "sendgroup:fam:Count me in") {
 		t.Fatalf("calls %q", got)
 	}
-	if !hasText(pane, "Count me in") || mw.chat.entry.Text != "" {
+	if !uitest.HasText(pane, "Count me in") || mw.chat.entry.Text != "" {
 		t.Error("sent message not shown or composer not cleared")
 	}
 	// Someone else's message arrives with its author's name.
@@ -82,17 +83,17 @@ func TestGroupChatShowsAuthorsAndSends(t *testing.T) {
 		ID: "g9", Conversation: contacts.GroupConversation("fam"), From: "peer-gus", Body: "Great!",
 		SentAt: time.Now(), Status: contacts.Received,
 	}}
-	q.waitFor(t, "the new message", func() bool { return hasText(pane, "Great!") })
+	q.WaitFor(t, "the new message", func() bool { return uitest.HasText(pane, "Great!") })
 
 	// Opening a contact restores the 1:1 pane.
 	mw.OpenConversation("peer-bob")
-	if !mw.chat.call.Visible() || mw.chat.members.Visible() || hasText(pane, "Gus") {
+	if !mw.chat.call.Visible() || mw.chat.members.Visible() || uitest.HasText(pane, "Gus") {
 		t.Error("1:1 pane still looks like a group")
 	}
 	// A group change event refreshes the list.
 	b.locked(func() { b.groups.groups[0].Name = "Whole family" })
 	b.events <- event.GroupsChanged{}
-	q.waitFor(t, "the renamed group", func() bool { return hasText(mw.grp.root, "Whole family") })
+	q.WaitFor(t, "the renamed group", func() bool { return uitest.HasText(mw.grp.root, "Whole family") })
 }
 
 func TestNewGroupDialog(t *testing.T) {
@@ -116,14 +117,14 @@ func TestNewGroupDialog(t *testing.T) {
 	// A backend error stays in the dialog.
 	b.locked(func() { b.groups.err = errors.New("a group can have at most 50 members") })
 	enter(d.Name)
-	q.waitFor(t, "the inline error", func() bool { return d.Err.Visible() && mw.modal != nil })
+	q.WaitFor(t, "the inline error", func() bool { return d.Err.Visible() && mw.modal != nil })
 	b.locked(func() { b.groups.err = nil })
 	enter(d.Name)
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	if got := groupCalls(b); got[len(got)-1] != "create:Bakers:[peer-bob peer-cleo]" {
 		t.Fatalf("calls %q", got)
 	}
-	if !hasText(mw.grp.root, "Bakers") || !strings.HasPrefix(mw.selected, contacts.GroupPrefix) {
+	if !uitest.HasText(mw.grp.root, "Bakers") || !strings.HasPrefix(mw.selected, contacts.GroupPrefix) {
 		t.Errorf("new group not listed and opened; selected %q", mw.selected)
 	}
 }
@@ -151,8 +152,8 @@ func TestMembersDialogAdmin(t *testing.T) {
 	mw, b, q := newGroupMain(t)
 	md := mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	for _, want := range []string{"Ann (you)", "Bob", "Gus", "Remove", "Leave group", "Rename", "Add chosen"} {
-		if !hasText(mw.win.Canvas().Overlays().Top(), want) {
-			t.Errorf("%q not shown; texts: %q", want, texts(mw.win.Canvas().Overlays().Top()))
+		if !uitest.HasText(mw.win.Canvas().Overlays().Top(), want) {
+			t.Errorf("%q not shown; texts: %q", want, uitest.Texts(mw.win.Canvas().Overlays().Top()))
 		}
 	}
 	// Only contacts not in the group can be added.
@@ -161,17 +162,17 @@ func TestMembersDialogAdmin(t *testing.T) {
 	}
 	md.Picker.Checks["peer-cleo"].SetChecked(true)
 	md.Add()
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	md = mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	md.Remove("peer-gus")
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	md = mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	md.Rename.SetText("Kin")
 	enter(md.Rename)
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	md = mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	button(t, mw.win.Canvas().Overlays().Top(), "Leave group").OnTapped()
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	want := []string{"add:fam:[peer-cleo]", "remove:fam:peer-gus", "rename:fam:Kin", "leave:fam"}
 	if got := groupCalls(b); !slices.Equal(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
@@ -185,11 +186,11 @@ func TestMembersDialogNotAdmin(t *testing.T) {
 	g.Creator = "peer-bob"
 	md := mw.groupDlg.ShowGroupMembers(g)
 	top := mw.win.Canvas().Overlays().Top()
-	if hasText(top, "Remove") || hasText(top, "Rename") || md.Picker != nil {
-		t.Errorf("a member who is not the creator may change the group: %q", texts(top))
+	if uitest.HasText(top, "Remove") || uitest.HasText(top, "Rename") || md.Picker != nil {
+		t.Errorf("a member who is not the creator may change the group: %q", uitest.Texts(top))
 	}
-	if !hasText(top, "Leave group") || !hasText(top, "(created the group)") {
-		t.Errorf("texts %q", texts(top))
+	if !uitest.HasText(top, "Leave group") || !uitest.HasText(top, "(created the group)") {
+		t.Errorf("texts %q", uitest.Texts(top))
 	}
 }
 
@@ -204,7 +205,7 @@ func TestSendToSeveralDialog(t *testing.T) {
 	s.Picker.Checks["peer-bob"].SetChecked(true)
 	s.Picker.Checks["peer-cleo"].SetChecked(true)
 	enter(s.Text)
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	if got := groupCalls(b); !slices.Equal(got, []string{"several:[peer-bob peer-cleo]:Happy new year!"}) {
 		t.Fatalf("calls %q", got)
 	}

@@ -19,6 +19,7 @@ import (
 	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
@@ -29,17 +30,17 @@ func TestAvatarsInRowsAndHeader(t *testing.T) {
 	pic := image.NewNRGBA(image.Rect(0, 0, presence.AvatarSize, presence.AvatarSize))
 	b.locked(func() { b.people.contacts[0].Avatar = pic })
 	b.events <- event.ContactsChanged{}
-	q.waitFor(t, "the picture in Bob's row", func() bool {
+	q.WaitFor(t, "the picture in Bob's row", func() bool {
 		found := false
-		visible(mw.list, func(o fyne.CanvasObject) {
+		uitest.Visible(mw.list, func(o fyne.CanvasObject) {
 			if r, ok := o.(*kit.ContactRow); ok && r.Avatar.Shown == pic && r.Avatar.Img.Visible() {
 				found = true
 			}
 		})
 		return found
 	})
-	if !hasText(mw.list, "C") {
-		t.Errorf("no initials for Cleo: %q", texts(mw.list))
+	if !uitest.HasText(mw.list, "C") {
+		t.Errorf("no initials for Cleo: %q", uitest.Texts(mw.list))
 	}
 	mw.list.Select(0)
 	if mw.chat.avatar.Shown != pic {
@@ -81,7 +82,7 @@ func TestActivityReported(t *testing.T) {
 	if count() != 3 {
 		t.Fatalf("%d reports after opening and typing", count())
 	}
-	if !hasText(mw.win.Content(), "Bob") {
+	if !uitest.HasText(mw.win.Content(), "Bob") {
 		t.Error("the layer hides the content")
 	}
 }
@@ -91,7 +92,7 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	b.locked(func() { b.me.awayAfter = 5 * time.Minute })
 	s := mw.showSettings()
 	for _, want := range []string{"Choose picture…", "Away when idle", "After 5 minutes", "Visible nearby", "Only while I pair"} {
-		if !hasText(mw.win.Canvas().Overlays().Top(), want) {
+		if !uitest.HasText(mw.win.Canvas().Overlays().Top(), want) {
 			t.Errorf("%q not shown", want)
 		}
 	}
@@ -100,13 +101,13 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	}
 	s.You.Away.SetSelected("After 10 minutes")
 	s.You.Nearby.SetSelected("Never")
-	q.waitFor(t, "settings saved", func() bool {
+	q.WaitFor(t, "settings saved", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.me.awayAfter == 10*time.Minute && b.me.vis == nearby.Never })
 		return ok
 	})
 	s.You.Away.SetSelected("Never")
-	q.waitFor(t, "auto-away off", func() bool {
+	q.WaitFor(t, "auto-away off", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.me.awayAfter == 0 })
 		return ok
@@ -115,18 +116,18 @@ func TestSettingsProfileAndPrivacy(t *testing.T) {
 	// A picture: chosen, shown, removable; an error stays in the dialog.
 	b.locked(func() { b.me.avatarErr = base.ErrNotAnImage })
 	s.You.SetPicture("/tmp/notes.txt")
-	q.waitFor(t, "the error", func() bool { return s.You.Err.Visible() })
+	q.WaitFor(t, "the error", func() bool { return s.You.Err.Visible() })
 	if !strings.Contains(s.You.Err.Text, "not a picture") {
 		t.Errorf("error %q", s.You.Err.Text)
 	}
 	b.locked(func() { b.me.avatarErr = nil })
 	s.You.SetPicture("/home/ann/me.png")
-	q.waitFor(t, "the picture", func() bool { return s.You.Avatar.Shown != nil })
+	q.WaitFor(t, "the picture", func() bool { return s.You.Avatar.Shown != nil })
 	if s.You.Remove.Disabled() || s.You.Err.Visible() {
 		t.Error("Remove disabled or error left after a good picture")
 	}
 	test.Tap(s.You.Remove)
-	q.waitFor(t, "the picture removed", func() bool { return s.You.Avatar.Shown == nil })
+	q.WaitFor(t, "the picture removed", func() bool { return s.You.Avatar.Shown == nil })
 	b.locked(func() {
 		if b.me.avatarPath != "" {
 			t.Error("ClearAvatar not called")
@@ -140,22 +141,22 @@ func TestPairNearbyButton(t *testing.T) {
 		t.Fatalf("button %q", mw.pairBtn.Text)
 	}
 	test.Tap(mw.pairBtn)
-	q.waitFor(t, "visible", func() bool { return mw.pairBtn.Text == "Stop · 15:04" })
+	q.WaitFor(t, "visible", func() bool { return mw.pairBtn.Text == "Stop · 15:04" })
 	if !strings.Contains(mw.NoticeText(), "“Ann”") || !strings.Contains(mw.NoticeText(), "Nearby on this network") {
 		t.Errorf("notice %q", mw.NoticeText())
 	}
 	test.Tap(mw.pairBtn)
-	q.waitFor(t, "hidden again", func() bool { return mw.pairBtn.Text == "Pair nearby" })
+	q.WaitFor(t, "hidden again", func() bool { return mw.pairBtn.Text == "Pair nearby" })
 
 	b.locked(func() { b.me.pairErr = nearby.ErrNearbyNever })
 	test.Tap(mw.pairBtn)
-	q.waitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "privacy settings") })
+	q.WaitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "privacy settings") })
 	if mw.pairBtn.Text != "Pair nearby" || mw.pairBtn.Disabled() {
 		t.Errorf("button %q disabled %v after a refusal", mw.pairBtn.Text, mw.pairBtn.Disabled())
 	}
 	// Nearby people are listed by the name they announced.
-	if !hasText(mw.nearbyBox, "Finn") {
-		t.Errorf("nearby list %q", texts(mw.nearbyBox))
+	if !uitest.HasText(mw.nearbyBox, "Finn") {
+		t.Errorf("nearby list %q", uitest.Texts(mw.nearbyBox))
 	}
 }
 
@@ -164,10 +165,10 @@ func TestPairNearbyButton(t *testing.T) {
 func TestAutoAwayShownNotSaved(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	b.events <- event.PresenceChanged{Presence: contacts.Away, Auto: true}
-	q.waitFor(t, "Away shown", func() bool { return mw.presenceSel.Selected == "Away" })
+	q.WaitFor(t, "Away shown", func() bool { return mw.presenceSel.Selected == "Away" })
 	b.events <- event.PresenceChanged{Presence: contacts.Online}
-	q.waitFor(t, "Online shown", func() bool { return mw.presenceSel.Selected == "Online" })
-	q.drain()
+	q.WaitFor(t, "Online shown", func() bool { return mw.presenceSel.Selected == "Online" })
+	q.Drain()
 	b.locked(func() {
 		if b.me.presence != contacts.Online {
 			t.Errorf("SetPresence(%v) called for an automatic change", b.me.presence)
@@ -175,7 +176,7 @@ func TestAutoAwayShownNotSaved(t *testing.T) {
 	})
 	// A choice by hand is saved.
 	mw.presenceSel.SetSelected("Busy")
-	q.waitFor(t, "Busy saved", func() bool {
+	q.WaitFor(t, "Busy saved", func() bool {
 		var ok bool
 		b.locked(func() { ok = b.me.presence == contacts.Busy })
 		return ok
@@ -190,7 +191,7 @@ func TestAddContactFromLinkAndPaste(t *testing.T) {
 		t.Fatalf("code field %q", d.Paste.Text)
 	}
 	test.Tap(d.Send)
-	q.waitFor(t, "sent", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "sent", func() bool { return mw.modal == nil })
 	b.locked(func() {
 		if len(b.people.invites) != 1 || b.people.invites[0] != link {
 			t.Errorf("AddByInvite %q", b.people.invites)
@@ -228,12 +229,12 @@ func TestReadQRFromPicture(t *testing.T) {
 
 	d := mw.add.ShowAddContact()
 	d.ReadQR(blank)
-	q.waitFor(t, "the error", func() bool { return d.Err.Visible() })
+	q.WaitFor(t, "the error", func() bool { return d.Err.Visible() })
 	if !strings.Contains(d.Err.Text, "No QR code") {
 		t.Errorf("error %q", d.Err.Text)
 	}
 	d.ReadQR(good)
-	q.waitFor(t, "the code", func() bool { return d.Paste.Text == code })
+	q.WaitFor(t, "the code", func() bool { return d.Paste.Text == code })
 	if d.Err.Visible() {
 		t.Errorf("error left: %q", d.Err.Text)
 	}
@@ -244,8 +245,8 @@ func TestProfileInUseView(t *testing.T) {
 	w := a.NewWindow("Hearth")
 	code := "hearth:abcdefgh"
 	w.SetContent(profileInUseView(a, w, code))
-	if !hasText(w.Content(), "already running") || !hasText(w.Content(), code) {
-		t.Fatalf("texts %q", texts(w.Content()))
+	if !uitest.HasText(w.Content(), "already running") || !uitest.HasText(w.Content(), code) {
+		t.Fatalf("texts %q", uitest.Texts(w.Content()))
 	}
 	test.Tap(button(t, w.Content(), "Copy code"))
 	if a.Clipboard().Content() != code {
@@ -270,7 +271,7 @@ func TestSettingsChangeMyName(t *testing.T) {
 		t.Fatal("Save stays disabled after a change")
 	}
 	s.You.Name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	q.waitFor(t, "name saved and shown", func() bool {
+	q.WaitFor(t, "name saved and shown", func() bool {
 		var name string
 		b.locked(func() { name = b.me.myName })
 		return name == "Ann Smith" && mw.myName.Text == "Ann Smith" && strings.Contains(mw.win.Title(), "Ann Smith")

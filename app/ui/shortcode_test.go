@@ -10,13 +10,14 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/uitest"
 )
 
 func TestAddContactLeadsToShortCode(t *testing.T) {
 	mw, _, q := newTestMain(t)
 	mw.add.ShowAddContact()
 	test.Tap(button(t, top(mw), "Get a short code"))
-	q.waitFor(t, "the code shown", func() bool { return mw.add.ShortCode != nil && mw.add.ShortCode.Code != "" })
+	q.WaitFor(t, "the code shown", func() bool { return mw.add.ShortCode != nil && mw.add.ShortCode.Code != "" })
 	if !mw.add.ShortCode.Show || mw.modal != mw.add.ShortCode.Dialog {
 		t.Fatal("the short-code dialog is not the open one")
 	}
@@ -31,14 +32,14 @@ func TestAddContactLeadsToShortCode(t *testing.T) {
 func TestShortCodeShowWaitsAndSucceeds(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	s := mw.add.ShowShortCode(true)
-	q.waitFor(t, "the code shown", func() bool { return s.CodeText.Text == "7-orbit-maple-sugar" })
-	if !s.Waiting.Visible() || !hasText(top(mw), "Waiting for the other person") {
-		t.Fatalf("no waiting indicator: %q", texts(top(mw)))
+	q.WaitFor(t, "the code shown", func() bool { return s.CodeText.Text == "7-orbit-maple-sugar" })
+	if !s.Waiting.Visible() || !uitest.HasText(top(mw), "Waiting for the other person") {
+		t.Fatalf("no waiting indicator: %q", uitest.Texts(top(mw)))
 	}
 	// An event for another code is not ours.
 	b.events <- event.PairingSucceeded{Code: "1-acorn-acorn-acorn", PeerID: "peer-x", Name: "X"}
 	b.events <- event.PairingSucceeded{Code: "7-orbit-maple-sugar", PeerID: "peer-zoe", Name: "Zoe"}
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	if mw.NoticeText() != "Paired with Zoe: you can chat now." {
 		t.Fatalf("notice %q", mw.NoticeText())
 	}
@@ -52,20 +53,20 @@ func TestShortCodeShowWaitsAndSucceeds(t *testing.T) {
 func TestShortCodeShowFailsThenNewCode(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	s := mw.add.ShowShortCode(true)
-	q.waitFor(t, "the code shown", func() bool { return s.Code != "" })
+	q.WaitFor(t, "the code shown", func() bool { return s.Code != "" })
 	b.events <- event.PairingFailed{Code: "7-orbit-maple-sugar", Reason: "The code did not match: someone typed it wrong. Make a new code and try again."}
-	q.waitFor(t, "the failure shown", func() bool { return s.Err.Visible() })
+	q.WaitFor(t, "the failure shown", func() bool { return s.Err.Visible() })
 	if s.Err.Text != "The code did not match: someone typed it wrong. Make a new code and try again." || s.Waiting.Visible() || mw.modal == nil {
 		t.Fatalf("error %q, waiting %v", s.Err.Text, s.Waiting.Visible())
 	}
 	test.Tap(button(t, top(mw), "New code"))
-	q.waitFor(t, "a new code", func() bool { return s.CodeText.Text == "12-otter-lemon-drum" })
+	q.WaitFor(t, "a new code", func() bool { return s.CodeText.Text == "12-otter-lemon-drum" })
 	if s.Err.Visible() {
 		t.Error("the old error is still shown")
 	}
 	// Escape closes and gives the code up.
 	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	q.waitFor(t, "the code cancelled", func() bool {
+	q.WaitFor(t, "the code cancelled", func() bool {
 		var n int
 		b.locked(func() { n = b.people.pair.cancels })
 		return n == 1
@@ -91,13 +92,13 @@ func TestShortCodeEnter(t *testing.T) {
 	})
 	test.Type(s.Entry, "7 orbit maple salad")
 	enter(s.Entry)
-	q.waitFor(t, "the error", func() bool { return s.Err.Visible() && s.Pair.Text == "Pair" })
+	q.WaitFor(t, "the error", func() bool { return s.Err.Visible() && s.Pair.Text == "Pair" })
 	if s.Err.Text != "The code did not match; the other person needs to make a new code, then try again" || mw.modal == nil {
 		t.Fatalf("error %q", s.Err.Text)
 	}
 	b.locked(func() { b.people.pair.err = nil })
 	test.Tap(s.Pair)
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	b.locked(func() {
 		if !slices.Equal(b.people.pair.typed, []string{"7 orbit maple salad", "7 orbit maple salad"}) {
 			t.Errorf("PairWithCode calls %q", b.people.pair.typed)
@@ -125,7 +126,7 @@ func TestShortCodeEnterEscapeStopsSearch(t *testing.T) {
 	}
 	// The search was cancelled: PairWithCode returned (ctx done), and the
 	// closed dialog ignores the result.
-	q.waitFor(t, "the search to stop", func() bool {
+	q.WaitFor(t, "the search to stop", func() bool {
 		var ended []error
 		b.locked(func() { ended = b.people.pair.ended })
 		return len(ended) == 1 && errors.Is(ended[0], context.Canceled)

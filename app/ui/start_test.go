@@ -8,23 +8,24 @@ import (
 
 	"hearth/app/ui/area"
 	"hearth/app/ui/start"
+	"hearth/app/ui/uitest"
 
 	"fyne.io/fyne/v2/test"
 )
 
 func TestFirstRunCreatesProfile(t *testing.T) {
 	test.NewTempApp(t)
-	q := newQueue()
+	q := uitest.NewQueue()
 	l := &fakeLauncher{}
 	var got *area.Backend
-	s := start.NewScreen(l, q.do, func(b *area.Backend) { got = b })
+	s := start.NewScreen(l, q.Do, func(b *area.Backend) { got = b })
 	test.NewTempWindow(t, s.Content)
 
 	test.Type(s.Name, "Grandma Rose")
 	test.Type(s.Pass, "sunflower")
 	test.Type(s.Confirm, "sunflower")
 	test.Tap(s.Create)
-	q.waitFor(t, "the profile to open", func() bool { return got != nil })
+	q.WaitFor(t, "the profile to open", func() bool { return got != nil })
 	l.locked(func() {
 		if !slices.Equal(l.created, []string{"Grandma Rose/sunflower"}) {
 			t.Errorf("Create calls = %q", l.created)
@@ -34,9 +35,9 @@ func TestFirstRunCreatesProfile(t *testing.T) {
 
 func TestFirstRunMismatchedPassphrase(t *testing.T) {
 	test.NewTempApp(t)
-	q := newQueue()
+	q := uitest.NewQueue()
 	l := &fakeLauncher{}
-	s := start.NewScreen(l, q.do, func(*area.Backend) { t.Error("opened despite mismatch") })
+	s := start.NewScreen(l, q.Do, func(*area.Backend) { t.Error("opened despite mismatch") })
 	test.NewTempWindow(t, s.Content)
 
 	test.Type(s.Name, "Rose")
@@ -44,7 +45,7 @@ func TestFirstRunMismatchedPassphrase(t *testing.T) {
 	test.Type(s.Confirm, "sunflowr")
 	test.Tap(s.Create)
 	time.Sleep(20 * time.Millisecond)
-	q.drain()
+	q.Drain()
 	if !s.ErrText.Visible() || !strings.Contains(s.ErrText.Text, "not the same") {
 		t.Errorf("error shown = %v %q", s.ErrText.Visible(), s.ErrText.Text)
 	}
@@ -57,7 +58,7 @@ func TestFirstRunMismatchedPassphrase(t *testing.T) {
 
 func TestFirstRunNeedsName(t *testing.T) {
 	test.NewTempApp(t)
-	s := start.NewScreen(&fakeLauncher{}, newQueue().do, func(*area.Backend) { t.Error("opened without a name") })
+	s := start.NewScreen(&fakeLauncher{}, uitest.NewQueue().Do, func(*area.Backend) { t.Error("opened without a name") })
 	test.NewTempWindow(t, s.Content)
 	test.Tap(s.Create)
 	if !s.ErrText.Visible() {
@@ -67,10 +68,10 @@ func TestFirstRunNeedsName(t *testing.T) {
 
 func TestUnlockWrongThenRight(t *testing.T) {
 	test.NewTempApp(t)
-	q := newQueue()
+	q := uitest.NewQueue()
 	l := &fakeLauncher{exists: true, needsPass: true, pass: "right"}
 	var got *area.Backend
-	s := start.NewScreen(l, q.do, func(b *area.Backend) { got = b })
+	s := start.NewScreen(l, q.Do, func(b *area.Backend) { got = b })
 	w := test.NewTempWindow(t, s.Content)
 	if s.UnlockPass == nil {
 		t.Fatal("no unlock screen")
@@ -78,7 +79,7 @@ func TestUnlockWrongThenRight(t *testing.T) {
 
 	test.Type(s.UnlockPass, "wrong")
 	enter(s.UnlockPass) // Enter submits
-	q.waitFor(t, "the wrong-passphrase message", func() bool { return s.ErrText.Visible() })
+	q.WaitFor(t, "the wrong-passphrase message", func() bool { return s.ErrText.Visible() })
 	if !strings.Contains(s.ErrText.Text, "not right") {
 		t.Errorf("message = %q", s.ErrText.Text)
 	}
@@ -88,7 +89,7 @@ func TestUnlockWrongThenRight(t *testing.T) {
 
 	test.Type(s.UnlockPass, "right")
 	test.Tap(s.Unlock)
-	q.waitFor(t, "the profile to open", func() bool { return got != nil })
+	q.WaitFor(t, "the profile to open", func() bool { return got != nil })
 	l.locked(func() {
 		if !slices.Equal(l.tries, []string{"wrong", "right"}) {
 			t.Errorf("Unlock calls = %q", l.tries)
@@ -98,7 +99,7 @@ func TestUnlockWrongThenRight(t *testing.T) {
 
 func TestNoPassphraseSkipsUnlock(t *testing.T) {
 	test.NewTempApp(t)
-	s := start.NewScreen(&fakeLauncher{exists: true}, newQueue().do, nil)
+	s := start.NewScreen(&fakeLauncher{exists: true}, uitest.NewQueue().Do, nil)
 	if s.View != nil || s.Backend == nil || s.Err != nil {
 		t.Fatalf("view=%v backend=%v err=%v", s.View, s.Backend, s.Err)
 	}

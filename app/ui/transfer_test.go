@@ -21,18 +21,19 @@ import (
 	"hearth/app/core/event"
 	"hearth/app/core/transfers"
 	"hearth/app/ui/transfer"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
 // rowText is everything a transfer row shows, wrapped lines joined.
 func rowText(r *transfer.Row) string {
-	return strings.ReplaceAll(strings.Join(texts(r.Root), " | "), "\n", " ")
+	return strings.ReplaceAll(strings.Join(uitest.Texts(r.Root), " | "), "\n", " ")
 }
 
 // buttonTexts lists the row's visible buttons with text.
 func buttonTexts(r *transfer.Row) []string {
 	var out []string
-	visible(r.Root, func(o fyne.CanvasObject) {
+	uitest.Visible(r.Root, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text != "" {
 			out = append(out, b.Text)
 		}
@@ -48,7 +49,7 @@ func tr(id string, state contacts.TransferState, out bool) contacts.Transfer {
 }
 
 // openBob opens Bob's conversation with the given transfers.
-func openBob(t *testing.T, ts ...contacts.Transfer) (*MainWindow, *fakeBackend, uiQueue) {
+func openBob(t *testing.T, ts ...contacts.Transfer) (*MainWindow, *fakeBackend, uitest.Queue) {
 	t.Helper()
 	mw, b, q := newTestMain(t)
 	b.locked(func() { b.files.transfers["peer-bob"] = ts })
@@ -143,7 +144,7 @@ func TestTransferRowStates(t *testing.T) {
 	// The buttons call the backend with the transfer's ID.
 	waitAction := func(want string) {
 		t.Helper()
-		q.waitFor(t, want, func() bool {
+		q.WaitFor(t, want, func() bool {
 			var ok bool
 			b.locked(func() { ok = slices.Contains(b.files.actions, want) })
 			return ok
@@ -172,11 +173,11 @@ func TestTransfersMergeWithMessages(t *testing.T) {
 	var order []string
 	for _, o := range mw.chat.msgs.Objects {
 		switch {
-		case hasText(o, "Are you coming"):
+		case uitest.HasText(o, "Are you coming"):
 			order = append(order, "m1")
-		case hasText(o, "between.pdf"):
+		case uitest.HasText(o, "between.pdf"):
 			order = append(order, "between")
-		case hasText(o, "bring the cake"):
+		case uitest.HasText(o, "bring the cake"):
 			order = append(order, "m2")
 		}
 	}
@@ -203,7 +204,7 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 		// update at that time whenever it gets to it.
 		clock = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC).Add(at)
 		b.events <- event.TransferChanged{Transfer: x}
-		q.waitFor(t, "the progress update", func() bool { return r.Transfer.Done == done })
+		q.WaitFor(t, "the progress update", func() bool { return r.Transfer.Done == done })
 	}
 	progress(2_000_000, time.Second) // 2 MB in 1 s
 	if r.Progress.Value != 0.02 || !strings.Contains(rowText(r), "2.0 MB/s · 45 s left") {
@@ -220,8 +221,8 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 	// Done: the progress bar goes, Open appears; still the same row.
 	x.State, x.Done, x.Path, x.Scan = contacts.Done, x.Size, "/home/ann/Downloads/big.pdf", contacts.Clean
 	b.events <- event.TransferChanged{Transfer: x}
-	q.waitFor(t, "Done", func() bool { return r.Transfer.State == contacts.Done })
-	if r.Progress.Visible() || !hasText(r.Root, "Scanned, clean") || mw.chat.transfers["big"] != r {
+	q.WaitFor(t, "Done", func() bool { return r.Transfer.State == contacts.Done })
+	if r.Progress.Visible() || !uitest.HasText(r.Root, "Scanned, clean") || mw.chat.transfers["big"] != r {
 		t.Errorf("after Done: %q", rowText(r))
 	}
 
@@ -233,7 +234,7 @@ func TestTransferChangedUpdatesRowInPlace(t *testing.T) {
 	fresh.CreatedAt = time.Now()
 	b.events <- event.TransferChanged{Transfer: other}
 	b.events <- event.TransferChanged{Transfer: fresh}
-	q.waitFor(t, "the new transfer", func() bool { return mw.chat.transfers["fresh"] != nil })
+	q.WaitFor(t, "the new transfer", func() bool { return mw.chat.transfers["fresh"] != nil })
 	if mw.chat.transfers["other"] != nil {
 		t.Error("another conversation's transfer shown")
 	}
@@ -258,20 +259,20 @@ func TestDroppedFilesAreSent(t *testing.T) {
 
 	mw.OpenConversation("peer-bob")
 	mw.onDropped(fyne.NewPos(10, 10), uris)
-	q.waitFor(t, "both rows", func() bool { return mw.chat.transfers["tr-1"] != nil && mw.chat.transfers["tr-2"] != nil })
+	q.WaitFor(t, "both rows", func() bool { return mw.chat.transfers["tr-1"] != nil && mw.chat.transfers["tr-2"] != nil })
 	b.locked(func() {
 		if !slices.Equal(b.files.sentFiles, []string{"peer-bob|" + a, "peer-bob|" + c}) {
 			t.Errorf("SendFile calls %q", b.files.sentFiles)
 		}
 	})
-	if !hasText(mw.chat.root, "photo 1.jpg") || !hasText(mw.chat.root, "Waiting for Bob to accept") {
-		t.Errorf("rows: %q", texts(mw.chat.root))
+	if !uitest.HasText(mw.chat.root, "photo 1.jpg") || !uitest.HasText(mw.chat.root, "Waiting for Bob to accept") {
+		t.Errorf("rows: %q", uitest.Texts(mw.chat.root))
 	}
 
 	// A policy refusal shows in the banner.
 	b.locked(func() { b.files.sendFileErr = errors.New("files of this kind are blocked by your team's policy") })
 	mw.onDropped(fyne.NewPos(10, 10), uris[:1])
-	q.waitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "blocked by your team's policy") })
+	q.WaitFor(t, "the refusal", func() bool { return strings.Contains(mw.NoticeText(), "blocked by your team's policy") })
 	if !strings.Contains(mw.NoticeText(), "a.txt") {
 		t.Errorf("notice does not name the file: %q", mw.NoticeText())
 	}
@@ -279,7 +280,7 @@ func TestDroppedFilesAreSent(t *testing.T) {
 	// A folder is not handed to the core.
 	b.locked(func() { b.files.sendFileErr = nil })
 	mw.onDropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(dir)})
-	q.waitFor(t, "the folder notice", func() bool { return strings.Contains(mw.NoticeText(), "folder") })
+	q.WaitFor(t, "the folder notice", func() bool { return strings.Contains(mw.NoticeText(), "folder") })
 	b.locked(func() {
 		if len(b.files.sentFiles) != 3 {
 			t.Errorf("SendFile calls %q", b.files.sentFiles)
@@ -321,19 +322,19 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 
 	// The incoming note plays, shows its length, and no Open button.
 	r := row(t, mw, "voice-in")
-	q.waitFor(t, "the duration", func() bool { return hasText(r.Root, "0:07") })
-	if !r.Play.Visible() || !hasText(r.Root, "Voice note") || slices.Contains(buttonTexts(r), "Open") {
+	q.WaitFor(t, "the duration", func() bool { return uitest.HasText(r.Root, "0:07") })
+	if !r.Play.Visible() || !uitest.HasText(r.Root, "Voice note") || slices.Contains(buttonTexts(r), "Open") {
 		t.Errorf("voice row: %q", rowText(r))
 	}
 	test.Tap(r.Play)
-	q.waitFor(t, "PlayVoiceNote", func() bool { return cv.voice.Playing() == "voice-in" })
+	q.WaitFor(t, "PlayVoiceNote", func() bool { return cv.voice.Playing() == "voice-in" })
 	b.locked(func() {
 		if !slices.Equal(b.files.played, []string{"voice-in"}) {
 			t.Errorf("PlayVoiceNote calls %q", b.files.played)
 		}
 	})
 	test.Tap(r.Play) // stop
-	q.waitFor(t, "the stop func", func() bool {
+	q.WaitFor(t, "the stop func", func() bool {
 		var n int
 		b.locked(func() { n = b.files.playStops })
 		return n == 1
@@ -343,19 +344,19 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 	}
 	b.locked(func() { b.files.playErr = errors.New("no speaker found") })
 	test.Tap(r.Play)
-	q.waitFor(t, "the playback error", func() bool { return strings.Contains(mw.NoticeText(), "No speaker found") })
+	q.WaitFor(t, "the playback error", func() bool { return strings.Contains(mw.NoticeText(), "No speaker found") })
 
 	// Record: the strip replaces the composer and its clock runs.
 	test.Tap(cv.mic)
-	q.waitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
-	if !cv.recorder.Visible() || cv.composer.Visible() || !hasText(cv.root, "synthetic tone") {
-		t.Errorf("recorder strip not shown: %q", texts(cv.root))
+	q.WaitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
+	if !cv.recorder.Visible() || cv.composer.Visible() || !uitest.HasText(cv.root, "synthetic tone") {
+		t.Errorf("recorder strip not shown: %q", uitest.Texts(cv.root))
 	}
-	q.waitFor(t, "the clock to tick", func() bool { return cv.voice.RecTime.Text == "0:01" })
+	q.WaitFor(t, "the clock to tick", func() bool { return cv.voice.RecTime.Text == "0:01" })
 	test.Tap(cv.voice.RecStop)
 	var fr *fakeRecorder
 	b.locked(func() { fr = b.files.recorders[0] })
-	q.waitFor(t, "the voice note row", func() bool { return cv.transfers["voice-1"] != nil })
+	q.WaitFor(t, "the voice note row", func() bool { return cv.transfers["voice-1"] != nil })
 	if s, c := fr.counts(); s != 1 || c != 0 || fr.peer != "peer-bob" {
 		t.Errorf("Stop %d, Cancel %d, peer %q", s, c, fr.peer)
 	}
@@ -365,24 +366,24 @@ func TestVoiceNoteRecordAndPlay(t *testing.T) {
 
 	// ✕ throws the recording away.
 	test.Tap(cv.mic)
-	q.waitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
+	q.WaitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
 	test.Tap(cv.voice.RecCancel)
 	b.locked(func() { fr = b.files.recorders[1] })
-	q.waitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })
+	q.WaitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })
 	if s, _ := fr.counts(); s != 0 {
 		t.Error("a cancelled recording was sent")
 	}
 
 	// A recording is thrown away when the conversation changes.
 	test.Tap(cv.mic)
-	q.waitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
+	q.WaitFor(t, "the recorder", func() bool { return cv.voice.Rec != nil })
 	b.locked(func() { fr = b.files.recorders[2] })
 	mw.OpenConversation("peer-cleo")
-	q.waitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })
+	q.WaitFor(t, "Cancel", func() bool { _, c := fr.counts(); return c == 1 })
 
 	b.locked(func() { b.files.recordErr = errors.New("no microphone and no tone") })
 	test.Tap(cv.mic)
-	q.waitFor(t, "the record error", func() bool { return strings.Contains(mw.NoticeText(), "No microphone and no tone") })
+	q.WaitFor(t, "the record error", func() bool { return strings.Contains(mw.NoticeText(), "No microphone and no tone") })
 }
 
 func writePNG(t *testing.T, path string, w, h int) {
@@ -421,15 +422,15 @@ func TestImageThumbnail(t *testing.T) {
 
 	mw, _, q := openBob(t, pic, garbage, huge, pending)
 	r := row(t, mw, "pic")
-	q.waitFor(t, "the thumbnail", func() bool { return r.Thumb.Visible() && r.Thumb.Image != nil })
+	q.WaitFor(t, "the thumbnail", func() bool { return r.Thumb.Visible() && r.Thumb.Image != nil })
 	if b := r.Thumb.Image.Bounds(); b.Dx() != 240 || b.Dy() != 160 {
 		t.Errorf("thumbnail %v, want 240×160", b)
 	}
-	if !hasText(r.Root, "beach.png") || !slices.Contains(buttonTexts(r), "Open") {
+	if !uitest.HasText(r.Root, "beach.png") || !slices.Contains(buttonTexts(r), "Open") {
 		t.Errorf("image row: %q", rowText(r))
 	}
 	for _, id := range []string{"garbage", "huge"} {
-		q.waitFor(t, id+" to be tried", func() bool { _, ok := mw.chat.thumbs.Get(id); return ok })
+		q.WaitFor(t, id+" to be tried", func() bool { _, ok := mw.chat.thumbs.Get(id); return ok })
 		r := row(t, mw, id)
 		if r.Thumb.Visible() || !r.Icon.Visible() || !slices.Contains(buttonTexts(r), "Open") {
 			t.Errorf("%s: thumb %v, %q", id, r.Thumb.Visible(), rowText(r))
@@ -452,8 +453,8 @@ func TestSettingsShowsPolicy(t *testing.T) {
 	d := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
 	for _, want := range []string{"/home/ann/Downloads", "Hearth's defaults", "No limit", "Any", "Never"} {
-		if !hasText(top, want) {
-			t.Errorf("%q not in %q", want, texts(top))
+		if !uitest.HasText(top, want) {
+			t.Errorf("%q not in %q", want, uitest.Texts(top))
 		}
 	}
 	d.Close()
@@ -468,8 +469,8 @@ func TestSettingsShowsPolicy(t *testing.T) {
 	mw.ShowSettings()
 	top = mw.win.Canvas().Overlays().Top()
 	for _, want := range []string{"Set by your team's policy", "2.0 GB", ".exe, .msi", "Files under 10 MB", "ClamAV"} {
-		if !hasText(top, want) {
-			t.Errorf("%q not in %q", want, texts(top))
+		if !uitest.HasText(top, want) {
+			t.Errorf("%q not in %q", want, uitest.Texts(top))
 		}
 	}
 	mw.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})

@@ -30,7 +30,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 		f(&x)
 		clock = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC).Add(at)
 		b.events <- event.TransferChanged{Transfer: x}
-		q.waitFor(t, "the update", func() bool { return reflect.DeepEqual(r.Transfer, x) })
+		q.WaitFor(t, "the update", func() bool { return reflect.DeepEqual(r.Transfer, x) })
 	}
 	check := func(step string, want []string, buttons []string) {
 		t.Helper()
@@ -74,7 +74,7 @@ func TestOutgoingTransferLifecycle(t *testing.T) {
 	bad.Name, bad.Scan, bad.Signature = "invoice.exe", contacts.Infected, "Win.Trojan.Agent"
 	bad.CreatedAt = time.Now()
 	b.events <- event.TransferChanged{Transfer: bad}
-	q.waitFor(t, "the blocked row", func() bool { return mw.chat.transfers["bad"] != nil })
+	q.WaitFor(t, "the blocked row", func() bool { return mw.chat.transfers["bad"] != nil })
 	br := row(t, mw, "bad")
 	if got := rowText(br); !strings.Contains(got, "Blocked: Bob's virus scanner found Win.Trojan.Agent.") || len(buttonTexts(br)) != 0 {
 		t.Errorf("blocked outgoing row: %q, buttons %q", got, buttonTexts(br))

@@ -8,66 +8,27 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
 	"hearth/app/ui/kit"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
-
-// visible walks what is shown under o: containers' children and widgets'
-// rendered objects, skipping hidden ones.
-func visible(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	visit(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			visible(c, visit)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			visible(c, visit)
-		}
-	}
-}
-
-// texts lists the visible labels, buttons and canvas texts under o.
-func texts(o fyne.CanvasObject) []string {
-	var out []string
-	visible(o, func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *widget.Label:
-			out = append(out, x.Text)
-		case *widget.Button:
-			out = append(out, x.Text)
-		case *canvas.Text:
-			out = append(out, x.Text)
-		}
-	})
-	return out
-}
-
-func hasText(o fyne.CanvasObject, want string) bool {
-	return slices.ContainsFunc(texts(o), func(s string) bool { return strings.Contains(s, want) })
-}
 
 // button finds a visible, enabled button by its text.
 func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
-	visible(o, func(o fyne.CanvasObject) {
+	uitest.Visible(o, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text && !b.Disabled() && found == nil {
 			found = b
 		}
 	})
 	if found == nil {
-		t.Fatalf("no %q button in %q", text, texts(o))
+		t.Fatalf("no %q button in %q", text, uitest.Texts(o))
 	}
 	return found
 }
@@ -76,16 +37,16 @@ func enter(e fyne.Focusable) { e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) 
 
 // ---- main window ----
 
-func newTestMain(t *testing.T) (*MainWindow, *fakeBackend, uiQueue) {
+func newTestMain(t *testing.T) (*MainWindow, *fakeBackend, uitest.Queue) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	b := sampleBackend()
-	q := newQueue()
+	q := uitest.NewQueue()
 	w := a.NewWindow("Hearth")
-	mw := newMainWindow(a, w, b.backend(), q.do)
+	mw := newMainWindow(a, w, b.backend(), q.Do)
 	w.Resize(fyne.NewSize(1000, 680))
 	t.Cleanup(func() {
-		q.drain()
+		q.Drain()
 		mw.Close()
 		w.Close()
 	})
@@ -99,8 +60,8 @@ func TestContactListShowsNamesAndUnread(t *testing.T) {
 	}
 	content := mw.win.Content()
 	for _, want := range []string{"Bob", "Cleo", "Baking bread", "2", "Dan", "Hi, it's Dan from the choir", "Eve", "Request sent", "Finn"} {
-		if !hasText(content, want) {
-			t.Errorf("%q not shown; texts: %q", want, texts(content))
+		if !uitest.HasText(content, want) {
+			t.Errorf("%q not shown; texts: %q", want, uitest.Texts(content))
 		}
 	}
 	if mw.win.Title() != "(2) Hearth — "+fb.me.MyName() {
@@ -118,7 +79,7 @@ func TestSearchFiltersContacts(t *testing.T) {
 
 func TestSelectShowsHistoryAndMarksRead(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	if !mw.empty.Visible() || !hasText(mw.win.Content(), "invite code") {
+	if !mw.empty.Visible() || !uitest.HasText(mw.win.Content(), "invite code") {
 		t.Error("no empty state before a contact is selected")
 	}
 	mw.list.Select(0)
@@ -126,11 +87,11 @@ func TestSelectShowsHistoryAndMarksRead(t *testing.T) {
 		t.Fatalf("selected %q", mw.selected)
 	}
 	for _, want := range []string{"Are you coming on Sunday?", "Yes! I'll bring the cake.", "Delivered"} {
-		if !hasText(mw.chat.root, want) {
-			t.Errorf("%q not in the conversation: %q", want, texts(mw.chat.root))
+		if !uitest.HasText(mw.chat.root, want) {
+			t.Errorf("%q not in the conversation: %q", want, uitest.Texts(mw.chat.root))
 		}
 	}
-	q.waitFor(t, "MarkRead", func() bool {
+	q.WaitFor(t, "MarkRead", func() bool {
 		var ok bool
 		b.locked(func() { ok = slices.Contains(b.chat.read, "peer-bob") })
 		return ok
@@ -165,8 +126,8 @@ func TestEnterSendsShiftEnterAddsLine(t *testing.T) {
 	if e.Text != "" {
 		t.Errorf("entry not cleared: %q", e.Text)
 	}
-	if !hasText(mw.chat.root, "line two") || !hasText(mw.chat.root, "Pending") {
-		t.Errorf("sent message not shown: %q", texts(mw.chat.root))
+	if !uitest.HasText(mw.chat.root, "line two") || !uitest.HasText(mw.chat.root, "Pending") {
+		t.Errorf("sent message not shown: %q", uitest.Texts(mw.chat.root))
 	}
 
 	// An empty entry sends nothing.
@@ -181,7 +142,7 @@ func TestEnterSendsShiftEnterAddsLine(t *testing.T) {
 func TestAcceptRequest(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	test.Tap(button(t, mw.requests, "Accept"))
-	q.waitFor(t, "Accept", func() bool {
+	q.WaitFor(t, "Accept", func() bool {
 		var ok bool
 		b.locked(func() { ok = slices.Equal(b.people.accepted, []string{"peer-dan"}) })
 		return ok
@@ -208,14 +169,14 @@ func TestAddContactDialog(t *testing.T) {
 	test.Type(d.Paste, "hearth1-bob\n-code")
 	test.Type(d.Note, "It's Ann")
 	test.Tap(d.Send)
-	q.waitFor(t, "the inline error", func() bool { return d.Err.Visible() })
+	q.WaitFor(t, "the inline error", func() bool { return d.Err.Visible() })
 	if d.Err.Text != "This invite code is damaged or incomplete" || mw.modal == nil {
 		t.Errorf("error %q, dialog open %v", d.Err.Text, mw.modal != nil)
 	}
 
 	b.locked(func() { b.people.addErr = nil })
 	test.Tap(d.Send)
-	q.waitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
+	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	b.locked(func() {
 		if !slices.Equal(b.people.invites, []string{"hearth1-bob-code", "hearth1-bob-code"}) || b.people.notes[1] != "It's Ann" {
 			t.Errorf("AddByInvite calls = %q %q", b.people.invites, b.people.notes)
@@ -252,15 +213,15 @@ func TestMessageAddedEventAppears(t *testing.T) {
 	b.events <- event.MessageAdded{Message: contacts.Message{
 		ID: "m4", Conversation: "peer-cleo", From: "peer-cleo", Body: "Not for this chat", SentAt: time.Now(),
 	}}
-	q.waitFor(t, "the new message", func() bool { return hasText(mw.chat.root, "See you there") })
-	if hasText(mw.chat.root, "Not for this chat") {
+	q.WaitFor(t, "the new message", func() bool { return uitest.HasText(mw.chat.root, "See you there") })
+	if uitest.HasText(mw.chat.root, "Not for this chat") {
 		t.Error("another conversation's message shown")
 	}
 
 	// Delivery updates reach my message's status line.
 	b.events <- event.MessageStatusChanged{ID: "m2", Conversation: "peer-bob", Status: contacts.Delivered}
 	b.events <- event.Notice{Text: "Camera not found", At: time.Now()}
-	q.waitFor(t, "the notice", func() bool { return mw.NoticeText() == "Camera not found" })
+	q.WaitFor(t, "the notice", func() bool { return mw.NoticeText() == "Camera not found" })
 }
 
 // TestClickingARowOpensTheConversation: the row takes right-clicks for its
@@ -268,7 +229,7 @@ func TestMessageAddedEventAppears(t *testing.T) {
 func TestClickingARowOpensTheConversation(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	var row *kit.ContactRow
-	visible(mw.win.Content(), func(o fyne.CanvasObject) {
+	uitest.Visible(mw.win.Content(), func(o fyne.CanvasObject) {
 		if r, ok := o.(*kit.ContactRow); ok && r.PeerID == "peer-bob" {
 			row = r
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hearth/app/ui/kit"
+	"hearth/app/ui/uitest"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -32,7 +33,7 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	cv.now = func() time.Time { return clock }
 	recorder := func(i int) *fakeRecorder {
 		var fr *fakeRecorder
-		q.waitFor(t, "recorder", func() bool {
+		q.WaitFor(t, "recorder", func() bool {
 			b.locked(func() {
 				if len(b.files.recorders) > i {
 					fr = b.files.recorders[i]
@@ -52,9 +53,9 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	// what the recorder has to say.
 	b.locked(func() { b.files.recNotice = "No microphone found: recording a test tone" })
 	press(cv.mic)
-	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil && cv.recorder.Visible() })
-	if !hasText(cv.root, "Release to send") || !hasText(cv.root, "test tone") || !cv.voice.RecTime.Visible() || cv.voice.RecTime.Text != "0:00" {
-		t.Errorf("while held: clock %q, texts %q", cv.voice.RecTime.Text, texts(cv.root))
+	q.WaitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil && cv.recorder.Visible() })
+	if !uitest.HasText(cv.root, "Release to send") || !uitest.HasText(cv.root, "test tone") || !cv.voice.RecTime.Visible() || cv.voice.RecTime.Text != "0:00" {
+		t.Errorf("while held: clock %q, texts %q", cv.voice.RecTime.Text, uitest.Texts(cv.root))
 	}
 	if !cv.mic.Visible() {
 		t.Fatal("the mic button left the pointer while held")
@@ -63,19 +64,19 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	release(cv.mic)
 	cv.mic.Tapped(&fyne.PointEvent{})
 	fr := recorder(0)
-	q.waitFor(t, "sent", func() bool { s, _ := fr.counts(); return s == 1 })
-	q.waitFor(t, "the note's row", func() bool { return cv.transfers["voice-1"] != nil })
+	q.WaitFor(t, "sent", func() bool { s, _ := fr.counts(); return s == 1 })
+	q.WaitFor(t, "the note's row", func() bool { return cv.transfers["voice-1"] != nil })
 	if cv.voice.Rec != nil || cv.recorder.Visible() || !cv.composer.Visible() || recorders() != 1 {
 		t.Errorf("after the release: recording %v, strip %v, %d recorders", cv.voice.Rec != nil, cv.recorder.Visible(), recorders())
 	}
 
 	// Hold, then move off the button: thrown away.
 	press(cv.mic)
-	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
+	q.WaitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	clock = clock.Add(2 * time.Second)
 	cv.mic.MouseOut()
 	fr = recorder(1)
-	q.waitFor(t, "cancelled", func() bool { _, c := fr.counts(); return c == 1 })
+	q.WaitFor(t, "cancelled", func() bool { _, c := fr.counts(); return c == 1 })
 	if s, _ := fr.counts(); s != 0 || cv.voice.Rec != nil {
 		t.Errorf("moving away: sent %d, still recording %v", s, cv.voice.Rec != nil)
 	}
@@ -86,39 +87,39 @@ func TestVoiceNoteHoldToRecord(t *testing.T) {
 	clock = clock.Add(time.Second)
 	release(cv.mic) // the recorder is still queued
 	fr = recorder(2)
-	q.waitFor(t, "dropped once open", func() bool { _, c := fr.counts(); return c == 1 })
+	q.WaitFor(t, "dropped once open", func() bool { _, c := fr.counts(); return c == 1 })
 	if s, _ := fr.counts(); s != 0 || cv.voice.Rec != nil || !strings.Contains(mw.NoticeText(), "not ready yet") {
 		t.Errorf("early release: sent %d, recording %v, notice %q", s, cv.voice.Rec != nil, mw.NoticeText())
 	}
 
 	// A click starts a recording that goes on; a second click sends it.
 	click(cv.mic)
-	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
+	q.WaitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	clock = clock.Add(5 * time.Second) // time passes; no button is held
-	q.drain()
-	if cv.voice.Rec == nil || hasText(cv.root, "Release to send") {
-		t.Fatalf("after a click: recording %v, texts %q", cv.voice.Rec != nil, texts(cv.root))
+	q.Drain()
+	if cv.voice.Rec == nil || uitest.HasText(cv.root, "Release to send") {
+		t.Fatalf("after a click: recording %v, texts %q", cv.voice.Rec != nil, uitest.Texts(cv.root))
 	}
 	click(cv.mic)
 	fr = recorder(3)
-	q.waitFor(t, "sent by the second click", func() bool { s, _ := fr.counts(); return s == 1 })
-	q.drain()
+	q.WaitFor(t, "sent by the second click", func() bool { s, _ := fr.counts(); return s == 1 })
+	q.Drain()
 	if cv.voice.Rec != nil || recorders() != 4 {
 		t.Errorf("the second click started another recording (%d recorders)", recorders())
 	}
 
 	// The keyboard: Space starts, Escape throws away; on the window too.
 	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
+	q.WaitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	fr = recorder(4)
-	q.waitFor(t, "Escape on the mic", func() bool { _, c := fr.counts(); return c == 1 })
+	q.WaitFor(t, "Escape on the mic", func() bool { _, c := fr.counts(); return c == 1 })
 	canvas := mw.win.Canvas()
 	cv.mic.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	q.waitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
+	q.WaitFor(t, "the recorder strip", func() bool { return cv.voice.Rec != nil })
 	canvas.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	fr = recorder(5)
-	q.waitFor(t, "Escape on the window", func() bool { _, c := fr.counts(); return c == 1 })
+	q.WaitFor(t, "Escape on the window", func() bool { _, c := fr.counts(); return c == 1 })
 	if s, _ := fr.counts(); s != 0 || cv.voice.Rec != nil {
 		t.Error("Escape sent the note")
 	}

@@ -18,6 +18,7 @@ import (
 	"hearth/app/core/people"
 	"hearth/app/ui/archivedlg"
 	"hearth/app/ui/callwin"
+	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
@@ -87,7 +88,7 @@ func TestThumbnailGetsRoomWhenDecoded(t *testing.T) {
 	// The picture arrives while the conversation is open.
 	mw.chat.setTransfer(pic)
 	r := row(t, mw, "pic")
-	q.waitFor(t, "the thumbnail", func() bool { return r.Thumb.Visible() && r.Thumb.Image != nil })
+	q.WaitFor(t, "the thumbnail", func() bool { return r.Thumb.Visible() && r.Thumb.Image != nil })
 	if s := r.Thumb.Size(); s.Width < 240 || s.Height < 160 {
 		t.Errorf("thumbnail laid out at %v, want 240×160", s)
 	}
@@ -109,9 +110,9 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	mw, b, q := newTestMain(t)
 	mw.OpenConversation("peer-bob")
 	mw.startCall()
-	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
+	q.WaitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
 	b.events <- event.CallEnded{CallID: "call-out", Reason: "Busy"}
-	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
+	q.WaitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "Call with Bob: Busy" {
 		t.Errorf("notice %q after a Busy answer", got)
 	}
@@ -119,9 +120,9 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	// Hanging up myself before it connected needs no explanation.
 	mw.hideNotice()
 	mw.startCall()
-	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
+	q.WaitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
 	b.events <- event.CallEnded{CallID: "call-out", Reason: "Hung up", ByMe: true}
-	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
+	q.WaitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {
 		t.Errorf("notice %q after I hung up", got)
 	}
@@ -129,11 +130,11 @@ func TestCallThatNeverConnectedLeavesItsReason(t *testing.T) {
 	// A call that connected and was then hung up leaves no notice.
 	mw.hideNotice()
 	mw.startCall()
-	q.waitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
+	q.WaitFor(t, "the call window", func() bool { return mw.calls["call-out"] != nil })
 	b.events <- event.CallConnected{CallID: "call-out"}
-	q.waitFor(t, "Connected", func() bool { return mw.calls["call-out"].Status.Text == "Connected" })
+	q.WaitFor(t, "Connected", func() bool { return mw.calls["call-out"].Status.Text == "Connected" })
 	b.events <- event.CallEnded{CallID: "call-out", Reason: "The other side hung up"}
-	q.waitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
+	q.WaitFor(t, "the call window to close", func() bool { return mw.calls["call-out"] == nil })
 	if got := mw.NoticeText(); got != "" {
 		t.Errorf("notice %q after a call that connected", got)
 	}
@@ -208,7 +209,7 @@ func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
 	a := mw.add.ShowAddContact()
 	a.Paste.SetText("hearth:somebodyiknow")
 	test.Tap(a.Send)
-	q.waitFor(t, "the error", func() bool { return a.Err.Visible() })
+	q.WaitFor(t, "the error", func() bool { return a.Err.Visible() })
 	var scroll *container.Scroll
 	var find func(o fyne.CanvasObject)
 	find = func(o fyne.CanvasObject) {
@@ -287,10 +288,10 @@ func TestInviteHelpSaysTheFirstUseIsAccepted(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	mw.add.ShowAddContact()
 	top := mw.win.Canvas().Overlays().Top()
-	if hasText(top, "you still decide") {
+	if uitest.HasText(top, "you still decide") {
 		t.Error("the dialog says every request waits for me, but the code's first use is accepted at once")
 	}
-	if !hasText(top, "first person to use it becomes your contact") {
-		t.Errorf("the dialog does not say what the code's first use does: %q", texts(top))
+	if !uitest.HasText(top, "first person to use it becomes your contact") {
+		t.Errorf("the dialog does not say what the code's first use does: %q", uitest.Texts(top))
 	}
 }

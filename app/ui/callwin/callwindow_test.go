@@ -3,132 +3,24 @@ package callwin
 import (
 	"image"
 	"image/color"
-	"slices"
-	"strings"
-	"sync"
 	"testing"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
+	"hearth/app/ui/uitest"
+
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
-
-// uiQueue stands in for fyne.Do: goroutines queue functions and the test
-// goroutine runs them, as the Fyne main goroutine would.
-type uiQueue chan func()
-
-func newQueue() uiQueue { return make(uiQueue, 4096) }
-
-func (q uiQueue) do(f func()) { q <- f }
-
-func (q uiQueue) drain() {
-	for {
-		select {
-		case f := <-q:
-			f()
-		default:
-			return
-		}
-	}
-}
-
-// hasText reports whether a visible label, button or text under o
-// contains want.
-func hasText(o fyne.CanvasObject, want string) bool {
-	return slices.ContainsFunc(texts(o), func(s string) bool { return strings.Contains(s, want) })
-}
-
-func texts(o fyne.CanvasObject) []string {
-	var out []string
-	visible(o, func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *widget.Label:
-			out = append(out, x.Text)
-		case *widget.Button:
-			out = append(out, x.Text)
-		case *canvas.Text:
-			out = append(out, x.Text)
-		}
-	})
-	return out
-}
-
-// visible walks what is shown under o: containers' children and widgets'
-// rendered objects, skipping hidden ones.
-func visible(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	visit(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			visible(c, visit)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			visible(c, visit)
-		}
-	}
-}
-
-// fakeCall records what the call window does with it.
-type fakeCall struct {
-	id, peer string
-	notice   string
-
-	mu            sync.Mutex // guards the fields below
-	remote, local func(image.Image)
-	muted, camOff bool
-	hungUp        int
-}
-
-func (c *fakeCall) ID() string          { return c.id }
-func (c *fakeCall) PeerID() string      { return c.peer }
-func (c *fakeCall) MediaNotice() string { return c.notice }
-
-func (c *fakeCall) SetVideoSinks(remote, local func(image.Image)) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.remote, c.local = remote, local
-}
-
-func (c *fakeCall) SetMuted(b bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.muted = b
-}
-
-func (c *fakeCall) SetCameraOff(b bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.camOff = b
-}
-
-func (c *fakeCall) Hangup() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.hungUp++
-}
-
-func (c *fakeCall) sinks() (remote, local func(image.Image)) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.remote, c.local
-}
 
 func TestCallWindowVideoAndHangup(t *testing.T) {
 	a := test.NewTempApp(t)
-	q := newQueue()
-	c := &fakeCall{id: "c1", peer: "peer-bob", notice: "Synthetic test picture — no camera found"}
-	cw := NewCallWindowDo(a, c, "Bob", "Calling…", q.do)
-	remote, local := c.sinks()
+	q := uitest.NewQueue()
+	c := &uitest.Call{CallID: "c1", Peer: "peer-bob", Notice: "Synthetic test picture — no camera found"}
+	cw := NewCallWindowDo(a, c, "Bob", "Calling…", q.Do)
+	remote, local := c.Sinks()
 	if remote == nil || local == nil {
 		t.Fatal("SetVideoSinks got nil sinks")
 	}
-	if !hasText(cw.Win.Content(), "Synthetic test picture") || !hasText(cw.Win.Content(), "Calling…") {
-		t.Errorf("texts %q", texts(cw.Win.Content()))
+	if !uitest.HasText(cw.Win.Content(), "Synthetic test picture") || !uitest.HasText(cw.Win.Content(), "Calling…") {
+		t.Errorf("texts %q", uitest.Texts(cw.Win.Content()))
 	}
 
 	frame := func(c color.Color) image.Image {
@@ -155,7 +47,7 @@ func TestCallWindowVideoAndHangup(t *testing.T) {
 	if n := len(q); n != 2 {
 		t.Errorf("%d UI updates queued for 101 frames, want 2 (one per sink)", n)
 	}
-	q.drain()
+	q.Drain()
 	if cw.Remote.Img.Image != last {
 		t.Error("the remote image is not the newest frame")
 	}
@@ -168,33 +60,29 @@ func TestCallWindowVideoAndHangup(t *testing.T) {
 
 	test.Tap(cw.MuteButton)
 	test.Tap(cw.CameraButton)
-	c.mu.Lock()
-	if !c.muted || !c.camOff {
-		t.Errorf("muted=%v camOff=%v", c.muted, c.camOff)
+	if muted, camOff, _ := c.State(); !muted || !camOff {
+		t.Errorf("muted=%v camOff=%v", muted, camOff)
 	}
-	c.mu.Unlock()
 	if cw.MuteButton.Text != "Unmute" || cw.CameraButton.Text != "Camera on" {
 		t.Errorf("buttons %q %q", cw.MuteButton.Text, cw.CameraButton.Text)
 	}
 
 	test.Tap(cw.HangupButton)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.hungUp != 1 || !cw.Closed {
-		t.Errorf("hung up %d times, closed %v", c.hungUp, cw.Closed)
+	if _, _, hungUp := c.State(); hungUp != 1 || !cw.Closed {
+		t.Errorf("hung up %d times, closed %v", hungUp, cw.Closed)
 	}
-	if c.remote != nil {
+	if remote, _ := c.Sinks(); remote != nil {
 		t.Error("sinks still set after the window closed")
 	}
 }
 
 func TestCallWindowCloseHangsUp(t *testing.T) {
 	a := test.NewTempApp(t)
-	c := &fakeCall{id: "c2"}
-	cw := NewCallWindowDo(a, c, "Bob", "Calling…", newQueue().do)
+	c := &uitest.Call{CallID: "c2"}
+	cw := NewCallWindowDo(a, c, "Bob", "Calling…", uitest.NewQueue().Do)
 	cw.Close()
 	cw.Close()
-	if c.hungUp != 1 {
-		t.Errorf("hung up %d times", c.hungUp)
+	if _, _, hungUp := c.State(); hungUp != 1 {
+		t.Errorf("hung up %d times", hungUp)
 	}
 }
