@@ -20,14 +20,16 @@ var startInvite string
 // filled in as soon as the profile is open.
 func OpenInviteOnStart(code string) { startInvite = strings.TrimSpace(code) }
 
-// takeStartInvite opens the pending link, once.
-func (mw *MainWindow) takeStartInvite() {
+// takeStartInvite opens the pending link, once, and says whether there
+// was one.
+func (mw *MainWindow) takeStartInvite() bool {
 	if startInvite == "" {
-		return
+		return false
 	}
 	code := startInvite
 	startInvite = ""
 	mw.add.ShowAddContactWith(code)
+	return true
 }
 
 // IsInviteLink reports whether a command-line argument is a hearth: link.

@@ -63,9 +63,12 @@ type MainWindow struct {
 	nearbyList  *fyne.Container
 	nearbyBox   *container.Scroll
 
-	notice      *fyne.Container
-	noticeText  *widget.Label
-	noticeTimer *time.Timer
+	notice     *fyne.Container
+	noticeText *widget.Label
+	// noticeAction is the notice's one button ("Compare safety codes"),
+	// hidden when the notice has none.
+	noticeAction *widget.Button
+	noticeTimer  *time.Timer
 
 	empty fyne.CanvasObject
 	chat  *chatView
@@ -85,6 +88,10 @@ type MainWindow struct {
 	grp          *groupsSection      // the sidebar's groups (groupsview.go)
 	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
 	lastActivity time.Time           // last activity reported to the core
+	// expecting: until when the next new contact is someone being added
+	// (addcontact.go); loaded: the contact list was read once.
+	expecting time.Time
+	loaded    bool
 
 	// conversation features (notify.go)
 	notify  *notify.Notifier
@@ -98,7 +105,7 @@ func NewMainWindow(a fyne.App, b *area.Backend) *MainWindow {
 	w := a.NewWindow("Hearth")
 	w.SetIcon(kit.AppIcon)
 	mw := newMainWindow(a, w, b, fyne.Do)
-	w.Resize(fyne.NewSize(1000, 680))
+	w.Resize(WindowSize(a))
 	w.Show()
 	return mw
 }
@@ -140,7 +147,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
 	split.Offset = 0.3
-	w.SetContent(split)
+	w.SetContent(container.New(&capLayout{floor: minRemembered}, split))
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			if mw.modal == nil && mw.escape == nil && mw.chat.voice.Recording() {
@@ -155,6 +162,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	mw.addArchiveShortcuts() // archive.go: Ctrl+F searches every conversation
 	// Closing the main window ends the calls with it.
 	w.SetCloseIntercept(func() {
+		rememberSize(a, w)
 		for _, cw := range mw.calls {
 			cw.Close()
 		}

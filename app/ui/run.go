@@ -23,13 +23,18 @@ func Run(a fyne.App, l area.Launcher, title string) {
 	w.SetMaster()
 
 	var mw *MainWindow
+	var s *start.Screen
 	open := func(b *area.Backend) {
 		mw = newMainWindow(a, w, b, fyne.Do)
-		w.Resize(fyne.NewSize(1000, 680))
+		w.Resize(WindowSize(a))
 		w.CenterOnScreen()
-		mw.takeStartInvite() // a hearth: link from the command line
+		if !mw.takeStartInvite() && s != nil && s.Name != nil {
+			// A new profile has nobody yet: adding someone is the one
+			// thing to do, so the screen for it opens by itself.
+			mw.ShowAddContact()
+		}
 	}
-	s := start.NewScreen(l, fyne.Do, open)
+	s = start.NewScreen(l, fyne.Do, open)
 	switch {
 	case s.Err != nil:
 		w.SetContent(s.Content)
@@ -45,6 +50,7 @@ func Run(a fyne.App, l area.Launcher, title string) {
 	a.Run()
 	s.Quit()
 	if mw != nil {
+		rememberSize(a, w)
 		mw.shutdown()
 	}
 }

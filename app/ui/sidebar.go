@@ -117,6 +117,10 @@ func (mw *MainWindow) refreshContacts() {
 		mw.ShowNotice("Could not read your contacts: " + kit.UserText(err))
 		return
 	}
+	before := map[string]bool{}
+	for _, c := range mw.all {
+		before[c.PeerID] = true
+	}
 	mw.all = mw.all[:0]
 	mw.pending = mw.pending[:0]
 	mw.blocked = mw.blocked[:0]
@@ -170,6 +174,7 @@ func (mw *MainWindow) refreshContacts() {
 		title = fmt.Sprintf("(%d) %s", unread, title)
 	}
 	mw.win.SetTitle(title)
+	mw.newContacts(before) // addcontact.go
 }
 
 func (mw *MainWindow) contact(peerID string) *people.ContactView {
