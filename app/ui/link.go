@@ -43,7 +43,7 @@ func IsInviteLink(arg string) bool {
 // to paste there. It returns when the window is closed.
 func RunProfileInUse(a fyne.App, code string) {
 	a.SetIcon(kit.AppIcon)
-	a.Settings().SetTheme(kit.NewTheme())
+	kit.ApplyTheme(a)
 	w := a.NewWindow("Hearth")
 	w.SetContent(profileInUseView(a, w, code))
 	w.Resize(fyne.NewSize(560, 0))

@@ -34,7 +34,9 @@ func (mw *MainWindow) buildRight() fyne.CanvasObject {
 
 	mw.noticeText = widget.NewLabel("")
 	mw.noticeText.Wrapping = fyne.TextWrapWord
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	bg.StrokeWidth = 1
 	bg.CornerRadius = theme.InputRadiusSize()
 	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), mw.hideNotice)
 	closeBtn.Importance = widget.LowImportance

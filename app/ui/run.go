@@ -17,7 +17,7 @@ import (
 // main.go calls it with app.NewWithID("org.hearth.Hearth").
 func Run(a fyne.App, l area.Launcher, title string) {
 	a.SetIcon(kit.AppIcon)
-	a.Settings().SetTheme(kit.NewTheme())
+	kit.ApplyTheme(a)
 	w := a.NewWindow(title)
 	w.SetIcon(kit.AppIcon)
 	w.SetMaster()

@@ -234,8 +234,9 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(kit.DisplayName(c.Name, c.PeerID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
 	if c.State == contacts.Outgoing {
-		sent := kit.Caption("Request sent — waiting for them to accept")
-		sent.Truncation = fyne.TextTruncateEllipsis
+		// Wrapped, not cut: "waiting for them to acc…" said nothing.
+		sent := kit.Caption("Asked: waiting for their answer")
+		sent.Wrapping = fyne.TextWrapWord
 		return container.NewBorder(nil, nil, widget.NewIcon(theme.MailSendIcon()), mw.withdrawButton(c.PeerID),
 			kit.TightVBox(name, sent))
 	}

@@ -57,7 +57,7 @@ func TestContactListShowsNamesAndUnread(t *testing.T) {
 		t.Fatalf("list has %d rows, want the 2 accepted contacts", mw.list.Length())
 	}
 	content := mw.win.Content()
-	for _, want := range []string{"Bob", "Cleo", "Baking bread", "2", "Dan", "Hi, it's Dan from the choir", "Eve", "Request sent", "Finn"} {
+	for _, want := range []string{"Bob", "Cleo", "Baking bread", "2", "Dan", "Hi, it's Dan from the choir", "Eve", "waiting for their answer", "Finn"} {
 		if !uitest.HasText(content, want) {
 			t.Errorf("%q not shown; texts: %q", want, uitest.Texts(content))
 		}

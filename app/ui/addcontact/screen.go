@@ -225,7 +225,7 @@ func (s *Screen) showLink() {
 	s.CopyBtn.SetIcon(theme.ContentCopyIcon())
 	if png, modules, err := pairing.QRCode(link, 320); err == nil {
 		s.QR.Resource = fyne.NewStaticResource("invite-qr.png", png)
-		s.QR.SetMinSize(QRSize(modules, 150))
+		s.QR.SetMinSize(QRSize(modules, float32(max(150, 2*modules))))
 		s.QR.Show()
 		s.QR.Refresh()
 	}
