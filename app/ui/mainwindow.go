@@ -21,6 +21,7 @@ import (
 	"hearth/app/ui/kit"
 	"hearth/app/ui/notify"
 	"hearth/app/ui/search"
+	"hearth/app/ui/start"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open
@@ -93,6 +94,15 @@ type MainWindow struct {
 	expecting time.Time
 	loaded    bool
 
+	// lock.go: the lock screen while locked, what it covers, the last
+	// input, and how to log out (Run's; nil in view tests)
+	launcher  area.Launcher
+	lock      *start.LockScreen
+	unlocked  fyne.CanvasObject
+	lastInput time.Time
+	onLogOut  func()
+	lockBtn   *widget.Button // beside Settings, shown when CanLock
+
 	// conversation features (notify.go)
 	notify  *notify.Notifier
 	focused bool            // the app has the keyboard focus
@@ -160,6 +170,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	w.SetOnDropped(mw.onDropped)
 	mw.watchActivity()
 	mw.addArchiveShortcuts() // archive.go: Ctrl+F searches every conversation
+	mw.watchIdle()           // lock.go: Ctrl+L, lock after idle
 	// Closing the main window ends the calls with it.
 	w.SetCloseIntercept(func() {
 		rememberSize(a, w)

@@ -24,8 +24,18 @@ func Run(a fyne.App, l area.Launcher, title string) {
 
 	var mw *MainWindow
 	var s *start.Screen
+	var showStart func(first bool)
 	open := func(b *area.Backend) {
 		mw = newMainWindow(a, w, b, fyne.Do)
+		mw.SetLauncher(l, func() {
+			// Log out: the profile closes (store, keys), and the window
+			// goes back to the unlock screen.
+			rememberSize(a, w)
+			old := mw
+			mw = nil
+			old.shutdown()
+			showStart(false)
+		})
 		w.Resize(WindowSize(a))
 		w.CenterOnScreen()
 		if !mw.takeStartInvite() && s != nil && s.Name != nil {
@@ -34,17 +44,25 @@ func Run(a fyne.App, l area.Launcher, title string) {
 			mw.ShowAddContact()
 		}
 	}
-	s = start.NewScreen(l, fyne.Do, open)
-	switch {
-	case s.Err != nil:
-		w.SetContent(s.Content)
-	case s.View == nil:
-		open(s.Backend)
-	default:
-		w.SetContent(s.Content)
-		w.Resize(fyne.NewSize(520, 600))
-		w.Canvas().Focus(s.Focus)
+	showStart = func(first bool) {
+		if s != nil {
+			s.Quit()
+		}
+		s = start.NewScreen(l, fyne.Do, open)
+		switch {
+		case s.Err != nil:
+			w.SetContent(s.Content)
+		case s.View == nil:
+			open(s.Backend)
+		default:
+			w.SetContent(s.Content)
+			if first {
+				w.Resize(fyne.NewSize(520, 600))
+			}
+			w.Canvas().Focus(s.Focus)
+		}
 	}
+	showStart(true)
 	w.CenterOnScreen()
 	w.Show()
 	a.Run()

@@ -52,7 +52,10 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	settings.Importance = widget.LowImportance
 	// The name gets the whole first row; presence sits beside the status
 	// text it goes with, so a name longer than four letters still shows.
-	me := container.NewBorder(nil, nil, icon, container.NewCenter(settings), mw.myName)
+	mw.lockBtn = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), mw.Lock) // lock.go
+	mw.lockBtn.Importance = widget.LowImportance
+	mw.lockBtn.Hide()
+	me := container.NewBorder(nil, nil, icon, container.NewCenter(container.NewHBox(mw.lockBtn, settings)), mw.myName)
 	top := container.NewVBox(
 		me,
 		container.NewBorder(nil, nil, mw.presenceSel, nil, mw.statusEntry),

@@ -4,6 +4,10 @@ import (
 	"fyne.io/fyne/v2"
 )
 
+// PrefLockAfter is the app preference holding the idle time, in minutes,
+// after which the main window locks (0: never).
+const PrefLockAfter = "lock.afterMinutes"
+
 // PrefTextSize is the app preference holding the text size factor.
 const PrefTextSize = "ui.textSize"
 

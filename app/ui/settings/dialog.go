@@ -34,6 +34,7 @@ type Dialog struct {
 	Auto    *widget.Select   // the auto-accept size, when the user may choose it
 	You     *profileSettings // picture, auto-away, nearby (profile.go)
 	Text    *TextSizeSection // textsize.go
+	Lock    *LockSection     // lock.go
 }
 
 // Show opens the settings dialog over host's window: files,
@@ -54,8 +55,9 @@ func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.Con
 	s.Policy = policyView(p, s.autoAcceptRow(p))
 	s.Privacy = newPrivacySection(host, people)
 	s.You = newProfileSettings(host, me)
-	s.Text = newTextSizeSection(fyne.CurrentApp()) // textsize.go
-	content := container.NewVBox(s.You.root, widget.NewSeparator(), s.Text.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
+	s.Text = newTextSizeSection(fyne.CurrentApp())            // textsize.go
+	s.Lock = newLockSection(host, fyne.CurrentApp(), s.Close) // lock.go
+	content := container.NewVBox(s.You.root, widget.NewSeparator(), s.Text.root, widget.NewSeparator(), s.Lock.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
 		widget.NewSeparator(), conversationSettings(host, me),
 		widget.NewSeparator(), carrySettings(me, host.Background)) // carry.go
 
