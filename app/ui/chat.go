@@ -82,8 +82,9 @@ type chatView struct {
 	modeBar      *fyne.Container             // "Replying to …" / "Editing …" above the composer
 	footer       *fyne.Container             // the composer area, which grows with modeBar
 	modeText     *widget.Label
-	presenceLine string // the header's line when nobody is typing
-	typing       bool   // the contact is typing to me
+	modeIcon     *widget.Icon // a reply arrow or a pencil
+	presenceLine string       // the header's line when nobody is typing
+	typing       bool         // the contact is typing to me
 	muted        bool
 }
 
