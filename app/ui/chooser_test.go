@@ -20,7 +20,9 @@ func TestPaperclipUsesTheDesktopChooserAndRemembersTheFolder(t *testing.T) {
 		asked = append(asked, o)
 		return []string{file}, nil
 	}
-	t.Cleanup(func() { nativeChooser = func(ctx context.Context, o chooser.Options) ([]string, error) { return chooser.Chooser{}.Open(ctx, o) } })
+	t.Cleanup(func() {
+		nativeChooser = func(ctx context.Context, o chooser.Options) ([]string, error) { return chooser.Chooser{}.Open(ctx, o) }
+	})
 
 	mw.OpenConversation("peer-bob")
 	mw.chooseFile()
@@ -47,7 +49,9 @@ func TestPaperclipUsesTheDesktopChooserAndRemembersTheFolder(t *testing.T) {
 func TestPaperclipFallsBackToFynesDialog(t *testing.T) {
 	mw, _, q := newTestMain(t)
 	nativeChooser = func(context.Context, chooser.Options) ([]string, error) { return nil, chooser.ErrUnavailable }
-	t.Cleanup(func() { nativeChooser = func(ctx context.Context, o chooser.Options) ([]string, error) { return chooser.Chooser{}.Open(ctx, o) } })
+	t.Cleanup(func() {
+		nativeChooser = func(ctx context.Context, o chooser.Options) ([]string, error) { return chooser.Chooser{}.Open(ctx, o) }
+	})
 	mw.OpenConversation("peer-bob")
 	mw.chooseFile()
 	q.WaitFor(t, "Fyne's dialog", func() bool { return mw.win.Canvas().Overlays().Top() != nil })
