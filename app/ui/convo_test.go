@@ -445,3 +445,21 @@ func TestMuteButtonSaysWhatItDoes(t *testing.T) {
 		t.Errorf("after muting it reads %q", cv.mute.Text)
 	}
 }
+
+func TestEmojiPickerInsertsAtTheCursor(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.OpenConversation("peer-bob")
+	cv := mw.chat
+	test.Type(cv.entry, "See you ")
+	test.Tap(cv.emoji)
+	if cv.picker == nil || !cv.picker.Pop.Visible() {
+		t.Fatal("no picker")
+	}
+	test.Tap(cv.picker.Buttons[2]) // 🙂
+	if cv.entry.Text != "See you 🙂" || cv.picker.Pop.Visible() {
+		t.Errorf("entry %q, picker open %v", cv.entry.Text, cv.picker.Pop.Visible())
+	}
+	if mw.win.Canvas().Focused() != cv.entry {
+		t.Error("the entry lost the focus")
+	}
+}
