@@ -88,6 +88,7 @@ type chatView struct {
 	presenceLine string       // the header's line when nobody is typing
 	typing       bool         // the contact is typing to me
 	muted        bool
+	reactions    map[string][]contacts.Reaction // message ID → its reactions (reactions.go)
 }
 
 // stickyLayout holds the history inside the scroller. The scroller sizes
@@ -268,6 +269,7 @@ func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Tra
 	cv.lastDay = time.Time{}
 	cv.hint = nil
 	cv.msgs.RemoveAll()
+	cv.loadReactions(msgs) // reactions.go
 	if len(msgs) >= historyLimit {
 		from := messageTime(msgs[0])
 		transfers = slices.DeleteFunc(slices.Clone(transfers), func(t contacts.Transfer) bool { return t.CreatedAt.Before(from) })

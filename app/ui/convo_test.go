@@ -43,10 +43,10 @@ func bubbleAction(t *testing.T, cv *chatView, id, label string) {
 func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	mw.list.Select(0)
-	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m2"])), []string{"Reply", "Copy", "Edit", "Delete for everyone"}; !slices.Equal(got, want) {
+	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m2"])), []string{"Reply", "Copy", "React…", "Edit", "Delete for everyone"}; !slices.Equal(got, want) {
 		t.Errorf("my message's menu = %q, want %q", got, want)
 	}
-	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m1"])), []string{"Reply", "Copy"}; !slices.Equal(got, want) {
+	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m1"])), []string{"Reply", "Copy", "React…"}; !slices.Equal(got, want) {
 		t.Errorf("Bob's message's menu = %q, want %q", got, want)
 	}
 	bubbleAction(t, mw.chat, "m1", "Copy")
@@ -409,7 +409,7 @@ func TestGroupBubblesOnlyCopy(t *testing.T) {
 		t.Fatal("mute shown in a group")
 	}
 	mw.OpenConversation("peer-bob")
-	if !cv.mute.Visible() || len(cv.bubbleMenu(cv.shown["m2"]).Items) != 4 {
+	if !cv.mute.Visible() || len(cv.bubbleMenu(cv.shown["m2"]).Items) != 5 {
 		t.Fatal("1:1 features not back in a contact's conversation")
 	}
 }
