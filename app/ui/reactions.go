@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/ui/kit"
 	"hearth/contacts"
@@ -88,18 +87,13 @@ func (cv *chatView) withReactions(m contacts.Message, row fyne.CanvasObject) fyn
 			text += " " + strconv.Itoa(c.count)
 		}
 		emoji, mine := c.emoji, c.mine
-		b := widget.NewButton(text, func() {
+		line.Add(kit.NewEmojiChip(text, mine, func() { // mine stand out
 			if mine {
 				cv.react(m, "")
 			} else {
 				cv.react(m, emoji)
 			}
-		})
-		b.Importance = widget.LowImportance
-		if mine {
-			b.Importance = widget.MediumImportance // mine stand out
-		}
-		line.Add(b)
+		}))
 	}
 	// The chips sit just under the bubble, not a row's padding away.
 	return container.New(layout.NewCustomPaddedVBoxLayout(0), row, line)

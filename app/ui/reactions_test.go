@@ -3,9 +3,11 @@ package ui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"hearth/app/core/event"
+	"hearth/app/ui/kit"
 	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
@@ -44,9 +46,9 @@ func TestReactionsShowUnderTheBubbleOnePerPerson(t *testing.T) {
 	}
 
 	// Tapping Bob's ❤️ adds mine: "❤️ 2"; tapping it again takes mine back.
-	test.Tap(button(t, cv.rows["m2"], "❤️"))
+	test.Tap(chip(t, cv.rows["m2"], "❤️"))
 	q.WaitFor(t, "two hearts", func() bool { return uitest.HasText(cv.rows["m2"], "❤️ 2") })
-	test.Tap(button(t, cv.rows["m2"], "❤️ 2"))
+	test.Tap(chip(t, cv.rows["m2"], "❤️ 2"))
 	q.WaitFor(t, "one heart", func() bool {
 		return !uitest.HasText(cv.rows["m2"], "❤️ 2") && uitest.HasText(cv.rows["m2"], "❤️")
 	})
@@ -54,4 +56,19 @@ func TestReactionsShowUnderTheBubbleOnePerPerson(t *testing.T) {
 	// A reaction in another conversation changes nothing here.
 	b.events <- event.ReactionChanged{Conversation: "peer-cleo", MessageID: "m1"}
 	q.Drain()
+}
+
+// chip is the reaction chip under root that reads text.
+func chip(t *testing.T, root fyne.CanvasObject, text string) *kit.EmojiChip {
+	t.Helper()
+	var found *kit.EmojiChip
+	uitest.Visible(root, func(o fyne.CanvasObject) {
+		if c, ok := o.(*kit.EmojiChip); ok && c.Text == text && found == nil {
+			found = c
+		}
+	})
+	if found == nil {
+		t.Fatalf("no chip %q in %q", text, uitest.Texts(root))
+	}
+	return found
 }
