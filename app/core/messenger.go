@@ -76,6 +76,9 @@ type Options struct {
 	Now func() time.Time
 	// Carry configures store-and-forward (quotas, expiry); see app/core/carry.
 	Carry carry.Options
+	// Inbound bounds what one contact can make me store (tests tune it;
+	// zero fields take base's defaults).
+	Inbound base.InboundLimits
 }
 
 // Messenger is one running Hearth profile on the network. It holds the
@@ -145,6 +148,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	if opts.Now != nil {
 		m.d.Now = opts.Now
 	}
+	m.d.Inbound = base.NewInbound(opts.Inbound, nil)
+	m.d.Dials = base.NewDials(nil)
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),

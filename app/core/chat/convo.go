@@ -373,7 +373,9 @@ func (c *Chat) OnUpdate(from peer.ID, u wire.ChatUpdate) bool {
 		if err != nil || msg.Outgoing {
 			return false
 		}
-		at := time.UnixMilli(u.At)
+		// A time out of bounds is now: it can neither overflow nor make
+		// an old edit win over a newer one.
+		at, _ := base.PeerTime(u.At, time.Now())
 		var changed bool
 		if u.Kind == wire.UpdateEdit {
 			changed, err = c.d.Store.EditMessage(msg.Key(), u.Body, at)
