@@ -39,11 +39,11 @@ func Main(args []string, io Stdio) int {
 	case err == nil:
 		return 0
 	case isUsage(err):
-		fmt.Fprintln(io.Err, "hearth:", err)
+		fmt.Fprintln(io.Err, escapeTerminal("hearth: "+err.Error()))
 		usage(io.Err)
 		return 2
 	default:
-		fmt.Fprintln(io.Err, "hearth:", err)
+		fmt.Fprintln(io.Err, escapeTerminal("hearth: "+err.Error()))
 		return 1
 	}
 }
@@ -127,7 +127,7 @@ func dispatch(cmd string, args []string, stdio Stdio) error {
 		}
 		fmt.Fprintf(stdio.Err, "Exported to %s\n", o.outFile)
 	} else {
-		io.WriteString(stdio.Out, rep.Output)
+		io.WriteString(stdio.Out, escapeTerminal(rep.Output))
 	}
 	if rep.Error != "" {
 		return errors.New(rep.Error)
@@ -261,7 +261,7 @@ func daemon(o options, stdio Stdio) error {
 		defer close(done)
 		logEvents(m, stdio.Err)
 	}()
-	fmt.Fprintf(stdio.Out, "Hearth daemon: %s (%s)\n", m.MyName(), m.MyPeerID())
+	fmt.Fprintf(stdio.Out, "Hearth daemon: %s (%s)\n", escapeField(m.MyName()), m.MyPeerID())
 	for _, a := range m.Addrs() {
 		fmt.Fprintf(stdio.Out, "listening on %s\n", a)
 	}
@@ -280,9 +280,10 @@ func logEvents(m *core.Messenger, w io.Writer) {
 	for e := range m.Events() {
 		switch e := e.(type) {
 		case event.Notice:
-			fmt.Fprintln(w, "notice:", e.Text)
+			fmt.Fprintln(w, "notice:", escapeField(e.Text))
 		case event.RequestReceived:
-			fmt.Fprintf(w, "contact request from %s (%s): `hearth accept %s` accepts it\n", e.Contact.Name, e.Contact.PeerID, e.Contact.PeerID)
+			fmt.Fprintf(w, "contact request from %s (%s): `hearth accept %s` accepts it\n",
+				escapeField(e.Contact.Name), e.Contact.PeerID, e.Contact.PeerID)
 		case event.ConversationPruned:
 			fmt.Fprintf(w, "retention: %d old message(s) deleted with %s\n", e.Deleted, e.PeerID)
 		}
