@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"hearth/app/core"
 	"hearth/app/core/event"
@@ -25,7 +26,7 @@ type Stdio struct {
 type options struct {
 	dir, passFile, name, note, format, outFile string
 	port, limit                                int
-	loopback, noMDNS, json, lines              bool
+	loopback, noMDNS, json, lines, force       bool
 }
 
 // Main runs a subcommand (args[0]) and returns the process exit code.
@@ -64,6 +65,7 @@ func parse(cmd string, args []string) (options, []string, error) {
 	fs.IntVar(&o.limit, "limit", 0, "at most this many messages (0: all)")
 	fs.BoolVar(&o.json, "json", false, "one JSON object per line")
 	fs.BoolVar(&o.lines, "lines", false, "send: one message per line")
+	fs.BoolVar(&o.force, "force", false, "create-profile: delete a database left without its profile.json")
 	// Flags may come after positional arguments ("send bob hi --profile X").
 	var pos []string
 	for {
@@ -156,6 +158,9 @@ func open(o options, stdio Stdio) (*core.Messenger, error) {
 		return nil, fmt.Errorf("reading the profile in %s: %w", o.dir, err)
 	}
 	if !exists {
+		if profile.HasLeftDatabase(o.dir) {
+			return nil, fmt.Errorf("%s: %w", o.dir, ErrMissingMeta)
+		}
 		return nil, fmt.Errorf("%s: %w", o.dir, ErrNoProfile)
 	}
 	pass := ""
@@ -221,10 +226,17 @@ func createProfile(o options, stdio Stdio) error {
 	if err != nil {
 		return err
 	}
-	p, err := profile.Create(o.dir, o.name, pass)
+	create := profile.Create
+	if o.force {
+		create = profile.CreateReplacing
+	}
+	p, err := create(o.dir, o.name, pass)
 	if err != nil {
-		if errors.Is(err, profile.ErrLocked) {
+		switch {
+		case errors.Is(err, profile.ErrLocked):
 			return ErrInUse
+		case errors.Is(err, profile.ErrLeftDatabase):
+			return fmt.Errorf("%s: %w", o.dir, ErrMissingMeta)
 		}
 		return fmt.Errorf("creating profile: %w", err)
 	}
@@ -242,12 +254,7 @@ func daemon(o options, stdio Stdio) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
-	m, err := open(o, stdio)
-	if errors.Is(err, ErrInUse) {
-		if _, cerr := call(o.dir, Request{Cmd: "contacts"}); cerr == nil {
-			return ErrDaemonRunning
-		}
-	}
+	m, err := openWaiting(o, stdio, lockWait)
 	if err != nil {
 		return err
 	}
@@ -272,6 +279,30 @@ func daemon(o options, stdio Stdio) error {
 	err = m.Close()
 	<-done
 	return err
+}
+
+// lockWait is how long the daemon waits for a one-shot command (or a
+// window closing) to let go of the profile before it gives up.
+const lockWait = 15 * time.Second
+
+// openWaiting opens the profile like open, but while another Hearth holds
+// it and no daemon answers on its socket (a one-shot command that is about
+// to finish, say) it tries again for up to wait.
+func openWaiting(o options, stdio Stdio, wait time.Duration) (*core.Messenger, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		m, err := open(o, stdio)
+		if !errors.Is(err, ErrInUse) {
+			return m, err
+		}
+		if _, cerr := call(o.dir, Request{Cmd: "contacts"}); cerr == nil {
+			return nil, ErrDaemonRunning
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("waited %v: %w", wait, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // logEvents drains the messenger's events (it must be read) and logs the
