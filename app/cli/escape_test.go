@@ -11,15 +11,15 @@ import (
 // wrote reaches a terminal with no control or bidi character left in it.
 func TestEscapeField(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain Ünïcode 👩‍👩‍👧": "plain Ünïcode 👩‍👩‍👧",
-		"\x1b[2J":                  `\u001b[2J`,
-		"bob\nnotice: you won":     `bob\nnotice: you won`,
-		"a\rb\tc":                  `a\rb\tc`,
-		"evil\u202etxt.exe":        `evil\u202etxt.exe`,
-		"csi\u009b31m":             `csi\u009b31m`,
-		"bad\xffbyte":              `bad\xffbyte`,
-		"iso\u2066late\u2069":      `iso\u2066late\u2069`,
-		"real \ufffd stays":        "real \ufffd stays",
+		"plain Ünïcode 👩‍👩‍👧":  "plain Ünïcode 👩‍👩‍👧",
+		"\x1b[2J":              `\u001b[2J`,
+		"bob\nnotice: you won": `bob\nnotice: you won`,
+		"a\rb\tc":              `a\rb\tc`,
+		"evil\u202etxt.exe":    `evil\u202etxt.exe`,
+		"csi\u009b31m":         `csi\u009b31m`,
+		"bad\xffbyte":          `bad\xffbyte`,
+		"iso\u2066late\u2069":  `iso\u2066late\u2069`,
+		"real \ufffd stays":    "real \ufffd stays",
 	} {
 		if got := escapeField(in); got != want {
 			t.Errorf("escapeField(%q) = %q, want %q", in, got, want)

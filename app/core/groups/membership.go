@@ -10,8 +10,8 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"hearth/app/core/book"
 	"hearth/app/core/base"
+	"hearth/app/core/book"
 	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/group"
