@@ -53,7 +53,7 @@ type Options struct {
 	// RetryInterval is how often unreachable contacts are dialled again.
 	RetryInterval time.Duration
 	// DownloadDir is where received files go unless the user chose a
-	// folder (default: ~/Downloads/Hearth).
+	// folder (default: Hearth in the XDG download folder, ~/Downloads/Hearth).
 	DownloadDir string
 	// ClamdAddr is the ClamAV daemon to scan received files with
 	// ("unix:/path" or "tcp:host:port"), unless the team's policy names
