@@ -112,3 +112,25 @@ func TestBusyPortProbe(t *testing.T) {
 		t.Fatal("a node's port is not seen as busy")
 	}
 }
+
+// TestRestartKeepsPort: a node closed and started again gets its port
+// back (the busy-port probe must not see its own leftovers).
+func TestRestartKeepsPort(t *testing.T) {
+	k := newKey(t)
+	a, err := New(Config{Key: k, Port: -1, Loopback: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := start(t, Config{Port: -1})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.Host.Connect(ctx, info(b)); err != nil {
+		t.Fatal(err)
+	}
+	port := a.Port
+	a.Close()
+	a2 := start(t, Config{Key: k, Port: port})
+	if a2.Port != port {
+		t.Fatalf("port %d after restart, want %d", a2.Port, port)
+	}
+}

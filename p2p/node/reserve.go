@@ -63,9 +63,33 @@ func newReserver(h host.Host, candidates func() []peer.AddrInfo) *reserver {
 		return r
 	}
 	r.emit = em
+	if sub, err := h.EventBus().Subscribe(new(event.EvtPeerIdentificationCompleted)); err == nil {
+		r.wg.Add(1)
+		go r.watch(sub)
+	}
 	r.wg.Add(1)
 	go r.loop()
 	return r
+}
+
+// watch kicks a pass when a peer offering a relay identified itself: a
+// contact's home node or the public peer, just (re)connected.
+func (r *reserver) watch(sub event.Subscription) {
+	defer r.wg.Done()
+	defer sub.Close()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case e, ok := <-sub.Out():
+			if !ok {
+				return
+			}
+			if slices.Contains(e.(event.EvtPeerIdentificationCompleted).Protocols, hopProto) {
+				r.Kick()
+			}
+		}
+	}
 }
 
 func (r *reserver) close() {

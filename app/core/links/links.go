@@ -202,6 +202,16 @@ func (l *Links) livenessLoop() {
 		case <-t.C:
 		}
 		peers, _ := l.d.Book.Accepted()
+		// The public peer that holds our relay slot too: after a move
+		// (a new address from the ISP) its connection is dead, and the
+		// slot with it, until we notice and dial it again.
+		if l.cfg.Bootstrap != nil {
+			for _, ai := range l.cfg.Bootstrap() {
+				if l.d.Connected(ai.ID) {
+					peers = append(peers, ai.ID)
+				}
+			}
+		}
 		var wg sync.WaitGroup
 		for _, id := range peers {
 			wg.Add(1)
