@@ -13,6 +13,7 @@ import (
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
+	"github.com/pion/transport/v5"
 	"github.com/pion/webrtc/v4"
 
 	"hearth/media/device"
@@ -36,6 +37,11 @@ type Config struct {
 	OnRemoteAudio func(pcm []int16)   // decoded remote audio, 48 kHz mono
 	OnState       func(State, string) // state changes in order, with a reason for users
 
+	// Net, when set, is the network the call's sockets come from (the
+	// impairment bench puts each side in a network namespace); nil is the
+	// machine's.
+	Net transport.Net
+
 	// LoopbackOnly restricts ICE to 127.0.0.1 (tests and benchmarks: the machine's other
 	// addresses are not to be used).
 	LoopbackOnly bool
@@ -55,6 +61,10 @@ type Stats struct {
 	VideoHeight         int
 	AudioSamplesDecoded int64 // 48 kHz mono samples
 	AudioDecodeErrors   int64
+	AudioPackets        int64 // audio packets received
+	AudioLate           int64 // of those, dropped as too late to play
+	AudioConcealed      int64 // 20 ms frames made up for lost packets
+	AudioRecovered      int64 // 20 ms frames rebuilt from the next packet's FEC
 }
 
 const (
@@ -209,6 +219,9 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	if cfg.LoopbackOnly {
 		se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	}
+	if cfg.Net != nil {
+		se.SetNet(cfg.Net)
 	}
 	api := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se))
 
