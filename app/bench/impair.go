@@ -22,7 +22,7 @@ func benchImpair() ([]result, error) {
 	var out []result
 	var clean impair.Result
 	for i, c := range impair.AllConditions {
-		s, err := impair.Start(uint64(i + 1))
+		s, err := impair.Start(uint64(i+1), c)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", c.Name, err)
 		}

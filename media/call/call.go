@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/transport/v5"
 	"github.com/pion/webrtc/v4"
 
@@ -65,6 +65,12 @@ type Stats struct {
 	AudioLate           int64 // of those, dropped as too late to play
 	AudioConcealed      int64 // 20 ms frames made up for lost packets
 	AudioRecovered      int64 // 20 ms frames rebuilt from the next packet's FEC
+
+	// Sending, as congestion control sees it.
+	SendEstimate  int         // bits per second the path is estimated to carry
+	SendVideoRate int         // the VP8 encoder's target
+	SendRung      device.Rung // the picture sent: size and frame rate
+	RemoteLoss    int         // percent of our audio the other side reports lost
 }
 
 const (
@@ -104,8 +110,11 @@ type Call struct {
 	pending   []string // candidates received before the remote description
 	lostTimer *time.Timer
 
-	smu   sync.Mutex // guards stats
-	stats Stats
+	rate *device.Rate // what congestion control lets us send; read by the encoders
+
+	smu       sync.Mutex // guards the fields below
+	stats     Stats
+	estimator cc.BandwidthEstimator // nil until the PeerConnection exists
 }
 
 func (c *Call) ID() string { return c.cfg.CallID }
@@ -198,15 +207,21 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	}
 	c.stats.StartedAt = time.Now()
 
-	codecs, err := device.NewCodecSelector(cfg.Media)
+	c.rate = device.NewRate(initialRate)
+	codecs, err := device.NewCodecSelector(cfg.Media, c.rate)
 	if err != nil {
 		return nil, err
 	}
 	me := &webrtc.MediaEngine{}
 	codecs.Populate(me)
-	ir := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
-		return nil, fmt.Errorf("registering interceptors: %w", err)
+	ir, err := newInterceptors(me, func(e cc.BandwidthEstimator) {
+		c.smu.Lock()
+		c.estimator = e
+		c.smu.Unlock()
+		followEstimate(e, c.rate)
+	})
+	if err != nil {
+		return nil, err
 	}
 	var se webrtc.SettingEngine
 	se.SetICETimeouts(lostAfter, 3*lostAfter, time.Second)
@@ -225,7 +240,7 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	}
 	api := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se))
 
-	capture, err := device.Open(cfg.Media, codecs)
+	capture, err := device.Open(cfg.Media, codecs, c.rate)
 	if err != nil {
 		return nil, fmt.Errorf("opening capture: %w", err)
 	}

@@ -27,10 +27,10 @@ func newLab(t *testing.T) *Lab {
 	return l
 }
 
-func startSession(t *testing.T, seed uint64) *Session {
+func startSession(t *testing.T, seed uint64, c Condition) *Session {
 	t.Helper()
 	newLab(t).Close() // the skip and CI rules, once
-	s, err := Start(seed)
+	s, err := Start(seed, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,5 +152,42 @@ func TestRelay(t *testing.T) {
 	}
 	if p, _ := r.Counts(0); p != 2003 {
 		t.Errorf("relay counted %d packets from A, sent 2003", p)
+	}
+}
+
+// TestCapSettles: under a 300 kbit/s uplink cap, what a side sends
+// settles under the cap (with room: the assertion is about a call that
+// listens to the link, not about how fast it does).
+func TestCapSettles(t *testing.T) {
+	t.Parallel()
+	s := startSession(t, 1, Cap300k)
+	r, err := s.Run(Cap300k, 15*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("cap 300 kbit/s: %v", r)
+	if r.LastKbps > 1.5*300 {
+		t.Errorf("sending %.0f kbit/s over the last 3 s into a 300 kbit/s uplink", r.LastKbps)
+	}
+	if r.FPS == 0 {
+		t.Error("no frame decoded under the cap")
+	}
+}
+
+// TestStepKeepsDecoding: a clean call whose link drops to 300 kbit/s
+// keeps showing pictures.
+func TestStepKeepsDecoding(t *testing.T) {
+	t.Parallel()
+	c := Step300k
+	c.StepAfter = 3 * time.Second
+	s := startSession(t, 2, c)
+	r, err := s.Run(c, 15*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("step to 300 kbit/s: %v", r)
+	now := time.Now()
+	if n := s.AtB.Frames(now.Add(-5*time.Second), now); n < 10 {
+		t.Errorf("%d frames decoded in the last 5 s after the step", n)
 	}
 }

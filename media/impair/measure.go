@@ -42,7 +42,7 @@ type Result struct {
 	// rate over one second first stayed ≤ 1.1× the cap for the rest of
 	// the run; -1 when it never did.
 	SettledAfter time.Duration
-	AudioShare   float64 // audio decoded at B / audio time elapsed
+	AudioShare   float64 // audio decoded at B / audio time elapsed (DTX sends nothing in silence)
 	AudioLate    float64 // share of B's audio packets dropped as too late
 	AudioLost    float64 // share of 20 ms frames B had to conceal or recover
 	AudioFEC     float64 // share of those it recovered from FEC
@@ -60,8 +60,9 @@ func (r Result) String() string {
 	return s
 }
 
-// Run applies c to a session whose media already flows, keeps it for d
-// (after the step, if any) and measures.
+// Run applies c to a session whose media already flows (Start applied
+// it already unless c is a step), keeps it for d (after the step, if any)
+// and measures.
 func (s *Session) Run(c Condition, d time.Duration) (Result, error) {
 	apply := func() error {
 		s.Relay.Set(c.Link, c.Link)
@@ -79,6 +80,7 @@ func (s *Session) Run(c Condition, d time.Duration) (Result, error) {
 	}
 	start := time.Now()
 	audio0 := s.AtB.AudioSamples()
+	st0 := s.Callee.Stats()
 	type sample struct {
 		t     time.Time
 		bytes int64
@@ -92,7 +94,6 @@ func (s *Session) Run(c Condition, d time.Duration) (Result, error) {
 	rate := func(a, b sample) float64 {
 		return float64(b.bytes-a.bytes) * 8 / 1000 / b.t.Sub(a.t).Seconds()
 	}
-	st0 := s.Callee.Stats()
 	r := Result{
 		FPS:        float64(s.AtB.Frames(start, end)) / end.Sub(start).Seconds(),
 		SendKbps:   rate(samples[0], samples[len(samples)-1]),

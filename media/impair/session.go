@@ -193,9 +193,10 @@ func (s toSide) SendSignal(ctx context.Context, sig call.Signal) error {
 	}
 }
 
-// Start builds a lab (namespaces, relay) and calls from A to B. Close
+// Start builds a lab (namespaces, relay) and calls from A to B over a
+// link in condition c (clean when c is a step: Run makes the step). Close
 // the Session whatever happens; Start cleans up after itself on error.
-func Start(seed uint64) (*Session, error) {
+func Start(seed uint64, c Condition) (*Session, error) {
 	lab, err := NewLab()
 	if err != nil {
 		return nil, err
@@ -205,7 +206,14 @@ func Start(seed uint64) (*Session, error) {
 		s.Close()
 		return nil, err
 	}
-	if s.NetA, err = NewNet(lab.A); err == nil {
+	if c.StepAfter == 0 {
+		s.Relay.Set(c.Link, c.Link)
+		err = lab.SetCap(c.Cap)
+	}
+	if err == nil {
+		s.NetA, err = NewNet(lab.A)
+	}
+	if err == nil {
 		s.NetB, err = NewNet(lab.B)
 	}
 	if err != nil {
