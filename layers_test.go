@@ -35,6 +35,7 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/contacts/store", "hearth/app/... hearth/p2p/... hearth/media/...", "contacts/store never imports app/..., p2p/... or media/...: storage knows nothing of the layers above"},
 	{"hearth/app/core/... !hearth/app/core", "hearth/app/core", "packages under app/core never import app/core: only the composition root wires them"},
 	{"hearth/app/core/event", "hearth/... !hearth/contacts", "app/core/event imports nothing of hearth but contacts: events are plain data"},
+	{"... !hearth/media/impair !hearth/app/bench", "hearth/media/impair", "only app/bench uses media/impair (namespaces, a relay, tbf): it is a test bench, never part of the app"},
 	{"... !hearth !hearth/app/bench", "hearth/app/ui", "only main and app/bench import app/ui: everything else stays headless"},
 	// Inside the core: the floor (event, book, base), then mechanisms that
 	// know only the floor, then the few that build on another mechanism.
