@@ -10,7 +10,7 @@ TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 
-.PHONY: run test bench build install deps test-deps fuzz vet clean
+.PHONY: run test bench build install deps test-deps fuzz vet clean check
 
 run: deps
 	$(GO) run . $(ARGS)
@@ -55,6 +55,13 @@ fuzz:
 	    done; \
 	  done; \
 	done
+
+# Static analysis and known vulnerabilities (issue 14): staticcheck, and
+# govulncheck against an offline database built from the golang.org/x/vulndb
+# module; packaging/check.sh says how, packaging/vuln-allow.txt what is
+# accepted and why. CI runs it (.ci/run).
+check: deps
+	GO=$(GO) ./packaging/check.sh
 
 bench: deps test-deps
 	./packaging/with-display.sh $(GO) run ./app/bench
