@@ -32,21 +32,44 @@ type options struct {
 // Main runs a subcommand (args[0]) and returns the process exit code.
 func Main(args []string, io Stdio) int {
 	if len(args) == 0 || args[0] == "help" {
-		usage(io.Out)
-		return 0
+		return help(args, io)
 	}
 	err := dispatch(args[0], args[1:], io)
 	switch {
 	case err == nil:
 		return 0
+	case errors.Is(err, flag.ErrHelp):
+		commandUsage(io.Out, lookup(args[0]))
+		return 0
 	case isUsage(err):
 		fmt.Fprintln(io.Err, escapeTerminal("hearth: "+err.Error()))
-		usage(io.Err)
+		if c := lookup(args[0]); c != nil {
+			commandUsage(io.Err, c)
+		} else {
+			usage(io.Err)
+		}
 		return 2
 	default:
 		fmt.Fprintln(io.Err, escapeTerminal("hearth: "+err.Error()))
 		return 1
 	}
+}
+
+// help prints the usage of every command ("hearth help") or of one
+// ("hearth help send").
+func help(args []string, io Stdio) int {
+	if len(args) < 2 {
+		usage(io.Out)
+		return 0
+	}
+	c := lookup(args[1])
+	if c == nil {
+		fmt.Fprintf(io.Err, "hearth: %v: unknown command %q\n", ErrUsage, args[1])
+		usage(io.Err)
+		return 2
+	}
+	commandUsage(io.Out, c)
+	return 0
 }
 
 func parse(cmd string, args []string) (options, []string, error) {
@@ -69,7 +92,9 @@ func parse(cmd string, args []string) (options, []string, error) {
 	// Flags may come after positional arguments ("send bob hi --profile X").
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return o, nil, err
+		} else if err != nil {
 			return o, nil, fmt.Errorf("%w: %v", ErrUsage, err)
 		}
 		rest := fs.Args()
@@ -97,14 +122,15 @@ func parse(cmd string, args []string) (options, []string, error) {
 // own, or as a Request to the profile's daemon, or, when none runs, to the
 // profile opened in this process.
 func dispatch(cmd string, args []string, stdio Stdio) error {
+	c := lookup(cmd)
+	if c == nil {
+		return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)
+	}
 	o, pos, err := parse(cmd, args)
 	if err != nil {
 		return err
 	}
-	c := lookup(cmd)
 	switch {
-	case c == nil:
-		return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)
 	case c.local != nil:
 		return c.local(o, stdio)
 	case len(pos) < c.minArgs:

@@ -91,9 +91,11 @@ func (d *Deps) Ctx() context.Context { return d.Tasks.Ctx() }
 // Go runs f in the background unless closing (see Tasks.Go).
 func (d *Deps) Go(f func()) bool { return d.Tasks.Go(f) }
 
-// Connected reports whether a connection to id is up now.
+// Connected reports whether a connection to id is up now, a relayed
+// (limited) one included: chat, presence and signalling run over it.
 func (d *Deps) Connected(id peer.ID) bool {
-	return d.Host.Network().Connectedness(id) == network.Connected
+	c := d.Host.Network().Connectedness(id)
+	return c == network.Connected || c == network.Limited
 }
 
 // Addrs are the addresses this node listens on.
