@@ -17,7 +17,7 @@ const maxNameBytes = 200
 // riskyExt are endings the desktop runs rather than opens: such a file is
 // never accepted without asking, whatever its size.
 var riskyExt = map[string]bool{
-	".desktop": true, ".sh": true, ".bash": true, ".run": true, ".bin": true, ".appimage": true,
+	".desktop": true, ".sh": true, ".bash": true, ".run": true, ".appimage": true,
 	".exe": true, ".com": true, ".bat": true, ".cmd": true, ".scr": true, ".msi": true, ".pif": true,
 	".ps1": true, ".vbs": true, ".js": true, ".jar": true, ".lnk": true, ".command": true, ".app": true,
 	".deb": true, ".rpm": true, ".py": true, ".pl": true,
