@@ -7,7 +7,7 @@
 GO        ?= go
 ARGS      ?=
 BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev
-TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon
+TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 DESTDIR   ?=

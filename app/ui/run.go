@@ -41,10 +41,13 @@ func Run(a fyne.App, l area.Launcher, title string) {
 		w.Canvas().Focus(s.Focus)
 	}
 	w.CenterOnScreen()
-	w.Show()
+	if !(startHidden && mw != nil) { // --background: hidden until the tray or a second launch opens it
+		w.Show()
+	}
 	a.Run()
 	s.Quit()
 	if mw != nil {
+		running.Store(nil)
 		mw.shutdown()
 	}
 }

@@ -55,7 +55,8 @@ func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.Con
 	s.You = newProfileSettings(host, me)
 	content := container.NewVBox(s.You.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
 		widget.NewSeparator(), conversationSettings(host, me),
-		widget.NewSeparator(), carrySettings(me, host.Background)) // carry.go
+		widget.NewSeparator(), carrySettings(me, host.Background), // carry.go
+		widget.NewSeparator(), backgroundSettings(fyne.CurrentApp().Preferences())) // background.go
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)
