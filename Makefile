@@ -7,7 +7,10 @@
 GO        ?= go
 ARGS      ?=
 BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev
-TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils
+TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils $(LAB_PKGS)
+# The network lab (app/reachlab, issue 11): NAT routers in namespaces, and
+# a UPnP IGD in one of them.
+LAB_PKGS   = iptables miniupnpd
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 DESTDIR   ?=

@@ -35,6 +35,7 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/contacts/store", "hearth/app/... hearth/p2p/... hearth/media/...", "contacts/store never imports app/..., p2p/... or media/...: storage knows nothing of the layers above"},
 	{"hearth/app/core/... !hearth/app/core", "hearth/app/core", "packages under app/core never import app/core: only the composition root wires them"},
 	{"hearth/app/core/event", "hearth/... !hearth/contacts", "app/core/event imports nothing of hearth but contacts: events are plain data"},
+	{"... !hearth/media/impair !hearth/app/bench", "hearth/media/impair", "only app/bench uses media/impair (namespaces, a relay, tbf): it is a test bench, never part of the app"},
 	{"... !hearth !hearth/app/bench", "hearth/app/ui", "only main and app/bench import app/ui: everything else stays headless"},
 	// Inside the core: the floor (event, book, base), then mechanisms that
 	// know only the floor, then the few that build on another mechanism.
@@ -45,6 +46,8 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/app/core/chat hearth/app/core/groups", coreFloor + " !hearth/app/core/carry", "chat and groups stand on the floor and the carry engine, which knows no kind of content"},
 	{"hearth/app/core/transfers", coreFloor + " !hearth/app/core/carry !hearth/app/core/groups", "transfers stand on the floor, carry and groups (files into groups)"},
 	{"hearth/app/core/pairing", coreFloor + " !hearth/app/core/people", "pairing stands on the floor and people (a pairing makes a contact)"},
+	{"hearth/internal/netlab", "... !std", "internal/netlab builds network namespaces for tests with ip and iptables: standard library only"},
+	{"... !hearth/app/reachlab", "hearth/internal/netlab", "only the network lab's tests (app/reachlab) use internal/netlab"},
 }
 
 // coreFloor forbids every part of the core but its floor.

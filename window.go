@@ -101,6 +101,8 @@ func (l launcher) Create(name, pass string) (*area.Backend, error) {
 	return l.serve(m), nil
 }
 
+func (l launcher) CheckPassphrase(pass string) error { return l.o.CheckPassphrase(pass) }
+
 func (l launcher) Unlock(pass string) (*area.Backend, error) {
 	m, err := l.o.Unlock(pass)
 	if err != nil {

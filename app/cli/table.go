@@ -52,7 +52,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{name: "create-profile", args: "--name NAME", help: "create a profile (passphrase from HEARTH_PASSPHRASE, --passphrase-file or a prompt; none when neither)",
+		{name: "create-profile", args: "--name NAME [--force]", help: "create a profile (passphrase from HEARTH_PASSPHRASE, --passphrase-file or a prompt; none when neither); --force deletes a database left without its profile.json",
 			local: createProfile},
 		{name: "daemon", help: "keep the profile online without a window until SIGINT/SIGTERM",
 			local: daemon},

@@ -53,6 +53,7 @@ func Raise(link string) {
 func (mw *MainWindow) setupBackground(a fyne.App) {
 	running.Store(mw)
 	quit := func() {
+		rememberSize(a, mw.win)
 		for _, cw := range mw.calls {
 			cw.Close()
 		}
@@ -85,6 +86,7 @@ func (mw *MainWindow) closeRequested(a fyne.App, quit func()) {
 		return
 	}
 	if settings.KeepRunning(p) {
+		rememberSize(a, mw.win)
 		mw.win.Hide()
 		return
 	}
