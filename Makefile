@@ -58,6 +58,15 @@ deb: build headless
 	./packaging/mkdeb.sh hearth $(OUT)/hearth $(VERSION) $(OUT)/dist
 	./packaging/mkdeb.sh hearth-headless $(OUT)/hearth-headless $(VERSION) $(OUT)/dist
 
+# dist/hearth.exe and dist/hearth-VERSION-setup.exe (NSIS: Start menu,
+# hearth: links) for 64-bit Windows, cross-built with mingw-w64; libvpx
+# and libopus are built for Windows from Debian's sources once and kept in
+# ~/.cache/hearth-mingw (packaging/windows/mingw-libs.sh).
+WIN_PKGS   = gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 nsis nasm dpkg-dev
+windows:
+	@./packaging/deps.sh $(WIN_PKGS)
+	./packaging/windows/build.sh $(VERSION) $(OUT)/dist
+
 # hearth-VERSION-linux-amd64.tar.xz: the files of `make install` under
 # usr/local, and a Makefile that installs them (no fyne package: its
 # desktop entry does not launch, and it rewrites FyneApp.toml).
