@@ -160,6 +160,7 @@ type result struct {
 	link   string        // how A and B ended up connected
 	online time.Duration // add by invite → both see each other online
 	found  time.Duration // renumber → back online (renumber cell)
+	reach  string        // how A says it is reachable
 }
 
 // cellNet is a built network: where A and B run and how to reach the
@@ -229,6 +230,7 @@ func runCell(t *testing.T, n cellNet, want string) result {
 		}
 	}
 	res.link = a.ask("link " + bID)
+	res.reach = a.ask("reach")
 	if !strings.HasPrefix(res.link, want) {
 		t.Errorf("link %q, want %s", res.link, want)
 	}
@@ -340,8 +342,8 @@ func record(t *testing.T, cell string, r result) {
 	matrixMu.Lock()
 	matrix[cell] = r
 	matrixMu.Unlock()
-	t.Logf("cell %s: %s, online %.2fs after adding the code, found again %.2fs",
-		cell, r.link, r.online.Seconds(), r.found.Seconds())
+	t.Logf("cell %s: %s, online %.2fs after adding the code, found again %.2fs; A: %s",
+		cell, r.link, r.online.Seconds(), r.found.Seconds(), r.reach)
 }
 
 // TestLab runs every cell of the lab, in parallel.
@@ -368,6 +370,20 @@ func TestLab(t *testing.T) {
 			t.Fatal(err)
 		}
 		record(t, "one-public", runCell(t, cellNet{lab: l, aNS: aNS, bNS: bNS, boot: boot}, "direct"))
+	})
+	t.Run("upnp", func(t *testing.T) {
+		t.Parallel()
+		// B is behind a symmetric NAT, where no hole punch works: only
+		// the port A's router mapped makes the connection direct.
+		n, ha := twoHomes(t, "hlu", netlab.EndpointIndependent, netlab.Symmetric)
+		if err := ha.UPnP(); err != nil {
+			t.Fatal(err)
+		}
+		r := runCell(t, n, "direct")
+		record(t, "upnp", r)
+		if !strings.Contains(r.reach, "mapped=true") {
+			t.Errorf("A's router mapped no port: %s", r.reach)
+		}
 	})
 	t.Run("lan-only", func(t *testing.T) {
 		t.Parallel()
