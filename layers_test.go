@@ -30,10 +30,12 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/app/core/...", "fyne.io/...", "app/core never imports fyne: the core runs headless (app/cli, tests)"},
 	{"hearth/p2p/...", "hearth/contacts/store hearth/media/... hearth/app/...", "p2p/... never imports contacts/store, media/... or app/...: protocols take callbacks in a Config that app/core fills"},
 	{"hearth/media/...", "hearth/p2p/... hearth/app/...", "media/... never imports p2p/... or app/...: media/call declares Signaler and app/core adapts it onto p2p/signal"},
+	{"hearth/app/desktop", "... !std !golang.org/x/sys/...", "app/desktop (autostart, the download folder) imports only the standard library and x/sys: core and UI both use it"},
 	{"hearth/contacts", "... !std", "contacts imports only the standard library: it is the vocabulary every layer shares"},
 	{"hearth/contacts/store", "hearth/app/... hearth/p2p/... hearth/media/...", "contacts/store never imports app/..., p2p/... or media/...: storage knows nothing of the layers above"},
 	{"hearth/app/core/... !hearth/app/core", "hearth/app/core", "packages under app/core never import app/core: only the composition root wires them"},
 	{"hearth/app/core/event", "hearth/... !hearth/contacts", "app/core/event imports nothing of hearth but contacts: events are plain data"},
+	{"... !hearth/media/impair !hearth/app/bench", "hearth/media/impair", "only app/bench uses media/impair (namespaces, a relay, tbf): it is a test bench, never part of the app"},
 	{"... !hearth !hearth/app/bench", "hearth/app/ui", "only main and app/bench import app/ui: everything else stays headless"},
 	// Inside the core: the floor (event, book, base), then mechanisms that
 	// know only the floor, then the few that build on another mechanism.

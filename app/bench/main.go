@@ -61,6 +61,7 @@ func main() {
 		{"nearby", benchNearby}, // pairing with someone nearby
 		{"files", benchFiles},
 		{"call", benchCall},
+		{"impair", benchImpair}, // a call on impaired links (impair.go)
 		{"idle", benchIdle},
 		{"groups", benchGroups}, // group conversations (groups.go)
 		{"search", benchSearch}, // search.go: 1M-message archive

@@ -53,7 +53,7 @@ type Options struct {
 	// RetryInterval is how often unreachable contacts are dialled again.
 	RetryInterval time.Duration
 	// DownloadDir is where received files go unless the user chose a
-	// folder (default: ~/Downloads/Hearth).
+	// folder (default: Hearth in the XDG download folder, ~/Downloads/Hearth).
 	DownloadDir string
 	// ClamdAddr is the ClamAV daemon to scan received files with
 	// ("unix:/path" or "tcp:host:port"), unless the team's policy names
@@ -76,6 +76,9 @@ type Options struct {
 	Now func() time.Time
 	// Carry configures store-and-forward (quotas, expiry); see app/core/carry.
 	Carry carry.Options
+	// Inbound bounds what one contact can make me store (tests tune it;
+	// zero fields take base's defaults).
+	Inbound base.InboundLimits
 	// Bootstrap are public peers (DHT servers, relays: main.go passes
 	// the public libp2p bootstrap peers) that the node stays connected
 	// to while public relays are allowed (network.go).
@@ -152,6 +155,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	if opts.Now != nil {
 		m.d.Now = opts.Now
 	}
+	m.d.Inbound = base.NewInbound(opts.Inbound, nil)
+	m.d.Dials = base.NewDials(nil)
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),

@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/cc"
+	"github.com/pion/transport/v5"
 	"github.com/pion/webrtc/v4"
 
 	"hearth/media/device"
@@ -36,6 +37,11 @@ type Config struct {
 	OnRemoteAudio func(pcm []int16)   // decoded remote audio, 48 kHz mono
 	OnState       func(State, string) // state changes in order, with a reason for users
 
+	// Net, when set, is the network the call's sockets come from (the
+	// impairment bench puts each side in a network namespace); nil is the
+	// machine's.
+	Net transport.Net
+
 	// LoopbackOnly restricts ICE to 127.0.0.1 (tests and benchmarks: the machine's other
 	// addresses are not to be used).
 	LoopbackOnly bool
@@ -55,6 +61,16 @@ type Stats struct {
 	VideoHeight         int
 	AudioSamplesDecoded int64 // 48 kHz mono samples
 	AudioDecodeErrors   int64
+	AudioPackets        int64 // audio packets received
+	AudioLate           int64 // of those, dropped as too late to play
+	AudioConcealed      int64 // 20 ms frames made up for lost packets
+	AudioRecovered      int64 // 20 ms frames rebuilt from the next packet's FEC
+
+	// Sending, as congestion control sees it.
+	SendEstimate  int         // bits per second the path is estimated to carry
+	SendVideoRate int         // the VP8 encoder's target
+	SendRung      device.Rung // the picture sent: size and frame rate
+	RemoteLoss    int         // percent of our audio the other side reports lost
 }
 
 const (
@@ -94,8 +110,11 @@ type Call struct {
 	pending   []string // candidates received before the remote description
 	lostTimer *time.Timer
 
-	smu   sync.Mutex // guards stats
-	stats Stats
+	rate *device.Rate // what congestion control lets us send; read by the encoders
+
+	smu       sync.Mutex // guards the fields below
+	stats     Stats
+	estimator cc.BandwidthEstimator // nil until the PeerConnection exists
 }
 
 func (c *Call) ID() string { return c.cfg.CallID }
@@ -188,15 +207,21 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	}
 	c.stats.StartedAt = time.Now()
 
-	codecs, err := device.NewCodecSelector(cfg.Media)
+	c.rate = device.NewRate(initialRate)
+	codecs, err := device.NewCodecSelector(cfg.Media, c.rate)
 	if err != nil {
 		return nil, err
 	}
 	me := &webrtc.MediaEngine{}
 	codecs.Populate(me)
-	ir := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
-		return nil, fmt.Errorf("registering interceptors: %w", err)
+	ir, err := newInterceptors(me, func(e cc.BandwidthEstimator) {
+		c.smu.Lock()
+		c.estimator = e
+		c.smu.Unlock()
+		followEstimate(e, c.rate)
+	})
+	if err != nil {
+		return nil, err
 	}
 	var se webrtc.SettingEngine
 	se.SetICETimeouts(lostAfter, 3*lostAfter, time.Second)
@@ -210,9 +235,12 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 		se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	}
+	if cfg.Net != nil {
+		se.SetNet(cfg.Net)
+	}
 	api := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se))
 
-	capture, err := device.Open(cfg.Media, codecs)
+	capture, err := device.Open(cfg.Media, codecs, c.rate)
 	if err != nil {
 		return nil, fmt.Errorf("opening capture: %w", err)
 	}

@@ -5,11 +5,13 @@ import (
 	"image"
 	"strings"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 )
 
-// addTracks adds the capture's tracks and drains the audio sender's RTCP
-// (the video sender's is read by mediadevices for key-frame requests).
+// addTracks adds the capture's tracks and reads the audio sender's RTCP:
+// the loss the other side reports sizes Opus's in-band FEC. (The video
+// sender's RTCP is read by mediadevices for key-frame requests.)
 func (c *Call) addTracks() error {
 	if _, err := c.pc.AddTrack(c.capture.Video); err != nil {
 		return fmt.Errorf("adding video track: %w", err)
@@ -21,10 +23,22 @@ func (c *Call) addTracks() error {
 	c.media.Add(1)
 	go func() {
 		defer c.media.Done()
-		buf := make([]byte, 1500)
 		for {
-			if _, _, err := audio.Read(buf); err != nil {
+			pkts, _, err := audio.ReadRTCP()
+			if err != nil {
 				return
+			}
+			for _, p := range pkts {
+				var reports []rtcp.ReceptionReport
+				switch r := p.(type) {
+				case *rtcp.ReceiverReport:
+					reports = r.Reports
+				case *rtcp.SenderReport: // a side that sends reports reception in its SR
+					reports = r.Reports
+				}
+				for _, r := range reports {
+					c.rate.SetLoss(int(r.FractionLost) * 100 / 256)
+				}
 			}
 		}
 	}()

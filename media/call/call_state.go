@@ -27,8 +27,13 @@ func (c *Call) State() (State, string) {
 // Stats returns a snapshot of the call's counters.
 func (c *Call) Stats() Stats {
 	c.smu.Lock()
-	defer c.smu.Unlock()
-	return c.stats
+	s := c.stats
+	c.smu.Unlock()
+	if c.rate != nil {
+		s.SendEstimate, s.SendVideoRate, s.SendRung = c.rate.Total(), c.rate.Video(), c.rate.Rung()
+		_, s.RemoteLoss = c.rate.Audio()
+	}
+	return s
 }
 
 // Done is closed once the call has ended and released its devices.

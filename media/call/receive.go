@@ -97,13 +97,22 @@ func (c *Call) receiveAudio(tr *webrtc.TrackRemote) {
 		if len(pkt.Payload) == 0 {
 			continue
 		}
+		c.smu.Lock()
+		c.stats.AudioPackets++
+		c.smu.Unlock()
 		if started {
 			gap := pkt.SequenceNumber - last
 			if gap == 0 || gap > 0x8000 {
+				c.smu.Lock()
+				c.stats.AudioLate++
+				c.smu.Unlock()
 				continue // duplicate or late: already concealed
 			}
 			for lost := min(int(gap)-1, 5); lost > 0; lost-- {
 				if pcm, err := dec.Decode(nil); err == nil {
+					c.smu.Lock()
+					c.stats.AudioConcealed++
+					c.smu.Unlock()
 					c.deliverAudio(pcm)
 				}
 			}

@@ -10,10 +10,8 @@ import (
 	"sync/atomic"
 
 	"github.com/pion/mediadevices"
-	"github.com/pion/mediadevices/pkg/codec/opus"
 	"github.com/pion/mediadevices/pkg/driver"
-	_ "github.com/pion/mediadevices/pkg/driver/camera"     // registers v4l2 cameras
-	_ "github.com/pion/mediadevices/pkg/driver/microphone" // registers ALSA microphones (malgo)
+	_ "github.com/pion/mediadevices/pkg/driver/camera" // registers v4l2 cameras
 	"github.com/pion/mediadevices/pkg/io/audio"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
@@ -52,37 +50,37 @@ type Capture struct {
 	videoOff atomic.Bool
 	muted    atomic.Bool
 	once     sync.Once
+	rate     *Rate // nil: fixed rates, full picture
+	fps      int
 }
 
 // NewCodecSelector returns the encoders a call uses: VP8 through this
-// package's realtime libvpx binding and Opus at 20 ms frames.
-func NewCodecSelector(opts Options) (*mediadevices.CodecSelector, error) {
+// package's realtime libvpx binding and Opus at 20 ms frames with in-band
+// FEC and DTX. With a rate, both follow it (the call's congestion
+// controller); without, they run at fixed rates.
+func NewCodecSelector(opts Options, rate *Rate) (*mediadevices.CodecSelector, error) {
 	opts = opts.withDefaults()
-	vp8 := &VP8Params{BitRate: defaultBitRate(opts.Width, opts.Height, opts.FrameRate)}
-	op, err := opus.NewParams()
-	if err != nil {
-		return nil, fmt.Errorf("opus params: %w", err)
-	}
-	op.BitRate = 32000
+	vp8 := &VP8Params{BitRate: defaultBitRate(opts.Width, opts.Height, opts.FrameRate), Rate: rate}
 	return mediadevices.NewCodecSelector(
 		mediadevices.WithVideoEncoders(vp8),
-		mediadevices.WithAudioEncoders(&op),
+		mediadevices.WithAudioEncoders(&OpusParams{Rate: rate}),
 	), nil
 }
 
 // Open starts capture. Without a usable camera or microphone (or with
 // opts.Fake) it falls back to synthetic sources and says so in Notice; it
 // fails only when even those cannot be built. codecs may be nil for
-// NewCodecSelector(opts).
-func Open(opts Options, codecs *mediadevices.CodecSelector) (*Capture, error) {
+// NewCodecSelector(opts, rate). With a rate, the picture follows its ladder
+// (scaled and thinned before it is encoded).
+func Open(opts Options, codecs *mediadevices.CodecSelector, rate *Rate) (*Capture, error) {
 	opts = opts.withDefaults()
 	if codecs == nil {
 		var err error
-		if codecs, err = NewCodecSelector(opts); err != nil {
+		if codecs, err = NewCodecSelector(opts, rate); err != nil {
 			return nil, err
 		}
 	}
-	c := &Capture{}
+	c := &Capture{rate: rate, fps: opts.FrameRate}
 	var notices []string
 
 	if !opts.Fake {
@@ -111,7 +109,7 @@ func Open(opts Options, codecs *mediadevices.CodecSelector) (*Capture, error) {
 	c.Notice = strings.Join(notices, "\n")
 
 	if vt, ok := c.Video.(*mediadevices.VideoTrack); ok {
-		vt.Transform(c.blankWhenOff)
+		vt.Transform(c.blankWhenOff, c.followLadder)
 	}
 	if at, ok := c.Audio.(*mediadevices.AudioTrack); ok {
 		at.Transform(c.silenceWhenMuted)
@@ -175,6 +173,40 @@ func (c *Capture) blankWhenOff(r video.Reader) video.Reader {
 			}
 		}
 		return black, func() {}, nil
+	})
+}
+
+// followLadder scales and thins the picture to the rate's rung. Each
+// scaled frame is a new image: readers of the track may still hold the
+// previous one.
+func (c *Capture) followLadder(r video.Reader) video.Reader {
+	if c.rate == nil {
+		return r
+	}
+	n := 0
+	return video.ReaderFunc(func() (image.Image, func(), error) {
+		for {
+			img, release, err := r.Read()
+			if err != nil {
+				return img, release, err
+			}
+			rung := c.rate.Rung()
+			n++
+			if every := c.fps / max(rung.FrameRate, 1); every > 1 && n%every != 0 {
+				release()
+				continue
+			}
+			yuv, ok := img.(*image.YCbCr)
+			b := img.Bounds()
+			if !ok || yuv.SubsampleRatio != image.YCbCrSubsampleRatio420 || b.Dx() <= rung.Width {
+				return img, release, nil
+			}
+			w := rung.Width &^ 1
+			h := max((b.Dy()*w/b.Dx())&^1, 2)
+			out := scaleI420(nil, yuv, w, h)
+			release()
+			return out, func() {}, nil
+		}
 	})
 }
 

@@ -16,7 +16,7 @@ import (
 )
 
 func TestOpenFake(t *testing.T) {
-	c, err := Open(Options{Fake: true, Width: 320, Height: 240}, nil)
+	c, err := Open(Options{Fake: true, Width: 320, Height: 240}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestOpenFake(t *testing.T) {
 
 // On a machine without devices (CI, this build box) Open must fall back, not fail.
 func TestOpenFallsBack(t *testing.T) {
-	c, err := Open(Options{}, nil)
+	c, err := Open(Options{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestOpenFallsBack(t *testing.T) {
 }
 
 func TestCaptureCloseIdempotent(t *testing.T) {
-	c, err := Open(Options{Fake: true}, nil)
+	c, err := Open(Options{Fake: true}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestCaptureCloseIdempotent(t *testing.T) {
 }
 
 func TestCameraOffSendsBlack(t *testing.T) {
-	c, err := Open(Options{Fake: true, Width: 160, Height: 120}, nil)
+	c, err := Open(Options{Fake: true, Width: 160, Height: 120}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

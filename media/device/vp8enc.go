@@ -39,7 +39,10 @@ static hearth_vp8enc *hearth_vp8enc_new(int w, int h, int fps, int kbps, int cpu
 	e->cfg.rc_buf_initial_sz = 500;
 	e->cfg.rc_buf_optimal_sz = 600;
 	e->cfg.rc_buf_sz = 1000;
-	e->cfg.rc_dropframe_thresh = 0;
+	// Skip a frame rather than overshoot when the buffer runs low: a
+	// skipped frame costs a little smoothness, an overshoot costs a
+	// queue on a slow uplink.
+	e->cfg.rc_dropframe_thresh = 30;
 	e->cfg.rc_resize_allowed = 0;
 	e->cfg.kf_mode = VPX_KF_AUTO;
 	e->cfg.kf_min_dist = 0;
@@ -127,6 +130,9 @@ type VP8Params struct {
 	// KeyFrameInterval in frames; 10 s worth when zero. Receivers also ask
 	// for key frames with PLI whenever they lose one.
 	KeyFrameInterval int
+	// Rate, when set, is read before each frame: the encoder follows the
+	// call's congestion controller.
+	Rate *Rate
 }
 
 // RTPCodec describes VP8 with the RTCP feedback a call relies on.
@@ -153,6 +159,7 @@ func (p *VP8Params) BuildVideoEncoder(r video.Reader, property prop.Media) (code
 		bitRate:  p.BitRate,
 		kfMax:    p.KeyFrameInterval,
 		forceKey: true,
+		rate:     p.Rate,
 	}
 	if e.cpuUsed == 0 {
 		e.cpuUsed = -8
@@ -179,6 +186,7 @@ type vp8Encoder struct {
 	fps     int
 	cpuUsed int
 	kfMax   int
+	rate    *Rate
 
 	mu       sync.Mutex // guards the fields below
 	enc      *C.hearth_vp8enc
@@ -230,6 +238,16 @@ func (e *vp8Encoder) Read() ([]byte, func(), error) {
 	defer e.mu.Unlock()
 	if e.closed {
 		return nil, func() {}, io.EOF
+	}
+	if e.rate != nil {
+		if br := e.rate.Video(); br != e.bitRate {
+			e.bitRate = br
+			if e.enc != nil {
+				if rc := C.hearth_vp8enc_set_bitrate(e.enc, C.int(br/1000)); rc != 0 {
+					return nil, func() {}, fmt.Errorf("setting vp8 bit rate: libvpx error %d", int(rc))
+				}
+			}
+		}
 	}
 	if e.enc == nil || e.w != w || e.h != h {
 		if err := e.init(w, h); err != nil {

@@ -71,7 +71,7 @@ func Record(path string, fake bool) (*Recording, error) {
 	op.Latency = opus.Latency20ms
 	codecs := mediadevices.NewCodecSelector(mediadevices.WithAudioEncoders(&op))
 
-	c, err := device.Open(device.Options{Fake: fake, AudioOnly: true}, codecs)
+	c, err := device.Open(device.Options{Fake: fake, AudioOnly: true}, codecs, nil)
 	if err != nil {
 		return nil, fmt.Errorf("opening microphone: %w", err)
 	}

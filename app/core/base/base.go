@@ -19,6 +19,7 @@ import (
 
 	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/contacts"
 	"hearth/contacts/store"
 )
 
@@ -41,6 +42,41 @@ type Deps struct {
 	Wake func()
 	// RetryInterval is how often unreachable peers are dialled again.
 	RetryInterval time.Duration
+	// Inbound keeps each contact's storage quota (inbound.go); nil: none.
+	Inbound *Inbound
+	// Dials bounds the dials of peers who are not my contacts (dial.go).
+	Dials *Dials
+}
+
+// TakeInbound charges n bytes from a contact to its storage quota; over
+// it, the user is told (once an hour) and ErrOverQuota returned, so the
+// caller refuses what arrived and the sender keeps it.
+func (d *Deps) TakeInbound(from peer.ID, n int64) error {
+	if d.Inbound == nil {
+		return nil
+	}
+	err := d.Inbound.Take(from, n)
+	if err != nil && d.Inbound.ShouldWarn("quota "+from.String()) {
+		d.Notice(d.Inbound.QuotaNotice(d.nameOf(from)))
+	}
+	return err
+}
+
+// StorageFailed tells the user (once an hour) that what a contact sent
+// could not be stored; the caller refuses it, so the sender keeps it.
+func (d *Deps) StorageFailed(from peer.ID, err error) {
+	if d.Inbound == nil || d.Inbound.ShouldWarn("storage") {
+		d.Notice(StorageNotice(d.nameOf(from), err))
+	}
+}
+
+func (d *Deps) nameOf(id peer.ID) string {
+	if d.Book != nil {
+		if c, ok := d.Book.Get(id); ok {
+			return book.DisplayName(c)
+		}
+	}
+	return book.DisplayName(contacts.Contact{PeerID: id.String()})
 }
 
 // Publish queues an event for the UI.

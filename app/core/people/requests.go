@@ -280,7 +280,7 @@ func (p *People) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactRepl
 			return me // policy or too many waiting: dropped unseen
 		}
 		nc := contacts.Contact{PeerID: from.String(), Name: r.Name, Addrs: r.Addrs,
-			State: contacts.Incoming, Message: r.Note, AddedAt: time.Now()}
+			State: contacts.Incoming, Message: r.Note, AddedAt: p.d.Now()}
 		if err := p.d.Book.Put(nc); err == nil {
 			p.d.Publish(event.RequestReceived{Contact: nc})
 			p.d.Publish(event.ContactsChanged{})
