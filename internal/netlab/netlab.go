@@ -50,8 +50,10 @@ type Lab struct {
 	procs []*exec.Cmd // daemons started in the lab (miniupnpd)
 }
 
-// New creates a lab whose namespaces start with prefix (keep it short:
-// interface names are limited to 15 bytes) and its internet segment.
+// New creates a lab whose namespaces start with prefix and its internet
+// segment. The prefix must be unique on the machine while the lab runs
+// (tests add their process ID): a namespace of the same name is taken to
+// be a leftover of a crashed run and deleted.
 func New(prefix string) (*Lab, error) {
 	l := &Lab{prefix: prefix}
 	inet, err := l.NS("inet")
