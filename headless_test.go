@@ -124,4 +124,3 @@ func TestHeadlessDaemonNeedsNoDisplay(t *testing.T) {
 		t.Errorf("id through the daemon: %d %q", code, out)
 	}
 }
-
