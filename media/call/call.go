@@ -65,6 +65,8 @@ type Stats struct {
 	AudioLate           int64 // of those, dropped as too late to play
 	AudioConcealed      int64 // 20 ms frames made up for lost packets
 	AudioRecovered      int64 // 20 ms frames rebuilt from the next packet's FEC
+	AudioUnderruns      int64 // times the jitter buffer ran dry while playing
+	AudioJitterTarget   time.Duration
 
 	// Sending, as congestion control sees it.
 	SendEstimate  int         // bits per second the path is estimated to carry
@@ -101,6 +103,8 @@ type Call struct {
 	inOnState atomic.Bool     // OnState is running (so Hangup inside it must not wait for it)
 	media     sync.WaitGroup  // receiving goroutines, waited before the capture closes
 	preview   sync.WaitGroup  // preview goroutine, ends when the capture closes
+	ccStop    chan struct{}   // closed by teardown: the congestion-control loop ends
+	ccDone    sync.WaitGroup  // the congestion-control loop
 
 	mu        sync.Mutex // guards the fields below
 	state     State
@@ -204,6 +208,7 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 		events: make(chan stateEvent, 16),
 		evDone: make(chan struct{}),
 		done:   make(chan struct{}),
+		ccStop: make(chan struct{}),
 	}
 	c.stats.StartedAt = time.Now()
 
@@ -214,11 +219,15 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	}
 	me := &webrtc.MediaEngine{}
 	codecs.Populate(me)
-	ir, err := newInterceptors(me, func(e cc.BandwidthEstimator) {
+	ir, err := newInterceptors(me, func(e cc.BandwidthEstimator, p *ownPacer) {
 		c.smu.Lock()
 		c.estimator = e
 		c.smu.Unlock()
-		followEstimate(e, c.rate)
+		c.ccDone.Add(1)
+		go func() {
+			defer c.ccDone.Done()
+			followEstimate(e, p, c.rate, c.ccStop)
+		}()
 	})
 	if err != nil {
 		return nil, err

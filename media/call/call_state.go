@@ -104,6 +104,8 @@ func (c *Call) end(reason string) bool {
 // teardown closes the PeerConnection before the capture: closing a track
 // still bound to a live PeerConnection can deadlock in mediadevices.
 func (c *Call) teardown() {
+	close(c.ccStop)
+	c.ccDone.Wait()
 	if c.pc != nil {
 		_ = c.pc.Close()
 	}

@@ -15,8 +15,10 @@ type Speaker interface {
 	Close() error
 }
 
-// maxQueued bounds the playback queue: half a second of audio.
-const maxQueued = SampleRate / 2
+// maxQueued bounds the playback queue to 250 ms: a call's jitter buffer
+// does the waiting, so anything beyond is delay nobody wants (voice notes
+// queue 200 ms ahead, media/voice's playLead).
+const maxQueued = SampleRate / 4
 
 type malgoSpeaker struct {
 	ctx *malgo.AllocatedContext
