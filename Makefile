@@ -1,4 +1,5 @@
 # Hearth: make run | make test | make bench | make build | make install
+# Packages: make deb | make tarball | make windows | make headless
 #
 # Every target first checks the Debian/Ubuntu packages it needs and installs
 # the missing ones with apt-get (through sudo when not root).
@@ -6,23 +7,61 @@
 GO        ?= go
 ARGS      ?=
 BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev
-TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon
+TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon $(LAB_PKGS)
+# The network lab (app/reachlab, issue 11): NAT routers in namespaces, and
+# a UPnP IGD in one of them.
+LAB_PKGS   = iptables miniupnpd
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
+DESTDIR   ?=
 
 .PHONY: run test bench build install deps test-deps fuzz vet clean
 
 run: deps
 	$(GO) run . $(ARGS)
 
-build: deps
-	$(GO) build -trimpath -o hearth .
+# ---- builds and packages (packaging/) ------------------------------------
+# The version comes from git (packaging/version.sh); binaries are stripped
+# (-s -w) and position-independent with full RELRO, as Debian wants.
+VERSION   := $(shell ./packaging/version.sh)
+LDFLAGS    = -s -w -X main.version=$(VERSION) -linkmode=external -extldflags=-Wl,-z,relro,-z,now
+GOBUILD    = $(GO) build -trimpath -buildmode=pie -ldflags '$(LDFLAGS)'
+DEB_PKGS   = dpkg-dev fakeroot lintian desktop-file-utils appstream
 
+.PHONY: headless uninstall deb tarball version windows
+
+version:
+	@echo $(VERSION)
+
+build: deps
+	$(GOBUILD) -o hearth .
+
+# The same commands without the window: links neither Fyne nor libGL nor
+# X11, for a box without a display (`hearth daemon`).
+headless:
+	@./packaging/deps.sh gcc pkg-config libvpx-dev libopus-dev libasound2-dev
+	$(GOBUILD) -tags headless -o hearth-headless .
+
+# make install [PREFIX=~/.local] [DESTDIR=/tmp/stage]; make uninstall
+# removes the same files.
 install: build
-	install -Dm755 hearth $(PREFIX)/bin/hearth
-	install -Dm644 packaging/org.hearth.Hearth.desktop $(PREFIX)/share/applications/org.hearth.Hearth.desktop
-	install -Dm644 packaging/org.hearth.Hearth.metainfo.xml $(PREFIX)/share/metainfo/org.hearth.Hearth.metainfo.xml
-	cd packaging/icons && find . -type f -exec install -Dm644 {} $(PREFIX)/share/icons/{} \;
+	./packaging/install.sh install $(CURDIR)/hearth "$(DESTDIR)" "$(PREFIX)" window
+
+uninstall:
+	./packaging/install.sh uninstall - "$(DESTDIR)" "$(PREFIX)" window
+
+# hearth_VERSION_ARCH.deb (the window) and hearth-headless_VERSION_ARCH.deb
+# (an always-on box without a display), checked by lintian.
+deb: build headless
+	@./packaging/deps.sh $(DEB_PKGS)
+	./packaging/mkdeb.sh hearth $(CURDIR)/hearth $(VERSION) $(CURDIR)/dist
+	./packaging/mkdeb.sh hearth-headless $(CURDIR)/hearth-headless $(VERSION) $(CURDIR)/dist
+
+# hearth-VERSION-linux-amd64.tar.xz: the files of `make install` under
+# usr/local, and a Makefile that installs them (no fyne package: its
+# desktop entry does not launch, and it rewrites FyneApp.toml).
+tarball: build
+	./packaging/mktarball.sh $(CURDIR)/hearth $(VERSION) $(CURDIR)/dist
 
 # Tests that need a display run under Xvfb; when none is running, the whole
 # suite is started under xvfb-run and a D-Bus session.
@@ -66,4 +105,4 @@ test-deps:
 	@./packaging/deps.sh $(TEST_PKGS)
 
 clean:
-	rm -f hearth
+	rm -rf hearth hearth-headless hearth.exe dist

@@ -30,6 +30,7 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/app/core/...", "fyne.io/...", "app/core never imports fyne: the core runs headless (app/cli, tests)"},
 	{"hearth/p2p/...", "hearth/contacts/store hearth/media/... hearth/app/...", "p2p/... never imports contacts/store, media/... or app/...: protocols take callbacks in a Config that app/core fills"},
 	{"hearth/media/...", "hearth/p2p/... hearth/app/...", "media/... never imports p2p/... or app/...: media/call declares Signaler and app/core adapts it onto p2p/signal"},
+	{"hearth/app/desktop", "... !std !golang.org/x/sys/...", "app/desktop (autostart, the download folder) imports only the standard library and x/sys: core and UI both use it"},
 	{"hearth/contacts", "... !std", "contacts imports only the standard library: it is the vocabulary every layer shares"},
 	{"hearth/contacts/store", "hearth/app/... hearth/p2p/... hearth/media/...", "contacts/store never imports app/..., p2p/... or media/...: storage knows nothing of the layers above"},
 	{"hearth/app/core/... !hearth/app/core", "hearth/app/core", "packages under app/core never import app/core: only the composition root wires them"},
@@ -45,6 +46,8 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/app/core/chat hearth/app/core/groups", coreFloor + " !hearth/app/core/carry", "chat and groups stand on the floor and the carry engine, which knows no kind of content"},
 	{"hearth/app/core/transfers", coreFloor + " !hearth/app/core/carry !hearth/app/core/groups", "transfers stand on the floor, carry and groups (files into groups)"},
 	{"hearth/app/core/pairing", coreFloor + " !hearth/app/core/people", "pairing stands on the floor and people (a pairing makes a contact)"},
+	{"hearth/internal/netlab", "... !std", "internal/netlab builds network namespaces for tests with ip and iptables: standard library only"},
+	{"... !hearth/app/reachlab", "hearth/internal/netlab", "only the network lab's tests (app/reachlab) use internal/netlab"},
 }
 
 // coreFloor forbids every part of the core but its floor.

@@ -115,7 +115,7 @@ func (s Status) String() string {
 // Message is one chat message in a one-to-one conversation. A
 // conversation is named by the peer ID of the other person.
 type Message struct {
-	ID           string // globally unique, chosen by the sender
+	ID           string // chosen by the author; unique only with Conversation and From (see MessageKey)
 	Conversation string // peer ID of the other person
 	From         string // peer ID of the author
 	Body         string
@@ -131,6 +131,18 @@ type Message struct {
 	Edited time.Time
 	// Deleted: the author deleted it for everyone; Body is empty.
 	Deleted bool
+}
+
+// MessageKey is a message's identity: its ID within its conversation and
+// author. An ID alone names nothing for sure, since any peer may reuse
+// an ID it has seen; one author's message can never stand for another's.
+type MessageKey struct {
+	Conversation, From, ID string
+}
+
+// Key returns m's identity.
+func (m Message) Key() MessageKey {
+	return MessageKey{Conversation: m.Conversation, From: m.From, ID: m.ID}
 }
 
 // Invite is a one-time secret I handed out inside an invite code.

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"hearth/app/core"
 	"hearth/app/core/event"
@@ -25,27 +26,50 @@ type Stdio struct {
 type options struct {
 	dir, passFile, name, note, format, outFile string
 	port, limit                                int
-	loopback, noMDNS, json, lines              bool
+	loopback, noMDNS, json, lines, force       bool
 }
 
 // Main runs a subcommand (args[0]) and returns the process exit code.
 func Main(args []string, io Stdio) int {
 	if len(args) == 0 || args[0] == "help" {
-		usage(io.Out)
-		return 0
+		return help(args, io)
 	}
 	err := dispatch(args[0], args[1:], io)
 	switch {
 	case err == nil:
 		return 0
+	case errors.Is(err, flag.ErrHelp):
+		commandUsage(io.Out, lookup(args[0]))
+		return 0
 	case isUsage(err):
-		fmt.Fprintln(io.Err, "hearth:", err)
-		usage(io.Err)
+		fmt.Fprintln(io.Err, escapeTerminal("hearth: "+err.Error()))
+		if c := lookup(args[0]); c != nil {
+			commandUsage(io.Err, c)
+		} else {
+			usage(io.Err)
+		}
 		return 2
 	default:
-		fmt.Fprintln(io.Err, "hearth:", err)
+		fmt.Fprintln(io.Err, escapeTerminal("hearth: "+err.Error()))
 		return 1
 	}
+}
+
+// help prints the usage of every command ("hearth help") or of one
+// ("hearth help send").
+func help(args []string, io Stdio) int {
+	if len(args) < 2 {
+		usage(io.Out)
+		return 0
+	}
+	c := lookup(args[1])
+	if c == nil {
+		fmt.Fprintf(io.Err, "hearth: %v: unknown command %q\n", ErrUsage, args[1])
+		usage(io.Err)
+		return 2
+	}
+	commandUsage(io.Out, c)
+	return 0
 }
 
 func parse(cmd string, args []string) (options, []string, error) {
@@ -64,10 +88,13 @@ func parse(cmd string, args []string) (options, []string, error) {
 	fs.IntVar(&o.limit, "limit", 0, "at most this many messages (0: all)")
 	fs.BoolVar(&o.json, "json", false, "one JSON object per line")
 	fs.BoolVar(&o.lines, "lines", false, "send: one message per line")
+	fs.BoolVar(&o.force, "force", false, "create-profile: delete a database left without its profile.json")
 	// Flags may come after positional arguments ("send bob hi --profile X").
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return o, nil, err
+		} else if err != nil {
 			return o, nil, fmt.Errorf("%w: %v", ErrUsage, err)
 		}
 		rest := fs.Args()
@@ -95,14 +122,15 @@ func parse(cmd string, args []string) (options, []string, error) {
 // own, or as a Request to the profile's daemon, or, when none runs, to the
 // profile opened in this process.
 func dispatch(cmd string, args []string, stdio Stdio) error {
+	c := lookup(cmd)
+	if c == nil {
+		return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)
+	}
 	o, pos, err := parse(cmd, args)
 	if err != nil {
 		return err
 	}
-	c := lookup(cmd)
 	switch {
-	case c == nil:
-		return fmt.Errorf("%w: unknown command %q", ErrUsage, cmd)
 	case c.local != nil:
 		return c.local(o, stdio)
 	case len(pos) < c.minArgs:
@@ -127,7 +155,7 @@ func dispatch(cmd string, args []string, stdio Stdio) error {
 		}
 		fmt.Fprintf(stdio.Err, "Exported to %s\n", o.outFile)
 	} else {
-		io.WriteString(stdio.Out, rep.Output)
+		io.WriteString(stdio.Out, escapeTerminal(rep.Output))
 	}
 	if rep.Error != "" {
 		return errors.New(rep.Error)
@@ -156,6 +184,9 @@ func open(o options, stdio Stdio) (*core.Messenger, error) {
 		return nil, fmt.Errorf("reading the profile in %s: %w", o.dir, err)
 	}
 	if !exists {
+		if profile.HasLeftDatabase(o.dir) {
+			return nil, fmt.Errorf("%s: %w", o.dir, ErrMissingMeta)
+		}
 		return nil, fmt.Errorf("%s: %w", o.dir, ErrNoProfile)
 	}
 	pass := ""
@@ -221,10 +252,17 @@ func createProfile(o options, stdio Stdio) error {
 	if err != nil {
 		return err
 	}
-	p, err := profile.Create(o.dir, o.name, pass)
+	create := profile.Create
+	if o.force {
+		create = profile.CreateReplacing
+	}
+	p, err := create(o.dir, o.name, pass)
 	if err != nil {
-		if errors.Is(err, profile.ErrLocked) {
+		switch {
+		case errors.Is(err, profile.ErrLocked):
 			return ErrInUse
+		case errors.Is(err, profile.ErrLeftDatabase):
+			return fmt.Errorf("%s: %w", o.dir, ErrMissingMeta)
 		}
 		return fmt.Errorf("creating profile: %w", err)
 	}
@@ -242,12 +280,7 @@ func daemon(o options, stdio Stdio) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
-	m, err := open(o, stdio)
-	if errors.Is(err, ErrInUse) {
-		if _, cerr := call(o.dir, Request{Cmd: "contacts"}); cerr == nil {
-			return ErrDaemonRunning
-		}
-	}
+	m, err := openWaiting(o, stdio, lockWait)
 	if err != nil {
 		return err
 	}
@@ -261,7 +294,7 @@ func daemon(o options, stdio Stdio) error {
 		defer close(done)
 		logEvents(m, stdio.Err)
 	}()
-	fmt.Fprintf(stdio.Out, "Hearth daemon: %s (%s)\n", m.MyName(), m.MyPeerID())
+	fmt.Fprintf(stdio.Out, "Hearth daemon: %s (%s)\n", escapeField(m.MyName()), m.MyPeerID())
 	for _, a := range m.Addrs() {
 		fmt.Fprintf(stdio.Out, "listening on %s\n", a)
 	}
@@ -274,15 +307,40 @@ func daemon(o options, stdio Stdio) error {
 	return err
 }
 
+// lockWait is how long the daemon waits for a one-shot command (or a
+// window closing) to let go of the profile before it gives up.
+const lockWait = 15 * time.Second
+
+// openWaiting opens the profile like open, but while another Hearth holds
+// it and no daemon answers on its socket (a one-shot command that is about
+// to finish, say) it tries again for up to wait.
+func openWaiting(o options, stdio Stdio, wait time.Duration) (*core.Messenger, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		m, err := open(o, stdio)
+		if !errors.Is(err, ErrInUse) {
+			return m, err
+		}
+		if _, cerr := call(o.dir, Request{Cmd: "contacts"}); cerr == nil {
+			return nil, ErrDaemonRunning
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("waited %v: %w", wait, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // logEvents drains the messenger's events (it must be read) and logs the
 // ones an operator cares about, until the messenger closes.
 func logEvents(m *core.Messenger, w io.Writer) {
 	for e := range m.Events() {
 		switch e := e.(type) {
 		case event.Notice:
-			fmt.Fprintln(w, "notice:", e.Text)
+			fmt.Fprintln(w, "notice:", escapeField(e.Text))
 		case event.RequestReceived:
-			fmt.Fprintf(w, "contact request from %s (%s): `hearth accept %s` accepts it\n", e.Contact.Name, e.Contact.PeerID, e.Contact.PeerID)
+			fmt.Fprintf(w, "contact request from %s (%s): `hearth accept %s` accepts it\n",
+				escapeField(e.Contact.Name), e.Contact.PeerID, e.Contact.PeerID)
 		case event.ConversationPruned:
 			fmt.Fprintf(w, "retention: %d old message(s) deleted with %s\n", e.Deleted, e.PeerID)
 		}

@@ -202,7 +202,7 @@ func TestCommandsThroughDaemonAndOffline(t *testing.T) {
 	// A profile open in a window (here: without a control socket) is in use.
 	bob.srv.Close()
 	bob.srv = nil
-	if code, _, errOut := runCLI(t, "", "contacts", "--profile", bob.dir); code != 1 || !strings.Contains(errOut, "open in a Hearth window") {
+	if code, _, errOut := runCLI(t, "", "contacts", "--profile", bob.dir); code != 1 || !strings.Contains(errOut, "open in another Hearth") {
 		t.Errorf("profile in use: %d %q", code, errOut)
 	}
 	// No daemon: the command opens the profile itself, and says the

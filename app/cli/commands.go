@@ -145,7 +145,7 @@ func runSearch(m messenger, req Request, _ bool, out *strings.Builder) error {
 				"id": h.Message.ID, "sent_at": h.Message.SentAt, "body": h.Message.Body})
 			continue
 		}
-		fmt.Fprintf(out, "%s  %s  %s\n", stamp(h.Message.SentAt), h.ContactName, h.Snippet)
+		fmt.Fprintf(out, "%s  %s  %s\n", stamp(h.Message.SentAt), escapeField(h.ContactName), escapeField(h.Snippet))
 	}
 	if len(hits) == 0 && !req.JSON {
 		fmt.Fprintln(out, "No messages found.")
@@ -265,7 +265,7 @@ func printMessage(out *strings.Builder, m messenger, c contacts.Contact, msg con
 			status = "  (pending)"
 		}
 	}
-	fmt.Fprintf(out, "%s  %s: %s%s\n", stamp(msg.SentAt), who, msg.Body, status)
+	fmt.Fprintf(out, "%s  %s: %s%s\n", stamp(msg.SentAt), escapeField(who), escapeField(msg.Body), status)
 }
 
 func writeJSON(out *strings.Builder, v any) {
@@ -276,9 +276,10 @@ func writeJSON(out *strings.Builder, v any) {
 
 func stamp(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
 
+// name is how output names a contact; the name is theirs, so escaped.
 func name(c contacts.Contact) string {
 	if c.Name != "" {
-		return c.Name
+		return escapeField(c.Name)
 	}
 	return c.PeerID
 }

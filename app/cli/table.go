@@ -52,7 +52,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{name: "create-profile", args: "--name NAME", help: "create a profile (passphrase from HEARTH_PASSPHRASE, --passphrase-file or a prompt; none when neither)",
+		{name: "create-profile", args: "--name NAME [--force]", help: "create a profile (passphrase from HEARTH_PASSPHRASE, --passphrase-file or a prompt; none when neither); --force deletes a database left without its profile.json",
 			local: createProfile},
 		{name: "daemon", help: "keep the profile online without a window until SIGINT/SIGTERM",
 			local: daemon},
@@ -98,10 +98,13 @@ func IsCommand(name string) bool {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: hearth [--profile DIR] [flags]         start the app (GUI)")
+	fmt.Fprintln(w, "usage: hearth [--profile DIR] [window flags] [hearth:LINK]   start the app (window)")
 	for _, c := range commands {
-		fmt.Fprintf(w, "       hearth %s %s\n           %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "       hearth [--profile DIR] %s %s\n           %s\n", c.name, c.args, c.help)
 	}
-	fmt.Fprintln(w, "Common flags: --profile DIR, --passphrase-file FILE (or HEARTH_PASSPHRASE), --port N, --no-mdns.")
-	fmt.Fprintln(w, "When `hearth daemon` runs for the profile, the other commands go through it.")
+	fmt.Fprintln(w, "       hearth help COMMAND | hearth COMMAND --help   one command's usage")
+	fmt.Fprintln(w, "       hearth --version")
+	fmt.Fprintln(w, "Window flags: --fake-media, --no-dht, --clamd ADDR, --background (start in the tray).")
+	fmt.Fprintln(w, commonFlags)
+	fmt.Fprintln(w, "When `hearth daemon` or the Hearth window runs with the profile, the other commands go through it.")
 }

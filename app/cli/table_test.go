@@ -29,14 +29,14 @@ func TestCommandTable(t *testing.T) {
 		if c.minArgs > 0 && c.needs == "" {
 			t.Errorf("%s: needs %d arguments but does not say what they are", c.name, c.minArgs)
 		}
-		if !strings.Contains(u.String(), "\n       hearth "+c.name+" ") {
+		if !strings.Contains(u.String(), "\n       hearth [--profile DIR] "+c.name+" ") {
 			t.Errorf("the usage does not list %s", c.name)
 		}
 		if !IsCommand(c.name) {
 			t.Errorf("IsCommand(%q) is false", c.name)
 		}
 	}
-	if n := strings.Count(u.String(), "\n       hearth "); n != len(commands) {
+	if n := strings.Count(u.String(), "\n       hearth [--profile DIR] "); n != len(commands) {
 		t.Errorf("the usage lists %d commands, the table %d", n, len(commands))
 	}
 	// Over the control socket only requests run: not a daemon, not

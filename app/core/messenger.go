@@ -53,7 +53,7 @@ type Options struct {
 	// RetryInterval is how often unreachable contacts are dialled again.
 	RetryInterval time.Duration
 	// DownloadDir is where received files go unless the user chose a
-	// folder (default: ~/Downloads/Hearth).
+	// folder (default: Hearth in the XDG download folder, ~/Downloads/Hearth).
 	DownloadDir string
 	// ClamdAddr is the ClamAV daemon to scan received files with
 	// ("unix:/path" or "tcp:host:port"), unless the team's policy names
@@ -76,6 +76,13 @@ type Options struct {
 	Now func() time.Time
 	// Carry configures store-and-forward (quotas, expiry); see app/core/carry.
 	Carry carry.Options
+	// Inbound bounds what one contact can make me store (tests tune it;
+	// zero fields take base's defaults).
+	Inbound base.InboundLimits
+	// Bootstrap are public peers (DHT servers, relays: main.go passes
+	// the public libp2p bootstrap peers) that the node stays connected
+	// to while public relays are allowed (network.go).
+	Bootstrap []peer.AddrInfo
 }
 
 // Messenger is one running Hearth profile on the network. It holds the
@@ -117,6 +124,9 @@ type Messenger struct {
 
 	mu     sync.Mutex // guards closed
 	closed bool
+	// built is set once every mechanism exists (the relay service asks
+	// the groups who may hold a slot).
+	built atomic.Bool
 }
 
 // New starts the network for an open profile. The Messenger owns the
@@ -145,11 +155,16 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	if opts.Now != nil {
 		m.d.Now = opts.Now
 	}
+	m.d.Inbound = base.NewInbound(opts.Inbound, nil)
+	m.d.Dials = base.NewDials(nil)
 	n, err := node.New(node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),
 		Loopback: opts.Loopback,
 		Blocked:  m.book.IsBlocked,
+		MayRelay: m.mayRelay,
+		// Asked only after New returned (the reservation loop's passes).
+		RelayCandidates: m.relayCandidates,
 	})
 	if err != nil {
 		return nil, err
@@ -182,6 +197,7 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		NearbyName:     func(id peer.ID) string { return m.Nearby.Name(id) },
 		Muted:          m.Chat.Muted,
 		PresenceOf:     func(id peer.ID) (contacts.Presence, string, image.Image) { return m.Presence.Of(id) },
+		InviteAddrs:    n.ShareableAddrs,
 	})
 	m.Pairing = pairing.New(m.d, pairing.Config{Rendezvous: opts.PairRendezvous, NoMDNS: opts.NoMDNS,
 		DHTBootstrap: opts.PairDHTBootstrap, Paired: m.People.AddPaired})
@@ -209,7 +225,9 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		ConnectedF:    func(_ network.Network, c network.Conn) { m.onConnected(c.RemotePeer()) },
 		DisconnectedF: func(_ network.Network, c network.Conn) { m.onDisconnected(c.RemotePeer()) },
 	})
-	m.links.Start(m.d, links.Config{Retry: m.retry, Unanswered: m.People.Unanswered, Resend: m.People.SendRequest})
+	m.built.Store(true)
+	m.links.Start(m.d, links.Config{Retry: m.retry, Unanswered: m.People.Unanswered, Resend: m.People.SendRequest,
+		Bootstrap: m.bootstrap})
 	return m, nil
 }
 

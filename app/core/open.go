@@ -41,3 +41,9 @@ func (o Opener) start(p *profile.Profile) (*Messenger, error) {
 	}
 	return m, nil
 }
+
+// CheckPassphrase reports whether passphrase opens this profile, without
+// opening it (the lock screen of a running Messenger).
+func (o Opener) CheckPassphrase(passphrase string) error {
+	return profile.CheckPassphrase(o.Dir, passphrase)
+}

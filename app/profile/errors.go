@@ -14,6 +14,12 @@ var (
 	// ErrExists is returned by Create when the folder already holds a profile.
 	ErrExists = errors.New("a profile already exists in this folder")
 
+	// ErrLeftDatabase is returned by Create when the folder holds a
+	// database (hearth.db) without its profile.json: a profile whose
+	// profile.json was lost, or a Create that did not finish. Create never
+	// deletes it; CreateReplacing does.
+	ErrLeftDatabase = errors.New("this folder holds a Hearth database (hearth.db) but not its profile.json")
+
 	// ErrNoProfile is returned by Open when the folder holds no profile.
 	ErrNoProfile = errors.New("no profile in this folder")
 

@@ -192,8 +192,31 @@ func checkName(name string) (string, error) {
 // allowed: the database is still encrypted, and Open will not ask for one.
 //
 // profile.json is written last, atomically, so a crash during Create
-// leaves a folder that Exists reports empty and Create can start over.
-func Create(dir, name, passphrase string) (_ *Profile, err error) {
+// leaves a folder that Exists reports empty. A database left there (such
+// a crash, or a profile whose profile.json was lost) is never deleted:
+// Create returns ErrLeftDatabase, and only CreateReplacing, which a user
+// asks for explicitly, deletes it.
+func Create(dir, name, passphrase string) (*Profile, error) {
+	return create(dir, name, passphrase, false)
+}
+
+// CreateReplacing is Create that first deletes a database left in dir
+// without its profile.json (`hearth create-profile --force`).
+func CreateReplacing(dir, name, passphrase string) (*Profile, error) {
+	return create(dir, name, passphrase, true)
+}
+
+// HasLeftDatabase reports whether dir holds a non-empty database without
+// a profile.json beside it.
+func HasLeftDatabase(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, metaFile)); err == nil {
+		return false
+	}
+	st, err := os.Stat(filepath.Join(dir, dbFile))
+	return err == nil && st.Size() > 0
+}
+
+func create(dir, name, passphrase string, replace bool) (_ *Profile, err error) {
 	name, err = checkName(name)
 	if err != nil {
 		return nil, err
@@ -217,8 +240,14 @@ func Create(dir, name, passphrase string) (_ *Profile, err error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("checking for a profile: %w", err)
 	}
-	// Without profile.json, anything here is left from an unfinished Create
-	// and cannot be decrypted (its salt is gone): start over.
+	// Without profile.json a database here cannot be decrypted (its salt
+	// is gone), but it may be someone's history whose profile.json can be
+	// restored from a backup: it goes only when the user said so, or when
+	// profile.json.tmp shows a Create that stopped while writing it.
+	_, tmpErr := os.Stat(filepath.Join(dir, metaTmpFile))
+	if !replace && tmpErr != nil && HasLeftDatabase(dir) {
+		return nil, ErrLeftDatabase
+	}
 	for _, f := range []string{dbFile, dbFile + "-wal", dbFile + "-shm", metaTmpFile} {
 		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("removing an unfinished profile: %w", err)

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -353,5 +354,35 @@ func TestLockOtherProcess(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
 		t.Fatalf("other process: %v, want exit code 3 (ErrLocked)", err)
+	}
+}
+
+// A database whose profile.json is gone (lost, not a Create cut short) is
+// never deleted by Create: only CreateReplacing, which the user asks for
+// with --force, deletes it. Guards finding 4 of issue 14.
+func TestCreateKeepsLeftDatabase(t *testing.T) {
+	dir := t.TempDir()
+	p, err := Create(dir, "Ada", "pw")
+	must(t, err)
+	must(t, p.Close())
+	must(t, os.Remove(filepath.Join(dir, metaFile)))
+	db := filepath.Join(dir, dbFile)
+	before, err := os.ReadFile(db)
+	must(t, err)
+	if !HasLeftDatabase(dir) {
+		t.Fatal("HasLeftDatabase = false")
+	}
+	if _, err := Create(dir, "Ada", "new"); !errors.Is(err, ErrLeftDatabase) {
+		t.Fatalf("Create over a left database = %v, want ErrLeftDatabase", err)
+	}
+	after, err := os.ReadFile(db)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Fatalf("the database changed or went: %v", err)
+	}
+	p, err = CreateReplacing(dir, "Ada", "new")
+	must(t, err)
+	must(t, p.Close())
+	if HasLeftDatabase(dir) {
+		t.Fatal("HasLeftDatabase after CreateReplacing")
 	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -134,7 +133,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 		ticks := container.New(layout.NewCustomPaddedHBoxLayout(-6), meta.icon, meta.icon2)
 		metaItems = append(metaItems, container.NewCenter(ticks), meta.text)
 		metaRow = container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, metaItems...)...)
-		bg = canvas.NewRectangle(color.NRGBA{R: kit.Ember.R, G: kit.Ember.G, B: kit.Ember.B, A: 0x38})
+		bg = canvas.NewRectangle(kit.OutgoingBubble())
 	} else {
 		metaRow = container.NewHBox(metaItems...)
 		bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))

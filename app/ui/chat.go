@@ -30,6 +30,7 @@ type chatView struct {
 	chat  area.ChatBackend
 	files area.FilesBackend // transfer rows, voice notes
 	root  *fyne.Container
+	top   *fyne.Container // the header and the compliance banner
 
 	dot    *canvas.Circle
 	name   *widget.Label
@@ -81,8 +82,9 @@ type chatView struct {
 	modeBar      *fyne.Container             // "Replying to …" / "Editing …" above the composer
 	footer       *fyne.Container             // the composer area, which grows with modeBar
 	modeText     *widget.Label
-	presenceLine string // the header's line when nobody is typing
-	typing       bool   // the contact is typing to me
+	modeIcon     *widget.Icon // a reply arrow or a pencil
+	presenceLine string       // the header's line when nobody is typing
+	typing       bool         // the contact is typing to me
 	muted        bool
 }
 
@@ -208,10 +210,19 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 		container.NewStack(cv.composer, cv.recorder))
 
 	cv.footer = container.NewVBox(widget.NewSeparator(), container.NewPadded(composer))
-	cv.root = container.NewBorder(
-		container.NewVBox(container.NewPadded(header), mw.archiveDlg.NewBanner(), widget.NewSeparator()),
+	cv.top = container.NewVBox(container.NewPadded(header), mw.archiveDlg.NewBanner(), widget.NewSeparator())
+	cv.root = container.NewBorder(cv.top,
 		cv.footer, nil, nil, container.New(&viewportLayout{cv: cv}, cv.scroll))
 	return cv
+}
+
+// headerHeight is how far down the pane the history starts: 0 when no
+// conversation is open.
+func (cv *chatView) headerHeight() float32 {
+	if cv.root == nil || !cv.root.Visible() {
+		return 0
+	}
+	return cv.top.Size().Height
 }
 
 // setContact updates the header.

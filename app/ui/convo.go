@@ -37,7 +37,8 @@ func (cv *chatView) buildModeBar() *fyne.Container {
 	cv.modeText.Truncation = fyne.TextTruncateEllipsis
 	stop := widget.NewButtonWithIcon("", theme.CancelIcon(), cv.cancelMode)
 	stop.Importance = widget.LowImportance
-	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.MailReplyIcon()), stop, cv.modeText)
+	cv.modeIcon = widget.NewIcon(theme.MailReplyIcon())
+	bar := container.NewBorder(nil, nil, cv.modeIcon, stop, cv.modeText)
 	bar.Hide()
 	return bar
 }
@@ -51,6 +52,8 @@ func (cv *chatView) startReply(m contacts.Message) {
 		cv.entry.SetText("")
 	}
 	cv.mode, cv.target = modeReply, m
+	cv.modeIcon.SetResource(theme.MailReplyIcon())
+	cv.send.SetText("Send")
 	cv.modeText.SetText("Replying to " + cv.author(m) + ": " + snippet(m, quoteLen) + "  (Esc cancels)")
 	cv.showModeBar(true)
 	cv.mw.win.Canvas().Focus(cv.entry)
@@ -62,6 +65,9 @@ func (cv *chatView) startEdit(m contacts.Message) {
 		return
 	}
 	cv.mode, cv.target = modeEdit, m
+	// An edit is not an answer: a pencil, and the button saves.
+	cv.modeIcon.SetResource(theme.DocumentCreateIcon())
+	cv.send.SetText("Save")
 	cv.modeText.SetText("Editing your message  (Enter saves, Esc cancels)")
 	cv.showModeBar(true)
 	cv.entry.SetText(m.Body)
@@ -77,6 +83,7 @@ func (cv *chatView) cancelMode() {
 		cv.entry.SetText("")
 	}
 	cv.mode, cv.target = modeNone, contacts.Message{}
+	cv.send.SetText("Send")
 	if cv.modeBar != nil && cv.modeBar.Visible() {
 		cv.showModeBar(false)
 	}
@@ -185,10 +192,14 @@ func (cv *chatView) showStatusLine() {
 
 func (cv *chatView) setMuted(muted bool) {
 	cv.muted = muted
+	// The button says what it does: a loudspeaker meant "sound on" to
+	// some and "mute" to others.
 	if muted {
-		cv.mute.SetIcon(theme.VolumeMuteIcon())
-	} else {
+		cv.mute.SetText("Unmute")
 		cv.mute.SetIcon(theme.VolumeUpIcon())
+	} else {
+		cv.mute.SetText("Mute")
+		cv.mute.SetIcon(theme.VolumeMuteIcon())
 	}
 }
 

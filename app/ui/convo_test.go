@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/event"
@@ -410,5 +411,37 @@ func TestGroupBubblesOnlyCopy(t *testing.T) {
 	mw.OpenConversation("peer-bob")
 	if !cv.mute.Visible() || len(cv.bubbleMenu(cv.shown["m2"]).Items) != 4 {
 		t.Fatal("1:1 features not back in a contact's conversation")
+	}
+}
+
+func TestEditModeSaysSaveWithoutAReplyArrow(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.OpenConversation("peer-bob")
+	cv := mw.chat
+	cv.startEdit(cv.shown["m2"])
+	if cv.send.Text != "Save" || cv.modeIcon.Resource.Name() == theme.MailReplyIcon().Name() {
+		t.Errorf("edit mode: button %q, icon %s", cv.send.Text, cv.modeIcon.Resource.Name())
+	}
+	cv.startReply(cv.shown["m1"])
+	if cv.send.Text != "Send" || cv.modeIcon.Resource.Name() != theme.MailReplyIcon().Name() {
+		t.Errorf("reply mode: button %q, icon %s", cv.send.Text, cv.modeIcon.Resource.Name())
+	}
+	cv.startEdit(cv.shown["m2"])
+	cv.cancelMode()
+	if cv.send.Text != "Send" {
+		t.Errorf("after Esc the button reads %q", cv.send.Text)
+	}
+}
+
+func TestMuteButtonSaysWhatItDoes(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.OpenConversation("peer-bob")
+	cv := mw.chat
+	if cv.mute.Text != "Mute" {
+		t.Fatalf("mute button reads %q", cv.mute.Text)
+	}
+	test.Tap(cv.mute)
+	if cv.mute.Text != "Unmute" {
+		t.Errorf("after muting it reads %q", cv.mute.Text)
 	}
 }

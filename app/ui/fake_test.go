@@ -101,6 +101,16 @@ func (l *fakeLauncher) Create(name, pass string) (*area.Backend, error) {
 	return newFakeBackend().backend(), nil
 }
 
+func (l *fakeLauncher) CheckPassphrase(pass string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tries = append(l.tries, pass)
+	if pass != l.pass {
+		return errWrongPass
+	}
+	return nil
+}
+
 func (l *fakeLauncher) Unlock(pass string) (*area.Backend, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -47,6 +47,10 @@ func (mw *MainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 	if len(uris) == 0 {
 		return
 	}
+	if mw.add.Open != nil {
+		mw.add.Open.Dropped(uris) // a picture of someone's QR code
+		return
+	}
 	if mw.selected == "" {
 		mw.ShowNotice("Open a conversation first, then drop the files on it to send them.")
 		return

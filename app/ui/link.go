@@ -20,14 +20,16 @@ var startInvite string
 // filled in as soon as the profile is open.
 func OpenInviteOnStart(code string) { startInvite = strings.TrimSpace(code) }
 
-// takeStartInvite opens the pending link, once.
-func (mw *MainWindow) takeStartInvite() {
+// takeStartInvite opens the pending link, once, and says whether there
+// was one.
+func (mw *MainWindow) takeStartInvite() bool {
 	if startInvite == "" {
-		return
+		return false
 	}
 	code := startInvite
 	startInvite = ""
 	mw.add.ShowAddContactWith(code)
+	return true
 }
 
 // IsInviteLink reports whether a command-line argument is a hearth: link.
@@ -41,7 +43,7 @@ func IsInviteLink(arg string) bool {
 // to paste there. It returns when the window is closed.
 func RunProfileInUse(a fyne.App, code string) {
 	a.SetIcon(kit.AppIcon)
-	a.Settings().SetTheme(kit.NewTheme())
+	kit.ApplyTheme(a)
 	w := a.NewWindow("Hearth")
 	w.SetContent(profileInUseView(a, w, code))
 	w.Resize(fyne.NewSize(560, 0))

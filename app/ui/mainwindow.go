@@ -21,6 +21,7 @@ import (
 	"hearth/app/ui/kit"
 	"hearth/app/ui/notify"
 	"hearth/app/ui/search"
+	"hearth/app/ui/start"
 )
 
 // MainWindow is Hearth's main window: contacts on the left, the open
@@ -63,9 +64,12 @@ type MainWindow struct {
 	nearbyList  *fyne.Container
 	nearbyBox   *container.Scroll
 
-	notice      *fyne.Container
-	noticeText  *widget.Label
-	noticeTimer *time.Timer
+	notice     *fyne.Container
+	noticeText *widget.Label
+	// noticeAction is the notice's one button ("Compare safety codes"),
+	// hidden when the notice has none.
+	noticeAction *widget.Button
+	noticeTimer  *time.Timer
 
 	empty fyne.CanvasObject
 	chat  *chatView
@@ -85,6 +89,19 @@ type MainWindow struct {
 	grp          *groupsSection      // the sidebar's groups (groupsview.go)
 	pairBtn      *widget.Button      // Pair nearby / Visible until … (presenceui.go)
 	lastActivity time.Time           // last activity reported to the core
+	// expecting: until when the next new contact is someone being added
+	// (addcontact.go); loaded: the contact list was read once.
+	expecting time.Time
+	loaded    bool
+
+	// lock.go: the lock screen while locked, what it covers, the last
+	// input, and how to log out (Run's; nil in view tests)
+	launcher  area.Launcher
+	lock      *start.LockScreen
+	unlocked  fyne.CanvasObject
+	lastInput time.Time
+	onLogOut  func()
+	lockBtn   *widget.Button // beside Settings, shown when CanLock
 
 	// conversation features (notify.go)
 	notify  *notify.Notifier
@@ -98,7 +115,7 @@ func NewMainWindow(a fyne.App, b *area.Backend) *MainWindow {
 	w := a.NewWindow("Hearth")
 	w.SetIcon(kit.AppIcon)
 	mw := newMainWindow(a, w, b, fyne.Do)
-	w.Resize(fyne.NewSize(1000, 680))
+	w.Resize(WindowSize(a))
 	w.Show()
 	return mw
 }
@@ -140,7 +157,7 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	w.SetIcon(kit.AppIcon)
 	split := container.NewHSplit(mw.buildSidebar(), mw.buildRight())
 	split.Offset = 0.3
-	w.SetContent(split)
+	w.SetContent(container.New(&capLayout{floor: minRemembered}, split))
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			if mw.modal == nil && mw.escape == nil && mw.chat.voice.Recording() {
@@ -153,8 +170,10 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	w.SetOnDropped(mw.onDropped)
 	mw.watchActivity()
 	mw.addArchiveShortcuts() // archive.go: Ctrl+F searches every conversation
+	mw.watchIdle()           // lock.go: Ctrl+L, lock after idle
 	// Closing the main window ends the calls with it.
 	w.SetCloseIntercept(func() {
+		rememberSize(a, w)
 		for _, cw := range mw.calls {
 			cw.Close()
 		}

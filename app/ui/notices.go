@@ -9,11 +9,21 @@ import (
 
 // ShowNotice shows a non-blocking banner above the conversation for a
 // while.
-func (mw *MainWindow) ShowNotice(text string) {
+func (mw *MainWindow) ShowNotice(text string) { mw.showNoticeWith(text, "", nil) }
+
+// showNoticeWith shows a notice with one button that does act.
+func (mw *MainWindow) showNoticeWith(text, action string, act func()) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
 	mw.noticeText.SetText(text)
+	if act != nil {
+		mw.noticeAction.SetText(action)
+		mw.noticeAction.OnTapped = func() { mw.hideNotice(); act() }
+		mw.noticeAction.Show()
+	} else {
+		mw.noticeAction.Hide()
+	}
 	mw.notice.Show()
 	if mw.noticeTimer != nil {
 		mw.noticeTimer.Stop()

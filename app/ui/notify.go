@@ -30,6 +30,11 @@ func (mw *MainWindow) notifyMessage(m contacts.Message) {
 		return
 	}
 	n.Last[m.Conversation] = now
+	if mw.lock != nil {
+		// Locked: say that something came, not who wrote what.
+		n.Send(fyne.NewNotification("Hearth", "New message"))
+		return
+	}
 	n.Send(fyne.NewNotification(kit.DisplayName(c.Name, c.PeerID), snippet(m, 120)))
 }
 

@@ -34,17 +34,40 @@ func (mw *MainWindow) buildRight() fyne.CanvasObject {
 
 	mw.noticeText = widget.NewLabel("")
 	mw.noticeText.Wrapping = fyne.TextWrapWord
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	bg.StrokeWidth = 1
 	bg.CornerRadius = theme.InputRadiusSize()
 	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), mw.hideNotice)
 	closeBtn.Importance = widget.LowImportance
+	mw.noticeAction = widget.NewButton("", nil)
+	mw.noticeAction.Hide()
 	mw.notice = container.NewStack(bg, container.NewBorder(nil, nil,
-		container.NewCenter(widget.NewIcon(theme.InfoIcon())), container.NewCenter(closeBtn), mw.noticeText))
+		container.NewCenter(widget.NewIcon(theme.InfoIcon())),
+		container.NewCenter(container.NewHBox(mw.noticeAction, closeBtn)), mw.noticeText))
 	mw.notice.Hide()
 
-	return container.NewBorder(container.NewPadded(mw.notice), nil, nil, nil,
-		container.NewStack(mw.empty, mw.chat.root))
+	// The notice floats over the top of the history, under the header: it
+	// never pushes the header or the composer (a Call button that moved
+	// as it was clicked was a missed call).
+	return container.NewStack(container.NewStack(mw.empty, mw.chat.root),
+		container.New(&toastLayout{below: mw.chat.headerHeight}, mw.notice))
 }
+
+// toastLayout places its one object across the top of its area, below
+// below() (the conversation's header when one is open), as tall as it
+// needs, and asks for no room itself.
+type toastLayout struct{ below func() float32 }
+
+func (l *toastLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	for _, o := range objs {
+		o.Move(fyne.NewPos(2*pad, l.below()+pad))
+		o.Resize(fyne.NewSize(size.Width-4*pad, o.MinSize().Height))
+	}
+}
+
+func (l *toastLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{} }
 
 // OpenConversation shows the conversation with an accepted contact, as if
 // it had been picked in the list.

@@ -2,9 +2,6 @@ package ui
 
 import (
 	"image"
-	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	qrencode "github.com/skip2/go-qrcode"
 
 	"hearth/app/core/base"
 	"hearth/app/core/event"
@@ -181,63 +177,6 @@ func TestAutoAwayShownNotSaved(t *testing.T) {
 		b.locked(func() { ok = b.me.presence == contacts.Busy })
 		return ok
 	})
-}
-
-func TestAddContactFromLinkAndPaste(t *testing.T) {
-	mw, b, q := newTestMain(t)
-	link := "hearth:bobs-code-from-a-mail"
-	d := mw.add.ShowAddContactWith(link)
-	if d.Paste.Text != link {
-		t.Fatalf("code field %q", d.Paste.Text)
-	}
-	test.Tap(d.Send)
-	q.WaitFor(t, "sent", func() bool { return mw.modal == nil })
-	b.locked(func() {
-		if len(b.people.invites) != 1 || b.people.invites[0] != link {
-			t.Errorf("AddByInvite %q", b.people.invites)
-		}
-	})
-
-	// Paste from the clipboard; an empty clipboard says so.
-	d = mw.add.ShowAddContact()
-	mw.app.Clipboard().SetContent("")
-	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
-	if !d.Err.Visible() || !strings.Contains(d.Err.Text, "clipboard is empty") {
-		t.Errorf("error %q", d.Err.Text)
-	}
-	mw.app.Clipboard().SetContent("  hearth:from-clipboard \n")
-	test.Tap(button(t, mw.win.Canvas().Overlays().Top(), "Paste"))
-	if d.Paste.Text != "hearth:from-clipboard" || d.Err.Visible() {
-		t.Errorf("pasted %q, error %q", d.Paste.Text, d.Err.Text)
-	}
-}
-
-func TestReadQRFromPicture(t *testing.T) {
-	mw, _, q := newTestMain(t)
-	dir := t.TempDir()
-	code := "hearth:aaaa-from-a-qr"
-	qr, err := qrencode.Encode(code, qrencode.Medium, 256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	good := filepath.Join(dir, "qr.png")
-	os.WriteFile(good, qr, 0o600)
-	blank := filepath.Join(dir, "blank.png")
-	f, _ := os.Create(blank)
-	png.Encode(f, image.NewGray(image.Rect(0, 0, 100, 100)))
-	f.Close()
-
-	d := mw.add.ShowAddContact()
-	d.ReadQR(blank)
-	q.WaitFor(t, "the error", func() bool { return d.Err.Visible() })
-	if !strings.Contains(d.Err.Text, "No QR code") {
-		t.Errorf("error %q", d.Err.Text)
-	}
-	d.ReadQR(good)
-	q.WaitFor(t, "the code", func() bool { return d.Paste.Text == code })
-	if d.Err.Visible() {
-		t.Errorf("error left: %q", d.Err.Text)
-	}
 }
 
 func TestProfileInUseView(t *testing.T) {

@@ -41,6 +41,7 @@ func (mw *MainWindow) watchActivity() {
 
 // activity reports activity at most once per activityEvery. UI goroutine.
 func (mw *MainWindow) activity() {
+	mw.lastInput = time.Now() // lock.go
 	if now := time.Now(); now.Sub(mw.lastActivity) >= activityEvery {
 		mw.lastActivity = now
 		mw.b.Me.Activity()

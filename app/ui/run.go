@@ -17,34 +17,58 @@ import (
 // main.go calls it with app.NewWithID("org.hearth.Hearth").
 func Run(a fyne.App, l area.Launcher, title string) {
 	a.SetIcon(kit.AppIcon)
-	a.Settings().SetTheme(kit.NewTheme())
+	kit.ApplyTheme(a)
 	w := a.NewWindow(title)
 	w.SetIcon(kit.AppIcon)
 	w.SetMaster()
 
 	var mw *MainWindow
+	var s *start.Screen
+	var showStart func(first bool)
 	open := func(b *area.Backend) {
 		mw = newMainWindow(a, w, b, fyne.Do)
-		w.Resize(fyne.NewSize(1000, 680))
+		mw.SetLauncher(l, func() {
+			// Log out: the profile closes (store, keys), and the window
+			// goes back to the unlock screen.
+			rememberSize(a, w)
+			old := mw
+			mw = nil
+			old.shutdown()
+			showStart(false)
+		})
+		w.Resize(WindowSize(a))
 		w.CenterOnScreen()
-		mw.takeStartInvite() // a hearth: link from the command line
+		if !mw.takeStartInvite() && s != nil && s.Name != nil {
+			// A new profile has nobody yet: adding someone is the one
+			// thing to do, so the screen for it opens by itself.
+			mw.ShowAddContact()
+		}
 	}
-	s := start.NewScreen(l, fyne.Do, open)
-	switch {
-	case s.Err != nil:
-		w.SetContent(s.Content)
-	case s.View == nil:
-		open(s.Backend)
-	default:
-		w.SetContent(s.Content)
-		w.Resize(fyne.NewSize(520, 600))
-		w.Canvas().Focus(s.Focus)
+	showStart = func(first bool) {
+		if s != nil {
+			s.Quit()
+		}
+		s = start.NewScreen(l, fyne.Do, open)
+		switch {
+		case s.Err != nil:
+			w.SetContent(s.Content)
+		case s.View == nil:
+			open(s.Backend)
+		default:
+			w.SetContent(s.Content)
+			if first {
+				w.Resize(fyne.NewSize(520, 600))
+			}
+			w.Canvas().Focus(s.Focus)
+		}
 	}
+	showStart(true)
 	w.CenterOnScreen()
 	w.Show()
 	a.Run()
 	s.Quit()
 	if mw != nil {
+		rememberSize(a, w)
 		mw.shutdown()
 	}
 }

@@ -52,7 +52,10 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	settings.Importance = widget.LowImportance
 	// The name gets the whole first row; presence sits beside the status
 	// text it goes with, so a name longer than four letters still shows.
-	me := container.NewBorder(nil, nil, icon, container.NewCenter(settings), mw.myName)
+	mw.lockBtn = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), mw.Lock) // lock.go
+	mw.lockBtn.Importance = widget.LowImportance
+	mw.lockBtn.Hide()
+	me := container.NewBorder(nil, nil, icon, container.NewCenter(container.NewHBox(mw.lockBtn, settings)), mw.myName)
 	top := container.NewVBox(
 		me,
 		container.NewBorder(nil, nil, mw.presenceSel, nil, mw.statusEntry),
@@ -117,6 +120,10 @@ func (mw *MainWindow) refreshContacts() {
 		mw.ShowNotice("Could not read your contacts: " + kit.UserText(err))
 		return
 	}
+	before := map[string]bool{}
+	for _, c := range mw.all {
+		before[c.PeerID] = true
+	}
 	mw.all = mw.all[:0]
 	mw.pending = mw.pending[:0]
 	mw.blocked = mw.blocked[:0]
@@ -170,6 +177,7 @@ func (mw *MainWindow) refreshContacts() {
 		title = fmt.Sprintf("(%d) %s", unread, title)
 	}
 	mw.win.SetTitle(title)
+	mw.newContacts(before) // addcontact.go
 }
 
 func (mw *MainWindow) contact(peerID string) *people.ContactView {
@@ -229,8 +237,9 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(kit.DisplayName(c.Name, c.PeerID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
 	if c.State == contacts.Outgoing {
-		sent := kit.Caption("Request sent — waiting for them to accept")
-		sent.Truncation = fyne.TextTruncateEllipsis
+		// Wrapped, not cut: "waiting for them to acc…" said nothing.
+		sent := kit.Caption("Asked: waiting for their answer")
+		sent.Wrapping = fyne.TextWrapWord
 		return container.NewBorder(nil, nil, widget.NewIcon(theme.MailSendIcon()), mw.withdrawButton(c.PeerID),
 			kit.TightVBox(name, sent))
 	}

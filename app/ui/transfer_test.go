@@ -106,7 +106,7 @@ func TestTransferRowStates(t *testing.T) {
 		{"paused", []string{"Paused", "250 B of 1.0 kB"}, []string{"Resume", "Cancel"}},
 		{"verifying", []string{"Checking…"}, nil},
 		{"clean", []string{"Scanned, clean"}, []string{"Open", "Show in folder"}},
-		{"notscanned", []string{"Not scanned (no virus scanner)"}, []string{"Open", "Show in folder"}},
+		{"notscanned", []string{"Received ✓"}, []string{"Open", "Show in folder"}},
 		{"scanfailed", []string{"Not scanned: the file is too large for the virus scanner"}, []string{"Open", "Show in folder"}},
 		{"sent", []string{"Sent ✓"}, nil},
 		{"quar", []string{"Blocked: virus found (Eicar-Test-Signature). The file was moved to quarantine."}, nil},
@@ -452,9 +452,15 @@ func TestSettingsShowsPolicy(t *testing.T) {
 	mw, b, _ := newTestMain(t)
 	d := mw.showSettings()
 	top := mw.win.Canvas().Overlays().Top()
-	for _, want := range []string{"/home/ann/Downloads", "Hearth's defaults", "No limit", "Any", "Never"} {
+	for _, want := range []string{"/home/ann/Downloads", "No limit", "Any", "Never"} {
 		if !uitest.HasText(top, want) {
 			t.Errorf("%q not in %q", want, uitest.Texts(top))
+		}
+	}
+	// At home, with no policy and no scanner, nothing about either.
+	for _, unwanted := range []string{"policy", "scan", "Virus"} {
+		if uitest.HasText(top, unwanted) {
+			t.Errorf("%q shown at home: %q", unwanted, uitest.Texts(top))
 		}
 	}
 	d.Close()

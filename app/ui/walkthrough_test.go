@@ -18,7 +18,6 @@ import (
 	"hearth/app/core/people"
 	"hearth/app/ui/archivedlg"
 	"hearth/app/ui/callwin"
-	"hearth/app/ui/uitest"
 	"hearth/contacts"
 )
 
@@ -203,43 +202,6 @@ func inside(root, obj fyne.CanvasObject) bool {
 	return false
 }
 
-func TestAddContactErrorIsNotScrolledAway(t *testing.T) {
-	mw, b, q := newTestMain(t)
-	b.locked(func() { b.people.addErr = people.ErrAlreadyContact })
-	a := mw.add.ShowAddContact()
-	a.Paste.SetText("hearth:somebodyiknow")
-	test.Tap(a.Send)
-	q.WaitFor(t, "the error", func() bool { return a.Err.Visible() })
-	var scroll *container.Scroll
-	var find func(o fyne.CanvasObject)
-	find = func(o fyne.CanvasObject) {
-		switch c := o.(type) {
-		case *container.Scroll:
-			if scroll == nil && inside(c, a.Paste) {
-				scroll = c
-			}
-		case *fyne.Container:
-			for _, ch := range c.Objects {
-				find(ch)
-			}
-		case fyne.Widget:
-			for _, ch := range test.WidgetRenderer(c).Objects() {
-				find(ch)
-			}
-		}
-	}
-	find(mw.win.Canvas().Overlays().Top())
-	if scroll == nil {
-		t.Fatal("the dialog has no scrolled part")
-	}
-	if inside(scroll, a.Err) {
-		t.Error("the error is inside the scrolled part, where it can be out of sight")
-	}
-	if !inside(mw.win.Canvas().Overlays().Top(), a.Err) {
-		t.Error("the error is not in the dialog")
-	}
-}
-
 func TestRequestRowKeepsNameAndNoteTogether(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	for _, note := range []string{"", "It's Dan from the choir"} {
@@ -282,16 +244,4 @@ func findLabel(t *testing.T, root fyne.CanvasObject, text string) *widget.Label 
 		t.Fatalf("no label %q", text)
 	}
 	return found
-}
-
-func TestInviteHelpSaysTheFirstUseIsAccepted(t *testing.T) {
-	mw, _, _ := newTestMain(t)
-	mw.add.ShowAddContact()
-	top := mw.win.Canvas().Overlays().Top()
-	if uitest.HasText(top, "you still decide") {
-		t.Error("the dialog says every request waits for me, but the code's first use is accepted at once")
-	}
-	if !uitest.HasText(top, "first person to use it becomes your contact") {
-		t.Errorf("the dialog does not say what the code's first use does: %q", uitest.Texts(top))
-	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,9 +17,23 @@ import (
 
 // unixNano stores a time as nanoseconds since the Unix epoch; the zero time
 // is stored as 0 (its UnixNano is undefined).
+// Times are stored as Unix nanoseconds, which reach only the years 1678 to
+// 2262: t.UnixNano outside them overflows (year 9999 came back as 1816).
+// Such times saturate at the ends of the range instead, so they keep their
+// order and never wrap; the core bounds every time a peer sends anyway.
+var (
+	minStoredTime = time.Unix(0, math.MinInt64+1)
+	maxStoredTime = time.Unix(0, math.MaxInt64)
+)
+
 func unixNano(t time.Time) int64 {
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		return 0
+	case t.Before(minStoredTime):
+		return math.MinInt64 + 1
+	case t.After(maxStoredTime):
+		return math.MaxInt64
 	}
 	return t.UnixNano()
 }

@@ -65,7 +65,7 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 		must(t, err)
 		must(t, s.SetStatus("m1", contacts.Delivered))
 		at := time.UnixMilli(1700000000000)
-		ok, err := s.EditMessage("m1", "hello world", at)
+		ok, err := s.EditMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "m1"}, "hello world", at)
 		must(t, err)
 		if !ok {
 			t.Fatal("edit not applied")
@@ -82,7 +82,7 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 			t.Errorf("new text not found")
 		}
 		// An older or equal change is stale.
-		if ok, err := s.EditMessage("m1", "stale", at); ok || err != nil {
+		if ok, err := s.EditMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "m1"}, "stale", at); ok || err != nil {
 			t.Fatalf("stale edit applied: %v %v", ok, err)
 		}
 		p, err := s.PendingUpdates("bob", 0)
@@ -92,7 +92,7 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 		}
 		// A newer edit made while the first was in flight stays pending.
 		later := at.Add(time.Millisecond)
-		_, err = s.EditMessage("m1", "hello, world", later)
+		_, err = s.EditMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "m1"}, "hello, world", later)
 		must(t, err)
 		must(t, s.UpdateSent("m1", at))
 		if p, _ := s.PendingUpdates("bob", 0); len(p) != 1 {
@@ -102,7 +102,7 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 		if p, _ := s.PendingUpdates("bob", 0); len(p) != 0 {
 			t.Fatalf("still pending: %v", ids(p))
 		}
-		if _, err := s.EditMessage("nope", "x", later); !errors.Is(err, ErrNotFound) {
+		if _, err := s.EditMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "nope"}, "x", later); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("edit of unknown = %v", err)
 		}
 	})
@@ -111,7 +111,7 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 		s := open(t)
 		_, err := s.AddMessage(msg("t1", "bob", "theirs", false))
 		must(t, err)
-		ok, err := s.EditMessage("t1", "theirs, edited", time.UnixMilli(5))
+		ok, err := s.EditMessage(contacts.MessageKey{Conversation: "bob", From: "bob", ID: "t1"}, "theirs, edited", time.UnixMilli(5))
 		must(t, err)
 		if !ok {
 			t.Fatal("not applied")
@@ -131,7 +131,7 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 			t.Fatalf("before delete found %d", len(found))
 		}
 		at := time.UnixMilli(1700000000000)
-		ok, err := s.DeleteMessage("d1", at)
+		ok, err := s.DeleteMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "d1"}, at)
 		must(t, err)
 		if !ok {
 			t.Fatal("not deleted")
@@ -148,10 +148,10 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 		if found, _ := s.Search("secret plan", 0); len(found) != 0 {
 			t.Fatal("deleted text still searchable")
 		}
-		if ok, _ := s.DeleteMessage("d1", at.Add(time.Second)); ok {
+		if ok, _ := s.DeleteMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "d1"}, at.Add(time.Second)); ok {
 			t.Fatal("deleted twice")
 		}
-		if ok, _ := s.EditMessage("d1", "back from the dead", at.Add(time.Hour)); ok {
+		if ok, _ := s.EditMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "d1"}, "back from the dead", at.Add(time.Hour)); ok {
 			t.Fatal("a deleted message was edited")
 		}
 		if p, _ := s.PendingUpdates("bob", 0); len(p) != 1 || !p[0].Deleted {
@@ -161,7 +161,7 @@ func testConvo(t *testing.T, open func(t *testing.T) Store) {
 		if len(h) != 2 || !h[0].Deleted || h[0].Body != "" {
 			t.Fatalf("history after delete %+v", h)
 		}
-		if _, err := s.DeleteMessage("nope", at); !errors.Is(err, ErrNotFound) {
+		if _, err := s.DeleteMessage(contacts.MessageKey{Conversation: "bob", From: "me", ID: "nope"}, at); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("delete of unknown = %v", err)
 		}
 	})
@@ -260,7 +260,7 @@ func TestSQLiteDeleteSurvivesReopen(t *testing.T) {
 	if found, _ := s.Search("launch", 0); len(found) != 1 {
 		t.Fatal("not indexed")
 	}
-	_, err = s.DeleteMessage("d1", time.UnixMilli(1))
+	_, err = s.DeleteMessage(contacts.MessageKey{Conversation: "bob", From: "bob", ID: "d1"}, time.UnixMilli(1))
 	must(t, err)
 	must(t, s.Close())
 	s, err = OpenSQLite(path, testKey(4))
@@ -328,7 +328,7 @@ func TestSQLiteDeleteRestoresSecureDelete(t *testing.T) {
 	s := openSQLite(t).(*SQLite)
 	_, err := s.AddMessage(msg("d1", "bob", "text", false))
 	must(t, err)
-	_, err = s.DeleteMessage("d1", time.UnixMilli(1))
+	_, err = s.DeleteMessage(contacts.MessageKey{Conversation: "bob", From: "bob", ID: "d1"}, time.UnixMilli(1))
 	must(t, err)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -372,9 +372,9 @@ func TestSQLiteDeletedTextGoneFromFile(t *testing.T) {
 	if !fileHas(t, path, key, "Signed, the Author") {
 		t.Fatal("the long message is not in the file before the delete")
 	}
-	_, err = s.DeleteMessage("d1", time.UnixMilli(1))
+	_, err = s.DeleteMessage(contacts.MessageKey{Conversation: "bob", From: "bob", ID: "d1"}, time.UnixMilli(1))
 	must(t, err)
-	_, err = s.DeleteMessage("d2", time.UnixMilli(1))
+	_, err = s.DeleteMessage(contacts.MessageKey{Conversation: "bob", From: "bob", ID: "d2"}, time.UnixMilli(1))
 	must(t, err)
 	must(t, s.Close())
 	if fileHas(t, path, key, secret) || fileHas(t, path, key, "Signed, the Author") {

@@ -30,11 +30,28 @@ func (s *SQLite) UnreadCounts() (map[string]int, error) {
 	return out, nil
 }
 
-// Message returns one message, or ErrNotFound.
+// Message returns one message, or ErrNotFound. Of several with that ID
+// (only a peer reusing someone else's ID makes them), mine comes first,
+// then the one stored first.
 func (s *SQLite) Message(id string) (contacts.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ms, err := s.queryMessages("SELECT "+messageColumns+" FROM messages WHERE id = ?", id)
+	return s.oneMessage("SELECT "+messageColumns+" FROM messages WHERE id = ? ORDER BY outgoing DESC, seq LIMIT 1", id)
+}
+
+// MessageIn returns the message id of a conversation written by from (a
+// peer ID, mine included; "" for any author, mine first), or ErrNotFound.
+func (s *SQLite) MessageIn(conversation, from, id string) (contacts.Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.oneMessage("SELECT "+messageColumns+` FROM messages
+		WHERE conversation = ? AND id = ? AND (? = '' OR sender = ?) ORDER BY outgoing DESC, seq LIMIT 1`,
+		conversation, id, from, from)
+}
+
+// oneMessage runs a query for at most one message. Callers hold s.mu.
+func (s *SQLite) oneMessage(sql string, args ...any) (contacts.Message, error) {
+	ms, err := s.queryMessages(sql, args...)
 	if err != nil {
 		return contacts.Message{}, err
 	}
@@ -44,10 +61,10 @@ func (s *SQLite) Message(id string) (contacts.Message, error) {
 	return ms[0], nil
 }
 
-// change runs one UPDATE of a message and reports whether it changed a
-// row; when it did not, it tells an unknown ID (ErrNotFound) from a change
-// that did not apply. Callers hold s.mu.
-func (s *SQLite) change(id, sql string, args ...any) (bool, error) {
+// change runs one UPDATE of the message key names and reports whether it
+// changed a row; when it did not, it tells an unknown message
+// (ErrNotFound) from a change that did not apply. Callers hold s.mu.
+func (s *SQLite) change(key contacts.MessageKey, sql string, args ...any) (bool, error) {
 	if s.conn == nil {
 		return false, ErrClosed
 	}
@@ -58,7 +75,8 @@ func (s *SQLite) change(id, sql string, args ...any) (bool, error) {
 		s.kickIndexer()
 		return true, nil
 	}
-	ms, err := s.queryMessages("SELECT "+messageColumns+" FROM messages WHERE id = ?", id)
+	ms, err := s.queryMessages("SELECT "+messageColumns+" FROM messages WHERE conversation = ? AND sender = ? AND id = ?",
+		key.Conversation, key.From, key.ID)
 	if err != nil {
 		return false, err
 	}
@@ -71,11 +89,12 @@ func (s *SQLite) change(id, sql string, args ...any) (bool, error) {
 // EditMessage replaces the body of a message that is not deleted and whose
 // last change is older than at. The messages_fts_update trigger moves an
 // indexed message's words in the search index.
-func (s *SQLite) EditMessage(id, body string, at time.Time) (bool, error) {
+func (s *SQLite) EditMessage(key contacts.MessageKey, body string, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ok, err := s.change(id, `UPDATE messages SET body = ?, edited_at = ?, update_pending = outgoing
-		WHERE id = ? AND NOT deleted AND edited_at < ?`, body, unixNano(at), id, unixNano(at))
+	ok, err := s.change(key, `UPDATE messages SET body = ?, edited_at = ?, update_pending = outgoing
+		WHERE conversation = ? AND sender = ? AND id = ? AND NOT deleted AND edited_at < ?`,
+		body, unixNano(at), key.Conversation, key.From, key.ID, unixNano(at))
 	if err != nil {
 		return false, fmt.Errorf("editing message: %w", err)
 	}
@@ -86,14 +105,15 @@ func (s *SQLite) EditMessage(id, body string, at time.Time) (bool, error) {
 // takes its words out of the search index. SQLite's secure_delete is on
 // for the statement, so the old text is overwritten in the page rather
 // than left in its free space.
-func (s *SQLite) DeleteMessage(id string, at time.Time) (bool, error) {
+func (s *SQLite) DeleteMessage(key contacts.MessageKey, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if restore, err := s.secureDelete(); err == nil {
 		defer restore()
 	}
-	ok, err := s.change(id, `UPDATE messages SET body = '', deleted = 1, edited_at = max(edited_at, ?),
-		update_pending = outgoing WHERE id = ? AND NOT deleted`, unixNano(at), id)
+	ok, err := s.change(key, `UPDATE messages SET body = '', deleted = 1, edited_at = max(edited_at, ?),
+		update_pending = outgoing WHERE conversation = ? AND sender = ? AND id = ? AND NOT deleted`,
+		unixNano(at), key.Conversation, key.From, key.ID)
 	if err != nil {
 		return false, fmt.Errorf("deleting message: %w", err)
 	}
@@ -115,7 +135,7 @@ func (s *SQLite) PendingUpdates(peerID string, limit int) ([]contacts.Message, e
 func (s *SQLite) UpdateSent(id string, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.exec("UPDATE messages SET update_pending = 0 WHERE id = ? AND edited_at = ?", id, unixNano(at))
+	return s.exec("UPDATE messages SET update_pending = 0 WHERE id = ? AND outgoing AND edited_at = ?", id, unixNano(at))
 }
 
 // MarkReadUpTo marks Read my delivered messages up to messageID, and

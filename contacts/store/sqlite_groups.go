@@ -261,7 +261,7 @@ func (s *SQLite) DoneGroupDeliveries(member string, ids []string) ([]string, err
 	return s.endDeliveries(member, func() ([]int64, error) {
 		var seqs []int64
 		for _, id := range ids {
-			got, err := queryAll(s, scanInt64, "SELECT seq FROM messages WHERE id = ?", id)
+			got, err := queryAll(s, scanInt64, "SELECT seq FROM messages WHERE id = ? AND outgoing", id)
 			if err != nil {
 				return nil, err
 			}

@@ -45,7 +45,8 @@ func (s *SQLite) addMessage(m contacts.Message) (bool, error) {
 }
 
 // AddMessage stores m and commits before it returns. It reports false, and
-// changes nothing, when a message with the same ID is already stored.
+// changes nothing, when the same author's message with that ID is already
+// stored in that conversation.
 func (s *SQLite) AddMessage(m contacts.Message) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -168,10 +169,12 @@ func (s *SQLite) Outbox(peerID string, limit int) ([]contacts.Message, error) {
 		WHERE conversation = ? AND outgoing AND status = 0 ORDER BY seq LIMIT ?`, peerID, limit)
 }
 
-// SetStatuses changes the status of several messages in one transaction.
+// SetStatuses changes the status of several of my messages in one
+// transaction. Statuses are mine to keep: a peer's message that shares an
+// ID with one of mine is never touched.
 func (s *SQLite) SetStatuses(ids []string, st contacts.Status) error {
 	return s.writeEach("updating messages", len(ids), func(i int) error {
-		return s.exec("UPDATE messages SET status = ? WHERE id = ?", int(st), ids[i])
+		return s.exec("UPDATE messages SET status = ? WHERE id = ? AND outgoing", int(st), ids[i])
 	})
 }
 
@@ -179,14 +182,14 @@ func (s *SQLite) SetStatuses(ids []string, st contacts.Status) error {
 func (s *SQLite) SetStatus(messageID string, st contacts.Status) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.exec("UPDATE messages SET status = ? WHERE id = ?", int(st), messageID); err != nil {
+	if err := s.exec("UPDATE messages SET status = ? WHERE id = ? AND outgoing", int(st), messageID); err != nil {
 		return err
 	}
 	if s.conn.Changes() == 0 {
 		// Either no such message, or the status was already st; only the
 		// former is an error.
 		var exists bool
-		row, err := s.stmt("SELECT 1 FROM messages WHERE id = ?")
+		row, err := s.stmt("SELECT 1 FROM messages WHERE id = ? AND outgoing")
 		if err != nil {
 			return err
 		}

@@ -196,6 +196,56 @@ CREATE TABLE deposits (
 ALTER TABLE transfers ADD COLUMN sender TEXT NOT NULL DEFAULT '';
 ALTER TABLE transfers ADD COLUMN recipients TEXT NOT NULL DEFAULT '';
 `,
+	// 9: a message's identity is its ID within its conversation and author,
+	// not its ID alone: with IDs unique across the whole table, a peer who
+	// learned another's message ID (a fellow group member) could send it
+	// first and make the real message a "duplicate" that was dropped and
+	// acknowledged. SQLite cannot drop a UNIQUE constraint, so the table is
+	// rebuilt with the same seq values (the search index and the group
+	// deliveries refer to them). Dropping the table deletes its group
+	// deliveries (ON DELETE CASCADE): they are kept aside and put back.
+	`
+CREATE TEMP TABLE group_deliveries_v9 AS SELECT member, message_seq FROM group_deliveries;
+CREATE TABLE messages_v9 (
+	seq            INTEGER PRIMARY KEY,
+	id             TEXT NOT NULL,
+	conversation   TEXT NOT NULL,
+	sender         TEXT NOT NULL,
+	body           TEXT NOT NULL,
+	sent_at        INTEGER NOT NULL,
+	received_at    INTEGER NOT NULL,
+	status         INTEGER NOT NULL,
+	outgoing       INTEGER NOT NULL,
+	read           INTEGER NOT NULL,
+	reply_to       TEXT NOT NULL DEFAULT '',
+	edited_at      INTEGER NOT NULL DEFAULT 0,
+	deleted        INTEGER NOT NULL DEFAULT 0,
+	update_pending INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (conversation, sender, id)
+);
+INSERT INTO messages_v9 (seq, id, conversation, sender, body, sent_at, received_at, status, outgoing,
+	read, reply_to, edited_at, deleted, update_pending)
+SELECT seq, id, conversation, sender, body, sent_at, received_at, status, outgoing,
+	read, reply_to, edited_at, deleted, update_pending FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v9 RENAME TO messages;
+CREATE INDEX messages_by_id ON messages (id);
+CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+CREATE INDEX messages_outbox ON messages (conversation, seq) WHERE outgoing AND status = 0;
+CREATE INDEX messages_updates ON messages (conversation, seq) WHERE update_pending;
+CREATE INDEX messages_unread_by_conversation ON messages (conversation, outgoing, read) WHERE NOT outgoing AND NOT read;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN old.seq <= (SELECT indexed FROM fts_state) BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages
+WHEN old.seq <= (SELECT indexed FROM fts_state) BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+	INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+INSERT INTO group_deliveries (member, message_seq) SELECT member, message_seq FROM group_deliveries_v9;
+DROP TABLE group_deliveries_v9;
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).

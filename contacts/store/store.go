@@ -35,11 +35,13 @@ type Store interface {
 
 	// Messages.
 	// AddMessage stores m durably before it returns. It reports false (and
-	// changes nothing) when a message with the same ID is already stored,
-	// which is how duplicates are dropped.
+	// changes nothing) when a message with the same key (contacts.
+	// MessageKey: conversation, author and ID) is already stored, which is
+	// how duplicates are dropped; another author's message with the same ID
+	// is a different message.
 	AddMessage(m contacts.Message) (bool, error)
 	// AddMessages stores ms in one transaction, durably before it returns,
-	// and reports for each whether it was new (false for an ID already
+	// and reports for each whether it was new (false for a key already
 	// stored or repeated earlier in ms). On error nothing is stored. One
 	// commit costs far more than one row, so a receiver that stores
 	// whatever has arrived in one call before acknowledging it all is how
@@ -50,9 +52,11 @@ type Store interface {
 	// Outbox returns my oldest limit undelivered messages to peerID, oldest
 	// first (limit <= 0: all of them).
 	Outbox(peerID string, limit int) ([]contacts.Message, error)
+	// SetStatus changes the status of my message messageID (peers'
+	// messages are never touched, whatever their ID).
 	SetStatus(messageID string, s contacts.Status) error
-	// SetStatuses changes several messages' status in one transaction;
-	// IDs that do not exist are skipped.
+	// SetStatuses changes several of my messages' status in one
+	// transaction; IDs that do not exist are skipped.
 	SetStatuses(messageIDs []string, s contacts.Status) error
 	MarkRead(conversation string) error
 	Unread(conversation string) (int, error)
@@ -111,23 +115,28 @@ type Store interface {
 	// UnreadCounts returns, in one query, the number of unread received
 	// messages of every conversation that has any.
 	UnreadCounts() (map[string]int, error)
-	// Message returns one message by ID, or ErrNotFound.
+	// Message returns one message by ID, or ErrNotFound; of several with
+	// that ID (a peer reused one), mine first, then the first stored.
 	Message(id string) (contacts.Message, error)
+	// MessageIn returns the message id of conversation written by from
+	// ("" for any author, mine first), or ErrNotFound. Anything done on a
+	// peer's word looks a message up this way.
+	MessageIn(conversation, from, id string) (contacts.Message, error)
 	// EditMessage replaces a message's body and sets Edited to at. An edit
 	// of a deleted message, or one not newer than the message's last
 	// change, changes nothing and reports false. When the message is mine
 	// the change is queued for the peer (PendingUpdates) in the same
-	// transaction. ErrNotFound for an unknown ID.
-	EditMessage(id, body string, at time.Time) (bool, error)
+	// transaction. ErrNotFound for an unknown message.
+	EditMessage(key contacts.MessageKey, body string, at time.Time) (bool, error)
 	// DeleteMessage empties a message's body, removes its words from the
 	// search index, marks it Deleted and sets Edited to at (if later);
 	// mine are queued for the peer like edits. It reports false when the
-	// message was deleted already. ErrNotFound for an unknown ID.
-	DeleteMessage(id string, at time.Time) (bool, error)
+	// message was deleted already. ErrNotFound for an unknown message.
+	DeleteMessage(key contacts.MessageKey, at time.Time) (bool, error)
 	// PendingUpdates returns my messages to peerID whose last edit or
 	// delete the peer has not acknowledged, oldest first (limit <= 0: all).
 	PendingUpdates(peerID string, limit int) ([]contacts.Message, error)
-	// UpdateSent records that the peer has the change of message id made
+	// UpdateSent records that the peer has the change of my message id made
 	// at `at`; a newer change stays pending.
 	UpdateSent(id string, at time.Time) error
 	// MarkReadUpTo marks Read my Delivered messages of a conversation

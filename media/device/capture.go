@@ -11,8 +11,7 @@ import (
 
 	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/driver"
-	_ "github.com/pion/mediadevices/pkg/driver/camera"     // registers v4l2 cameras
-	_ "github.com/pion/mediadevices/pkg/driver/microphone" // registers ALSA microphones (malgo)
+	_ "github.com/pion/mediadevices/pkg/driver/camera" // registers v4l2 cameras
 	"github.com/pion/mediadevices/pkg/io/audio"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"

@@ -1,9 +1,15 @@
 // Package node builds Hearth's libp2p host: an Ed25519 identity, TCP and
 // QUIC transports listed explicitly (TCP dialled first on a LAN), TLS and
 // Noise, yamux, the resource manager with limits, a connection manager and
-// a connection gater that keeps blocked peers out. It knows nothing about
-// contacts or protocols: callers pass in what to block and register their
-// own protocols.
+// a connection gater that keeps blocked peers out; and what reaches across
+// NATs: reuseport (outgoing connections leave from the listening port, so
+// a NAT maps them like the listener), UPnP/NAT-PMP port mapping, AutoNAT
+// v2, the circuit relay v2 client with reservations on relays the caller
+// names (reserve.go), a relay service with Hearth's limits for peers the
+// caller allows (relay.go), hole punching (DCUtR), and streams allowed on
+// limited (relayed) connections (limited.go). It knows nothing about
+// contacts or protocols: callers pass in what to block, whom to relay for
+// and whom to ask for a relay, and register their own protocols.
 package node
 
 import (
@@ -47,6 +53,13 @@ type Config struct {
 	Loopback bool
 	// Blocked reports peers that must not connect at all. May be nil.
 	Blocked func(peer.ID) bool
+	// MayRelay reports peers this node keeps a relay slot for (contacts,
+	// members of my groups); nil: no relay service.
+	MayRelay func(peer.ID) bool
+	// RelayCandidates lists peers that may relay for this node (contacts'
+	// home nodes, public relays unless turned off); it is asked on every
+	// pass of the reservation loop. nil: no reservations.
+	RelayCandidates func() []peer.AddrInfo
 }
 
 // Node is a running libp2p host.
@@ -55,6 +68,11 @@ type Node struct {
 	// Port is the port the node ended up on (it may differ from Config.Port
 	// when that was busy).
 	Port int
+
+	cfg      Config
+	relay    *relayService // nil without MayRelay
+	observed *observed
+	reserve  *reserver
 }
 
 // New starts a host listening on TCP and QUIC.
@@ -84,11 +102,17 @@ func New(cfg Config) (*Node, error) {
 // tolerates a listener that fails as long as another one works, and a half
 // listening node (QUIC only, say) would confuse contacts.
 func listen(cfg Config, port int) (*Node, error) {
+	// With reuseport on, a second instance would share a busy port
+	// silently (the kernel splitting connections between them): take the
+	// port alone for a moment first, to see that it is free.
+	if port != 0 && portBusy(cfg.Loopback, port) {
+		return nil, ErrPortBusy
+	}
 	h, err := newHost(cfg, port)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{Host: h}
+	n := &Node{Host: limitedHost{h}, cfg: cfg}
 	for _, a := range h.Network().ListenAddresses() {
 		if p, err := a.ValueForProtocol(ma.P_TCP); err == nil {
 			n.Port, _ = strconv.Atoi(p)
@@ -99,7 +123,30 @@ func listen(cfg Config, port int) (*Node, error) {
 		h.Close()
 		return nil, ErrPortBusy
 	}
+	if err := n.start(); err != nil {
+		h.Close()
+		return nil, err
+	}
 	return n, nil
+}
+
+// start runs what sits beside the host: the relay service, the record of
+// observed addresses and the reservation loop.
+func (n *Node) start() error {
+	if n.cfg.MayRelay != nil {
+		r, err := newRelayService(n.Host, n.cfg.MayRelay)
+		if err != nil {
+			return fmt.Errorf("relay service: %w", err)
+		}
+		n.relay = r
+	}
+	o, err := newObserved(n.Host)
+	if err != nil {
+		return err
+	}
+	n.observed = o
+	n.reserve = newReserver(n.Host, n.cfg.RelayCandidates)
+	return nil
 }
 
 func listenAddrs(loopback bool, port int) []string {
@@ -127,15 +174,16 @@ func newHost(cfg Config, port int) (host.Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connection manager: %w", err)
 	}
-	h, err := libp2p.New(
+	opts := []libp2p.Option{
 		libp2p.Identity(cfg.Key),
 		libp2p.ListenAddrStrings(listenAddrs(cfg.Loopback, port)...),
-		// Without reuseport a busy port is reported as busy, instead of two
-		// instances silently sharing it and the kernel splitting connections
-		// between them.
-		libp2p.Transport(tcp.NewTCPTransport, tcp.DisableReuseport()),
+		// Reuseport stays on: outgoing connections leave from the port we
+		// listen on, so a NAT that maps by endpoint gives them the same
+		// public port as the listener, and a hole punch can meet it
+		// (portBusy keeps a second instance off a busy port instead).
+		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(quic.NewTransport),
-		libp2p.QUICReuse(quicreuse.NewConnManager, quicreuse.DisableReuseport()),
+		libp2p.QUICReuse(quicreuse.NewConnManager),
 		// TLS 1.3 first, as libp2p's own default: with AES-GCM in hardware
 		// it costs a quarter less CPU per byte than Noise's
 		// ChaCha20-Poly1305 (measured on a 1 GiB file transfer). Noise
@@ -150,9 +198,22 @@ func newHost(cfg Config, port int) (host.Host, error) {
 		// TCP before QUIC on a LAN: see rankDials.
 		libp2p.SwarmOpts(swarm.WithDialRanker(rankDials)),
 		libp2p.UserAgent(UserAgent),
-		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),
+	}
+	opts = append(opts,
+		// AutoNAT: learn which of our addresses others can dial (v2
+		// per address), and answer others' questions (v1 and v2).
+		libp2p.EnableAutoNATv2(),
+		libp2p.EnableNATService(),
+		// DCUtR: a relayed connection becomes a direct one when both
+		// NATs allow it.
+		libp2p.EnableHolePunching(),
 	)
+	if !cfg.Loopback {
+		// UPnP-IGD / NAT-PMP: a router that offers it maps our port.
+		opts = append(opts, libp2p.NATPortMap())
+	}
+	h, err := libp2p.New(opts...)
 	if err != nil {
 		rm.Close()
 		cm.Close()
@@ -161,8 +222,15 @@ func newHost(cfg Config, port int) (host.Host, error) {
 	return h, nil
 }
 
-// Close stops the host.
-func (n *Node) Close() error { return n.Host.Close() }
+// Close stops the reservation loop, the relay service and the host.
+func (n *Node) Close() error {
+	n.reserve.close()
+	n.observed.close()
+	if n.relay != nil {
+		n.relay.close()
+	}
+	return n.Host.Close()
+}
 
 var (
 	// ErrNoKey is returned by New without an identity key.
@@ -183,3 +251,9 @@ func (g gater) InterceptUpgraded(network.Conn) (bool, control.DisconnectReason) 
 func (g gater) InterceptSecured(_ network.Direction, p peer.ID, _ network.ConnMultiaddrs) bool {
 	return !g.isBlocked(p)
 }
+
+// ErrNotRelayed: the address is not a circuit address.
+var ErrNotRelayed = errors.New("not a relayed address")
+
+// hopProto is the circuit relay v2 protocol a relay serves.
+const hopProto = "/libp2p/circuit/relay/0.2.0/hop"

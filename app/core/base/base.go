@@ -19,6 +19,7 @@ import (
 
 	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/contacts"
 	"hearth/contacts/store"
 )
 
@@ -41,6 +42,41 @@ type Deps struct {
 	Wake func()
 	// RetryInterval is how often unreachable peers are dialled again.
 	RetryInterval time.Duration
+	// Inbound keeps each contact's storage quota (inbound.go); nil: none.
+	Inbound *Inbound
+	// Dials bounds the dials of peers who are not my contacts (dial.go).
+	Dials *Dials
+}
+
+// TakeInbound charges n bytes from a contact to its storage quota; over
+// it, the user is told (once an hour) and ErrOverQuota returned, so the
+// caller refuses what arrived and the sender keeps it.
+func (d *Deps) TakeInbound(from peer.ID, n int64) error {
+	if d.Inbound == nil {
+		return nil
+	}
+	err := d.Inbound.Take(from, n)
+	if err != nil && d.Inbound.ShouldWarn("quota "+from.String()) {
+		d.Notice(d.Inbound.QuotaNotice(d.nameOf(from)))
+	}
+	return err
+}
+
+// StorageFailed tells the user (once an hour) that what a contact sent
+// could not be stored; the caller refuses it, so the sender keeps it.
+func (d *Deps) StorageFailed(from peer.ID, err error) {
+	if d.Inbound == nil || d.Inbound.ShouldWarn("storage") {
+		d.Notice(StorageNotice(d.nameOf(from), err))
+	}
+}
+
+func (d *Deps) nameOf(id peer.ID) string {
+	if d.Book != nil {
+		if c, ok := d.Book.Get(id); ok {
+			return book.DisplayName(c)
+		}
+	}
+	return book.DisplayName(contacts.Contact{PeerID: id.String()})
 }
 
 // Publish queues an event for the UI.
@@ -55,9 +91,11 @@ func (d *Deps) Ctx() context.Context { return d.Tasks.Ctx() }
 // Go runs f in the background unless closing (see Tasks.Go).
 func (d *Deps) Go(f func()) bool { return d.Tasks.Go(f) }
 
-// Connected reports whether a connection to id is up now.
+// Connected reports whether a connection to id is up now, a relayed
+// (limited) one included: chat, presence and signalling run over it.
 func (d *Deps) Connected(id peer.ID) bool {
-	return d.Host.Network().Connectedness(id) == network.Connected
+	c := d.Host.Network().Connectedness(id)
+	return c == network.Connected || c == network.Limited
 }
 
 // Addrs are the addresses this node listens on.

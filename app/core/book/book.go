@@ -167,8 +167,14 @@ func (b *Book) Accepted() (online, offline []peer.ID) {
 	return online, offline
 }
 
+// connected counts a relayed (limited) connection too: chat and presence
+// run over it.
 func (b *Book) connected(id peer.ID) bool {
-	return b.host != nil && b.host.Network().Connectedness(id) == network.Connected
+	if b.host == nil {
+		return false
+	}
+	c := b.host.Network().Connectedness(id)
+	return c == network.Connected || c == network.Limited
 }
 
 // Put writes a contact through to the store and the cache.

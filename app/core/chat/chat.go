@@ -118,21 +118,33 @@ func (c *Chat) Deliver(from peer.ID, ws []wire.ChatMessage) error {
 		return book.ErrNotContact
 	}
 	now := time.Now()
-	msgs := make([]contacts.Message, len(ws))
-	for i, w := range ws {
-		msgs[i] = contacts.Message{
+	msgs := make([]contacts.Message, 0, len(ws))
+	var cost int64
+	for _, w := range ws {
+		if base.BlankText(w.Body) {
+			continue // nothing to show: acknowledged with the rest, never stored
+		}
+		sent, _ := base.PeerTime(w.SentAt, now) // out of bounds: now
+		msgs = append(msgs, contacts.Message{
 			ID:           w.ID,
 			Conversation: from.String(),
 			From:         from.String(),
 			Body:         w.Body,
-			SentAt:       time.UnixMilli(w.SentAt),
+			SentAt:       sent,
 			ReceivedAt:   now,
 			Status:       contacts.Received,
 			ReplyTo:      w.ReplyTo,
-		}
+		})
+		cost += int64(len(w.Body)) + base.PerMessageCost
+	}
+	// Over the contact's quota, or a store that fails: the protocol
+	// refuses the stream, so the sender keeps the messages for later.
+	if err := c.d.TakeInbound(from, cost); err != nil {
+		return err
 	}
 	inserted, err := c.d.Store.AddMessages(msgs)
 	if err != nil {
+		c.d.StorageFailed(from, err)
 		return err
 	}
 	added := false

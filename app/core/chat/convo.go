@@ -104,8 +104,8 @@ func (c *Chat) Close() {
 // Reply sends text as an answer to the message replyTo of the same
 // conversation.
 func (c *Chat) Reply(peerID, replyTo, text string) (contacts.Message, error) {
-	orig, err := c.d.Store.Message(replyTo)
-	if err != nil || orig.Conversation != peerID {
+	_, err := c.d.Store.MessageIn(peerID, "", replyTo)
+	if err != nil {
 		return contacts.Message{}, base.ErrUnknownMessage
 	}
 	return c.send(peerID, text, replyTo)
@@ -166,7 +166,7 @@ func (c *Chat) Edit(messageID, text string) (contacts.Message, error) {
 		return msg, nil
 	}
 	at := changeTime(msg.Edited)
-	if _, err := c.d.Store.EditMessage(messageID, text, at); err != nil {
+	if _, err := c.d.Store.EditMessage(msg.Key(), text, at); err != nil {
 		return contacts.Message{}, fmt.Errorf("saving the edit: %w", err)
 	}
 	return c.changed(id, messageID)
@@ -179,7 +179,7 @@ func (c *Chat) Delete(messageID string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.d.Store.DeleteMessage(messageID, changeTime(msg.Edited)); err != nil {
+	if _, err := c.d.Store.DeleteMessage(msg.Key(), changeTime(msg.Edited)); err != nil {
 		return fmt.Errorf("deleting the message: %w", err)
 	}
 	_, err = c.changed(id, messageID)
@@ -363,30 +363,30 @@ func (c *Chat) OnUpdate(from peer.ID, u wire.ChatUpdate) bool {
 		}
 		return true
 	case wire.UpdateEdit, wire.UpdateDelete:
-		msg, err := c.d.Store.Message(u.Target)
+		// Only the author changes a message, and only in their
+		// conversation with me: the lookup is by that key, so a message
+		// of someone else's with the same ID is never found.
+		msg, err := c.d.Store.MessageIn(conv, conv, u.Target)
 		if errors.Is(err, store.ErrNotFound) {
 			return true // nothing here to change
 		}
-		if err != nil {
+		if err != nil || msg.Outgoing {
 			return false
 		}
-		// Only the author changes a message, and only in their
-		// conversation with me.
-		if msg.Outgoing || msg.From != conv || msg.Conversation != conv {
-			return false
-		}
-		at := time.UnixMilli(u.At)
+		// A time out of bounds is now: it can neither overflow nor make
+		// an old edit win over a newer one.
+		at, _ := base.PeerTime(u.At, time.Now())
 		var changed bool
 		if u.Kind == wire.UpdateEdit {
-			changed, err = c.d.Store.EditMessage(u.Target, u.Body, at)
+			changed, err = c.d.Store.EditMessage(msg.Key(), u.Body, at)
 		} else {
-			changed, err = c.d.Store.DeleteMessage(u.Target, at)
+			changed, err = c.d.Store.DeleteMessage(msg.Key(), at)
 		}
 		if err != nil {
 			return false
 		}
 		if changed {
-			if now, err := c.d.Store.Message(u.Target); err == nil {
+			if now, err := c.d.Store.MessageIn(conv, conv, u.Target); err == nil {
 				c.d.Publish(event.MessageChanged{Message: now})
 			}
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/base"
 	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/group"
@@ -69,17 +70,29 @@ func (gs *Groups) groupLoop() {
 	t := time.NewTicker(gs.d.RetryInterval)
 	defer t.Stop()
 	for {
-		var away []peer.ID
+		var away, unknown []peer.ID
 		for p := range gs.Targets() {
 			id, err := peer.Decode(p)
 			if err != nil {
 				continue
 			}
 			if gs.d.Connected(id) {
+				if gs.d.Dials != nil {
+					gs.d.Dials.Connected(id)
+				}
 				gs.requestGroupFlush(id)
 				continue
 			}
-			away = append(away, id)
+			if gs.d.Book.IsAccepted(id) {
+				away = append(away, id)
+			} else {
+				unknown = append(unknown, id)
+			}
+		}
+		// Members I do not know were named by a creator, at addresses it
+		// chose: a few of them a round, each with a backoff (base.Dials).
+		if gs.d.Dials != nil {
+			away = append(away, gs.d.Dials.Pick(unknown)...)
 		}
 		// A successful dial fires the connect notification, which flushes.
 		gs.d.DialAll(away)
@@ -207,6 +220,7 @@ func (gs *Groups) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, erro
 	now := time.Now()
 	var msgs []contacts.Message
 	var at []int
+	var cost int64
 	changed := false
 	for i, f := range fs {
 		switch f.Kind {
@@ -230,10 +244,16 @@ func (gs *Groups) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, erro
 			if !ok || g.Left || !g.HasMember(sender) || sender == gs.d.Self.String() {
 				continue
 			}
+			if base.BlankText(f.Body) {
+				taken[i] = true // nothing to show: acknowledged, not stored
+				continue
+			}
+			sent, _ := base.PeerTime(f.SentAt, now) // out of bounds: now
 			msgs = append(msgs, contacts.Message{
 				ID: f.ID, Conversation: contacts.GroupConversation(g.ID), From: sender, Body: f.Body,
-				SentAt: time.UnixMilli(f.SentAt), ReceivedAt: now, Status: contacts.Received,
+				SentAt: sent, ReceivedAt: now, Status: contacts.Received,
 			})
+			cost += int64(len(f.Body)) + base.PerMessageCost
 			at = append(at, i)
 		case wire.GroupKindLeave:
 			ok, err := gs.memberLeft(f.GroupID, sender)
@@ -244,8 +264,14 @@ func (gs *Groups) deliverGroup(from peer.ID, fs []wire.GroupFrame) ([]bool, erro
 		}
 	}
 	if len(msgs) > 0 {
+		// Over the sender's quota, or a store that fails: the stream is
+		// refused and the sender keeps the messages for later.
+		if err := gs.d.TakeInbound(from, cost); err != nil {
+			return nil, err
+		}
 		inserted, err := gs.d.Store.AddMessages(msgs)
 		if err != nil {
+			gs.d.StorageFailed(from, err)
 			return nil, err
 		}
 		for k, ok := range inserted {

@@ -22,6 +22,7 @@ import (
 	"hearth/app/core/base"
 	"hearth/contacts"
 	"hearth/p2p/group"
+	"hearth/p2p/wire"
 )
 
 // GroupView is a group as the conversation list shows it.
@@ -170,7 +171,8 @@ func (gs *Groups) refreshGroupPeers() {
 }
 
 // rememberMembers puts the addresses the creator listed into the peerstore,
-// so members who are not my contacts can be reached.
+// so members who are not my contacts can be reached. My contacts' own
+// addresses are known to me: a creator's word adds none to them.
 func (gs *Groups) rememberMembers(g contacts.Group) {
 	me := gs.d.Self.String()
 	for _, mem := range g.Members {
@@ -178,7 +180,9 @@ func (gs *Groups) rememberMembers(g contacts.Group) {
 			continue
 		}
 		if id, err := peer.Decode(mem.PeerID); err == nil {
-			gs.d.Book.RememberAddrs(id, mem.Addrs)
+			if _, known := gs.d.Book.Get(id); !known {
+				gs.d.Book.RememberAddrs(id, mem.Addrs[:min(len(mem.Addrs), wire.MaxGroupAddrs)])
+			}
 		}
 	}
 }

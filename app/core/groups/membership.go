@@ -10,6 +10,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/event"
 	"hearth/contacts"
@@ -272,7 +273,7 @@ func (gs *Groups) applyState(st wire.GroupState, state, sig []byte) (contacts.Gr
 	}
 	g := contacts.Group{
 		ID: st.ID, Name: st.Name, Creator: st.Creator, Version: st.Version,
-		State: state, Signature: sig, CreatedAt: time.UnixMilli(st.CreatedAt),
+		State: state, Signature: sig, CreatedAt: peerTime(st.CreatedAt),
 		Members: make([]contacts.GroupMember, len(st.Members)),
 	}
 	for i, w := range st.Members {
@@ -330,4 +331,10 @@ func (gs *Groups) afterGroupChange(g contacts.Group) {
 	if gs.cfg.Changed != nil {
 		gs.d.Go(func() { gs.cfg.Changed(g.ID) }) // files into it: removed members count as finished
 	}
+}
+
+// peerTime bounds a time a group state carries (base.PeerTime).
+func peerTime(ms int64) time.Time {
+	t, _ := base.PeerTime(ms, time.Now())
+	return t
 }

@@ -2,7 +2,9 @@
 // people I asked who are not connected (every RetryInterval, or at once
 // when woken), pings connected contacts so that a machine that vanished
 // is seen offline within seconds, and keeps each contact's stored
-// addresses current from what it says about itself. What runs on a new
+// addresses current from what it says about itself and from where its
+// connection came; and stays connected to a public bootstrap peer, where
+// the node takes a relay slot when no contact offers one. What runs on a new
 // connection is the composition root's (it tells every mechanism).
 package links
 
@@ -13,8 +15,11 @@ import (
 	"time"
 
 	levent "github.com/libp2p/go-libp2p/core/event"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
+	ma "github.com/multiformats/go-multiaddr"
+	manet "github.com/multiformats/go-multiaddr/net"
 
 	"hearth/app/core/base"
 	"hearth/contacts"
@@ -36,6 +41,9 @@ type Config struct {
 	// answer; Resend sends it again while we stay connected.
 	Unanswered func(id peer.ID) bool
 	Resend     func(id peer.ID)
+	// Bootstrap lists public peers (DHT servers, relays) to stay
+	// connected to; nil or empty: none.
+	Bootstrap func() []peer.AddrInfo
 }
 
 // Links owns the wake-up of the connect loop; its loops run on the core's
@@ -107,7 +115,31 @@ func (l *Links) connectAll() {
 		}()
 	}
 	l.d.DialAll(todo)
+	l.dialBootstrap()
 	wg.Wait()
+}
+
+// dialBootstrap connects to the public peers unless one is connected
+// already: one is enough for a relay slot and for others' view of our
+// address.
+func (l *Links) dialBootstrap() {
+	if l.cfg.Bootstrap == nil {
+		return
+	}
+	peers := l.cfg.Bootstrap()
+	for _, ai := range peers {
+		if l.d.Connected(ai.ID) {
+			return
+		}
+	}
+	for _, ai := range peers {
+		ctx, cancel := l.d.Timeout(5 * time.Second)
+		err := l.d.Host.Connect(ctx, ai)
+		cancel()
+		if err == nil {
+			return
+		}
+	}
 }
 
 // addrLoop keeps each contact's stored addresses current: whenever a
@@ -127,9 +159,15 @@ func (l *Links) addrLoop(sub levent.Subscription) {
 			if len(ev.ListenAddrs) == 0 {
 				continue
 			}
-			addrs := make([]string, 0, len(ev.ListenAddrs))
+			addrs := make([]string, 0, len(ev.ListenAddrs)+1)
 			for _, a := range ev.ListenAddrs {
 				addrs = append(addrs, a.String())
+			}
+			// The address a contact's connection came from is a hint
+			// worth keeping: after a hole punch, or behind a NAT that
+			// keeps ports, it is where they can be dialled back.
+			if hint := remoteHint(ev.Conn); hint != "" && !slices.Contains(addrs, hint) {
+				addrs = append(addrs, hint)
 			}
 			l.d.Book.Lock()
 			c, known := l.d.Book.Get(ev.Peer)
@@ -142,6 +180,18 @@ func (l *Links) addrLoop(sub levent.Subscription) {
 	}
 }
 
+// remoteHint is the public address a direct connection came from, or "".
+func remoteHint(c network.Conn) string {
+	if c == nil {
+		return ""
+	}
+	a := c.RemoteMultiaddr()
+	if _, err := a.ValueForProtocol(ma.P_CIRCUIT); err == nil || !manet.IsPublicAddr(a) {
+		return ""
+	}
+	return a.String()
+}
+
 func (l *Links) livenessLoop() {
 	t := time.NewTicker(LivenessInterval)
 	defer t.Stop()
@@ -152,6 +202,16 @@ func (l *Links) livenessLoop() {
 		case <-t.C:
 		}
 		peers, _ := l.d.Book.Accepted()
+		// The public peer that holds our relay slot too: after a move
+		// (a new address from the ISP) its connection is dead, and the
+		// slot with it, until we notice and dial it again.
+		if l.cfg.Bootstrap != nil {
+			for _, ai := range l.cfg.Bootstrap() {
+				if l.d.Connected(ai.ID) {
+					peers = append(peers, ai.ID)
+				}
+			}
+		}
 		var wg sync.WaitGroup
 		for _, id := range peers {
 			wg.Add(1)

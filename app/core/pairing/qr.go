@@ -1,7 +1,6 @@
 package pairing
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -62,14 +61,14 @@ func inviteFromQR(r io.Reader) (string, error) {
 	if len(data) > maxQRImageFile {
 		return "", base.ErrImageTooLarge
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, _, err := base.PictureConfig(data)
 	if err != nil {
 		return "", base.ErrNotAnImage
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > base.MaxPicturePixels {
 		return "", base.ErrImageTooLarge
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	img, _, err := base.DecodePicture(data)
 	if err != nil {
 		return "", base.ErrNotAnImage
 	}

@@ -55,6 +55,9 @@ type Config struct {
 	Muted func(conversation string) bool
 	// PresenceOf is what a contact told me of itself.
 	PresenceOf func(id peer.ID) (contacts.Presence, string, image.Image)
+	// InviteAddrs are my addresses worth putting in an invite code
+	// (p2p/node.ShareableAddrs); nil: the host's, minus loopback.
+	InviteAddrs func() []string
 }
 
 // People owns the contact-request protocol and the consent flow. The

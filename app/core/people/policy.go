@@ -2,9 +2,13 @@ package people
 
 import (
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 	"hearth/p2p/contactreq"
 	"hearth/p2p/wire"
@@ -86,9 +90,16 @@ func (p *People) refuseStranger(r wire.ContactRequest) bool {
 	return false
 }
 
+// RequestExpiry is how long a stranger's request waits for my answer;
+// after that it is forgotten (they may ask again).
+const RequestExpiry = 14 * 24 * time.Hour
+
 // mayWait reports whether a stranger's request may be kept waiting for my
-// answer: the policy lets anyone ask and fewer than the maximum requests
-// wait already. the book's edit lock is held.
+// answer: the policy lets anyone ask. Requests older than RequestExpiry
+// go first; when the list is still full, the oldest request waiting is
+// dropped to make room, so a flood of strangers cannot close the door for
+// good (a request with a valid invite code never needs room: it is
+// accepted before this). The book's edit lock is held.
 func (p *People) mayWait() bool {
 	if p.RequestPolicy() != RequestsFromAnyone {
 		return false
@@ -97,5 +108,56 @@ func (p *People) mayWait() bool {
 	if limit <= 0 {
 		limit = DefaultMaxPendingRequests
 	}
-	return p.d.Book.Count(contacts.Incoming) < limit
+	waiting := p.expireRequestsLocked()
+	for len(waiting) >= limit {
+		oldest := waiting[0]
+		if err := p.d.Book.Delete(oldest.id); err != nil {
+			return false
+		}
+		waiting = waiting[1:]
+	}
+	return true
+}
+
+type waitingRequest struct {
+	id peer.ID
+	at time.Time
+}
+
+// expireRequestsLocked forgets the requests older than RequestExpiry and
+// returns the others, oldest first. The book's edit lock is held.
+func (p *People) expireRequestsLocked() []waitingRequest {
+	now := p.d.Now()
+	var out []waitingRequest
+	expired := false
+	for id, c := range p.d.Book.Snapshot() {
+		if c.State != contacts.Incoming {
+			continue
+		}
+		if now.Sub(c.AddedAt) > RequestExpiry {
+			if p.d.Book.Delete(id) == nil {
+				expired = true
+			}
+			continue
+		}
+		out = append(out, waitingRequest{id, c.AddedAt})
+	}
+	if expired {
+		p.d.Publish(event.ContactsChanged{})
+	}
+	slices.SortFunc(out, func(a, b waitingRequest) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.id), string(b.id))
+	})
+	return out
+}
+
+// ExpireRequests forgets the requests that waited longer than
+// RequestExpiry (at start and on every stranger's request).
+func (p *People) ExpireRequests() {
+	p.d.Book.Lock()
+	defer p.d.Book.Unlock()
+	p.expireRequestsLocked()
 }

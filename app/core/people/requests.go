@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -39,27 +38,24 @@ func (p *People) InviteCode() (string, error) {
 }
 
 // maxInviteAddrs keeps invite codes short enough to paste anywhere.
-const maxInviteAddrs = 4
+const maxInviteAddrs = 6
 
-// inviteAddrs picks the addresses worth putting in an invite code: TCP
-// before QUIC, LAN before loopback, no link-local IPv6 (useless without a
-// zone). Loopback stays in: it is how two profiles on one machine meet.
+// inviteAddrs are the addresses an invite code carries: those the root's
+// InviteAddrs hook picks (p2p/node: public, mapped, observed and relay
+// addresses, never loopback), else the host's own minus loopback and
+// link-local.
 func (p *People) inviteAddrs() []string {
-	var lan, loop []string
-	for _, a := range p.d.Host.Addrs() {
-		s := a.String()
-		switch {
-		case strings.HasPrefix(s, "/ip6/fe80"), strings.Contains(s, "/quic") && len(lan)+len(loop) >= 2:
-			continue
-		case manet.IsIPLoopback(a):
-			loop = append(loop, s)
-		default:
-			lan = append(lan, s)
-		}
+	if p.cfg.InviteAddrs != nil {
+		out := p.cfg.InviteAddrs()
+		return out[:min(len(out), maxInviteAddrs)]
 	}
-	sort.SliceStable(lan, func(i, j int) bool { return strings.Contains(lan[i], "/tcp/") && !strings.Contains(lan[j], "/tcp/") })
-	sort.SliceStable(loop, func(i, j int) bool { return strings.Contains(loop[i], "/tcp/") && !strings.Contains(loop[j], "/tcp/") })
-	out := append(lan[:min(len(lan), maxInviteAddrs-1)], loop...)
+	var out []string
+	for _, a := range p.d.Host.Addrs() {
+		if manet.IsIPLoopback(a) || manet.IsIP6LinkLocal(a) {
+			continue
+		}
+		out = append(out, a.String())
+	}
 	return out[:min(len(out), maxInviteAddrs)]
 }
 
@@ -86,7 +82,8 @@ func (p *People) AddByInvite(code, note string) error {
 	if c, ok := p.d.Book.Get(id); ok {
 		switch c.State {
 		case contacts.Accepted:
-			return ErrAlreadyContact
+			// A fresh code from a contact: it says where they are now.
+			return p.updateAddrsLocked(c, inv.Addrs)
 		case contacts.Blocked:
 			return ErrBlocked
 		case contacts.Incoming:
@@ -115,6 +112,25 @@ func (p *People) AddByInvite(code, note string) error {
 	})
 	return nil
 }
+
+// updateAddrsLocked puts the addresses of a contact's fresh invite code
+// before the ones I knew, and dials them; the book's edit lock is held.
+func (p *People) updateAddrsLocked(c contacts.Contact, addrs []string) error {
+	merged := mergeAddrs(addrs, c.Addrs)
+	c.Addrs = merged[:min(len(merged), maxStoredAddrs)]
+	if err := p.d.Book.Put(c); err != nil {
+		return err
+	}
+	p.d.Publish(event.ContactsChanged{})
+	p.d.Publish(event.Notice{Text: book.DisplayName(c) + " is already a contact: their addresses are updated.", At: time.Now()})
+	if p.d.Wake != nil {
+		p.d.Wake()
+	}
+	return nil
+}
+
+// maxStoredAddrs bounds the addresses kept for a contact.
+const maxStoredAddrs = 16
 
 // RequestNearby sends a contact request to someone found on the LAN.
 func (p *People) RequestNearby(peerID, note string) error {
@@ -172,7 +188,7 @@ func (p *People) sendRequest(id peer.ID) {
 		Name:   p.d.Name(),
 		Note:   c.Message,
 		Secret: p.pendingSecret(id),
-		Addrs:  p.d.Addrs(),
+		Addrs:  p.inviteAddrs(),
 	})
 	if err != nil {
 		// Not reached, or no answer (their rate limit drops requests
@@ -264,7 +280,7 @@ func (p *People) onRequest(from peer.ID, r wire.ContactRequest) wire.ContactRepl
 			return me // policy or too many waiting: dropped unseen
 		}
 		nc := contacts.Contact{PeerID: from.String(), Name: r.Name, Addrs: r.Addrs,
-			State: contacts.Incoming, Message: r.Note, AddedAt: time.Now()}
+			State: contacts.Incoming, Message: r.Note, AddedAt: p.d.Now()}
 		if err := p.d.Book.Put(nc); err == nil {
 			p.d.Publish(event.RequestReceived{Contact: nc})
 			p.d.Publish(event.ContactsChanged{})
@@ -324,7 +340,7 @@ func (p *People) acceptLocked(id peer.ID, c contacts.Contact) error {
 		defer cancel()
 		// If this fails they will learn it when they resend their request,
 		// which they do every time they reach me.
-		p.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindAccept, Name: p.d.Name(), Addrs: p.d.Addrs()})
+		p.req.Send(ctx, id, wire.ContactRequest{Kind: wire.KindAccept, Name: p.d.Name(), Addrs: p.inviteAddrs()})
 		p.welcome(id)
 	})
 	return nil

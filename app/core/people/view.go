@@ -13,7 +13,11 @@ import (
 func (p *People) Contacts() ([]ContactView, error) {
 	all := p.d.Book.Snapshot()
 	views := make([]ContactView, 0, len(all))
+	now := p.d.Now()
 	for id, c := range all {
+		if c.State == contacts.Incoming && now.Sub(c.AddedAt) > RequestExpiry {
+			continue // expired: forgotten at the next request (mayWait)
+		}
 		v := ContactView{Contact: c}
 		v.Presence, v.StatusText, v.Avatar = p.presenceOf(id)
 		views = append(views, v)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	_ "image/gif" // pictures people pick may be GIFs; avatars on the wire never are
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -37,14 +36,14 @@ func encodeAvatar(r io.Reader) ([]byte, string, error) {
 	if len(data) > maxAvatarFile {
 		return nil, "", base.ErrImageTooLarge
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, _, err := base.PictureConfig(data)
 	if err != nil {
 		return nil, "", base.ErrNotAnImage
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > base.MaxPicturePixels {
 		return nil, "", base.ErrImageTooLarge
 	}
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, _, err := base.DecodePicture(data)
 	if err != nil {
 		return nil, "", base.ErrNotAnImage
 	}
@@ -96,14 +95,16 @@ func squareThumb(src image.Image, side int) *image.NRGBA {
 // JPEG as its type says, at most maxPeerAvatarSide on each side, and
 // decode completely. Anything else is refused.
 func decodePeerAvatar(typ string, b []byte) (image.Image, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	// The magic bytes pick the decoder: a contact's bytes never reach
+	// one Hearth does not mean to read (TIFF, BMP, WebP are registered).
+	cfg, format, err := base.PictureConfig(b, base.FormatPNG, base.FormatJPEG)
 	if err != nil || "image/"+format != typ {
 		return nil, base.ErrNotAnImage
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPeerAvatarSide || cfg.Height > maxPeerAvatarSide {
 		return nil, base.ErrImageTooLarge
 	}
-	img, _, err := image.Decode(bytes.NewReader(b))
+	img, _, err := base.DecodePicture(b, format)
 	if err != nil {
 		return nil, base.ErrNotAnImage
 	}

@@ -16,6 +16,7 @@ import (
 	"hearth/app/core/base"
 	"hearth/app/core/book"
 	"hearth/app/core/event"
+	"hearth/app/desktop"
 	"hearth/app/policy"
 	"hearth/contacts"
 	"hearth/p2p/files"
@@ -42,8 +43,8 @@ func (x *Transfers) DownloadDir() string {
 	if x.cfg.DownloadDir != "" {
 		return x.cfg.DownloadDir
 	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, "Downloads", "Hearth")
+	if dl, err := desktop.DownloadDir(); err == nil {
+		return filepath.Join(dl, "Hearth") // the user's (XDG) download folder
 	}
 	return filepath.Join(x.d.Dir, "downloads")
 }

@@ -26,7 +26,7 @@ import (
 // Config tunes transfers beyond the shared deps.
 type Config struct {
 	// DownloadDir is where received files go unless the user chose a
-	// folder (default: ~/Downloads/Hearth).
+	// folder (default: Hearth in the XDG download folder, ~/Downloads/Hearth).
 	DownloadDir string
 	// ClamdAddr is the ClamAV daemon to scan received files with, unless
 	// the team's policy names one; empty: look at the usual sockets.

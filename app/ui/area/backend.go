@@ -15,6 +15,10 @@ type Launcher interface {
 	// Unlock opens an existing profile. A wrong passphrase returns an error
 	// for which core.IsWrongPassphrase is true; the user may try again.
 	Unlock(passphrase string) (*Backend, error)
+	// CheckPassphrase reports whether passphrase is the open profile's,
+	// without opening it again (the lock screen); a wrong one gives an
+	// error for which core.IsWrongPassphrase is true.
+	CheckPassphrase(passphrase string) error
 }
 
 // Backend is what the windows need from the running messenger, one

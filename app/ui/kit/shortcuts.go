@@ -7,7 +7,7 @@ import (
 
 // Window shortcuts typed inside an entry. Fyne hands a shortcut to the
 // focused widget only, and an Entry drops the ones it does not know, so
-// Ctrl+F did nothing while the cursor was in the message entry (which has
+// Ctrl+F (search) and Ctrl+L (lock) did nothing while the cursor was in the message entry (which has
 // the focus whenever a conversation is open). The entries pass these on
 // to the window's canvas.
 
@@ -15,7 +15,7 @@ import (
 // the text being edited.
 func isWindowShortcut(s fyne.Shortcut) bool {
 	cs, ok := s.(*desktop.CustomShortcut)
-	return ok && cs.KeyName == fyne.KeyF && cs.Modifier == fyne.KeyModifierShortcutDefault
+	return ok && (cs.KeyName == fyne.KeyF || cs.KeyName == fyne.KeyL) && cs.Modifier == fyne.KeyModifierShortcutDefault
 }
 
 // passToWindow sends a window shortcut typed in obj to obj's canvas and

@@ -33,6 +33,8 @@ type Dialog struct {
 	Privacy *privacySection
 	Auto    *widget.Select   // the auto-accept size, when the user may choose it
 	You     *profileSettings // picture, auto-away, nearby (profile.go)
+	Text    *TextSizeSection // textsize.go
+	Lock    *LockSection     // lock.go
 }
 
 // Show opens the settings dialog over host's window: files,
@@ -53,7 +55,9 @@ func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.Con
 	s.Policy = policyView(p, s.autoAcceptRow(p))
 	s.Privacy = newPrivacySection(host, people)
 	s.You = newProfileSettings(host, me)
-	content := container.NewVBox(s.You.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
+	s.Text = newTextSizeSection(fyne.CurrentApp())            // textsize.go
+	s.Lock = newLockSection(host, fyne.CurrentApp(), s.Close) // lock.go
+	content := container.NewVBox(s.You.root, widget.NewSeparator(), s.Text.root, widget.NewSeparator(), s.Lock.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
 		widget.NewSeparator(), conversationSettings(host, me),
 		widget.NewSeparator(), carrySettings(me, host.Background)) // carry.go
 
@@ -108,16 +112,13 @@ func (s *Dialog) chooseDir() {
 // policyView lists the file policy. A policy file makes it the team's;
 // otherwise these are Hearth's defaults. auto is the auto-accept row.
 func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container {
-	var origin fyne.CanvasObject
+	// At home (no team policy) the settings say nothing about policies.
+	var origin fyne.CanvasObject = layout.NewSpacer()
 	if p.Installed {
 		l := widget.NewLabel("Set by your team's policy. Ask whoever manages your computers to change it.")
 		l.Importance = widget.WarningImportance
 		l.Wrapping = fyne.TextWrapWord
 		origin = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, l)
-	} else {
-		l := kit.Caption("Hearth's defaults. No team policy is installed on this computer.")
-		l.Wrapping = fyne.TextWrapWord
-		origin = l
 	}
 
 	onOff := "On"
@@ -155,6 +156,8 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 	row("Blocked kinds", kinds(p.BlockedKinds, "None"))
 	form.Add(widget.NewLabelWithStyle("Accept without asking", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 	form.Add(auto)
-	row("Virus scanner", scanner)
-	return container.NewVBox(kit.Heading("Files and safety"), origin, form)
+	if p.ScannerAvailable || p.Installed {
+		row("Virus scanner", scanner) // nothing to say at home without one
+	}
+	return container.NewVBox(kit.Heading("Files"), origin, form)
 }

@@ -12,4 +12,9 @@ import (
 type Host interface {
 	kit.Window
 	ShowNearbyWindow(until time.Time)
+	// The lock section (lock.go): whether the profile can be locked (it
+	// has a passphrase), lock now, log out.
+	CanLock() bool
+	Lock()
+	LogOut()
 }

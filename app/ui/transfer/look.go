@@ -65,7 +65,7 @@ func (r *Row) baseLook() rowLook {
 		fill: theme.Color(theme.ColorNameInputBackground), icon: kit.FileIcon(t),
 	}
 	if t.Outgoing {
-		l.fill = outgoingTint
+		l.fill = kit.OutgoingBubble()
 	}
 	return l
 }
@@ -114,7 +114,9 @@ func (r *Row) lookDone(l *rowLook) {
 		l.status = "Not scanned: " + t.Reason
 		l.statusImp = widget.WarningImportance
 	default:
-		l.status = "Not scanned (no virus scanner)"
+		// No scanner on this computer: nothing to say about scanning (a
+		// failed scan says so above).
+		l.status = "Received ✓"
 	}
 	if !t.Outgoing && !t.VoiceNote && t.Path != "" {
 		l.show[r.open], l.show[r.folder] = true, true

@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"hearth/app/core/base"
 )
 
 // Bounds on what the thumbnailer decodes: a picture beyond them keeps the
@@ -48,6 +50,15 @@ func DecodeThumb(path string) (image.Image, error) {
 	}
 	if st.Size() > thumbMaxFile {
 		return nil, errThumbTooBig
+	}
+	// A received file's magic bytes decide before any decoder sees it:
+	// image.DecodeConfig would guess among every registered format.
+	head := make([]byte, 8)
+	if n, _ := io.ReadFull(f, head); base.PictureFormat(head[:n]) == "" {
+		return nil, base.ErrNotAnImage
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
 	}
 	cfg, _, err := image.DecodeConfig(f)
 	if err != nil {

@@ -30,7 +30,6 @@ const speedSmoothing = 0.3
 
 var (
 	QuarantineTint = color.NRGBA{R: 0xD6, G: 0x3B, B: 0x3B, A: 0x30}
-	outgoingTint   = color.NRGBA{R: kit.Ember.R, G: kit.Ember.G, B: kit.Ember.B, A: 0x38}
 )
 
 // Row is one file or voice note in the conversation. It is built
@@ -122,7 +121,7 @@ func NewRow(cv Conversation, t contacts.Transfer) *Row {
 	r.Bg.CornerRadius = 12
 	bubble := container.NewStack(r.Bg, inner)
 	if t.Outgoing {
-		r.Bg.FillColor = outgoingTint
+		r.Bg.FillColor = kit.OutgoingBubble()
 		r.Line = container.NewHBox(layout.NewSpacer(), bubble)
 	} else {
 		r.Line = container.NewHBox(bubble, layout.NewSpacer())
