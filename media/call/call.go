@@ -36,6 +36,7 @@ type Config struct {
 	OnLocalVideo  func(image.Image)   // local preview frames (a new image)
 	OnRemoteAudio func(pcm []int16)   // decoded remote audio, 48 kHz mono
 	OnState       func(State, string) // state changes in order, with a reason for users
+	OnRemoteState func(RemoteState)   // the other side muted, turned its camera off, or back
 
 	// Net, when set, is the network the call's sockets come from (the
 	// impairment bench puts each side in a network namespace); nil is the
@@ -67,6 +68,8 @@ type Stats struct {
 	AudioRecovered      int64 // 20 ms frames rebuilt from the next packet's FEC
 	AudioUnderruns      int64 // times the jitter buffer ran dry while playing
 	AudioJitterTarget   time.Duration
+
+	Remote RemoteState // what the other side last said of its microphone and camera
 
 	// Sending, as congestion control sees it.
 	SendEstimate  int         // bits per second the path is estimated to carry
@@ -114,7 +117,8 @@ type Call struct {
 	pending   []string // candidates received before the remote description
 	lostTimer *time.Timer
 
-	rate *device.Rate // what congestion control lets us send; read by the encoders
+	rate    *device.Rate  // what congestion control lets us send; read by the encoders
+	stateCh *stateChannel // my mute and camera state, told to the other side
 
 	smu       sync.Mutex // guards the fields below
 	stats     Stats
@@ -273,6 +277,11 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 		return nil, fmt.Errorf("creating peer connection: %w", err)
 	}
 	c.pc = pc
+	if err := c.openStateChannel(); err != nil {
+		_ = pc.Close()
+		c.closeDevices()
+		return nil, err
+	}
 	pc.OnConnectionStateChange(c.onConnectionState)
 	pc.OnTrack(c.onTrack)
 
