@@ -37,6 +37,9 @@ type Call interface {
 	SetMuted(bool)
 	SetCameraOff(bool)
 	Hangup()
+	// Live reports the other side's mute and camera, and the connection's
+	// quality; the window reads it about once a second.
+	Live() Live
 }
 
 // Config tunes calls beyond the shared deps.
