@@ -78,8 +78,9 @@ type MainWindow struct {
 
 	calls   map[string]*callwin.CallWindow
 	ringing map[string]dialog.Dialog
-	modal   dialog.Dialog // the dialog Escape closes
-	escape  func()        // what Escape does while modal is shown
+	callers map[string]event.IncomingCall // who is ringing (missedcall.go)
+	modal   dialog.Dialog                 // the dialog Escape closes
+	escape  func()                        // what Escape does while modal is shown
 
 	add          *addcontact.Dialogs // the add-contact dialogs (app/ui/addcontact)
 	groupDlg     *groupdlg.Dialogs   // the group dialogs (app/ui/groupdlg)
@@ -270,7 +271,7 @@ func (mw *MainWindow) apply(ev event.Event) {
 		if d, ok := mw.ringing[e.CallID]; ok {
 			delete(mw.ringing, e.CallID)
 			mw.HideModal(d)
-			mw.ShowNotice(e.Reason)
+			mw.ringingEnded(e) // missedcall.go
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.Ended(e.Reason)
