@@ -78,9 +78,9 @@ type MainWindow struct {
 
 	calls   map[string]*callwin.CallWindow
 	ringing map[string]dialog.Dialog
-	callers map[string]event.IncomingCall // who is ringing (missedcall.go)
-	modal   dialog.Dialog                 // the dialog Escape closes
-	escape  func()                        // what Escape does while modal is shown
+	callers map[string]event.IncomingCall
+	modal   dialog.Dialog // the dialog Escape closes
+	escape  func()        // what Escape does while modal is shown
 
 	add          *addcontact.Dialogs // the add-contact dialogs (app/ui/addcontact)
 	groupDlg     *groupdlg.Dialogs   // the group dialogs (app/ui/groupdlg)
