@@ -48,3 +48,16 @@ func TestLiveFrom(t *testing.T) {
 		t.Errorf("before media: %+v", l)
 	}
 }
+
+func TestRingerStartsOnceAndHalts(t *testing.T) {
+	var r ringer
+	plays, stops := 0, 0
+	play := func() func() { plays++; return func() { stops++ } }
+	r.start(play)
+	r.start(play) // a second offer does not ring twice
+	r.halt()
+	r.halt()
+	if plays != 1 || stops != 1 {
+		t.Errorf("played %d, stopped %d", plays, stops)
+	}
+}
