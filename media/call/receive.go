@@ -175,6 +175,7 @@ func (c *Call) deliverAudio(pcm []int16) {
 	}
 	if c.speaker != nil {
 		c.speaker.Write(pcm)
+		c.capture.Playback(pcm) // what the echo canceller must take out of the microphone
 	}
 }
 

@@ -60,7 +60,9 @@ func OpenSpeaker() (Speaker, error) {
 	if err != nil {
 		_ = ctx.Uninit()
 		ctx.Free()
-		return nil, fmt.Errorf("opening audio output: %w", err)
+		// A listed output that no backend can open (ALSA's default with no
+		// sound card behind it, a JACK server not running) is no device.
+		return nil, fmt.Errorf("opening audio output: %w: %w", ErrNoDevice, err)
 	}
 	if err := dev.Start(); err != nil {
 		dev.Uninit()
