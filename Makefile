@@ -15,7 +15,7 @@ FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 DESTDIR   ?=
 
-.PHONY: run test bench build install deps test-deps fuzz vet clean
+.PHONY: run test bench build install deps test-deps fuzz vet clean check
 
 run: deps
 	$(GO) run . $(ARGS)
@@ -94,6 +94,13 @@ fuzz:
 	    done; \
 	  done; \
 	done
+
+# Static analysis and known vulnerabilities (issue 14): staticcheck, and
+# govulncheck against an offline database built from the golang.org/x/vulndb
+# module; packaging/check.sh says how, packaging/vuln-allow.txt what is
+# accepted and why. CI runs it (.ci/run).
+check: deps
+	GO=$(GO) ./packaging/check.sh
 
 bench: deps test-deps
 	./packaging/with-display.sh $(GO) run ./app/bench
