@@ -14,6 +14,7 @@ import (
 
 	"hearth/app/cli"
 	"hearth/app/core"
+	"hearth/app/core/calls"
 	"hearth/app/core/carry"
 	"hearth/app/core/chat"
 	"hearth/app/core/groups"
@@ -137,7 +138,7 @@ func backendOf(m *core.Messenger) *area.Backend {
 		Groups:   groupsArea{m.Groups, m.Chat},
 		Calls:    m.Calls,
 		Archive:  m.Archive,
-		Me:       me{m, m.Presence, m.Chat, m.Nearby, m.Carry},
+		Me:       me{m, m.Presence, m.Chat, m.Nearby, m.Carry, m.Calls},
 		Events:   m.Events,
 		Close:    m.Close,
 	}
@@ -174,6 +175,7 @@ type me struct {
 	*chat.Chat // read receipts
 	*nearbyMech
 	*carry.Carry // carrying for contacts
+	*calls.Calls // audio processing in calls
 }
 
 // nearbyMech names the embedded nearby mechanism apart from the

@@ -78,6 +78,7 @@ type MainWindow struct {
 
 	calls   map[string]*callwin.CallWindow
 	ringing map[string]dialog.Dialog
+	callers map[string]event.IncomingCall
 	modal   dialog.Dialog // the dialog Escape closes
 	escape  func()        // what Escape does while modal is shown
 
@@ -269,7 +270,7 @@ func (mw *MainWindow) apply(ev event.Event) {
 		if d, ok := mw.ringing[e.CallID]; ok {
 			delete(mw.ringing, e.CallID)
 			mw.HideModal(d)
-			mw.ShowNotice(e.Reason)
+			mw.ringingEnded(e) // missedcall.go
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.Ended(e.Reason)
