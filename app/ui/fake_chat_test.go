@@ -26,7 +26,7 @@ type fakeChat struct {
 }
 
 // React stores my reaction and tells the window, as core does.
-func (f *fakeChat) React(messageID, emoji string) error {
+func (f *fakeChat) React(_, messageID, emoji string) error {
 	f.mu.Lock()
 	i, conv := f.findLocked(messageID)
 	if i < 0 {
@@ -42,7 +42,7 @@ func (f *fakeChat) React(messageID, emoji string) error {
 	return nil
 }
 
-func (f *fakeChat) Reactions(ids []string) ([]contacts.Reaction, error) {
+func (f *fakeChat) Reactions(_ string, ids []string) ([]contacts.Reaction, error) {
 	defer f.lock()()
 	var out []contacts.Reaction
 	for _, r := range f.reacts {

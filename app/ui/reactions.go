@@ -26,7 +26,7 @@ func (cv *chatView) loadReactions(msgs []contacts.Message) {
 	for i, m := range msgs {
 		ids[i] = m.ID
 	}
-	rs, err := cv.chat.Reactions(ids)
+	rs, err := cv.chat.Reactions(cv.peer, ids)
 	if err != nil {
 		return // the messages show without them
 	}
@@ -41,7 +41,7 @@ func (cv *chatView) reactionChanged(messageID string) {
 	if !ok {
 		return
 	}
-	rs, err := cv.chat.Reactions([]string{messageID})
+	rs, err := cv.chat.Reactions(cv.peer, []string{messageID})
 	if err != nil {
 		return
 	}
@@ -112,7 +112,8 @@ func (cv *chatView) pickReaction(m contacts.Message) {
 // react sets my reaction to m ("" takes it back).
 func (cv *chatView) react(m contacts.Message, emoji string) {
 	mw := cv.mw
-	mw.Background(func() error { return cv.chat.React(m.ID, emoji) }, func(err error) {
+	conv := cv.peer
+	mw.Background(func() error { return cv.chat.React(conv, m.ID, emoji) }, func(err error) {
 		if err != nil {
 			mw.ShowNotice("Could not react: " + kit.UserText(err))
 		}

@@ -19,19 +19,19 @@ import (
 // sent on /hearth/convo like edits (UpdateReact) and ordered the same way:
 // the newest change by its author's clock wins.
 
-// React sets my reaction to a message of a conversation with a contact
-// ("" takes it back), here and, now or when it is next reachable, on the
-// contact's side.
-func (c *Chat) React(messageID, emoji string) error {
+// React sets my reaction to message messageID of my conversation with a
+// contact ("" takes it back), here and, now or when it is next reachable,
+// on the contact's side.
+func (c *Chat) React(conversation, messageID, emoji string) error {
 	emoji = strings.TrimSpace(emoji)
 	if len(emoji) > wire.MaxReaction {
 		return ErrReactionTooLong
 	}
-	msg, err := c.d.Store.Message(messageID)
-	if err != nil {
+	if _, group := contacts.GroupID(conversation); group {
 		return base.ErrUnknownMessage
 	}
-	if _, group := contacts.GroupID(msg.Conversation); group {
+	msg, err := c.d.Store.MessageIn(conversation, "", messageID)
+	if err != nil {
 		return base.ErrUnknownMessage
 	}
 	id, err := peer.Decode(msg.Conversation)
@@ -41,7 +41,7 @@ func (c *Chat) React(messageID, emoji string) error {
 	// Whole milliseconds: what the wire carries and the acknowledgement
 	// compares.
 	at := time.UnixMilli(time.Now().UnixMilli())
-	if _, err := c.d.Store.SetReaction(messageID, "", emoji, at); err != nil {
+	if _, err := c.d.Store.SetReaction(msg.Conversation, messageID, "", emoji, at); err != nil {
 		return err
 	}
 	c.d.Publish(event.ReactionChanged{Conversation: msg.Conversation, MessageID: messageID})
@@ -49,24 +49,26 @@ func (c *Chat) React(messageID, emoji string) error {
 	return nil
 }
 
-// Reactions returns the reactions to these messages, oldest first; From
-// is "" for mine.
-func (c *Chat) Reactions(messageIDs []string) ([]contacts.Reaction, error) {
-	return c.d.Store.Reactions(messageIDs)
+// Reactions returns the reactions to these messages of a conversation,
+// oldest first; From is "" for mine.
+func (c *Chat) Reactions(conversation string, messageIDs []string) ([]contacts.Reaction, error) {
+	return c.d.Store.Reactions(conversation, messageIDs)
 }
 
 // onReaction applies a contact's reaction to a message of our
 // conversation. A message I do not have (deleted by retention) takes
 // nothing; a message of another conversation is refused.
 func (c *Chat) onReaction(conv string, u wire.ChatUpdate) bool {
-	msg, err := c.d.Store.Message(u.Target)
+	// Looked up in our conversation only: an ID alone may be another
+	// conversation's message.
+	_, err := c.d.Store.MessageIn(conv, "", u.Target)
 	if errors.Is(err, store.ErrNotFound) {
 		return true
 	}
-	if err != nil || msg.Conversation != conv {
+	if err != nil {
 		return false
 	}
-	changed, err := c.d.Store.SetReaction(u.Target, conv, u.Body, time.UnixMilli(u.At))
+	changed, err := c.d.Store.SetReaction(conv, u.Target, conv, u.Body, time.UnixMilli(u.At))
 	if err != nil {
 		return false
 	}
@@ -77,19 +79,28 @@ func (c *Chat) onReaction(conv string, u wire.ChatUpdate) bool {
 }
 
 // flushReactions sends my reactions the contact does not have yet. One to
-// a message of mine still in the outbox waits for the message.
+// a message of mine still in the outbox waits for the message. A reaction
+// changed while it was being sent stays pending and goes in the next pass.
 func (c *Chat) flushReactions(id peer.ID, send func(wire.ChatUpdate) error) {
-	rs, err := c.d.Store.PendingReactions(id.String())
-	if err != nil {
-		return
-	}
-	for _, r := range rs {
-		if msg, err := c.d.Store.Message(r.MessageID); err != nil || (msg.Outgoing && msg.Status == contacts.Pending) {
-			continue
-		}
-		if send(wire.ChatUpdate{Kind: wire.UpdateReact, Target: r.MessageID, Body: r.Emoji, At: r.At.UnixMilli()}) != nil {
+	conv := id.String()
+	for pass := 0; pass < 3 && c.d.Ctx().Err() == nil; pass++ {
+		rs, err := c.d.Store.PendingReactions(conv)
+		if err != nil {
 			return
 		}
-		c.d.Store.ReactionSent(r.MessageID, r.At)
+		sent := 0
+		for _, r := range rs {
+			if msg, err := c.d.Store.MessageIn(conv, "", r.MessageID); err != nil || (msg.Outgoing && msg.Status == contacts.Pending) {
+				continue
+			}
+			if send(wire.ChatUpdate{Kind: wire.UpdateReact, Target: r.MessageID, Body: r.Emoji, At: r.At.UnixMilli()}) != nil {
+				return
+			}
+			c.d.Store.ReactionSent(conv, r.MessageID, r.At)
+			sent++
+		}
+		if sent == 0 {
+			return
+		}
 	}
 }
