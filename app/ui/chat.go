@@ -241,6 +241,9 @@ func (cv *chatView) setContact(c people.ContactView) {
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
+	if c.Link != "" && c.Presence != contacts.Offline {
+		line += " · " + c.Link
+	}
 	cv.presenceLine = kit.WithWarning(line, c)
 	cv.showStatusLine()
 	cv.setMuted(c.Muted)

@@ -30,6 +30,8 @@ type fakeMe struct {
 	carrying   bool // SetCarryMessages
 	carried    int  // Carrying
 	noReceipt  bool // read receipts off
+
+	noAudioProcessing bool // SetAudioProcessing(false)
 }
 
 func (f *fakeMe) MyName() string {
@@ -78,6 +80,17 @@ func (f *fakeMe) Carrying() (int, int64, error) {
 func (f *fakeMe) SetCarryMessages(on bool) error {
 	defer f.lock()()
 	f.carrying = on
+	return nil
+}
+
+func (f *fakeMe) AudioProcessing() bool {
+	defer f.lock()()
+	return !f.noAudioProcessing
+}
+
+func (f *fakeMe) SetAudioProcessing(on bool) error {
+	defer f.lock()()
+	f.noAudioProcessing = !on
 	return nil
 }
 

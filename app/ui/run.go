@@ -19,7 +19,9 @@ func Run(a fyne.App, l area.Launcher, title string) {
 	s := Start(a, l, title, fyne.Do)
 	s.w.SetMaster()
 	s.w.CenterOnScreen()
-	s.w.Show()
+	if !(startHidden && s.mw != nil) { // --background: hidden until the tray or a second launch opens it
+		s.w.Show()
+	}
 	a.Run()
 	s.Stop()
 }
@@ -55,6 +57,7 @@ func (s *Session) Window() fyne.Window { return s.w }
 func (s *Session) Stop() {
 	s.start.Quit()
 	if s.mw != nil {
+		running.Store(nil)
 		rememberSize(s.a, s.w)
 		s.mw.shutdown()
 		s.mw = nil
@@ -100,6 +103,7 @@ func (s *Session) logOut() {
 	rememberSize(s.a, s.w)
 	mw := s.mw
 	s.mw = nil
+	running.Store(nil)
 	mw.shutdown()
 	s.showStart(false)
 }

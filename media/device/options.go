@@ -10,6 +10,10 @@ type Options struct {
 	// AudioOnly captures no video at all (voice notes): the camera stays
 	// off and Capture.Video is nil.
 	AudioOnly bool
+	// NoAudioProcessing sends the microphone as it is: no echo
+	// cancellation, noise suppression or gain control (on by default for a
+	// real microphone; never for the synthetic tone).
+	NoAudioProcessing bool
 }
 
 const (

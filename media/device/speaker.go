@@ -15,8 +15,10 @@ type Speaker interface {
 	Close() error
 }
 
-// maxQueued bounds the playback queue: half a second of audio.
-const maxQueued = SampleRate / 2
+// maxQueued bounds the playback queue to 250 ms: a call's jitter buffer
+// does the waiting, so anything beyond is delay nobody wants (voice notes
+// queue 200 ms ahead, media/voice's playLead).
+const maxQueued = SampleRate / 4
 
 type malgoSpeaker struct {
 	ctx *malgo.AllocatedContext
@@ -58,7 +60,9 @@ func OpenSpeaker() (Speaker, error) {
 	if err != nil {
 		_ = ctx.Uninit()
 		ctx.Free()
-		return nil, fmt.Errorf("opening audio output: %w", err)
+		// A listed output that no backend can open (ALSA's default with no
+		// sound card behind it, a JACK server not running) is no device.
+		return nil, fmt.Errorf("opening audio output: %w: %w", ErrNoDevice, err)
 	}
 	if err := dev.Start(); err != nil {
 		dev.Uninit()

@@ -368,6 +368,9 @@ func (c *Chat) OnUpdate(from peer.ID, u wire.ChatUpdate) bool {
 		// of someone else's with the same ID is never found.
 		msg, err := c.d.Store.MessageIn(conv, conv, u.Target)
 		if errors.Is(err, store.ErrNotFound) {
+			if _, err := c.d.Store.Message(u.Target); err == nil {
+				return false // someone else's message: never theirs to change
+			}
 			return true // nothing here to change
 		}
 		if err != nil || msg.Outgoing {

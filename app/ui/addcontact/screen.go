@@ -47,6 +47,7 @@ type Screen struct {
 	Again    *widget.Button
 	Link     string
 	LinkTxt  *widget.Label
+	ShortTxt *widget.Label // the short code (under 60 characters), when the core makes one
 	CopyBtn  *widget.Button
 	QR       *canvas.Image // nil when the link does not fit a QR
 
@@ -189,6 +190,10 @@ func (s *Screen) buildShow() fyne.CanvasObject {
 	s.LinkTxt = widget.NewLabel("")
 	s.LinkTxt.TextStyle.Monospace = true
 	s.LinkTxt.Truncation = fyne.TextTruncateEllipsis
+	s.ShortTxt = widget.NewLabel("")
+	s.ShortTxt.TextStyle.Monospace = true
+	s.ShortTxt.Wrapping = fyne.TextWrapBreak
+	s.ShortTxt.Hide()
 	s.CopyBtn = widget.NewButtonWithIcon(lang.L("Copy link"), theme.ContentCopyIcon(), func() {
 		s.mw.Clipboard().SetContent(s.Link)
 		s.CopyBtn.SetText(lang.L("Copied"))
@@ -207,6 +212,7 @@ func (s *Screen) buildShow() fyne.CanvasObject {
 		widget.NewLabel(lang.L("Far away? Send them this link:")),
 		s.LinkTxt,
 		container.NewHBox(s.CopyBtn),
+		s.ShortTxt,
 		kit.Wrapped(lang.L("The first person who uses it becomes your contact.")),
 	)
 	return container.NewVBox(spoken, widget.NewSeparator(),
@@ -222,6 +228,12 @@ func (s *Screen) showLink() {
 	}
 	s.Link = link
 	s.LinkTxt.SetText(link)
+	if sc, ok := s.mw.contacts.(interface{ ShortInviteCode() (string, error) }); ok {
+		if short, err := sc.ShortInviteCode(); err == nil {
+			s.ShortTxt.SetText(lang.L("Or type this short code: {{.Code}}", map[string]any{"Code": short}))
+			s.ShortTxt.Show()
+		}
+	}
 	s.CopyBtn.SetText(lang.L("Copy link"))
 	s.CopyBtn.SetIcon(theme.ContentCopyIcon())
 	if png, modules, err := pairing.QRCode(link, 320); err == nil {

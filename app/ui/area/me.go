@@ -40,6 +40,11 @@ type MeBackend interface {
 	SetCarryMessages(on bool) error
 	Carrying() (count int, bytes int64, err error)
 
+	// Calls: echo cancellation, noise suppression and gain control on the
+	// microphone (on by default).
+	AudioProcessing() bool
+	SetAudioProcessing(on bool) error
+
 	ReadReceipts() bool
 	SetReadReceipts(on bool) error
 }
