@@ -34,6 +34,9 @@ func runWindow(f cli.WindowFlags) int {
 	if !f.NoDHT {
 		// Joined only while a short pairing code is open or being typed.
 		opener.Opts.PairDHTBootstrap = discovery.PublicDHTPeers()
+		// Stayed connected to (unless public relays are off): relay slots
+		// when no contact can relay, and others' view of my address.
+		opener.Opts.Bootstrap = opener.Opts.PairDHTBootstrap
 	}
 	a := fyneapp.NewWithID("org.hearth.Hearth")
 	// A hearth: link (the desktop file passes a clicked link as %u) opens
