@@ -10,7 +10,7 @@ BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev liba
 TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils $(LAB_PKGS)
 # The network lab (app/reachlab, issue 11): NAT routers in namespaces, and
 # a UPnP IGD in one of them.
-LAB_PKGS   = iptables nftables miniupnpd
+LAB_PKGS   = iproute2 iptables nftables miniupnpd
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 DESTDIR   ?=
