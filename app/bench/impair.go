@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"hearth/media/impair"
@@ -21,7 +22,11 @@ func benchImpair() ([]result, error) {
 	d := time.Duration(secs) * time.Second
 	var out []result
 	var clean impair.Result
+	only := os.Getenv("HEARTH_IMPAIR_ONLY") // a part of a condition's name, for a quick look
 	for i, c := range impair.AllConditions {
+		if only != "" && c.Name != impair.Clean.Name && !strings.Contains(c.Name, only) {
+			continue
+		}
 		s, err := impair.Start(uint64(i+1), c)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", c.Name, err)
