@@ -108,6 +108,11 @@ type MainWindow struct {
 	notify  *notify.Notifier
 	focused bool            // the app has the keyboard focus
 	typing  map[string]bool // contacts typing to me
+
+	// The tray icon is shown; its menu and status line (background.go).
+	tray       bool
+	trayMenu   *fyne.Menu
+	trayStatus *fyne.MenuItem
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
@@ -172,14 +177,8 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	mw.watchActivity()
 	mw.addArchiveShortcuts() // archive.go: Ctrl+F searches every conversation
 	mw.watchIdle()           // lock.go: Ctrl+L, lock after idle
-	// Closing the main window ends the calls with it.
-	w.SetCloseIntercept(func() {
-		rememberSize(a, w)
-		for _, cw := range mw.calls {
-			cw.Close()
-		}
-		w.Close()
-	})
+	// Closing the main window hides it, or quits (ending the calls).
+	mw.setupBackground(a) // background.go
 	mw.refreshContacts()
 	mw.refreshNearby()
 	mw.RefreshGroups()
