@@ -10,12 +10,12 @@ BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev liba
 TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils $(LAB_PKGS)
 # The network lab (app/reachlab, issue 11): NAT routers in namespaces, and
 # a UPnP IGD in one of them.
-LAB_PKGS   = iptables miniupnpd
+LAB_PKGS   = iptables nftables miniupnpd
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 DESTDIR   ?=
 
-.PHONY: run test bench build install deps test-deps fuzz vet clean
+.PHONY: run test bench build install deps test-deps fuzz vet clean check
 
 run: deps
 	$(GO) run . $(ARGS)
@@ -104,6 +104,13 @@ fuzz:
 	    done; \
 	  done; \
 	done
+
+# Static analysis and known vulnerabilities (issue 14): staticcheck, and
+# govulncheck against an offline database built from the golang.org/x/vulndb
+# module; packaging/check.sh says how, packaging/vuln-allow.txt what is
+# accepted and why. CI runs it (.ci/run).
+check: deps
+	GO=$(GO) ./packaging/check.sh
 
 bench: deps test-deps
 	./packaging/with-display.sh $(GO) run ./app/bench

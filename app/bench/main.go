@@ -70,6 +70,7 @@ func main() {
 		{"groupfiles", benchGroupFiles}, // files in a group (groupfiles.go)
 		{"groupcarry", benchGroupCarry}, // group messages through a carrier (groupcarry.go)
 		{"carryfiles", benchCarryFiles}, // small files through a carrier (carryfiles.go)
+		{"reach", benchReach},           // across NAT routers in the network lab (reach.go)
 	}
 	failed := false
 	for _, b := range benches {

@@ -19,7 +19,6 @@ type benchPeer struct {
 
 	mu      sync.Mutex
 	waiters map[string]chan struct{} // message ID → closed when delivered
-	online  map[string]bool
 	onEvent func(event.Event)
 }
 

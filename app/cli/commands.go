@@ -213,6 +213,9 @@ func send(m messenger, req Request, daemon bool, out *strings.Builder) (int, err
 			return stored, fmt.Errorf("after %d message(s): %w", stored, err)
 		}
 		stored++
+		if req.Progress != nil {
+			req.Progress(stored)
+		}
 	}
 	if stored == 0 {
 		return 0, base.ErrEmptyMessage

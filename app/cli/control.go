@@ -33,6 +33,11 @@ type Request struct {
 	On      bool     `json:"on,omitempty"`
 	JSON    bool     `json:"json,omitempty"`   // machine-readable output
 	Switch  string   `json:"switch,omitempty"` // carry: "on", "off", or "" to show
+
+	// Progress, when set, is told each time a send has stored one more
+	// message; the daemon sends it on as a progress line, so a client
+	// whose daemon dies half way still learns how many were stored.
+	Progress func(stored int) `json:"-"`
 }
 
 // Reply answers a Request. Output is what the command prints; Error is
@@ -42,6 +47,8 @@ type Reply struct {
 	Output string `json:"output,omitempty"`
 	Error  string `json:"error,omitempty"`
 	Stored int    `json:"stored,omitempty"`
+	// Progress marks a line sent before the reply: Stored so far.
+	Progress bool `json:"progress,omitempty"`
 }
 
 // server answers requests on the control socket with a runner.
@@ -110,6 +117,11 @@ func (s *server) serve(c net.Conn) {
 		rep.Error = "malformed request"
 	default:
 		c.SetReadDeadline(time.Time{})
+		req.Progress = func(n int) {
+			b, _ := json.Marshal(Reply{Progress: true, Stored: n})
+			c.SetWriteDeadline(time.Now().Add(time.Minute))
+			c.Write(append(b, '\n'))
+		}
 		rep = s.run(req)
 	}
 	b, _ := json.Marshal(rep)
@@ -169,9 +181,20 @@ func call(dir string, req Request) (Reply, error) {
 	if _, err := c.Write(append(b, '\n')); err != nil {
 		return Reply{}, fmt.Errorf("talking to the daemon: %w", err)
 	}
-	var rep Reply
-	if err := json.NewDecoder(c).Decode(&rep); err != nil {
-		return Reply{}, fmt.Errorf("the daemon stopped before answering: %w", err)
+	dec := json.NewDecoder(c)
+	stored := -1 // no progress line yet
+	for {
+		var rep Reply
+		if err := dec.Decode(&rep); err != nil {
+			if stored >= 0 {
+				return Reply{Stored: stored}, fmt.Errorf("%w after storing %d of %d message(s): they are in the outbox "+
+					"and go when the daemon runs again; the others were not sent", ErrDaemonStopped, stored, len(req.Texts))
+			}
+			return Reply{}, fmt.Errorf("%w before answering: %v", ErrDaemonStopped, err)
+		}
+		if !rep.Progress {
+			return rep, nil
+		}
+		stored = rep.Stored
 	}
-	return rep, nil
 }

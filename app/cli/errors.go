@@ -25,6 +25,8 @@ var (
 	ErrNeedPassphrase = errors.New("this profile needs a passphrase: set HEARTH_PASSPHRASE or use --passphrase-file")
 	// ErrRequestTooLarge: a control request over maxRequest.
 	ErrRequestTooLarge = errors.New("request too large")
+	// ErrDaemonStopped: the daemon ended (a crash) before it answered.
+	ErrDaemonStopped = errors.New("the daemon stopped")
 	// ErrDaemonRunning: a daemon already runs for this profile.
 	ErrDaemonRunning = errors.New("a daemon is already running for this profile")
 )

@@ -198,6 +198,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		Muted:          m.Chat.Muted,
 		PresenceOf:     func(id peer.ID) (contacts.Presence, string, image.Image) { return m.Presence.Of(id) },
 		InviteAddrs:    n.ShareableAddrs,
+		FindAddrs:      m.findAddrs,
+		LinkOf:         m.linkText,
 	})
 	m.Pairing = pairing.New(m.d, pairing.Config{Rendezvous: opts.PairRendezvous, NoMDNS: opts.NoMDNS,
 		DHTBootstrap: opts.PairDHTBootstrap, Paired: m.People.AddPaired})

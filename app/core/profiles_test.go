@@ -75,15 +75,6 @@ func writePicture(t *testing.T, w, h int) string {
 	return path
 }
 
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestProfileReachesContactsOnly: Alice's avatar and name reach Bob, who
 // keeps them across a restart; Carol, whose request Alice has not
 // accepted, gets no profile bytes at all, even when Alice changes hers.

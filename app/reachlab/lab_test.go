@@ -160,6 +160,8 @@ type result struct {
 	link   string        // how A and B ended up connected
 	online time.Duration // add by invite → both see each other online
 	found  time.Duration // renumber → back online (renumber cell)
+	reach  string        // how A says it is reachable
+	launch time.Duration // B started again → A online for B
 }
 
 // cellNet is a built network: where A and B run and how to reach the
@@ -169,6 +171,7 @@ type cellNet struct {
 	aNS, bNS string
 	boot     string       // the public node's address, "" for none
 	renumber func() error // the renumber cell changes A's address
+	short    bool         // pair by the short code (found through the relay)
 }
 
 // runCell runs the whole conversation between A and B and checks how
@@ -191,6 +194,12 @@ func runCell(t *testing.T, n cellNet, want string) result {
 		waitAddrs(t, a)
 	}
 	code := a.ask("invite")
+	if n.short {
+		code = a.ask("shortinvite")
+		if len(code) >= 60 {
+			t.Fatalf("short code %q has %d characters", code, len(code))
+		}
+	}
 	if strings.Contains(code, "127.0.0.1") {
 		t.Fatalf("invite carries loopback")
 	}
@@ -215,7 +224,10 @@ func runCell(t *testing.T, n cellNet, want string) result {
 	b.ask("quit")
 	b.kill()
 	a.ask("send " + bID + " while-you-were-out")
+	launch := time.Now()
 	b = startChild(t, n.bNS, "B", bEnv...)
+	b.ask("online " + aID + " 30")
+	res.launch = time.Since(launch)
 	b.ask("got " + aID + " while-you-were-out 60")
 	a.ask("delivered " + bID + " while-you-were-out 30")
 
@@ -229,6 +241,7 @@ func runCell(t *testing.T, n cellNet, want string) result {
 		}
 	}
 	res.link = a.ask("link " + bID)
+	res.reach = a.ask("reach")
 	if !strings.HasPrefix(res.link, want) {
 		t.Errorf("link %q, want %s", res.link, want)
 	}
@@ -270,7 +283,9 @@ func waitAddrs(t *testing.T, c *child) {
 // newLab builds a lab and removes it when the test ends.
 func newLab(t *testing.T, prefix string) *netlab.Lab {
 	t.Helper()
-	l, err := netlab.New(prefix)
+	// The process ID keeps two runs on one machine (CI jobs, people
+	// testing side by side) out of each other's namespaces.
+	l, err := netlab.New(fmt.Sprintf("%s%d", prefix, os.Getpid()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,6 +346,11 @@ func twoHomes(t *testing.T, prefix string, natA, natB netlab.NAT) (cellNet, *net
 	return cellNet{lab: l, aNS: aNS, bNS: bNS, boot: boot}, ha
 }
 
+// envValues makes the lab print its figures for app/bench.
+const envValues = "HEARTH_LAB_VALUES"
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
 var (
 	matrixMu sync.Mutex
 	matrix   = map[string]result{}
@@ -340,8 +360,21 @@ func record(t *testing.T, cell string, r result) {
 	matrixMu.Lock()
 	matrix[cell] = r
 	matrixMu.Unlock()
-	t.Logf("cell %s: %s, online %.2fs after adding the code, found again %.2fs",
-		cell, r.link, r.online.Seconds(), r.found.Seconds())
+	t.Logf("cell %s: %s, online %.2fs after adding the code, %.2fs after a launch, found again %.2fs; A: %s",
+		cell, r.link, r.online.Seconds(), r.launch.Seconds(), r.found.Seconds(), r.reach)
+	if os.Getenv(envValues) != "" {
+		// For app/bench (reach.go): one line per figure.
+		direct := 0
+		if strings.HasPrefix(r.link, "direct") {
+			direct = 1
+		}
+		fmt.Printf("VALUE %s_direct %d\n", cell, direct)
+		fmt.Printf("VALUE %s_pair_ms %.1f\n", cell, ms(r.online))
+		fmt.Printf("VALUE %s_launch_ms %.1f\n", cell, ms(r.launch))
+		if r.found > 0 {
+			fmt.Printf("VALUE %s_found_ms %.1f\n", cell, ms(r.found))
+		}
+	}
 }
 
 // TestLab runs every cell of the lab, in parallel.
@@ -350,6 +383,7 @@ func TestLab(t *testing.T) {
 	t.Run("both-eim", func(t *testing.T) {
 		t.Parallel()
 		n, _ := twoHomes(t, "hle", netlab.EndpointIndependent, netlab.EndpointIndependent)
+		n.short = true
 		record(t, "both-eim", runCell(t, n, "direct"))
 	})
 	t.Run("symmetric", func(t *testing.T) {
@@ -368,6 +402,20 @@ func TestLab(t *testing.T) {
 			t.Fatal(err)
 		}
 		record(t, "one-public", runCell(t, cellNet{lab: l, aNS: aNS, bNS: bNS, boot: boot}, "direct"))
+	})
+	t.Run("upnp", func(t *testing.T) {
+		t.Parallel()
+		// B is behind a symmetric NAT, where no hole punch works: only
+		// the port A's router mapped makes the connection direct.
+		n, ha := twoHomes(t, "hlu", netlab.EndpointIndependent, netlab.Symmetric)
+		if err := ha.UPnP(); err != nil {
+			t.Fatal(err)
+		}
+		r := runCell(t, n, "direct")
+		record(t, "upnp", r)
+		if !strings.Contains(r.reach, "mapped=true") {
+			t.Errorf("A's router mapped no port: %s", r.reach)
+		}
 	})
 	t.Run("lan-only", func(t *testing.T) {
 		t.Parallel()

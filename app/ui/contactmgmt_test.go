@@ -243,7 +243,7 @@ func TestBlockRequestThenUnblock(t *testing.T) {
 
 func TestRemoveAsksFirst(t *testing.T) {
 	mw, b, q := newTestMain(t)
-	d := mw.contactDlg.ConfirmRemove("peer-bob")
+	mw.contactDlg.ConfirmRemove("peer-bob")
 	top := mw.win.Canvas().Overlays().Top()
 	if !uitest.HasText(top, "Your conversation stays") {
 		t.Errorf("confirm text %q", uitest.Texts(top))
@@ -252,7 +252,7 @@ func TestRemoveAsksFirst(t *testing.T) {
 	if mw.modal != nil || len(b.people.cmCalls()) != 0 {
 		t.Fatal("Cancel did not just close")
 	}
-	d = mw.contactDlg.ConfirmRemove("peer-bob")
+	d := mw.contactDlg.ConfirmRemove("peer-bob")
 	test.Tap(d.OK)
 	waitCall(t, q, b, "remove:peer-bob")
 	q.WaitFor(t, "bob gone", func() bool { return mw.modal == nil && mw.contact("peer-bob") == nil })

@@ -170,7 +170,7 @@ func TestMembersDialogAdmin(t *testing.T) {
 	md.Rename.SetText("Kin")
 	enter(md.Rename)
 	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
-	md = mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
+	mw.groupDlg.ShowGroupMembers(mw.grp.groups[0])
 	button(t, mw.win.Canvas().Overlays().Top(), "Leave group").OnTapped()
 	q.WaitFor(t, "the dialog to close", func() bool { return mw.modal == nil })
 	want := []string{"add:fam:[peer-cleo]", "remove:fam:peer-gus", "rename:fam:Kin", "leave:fam"}

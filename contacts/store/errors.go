@@ -22,6 +22,9 @@ var (
 	// message without an ID or a key of the wrong length.
 	ErrInvalid = errors.New("invalid value")
 
+	// ErrFull is returned when a write does not fit on the disk.
+	ErrFull = errors.New("the disk is full")
+
 	// ErrClosed is returned by every method after Close.
 	ErrClosed = errors.New("store is closed")
 )

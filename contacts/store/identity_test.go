@@ -109,6 +109,9 @@ func TestSQLiteMigrateToScopedIdentity(t *testing.T) {
 	}
 	done, err := s.DoneGroupDeliveries("bob", []string{"g1"})
 	must(t, err)
+	if len(done) != 0 {
+		t.Fatalf("delivered with one member still owed: %v", done)
+	}
 	done, err = s.DoneGroupDeliveries("carol", []string{"g1"})
 	must(t, err)
 	if len(done) != 1 {

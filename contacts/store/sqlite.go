@@ -284,8 +284,26 @@ func mapErr(err error) error {
 		return fmt.Errorf("%w (%v)", ErrCorrupt, err)
 	case errors.Is(err, sqlite3.IOERR_BADKEY):
 		return fmt.Errorf("%w (%v)", ErrWrongKey, err)
+	case errors.Is(err, sqlite3.FULL):
+		return fmt.Errorf("%w (%v)", ErrFull, err)
 	}
 	return err
+}
+
+// LimitGrowth makes the database refuse to grow (on) as a full disk
+// would, with ErrFull, or lifts that (off). Hearth never calls it: it is
+// for tests of what a full disk does (SQLite's max_page_count).
+func (s *SQLite) LimitGrowth(on bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return ErrClosed
+	}
+	n := 1 // SQLite raises a limit below the current size to that size
+	if !on {
+		n = 1<<32 - 2 // SQLite's maximum
+	}
+	return mapErr(s.conn.Exec(fmt.Sprintf("PRAGMA max_page_count=%d", n)))
 }
 
 // stmt returns a cached prepared statement, reset and ready for binding.

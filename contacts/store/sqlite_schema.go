@@ -246,6 +246,22 @@ END;
 INSERT INTO group_deliveries (member, message_seq) SELECT member, message_seq FROM group_deliveries_v9;
 DROP TABLE group_deliveries_v9;
 `,
+	// reactions: one emoji per person per message ('' = removed, kept so
+	// an older change cannot bring it back); mine wait in pending until
+	// the peer has them.
+	`
+CREATE TABLE reactions (
+	message_id TEXT NOT NULL,
+	who        TEXT NOT NULL,
+	emoji      TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	pending    INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (message_id, who)
+) WITHOUT ROWID;
+CREATE TRIGGER reactions_message_gone AFTER DELETE ON messages BEGIN
+	DELETE FROM reactions WHERE message_id = old.id;
+END;
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).

@@ -139,6 +139,18 @@ type Store interface {
 	// UpdateSent records that the peer has the change of my message id made
 	// at `at`; a newer change stays pending.
 	UpdateSent(id string, at time.Time) error
+	// SetReaction sets who's reaction to a message ("" who: mine; ""
+	// emoji: none) if at is newer than their last one, and reports whether
+	// it changed. Mine are queued for the peer (PendingReactions).
+	// ErrNotFound for an unknown message.
+	SetReaction(messageID, who, emoji string, at time.Time) (bool, error)
+	// Reactions returns the reactions to these messages, oldest first.
+	Reactions(messageIDs []string) ([]contacts.Reaction, error)
+	// PendingReactions returns my reactions to messages of a conversation
+	// the peer has not acknowledged (removals included, Emoji "").
+	PendingReactions(conversation string) ([]contacts.Reaction, error)
+	// ReactionSent records that the peer has my reaction made at `at`.
+	ReactionSent(messageID string, at time.Time) error
 	// MarkReadUpTo marks Read my Delivered messages of a conversation
 	// stored up to and including messageID (one of mine), and returns
 	// their IDs. messageID itself is marked even when still Pending (its

@@ -82,6 +82,7 @@ func TestRefusedAndNotAllowed(t *testing.T) {
 	}
 	receiver.Close()
 	receiver = New(b, Config{OnProfile: rec.on})
+	defer receiver.Close()
 	if err := sender.Send(ctx, b.ID(), wire.Profile{Name: "a"}); err == nil {
 		t.Fatal("a refused profile reported as taken")
 	}

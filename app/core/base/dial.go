@@ -11,11 +11,15 @@ import (
 // may name members I do not know, at addresses it chose: dialling each of
 // them at every retry made a victim open 2,400 TCP connections in a
 // minute. Such peers are dialled only when something is owed to them (the
-// caller's "on demand"), at most MaxUnknownDials per round, and each one
+// caller's "on demand"), within one budget for all of them
+// (MaxUnknownDials at once, then one every UnknownDialEvery), and each one
 // again only after a backoff that doubles up to DialBackoffMax.
 const (
-	// MaxUnknownDials bounds the unknown peers dialled in one round.
-	MaxUnknownDials = 4
+	// MaxUnknownDials bounds the unknown peers dialled at once.
+	MaxUnknownDials = 8
+	// UnknownDialEvery is how fast the budget comes back: a hostile state
+	// costs at most 12 dials a minute, whatever it names.
+	UnknownDialEvery = 5 * time.Second
 	// DialBackoffMin is the wait after a first attempt; it doubles with
 	// each attempt that did not connect.
 	DialBackoffMin = 30 * time.Second
@@ -30,8 +34,10 @@ const (
 type Dials struct {
 	now func() time.Time
 
-	mu   sync.Mutex
-	next map[peer.ID]dialState
+	mu     sync.Mutex
+	next   map[peer.ID]dialState
+	tokens float64   // dials of unknown peers allowed now
+	at     time.Time // when tokens was computed
 }
 
 type dialState struct {
@@ -45,19 +51,23 @@ func NewDials(now func() time.Time) *Dials {
 	if now == nil {
 		now = time.Now
 	}
-	return &Dials{now: now, next: map[peer.ID]dialState{}}
+	return &Dials{now: now, next: map[peer.ID]dialState{}, tokens: MaxUnknownDials, at: now()}
 }
 
-// Pick returns the peers of ids that may be dialled now, at most
-// MaxUnknownDials, and counts an attempt for each: it is not picked again
-// before its backoff ends, unless Connected resets it.
+// Pick returns the peers of ids that may be dialled now, within the
+// budget, and counts an attempt for each: it is not picked again before
+// its backoff ends, unless Connected resets it.
 func (d *Dials) Pick(ids []peer.ID) []peer.ID {
 	now := d.now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if el := now.Sub(d.at); el > 0 {
+		d.tokens = min(MaxUnknownDials, d.tokens+el.Seconds()/UnknownDialEvery.Seconds())
+		d.at = now
+	}
 	var out []peer.ID
 	for _, id := range ids {
-		if len(out) == MaxUnknownDials {
+		if d.tokens < 1 {
 			break
 		}
 		st, ok := d.next[id]
@@ -75,6 +85,7 @@ func (d *Dials) Pick(ids []peer.ID) []peer.ID {
 			}
 		}
 		d.next[id] = dialState{at: now.Add(delay), delay: delay}
+		d.tokens--
 		out = append(out, id)
 	}
 	return out

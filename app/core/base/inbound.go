@@ -135,13 +135,6 @@ func (q *Inbound) Take(id peer.ID, n int64) error {
 	return nil
 }
 
-// Forget drops a contact's usage (removed, blocked).
-func (q *Inbound) Forget(id peer.ID) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	delete(q.peers, id)
-}
-
 // ShouldWarn reports whether the notice named key is due: true at most
 // once an hour for each key, so a flood makes one notice, not thousands.
 func (q *Inbound) ShouldWarn(key string) bool {

@@ -281,6 +281,7 @@ func (x *Transfers) storeOffer(from peer.ID, o files.Offer, conversation, sender
 		x.answerKnownOffer(old)
 		return nil
 	}
+	o.Name = SafeFileName(o.Name)
 	if err := x.policy.CheckOffer(o.Name, o.Size, o.MIME); err != nil {
 		return err
 	}
@@ -298,7 +299,7 @@ func (x *Transfers) storeOffer(from peer.ID, o files.Offer, conversation, sender
 		CreatedAt:    now,
 		UpdatedAt:    now,
 	}
-	if x.d.Book.IsAccepted(from) && o.Size < x.AutoAcceptBelow() {
+	if x.d.Book.IsAccepted(from) && o.Size < x.AutoAcceptBelow() && !RiskyName(o.Name) {
 		t.State = contacts.Transferring
 	}
 	if err := x.putTransfer(t); err != nil {

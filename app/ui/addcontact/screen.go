@@ -46,6 +46,7 @@ type Screen struct {
 	Again    *widget.Button
 	Link     string
 	LinkTxt  *widget.Label
+	ShortTxt *widget.Label // the short code (under 60 characters), when the core makes one
 	CopyBtn  *widget.Button
 	QR       *canvas.Image // nil when the link does not fit a QR
 
@@ -188,6 +189,10 @@ func (s *Screen) buildShow() fyne.CanvasObject {
 	s.LinkTxt = widget.NewLabel("")
 	s.LinkTxt.TextStyle.Monospace = true
 	s.LinkTxt.Truncation = fyne.TextTruncateEllipsis
+	s.ShortTxt = widget.NewLabel("")
+	s.ShortTxt.TextStyle.Monospace = true
+	s.ShortTxt.Wrapping = fyne.TextWrapBreak
+	s.ShortTxt.Hide()
 	s.CopyBtn = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), func() {
 		s.mw.Clipboard().SetContent(s.Link)
 		s.CopyBtn.SetText("Copied")
@@ -206,6 +211,7 @@ func (s *Screen) buildShow() fyne.CanvasObject {
 		widget.NewLabel("Far away? Send them this link:"),
 		s.LinkTxt,
 		container.NewHBox(s.CopyBtn),
+		s.ShortTxt,
 		kit.Wrapped("The first person who uses it becomes your contact."),
 	)
 	return container.NewVBox(spoken, widget.NewSeparator(),
@@ -221,6 +227,12 @@ func (s *Screen) showLink() {
 	}
 	s.Link = link
 	s.LinkTxt.SetText(link)
+	if sc, ok := s.mw.contacts.(interface{ ShortInviteCode() (string, error) }); ok {
+		if short, err := sc.ShortInviteCode(); err == nil {
+			s.ShortTxt.SetText("Or type this short code: " + short)
+			s.ShortTxt.Show()
+		}
+	}
 	s.CopyBtn.SetText("Copy link")
 	s.CopyBtn.SetIcon(theme.ContentCopyIcon())
 	if png, modules, err := pairing.QRCode(link, 320); err == nil {

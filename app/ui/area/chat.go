@@ -18,4 +18,8 @@ type ChatBackend interface {
 	// (contacts.GroupConversation).
 	MarkRead(peerID string) error
 	SetMuted(peerID string, muted bool) error
+	// React sets my reaction to a message ("" takes it back); Reactions
+	// returns the reactions to these messages (From "" is mine).
+	React(messageID, emoji string) error
+	Reactions(messageIDs []string) ([]contacts.Reaction, error)
 }

@@ -60,7 +60,8 @@ func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.Con
 	content := container.NewVBox(s.You.root, widget.NewSeparator(), s.Text.root, widget.NewSeparator(), s.Lock.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
 		widget.NewSeparator(), conversationSettings(host, me),
 		widget.NewSeparator(), carrySettings(me, host.Background), // carry.go
-		widget.NewSeparator(), backgroundSettings(fyne.CurrentApp().Preferences())) // background.go
+		widget.NewSeparator(), backgroundSettings(fyne.CurrentApp().Preferences()), // background.go
+		widget.NewSeparator(), networkSettings(me, host.Background)) // network.go
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)

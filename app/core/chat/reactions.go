@@ -1,0 +1,95 @@
+package chat
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"hearth/app/core/base"
+	"hearth/app/core/book"
+	"hearth/app/core/event"
+	"hearth/contacts"
+	"hearth/contacts/store"
+	"hearth/p2p/wire"
+)
+
+// Reactions: one emoji per person per message of a 1:1 conversation,
+// sent on /hearth/convo like edits (UpdateReact) and ordered the same way:
+// the newest change by its author's clock wins.
+
+// React sets my reaction to a message of a conversation with a contact
+// ("" takes it back), here and, now or when it is next reachable, on the
+// contact's side.
+func (c *Chat) React(messageID, emoji string) error {
+	emoji = strings.TrimSpace(emoji)
+	if len(emoji) > wire.MaxReaction {
+		return ErrReactionTooLong
+	}
+	msg, err := c.d.Store.Message(messageID)
+	if err != nil {
+		return base.ErrUnknownMessage
+	}
+	if _, group := contacts.GroupID(msg.Conversation); group {
+		return base.ErrUnknownMessage
+	}
+	id, err := peer.Decode(msg.Conversation)
+	if err != nil || !c.d.Book.IsAccepted(id) {
+		return book.ErrNotContact
+	}
+	// Whole milliseconds: what the wire carries and the acknowledgement
+	// compares.
+	at := time.UnixMilli(time.Now().UnixMilli())
+	if _, err := c.d.Store.SetReaction(messageID, "", emoji, at); err != nil {
+		return err
+	}
+	c.d.Publish(event.ReactionChanged{Conversation: msg.Conversation, MessageID: messageID})
+	c.RequestUpdates(id)
+	return nil
+}
+
+// Reactions returns the reactions to these messages, oldest first; From
+// is "" for mine.
+func (c *Chat) Reactions(messageIDs []string) ([]contacts.Reaction, error) {
+	return c.d.Store.Reactions(messageIDs)
+}
+
+// onReaction applies a contact's reaction to a message of our
+// conversation. A message I do not have (deleted by retention) takes
+// nothing; a message of another conversation is refused.
+func (c *Chat) onReaction(conv string, u wire.ChatUpdate) bool {
+	msg, err := c.d.Store.Message(u.Target)
+	if errors.Is(err, store.ErrNotFound) {
+		return true
+	}
+	if err != nil || msg.Conversation != conv {
+		return false
+	}
+	changed, err := c.d.Store.SetReaction(u.Target, conv, u.Body, time.UnixMilli(u.At))
+	if err != nil {
+		return false
+	}
+	if changed {
+		c.d.Publish(event.ReactionChanged{Conversation: conv, MessageID: u.Target})
+	}
+	return true
+}
+
+// flushReactions sends my reactions the contact does not have yet. One to
+// a message of mine still in the outbox waits for the message.
+func (c *Chat) flushReactions(id peer.ID, send func(wire.ChatUpdate) error) {
+	rs, err := c.d.Store.PendingReactions(id.String())
+	if err != nil {
+		return
+	}
+	for _, r := range rs {
+		if msg, err := c.d.Store.Message(r.MessageID); err != nil || (msg.Outgoing && msg.Status == contacts.Pending) {
+			continue
+		}
+		if send(wire.ChatUpdate{Kind: wire.UpdateReact, Target: r.MessageID, Body: r.Emoji, At: r.At.UnixMilli()}) != nil {
+			return
+		}
+		c.d.Store.ReactionSent(r.MessageID, r.At)
+	}
+}
