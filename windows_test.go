@@ -15,6 +15,7 @@ import (
 // the command line, and the first-run window under Xvfb (its title
 // checked, a screenshot taken).
 func TestWindowsBuild(t *testing.T) {
+	t.Parallel() // no display needed by these builds: run beside each other
 	wine, err := exec.LookPath("wine64")
 	if err != nil {
 		wine, err = exec.LookPath("wine")
