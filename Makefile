@@ -7,10 +7,10 @@
 GO        ?= go
 ARGS      ?=
 BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev libspeexdsp-dev
-TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils $(LAB_PKGS)
+TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils wine64 $(LAB_PKGS)
 # The network lab (app/reachlab, issue 11): NAT routers in namespaces, and
 # a UPnP IGD in one of them.
-LAB_PKGS   = iptables nftables miniupnpd
+LAB_PKGS   = iproute2 iptables nftables miniupnpd
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 DESTDIR   ?=
@@ -119,7 +119,7 @@ deps:
 	@./packaging/deps.sh $(BUILD_PKGS)
 
 test-deps:
-	@./packaging/deps.sh $(TEST_PKGS)
+	@./packaging/deps.sh $(TEST_PKGS) $(DEB_PKGS) $(WIN_PKGS)
 
 clean:
 	rm -rf hearth hearth-headless hearth.exe dist

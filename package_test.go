@@ -14,6 +14,7 @@ import (
 // then checks their control fields and contents, validates the desktop
 // entry and metainfo they ship, and runs the packaged binary.
 func TestPackages(t *testing.T) {
+	t.Parallel() // no display needed by these builds: run beside each other
 	if _, err := exec.LookPath("dpkg-deb"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("dpkg-deb missing in CI")

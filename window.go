@@ -36,6 +36,9 @@ func runWindow(f cli.WindowFlags) int {
 	if !f.NoDHT {
 		// Joined only while a short pairing code is open or being typed.
 		opener.Opts.PairDHTBootstrap = discovery.PublicDHTPeers()
+		// Stayed connected to (unless public relays are off): relay slots
+		// when no contact can relay, and others' view of my address.
+		opener.Opts.Bootstrap = opener.Opts.PairDHTBootstrap
 	}
 	// A second launch brings the running window forward through the
 	// profile's control socket, with the hearth: link it was given.

@@ -157,15 +157,20 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	}
 	m.d.Inbound = base.NewInbound(opts.Inbound, nil)
 	m.d.Dials = base.NewDials(nil)
-	n, err := node.New(node.Config{
+	ncfg := node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),
 		Loopback: opts.Loopback,
 		Blocked:  m.book.IsBlocked,
-		MayRelay: m.mayRelay,
+	}
+	if !opts.Loopback {
+		// Relays are for reaching across NATs; on loopback (tests) they
+		// would only add circuits beside the direct connections.
+		ncfg.MayRelay = m.mayRelay
 		// Asked only after New returned (the reservation loop's passes).
-		RelayCandidates: m.relayCandidates,
-	})
+		ncfg.RelayCandidates = m.relayCandidates
+	}
+	n, err := node.New(ncfg)
 	if err != nil {
 		return nil, err
 	}

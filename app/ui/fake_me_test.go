@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"hearth/app/core/calls"
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
@@ -32,6 +33,8 @@ type fakeMe struct {
 	noReceipt  bool // read receipts off
 
 	noAudioProcessing bool // SetAudioProcessing(false)
+	devices           calls.Devices
+	chosen            map[string]string // ChooseDevice
 }
 
 func (f *fakeMe) MyName() string {
@@ -91,6 +94,25 @@ func (f *fakeMe) AudioProcessing() bool {
 func (f *fakeMe) SetAudioProcessing(on bool) error {
 	defer f.lock()()
 	f.noAudioProcessing = !on
+	return nil
+}
+
+func (f *fakeMe) AvailableDevices() calls.Devices {
+	defer f.lock()()
+	return f.devices
+}
+
+func (f *fakeMe) ChosenDevice(kind string) string {
+	defer f.lock()()
+	return f.chosen[kind]
+}
+
+func (f *fakeMe) ChooseDevice(kind, name string) error {
+	defer f.lock()()
+	if f.chosen == nil {
+		f.chosen = map[string]string{}
+	}
+	f.chosen[kind] = name
 	return nil
 }
 

@@ -192,7 +192,7 @@ func (l *Lab) Home(name string, n int, subnet string, nat NAT) (*Home, error) {
 		masq = append(masq, "--random-fully")
 	}
 	err = l.runAll(rtr, [][]string{
-		{"sysctl", "-q", "-w", "net.ipv4.ip_forward=1"},
+		{"sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"},
 		masq,
 		{"iptables", "-A", "INPUT", "-i", "wan", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"},
 		{"iptables", "-A", "INPUT", "-i", "wan", "-j", "DROP"},

@@ -25,6 +25,9 @@ type Config struct {
 	CallID   string
 	Signaler Signaler
 	Media    device.Options
+	// Speaker names the output to play on (device.ListDevices); empty or
+	// gone is the default.
+	Speaker string
 	// ICEServers are STUN/TURN servers; empty on a LAN, where host
 	// candidates are enough.
 	ICEServers []webrtc.ICEServer
@@ -262,7 +265,7 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	if capture.Notice != "" {
 		notices = append(notices, capture.Notice)
 	}
-	if sp, err := device.OpenSpeaker(); err == nil {
+	if sp, err := device.OpenSpeakerNamed(cfg.Speaker); err == nil {
 		c.speaker = sp
 	} else if errors.Is(err, device.ErrNoDevice) {
 		notices = append(notices, "No speaker found: you will not hear the other side")

@@ -7,6 +7,7 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/gcc"
+	"github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/webrtc/v4"
 
 	"hearth/media/device"
@@ -24,6 +25,8 @@ const (
 	initialRate = 800_000   // what a fresh call assumes before any report
 	minRate     = 150_000   // below this VP8 at 320x240@15 starves: frames are skipped, not sent
 	maxRate     = 1_500_000 // 640x480@30 needs no more
+
+	nackInterval = 20 * time.Millisecond
 )
 
 // newInterceptors registers, in order from the network up: GCC with its
@@ -51,7 +54,11 @@ func newInterceptors(me *webrtc.MediaEngine, onEstimator func(cc.BandwidthEstima
 	if err := webrtc.ConfigureTWCCHeaderExtensionSender(me, ir); err != nil {
 		return nil, fmt.Errorf("twcc header extension: %w", err)
 	}
-	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+	// NACKs every 20 ms rather than pion's 100: a lost packet stalls the
+	// picture until its retransmission arrives, and that wait is detection
+	// plus a round trip plus the pacer's queue.
+	if err := webrtc.RegisterDefaultInterceptorsWithOptions(me, ir,
+		webrtc.WithNackGeneratorOptions(nack.GeneratorInterval(nackInterval))); err != nil {
 		return nil, fmt.Errorf("registering interceptors: %w", err)
 	}
 	return ir, nil

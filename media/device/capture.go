@@ -92,7 +92,7 @@ func Open(opts Options, codecs *mediadevices.CodecSelector, rate *Rate) (*Captur
 				notices = append(notices, why)
 			}
 		}
-		c.Audio, why = openMicrophone(codecs)
+		c.Audio, why = openMicrophone(codecs, opts.Microphone)
 		if why != "" {
 			notices = append(notices, why)
 		}
@@ -322,14 +322,9 @@ func openCamera(opts Options, codecs *mediadevices.CodecSelector) (mediadevices.
 	if len(cams) == 0 {
 		return nil, noticeNoCamera
 	}
-	// Prefer the system default (highest priority), then any other.
-	best := cams[0]
-	for _, d := range cams[1:] {
-		if d.Info().Priority > best.Info().Priority {
-			best = d
-		}
-	}
-	for _, d := range append([]driver.Driver{best}, cams...) {
+	// The chosen camera, then the system default (highest priority), then
+	// any other.
+	for _, d := range preferNamed(cams, opts.Camera) {
 		if d.Status() != driver.StateClosed {
 			continue // in use by another call
 		}
@@ -353,20 +348,14 @@ func openCamera(opts Options, codecs *mediadevices.CodecSelector) (mediadevices.
 }
 
 // openMicrophone opens the best real microphone, or returns nil and a notice.
-func openMicrophone(codecs *mediadevices.CodecSelector) (mediadevices.Track, string) {
+func openMicrophone(codecs *mediadevices.CodecSelector, name string) (mediadevices.Track, string) {
 	driverMu.Lock()
 	defer driverMu.Unlock()
 	mics := realMicrophones()
 	if len(mics) == 0 {
 		return nil, noticeNoMic
 	}
-	best := mics[0]
-	for _, d := range mics[1:] {
-		if d.Info().Priority > best.Info().Priority {
-			best = d
-		}
-	}
-	for _, d := range append([]driver.Driver{best}, mics...) {
+	for _, d := range preferNamed(mics, name) {
 		if d.Status() != driver.StateClosed {
 			continue
 		}

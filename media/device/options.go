@@ -14,6 +14,9 @@ type Options struct {
 	// cancellation, noise suppression or gain control (on by default for a
 	// real microphone; never for the synthetic tone).
 	NoAudioProcessing bool
+	// Camera and Microphone name the devices to prefer (ListDevices'
+	// names); empty, or a device no longer there, is the system default.
+	Camera, Microphone string
 }
 
 const (

@@ -33,7 +33,11 @@ type malgoSpeaker struct {
 // OpenSpeaker opens the default audio output for 48 kHz mono int16. It
 // returns ErrNoDevice when the machine has no output device other than
 // ALSA's null sink.
-func OpenSpeaker() (Speaker, error) {
+func OpenSpeaker() (Speaker, error) { return OpenSpeakerNamed("") }
+
+// OpenSpeakerNamed opens the output called name (ListDevices' names), or
+// the default output when name is empty or no longer there.
+func OpenSpeakerNamed(name string) (Speaker, error) {
 	ctx, err := malgo.InitContext(nil, malgo.ContextConfig{}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("opening audio output: %w", ErrNoDevice)
@@ -54,6 +58,12 @@ func OpenSpeaker() (Speaker, error) {
 	cfg := malgo.DefaultDeviceConfig(malgo.Playback)
 	cfg.Playback.Format = malgo.FormatS16
 	cfg.Playback.Channels = 1
+	for i := range devs {
+		if name != "" && devs[i].Name() == name {
+			cfg.Playback.DeviceID = devs[i].ID.Pointer()
+			break
+		}
+	}
 	cfg.SampleRate = SampleRate
 	cfg.PeriodSizeInMilliseconds = 20
 	dev, err := malgo.InitDevice(ctx.Context, cfg, malgo.DeviceCallbacks{Data: s.fill})

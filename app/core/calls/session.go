@@ -151,7 +151,9 @@ func (s *session) config() call.Config {
 	return call.Config{
 		CallID:   s.id,
 		Signaler: signaler{sig: o.sig, to: s.peer},
-		Media:    device.Options{Fake: o.cfg.FakeMedia, NoAudioProcessing: !o.AudioProcessing()},
+		Media: device.Options{Fake: o.cfg.FakeMedia, NoAudioProcessing: !o.AudioProcessing(),
+			Camera: o.ChosenDevice(Camera), Microphone: o.ChosenDevice(Microphone)},
+		Speaker: o.ChosenDevice(Speaker),
 		// With the node on loopback (tests, benchmarks) media stays there too.
 		LoopbackOnly: o.cfg.Loopback,
 		OnRemoteVideo: func(img image.Image) {

@@ -4,6 +4,7 @@ import (
 	"image"
 	"time"
 
+	"hearth/app/core/calls"
 	"hearth/app/core/nearby"
 	"hearth/contacts"
 )
@@ -44,6 +45,11 @@ type MeBackend interface {
 	// microphone (on by default).
 	AudioProcessing() bool
 	SetAudioProcessing(on bool) error
+	// Devices for calls, by name: what is plugged in now, and the
+	// remembered choice per kind (calls.Camera …; empty: the default).
+	AvailableDevices() calls.Devices
+	ChosenDevice(kind string) string
+	ChooseDevice(kind, name string) error
 
 	ReadReceipts() bool
 	SetReadReceipts(on bool) error

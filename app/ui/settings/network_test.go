@@ -16,7 +16,7 @@ type fakeNetwork struct {
 }
 
 func (f *fakeNetwork) NetworkSummary() []string {
-	return []string{"Your router lets no one in, so contacts far away reach you through Ann."}
+	return []string{"Your router lets no one in, so contacts far away reach you through Ann and a public relay. Hearth then tries to connect you directly (hole punching); when your router allows it, the relay is used only to meet."}
 }
 func (f *fakeNetwork) PublicRelays() bool { return f.public }
 func (f *fakeNetwork) SetPublicRelays(on bool) error {
