@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"hearth/app/ui/addcontact"
+	"hearth/app/ui/settings"
 	"hearth/assets"
 )
 
@@ -19,7 +20,10 @@ var langCall = regexp.MustCompile(`lang\.L\(("(?:[^"\\]|\\.)*")`)
 // Every string the UI passes through lang.L has a Spanish and a German
 // translation, with the same template fields.
 func TestEveryLocalizedStringIsTranslated(t *testing.T) {
-	want := map[string]bool{addcontact.ChoiceShow: true, addcontact.ChoiceHave: true, addcontact.ChoiceNearby: true}
+	want := map[string]bool{addcontact.ChoiceShow: true, addcontact.ChoiceHave: true, addcontact.ChoiceNearby: true,
+		// constants the settings' switches pass through lang.L (tests find the switches by them)
+		settings.AudioProcessingLabel: true, settings.CarryLabel: true, settings.PublicRelaysLabel: true,
+		settings.KeepRunningLabel: true, settings.AutostartLabel: true}
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/calls"
@@ -21,7 +22,7 @@ const AudioProcessingLabel = "Cancel echo, suppress noise and even out my voice 
 func audioSettings(me area.MeBackend, background func(fn func() error, done func(error))) fyne.CanvasObject {
 	errl := kit.ErrorLabel()
 	var check *widget.Check
-	check = widget.NewCheck(AudioProcessingLabel, func(on bool) {
+	check = widget.NewCheck(lang.L(AudioProcessingLabel), func(on bool) {
 		check.Disable()
 		background(func() error { return me.SetAudioProcessing(on) }, func(err error) {
 			check.Enable()
@@ -32,16 +33,15 @@ func audioSettings(me area.MeBackend, background func(fn func() error, done func
 		})
 	})
 	check.Checked = me.AudioProcessing()
-	about := kit.Caption("Without it the other side hears themselves when you use loudspeakers. " +
-		"Turn it off only with a headset, or with a microphone that does this itself. Applies from the next call.")
+	about := kit.Caption(lang.L("Without it the other side hears themselves when you use loudspeakers. Turn it off only with a headset, or with a microphone that does this itself. Applies from the next call."))
 	about.Wrapping = fyne.TextWrapWord
 	devs := me.AvailableDevices()
 	form := widget.NewForm(
-		widget.NewFormItem("Camera", deviceSelect(me, background, errl, calls.Camera, devs.Cameras)),
-		widget.NewFormItem("Microphone", deviceSelect(me, background, errl, calls.Microphone, devs.Microphones)),
-		widget.NewFormItem("Speaker", deviceSelect(me, background, errl, calls.Speaker, devs.Speakers)),
+		widget.NewFormItem(lang.L("Camera"), deviceSelect(me, background, errl, calls.Camera, devs.Cameras)),
+		widget.NewFormItem(lang.L("Microphone"), deviceSelect(me, background, errl, calls.Microphone, devs.Microphones)),
+		widget.NewFormItem(lang.L("Speaker"), deviceSelect(me, background, errl, calls.Speaker, devs.Speakers)),
 	)
-	return container.NewVBox(kit.Heading("Audio & video"), form, check, about, errl)
+	return container.NewVBox(kit.Heading(lang.L("Audio & video")), form, check, about, errl)
 }
 
 // SystemDefault is the device choice that follows the system's default.

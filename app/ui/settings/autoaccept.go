@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,9 +19,9 @@ var AutoAcceptSizes = []int64{0, 1_000_000, 10_000_000, 100_000_000, 1_000_000_0
 
 func autoAcceptLabel(n int64) string {
 	if n <= 0 {
-		return "Never: always ask me"
+		return lang.L("Never: always ask me")
 	}
-	return "Files under " + kit.HumanSize(n)
+	return lang.L("Files under {{.Size}}", map[string]any{"Size": kit.HumanSize(n)})
 }
 
 // autoAcceptRow is the "Accept without asking" setting: a choice of sizes,
@@ -32,13 +33,13 @@ func (s *Dialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject {
 	}
 	switch {
 	case p.TransfersOff:
-		return wrapped("Never: file transfers are off")
+		return wrapped(lang.L("Never: file transfers are off"))
 	case p.AutoAcceptFixed:
-		v := "Never: you are always asked"
+		v := lang.L("Never: you are always asked")
 		if p.AutoAcceptBelow > 0 {
-			v = "Files under " + kit.HumanSize(p.AutoAcceptBelow) + " from your contacts"
+			v = lang.L("Files under {{.Size}} from your contacts", map[string]any{"Size": kit.HumanSize(p.AutoAcceptBelow)})
 		}
-		why := kit.Caption("Set by your team's policy")
+		why := kit.Caption(lang.L("Set by your team's policy"))
 		why.Importance = widget.WarningImportance
 		return kit.TightVBox(wrapped(v), why)
 	}
@@ -74,5 +75,5 @@ func (s *Dialog) autoAcceptRow(p transfers.PolicyView) fyne.CanvasObject {
 			last = l
 		})
 	}
-	return kit.TightVBox(s.Auto, kit.Caption("Only from your contacts; bigger files wait for you."))
+	return kit.TightVBox(s.Auto, kit.Caption(lang.L("Only from your contacts; bigger files wait for you.")))
 }

@@ -3,6 +3,7 @@ package settings
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/desktop"
@@ -34,13 +35,13 @@ func KeepRunning(p fyne.Preferences) bool { return p.BoolWithFallback(PrefKeepRu
 // entry; the Run key on Windows).
 func backgroundSettings(p fyne.Preferences) fyne.CanvasObject {
 	errl := kit.ErrorLabel()
-	keep := widget.NewCheck(KeepRunningLabel, func(on bool) {
+	keep := widget.NewCheck(lang.L(KeepRunningLabel), func(on bool) {
 		p.SetBool(PrefKeepRunning, on)
 		p.SetBool(PrefToldBackground, true)
 	})
 	keep.Checked = KeepRunning(p)
 	var login *widget.Check
-	login = widget.NewCheck(AutostartLabel, func(on bool) {
+	login = widget.NewCheck(lang.L(AutostartLabel), func(on bool) {
 		err := desktop.SetAutostart(on)
 		kit.ShowError(errl, err)
 		if err != nil {
@@ -48,9 +49,7 @@ func backgroundSettings(p fyne.Preferences) fyne.CanvasObject {
 		}
 	})
 	login.Checked = desktop.Autostart()
-	about := kit.Caption("While Hearth runs in the background your contacts can call you and send you " +
-		"messages. Open it from its icon in the tray (where your desktop has one) or by starting Hearth " +
-		"again; quit it from the tray or with Ctrl+Q. When it starts at login it starts hidden.")
+	about := kit.Caption(lang.L("While Hearth runs in the background your contacts can call you and send you messages. Open it from its icon in the tray (where your desktop has one) or by starting Hearth again; quit it from the tray or with Ctrl+Q. When it starts at login it starts hidden."))
 	about.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(kit.Heading("Running in the background"), keep, login, about, errl)
+	return container.NewVBox(kit.Heading(lang.L("Running in the background")), keep, login, about, errl)
 }

@@ -1,13 +1,12 @@
 package settings
 
 import (
-	"fmt"
-
 	"hearth/app/ui/area"
 	"hearth/app/ui/kit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -17,9 +16,9 @@ const CarryLabel = "Carry messages for my contacts while they are offline"
 // carryingText says how much this profile holds for others.
 func carryingText(n int, size int64) string {
 	if n == 1 {
-		return "Now holding 1 sealed message (" + kit.HumanSize(size) + ") for your contacts."
+		return lang.L("Now holding 1 sealed message ({{.Size}}) for your contacts.", map[string]any{"Size": kit.HumanSize(size)})
 	}
-	return fmt.Sprintf("Now holding %d sealed messages (%s) for your contacts.", n, kit.HumanSize(size))
+	return lang.L("Now holding {{.Count}} sealed messages ({{.Size}}) for your contacts.", map[string]any{"Count": n, "Size": kit.HumanSize(size)})
 }
 
 // carrySettings is the settings' section about carrying messages for
@@ -27,7 +26,7 @@ func carryingText(n int, size int64) string {
 func carrySettings(me area.MeBackend, background func(fn func() error, done func(error))) fyne.CanvasObject {
 	errl := kit.ErrorLabel()
 	var check *widget.Check
-	check = widget.NewCheck(CarryLabel, func(on bool) {
+	check = widget.NewCheck(lang.L(CarryLabel), func(on bool) {
 		check.Disable()
 		background(func() error { return me.SetCarryMessages(on) }, func(err error) {
 			check.Enable()
@@ -38,11 +37,9 @@ func carrySettings(me area.MeBackend, background func(fn func() error, done func
 		})
 	})
 	check.Checked = me.CarryMessages()
-	about := kit.Caption("When two of your contacts are never online at the same time, Hearth can keep " +
-		"their messages on this computer until the recipient appears. The messages are sealed: " +
-		"you cannot read them. At most 16 MB per contact, kept for 14 days.")
+	about := kit.Caption(lang.L("When two of your contacts are never online at the same time, Hearth can keep their messages on this computer until the recipient appears. The messages are sealed: you cannot read them. At most 16 MB per contact, kept for 14 days."))
 	about.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(kit.Heading("Messages for others"), check, about)
+	box := container.NewVBox(kit.Heading(lang.L("Messages for others")), check, about)
 	if n, size, err := me.Carrying(); err == nil && n > 0 {
 		box.Add(widget.NewLabel(carryingText(n, size)))
 	}

@@ -3,6 +3,7 @@ package settings
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/ui/area"
@@ -11,16 +12,16 @@ import (
 
 // conversationSettings is the settings dialog's part for conversations.
 func conversationSettings(host Host, me area.MeBackend) fyne.CanvasObject {
-	receipts := widget.NewCheck("Send read receipts", nil)
+	receipts := widget.NewCheck(lang.L("Send read receipts"), nil)
 	receipts.SetChecked(me.ReadReceipts())
 	receipts.OnChanged = func(on bool) {
 		host.Background(func() error { return me.SetReadReceipts(on) }, func(err error) {
 			if err != nil {
-				host.ShowNotice("Could not change read receipts: " + kit.UserText(err))
+				host.ShowNotice(lang.L("Could not change read receipts: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			}
 		})
 	}
-	hint := kit.Caption("When off, your contacts do not see when you have read their messages.")
+	hint := kit.Caption(lang.L("When off, your contacts do not see when you have read their messages."))
 	hint.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(kit.Heading("Conversations"), receipts, hint)
+	return container.NewVBox(kit.Heading(lang.L("Conversations")), receipts, hint)
 }

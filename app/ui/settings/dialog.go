@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -43,11 +44,11 @@ func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.Con
 	s := &Dialog{host: host, files: files, Err: kit.ErrorLabel()}
 	s.dir = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.showDir(s.files.DownloadDir())
-	s.change = widget.NewButtonWithIcon("Change…", theme.FolderOpenIcon(), s.chooseDir)
+	s.change = widget.NewButtonWithIcon(lang.L("Change…"), theme.FolderOpenIcon(), s.chooseDir)
 
 	downloads := container.NewVBox(
-		kit.Heading("Downloads"),
-		kit.Caption("Files you accept are saved in this folder:"),
+		kit.Heading(lang.L("Downloads")),
+		kit.Caption(lang.L("Files you accept are saved in this folder:")),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), container.NewCenter(s.change), s.dir),
 		s.Err,
 	)
@@ -67,8 +68,8 @@ func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.Con
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)
 	scroll.SetMinSize(fyne.NewSize(0, min(content.MinSize().Height, 460)))
-	s.d = dialog.NewCustomWithoutButtons("Settings", scroll, host.Window())
-	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.Close)})
+	s.d = dialog.NewCustomWithoutButtons(lang.L("Settings"), scroll, host.Window())
+	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Close"), s.Close)})
 	s.d.Resize(fyne.NewSize(600, 0))
 	host.ShowModal(s.d, s.Close)
 	return s
@@ -78,7 +79,7 @@ func (s *Dialog) Close() { s.host.HideModal(s.d) }
 
 func (s *Dialog) showDir(dir string) {
 	if dir == "" {
-		dir = "(not set)"
+		dir = lang.L("(not set)")
 	}
 	s.dir.SetText(strings.Join(kit.WrapText(dir, settingsValueWidth, theme.TextSize(), fyne.TextStyle{Monospace: true}), "\n"))
 }
@@ -118,17 +119,17 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 	// At home (no team policy) the settings say nothing about policies.
 	var origin fyne.CanvasObject = layout.NewSpacer()
 	if p.Installed {
-		l := widget.NewLabel("Set by your team's policy. Ask whoever manages your computers to change it.")
+		l := widget.NewLabel(lang.L("Set by your team's policy. Ask whoever manages your computers to change it."))
 		l.Importance = widget.WarningImportance
 		l.Wrapping = fyne.TextWrapWord
 		origin = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, l)
 	}
 
-	onOff := "On"
+	onOff := lang.L("On")
 	if p.TransfersOff {
-		onOff = "Off: files cannot be sent or received"
+		onOff = lang.L("Off: files cannot be sent or received")
 	}
-	maxSize := "No limit"
+	maxSize := lang.L("No limit")
 	if p.MaxSize > 0 {
 		maxSize = kit.HumanSize(p.MaxSize)
 	}
@@ -138,9 +139,9 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 		}
 		return strings.Join(k, ", ")
 	}
-	scanner := "None found: received files are not scanned"
+	scanner := lang.L("None found: received files are not scanned")
 	if p.ScannerAvailable {
-		scanner = "ClamAV: received files are scanned before they can be opened"
+		scanner = lang.L("ClamAV: received files are scanned before they can be opened")
 		if p.ScannerAddr != "" {
 			scanner += " (" + p.ScannerAddr + ")"
 		}
@@ -153,14 +154,14 @@ func policyView(p transfers.PolicyView, auto fyne.CanvasObject) *fyne.Container 
 		form.Add(k)
 		form.Add(v)
 	}
-	row("File transfers", onOff)
-	row("Largest file", maxSize)
-	row("Allowed kinds", kinds(p.AllowedKinds, "Any"))
-	row("Blocked kinds", kinds(p.BlockedKinds, "None"))
-	form.Add(widget.NewLabelWithStyle("Accept without asking", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	row(lang.L("File transfers"), onOff)
+	row(lang.L("Largest file"), maxSize)
+	row(lang.L("Allowed kinds"), kinds(p.AllowedKinds, lang.L("Any")))
+	row(lang.L("Blocked kinds"), kinds(p.BlockedKinds, lang.L("None")))
+	form.Add(widget.NewLabelWithStyle(lang.L("Accept without asking"), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 	form.Add(auto)
 	if p.ScannerAvailable || p.Installed {
-		row("Virus scanner", scanner) // nothing to say at home without one
+		row(lang.L("Virus scanner"), scanner) // nothing to say at home without one
 	}
-	return container.NewVBox(kit.Heading("Files"), origin, form)
+	return container.NewVBox(kit.Heading(lang.L("Files")), origin, form)
 }

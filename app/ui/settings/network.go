@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -34,7 +35,7 @@ func networkSettings(me area.MeBackend, background func(fn func() error, done fu
 }
 
 func networkSection(nb networkBackend, background func(fn func() error, done func(error))) *fyne.Container {
-	box := container.NewVBox(kit.Heading("Network"))
+	box := container.NewVBox(kit.Heading(lang.L("Network")))
 	for _, line := range nb.NetworkSummary() {
 		l := widget.NewLabel(line)
 		l.Wrapping = fyne.TextWrapWord
@@ -43,7 +44,7 @@ func networkSection(nb networkBackend, background func(fn func() error, done fun
 	errl := kit.ErrorLabel()
 	var check *widget.Check
 	reverting := false // the switch put back after a failed save: save nothing
-	check = widget.NewCheck(PublicRelaysLabel, func(on bool) {
+	check = widget.NewCheck(lang.L(PublicRelaysLabel), func(on bool) {
 		if reverting {
 			return
 		}
@@ -59,9 +60,7 @@ func networkSection(nb networkBackend, background func(fn func() error, done fun
 		})
 	})
 	check.Checked = nb.PublicRelays()
-	about := kit.Caption("Public relays are run by others on the libp2p network. They carry only " +
-		"encrypted traffic, and only until a direct connection works. Turn them off if your team " +
-		"wants connections only directly or through your contacts' computers.")
+	about := kit.Caption(lang.L("Public relays are run by others on the libp2p network. They carry only encrypted traffic, and only until a direct connection works. Turn them off if your team wants connections only directly or through your contacts' computers."))
 	about.Wrapping = fyne.TextWrapWord
 	box.Add(check)
 	box.Add(about)

@@ -6,6 +6,7 @@ package settings
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,12 +41,12 @@ func newPrivacySection(host Host, people area.ContactsBackend) *privacySection {
 	p.Who.OnChanged = p.savePolicy
 	p.fillBlocked()
 	p.root = container.NewVBox(
-		kit.Heading("Privacy"),
-		kit.Caption("Who can send you contact requests:"),
+		kit.Heading(lang.L("Privacy")),
+		kit.Caption(lang.L("Who can send you contact requests:")),
 		p.Who,
-		kit.Caption("Your contacts can always reach you. Requests that are not allowed are dropped without a word."),
+		kit.Caption(lang.L("Your contacts can always reach you. Requests that are not allowed are dropped without a word.")),
 		p.err,
-		widget.NewLabelWithStyle("Blocked people", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Blocked people"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		p.Blocked,
 	)
 	return p
@@ -75,7 +76,7 @@ func (p *privacySection) fillBlocked() {
 		}
 		peerID := c.PeerID
 		var unblock *widget.Button
-		unblock = widget.NewButton("Unblock", func() {
+		unblock = widget.NewButton(lang.L("Unblock"), func() {
 			unblock.Disable()
 			p.host.Background(func() error { return p.people.Unblock(peerID) }, func(err error) {
 				if err != nil {
@@ -91,6 +92,6 @@ func (p *privacySection) fillBlocked() {
 		p.Blocked.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), unblock, name))
 	}
 	if len(p.Blocked.Objects) == 0 {
-		p.Blocked.Add(kit.Caption("Nobody."))
+		p.Blocked.Add(kit.Caption(lang.L("Nobody.")))
 	}
 }

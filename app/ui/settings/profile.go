@@ -1,13 +1,13 @@
 package settings
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -39,9 +39,9 @@ var awayChoices = []struct {
 	label string
 	d     time.Duration
 }{
-	{"Never", 0}, {"After 1 minute", time.Minute}, {"After 5 minutes", 5 * time.Minute},
-	{"After 10 minutes", 10 * time.Minute}, {"After 15 minutes", 15 * time.Minute},
-	{"After 30 minutes", 30 * time.Minute}, {"After 1 hour", time.Hour},
+	{lang.L("Never"), 0}, {lang.L("After 1 minute"), time.Minute}, {lang.L("After 5 minutes"), 5 * time.Minute},
+	{lang.L("After 10 minutes"), 10 * time.Minute}, {lang.L("After 15 minutes"), 15 * time.Minute},
+	{lang.L("After 30 minutes"), 30 * time.Minute}, {lang.L("After 1 hour"), time.Hour},
 }
 
 var nearbyChoices = []nearby.Visibility{nearby.WhilePairing, nearby.Never, nearby.Always}
@@ -49,14 +49,14 @@ var nearbyChoices = []nearby.Visibility{nearby.WhilePairing, nearby.Never, nearb
 func newProfileSettings(host Host, me area.MeBackend) *profileSettings {
 	ps := &profileSettings{host: host, me: me, Avatar: kit.NewAvatarView(64), Err: kit.ErrorLabel()}
 	ps.Avatar.Set(ps.me.MyName(), ps.me.MyAvatar())
-	ps.choose = widget.NewButtonWithIcon("Choose picture…", theme.FileImageIcon(), ps.pick)
-	ps.Remove = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), ps.clear)
+	ps.choose = widget.NewButtonWithIcon(lang.L("Choose picture…"), theme.FileImageIcon(), ps.pick)
+	ps.Remove = widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), ps.clear)
 	ps.Remove.Importance = widget.LowImportance
 	if ps.me.MyAvatar() == nil {
 		ps.Remove.Disable()
 	}
 	picture := container.NewBorder(nil, nil, ps.Avatar, nil, container.NewVBox(
-		kit.Caption("Your contacts see this picture next to your name. It is made into a small square."),
+		kit.Caption(lang.L("Your contacts see this picture next to your name. It is made into a small square.")),
 		container.NewHBox(ps.choose, ps.Remove)))
 
 	var labels []string
@@ -70,7 +70,7 @@ func newProfileSettings(host Host, me area.MeBackend) *profileSettings {
 	}
 	ps.Away = widget.NewSelect(labels, nil)
 	if sel == "" {
-		labels = append(labels, fmt.Sprintf("After %v", cur))
+		labels = append(labels, lang.L("After {{.Time}}", map[string]any{"Time": cur.String()}))
 		ps.Away.Options = labels
 		sel = labels[len(labels)-1]
 	}
@@ -89,7 +89,7 @@ func newProfileSettings(host Host, me area.MeBackend) *profileSettings {
 	ps.Name = widget.NewEntry()
 	ps.Name.SetText(ps.me.MyName())
 	ps.Name.OnSubmitted = func(string) { ps.Rename() } // Enter saves
-	ps.Save = widget.NewButton("Save", ps.Rename)
+	ps.Save = widget.NewButton(lang.L("Save"), ps.Rename)
 	ps.Save.Disable()
 	ps.Name.OnChanged = func(s string) {
 		if strings.TrimSpace(s) == ps.me.MyName() || strings.TrimSpace(s) == "" {
@@ -100,14 +100,13 @@ func newProfileSettings(host Host, me area.MeBackend) *profileSettings {
 	}
 
 	form := widget.NewForm(
-		widget.NewFormItem("Your name", container.NewBorder(nil, nil, nil, ps.Save, ps.Name)),
-		widget.NewFormItem("Away when idle", ps.Away),
-		widget.NewFormItem("Visible nearby", ps.Nearby),
+		widget.NewFormItem(lang.L("Your name"), container.NewBorder(nil, nil, nil, ps.Save, ps.Name)),
+		widget.NewFormItem(lang.L("Away when idle"), ps.Away),
+		widget.NewFormItem(lang.L("Visible nearby"), ps.Nearby),
 	)
-	help := kit.Caption("“Visible nearby” lets people on the same network see your name, so they can send you a request. " +
-		"“Only while I pair” shows you for five minutes after you click Pair nearby; otherwise this device announces nothing.")
+	help := kit.Caption(lang.L("“Visible nearby” lets people on the same network see your name, so they can send you a request. “Only while I pair” shows you for five minutes after you click Pair nearby; otherwise this device announces nothing."))
 	help.Wrapping = fyne.TextWrapWord
-	ps.root = container.NewVBox(kit.Heading("You"), picture, form, help, ps.Err)
+	ps.root = container.NewVBox(kit.Heading(lang.L("You")), picture, form, help, ps.Err)
 	return ps
 }
 

@@ -3,6 +3,7 @@ package settings
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/ui/kit"
@@ -38,6 +39,6 @@ func newTextSizeSection(a fyne.App) *TextSizeSection {
 			}
 		}
 	}
-	s.root = container.NewVBox(kit.Heading("Text size"), s.Choice)
+	s.root = container.NewVBox(kit.Heading(lang.L("Text size")), s.Choice)
 	return s
 }
