@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"hearth/app/ui/kit"
 )
@@ -45,7 +46,7 @@ func (mw *MainWindow) Added(peerID, name string) {
 		mw.welcome(peerID)
 		return
 	}
-	mw.ShowNotice("Paired with " + kit.DisplayName(name, peerID) + ".")
+	mw.ShowNotice(lang.L("Paired with {{.Name}}.", map[string]any{"Name": kit.DisplayName(name, peerID)}))
 }
 
 // newContacts runs after the contact list was re-read, with the accepted
@@ -85,7 +86,7 @@ func (mw *MainWindow) welcome(peerID string) {
 	}
 	mw.OpenConversation(peerID)
 	name := kit.DisplayName(c.Name, c.PeerID)
-	mw.showNoticeWith(name+" is now your contact. You can write or call.", "Compare safety codes", func() {
+	mw.showNoticeWith(lang.L("{{.Name}} is now your contact. You can write or call.", map[string]any{"Name": name}), lang.L("Compare safety codes"), func() {
 		mw.contactDlg.ShowVerify(peerID)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 
 	"hearth/app/core/base"
@@ -27,17 +28,17 @@ func (mw *MainWindow) JumpTo(peer, messageID string) {
 		mw.OpenConversation(peer)
 	}
 	if mw.selected != peer {
-		mw.ShowNotice("That conversation is no longer in your contacts.")
+		mw.ShowNotice(lang.L("That conversation is no longer in your contacts."))
 		return
 	}
 	if _, shown := mw.chat.ids[messageID]; !shown {
 		msgs, err := mw.b.Archive.MessagesAround(peer, messageID, aroundLimit)
 		if errors.Is(err, base.ErrUnknownMessage) || (err == nil && len(msgs) == 0) {
-			mw.ShowNotice("That message is no longer in the conversation.")
+			mw.ShowNotice(lang.L("That message is no longer in the conversation."))
 			return
 		}
 		if err != nil {
-			mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not read this conversation: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			return
 		}
 		mw.chat.setHistory(msgs, nil)

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -64,11 +65,11 @@ func (mw *MainWindow) setupBackground(a fyne.App) {
 	mw.tray = false
 	if d, ok := a.(fynedesktop.App); ok && trayHost() {
 		mw.tray = true
-		open := fyne.NewMenuItem("Open Hearth", func() { Raise("") })
+		open := fyne.NewMenuItem(lang.L("Open Hearth"), func() { Raise("") })
 		pr, _ := mw.b.Me.Presence()
 		mw.trayStatus = fyne.NewMenuItem(pr.String(), nil)
 		mw.trayStatus.Disabled = true
-		q := fyne.NewMenuItem("Quit Hearth", quit)
+		q := fyne.NewMenuItem(lang.L("Quit Hearth"), quit)
 		q.IsQuit = true
 		mw.trayMenu = fyne.NewMenu("Hearth", open, mw.trayStatus, fyne.NewMenuItemSeparator(), q)
 		d.SetSystemTrayIcon(kit.AppIcon)
@@ -97,13 +98,12 @@ func (mw *MainWindow) closeRequested(a fyne.App, quit func()) {
 // and lets the user quit instead.
 func (mw *MainWindow) askBackground(a fyne.App, quit func()) {
 	p := a.Preferences()
-	where := "Start Hearth again to open this window."
+	where := lang.L("Start Hearth again to open this window.")
 	if mw.tray {
-		where = "Its icon in the tray opens this window again, or quits Hearth."
+		where = lang.L("Its icon in the tray opens this window again, or quits Hearth.")
 	}
-	msg := kit.Wrapped("Hearth keeps running in the background after you close this window, so your contacts " +
-		"can still call you and send you messages. " + where + " You can change this in Settings.")
-	d := dialog.NewCustomConfirm("Keep Hearth running?", "Keep running", "Quit Hearth",
+	msg := kit.Wrapped(lang.L("Hearth keeps running in the background after you close this window, so your contacts can still call you and send you messages. {{.Where}} You can change this in Settings.", map[string]any{"Where": where}))
+	d := dialog.NewCustomConfirm(lang.L("Keep Hearth running?"), lang.L("Keep running"), lang.L("Quit Hearth"),
 		container.NewVBox(msg, widget.NewLabel("")), func(keep bool) {
 			p.SetBool(settings.PrefToldBackground, true)
 			p.SetBool(settings.PrefKeepRunning, keep)
@@ -134,7 +134,7 @@ func RunMessage(a fyne.App, heading, text string) {
 	a.Settings().SetTheme(kit.NewTheme())
 	w := a.NewWindow("Hearth")
 	body := container.NewVBox(kit.Heading(heading), kit.Wrapped(text),
-		container.NewHBox(layout.NewSpacer(), widget.NewButton("Close", w.Close)))
+		container.NewHBox(layout.NewSpacer(), widget.NewButton(lang.L("Close"), w.Close)))
 	w.SetContent(container.NewPadded(body))
 	w.Resize(fyne.NewSize(480, 0))
 	w.CenterOnScreen()

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -15,7 +16,7 @@ import (
 )
 
 // deletedText stands in for the body of a message deleted for everyone.
-const deletedText = "This message was deleted"
+var deletedText = lang.L("This message was deleted")
 
 // quoteLen is how much of a message a reply's quote shows.
 const quoteLen = 80
@@ -67,7 +68,7 @@ func snippet(m contacts.Message, max int) string {
 // author names who wrote m: "You" or the contact.
 func (cv *chatView) author(m contacts.Message) string {
 	if m.Outgoing {
-		return "You"
+		return lang.L("You")
 	}
 	return cv.peerName
 }
@@ -115,7 +116,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 	}
 	metaItems := []fyne.CanvasObject{small(t.Local().Format("15:04"))}
 	if !m.Edited.IsZero() && !m.Deleted {
-		metaItems = append(metaItems, small("edited"))
+		metaItems = append(metaItems, small(lang.L("edited")))
 	}
 	more := widget.NewButtonWithIcon("", theme.MoreHorizontalIcon(), nil)
 	more.Importance = widget.LowImportance
@@ -160,7 +161,7 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 // quote is the strip above a reply: who wrote the original and its first
 // words. Tapping it scrolls to the original when it is on screen.
 func (cv *chatView) quote(id string) fyne.CanvasObject {
-	text := "Original message not available"
+	text := lang.L("Original message not available")
 	if o, ok := cv.original(id); ok {
 		text = cv.author(o) + ": " + snippet(o, quoteLen)
 	}
@@ -185,7 +186,7 @@ func (cv *chatView) quote(id string) fyne.CanvasObject {
 func (cv *chatView) scrollTo(id string) {
 	row := cv.rows[id]
 	if row == nil {
-		cv.mw.ShowNotice("The original message is further back in the conversation.")
+		cv.mw.ShowNotice(lang.L("The original message is further back in the conversation."))
 		return
 	}
 	cv.stick, cv.bottom = false, false
@@ -197,19 +198,19 @@ func (cv *chatView) bubbleMenu(m contacts.Message) *fyne.Menu {
 	if m.Deleted {
 		return fyne.NewMenu("")
 	}
-	copyItem := fyne.NewMenuItemWithIcon("Copy", theme.ContentCopyIcon(), func() { cv.mw.app.Clipboard().SetContent(m.Body) })
+	copyItem := fyne.NewMenuItemWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() { cv.mw.app.Clipboard().SetContent(m.Body) })
 	if cv.inGroup() {
 		return fyne.NewMenu("", copyItem) // replies, edits and deletes are 1:1 only
 	}
 	items := []*fyne.MenuItem{
-		fyne.NewMenuItemWithIcon("Reply", theme.MailReplyIcon(), func() { cv.startReply(m) }),
+		fyne.NewMenuItemWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() { cv.startReply(m) }),
 		copyItem,
 	}
-	items = append(items, fyne.NewMenuItem("React…", func() { cv.pickReaction(m) })) // reactions.go
+	items = append(items, fyne.NewMenuItem(lang.L("React…"), func() { cv.pickReaction(m) })) // reactions.go
 	if m.Outgoing {
 		items = append(items,
-			fyne.NewMenuItemWithIcon("Edit", theme.DocumentCreateIcon(), func() { cv.startEdit(m) }),
-			fyne.NewMenuItemWithIcon("Delete for everyone", theme.DeleteIcon(), func() { cv.confirmDelete(m) }))
+			fyne.NewMenuItemWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { cv.startEdit(m) }),
+			fyne.NewMenuItemWithIcon(lang.L("Delete for everyone"), theme.DeleteIcon(), func() { cv.confirmDelete(m) }))
 	}
 	return fyne.NewMenu("", items...)
 }

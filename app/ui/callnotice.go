@@ -3,6 +3,8 @@ package ui
 import (
 	"hearth/app/core/event"
 	"hearth/app/ui/callwin"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // callEndedNotice leaves why a call that never connected ended (Busy,
@@ -13,5 +15,5 @@ func (mw *MainWindow) callEndedNotice(cw *callwin.CallWindow, e event.CallEnded)
 	if cw.WasConnected || e.Reason == "" || e.ByMe {
 		return
 	}
-	mw.ShowNotice("Call with " + cw.Name + ": " + e.Reason)
+	mw.ShowNotice(lang.L("Call with {{.Name}}: {{.Reason}}", map[string]any{"Name": cw.Name, "Reason": e.Reason}))
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,12 +19,12 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 	if c := mw.contact(e.PeerID); c != nil && e.Name == "" {
 		name = kit.DisplayName(c.Name, c.PeerID)
 	}
-	t := kit.Heading(name + " is calling")
+	t := kit.Heading(lang.L("{{.Name}} is calling", map[string]any{"Name": name}))
 	t.Alignment = fyne.TextAlignCenter
-	sub := widget.NewLabelWithStyle("Video call", fyne.TextAlignCenter, fyne.TextStyle{})
+	sub := widget.NewLabelWithStyle(lang.L("Video call"), fyne.TextAlignCenter, fyne.TextStyle{})
 	icon := widget.NewIcon(theme.MediaVideoIcon())
 	content := container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), icon)), t, sub)
-	d := dialog.NewCustomWithoutButtons("Incoming call", content, mw.win)
+	d := dialog.NewCustomWithoutButtons(lang.L("Incoming call"), content, mw.win)
 	callID := e.CallID
 	var accept, decline *widget.Button
 	answer := func(ok bool) {
@@ -39,15 +40,15 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 			return err
 		}, func(err error) {
 			if err != nil {
-				mw.ShowNotice("Could not answer the call: " + kit.UserText(err))
+				mw.ShowNotice(lang.L("Could not answer the call: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 				return
 			}
-			mw.openCall(call, name, "Connecting…")
+			mw.openCall(call, name, lang.L("Connecting…"))
 		})
 	}
-	decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { answer(false) })
+	decline = widget.NewButtonWithIcon(lang.L("Decline"), theme.CancelIcon(), func() { answer(false) })
 	decline.Importance = widget.DangerImportance
-	accept = widget.NewButtonWithIcon("Accept", theme.MediaVideoIcon(), func() { answer(true) })
+	accept = widget.NewButtonWithIcon(lang.L("Accept"), theme.MediaVideoIcon(), func() { answer(true) })
 	accept.Importance = widget.SuccessImportance
 	d.SetButtons([]fyne.CanvasObject{decline, accept})
 	mw.ringing[callID] = d
@@ -63,7 +64,7 @@ func (mw *MainWindow) startCall() {
 		return
 	}
 	if len(mw.calls) > 0 {
-		mw.ShowNotice("You are already in a call.")
+		mw.ShowNotice(lang.L("You are already in a call."))
 		return
 	}
 	peerID, name := c.PeerID, kit.DisplayName(c.Name, c.PeerID)
@@ -75,10 +76,10 @@ func (mw *MainWindow) startCall() {
 	}, func(err error) {
 		mw.chat.call.Enable()
 		if err != nil {
-			mw.ShowNotice("Could not call " + name + ": " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not call {{.Name}}: {{.Error}}", map[string]any{"Name": name, "Error": kit.UserText(err)}))
 			return
 		}
-		mw.openCall(call, name, "Calling…")
+		mw.openCall(call, name, lang.L("Calling…"))
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -153,7 +154,7 @@ func (cv *chatView) scrollToBottom() {
 // messageMeta is the time and delivery line under one of my messages.
 type messageMeta struct {
 	icon  *canvas.Image
-	icon2 *canvas.Image // the second tick of "Read"
+	icon2 *canvas.Image // the second tick of lang.L("Read")
 	text  *canvas.Text
 	row   fyne.CanvasObject // the bubble's row in msgs (archive.go highlights it)
 }
@@ -170,14 +171,14 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 	cv.name.Truncation = fyne.TextTruncateEllipsis
 	cv.status = kit.Caption("")
 	cv.status.Truncation = fyne.TextTruncateEllipsis
-	cv.call = widget.NewButtonWithIcon("Call", theme.MediaVideoIcon(), mw.startCall)
+	cv.call = widget.NewButtonWithIcon(lang.L("Call"), theme.MediaVideoIcon(), mw.startCall)
 	cv.call.Importance = widget.HighImportance
 	cv.verified = kit.NewVerifiedMark()
 	cv.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { cv.showMenu() })
 	cv.more.Importance = widget.LowImportance
 	cv.nameRow = container.NewBorder(nil, nil, cv.verified, nil, cv.name)
 	nameBox := kit.TightVBox(cv.nameRow, cv.status)
-	cv.members = widget.NewButtonWithIcon("Members", theme.AccountIcon(), mw.ShowGroupMembers)
+	cv.members = widget.NewButtonWithIcon(lang.L("Members"), theme.AccountIcon(), mw.ShowGroupMembers)
 	cv.members.Hide()
 	cv.avatar = kit.NewAvatarView(40)
 	cv.mute = widget.NewButtonWithIcon("", theme.VolumeUpIcon(), cv.toggleMute)
@@ -191,12 +192,12 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 	}
 
 	cv.entry = kit.NewComposerEntry()
-	cv.entry.SetPlaceHolder("Write a message…  (Enter sends, Shift+Enter adds a line)")
+	cv.entry.SetPlaceHolder(lang.L("Write a message…  (Enter sends, Shift+Enter adds a line)"))
 	cv.entry.OnSend = mw.send
 	cv.entry.OnUpEmpty = cv.editLast
 	cv.entry.OnEscape = cv.cancelMode
 	cv.entry.OnChanged = cv.typed
-	cv.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), func() { mw.send(cv.entry.Text) })
+	cv.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), func() { mw.send(cv.entry.Text) })
 	cv.send.Importance = widget.HighImportance
 	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
 	cv.attach.Importance = widget.LowImportance
@@ -278,7 +279,7 @@ func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Tra
 		transfers = slices.DeleteFunc(slices.Clone(transfers), func(t contacts.Transfer) bool { return t.CreatedAt.Before(from) })
 	}
 	if len(msgs) == 0 && len(transfers) == 0 {
-		hint := kit.Caption("No messages yet. Say hello!")
+		hint := kit.Caption(lang.L("No messages yet. Say hello!"))
 		hint.Alignment = fyne.TextAlignCenter
 		cv.hint = hint
 		cv.msgs.Add(hint)
@@ -362,13 +363,13 @@ func setStatusLine(meta *messageMeta, s contacts.Status) {
 		// Two ticks: ✓✓ Read.
 		meta.icon.Resource = theme.ConfirmIcon()
 		meta.icon2.Show()
-		meta.text.Text = "Read"
+		meta.text.Text = lang.L("Read")
 	case contacts.Delivered:
 		meta.icon.Resource = theme.ConfirmIcon()
-		meta.text.Text = "Delivered"
+		meta.text.Text = lang.L("Delivered")
 	default:
 		meta.icon.Resource = theme.HistoryIcon()
-		meta.text.Text = "Pending"
+		meta.text.Text = lang.L("Pending")
 	}
 	meta.icon.Refresh()
 	meta.icon2.Refresh()
@@ -392,9 +393,9 @@ func dayLabel(day time.Time) string {
 	today := dayOf(time.Now())
 	switch {
 	case day.Equal(today):
-		return "Today"
+		return lang.L("Today")
 	case day.Equal(today.AddDate(0, 0, -1)):
-		return "Yesterday"
+		return lang.L("Yesterday")
 	case day.Year() == today.Year():
 		return day.Format("Monday 2 January")
 	default:

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -43,17 +44,17 @@ func (mw *MainWindow) contactMenu(peerID string) *fyne.Menu {
 	var items []*fyne.MenuItem
 	if c.State != contacts.Blocked {
 		items = append(items,
-			fyne.NewMenuItem("Rename…", func() { mw.contactDlg.ShowRename(peerID) }),
-			fyne.NewMenuItem("Notes…", func() { mw.contactDlg.ShowNotes(peerID) }),
-			fyne.NewMenuItem("Groups…", func() { mw.contactDlg.ShowGroups(peerID) }),
-			fyne.NewMenuItem("Verify…", func() { mw.contactDlg.ShowVerify(peerID) }),
+			fyne.NewMenuItem(lang.L("Rename…"), func() { mw.contactDlg.ShowRename(peerID) }),
+			fyne.NewMenuItem(lang.L("Notes…"), func() { mw.contactDlg.ShowNotes(peerID) }),
+			fyne.NewMenuItem(lang.L("Groups…"), func() { mw.contactDlg.ShowGroups(peerID) }),
+			fyne.NewMenuItem(lang.L("Verify…"), func() { mw.contactDlg.ShowVerify(peerID) }),
 			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Block…", func() { mw.contactDlg.ConfirmBlock(peerID) }),
+			fyne.NewMenuItem(lang.L("Block…"), func() { mw.contactDlg.ConfirmBlock(peerID) }),
 		)
 	} else {
-		items = append(items, fyne.NewMenuItem("Unblock", func() { mw.unblock(peerID) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Unblock"), func() { mw.unblock(peerID) }))
 	}
-	items = append(items, fyne.NewMenuItem("Remove…", func() { mw.contactDlg.ConfirmRemove(peerID) }))
+	items = append(items, fyne.NewMenuItem(lang.L("Remove…"), func() { mw.contactDlg.ConfirmRemove(peerID) }))
 	return fyne.NewMenu("", items...)
 }
 
@@ -72,14 +73,14 @@ func (mw *MainWindow) withdrawButton(peerID string) fyne.CanvasObject {
 func (mw *MainWindow) unblock(peerID string) {
 	mw.Background(func() error { return mw.b.Contacts.Unblock(peerID) }, func(err error) {
 		if err != nil {
-			mw.ShowNotice("Could not unblock: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not unblock: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		}
 	})
 }
 
 // blockRequestButton blocks an incoming request (after asking).
 func (mw *MainWindow) blockRequestButton(peerID string) *widget.Button {
-	b := widget.NewButtonWithIcon("Block", theme.VisibilityOffIcon(), func() { mw.contactDlg.ConfirmBlock(peerID) })
+	b := widget.NewButtonWithIcon(lang.L("Block"), theme.VisibilityOffIcon(), func() { mw.contactDlg.ConfirmBlock(peerID) })
 	b.Importance = widget.DangerImportance
 	return b
 }
@@ -167,16 +168,16 @@ func (mw *MainWindow) selectBlocked(peerID string) {
 	c, _ := mw.ContactView(peerID)
 	name := kit.DisplayName(c.Name, peerID)
 	var d *dialog.CustomDialog
-	unblock := widget.NewButton("Unblock", func() {
+	unblock := widget.NewButton(lang.L("Unblock"), func() {
 		mw.HideModal(d)
 		mw.unblock(peerID)
 	})
 	unblock.Importance = widget.HighImportance
-	remove := widget.NewButton("Remove…", func() {
+	remove := widget.NewButton(lang.L("Remove…"), func() {
 		mw.HideModal(d)
 		mw.contactDlg.ConfirmRemove(peerID)
 	})
-	d = dialog.NewCustomWithoutButtons(name+" is blocked", kit.Wrapped("They see you offline and cannot reach you. They were not told."), mw.win)
-	d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", func() { mw.HideModal(d) }), remove, unblock})
+	d = dialog.NewCustomWithoutButtons(lang.L("{{.Name}} is blocked", map[string]any{"Name": name}), kit.Wrapped(lang.L("They see you offline and cannot reach you. They were not told.")), mw.win)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Close"), func() { mw.HideModal(d) }), remove, unblock})
 	mw.ShowModal(d, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,8 +54,8 @@ func (cv *chatView) startReply(m contacts.Message) {
 	}
 	cv.mode, cv.target = modeReply, m
 	cv.modeIcon.SetResource(theme.MailReplyIcon())
-	cv.send.SetText("Send")
-	cv.modeText.SetText("Replying to " + cv.author(m) + ": " + snippet(m, quoteLen) + "  (Esc cancels)")
+	cv.send.SetText(lang.L("Send"))
+	cv.modeText.SetText(lang.L("Replying to {{.Name}}: {{.Text}}  (Esc cancels)", map[string]any{"Name": cv.author(m), "Text": snippet(m, quoteLen)}))
 	cv.showModeBar(true)
 	cv.mw.win.Canvas().Focus(cv.entry)
 }
@@ -67,8 +68,8 @@ func (cv *chatView) startEdit(m contacts.Message) {
 	cv.mode, cv.target = modeEdit, m
 	// An edit is not an answer: a pencil, and the button saves.
 	cv.modeIcon.SetResource(theme.DocumentCreateIcon())
-	cv.send.SetText("Save")
-	cv.modeText.SetText("Editing your message  (Enter saves, Esc cancels)")
+	cv.send.SetText(lang.L("Save"))
+	cv.modeText.SetText(lang.L("Editing your message  (Enter saves, Esc cancels)"))
 	cv.showModeBar(true)
 	cv.entry.SetText(m.Body)
 	lines := strings.Split(m.Body, "\n")
@@ -83,7 +84,7 @@ func (cv *chatView) cancelMode() {
 		cv.entry.SetText("")
 	}
 	cv.mode, cv.target = modeNone, contacts.Message{}
-	cv.send.SetText("Send")
+	cv.send.SetText(lang.L("Send"))
 	if cv.modeBar != nil && cv.modeBar.Visible() {
 		cv.showModeBar(false)
 	}
@@ -151,19 +152,19 @@ func (cv *chatView) confirmDelete(m contacts.Message) {
 	mw := cv.mw
 	who := cv.peerName
 	if who == "" {
-		who = "them"
+		who = lang.L("them")
 	}
-	d := dialog.NewConfirm("Delete for everyone?",
-		"“"+snippet(m, 60)+"” will be deleted for you and for "+who+". This cannot be undone.",
+	d := dialog.NewConfirm(lang.L("Delete for everyone?"),
+		lang.L("“{{.Text}}” will be deleted for you and for {{.Name}}. This cannot be undone.", map[string]any{"Text": snippet(m, 60), "Name": who}),
 		func(ok bool) {
 			if !ok {
 				return
 			}
 			if err := cv.chat.Delete(m.ID); err != nil {
-				mw.ShowNotice("Could not delete the message: " + kit.UserText(err))
+				mw.ShowNotice(lang.L("Could not delete the message: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			}
 		}, mw.win)
-	d.SetConfirmText("Delete")
+	d.SetConfirmText(lang.L("Delete"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	mw.ShowModal(d, nil)
 }
@@ -184,7 +185,7 @@ func (cv *chatView) setTyping(on bool) {
 
 func (cv *chatView) showStatusLine() {
 	if cv.typing {
-		cv.status.SetText(cv.peerName + " is typing…")
+		cv.status.SetText(lang.L("{{.Name}} is typing…", map[string]any{"Name": cv.peerName}))
 		return
 	}
 	cv.status.SetText(cv.presenceLine)
@@ -195,10 +196,10 @@ func (cv *chatView) setMuted(muted bool) {
 	// The button says what it does: a loudspeaker meant "sound on" to
 	// some and "mute" to others.
 	if muted {
-		cv.mute.SetText("Unmute")
+		cv.mute.SetText(lang.L("Unmute"))
 		cv.mute.SetIcon(theme.VolumeUpIcon())
 	} else {
-		cv.mute.SetText("Mute")
+		cv.mute.SetText(lang.L("Mute"))
 		cv.mute.SetIcon(theme.VolumeMuteIcon())
 	}
 }
@@ -212,7 +213,7 @@ func (cv *chatView) toggleMute() {
 	cv.setMuted(muted)
 	mw.Background(func() error { return cv.chat.SetMuted(peer, muted) }, func(err error) {
 		if err != nil {
-			mw.ShowNotice("Could not change notifications: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not change notifications: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		}
 	})
 }

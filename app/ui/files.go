@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 
 	"hearth/app/ui/chooser"
@@ -40,7 +40,7 @@ func (mw *MainWindow) chooseFile() {
 		return
 	}
 	folder := mw.app.Preferences().String(prefLastFolder)
-	title := "Send files to " + mw.chat.peerName
+	title := lang.L("Send files to {{.Name}}", map[string]any{"Name": mw.chat.peerName})
 	stop := mw.stop
 	var paths []string
 	mw.Background(func() error {
@@ -61,7 +61,7 @@ func (mw *MainWindow) chooseFile() {
 		case errors.Is(err, chooser.ErrUnavailable):
 			mw.chooseFileFyne(peer, folder)
 		case err != nil:
-			mw.ShowNotice("Could not open the file chooser: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not open the file chooser: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		case len(paths) > 0:
 			mw.app.Preferences().SetString(prefLastFolder, filepath.Dir(paths[0]))
 			uris := make([]fyne.URI, len(paths))
@@ -77,7 +77,7 @@ func (mw *MainWindow) chooseFile() {
 func (mw *MainWindow) chooseFileFyne(peer, folder string) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			mw.ShowNotice("Could not open the file: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not open the file: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			return
 		}
 		if rc == nil {
@@ -108,13 +108,13 @@ func (mw *MainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 		return
 	}
 	if mw.selected == "" {
-		mw.ShowNotice("Open a conversation first, then drop the files on it to send them.")
+		mw.ShowNotice(lang.L("Open a conversation first, then drop the files on it to send them."))
 		return
 	}
 	mw.sendURIs(mw.selected, uris)
 }
 
-var errNotFile = errors.New("only files on this computer can be sent")
+var errNotFile = errors.New(lang.L("only files on this computer can be sent"))
 
 // sendURIs hands each local path to Backend.SendFile (core takes paths,
 // never URIs), one after the other off the UI goroutine: SendFile hashes
@@ -123,7 +123,7 @@ func (mw *MainWindow) sendURIs(peer string, uris []fyne.URI) {
 	var paths []string
 	for _, u := range uris {
 		if u.Scheme() != "file" {
-			mw.ShowNotice(fmt.Sprintf("Could not send “%s”: %s.", u.Name(), errNotFile))
+			mw.ShowNotice(lang.L("Could not send “{{.Name}}”: {{.Error}}.", map[string]any{"Name": u.Name(), "Error": errNotFile}))
 			continue
 		}
 		paths = append(paths, u.Path())
@@ -151,11 +151,11 @@ func (mw *MainWindow) sendPath(peer, path string) {
 	var err error
 	st, statErr := os.Stat(path) // SendFile explains a missing file itself
 	if statErr == nil && st.IsDir() {
-		err = errors.New("it is a folder; only files can be sent")
+		err = errors.New(lang.L("it is a folder; only files can be sent"))
 	}
 	var preparing string
 	if err == nil && statErr == nil && st.Size() >= bigFile {
-		preparing = fmt.Sprintf("Preparing “%s” (%s) to send…", name, kit.HumanSize(st.Size()))
+		preparing = lang.L("Preparing “{{.Name}}” ({{.Size}}) to send…", map[string]any{"Name": name, "Size": kit.HumanSize(st.Size())})
 		mw.do(func() { mw.ShowNotice(preparing) })
 	}
 	var t contacts.Transfer
@@ -167,7 +167,7 @@ func (mw *MainWindow) sendPath(peer, path string) {
 			mw.hideNotice()
 		}
 		if err != nil {
-			mw.ShowNotice(fmt.Sprintf("Could not send “%s”: %s", name, kit.UserText(err)))
+			mw.ShowNotice(lang.L("Could not send “{{.Name}}”: {{.Error}}", map[string]any{"Name": name, "Error": kit.UserText(err)}))
 			return
 		}
 		if t.Conversation == "" {
@@ -186,6 +186,6 @@ func (mw *MainWindow) openPath(path string) {
 	}
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if err := mw.app.OpenURL(u); err != nil {
-		mw.ShowNotice("Could not open " + path + ": " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not open {{.Path}}: {{.Error}}", map[string]any{"Path": path, "Error": kit.UserText(err)}))
 	}
 }

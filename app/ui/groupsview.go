@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,9 +28,9 @@ type groupsSection struct {
 // buildGroups makes the sidebar section; refreshGroups fills it.
 func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 	s := &groupsSection{rows: container.NewVBox()}
-	newGroup := widget.NewButtonWithIcon("New group", theme.ContentAddIcon(), mw.ShowNewGroup)
+	newGroup := widget.NewButtonWithIcon(lang.L("New group"), theme.ContentAddIcon(), mw.ShowNewGroup)
 	newGroup.Importance = widget.LowImportance
-	several := widget.NewButtonWithIcon("Send to several", theme.MailSendIcon(), mw.ShowSendToSeveral)
+	several := widget.NewButtonWithIcon(lang.L("Send to several"), theme.MailSendIcon(), mw.ShowSendToSeveral)
 	several.Importance = widget.LowImportance
 	s.root = container.NewVBox(s.rows, container.NewGridWithColumns(2, newGroup, several), widget.NewSeparator())
 	mw.grp = s
@@ -40,13 +41,13 @@ func (mw *MainWindow) buildGroups() fyne.CanvasObject {
 func (mw *MainWindow) RefreshGroups() {
 	gs, err := mw.b.Groups.Groups()
 	if err != nil {
-		mw.ShowNotice("Could not read your groups: " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not read your groups: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		return
 	}
 	mw.grp.groups = gs
 	mw.grp.rows.RemoveAll()
 	if len(gs) > 0 {
-		mw.grp.rows.Add(kit.SectionTitle("Groups"))
+		mw.grp.rows.Add(kit.SectionTitle(lang.L("Groups")))
 	}
 	for _, g := range gs {
 		mw.grp.rows.Add(mw.groupRow(g))
@@ -117,11 +118,11 @@ func (mw *MainWindow) OpenGroup(groupID string) {
 	mw.chat.setGroup(*g, mw.MemberNames(g.Group))
 	msgs, err := mw.b.Groups.GroupHistory(groupID, historyLimit)
 	if err != nil {
-		mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not read this conversation: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 	}
 	transfers, err := mw.b.Files.Transfers(conv)
 	if err != nil {
-		mw.ShowNotice("Could not read the files of this conversation: " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not read the files of this conversation: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 	}
 	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go: no banner left from a one-to-one conversation

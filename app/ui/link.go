@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -53,24 +54,23 @@ func RunProfileInUse(a fyne.App, code string) {
 }
 
 func profileInUseView(a fyne.App, w fyne.Window, code string) fyne.CanvasObject {
-	msg := kit.Wrapped("Hearth is already running with your profile, so this link could not be opened in a new window. " +
-		"In the Hearth window that is open, click “Add contact” and paste this invite code:")
+	msg := kit.Wrapped(lang.L("Hearth is already running with your profile, so this link could not be opened in a new window. In the Hearth window that is open, click “Add contact” and paste this invite code:"))
 	mono := fyne.TextStyle{Monospace: true}
 	codeTxt := widget.NewLabelWithStyle(strings.Join(kit.WrapText(code, 480, theme.TextSize(), mono), "\n"), fyne.TextAlignLeading, mono)
 	codeTxt.Selectable = true
 	var copyBtn *widget.Button
-	copyBtn = widget.NewButtonWithIcon("Copy code", theme.ContentCopyIcon(), func() {
+	copyBtn = widget.NewButtonWithIcon(lang.L("Copy code"), theme.ContentCopyIcon(), func() {
 		a.Clipboard().SetContent(code)
-		copyBtn.SetText("Copied")
+		copyBtn.SetText(lang.L("Copied"))
 		copyBtn.SetIcon(theme.ConfirmIcon())
 	})
 	copyBtn.Importance = widget.HighImportance
-	closeBtn := widget.NewButton("Close", w.Close)
+	closeBtn := widget.NewButton(lang.L("Close"), w.Close)
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			w.Close()
 		}
 	})
-	return container.NewPadded(container.NewVBox(kit.Heading("Hearth is already open"), msg, codeTxt,
+	return container.NewPadded(container.NewVBox(kit.Heading(lang.L("Hearth is already open")), msg, codeTxt,
 		container.NewHBox(copyBtn, closeBtn)))
 }

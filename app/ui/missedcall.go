@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"hearth/app/core/event"
 	"hearth/app/ui/kit"
@@ -32,7 +33,7 @@ func (mw *MainWindow) ringingEnded(e event.CallEnded) {
 		name = kit.DisplayName(c.Name, c.PeerID)
 	}
 	peerID := caller.PeerID
-	mw.showNoticeWith("Missed call from "+name, "Call back", func() {
+	mw.showNoticeWith(lang.L("Missed call from {{.Name}}", map[string]any{"Name": name}), lang.L("Call back"), func() {
 		mw.openConversation(peerID)
 		mw.startCall()
 	})
@@ -41,9 +42,9 @@ func (mw *MainWindow) ringingEnded(e event.CallEnded) {
 	}
 	if n := mw.notify; n != nil && !mw.focused && n.Available() {
 		if mw.lock != nil {
-			n.Send(fyne.NewNotification("Hearth", "Missed call"))
+			n.Send(fyne.NewNotification("Hearth", lang.L("Missed call")))
 		} else {
-			n.Send(fyne.NewNotification("Missed call", name+" called you"))
+			n.Send(fyne.NewNotification(lang.L("Missed call"), lang.L("{{.Name}} called you", map[string]any{"Name": name})))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"hearth/app/core/event"
 	"hearth/app/ui/kit"
@@ -32,7 +33,7 @@ func (mw *MainWindow) notifyMessage(m contacts.Message) {
 	n.Last[m.Conversation] = now
 	if mw.lock != nil {
 		// Locked: say that something came, not who wrote what.
-		n.Send(fyne.NewNotification("Hearth", "New message"))
+		n.Send(fyne.NewNotification("Hearth", lang.L("New message")))
 		return
 	}
 	n.Send(fyne.NewNotification(kit.DisplayName(c.Name, c.PeerID), snippet(m, 120)))

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,11 +26,11 @@ func (mw *MainWindow) buildRight() fyne.CanvasObject {
 	icon := canvas.NewImageFromResource(kit.AppIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(112))
-	title := widget.NewLabelWithStyle("Welcome to Hearth", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(lang.L("Welcome to Hearth"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	hint := widget.NewLabel("Pick someone on the left to start chatting.\nAdd a contact with their invite code, or share yours.")
+	hint := widget.NewLabel(lang.L("Pick someone on the left to start chatting.\nAdd a contact with their invite code, or share yours."))
 	hint.Alignment = fyne.TextAlignCenter
-	add := widget.NewButtonWithIcon("Add contact", theme.ContentAddIcon(), mw.ShowAddContact)
+	add := widget.NewButtonWithIcon(lang.L("Add contact"), theme.ContentAddIcon(), mw.ShowAddContact)
 	mw.empty = container.NewCenter(container.NewVBox(container.NewCenter(icon), title, hint, container.NewCenter(add)))
 
 	mw.noticeText = widget.NewLabel("")
@@ -97,11 +98,11 @@ func (mw *MainWindow) openConversation(peerID string) {
 	mw.chat.setContact(*c)
 	msgs, err := mw.b.Chat.History(peerID, historyLimit)
 	if err != nil {
-		mw.ShowNotice("Could not read this conversation: " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not read this conversation: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 	}
 	transfers, err := mw.b.Files.Transfers(peerID)
 	if err != nil {
-		mw.ShowNotice("Could not read the files of this conversation: " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not read the files of this conversation: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 	}
 	mw.chat.setHistory(msgs, transfers)
 	mw.updateComplianceBar() // archive.go

@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -63,7 +63,7 @@ func (mw *MainWindow) showMyPresence(p contacts.Presence) {
 // pairNearbyButton makes this device visible on the LAN for a few minutes,
 // or ends that early.
 func (mw *MainWindow) pairNearbyButton() fyne.CanvasObject {
-	mw.pairBtn = widget.NewButtonWithIcon("Pair nearby", theme.VisibilityIcon(), mw.togglePairNearby)
+	mw.pairBtn = widget.NewButtonWithIcon(lang.L("Pair nearby"), theme.VisibilityIcon(), mw.togglePairNearby)
 	_, until := mw.b.Me.NearbyVisibility()
 	mw.ShowNearbyWindow(until)
 	return mw.pairBtn
@@ -83,12 +83,11 @@ func (mw *MainWindow) togglePairNearby() {
 	}, func(err error) {
 		mw.pairBtn.Enable()
 		if err != nil {
-			mw.ShowNotice("Could not make this device visible nearby: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not make this device visible nearby: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			return
 		}
 		mw.ShowNearbyWindow(until)
-		mw.ShowNotice(fmt.Sprintf("Others on this network can now see you as “%s” until %s. "+
-			"Ask them to look under “Nearby on this network” and click Add.", mw.b.Me.MyName(), untilText(until)))
+		mw.ShowNotice(lang.L("Others on this network can now see you as “{{.Name}}” until {{.Until}}. Ask them to look under “Nearby on this network” and click Add.", map[string]any{"Name": mw.b.Me.MyName(), "Until": untilText(until)}))
 	})
 }
 
@@ -98,7 +97,7 @@ func (mw *MainWindow) ShowNearbyWindow(until time.Time) {
 		return
 	}
 	if until.IsZero() {
-		mw.pairBtn.SetText("Pair nearby")
+		mw.pairBtn.SetText(lang.L("Pair nearby"))
 		mw.pairBtn.SetIcon(theme.VisibilityIcon())
 		mw.pairBtn.Importance = widget.MediumImportance
 	} else {
@@ -113,7 +112,7 @@ func (mw *MainWindow) ShowNearbyWindow(until time.Time) {
 
 func untilText(t time.Time) string {
 	if t.Year() >= 9999 {
-		return "you turn it off"
+		return lang.L("you turn it off")
 	}
 	return t.Format("15:04")
 }

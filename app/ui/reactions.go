@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 
 	"hearth/app/ui/kit"
@@ -115,7 +116,7 @@ func (cv *chatView) react(m contacts.Message, emoji string) {
 	conv := cv.peer
 	mw.Background(func() error { return cv.chat.React(conv, m.ID, emoji) }, func(err error) {
 		if err != nil {
-			mw.ShowNotice("Could not react: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not react: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		}
 	})
 }

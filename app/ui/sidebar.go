@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -34,12 +35,12 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	}
 	mw.presenceSel.OnChanged = func(string) { mw.savePresence() }
 	mw.statusEntry = kit.NewEscEntry(false)
-	mw.statusEntry.SetPlaceHolder("Status message")
+	mw.statusEntry.SetPlaceHolder(lang.L("Status message"))
 	mw.statusEntry.SetText(text)
 	mw.statusEntry.OnSubmitted = func(string) { mw.savePresence() }
 
 	mw.search = kit.NewEscEntry(false)
-	mw.search.SetPlaceHolder("Search contacts")
+	mw.search.SetPlaceHolder(lang.L("Search contacts"))
 	mw.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	mw.search.OnChanged = func(string) { mw.applyFilter() }
 	mw.search.OnEscape = func() { mw.search.SetText("") }
@@ -83,7 +84,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 			mw.openConversation(mw.shown[i].PeerID)
 		}
 	}
-	hint := kit.Caption("No contacts yet.\nClick “Add contact” and share your invite code.")
+	hint := kit.Caption(lang.L("No contacts yet.\nClick “Add contact” and share your invite code."))
 	hint.Alignment = fyne.TextAlignCenter
 	hint.Wrapping = fyne.TextWrapWord
 	mw.listEmpty = container.NewVBox(hint)
@@ -95,7 +96,7 @@ func (mw *MainWindow) buildSidebar() fyne.CanvasObject {
 	mw.nearbyBox = container.NewVScroll(mw.nearbyList)
 	mw.nearbyBox.Hide()
 
-	add := widget.NewButtonWithIcon("Add contact", theme.ContentAddIcon(), mw.ShowAddContact)
+	add := widget.NewButtonWithIcon(lang.L("Add contact"), theme.ContentAddIcon(), mw.ShowAddContact)
 	add.Importance = widget.HighImportance
 
 	center := container.NewBorder(container.NewVBox(mw.requestsBox, mw.buildGroups()), nil, nil, nil, container.NewStack(mw.list, mw.listEmpty))
@@ -108,7 +109,7 @@ func (mw *MainWindow) savePresence() {
 	text := strings.TrimSpace(mw.statusEntry.Text)
 	mw.Background(func() error { return mw.b.Me.SetPresence(p, text) }, func(err error) {
 		if err != nil {
-			mw.ShowNotice("Could not change your status: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not change your status: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		}
 	})
 }
@@ -117,7 +118,7 @@ func (mw *MainWindow) savePresence() {
 func (mw *MainWindow) refreshContacts() {
 	cs, err := mw.b.Contacts.Contacts()
 	if err != nil {
-		mw.ShowNotice("Could not read your contacts: " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not read your contacts: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		return
 	}
 	before := map[string]bool{}
@@ -223,7 +224,7 @@ func (mw *MainWindow) rebuildRequests() {
 		mw.requestsBox.Hide()
 		return
 	}
-	mw.requests.Add(kit.SectionTitle("Requests"))
+	mw.requests.Add(kit.SectionTitle(lang.L("Requests")))
 	for _, c := range mw.pending {
 		mw.requests.Add(mw.requestRow(c))
 	}
@@ -238,7 +239,7 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 	name.Truncation = fyne.TextTruncateEllipsis
 	if c.State == contacts.Outgoing {
 		// Wrapped, not cut: "waiting for them to acc…" said nothing.
-		sent := kit.Caption("Asked: waiting for their answer")
+		sent := kit.Caption(lang.L("Asked: waiting for their answer"))
 		sent.Wrapping = fyne.TextWrapWord
 		return container.NewBorder(nil, nil, widget.NewIcon(theme.MailSendIcon()), mw.withdrawButton(c.PeerID),
 			kit.TightVBox(name, sent))
@@ -253,30 +254,30 @@ func (mw *MainWindow) requestRow(c people.ContactView) fyne.CanvasObject {
 		n.Wrapping = fyne.TextWrapWord
 		rows = append(rows, n)
 	} else {
-		rows = append(rows, kit.Caption("wants to connect"))
+		rows = append(rows, kit.Caption(lang.L("wants to connect")))
 	}
 	var accept, decline *widget.Button
 	peerID := c.PeerID
-	accept = widget.NewButtonWithIcon("Accept", theme.ConfirmIcon(), func() {
+	accept = widget.NewButtonWithIcon(lang.L("Accept"), theme.ConfirmIcon(), func() {
 		accept.Disable()
 		decline.Disable()
 		mw.Background(func() error { return mw.b.Contacts.Accept(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
-				mw.ShowNotice("Could not accept: " + kit.UserText(err))
+				mw.ShowNotice(lang.L("Could not accept: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			}
 		})
 	})
 	accept.Importance = widget.SuccessImportance
-	decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() {
+	decline = widget.NewButtonWithIcon(lang.L("Decline"), theme.CancelIcon(), func() {
 		accept.Disable()
 		decline.Disable()
 		mw.Background(func() error { return mw.b.Contacts.Decline(peerID) }, func(err error) {
 			if err != nil {
 				accept.Enable()
 				decline.Enable()
-				mw.ShowNotice("Could not decline: " + kit.UserText(err))
+				mw.ShowNotice(lang.L("Could not decline: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			}
 		})
 	})
@@ -310,7 +311,7 @@ func (mw *MainWindow) refreshNearbyRows() {
 		mw.nearbyBox.Hide()
 		return
 	}
-	mw.nearbyList.Objects = append([]fyne.CanvasObject{widget.NewSeparator(), kit.SectionTitle("Nearby on this network")}, mw.nearbyList.Objects...)
+	mw.nearbyList.Objects = append([]fyne.CanvasObject{widget.NewSeparator(), kit.SectionTitle(lang.L("Nearby on this network"))}, mw.nearbyList.Objects...)
 	mw.nearbyList.Refresh()
 	mw.nearbyBox.SetMinSize(fyne.NewSize(0, min(mw.nearbyList.MinSize().Height, 180)))
 	mw.nearbyBox.Show()
@@ -327,23 +328,23 @@ func (mw *MainWindow) nearbyRow(p nearby.Peer) fyne.CanvasObject {
 	name.Truncation = fyne.TextTruncateEllipsis
 	var add *widget.Button
 	peerID := p.PeerID
-	add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() {
+	add = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), func() {
 		add.Disable()
-		add.SetText("Sending…")
+		add.SetText(lang.L("Sending…"))
 		mw.Background(func() error { return mw.b.Contacts.RequestNearby(peerID, "") }, func(err error) {
 			if err != nil {
 				add.Enable()
-				add.SetText("Add")
-				mw.ShowNotice("Could not send the request: " + kit.UserText(err))
+				add.SetText(lang.L("Add"))
+				mw.ShowNotice(lang.L("Could not send the request: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 				return
 			}
 			mw.asked[peerID] = true
-			add.SetText("Sent")
+			add.SetText(lang.L("Sent"))
 		})
 	})
 	if mw.asked[peerID] {
 		add.Disable()
-		add.SetText("Sent")
+		add.SetText(lang.L("Sent"))
 	}
 	return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), add, name)
 }
