@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,10 +41,10 @@ func (mw *Dialogs) showTextDialog(title, help, text string, multiLine bool, save
 	} else {
 		td.Entry.OnSubmitted = func(string) { td.submit(save) }
 	}
-	td.Save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { td.submit(save) })
+	td.Save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { td.submit(save) })
 	td.Save.Importance = widget.HighImportance
 	td.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(kit.Wrapped(help), td.Entry, td.err), mw.Window())
-	td.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", td.close), td.Save})
+	td.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), td.close), td.Save})
 	td.d.Resize(fyne.NewSize(460, 0))
 	mw.ShowModal(td.d, td.close)
 	mw.Window().Canvas().Focus(td.Entry)
@@ -70,13 +71,13 @@ func (td *textDialog) submit(save func(string) error) {
 
 func (mw *Dialogs) ShowRename(peerID string) *textDialog {
 	c, _ := mw.ContactView(peerID)
-	return mw.showTextDialog("Rename", "The name you see for this person. Only you see it.",
+	return mw.showTextDialog(lang.L("Rename"), lang.L("The name you see for this person. Only you see it."),
 		c.Name, false, func(s string) error { return mw.contacts.Rename(peerID, s) })
 }
 
 func (mw *Dialogs) ShowNotes(peerID string) *textDialog {
 	c, _ := mw.ContactView(peerID)
-	return mw.showTextDialog("Notes about "+kit.DisplayName(c.Name, c.PeerID), "Private notes. They are never sent.",
+	return mw.showTextDialog(lang.L("Notes about {{.Name}}", map[string]any{"Name": kit.DisplayName(c.Name, c.PeerID)}), lang.L("Private notes. They are never sent."),
 		c.Notes, true, func(s string) error { return mw.contacts.SetNotes(peerID, s) })
 }
 
@@ -107,20 +108,20 @@ func (mw *Dialogs) ShowGroups(peerID string) *groupsDialog {
 	g.Checks = widget.NewCheckGroup(options, nil)
 	g.Checks.SetSelected(slices.Clone(c.Labels))
 	g.Name = kit.NewEscEntry(false)
-	g.Name.SetPlaceHolder("New group, e.g. Choir")
+	g.Name.SetPlaceHolder(lang.L("New group, e.g. Choir"))
 	g.Name.OnEscape = g.close
 	g.Name.OnSubmitted = func(string) { g.addGroup() }
-	g.Add = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), g.addGroup)
-	g.Save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), g.submit)
+	g.Add = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), g.addGroup)
+	g.Save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), g.submit)
 	g.Save.Importance = widget.HighImportance
 	content := container.NewVBox(
-		kit.Wrapped("Groups sort your contact list (Family, Team …). A contact can be in several. Only you see them."),
+		kit.Wrapped(lang.L("Groups sort your contact list (Family, Team …). A contact can be in several. Only you see them.")),
 		g.Checks,
 		container.NewBorder(nil, nil, nil, g.Add, g.Name),
 		g.err,
 	)
-	g.d = dialog.NewCustomWithoutButtons("Groups for "+kit.DisplayName(c.Name, c.PeerID), content, mw.Window())
-	g.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", g.close), g.Save})
+	g.d = dialog.NewCustomWithoutButtons(lang.L("Groups for {{.Name}}", map[string]any{"Name": kit.DisplayName(c.Name, c.PeerID)}), content, mw.Window())
+	g.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), g.close), g.Save})
 	g.d.Resize(fyne.NewSize(420, 0))
 	mw.ShowModal(g.d, g.close)
 	return g
@@ -189,7 +190,7 @@ func (mw *Dialogs) confirm(title, text, action string, do func() error, done fun
 		})
 	})
 	c.OK.Importance = widget.DangerImportance
-	c.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { mw.HideModal(c.d) }), c.OK})
+	c.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), func() { mw.HideModal(c.d) }), c.OK})
 	c.d.Resize(fyne.NewSize(440, 0))
 	mw.ShowModal(c.d, nil)
 	return c
@@ -198,24 +199,23 @@ func (mw *Dialogs) confirm(title, text, action string, do func() error, done fun
 func (mw *Dialogs) ConfirmBlock(peerID string) *confirmDialog {
 	c, _ := mw.ContactView(peerID)
 	name := kit.DisplayName(c.Name, peerID)
-	return mw.confirm("Block "+name+"?",
-		name+" will not be told. To them you will look offline, and their messages, files and calls will not reach you. "+
-			"You can unblock them in Settings.",
-		"Block", func() error { return mw.contacts.Block(peerID) },
-		func() { mw.ShowNotice(name + " is blocked.") })
+	return mw.confirm(lang.L("Block {{.Name}}?", map[string]any{"Name": name}),
+		lang.L("{{.Name}} will not be told. To them you will look offline, and their messages, files and calls will not reach you. You can unblock them in Settings.", map[string]any{"Name": name}),
+		lang.L("Block"), func() error { return mw.contacts.Block(peerID) },
+		func() { mw.ShowNotice(lang.L("{{.Name}} is blocked.", map[string]any{"Name": name})) })
 }
 
 func (mw *Dialogs) ConfirmRemove(peerID string) *confirmDialog {
 	c, _ := mw.ContactView(peerID)
 	name := kit.DisplayName(c.Name, peerID)
-	text := name + " will be taken off your list and told so. Your conversation stays. To talk again, one of you must send a new request."
-	title, action := "Remove "+name+"?", "Remove"
+	text := lang.L("{{.Name}} will be taken off your list and told so. Your conversation stays. To talk again, one of you must send a new request.", map[string]any{"Name": name})
+	title, action := lang.L("Remove {{.Name}}?", map[string]any{"Name": name}), lang.L("Remove")
 	switch c.State {
 	case contacts.Blocked:
-		text = name + " will be taken off your list and is no longer blocked: they could send you a new request."
+		text = lang.L("{{.Name}} will be taken off your list and is no longer blocked: they could send you a new request.", map[string]any{"Name": name})
 	case contacts.Outgoing:
-		title, action = "Withdraw your request to "+name+"?", "Withdraw"
-		text = "Your request will be taken back. You can send a new one later."
+		title, action = lang.L("Withdraw your request to {{.Name}}?", map[string]any{"Name": name}), lang.L("Withdraw")
+		text = lang.L("Your request will be taken back. You can send a new one later.")
 	}
 	return mw.confirm(title, text, action, func() error { return mw.contacts.Remove(peerID) }, nil)
 }

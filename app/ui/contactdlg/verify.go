@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,7 +41,7 @@ func (mw *Dialogs) ShowVerify(peerID string) *verifyDialog {
 	v := &verifyDialog{mw: mw, ver: mw.contacts, peerID: peerID, err: kit.ErrorLabel(), Result: widget.NewLabel("")}
 	code, err := v.ver.SafetyCode(peerID)
 	if err != nil {
-		mw.ShowNotice("Could not make the safety code: " + kit.UserText(err))
+		mw.ShowNotice(lang.L("Could not make the safety code: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		return nil
 	}
 	// Three lines of four groups: easy to read out loud.
@@ -53,8 +54,7 @@ func (mw *Dialogs) ShowVerify(peerID string) *verifyDialog {
 	v.Code.SizeName = theme.SizeNameSubHeadingText
 	v.Code.Selectable = true
 	left := container.NewVBox(
-		kit.Wrapped("Compare this code with the one "+name+" sees in Hearth, in person or on a call. "+
-			"If they are the same, you are talking to "+name+" and nobody is in between."),
+		kit.Wrapped(lang.L("Compare this code with the one {{.Name}} sees in Hearth, in person or on a call. If they are the same, you are talking to {{.Name}} and nobody is in between.", map[string]any{"Name": name})),
 		v.Code,
 	)
 	var top fyne.CanvasObject = left
@@ -68,23 +68,23 @@ func (mw *Dialogs) ShowVerify(peerID string) *verifyDialog {
 		}
 	}
 	v.Check = kit.NewEscEntry(false)
-	v.Check.SetPlaceHolder("Or paste the code " + name + " sent you, to check it")
+	v.Check.SetPlaceHolder(lang.L("Or paste the code {{.Name}} sent you, to check it", map[string]any{"Name": name}))
 	v.Check.OnEscape = v.close
 	v.Check.OnChanged = func(string) { v.checkCode() }
 	v.Result.Hide()
 
 	status := widget.NewLabel("")
 	if c.Verified {
-		status.SetText("You verified " + name + ".")
-		v.Mark = widget.NewButtonWithIcon("Remove verified mark", theme.CancelIcon(), func() { v.setVerified(false) })
+		status.SetText(lang.L("You verified {{.Name}}.", map[string]any{"Name": name}))
+		v.Mark = widget.NewButtonWithIcon(lang.L("Remove verified mark"), theme.CancelIcon(), func() { v.setVerified(false) })
 	} else {
-		status.SetText("Not verified yet.")
-		v.Mark = widget.NewButtonWithIcon("Mark as verified", kit.VerifiedIcon, func() { v.setVerified(true) })
+		status.SetText(lang.L("Not verified yet."))
+		v.Mark = widget.NewButtonWithIcon(lang.L("Mark as verified"), kit.VerifiedIcon, func() { v.setVerified(true) })
 		v.Mark.Importance = widget.HighImportance
 	}
 	content := container.NewVBox(top, widget.NewSeparator(), v.Check, v.Result, status, v.err)
-	v.d = dialog.NewCustomWithoutButtons("Verify "+name, content, mw.Window())
-	v.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", v.close), v.Mark})
+	v.d = dialog.NewCustomWithoutButtons(lang.L("Verify {{.Name}}", map[string]any{"Name": name}), content, mw.Window())
+	v.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Close"), v.close), v.Mark})
 	v.d.Resize(fyne.NewSize(620, 0))
 	mw.ShowModal(v.d, v.close)
 	return v
@@ -106,10 +106,10 @@ func (v *verifyDialog) checkCode() {
 		v.Result.SetText(kit.UserText(err))
 		v.Result.Importance = widget.DangerImportance
 	case ok:
-		v.Result.SetText("The codes match.")
+		v.Result.SetText(lang.L("The codes match."))
 		v.Result.Importance = widget.SuccessImportance
 	default:
-		v.Result.SetText("These codes do not match. Do not mark this contact as verified.")
+		v.Result.SetText(lang.L("These codes do not match. Do not mark this contact as verified."))
 		v.Result.Importance = widget.DangerImportance
 	}
 	v.Result.Show()
