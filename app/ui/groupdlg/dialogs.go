@@ -2,12 +2,12 @@ package groupdlg
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,8 +22,8 @@ import (
 // several". Each closes with Escape; Enter in its text field submits.
 
 var (
-	errPickSomeone = errors.New("choose at least one contact")
-	errTooMany     = fmt.Errorf("a group can have at most %d members, you included", contacts.MaxGroupMembers)
+	errPickSomeone = errors.New(lang.L("choose at least one contact"))
+	errTooMany     = errors.New(lang.L("a group can have at most {{.Count}} members, you included", map[string]any{"Count": contacts.MaxGroupMembers}))
 )
 
 // contactPicker is a scrolling list of check boxes, one per accepted
@@ -51,7 +51,7 @@ func (mw *Dialogs) newContactPicker(skip map[string]bool, onChange func()) *cont
 		box.Add(ch)
 	}
 	if len(p.order) == 0 {
-		box.Add(kit.Caption("No contacts to choose from."))
+		box.Add(kit.Caption(lang.L("No contacts to choose from.")))
 	}
 	scroll := container.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(360, min(box.MinSize().Height, 260)))
@@ -86,17 +86,17 @@ type newGroupDialog struct {
 func (mw *Dialogs) ShowNewGroup() *newGroupDialog {
 	n := &newGroupDialog{mw: mw, groups: mw.groups, Err: kit.ErrorLabel(), Count: kit.Caption("")}
 	n.Name = kit.NewEscEntry(false)
-	n.Name.SetPlaceHolder("Group name (e.g. Family, Team)")
+	n.Name.SetPlaceHolder(lang.L("Group name (e.g. Family, Team)"))
 	n.Name.OnEscape = n.close
 	n.Name.OnSubmitted = func(string) { n.submit() }
 	n.Picker = mw.newContactPicker(nil, n.update)
-	n.Create = widget.NewButtonWithIcon("Create group", theme.ConfirmIcon(), n.submit)
+	n.Create = widget.NewButtonWithIcon(lang.L("Create group"), theme.ConfirmIcon(), n.submit)
 	n.Create.Importance = widget.HighImportance
 	content := container.NewVBox(
-		kit.Wrapped("Choose the contacts to talk to together. Members who are not each other's contacts still see each other's messages in the group."),
-		n.Name, kit.SectionTitle("Members"), n.Picker.root, n.Count, n.Err)
-	n.d = dialog.NewCustomWithoutButtons("New group", content, mw.Window())
-	n.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", n.close), n.Create})
+		kit.Wrapped(lang.L("Choose the contacts to talk to together. Members who are not each other's contacts still see each other's messages in the group.")),
+		n.Name, kit.SectionTitle(lang.L("Members")), n.Picker.root, n.Count, n.Err)
+	n.d = dialog.NewCustomWithoutButtons(lang.L("New group"), content, mw.Window())
+	n.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), n.close), n.Create})
 	n.update()
 	mw.ShowModal(n.d, n.close)
 	mw.Window().Canvas().Focus(n.Name)
@@ -107,7 +107,7 @@ func (n *newGroupDialog) close() { n.mw.HideModal(n.d) }
 
 func (n *newGroupDialog) update() {
 	k := len(n.Picker.chosen())
-	n.Count.SetText(fmt.Sprintf("%d of at most %d chosen", k, contacts.MaxGroupMembers-1))
+	n.Count.SetText(lang.L("{{.Count}} of at most {{.Max}} chosen", map[string]any{"Count": k, "Max": contacts.MaxGroupMembers - 1}))
 }
 
 func (n *newGroupDialog) submit() {
@@ -164,14 +164,14 @@ func (mw *Dialogs) ShowGroupMembers(g groups.GroupView) *membersDialog {
 		label := names[m.PeerID]
 		switch {
 		case m.PeerID == me:
-			label += " (you)"
+			label += lang.L(" (you)")
 		case m.PeerID == g.Creator:
-			label += " (created the group)"
+			label += lang.L(" (created the group)")
 		}
 		var right fyne.CanvasObject
 		if g.Admin && !g.Left && m.PeerID != me {
 			peerID := m.PeerID
-			rm := widget.NewButtonWithIcon("Remove", theme.ContentRemoveIcon(), func() { md.Remove(peerID) })
+			rm := widget.NewButtonWithIcon(lang.L("Remove"), theme.ContentRemoveIcon(), func() { md.Remove(peerID) })
 			rm.Importance = widget.DangerImportance
 			right = rm
 		}
@@ -180,24 +180,24 @@ func (mw *Dialogs) ShowGroupMembers(g groups.GroupView) *membersDialog {
 	scroll := container.NewVScroll(rows)
 	scroll.SetMinSize(fyne.NewSize(400, min(rows.MinSize().Height, 240)))
 	parts := []fyne.CanvasObject{kit.Heading(GroupMemberCount(g)), scroll}
-	buttons := []fyne.CanvasObject{widget.NewButton("Close", md.close)}
+	buttons := []fyne.CanvasObject{widget.NewButton(lang.L("Close"), md.close)}
 	if g.Admin && !g.Left {
 		md.Rename = kit.NewEscEntry(false)
 		md.Rename.SetText(g.Name)
 		md.Rename.OnEscape = md.close
 		md.Rename.OnSubmitted = func(string) { md.doRename() }
-		renameBtn := widget.NewButton("Rename", md.doRename)
-		parts = append(parts, kit.SectionTitle("Name"), container.NewBorder(nil, nil, nil, renameBtn, md.Rename))
+		renameBtn := widget.NewButton(lang.L("Rename"), md.doRename)
+		parts = append(parts, kit.SectionTitle(lang.L("Name")), container.NewBorder(nil, nil, nil, renameBtn, md.Rename))
 		in := map[string]bool{}
 		for _, m := range g.Members {
 			in[m.PeerID] = true
 		}
 		md.Picker = mw.newContactPicker(in, nil)
-		add := widget.NewButtonWithIcon("Add chosen", theme.ContentAddIcon(), md.Add)
-		parts = append(parts, kit.SectionTitle("Add contacts"), md.Picker.root, container.NewHBox(add))
+		add := widget.NewButtonWithIcon(lang.L("Add chosen"), theme.ContentAddIcon(), md.Add)
+		parts = append(parts, kit.SectionTitle(lang.L("Add contacts")), md.Picker.root, container.NewHBox(add))
 	}
 	if !g.Left {
-		leave := widget.NewButtonWithIcon("Leave group", theme.LogoutIcon(), md.leave)
+		leave := widget.NewButtonWithIcon(lang.L("Leave group"), theme.LogoutIcon(), md.leave)
 		leave.Importance = widget.DangerImportance
 		buttons = append([]fyne.CanvasObject{leave}, buttons...)
 	}
@@ -265,17 +265,17 @@ type severalDialog struct {
 func (mw *Dialogs) ShowSendToSeveral() *severalDialog {
 	s := &severalDialog{mw: mw, groups: mw.groups, Err: kit.ErrorLabel()}
 	s.Text = kit.NewEscEntry(false)
-	s.Text.SetPlaceHolder("Message")
+	s.Text.SetPlaceHolder(lang.L("Message"))
 	s.Text.OnEscape = s.close
 	s.Text.OnSubmitted = func(string) { s.submit() }
 	s.Picker = mw.newContactPicker(nil, nil)
-	s.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), s.submit)
+	s.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), s.submit)
 	s.send.Importance = widget.HighImportance
 	content := container.NewVBox(
-		kit.Wrapped("Each contact gets the message in your conversation with them; they do not see who else got it."),
-		kit.SectionTitle("To"), s.Picker.root, s.Text, s.Err)
-	s.d = dialog.NewCustomWithoutButtons("Send to several", content, mw.Window())
-	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", s.close), s.send})
+		kit.Wrapped(lang.L("Each contact gets the message in your conversation with them; they do not see who else got it.")),
+		kit.SectionTitle(lang.L("To")), s.Picker.root, s.Text, s.Err)
+	s.d = dialog.NewCustomWithoutButtons(lang.L("Send to several"), content, mw.Window())
+	s.d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), s.close), s.send})
 	mw.ShowModal(s.d, s.close)
 	mw.Window().Canvas().Focus(s.Text)
 	return s
@@ -309,6 +309,6 @@ func (s *severalDialog) submit() {
 			return
 		}
 		s.close()
-		s.mw.ShowNotice(fmt.Sprintf("Sent to %d contacts.", len(ids)))
+		s.mw.ShowNotice(lang.L("Sent to {{.Count}} contacts.", map[string]any{"Count": len(ids)}))
 	})
 }

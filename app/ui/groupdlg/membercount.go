@@ -1,7 +1,7 @@
 package groupdlg
 
 import (
-	"fmt"
+	"fyne.io/fyne/v2/lang"
 
 	"hearth/app/core/groups"
 )
@@ -9,10 +9,10 @@ import (
 // GroupMemberCount is what a group's row and header say about its size.
 func GroupMemberCount(g groups.GroupView) string {
 	if g.Left {
-		return "You left this group"
+		return lang.L("You left this group")
 	}
 	if len(g.Members) == 1 {
-		return "1 member"
+		return lang.L("1 member")
 	}
-	return fmt.Sprintf("%d members", len(g.Members))
+	return lang.L("{{.Count}} members", map[string]any{"Count": len(g.Members)})
 }
