@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -68,7 +69,7 @@ func NewCallWindow(a fyne.App, call calls.Call, peerName, status string) *CallWi
 
 func NewCallWindowDo(a fyne.App, call calls.Call, name, status string, do func(func())) *CallWindow {
 	cw := &CallWindow{call: call, do: do, Name: name}
-	cw.Win = a.NewWindow("Call with " + name)
+	cw.Win = a.NewWindow(lang.L("Call with {{.Name}}", map[string]any{"Name": name}))
 	cw.Win.SetIcon(kit.AppIcon)
 	cw.Win.Resize(fyne.NewSize(800, 600))
 
@@ -106,14 +107,14 @@ func NewCallWindowDo(a fyne.App, call calls.Call, name, status string, do func(f
 	offName := canvas.NewText(name, color.White)
 	offName.TextSize = theme.TextHeadingSize() * 1.4
 	offName.Alignment = fyne.TextAlignCenter
-	offText := canvas.NewText(name+" turned the camera off", color.NRGBA{R: 0xC8, G: 0xC8, B: 0xCC, A: 0xFF})
+	offText := canvas.NewText(lang.L("{{.Name}} turned the camera off", map[string]any{"Name": name}), color.NRGBA{R: 0xC8, G: 0xC8, B: 0xCC, A: 0xFF})
 	offText.Alignment = fyne.TextAlignCenter
 	cw.CameraOff = container.NewStack(canvas.NewRectangle(color.NRGBA{R: 0x12, G: 0x12, B: 0x14, A: 0xFF}),
 		container.NewCenter(container.NewVBox(avatar, offName, offText)))
 	cw.CameraOff.Hide()
 	badgeBg := canvas.NewRectangle(color.NRGBA{R: 0, G: 0, B: 0, A: 0xB0})
 	badgeBg.CornerRadius = theme.InputRadiusSize()
-	mutedText := canvas.NewText(name+" is muted", color.White)
+	mutedText := canvas.NewText(lang.L("{{.Name}} is muted", map[string]any{"Name": name}), color.White)
 	cw.MutedBadge = container.NewStack(badgeBg, container.NewPadded(container.NewHBox(widget.NewIcon(theme.VolumeMuteIcon()), mutedText)))
 	cw.MutedBadge.Hide()
 
@@ -126,9 +127,9 @@ func NewCallWindowDo(a fyne.App, call calls.Call, name, status string, do func(f
 		container.NewStack(localFrame, container.NewPadded(localImg)),
 		container.NewVBox(container.NewPadded(cw.notice)), cw.CameraOff, cw.MutedBadge)
 
-	cw.MuteButton = widget.NewButtonWithIcon("Mute", theme.VolumeMuteIcon(), cw.toggleMute)
-	cw.CameraButton = widget.NewButtonWithIcon("Camera off", theme.VisibilityOffIcon(), cw.toggleCamera)
-	cw.HangupButton = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), cw.Hangup)
+	cw.MuteButton = widget.NewButtonWithIcon(lang.L("Mute"), theme.VolumeMuteIcon(), cw.toggleMute)
+	cw.CameraButton = widget.NewButtonWithIcon(lang.L("Camera off"), theme.VisibilityOffIcon(), cw.toggleCamera)
+	cw.HangupButton = widget.NewButtonWithIcon(lang.L("Hang up"), theme.CancelIcon(), cw.Hangup)
 	cw.HangupButton.Importance = widget.DangerImportance
 	buttons := container.NewHBox(layout.NewSpacer(), cw.MuteButton, cw.CameraButton, kit.LayoutSpacer(24, 1), cw.HangupButton, layout.NewSpacer())
 	statusRow := container.NewHBox(cw.Timer, layout.NewSpacer(), cw.Status, layout.NewSpacer(), cw.Quality)
@@ -228,13 +229,13 @@ func (cw *CallWindow) Close() {
 func (cw *CallWindow) toggleMute() {
 	cw.muted = !cw.muted
 	cw.call.SetMuted(cw.muted)
-	setToggle(cw.MuteButton, cw.muted, "Unmute", theme.VolumeUpIcon(), "Mute", theme.VolumeMuteIcon())
+	setToggle(cw.MuteButton, cw.muted, lang.L("Unmute"), theme.VolumeUpIcon(), lang.L("Mute"), theme.VolumeMuteIcon())
 }
 
 func (cw *CallWindow) toggleCamera() {
 	cw.camOff = !cw.camOff
 	cw.call.SetCameraOff(cw.camOff)
-	setToggle(cw.CameraButton, cw.camOff, "Camera on", theme.VisibilityIcon(), "Camera off", theme.VisibilityOffIcon())
+	setToggle(cw.CameraButton, cw.camOff, lang.L("Camera on"), theme.VisibilityIcon(), lang.L("Camera off"), theme.VisibilityOffIcon())
 }
 
 // setToggle shows a two-state button: while on, its text and icon offer to
@@ -256,7 +257,7 @@ func setToggle(b *widget.Button, on bool, onText string, onIcon fyne.Resource, o
 func (cw *CallWindow) Connected() {
 	cw.WasConnected = true
 	if !cw.over {
-		cw.Status.SetText("Connected")
+		cw.Status.SetText(lang.L("Connected"))
 	}
 }
 
@@ -267,7 +268,7 @@ func (cw *CallWindow) Ended(reason string) {
 	}
 	cw.over = true
 	if reason == "" {
-		reason = "Call ended"
+		reason = lang.L("Call ended")
 	}
 	cw.Status.SetText(reason)
 	cw.MuteButton.Disable()
