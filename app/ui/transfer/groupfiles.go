@@ -1,7 +1,7 @@
 package transfer
 
 import (
-	"fmt"
+	"fyne.io/fyne/v2/lang"
 
 	"hearth/app/core/transfers"
 	"hearth/app/ui/kit"
@@ -18,7 +18,7 @@ func (r *Row) groupStatus(status string) string {
 		return status
 	}
 	if !t.Outgoing {
-		from := "From " + r.senderName()
+		from := lang.L("From {{.Name}}", map[string]any{"Name": r.senderName()})
 		if status == "" {
 			return from
 		}
@@ -33,14 +33,13 @@ func (r *Row) groupStatus(status string) string {
 		}
 	}
 	got, of := transfers.GroupFileDelivery(t, g)
-	members := "members"
+	sent := lang.L("Sent to {{.Count}} of {{.Of}} members", map[string]any{"Count": got, "Of": of})
 	if of == 1 {
-		members = "member"
+		sent = lang.L("Sent to {{.Count}} of 1 member", map[string]any{"Count": got})
 	}
-	sent := fmt.Sprintf("Sent to %d of %d %s", got, of, members)
 	switch t.State {
 	case contacts.Offered:
-		return "Waiting for the members to accept"
+		return lang.L("Waiting for the members to accept")
 	case contacts.Transferring, contacts.Paused:
 		if status == "" {
 			return sent

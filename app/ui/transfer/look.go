@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -73,7 +74,7 @@ func (r *Row) baseLook() rowLook {
 // lookOffered: they may accept or decline mine, I may accept or decline theirs.
 func (r *Row) lookOffered(l *rowLook) {
 	if r.Transfer.Outgoing {
-		l.status = "Waiting for " + r.cv.PeerName() + " to accept"
+		l.status = lang.L("Waiting for {{.Name}} to accept", map[string]any{"Name": r.cv.PeerName()})
 		l.show[r.cancel] = true
 	} else {
 		l.show[r.accept], l.show[r.decline] = true, true
@@ -88,12 +89,12 @@ func (r *Row) lookMoving(l *rowLook) {
 	if v := kit.Fraction(t.Done, t.Size); r.Progress.Value != v {
 		r.Progress.SetValue(v)
 	}
-	l.size = kit.HumanSize(t.Done) + " of " + kit.HumanSize(t.Size)
+	l.size = lang.L("{{.Done}} of {{.Size}}", map[string]any{"Done": kit.HumanSize(t.Done), "Size": kit.HumanSize(t.Size)})
 	if t.State == contacts.Transferring {
 		l.status = r.speedText()
 		l.show[r.pause] = true
 	} else {
-		l.status = "Paused"
+		l.status = lang.L("Paused")
 		l.show[r.resume] = true
 	}
 	l.show[r.cancel] = true
@@ -105,18 +106,18 @@ func (r *Row) lookDone(l *rowLook) {
 	t := r.Transfer
 	switch {
 	case t.Outgoing:
-		l.status = "Sent ✓"
+		l.status = lang.L("Sent ✓")
 	case t.VoiceNote:
 	case t.Scan == contacts.Clean:
-		l.status = "Scanned, clean"
+		l.status = lang.L("Scanned, clean")
 		l.statusImp = widget.SuccessImportance
 	case t.Reason != "": // the scanner failed on it
-		l.status = "Not scanned: " + t.Reason
+		l.status = lang.L("Not scanned: {{.Reason}}", map[string]any{"Reason": t.Reason})
 		l.statusImp = widget.WarningImportance
 	default:
 		// No scanner on this computer: nothing to say about scanning (a
 		// failed scan says so above).
-		l.status = "Received ✓"
+		l.status = lang.L("Received ✓")
 	}
 	if !t.Outgoing && !t.VoiceNote && t.Path != "" {
 		l.show[r.open], l.show[r.folder] = true, true
@@ -127,11 +128,11 @@ func (r *Row) lookDone(l *rowLook) {
 func (r *Row) lookQuarantined(l *rowLook) {
 	sig := r.Transfer.Signature
 	if sig == "" {
-		sig = "unknown"
+		sig = lang.L("unknown")
 	}
-	text := "Blocked: virus found (" + sig + "). The file was moved to quarantine."
+	text := lang.L("Blocked: virus found ({{.Signature}}). The file was moved to quarantine.", map[string]any{"Signature": sig})
 	if r.Transfer.Outgoing {
-		text = "Blocked: " + r.cv.PeerName() + "'s virus scanner found " + sig + "."
+		text = lang.L("Blocked: {{.Name}}'s virus scanner found {{.Signature}}.", map[string]any{"Name": r.cv.PeerName(), "Signature": sig})
 	}
 	setText(r.Warn, strings.Join(kit.WrapText(text, transferWidth-2*theme.InnerPadding(), theme.TextSize(), r.Warn.TextStyle), "\n"))
 	l.show[r.Warn] = true
@@ -156,7 +157,7 @@ func (r *Row) lookVoiceNote(l *rowLook) {
 	t := r.Transfer
 	playable := r.playable()
 	if t.VoiceNote {
-		l.name = "Voice note"
+		l.name = lang.L("Voice note")
 		if d, ok := r.cv.Duration(t.ID); ok && d > 0 && !l.show[r.Progress] {
 			l.size = kit.FormatElapsed(d)
 		}

@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"fmt"
 	"image/color"
 	"path/filepath"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -86,16 +86,16 @@ func NewRow(cv Conversation, t contacts.Transfer) *Row {
 	r.Warn.Importance = widget.DangerImportance
 	r.Warn.TextStyle.Bold = true
 
-	r.accept = widget.NewButtonWithIcon("Accept", theme.DownloadIcon(), func() { r.act("accept", cv.Files().AcceptTransfer) })
+	r.accept = widget.NewButtonWithIcon(lang.L("Accept"), theme.DownloadIcon(), func() { r.act(lang.L("accept"), cv.Files().AcceptTransfer) })
 	r.accept.Importance = widget.HighImportance
-	r.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), func() { r.act("decline", cv.Files().DeclineTransfer) })
-	r.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { r.act("pause", cv.Files().PauseTransfer) })
-	r.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { r.act("resume", cv.Files().ResumeTransfer) })
+	r.decline = widget.NewButtonWithIcon(lang.L("Decline"), theme.CancelIcon(), func() { r.act(lang.L("decline"), cv.Files().DeclineTransfer) })
+	r.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), func() { r.act(lang.L("pause"), cv.Files().PauseTransfer) })
+	r.resume = widget.NewButtonWithIcon(lang.L("Resume"), theme.MediaPlayIcon(), func() { r.act(lang.L("resume"), cv.Files().ResumeTransfer) })
 	r.resume.Importance = widget.HighImportance
-	r.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.act("cancel", cv.Files().CancelTransfer) })
-	r.open = widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { cv.OpenPath(r.Transfer.Path) })
+	r.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { r.act(lang.L("cancel"), cv.Files().CancelTransfer) })
+	r.open = widget.NewButtonWithIcon(lang.L("Open"), theme.FileIcon(), func() { cv.OpenPath(r.Transfer.Path) })
 	r.open.Importance = widget.HighImportance
-	r.folder = widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() { cv.OpenPath(filepath.Dir(r.Transfer.Path)) })
+	r.folder = widget.NewButtonWithIcon(lang.L("Show in folder"), theme.FolderOpenIcon(), func() { cv.OpenPath(filepath.Dir(r.Transfer.Path)) })
 	r.buttons = container.NewHBox(r.accept, r.decline, r.pause, r.resume, r.open, r.folder, r.cancel)
 
 	muted := theme.Color(theme.ColorNamePlaceHolder)
@@ -159,7 +159,7 @@ func (r *Row) act(what string, fn func(id string) error) {
 	r.cv.Background(func() error { return fn(id) }, func(err error) {
 		r.enableButtons(true)
 		if err != nil {
-			r.cv.ShowNotice(fmt.Sprintf("Could not %s “%s”: %s", what, name, kit.UserText(err)))
+			r.cv.ShowNotice(lang.L("Could not {{.Action}} “{{.Name}}”: {{.Error}}", map[string]any{"Action": what, "Name": name, "Error": kit.UserText(err)}))
 		}
 	})
 }
@@ -228,7 +228,7 @@ func (r *Row) observe(prev, t contacts.Transfer) {
 
 func (r *Row) speedText() string {
 	if r.speed <= 0 {
-		return "Starting…"
+		return lang.L("Starting…")
 	}
 	left := time.Duration(float64(r.Transfer.Size-r.Transfer.Done) / r.speed * float64(time.Second))
 	return kit.HumanSize(int64(r.speed)) + "/s · " + kit.TimeLeft(left)
