@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/core/archive"
@@ -60,9 +61,9 @@ func (f *Finder) Show() *Panel {
 		win.Canvas().Focus(p.Entry)
 		return p
 	}
-	p := &Panel{f: f, Status: kit.Caption("Type words to find in every conversation.")}
+	p := &Panel{f: f, Status: kit.Caption(lang.L("Type words to find in every conversation."))}
 	p.Entry = kit.NewEscEntry(false)
-	p.Entry.SetPlaceHolder("Search messages")
+	p.Entry.SetPlaceHolder(lang.L("Search messages"))
 	p.Entry.OnChanged = p.run
 	p.Entry.OnSubmitted = func(string) {
 		if len(p.Hits) > 0 {
@@ -74,7 +75,7 @@ func (f *Finder) Show() *Panel {
 	p.List.OnSelected = func(i widget.ListItemID) { p.open(i) }
 	results := container.NewBorder(p.Status, nil, nil, nil, p.List)
 	content := container.NewBorder(p.Entry, nil, nil, nil, results)
-	d := dialog.NewCustom("Search all conversations", "Close", content, win)
+	d := dialog.NewCustom(lang.L("Search all conversations"), lang.L("Close"), content, win)
 	d.Resize(fyne.NewSize(620, 480))
 	p.d = d
 	p.Entry.OnEscape = p.close
@@ -97,7 +98,7 @@ func (p *Panel) run(query string) {
 	if strings.TrimSpace(query) == "" {
 		p.Hits = nil
 		p.List.Refresh()
-		p.Status.SetText("Type words to find in every conversation.")
+		p.Status.SetText(lang.L("Type words to find in every conversation."))
 		return
 	}
 	var hits []archive.SearchHit
@@ -113,11 +114,11 @@ func (p *Panel) run(query string) {
 		p.List.Refresh()
 		switch {
 		case err != nil:
-			p.Status.SetText("Search failed: " + kit.UserText(err))
+			p.Status.SetText(lang.L("Search failed: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		case len(hits) == 0:
-			p.Status.SetText("No messages found.")
+			p.Status.SetText(lang.L("No messages found."))
 		case len(hits) == Limit:
-			p.Status.SetText(fmt.Sprintf("The newest %d messages found; add words to narrow it down.", Limit))
+			p.Status.SetText(lang.L("The newest {{.Count}} messages found; add words to narrow it down.", map[string]any{"Count": Limit}))
 		case len(hits) == 1:
 			p.Status.SetText("1 message found.")
 		default:

@@ -5,6 +5,7 @@ import (
 
 	"hearth/app/ui/kit"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -115,11 +116,11 @@ func (cv *Notes) recordingHint() string {
 	}
 	switch {
 	case cv.hold == holdStart && notice != "":
-		return "Release to send, move away to cancel · " + notice
+		return lang.L("Release to send, move away to cancel · {{.Notice}}", map[string]any{"Notice": notice})
 	case cv.hold == holdStart:
-		return "Release to send, move away to cancel"
+		return lang.L("Release to send, move away to cancel")
 	case notice != "":
 		return notice
 	}
-	return "Recording a voice note for " + cv.host.PeerName() + "…"
+	return lang.L("Recording a voice note for {{.Name}}…", map[string]any{"Name": cv.host.PeerName()})
 }

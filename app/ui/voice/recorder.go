@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -85,7 +86,7 @@ func (cv *Notes) buildRecorder() fyne.CanvasObject {
 	cv.RecTime.TextSize = theme.TextSubHeadingSize()
 	cv.recNotice = widget.NewLabel("")
 	cv.recNotice.Truncation = fyne.TextTruncateEllipsis
-	cv.RecStop = widget.NewButtonWithIcon("Stop and send", theme.MailSendIcon(), func() { cv.stopRecording(true) })
+	cv.RecStop = widget.NewButtonWithIcon(lang.L("Stop and send"), theme.MailSendIcon(), func() { cv.stopRecording(true) })
 	cv.RecStop.Importance = widget.DangerImportance
 	cv.RecCancel = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { cv.stopRecording(false) })
 	cv.RecCancel.Importance = widget.LowImportance
@@ -119,7 +120,7 @@ func (cv *Notes) startRecording() {
 		cv.starting = false
 		if err != nil {
 			cv.holdNext = nextNothing
-			mw.ShowNotice("Could not record a voice note: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not record a voice note: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			return
 		}
 		next := cv.holdNext
@@ -127,7 +128,7 @@ func (cv *Notes) startRecording() {
 		if !mw.OnScreen(peer) || next != nextNothing {
 			cv.discard(rec) // the conversation changed, or the hold ended
 			if next == nextTooEarly {
-				mw.ShowNotice("The microphone was not ready yet: hold the button while you speak.")
+				mw.ShowNotice(lang.L("The microphone was not ready yet: hold the button while you speak."))
 			}
 			return
 		}
@@ -222,7 +223,7 @@ func (cv *Notes) stopRecording(send bool) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			mw.ShowNotice("Could not send the voice note: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not send the voice note: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			return
 		}
 		if t.Conversation == "" {
@@ -253,7 +254,7 @@ func (cv *Notes) togglePlay(r *transfer.Row) {
 	}, func(err error) {
 		r.Play.Enable()
 		if err != nil {
-			mw.ShowNotice("Could not play the voice note: " + kit.UserText(err))
+			mw.ShowNotice(lang.L("Could not play the voice note: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 			return
 		}
 		if cv.host.Row(id) != r || cv.playing != "" {
