@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,7 +18,7 @@ import (
 // NewBanner makes the compliance banner over the conversation, hidden
 // until UpdateBanner shows it.
 func (d *Dialogs) NewBanner() fyne.CanvasObject {
-	text := widget.NewLabel("This conversation is archived for compliance: both of you see this notice, and messages are kept as a record.")
+	text := widget.NewLabel(lang.L("This conversation is archived for compliance: both of you see this notice, and messages are kept as a record."))
 	text.Wrapping = fyne.TextWrapWord
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
 	bg.FillColor = withAlpha(bg.FillColor, 0x40)
@@ -52,7 +53,7 @@ func (d *Dialogs) BannerShown() bool { return d.bar.Visible() }
 // the open conversation's record.
 func (d *Dialogs) NewMenuButton() *widget.Button {
 	var btn *widget.Button
-	btn = widget.NewButtonWithIcon("Archive", theme.DocumentIcon(), func() {
+	btn = widget.NewButtonWithIcon(lang.L("Archive"), theme.DocumentIcon(), func() {
 		widget.ShowPopUpMenuAtRelativePosition(d.Menu(d.Selected()), d.Window().Canvas(), fyne.NewPos(0, btn.Size().Height), btn)
 	})
 	btn.Importance = widget.LowImportance
@@ -63,16 +64,16 @@ func (d *Dialogs) NewMenuButton() *widget.Button {
 func (d *Dialogs) Menu(peer string) *fyne.Menu {
 	if _, group := contacts.GroupID(peer); group || peer == "" {
 		// Export, retention and the compliance flag are per contact.
-		return fyne.NewMenu("", fyne.NewMenuItem("Search all conversations…", d.ShowSearch))
+		return fyne.NewMenu("", fyne.NewMenuItem(lang.L("Search all conversations…"), d.ShowSearch))
 	}
-	comply := "Archive for compliance…"
+	comply := lang.L("Archive for compliance…")
 	if peer != "" && d.arch.Compliance(peer) {
-		comply = "Stop archiving for compliance"
+		comply = lang.L("Stop archiving for compliance")
 	}
 	return fyne.NewMenu("",
-		fyne.NewMenuItem("Search all conversations…", d.ShowSearch),
-		fyne.NewMenuItem("Export or print…", func() { d.ShowExport(peer) }),
-		fyne.NewMenuItem("Keep messages…", func() { d.ShowRetention(peer) }),
+		fyne.NewMenuItem(lang.L("Search all conversations…"), d.ShowSearch),
+		fyne.NewMenuItem(lang.L("Export or print…"), func() { d.ShowExport(peer) }),
+		fyne.NewMenuItem(lang.L("Keep messages…"), func() { d.ShowRetention(peer) }),
 		fyne.NewMenuItem(comply, func() { d.toggleCompliance(peer) }),
 	)
 }
@@ -85,7 +86,7 @@ func (d *Dialogs) toggleCompliance(peer string) {
 	set := func() {
 		d.Background(func() error { return d.arch.SetCompliance(peer, on) }, func(err error) {
 			if err != nil {
-				d.ShowNotice("Could not change the compliance setting: " + kit.UserText(err))
+				d.ShowNotice(lang.L("Could not change the compliance setting: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 				return
 			}
 			if peer == d.Selected() {
@@ -98,8 +99,8 @@ func (d *Dialogs) toggleCompliance(peer string) {
 		return
 	}
 	name := d.PeerName(peer)
-	dlg := dialog.NewConfirm("Archive for compliance",
-		"Mark the conversation with "+name+" as archived for compliance? Both of you will see a notice above the conversation.",
+	dlg := dialog.NewConfirm(lang.L("Archive for compliance"),
+		lang.L("Mark the conversation with {{.Name}} as archived for compliance? Both of you will see a notice above the conversation.", map[string]any{"Name": name}),
 		func(ok bool) {
 			if ok {
 				set()

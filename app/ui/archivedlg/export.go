@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -58,13 +59,13 @@ var PrintFile = func(path string) (string, error) {
 		if out, err := exec.Command(lp, path).CombinedOutput(); err != nil {
 			return "", fmt.Errorf("the printer refused it (%s): %w", strings.TrimSpace(string(out)), err)
 		}
-		return "Sent to the printer.", nil
+		return lang.L("Sent to the printer."), nil
 	}
 	if open, err := exec.LookPath("xdg-open"); err == nil {
 		if err := exec.Command(open, path).Start(); err != nil {
 			return "", fmt.Errorf("could not open a browser: %w", err)
 		}
-		return "No printer command (lp) here: the conversation opened in your browser; print it from there.", nil
+		return lang.L("No printer command (lp) here: the conversation opened in your browser; print it from there."), nil
 	}
 	return "", fmt.Errorf("no printer command (lp) and no browser opener (xdg-open) found; the page is at %s", path)
 }
@@ -78,15 +79,15 @@ func (mw *Dialogs) ShowExport(peer string) *exportDialog {
 	e.Format = widget.NewRadioGroup([]string{FormatHTML, FormatText}, nil)
 	e.Format.SetSelected(FormatHTML)
 	e.Format.Required = true
-	e.Save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), e.saveAs)
+	e.Save = widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), e.saveAs)
 	e.Save.Importance = widget.HighImportance
-	e.Print = widget.NewButtonWithIcon("Print…", theme.DocumentPrintIcon(), e.printIt)
+	e.Print = widget.NewButtonWithIcon(lang.L("Print…"), theme.DocumentPrintIcon(), e.printIt)
 	name := mw.PeerName(peer)
 	content := container.NewVBox(
-		kit.Heading("Export the conversation with "+name),
-		kit.Wrapped("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well."),
+		kit.Heading(lang.L("Export the conversation with {{.Name}}", map[string]any{"Name": name})),
+		kit.Wrapped(lang.L("The whole conversation, oldest first, with names and times. A web page keeps the layout and prints well.")),
 		e.Format, e.err, container.NewHBox(e.Save, e.Print))
-	e.d = dialog.NewCustom("Export", "Close", content, mw.Window())
+	e.d = dialog.NewCustom(lang.L("Export"), lang.L("Close"), content, mw.Window())
 	mw.ShowModal(e.d, nil)
 	return e
 }
@@ -164,7 +165,7 @@ func (e *exportDialog) printIt() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			e.mw.ShowNotice("Could not print: " + kit.UserText(err))
+			e.mw.ShowNotice(lang.L("Could not print: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 		}
 	})
 }

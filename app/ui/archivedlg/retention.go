@@ -1,11 +1,10 @@
 package archivedlg
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"hearth/app/ui/kit"
@@ -16,7 +15,7 @@ var retentionChoices = []struct {
 	label string
 	days  int
 }{
-	{"Forever", 0}, {"1 day", 1}, {"7 days", 7}, {"30 days", 30}, {"90 days", 90}, {"1 year", 365},
+	{lang.L("Forever"), 0}, {lang.L("1 day"), 1}, {lang.L("7 days"), 7}, {lang.L("30 days"), 30}, {lang.L("90 days"), 90}, {lang.L("1 year"), 365},
 }
 
 func retentionLabel(days int) string {
@@ -25,7 +24,7 @@ func retentionLabel(days int) string {
 			return c.label
 		}
 	}
-	return fmt.Sprintf("%d days", days)
+	return lang.L("{{.Count}} days", map[string]any{"Count": days})
 }
 
 // ShowRetention asks how long a conversation's messages are kept.
@@ -41,9 +40,9 @@ func (mw *Dialogs) ShowRetention(peer string) *widget.Select {
 	sel.SetSelected(retentionLabel(mw.arch.Retention(peer)))
 	name := mw.PeerName(peer)
 	content := container.NewVBox(
-		kit.Wrapped("Messages with "+name+" older than this are deleted from this computer for good, including from search. The other person keeps their own copy."),
+		kit.Wrapped(lang.L("Messages with {{.Name}} older than this are deleted from this computer for good, including from search. The other person keeps their own copy.", map[string]any{"Name": name})),
 		sel)
-	d := dialog.NewCustomConfirm("Keep messages", "Save", "Cancel", content, func(ok bool) {
+	d := dialog.NewCustomConfirm(lang.L("Keep messages"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -55,13 +54,13 @@ func (mw *Dialogs) ShowRetention(peer string) *widget.Select {
 		}
 		mw.Background(func() error { return mw.arch.SetRetention(peer, days) }, func(err error) {
 			if err != nil {
-				mw.ShowNotice("Could not change how long messages are kept: " + kit.UserText(err))
+				mw.ShowNotice(lang.L("Could not change how long messages are kept: {{.Error}}", map[string]any{"Error": kit.UserText(err)}))
 				return
 			}
 			if days == 0 {
-				mw.ShowNotice("Messages with " + name + " are kept forever.")
+				mw.ShowNotice(lang.L("Messages with {{.Name}} are kept forever.", map[string]any{"Name": name}))
 			} else {
-				mw.ShowNotice(fmt.Sprintf("Messages with %s are kept for %s; older ones were deleted.", name, retentionLabel(days)))
+				mw.ShowNotice(lang.L("Messages with {{.Name}} are kept for {{.Time}}; older ones were deleted.", map[string]any{"Name": name, "Time": retentionLabel(days)}))
 			}
 		})
 	}, mw.Window())
