@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 
 	"hearth/contacts"
@@ -42,16 +43,16 @@ func HumanSize(n int64) string {
 func TimeLeft(d time.Duration) string {
 	switch {
 	case d < 10*time.Second:
-		return "a few seconds left"
+		return lang.L("a few seconds left")
 	case d < time.Minute:
-		return fmt.Sprintf("%d s left", int(d.Seconds())/5*5)
+		return lang.L("{{.Count}} s left", map[string]any{"Count": int(d.Seconds()) / 5 * 5})
 	case d < time.Hour:
-		return fmt.Sprintf("%d min left", int(d.Minutes()+0.5))
+		return lang.L("{{.Count}} min left", map[string]any{"Count": int(d.Minutes() + 0.5)})
 	case d < 100*time.Hour:
 		h := int(d.Hours())
-		return fmt.Sprintf("%d h %d min left", h, int(d.Minutes())-60*h)
+		return lang.L("{{.Hours}} h {{.Minutes}} min left", map[string]any{"Hours": h, "Minutes": int(d.Minutes()) - 60*h})
 	default:
-		return "many hours left"
+		return lang.L("many hours left")
 	}
 }
 

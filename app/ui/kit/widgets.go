@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -243,7 +244,7 @@ func ShowError(l *widget.Label, err error) {
 func UserText(err error) string {
 	s := err.Error()
 	if s == "" {
-		return "Something went wrong."
+		return lang.L("Something went wrong.")
 	}
 	r := []rune(s)
 	r[0] = []rune(strings.ToUpper(string(r[0])))[0]
@@ -263,7 +264,7 @@ func DisplayName(name, peerID string) string {
 	if strings.TrimSpace(name) != "" {
 		return name
 	}
-	return "Unknown " + ShortID(peerID)
+	return lang.L("Unknown {{.ID}}", map[string]any{"ID": ShortID(peerID)})
 }
 
 // wrapText breaks text into lines no wider than maxW when drawn in the
