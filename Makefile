@@ -10,11 +10,11 @@ GO        ?= go
 # library has known vulnerabilities (make check); 1.27.3 fixes them.
 export GOTOOLCHAIN ?= go1.27.3
 ARGS      ?=
-BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev
-TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon $(LAB_PKGS)
+BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev libspeexdsp-dev
+TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils wine64 $(LAB_PKGS)
 # The network lab (app/reachlab, issue 11): NAT routers in namespaces, and
 # a UPnP IGD in one of them.
-LAB_PKGS   = iptables miniupnpd
+LAB_PKGS   = iproute2 iptables nftables miniupnpd
 FUZZTIME  ?= 3s
 PREFIX    ?= $(HOME)/.local
 DESTDIR   ?=
@@ -31,6 +31,7 @@ VERSION   := $(shell ./packaging/version.sh)
 LDFLAGS    = -s -w -X main.version=$(VERSION) -linkmode=external -extldflags=-Wl,-z,relro,-z,now
 GOBUILD    = $(GO) build -trimpath -buildmode=pie -ldflags '$(LDFLAGS)'
 DEB_PKGS   = dpkg-dev fakeroot lintian desktop-file-utils appstream
+OUT       ?= $(CURDIR)
 
 .PHONY: headless uninstall deb tarball version windows
 
@@ -38,18 +39,18 @@ version:
 	@echo $(VERSION)
 
 build: deps
-	$(GOBUILD) -o hearth .
+	$(GOBUILD) -o $(OUT)/hearth .
 
 # The same commands without the window: links neither Fyne nor libGL nor
 # X11, for a box without a display (`hearth daemon`).
 headless:
 	@./packaging/deps.sh gcc pkg-config libvpx-dev libopus-dev libasound2-dev
-	$(GOBUILD) -tags headless -o hearth-headless .
+	$(GOBUILD) -tags headless -o $(OUT)/hearth-headless .
 
 # make install [PREFIX=~/.local] [DESTDIR=/tmp/stage]; make uninstall
 # removes the same files.
 install: build
-	./packaging/install.sh install $(CURDIR)/hearth "$(DESTDIR)" "$(PREFIX)" window
+	./packaging/install.sh install $(OUT)/hearth "$(DESTDIR)" "$(PREFIX)" window
 
 uninstall:
 	./packaging/install.sh uninstall - "$(DESTDIR)" "$(PREFIX)" window
@@ -58,14 +59,23 @@ uninstall:
 # (an always-on box without a display), checked by lintian.
 deb: build headless
 	@./packaging/deps.sh $(DEB_PKGS)
-	./packaging/mkdeb.sh hearth $(CURDIR)/hearth $(VERSION) $(CURDIR)/dist
-	./packaging/mkdeb.sh hearth-headless $(CURDIR)/hearth-headless $(VERSION) $(CURDIR)/dist
+	./packaging/mkdeb.sh hearth $(OUT)/hearth $(VERSION) $(OUT)/dist
+	./packaging/mkdeb.sh hearth-headless $(OUT)/hearth-headless $(VERSION) $(OUT)/dist
+
+# dist/hearth.exe and dist/hearth-VERSION-setup.exe (NSIS: Start menu,
+# hearth: links) for 64-bit Windows, cross-built with mingw-w64; libvpx
+# and libopus are built for Windows from Debian's sources once and kept in
+# ~/.cache/hearth-mingw (packaging/windows/mingw-libs.sh).
+WIN_PKGS   = gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 nsis nasm dpkg-dev
+windows:
+	@./packaging/deps.sh $(WIN_PKGS)
+	./packaging/windows/build.sh $(VERSION) $(OUT)/dist
 
 # hearth-VERSION-linux-amd64.tar.xz: the files of `make install` under
 # usr/local, and a Makefile that installs them (no fyne package: its
 # desktop entry does not launch, and it rewrites FyneApp.toml).
 tarball: build
-	./packaging/mktarball.sh $(CURDIR)/hearth $(VERSION) $(CURDIR)/dist
+	./packaging/mktarball.sh $(OUT)/hearth $(VERSION) $(OUT)/dist
 
 # Tests that need a display run under Xvfb; when none is running, the whole
 # suite is started under xvfb-run and a D-Bus session.
@@ -113,7 +123,7 @@ deps:
 	@./packaging/deps.sh $(BUILD_PKGS)
 
 test-deps:
-	@./packaging/deps.sh $(TEST_PKGS)
+	@./packaging/deps.sh $(TEST_PKGS) $(DEB_PKGS) $(WIN_PKGS)
 
 clean:
 	rm -rf hearth hearth-headless hearth.exe dist

@@ -31,6 +31,7 @@ func noDisplayEnv() []string {
 // loaded in the process (/proc/PID/maps), then runs commands with their
 // flags before the subcommand.
 func TestHeadlessDaemonNeedsNoDisplay(t *testing.T) {
+	t.Parallel() // no display needed by these builds: run beside each other
 	bin := filepath.Join(t.TempDir(), "hearth-headless")
 	build := exec.Command("go", "build", "-tags", "headless", "-ldflags", "-X main.version=9.9.9-test", "-o", bin, ".")
 	build.Stderr = os.Stderr

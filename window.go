@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -13,6 +14,7 @@ import (
 
 	"hearth/app/cli"
 	"hearth/app/core"
+	"hearth/app/core/calls"
 	"hearth/app/core/carry"
 	"hearth/app/core/chat"
 	"hearth/app/core/groups"
@@ -34,18 +36,37 @@ func runWindow(f cli.WindowFlags) int {
 	if !f.NoDHT {
 		// Joined only while a short pairing code is open or being typed.
 		opener.Opts.PairDHTBootstrap = discovery.PublicDHTPeers()
+		// Stayed connected to (unless public relays are off): relay slots
+		// when no contact can relay, and others' view of my address.
+		opener.Opts.Bootstrap = opener.Opts.PairDHTBootstrap
+	}
+	// A second launch brings the running window forward through the
+	// profile's control socket, with the hearth: link it was given.
+	if profile.InUse(dir) {
+		err := cli.ShowRunning(dir, f.Link)
+		if err == nil {
+			fmt.Fprintln(os.Stderr, "hearth: Hearth is already running with this profile; its window was brought forward.")
+			return 0
+		}
+		a := fyneapp.NewWithID("org.hearth.Hearth")
+		if f.Link != "" {
+			// Say so, and hand over the code to paste.
+			fmt.Fprintln(os.Stderr, "hearth: Hearth is already running with this profile; paste this invite code in its Add contact dialog:\n"+f.Link)
+			ui.RunProfileInUse(a, f.Link)
+			return 0
+		}
+		fmt.Fprintln(os.Stderr, "hearth:", err)
+		ui.RunMessage(a, "Hearth is already running", errorText(err))
+		return 1
 	}
 	a := fyneapp.NewWithID("org.hearth.Hearth")
 	// A hearth: link (the desktop file passes a clicked link as %u) opens
-	// the add-contact dialog filled in. When Hearth already runs with this
-	// profile the link cannot reach it yet: say so, and hand over the code.
-	if link := f.Link; link != "" {
-		if profile.InUse(dir) {
-			fmt.Fprintln(os.Stderr, "hearth: Hearth is already running with this profile; paste this invite code in its Add contact dialog:\n"+link)
-			ui.RunProfileInUse(a, link)
-			return 0
-		}
-		ui.OpenInviteOnStart(link)
+	// the add-contact dialog filled in.
+	if f.Link != "" {
+		ui.OpenInviteOnStart(f.Link)
+	}
+	if f.Background {
+		ui.StartInBackground() // started at login: hidden, in the tray
 	}
 	// Ctrl+C or a logout quits like closing the window: calls hang up and
 	// the profile closes cleanly.
@@ -60,6 +81,17 @@ func runWindow(f cli.WindowFlags) int {
 	return 0
 }
 
+// errorText is what a second launch says when the running Hearth does not
+// answer.
+func errorText(err error) string {
+	if errors.Is(err, cli.ErrNoWindow) {
+		return "Your profile is in use by the Hearth home node on this computer (hearth daemon), which has no window. " +
+			"Stop it (systemctl --user stop hearth-daemon) to open Hearth here, or use its commands (hearth help)."
+	}
+	return "Your profile is in use by another Hearth on this computer that does not answer. " +
+		"Close it (or wait until it has started), then open Hearth again."
+}
+
 // launcher adapts core.Opener to area.Launcher.
 type launcher struct{ o core.Opener }
 
@@ -70,7 +102,7 @@ func (l launcher) Create(name, pass string) (*area.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return backendOf(m), nil
+	return l.serve(m), nil
 }
 
 func (l launcher) CheckPassphrase(pass string) error { return l.o.CheckPassphrase(pass) }
@@ -80,7 +112,23 @@ func (l launcher) Unlock(pass string) (*area.Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return backendOf(m), nil
+	return l.serve(m), nil
+}
+
+// serve answers the profile's control socket while the window runs (a
+// second launch, and the commands), and hands the UI its areas.
+func (l launcher) serve(m *core.Messenger) *area.Backend {
+	b := backendOf(m)
+	srv, err := cli.ServeWindow(l.o.Dir, m, ui.Raise)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hearth: a second start of Hearth cannot reach this one:", err)
+		return b
+	}
+	b.Close = func() error {
+		srv.Close()
+		return m.Close()
+	}
+	return b
 }
 
 // backendOf hands the UI each area of an open messenger: each field takes
@@ -93,7 +141,7 @@ func backendOf(m *core.Messenger) *area.Backend {
 		Groups:   groupsArea{m.Groups, m.Chat},
 		Calls:    m.Calls,
 		Archive:  m.Archive,
-		Me:       me{m, m.Presence, m.Chat, m.Nearby, m.Carry},
+		Me:       me{m, m.Presence, m.Chat, m.Nearby, m.Carry, m.Calls},
 		Events:   m.Events,
 		Close:    m.Close,
 	}
@@ -130,6 +178,7 @@ type me struct {
 	*chat.Chat // read receipts
 	*nearbyMech
 	*carry.Carry // carrying for contacts
+	*calls.Calls // audio processing in calls
 }
 
 // nearbyMech names the embedded nearby mechanism apart from the

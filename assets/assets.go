@@ -3,7 +3,7 @@
 // resources.
 package assets
 
-import _ "embed"
+import "embed"
 
 // IconSVG is the app icon (a flame on the hearth of a small house) as SVG.
 //
@@ -14,3 +14,10 @@ var IconSVG []byte
 //
 //go:embed icon.png
 var IconPNG []byte
+
+// Translations holds the UI's translations, one JSON file per language
+// (hearth.es.json, hearth.de.json: English text → translation), for
+// Fyne's lang package; English is the text itself.
+//
+//go:embed translations
+var Translations embed.FS

@@ -151,3 +151,12 @@ type Invite struct {
 	CreatedAt time.Time
 	Used      bool
 }
+
+// Reaction is one person's emoji under a message: at most one per person
+// per message; the newest change wins.
+type Reaction struct {
+	MessageID string
+	From      string // peer ID of who reacted; "" is me
+	Emoji     string
+	At        time.Time // when it was set, by the reacting person's clock
+}

@@ -36,7 +36,13 @@ mkdir -p "$unitdir"
 sed "s|@BINDIR@|$prefix/bin|" hearth-daemon.service >"$unitdir/hearth-daemon.service"
 chmod 644 "$unitdir/hearth-daemon.service"
 if [ "$kind" = window ]; then
-	install -Dm644 org.hearth.Hearth.desktop "$root/share/applications/org.hearth.Hearth.desktop"
+	# Outside /usr and /usr/local, bin is often not on the desktop's PATH
+	# (~/.local/bin): the entry names the program by its full path.
+	exec=hearth
+	case "$prefix" in /usr | /usr/local) ;; *) exec="$prefix/bin/hearth" ;; esac
+	mkdir -p "$root/share/applications"
+	sed "s|^Exec=hearth |Exec=$exec |" org.hearth.Hearth.desktop >"$root/share/applications/org.hearth.Hearth.desktop"
+	chmod 644 "$root/share/applications/org.hearth.Hearth.desktop"
 	install -Dm644 org.hearth.Hearth.metainfo.xml "$root/share/metainfo/org.hearth.Hearth.metainfo.xml"
 	(cd icons && find . -type f | sed 's|^\./||' | while read -r f; do install -Dm644 "$f" "$root/share/icons/$f"; done)
 fi

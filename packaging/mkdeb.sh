@@ -44,7 +44,13 @@ mkdir -p "$stage/DEBIAN"
 	echo "Architecture: $arch"
 	echo "Maintainer: Hearth developers <hearth@hearth.invalid>"
 	echo "Installed-Size: $size"
-	echo "Depends: $deps"
+	# GLFW opens the X11 extension libraries and miniaudio (calls, voice
+	# notes) opens ALSA with dlopen: dpkg-shlibdeps cannot see those.
+	if [ "$kind" = window ]; then
+		echo "Depends: $deps, libasound2, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1, libx11-xcb1"
+	else
+		echo "Depends: $deps, libasound2"
+	fi
 	if [ "$kind" = window ]; then
 		echo "Recommends: xdg-utils, dbus-user-session"
 	fi
@@ -57,6 +63,7 @@ mkdir -p "$stage/DEBIAN"
 	cat "$here/debian/$pkg.description"
 } >"$stage/DEBIAN/control"
 
+(cd "$stage" && find usr -type f -exec md5sum {} + | sort -k2) >"$stage/DEBIAN/md5sums"
 mkdir -p "$out"
 deb="$out/${pkg}_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"hearth/media/impair"
@@ -21,16 +22,23 @@ func benchImpair() ([]result, error) {
 	d := time.Duration(secs) * time.Second
 	var out []result
 	var clean impair.Result
+	only := os.Getenv("HEARTH_IMPAIR_ONLY") // a part of a condition's name, for a quick look
 	for i, c := range impair.AllConditions {
+		if only != "" && c.Name != impair.Clean.Name && !strings.Contains(c.Name, only) {
+			continue
+		}
 		s, err := impair.Start(uint64(i+1), c)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", c.Name, err)
 		}
 		err = s.WaitMedia(30 * time.Second)
 		var r impair.Result
+		cpu0, wall0 := cpuTime(), time.Now()
 		if err == nil {
 			r, err = s.Run(c, d)
 		}
+		// Both sides (and the relay) run in this process: a side is half.
+		cpu := 100 * (cpuTime() - cpu0).Seconds() / time.Since(wall0).Seconds() / 2
 		s.Close()
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", c.Name, err)
@@ -56,6 +64,10 @@ func benchImpair() ([]result, error) {
 				target: "<= 5 s to <= 1.1x the cap (libwebrtc: 3-4 s; -1 = never)"})
 		case impair.Loss5Delay.Name:
 			frozenTarget = "<= 2% (libwebrtc: 0)"
+		}
+		if c.Name == impair.Clean.Name {
+			out = append(out, result{name: "impair_clean_cpu_per_side", value: cpu, unit: "%core",
+				target: "<= 35 %core (both sides, encoders following the estimate, audio processing off: synthetic media)"})
 		}
 		add("fps", r.FPS, "fps", clean.FPS, fpsTarget)
 		add("frozen", 100*r.FrozenShare, "%", 100*clean.FrozenShare, frozenTarget)

@@ -63,12 +63,14 @@ func main() {
 		{"call", benchCall},
 		{"impair", benchImpair}, // a call on impaired links (impair.go)
 		{"idle", benchIdle},
-		{"groups", benchGroups}, // group conversations (groups.go)
-		{"search", benchSearch}, // search.go: 1M-message archive
+		{"idlewindow", benchIdleWindow}, // idlewindow.go: a fresh profile, shown and hidden
+		{"groups", benchGroups},         // group conversations (groups.go)
+		{"search", benchSearch},         // search.go: 1M-message archive
 		{"carry", benchCarry},
 		{"groupfiles", benchGroupFiles}, // files in a group (groupfiles.go)
 		{"groupcarry", benchGroupCarry}, // group messages through a carrier (groupcarry.go)
 		{"carryfiles", benchCarryFiles}, // small files through a carrier (carryfiles.go)
+		{"reach", benchReach},           // across NAT routers in the network lab (reach.go)
 	}
 	failed := false
 	for _, b := range benches {

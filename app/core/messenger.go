@@ -157,15 +157,20 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 	}
 	m.d.Inbound = base.NewInbound(opts.Inbound, nil)
 	m.d.Dials = base.NewDials(nil)
-	n, err := node.New(node.Config{
+	ncfg := node.Config{
 		Key:      prof.Key,
 		Port:     m.preferredPort(),
 		Loopback: opts.Loopback,
 		Blocked:  m.book.IsBlocked,
-		MayRelay: m.mayRelay,
+	}
+	if !opts.Loopback {
+		// Relays are for reaching across NATs; on loopback (tests) they
+		// would only add circuits beside the direct connections.
+		ncfg.MayRelay = m.mayRelay
 		// Asked only after New returned (the reservation loop's passes).
-		RelayCandidates: m.relayCandidates,
-	})
+		ncfg.RelayCandidates = m.relayCandidates
+	}
+	n, err := node.New(ncfg)
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +203,8 @@ func New(prof *profile.Profile, opts Options) (*Messenger, error) {
 		Muted:          m.Chat.Muted,
 		PresenceOf:     func(id peer.ID) (contacts.Presence, string, image.Image) { return m.Presence.Of(id) },
 		InviteAddrs:    n.ShareableAddrs,
+		FindAddrs:      m.findAddrs,
+		LinkOf:         m.linkText,
 	})
 	m.Pairing = pairing.New(m.d, pairing.Config{Rendezvous: opts.PairRendezvous, NoMDNS: opts.NoMDNS,
 		DHTBootstrap: opts.PairDHTBootstrap, Paired: m.People.AddPaired})

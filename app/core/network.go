@@ -2,6 +2,7 @@ package core
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -152,4 +153,72 @@ func (m *Messenger) Reconnect(peerID string) error {
 	ctx, cancel := m.d.Timeout(10 * time.Second)
 	defer cancel()
 	return m.d.Dial(ctx, id)
+}
+
+// findAddrs are circuit addresses for id through every relay I know: the
+// public peers I stay connected to, the relays holding my own slots and
+// contacts offering a relay. Someone who took a slot on one of them (as
+// the inviter's node does on its public peer) is reached through it.
+func (m *Messenger) findAddrs(id peer.ID) []string {
+	relays := map[peer.ID]bool{}
+	for _, ai := range m.bootstrap() {
+		relays[ai.ID] = true
+	}
+	for _, r := range m.node.Reach().Relays {
+		relays[r] = true
+	}
+	for _, ai := range m.relayCandidates() {
+		relays[ai.ID] = true
+	}
+	var out []string
+	for r := range relays {
+		if r == id {
+			continue
+		}
+		out = append(out, "/p2p/"+r.String()+"/p2p-circuit")
+	}
+	slices.Sort(out)
+	return out
+}
+
+// linkText says how I am connected to a contact, in the words the
+// contact list shows: "Direct", "Through a public relay", "Through Ann's
+// relay"; "" when not connected.
+func (m *Messenger) linkText(id peer.ID) string {
+	l := m.LinkTo(id.String())
+	switch {
+	case !l.Connected:
+		return ""
+	case !l.Relayed:
+		return "Direct"
+	case l.Via == "" || l.Via == "a public relay":
+		return "Through a public relay"
+	}
+	return "Through " + l.Via + "’s relay"
+}
+
+// NetworkSummary says in plain words whether and how others reach this
+// computer (Settings → Network), one sentence per line.
+func (m *Messenger) NetworkSummary() []string {
+	r := m.Reachability()
+	var out []string
+	switch {
+	case r.Public:
+		out = append(out, "Contacts anywhere can reach this computer directly.")
+	case r.Mapped:
+		out = append(out, "Your router opened a port for Hearth (UPnP): contacts anywhere can reach this computer directly.")
+	case len(r.Relays) > 0:
+		out = append(out, "Your router lets no one in, so contacts far away reach you through "+strings.Join(r.Relays, " and ")+
+			". Hearth then tries to connect you directly (hole punching); when your router allows it, the relay is used only to meet.")
+	default:
+		out = append(out, "Contacts far away cannot reach this computer yet; contacts on your network can. "+
+			"Hearth keeps looking for a way (a port from your router, or a relay).")
+	}
+	if r.IPv6 {
+		out = append(out, "This computer has an IPv6 address others can reach.")
+	}
+	if r.Public || r.Mapped {
+		out = append(out, "Because it can be reached, this computer relays for your contacts when their routers let no one in (only for your contacts, within limits).")
+	}
+	return out
 }

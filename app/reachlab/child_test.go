@@ -174,6 +174,8 @@ func command(m *core.Messenger, f []string) (string, error) {
 		return m.MyPeerID(), nil
 	case "invite":
 		return m.People.InviteCode()
+	case "shortinvite":
+		return m.People.ShortInviteCode()
 	case "addrs":
 		return strings.Join(m.Reachability().Addrs, " "), nil
 	case "add":

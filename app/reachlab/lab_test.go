@@ -135,7 +135,7 @@ func (c *child) try(cmd string) (string, error) {
 			return strings.TrimSpace(rest), nil
 		}
 		return "", fmt.Errorf("%s", strings.TrimPrefix(line, "ERR "))
-	case <-time.After(90 * time.Second):
+	case <-time.After(150 * time.Second):
 		return "", fmt.Errorf("no answer")
 	}
 }
@@ -160,6 +160,8 @@ type result struct {
 	link   string        // how A and B ended up connected
 	online time.Duration // add by invite → both see each other online
 	found  time.Duration // renumber → back online (renumber cell)
+	reach  string        // how A says it is reachable
+	launch time.Duration // B started again → A online for B
 }
 
 // cellNet is a built network: where A and B run and how to reach the
@@ -169,6 +171,8 @@ type cellNet struct {
 	aNS, bNS string
 	boot     string       // the public node's address, "" for none
 	renumber func() error // the renumber cell changes A's address
+	short    bool         // pair by the short code (found through the relay)
+	aPublic  bool         // A has a public address of its own (needs no relay)
 }
 
 // runCell runs the whole conversation between A and B and checks how
@@ -187,27 +191,33 @@ func runCell(t *testing.T, n cellNet, want string) result {
 
 	// Invite → mutual contact. Give the nodes a moment to find their
 	// public node and take a relay slot, as a user copying a code would.
-	if n.boot != "" {
+	if n.boot != "" && !n.aPublic {
 		waitAddrs(t, a)
 	}
 	code := a.ask("invite")
+	if n.short {
+		code = a.ask("shortinvite")
+		if len(code) >= 60 {
+			t.Fatalf("short code %q has %d characters", code, len(code))
+		}
+	}
 	if strings.Contains(code, "127.0.0.1") {
 		t.Fatalf("invite carries loopback")
 	}
 	start := time.Now()
 	b.ask("add " + code)
-	if _, err := b.try("online " + aID + " 30"); err != nil {
+	if _, err := b.try("online " + aID + " 60"); err != nil {
 		_, derr := b.try("dial " + aID)
 		t.Fatalf("B never saw A online: %v\nA: %s\nB: %s\nB's link to A: %s; dialling: %v", err, a.ask("reach"), b.ask("reach"), b.ask("link "+aID), derr)
 	}
-	a.ask("online " + bID + " 30")
+	a.ask("online " + bID + " 60")
 	res.online = time.Since(start)
 
 	// Chat both ways.
 	a.ask("send " + bID + " hello-from-ann")
-	b.ask("got " + aID + " hello-from-ann 30")
+	b.ask("got " + aID + " hello-from-ann 60")
 	b.ask("send " + aID + " hello-from-ben")
-	a.ask("got " + bID + " hello-from-ben 30")
+	a.ask("got " + bID + " hello-from-ben 60")
 
 	// A message while the other is offline.
 	// B quits (the process ends, as when the user quits Hearth) and
@@ -215,9 +225,15 @@ func runCell(t *testing.T, n cellNet, want string) result {
 	b.ask("quit")
 	b.kill()
 	a.ask("send " + bID + " while-you-were-out")
+	launch := time.Now()
 	b = startChild(t, n.bNS, "B", bEnv...)
+	// Generous: A may first have to notice that its connection to the old
+	// B is dead (liveness pings), and CI runs this beside other packages
+	// under the race detector.
+	b.ask("online " + aID + " 90")
+	res.launch = time.Since(launch)
 	b.ask("got " + aID + " while-you-were-out 60")
-	a.ask("delivered " + bID + " while-you-were-out 30")
+	a.ask("delivered " + bID + " while-you-were-out 60")
 
 	// A file (small enough for a public relay's limits).
 	sum := a.ask("sendfile " + bID + " 40000")
@@ -229,6 +245,7 @@ func runCell(t *testing.T, n cellNet, want string) result {
 		}
 	}
 	res.link = a.ask("link " + bID)
+	res.reach = a.ask("reach")
 	if !strings.HasPrefix(res.link, want) {
 		t.Errorf("link %q, want %s", res.link, want)
 	}
@@ -246,7 +263,7 @@ func runCell(t *testing.T, n cellNet, want string) result {
 				err, a.ask("reach"), b.ask("reach"), dA, dB)
 		}
 		res.found = time.Since(start)
-		a.ask("online " + bID + " 30")
+		a.ask("online " + bID + " 60")
 	}
 	a.ask("quit")
 	b.ask("quit")
@@ -270,7 +287,9 @@ func waitAddrs(t *testing.T, c *child) {
 // newLab builds a lab and removes it when the test ends.
 func newLab(t *testing.T, prefix string) *netlab.Lab {
 	t.Helper()
-	l, err := netlab.New(prefix)
+	// The process ID keeps two runs on one machine (CI jobs, people
+	// testing side by side) out of each other's namespaces.
+	l, err := netlab.New(fmt.Sprintf("%s%d", prefix, os.Getpid()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,6 +350,11 @@ func twoHomes(t *testing.T, prefix string, natA, natB netlab.NAT) (cellNet, *net
 	return cellNet{lab: l, aNS: aNS, bNS: bNS, boot: boot}, ha
 }
 
+// envValues makes the lab print its figures for app/bench.
+const envValues = "HEARTH_LAB_VALUES"
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
 var (
 	matrixMu sync.Mutex
 	matrix   = map[string]result{}
@@ -340,8 +364,21 @@ func record(t *testing.T, cell string, r result) {
 	matrixMu.Lock()
 	matrix[cell] = r
 	matrixMu.Unlock()
-	t.Logf("cell %s: %s, online %.2fs after adding the code, found again %.2fs",
-		cell, r.link, r.online.Seconds(), r.found.Seconds())
+	t.Logf("cell %s: %s, online %.2fs after adding the code, %.2fs after a launch, found again %.2fs; A: %s",
+		cell, r.link, r.online.Seconds(), r.launch.Seconds(), r.found.Seconds(), r.reach)
+	if os.Getenv(envValues) != "" {
+		// For app/bench (reach.go): one line per figure.
+		direct := 0
+		if strings.HasPrefix(r.link, "direct") {
+			direct = 1
+		}
+		fmt.Printf("VALUE %s_direct %d\n", cell, direct)
+		fmt.Printf("VALUE %s_pair_ms %.1f\n", cell, ms(r.online))
+		fmt.Printf("VALUE %s_launch_ms %.1f\n", cell, ms(r.launch))
+		if r.found > 0 {
+			fmt.Printf("VALUE %s_found_ms %.1f\n", cell, ms(r.found))
+		}
+	}
 }
 
 // TestLab runs every cell of the lab, in parallel.
@@ -350,6 +387,7 @@ func TestLab(t *testing.T) {
 	t.Run("both-eim", func(t *testing.T) {
 		t.Parallel()
 		n, _ := twoHomes(t, "hle", netlab.EndpointIndependent, netlab.EndpointIndependent)
+		n.short = true
 		record(t, "both-eim", runCell(t, n, "direct"))
 	})
 	t.Run("symmetric", func(t *testing.T) {
@@ -367,7 +405,21 @@ func TestLab(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		record(t, "one-public", runCell(t, cellNet{lab: l, aNS: aNS, bNS: bNS, boot: boot}, "direct"))
+		record(t, "one-public", runCell(t, cellNet{lab: l, aNS: aNS, bNS: bNS, boot: boot, aPublic: true}, "direct"))
+	})
+	t.Run("upnp", func(t *testing.T) {
+		t.Parallel()
+		// B is behind a symmetric NAT, where no hole punch works: only
+		// the port A's router mapped makes the connection direct.
+		n, ha := twoHomes(t, "hlu", netlab.EndpointIndependent, netlab.Symmetric)
+		if err := ha.UPnP(); err != nil {
+			t.Fatal(err)
+		}
+		r := runCell(t, n, "direct")
+		record(t, "upnp", r)
+		if !strings.Contains(r.reach, "mapped=true") {
+			t.Errorf("A's router mapped no port: %s", r.reach)
+		}
 	})
 	t.Run("lan-only", func(t *testing.T) {
 		t.Parallel()

@@ -152,9 +152,9 @@ func (cv *chatView) messageBubble(m contacts.Message) fyne.CanvasObject {
 		side = kit.LayoutSpacer(0, 0) // nothing left to do with it
 	}
 	if m.Outgoing {
-		return container.NewHBox(layout.NewSpacer(), side, bubble)
+		return cv.withReactions(m, container.NewHBox(layout.NewSpacer(), side, bubble))
 	}
-	return container.NewHBox(bubble, side, layout.NewSpacer())
+	return cv.withReactions(m, container.NewHBox(bubble, side, layout.NewSpacer()))
 }
 
 // quote is the strip above a reply: who wrote the original and its first
@@ -205,6 +205,7 @@ func (cv *chatView) bubbleMenu(m contacts.Message) *fyne.Menu {
 		fyne.NewMenuItemWithIcon("Reply", theme.MailReplyIcon(), func() { cv.startReply(m) }),
 		copyItem,
 	}
+	items = append(items, fyne.NewMenuItem("React…", func() { cv.pickReaction(m) })) // reactions.go
 	if m.Outgoing {
 		items = append(items,
 			fyne.NewMenuItemWithIcon("Edit", theme.DocumentCreateIcon(), func() { cv.startEdit(m) }),

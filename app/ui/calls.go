@@ -51,6 +51,7 @@ func (mw *MainWindow) ring(e event.IncomingCall) {
 	accept.Importance = widget.SuccessImportance
 	d.SetButtons([]fyne.CanvasObject{decline, accept})
 	mw.ringing[callID] = d
+	mw.rememberCaller(e)
 	mw.ShowModal(d, func() { answer(false) })
 	mw.win.RequestFocus()
 }

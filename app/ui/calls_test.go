@@ -53,9 +53,13 @@ func TestIncomingCallDeclineAndMissed(t *testing.T) {
 	b.events <- event.IncomingCall{CallID: "call-3", PeerID: "peer-bob", Name: "Bob"}
 	q.WaitFor(t, "the ringing dialog", func() bool { return mw.ringing["call-3"] != nil })
 	b.events <- event.CallEnded{CallID: "call-3", Reason: "Missed call"}
-	q.WaitFor(t, "the missed-call notice", func() bool { return mw.NoticeText() == "Missed call" })
+	q.WaitFor(t, "the missed-call notice", func() bool { return mw.NoticeText() == "Missed call from Bob" })
 	if mw.modal != nil {
 		t.Error("ringing dialog still open after the caller gave up")
+	}
+	// It stays until seen: no timer hides it.
+	if mw.noticeTimer != nil && mw.noticeTimer.Stop() {
+		t.Error("the missed-call notice would time out")
 	}
 }
 

@@ -53,6 +53,8 @@ type chatView struct {
 	entry    *kit.ComposerEntry
 	send     *widget.Button
 	attach   *widget.Button
+	emoji    *widget.Button // opens the emoji picker
+	picker   *kit.EmojiPicker
 	mic      *kit.HoldButton // voice.Mic
 	sendErr  *widget.Label
 	composer fyne.CanvasObject // entry and buttons, hidden while recording
@@ -86,6 +88,7 @@ type chatView struct {
 	presenceLine string       // the header's line when nobody is typing
 	typing       bool         // the contact is typing to me
 	muted        bool
+	reactions    map[string][]contacts.Reaction // message ID → its reactions (reactions.go)
 }
 
 // stickyLayout holds the history inside the scroller. The scroller sizes
@@ -198,8 +201,10 @@ func newChatView(mw *MainWindow, chat area.ChatBackend, files area.FilesBackend)
 	cv.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), mw.chooseFile)
 	cv.attach.Importance = widget.LowImportance
 	cv.sendErr = kit.ErrorLabel()
+	cv.emoji = widget.NewButton("🙂", cv.showEmoji) // emoji.go
+	cv.emoji.Importance = widget.LowImportance
 	cv.composer = container.NewBorder(nil, nil,
-		container.NewVBox(layout.NewSpacer(), cv.attach),
+		container.NewVBox(layout.NewSpacer(), container.NewHBox(cv.attach, cv.emoji)),
 		container.NewVBox(layout.NewSpacer(), cv.send), cv.entry)
 	cv.voice = voice.New(cv, cv.composer)
 	cv.mic, cv.recorder = cv.voice.Mic, cv.voice.Strip
@@ -236,6 +241,9 @@ func (cv *chatView) setContact(c people.ContactView) {
 	if s := strings.TrimSpace(c.StatusText); s != "" {
 		line += " · " + s
 	}
+	if c.Link != "" && c.Presence != contacts.Offline {
+		line += " · " + c.Link
+	}
 	cv.presenceLine = kit.WithWarning(line, c)
 	cv.showStatusLine()
 	cv.setMuted(c.Muted)
@@ -264,6 +272,7 @@ func (cv *chatView) setHistory(msgs []contacts.Message, transfers []contacts.Tra
 	cv.lastDay = time.Time{}
 	cv.hint = nil
 	cv.msgs.RemoveAll()
+	cv.loadReactions(msgs) // reactions.go
 	if len(msgs) >= historyLimit {
 		from := messageTime(msgs[0])
 		transfers = slices.DeleteFunc(slices.Clone(transfers), func(t contacts.Transfer) bool { return t.CreatedAt.Before(from) })

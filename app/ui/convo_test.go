@@ -43,10 +43,10 @@ func bubbleAction(t *testing.T, cv *chatView, id, label string) {
 func TestBubbleMenuOffersWhatIsAllowed(t *testing.T) {
 	mw, _, _ := newTestMain(t)
 	mw.list.Select(0)
-	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m2"])), []string{"Reply", "Copy", "Edit", "Delete for everyone"}; !slices.Equal(got, want) {
+	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m2"])), []string{"Reply", "Copy", "React…", "Edit", "Delete for everyone"}; !slices.Equal(got, want) {
 		t.Errorf("my message's menu = %q, want %q", got, want)
 	}
-	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m1"])), []string{"Reply", "Copy"}; !slices.Equal(got, want) {
+	if got, want := bubbleMenuLabels(mw.chat.bubbleMenu(mw.chat.shown["m1"])), []string{"Reply", "Copy", "React…"}; !slices.Equal(got, want) {
 		t.Errorf("Bob's message's menu = %q, want %q", got, want)
 	}
 	bubbleAction(t, mw.chat, "m1", "Copy")
@@ -409,7 +409,7 @@ func TestGroupBubblesOnlyCopy(t *testing.T) {
 		t.Fatal("mute shown in a group")
 	}
 	mw.OpenConversation("peer-bob")
-	if !cv.mute.Visible() || len(cv.bubbleMenu(cv.shown["m2"]).Items) != 4 {
+	if !cv.mute.Visible() || len(cv.bubbleMenu(cv.shown["m2"]).Items) != 5 {
 		t.Fatal("1:1 features not back in a contact's conversation")
 	}
 }
@@ -443,5 +443,23 @@ func TestMuteButtonSaysWhatItDoes(t *testing.T) {
 	test.Tap(cv.mute)
 	if cv.mute.Text != "Unmute" {
 		t.Errorf("after muting it reads %q", cv.mute.Text)
+	}
+}
+
+func TestEmojiPickerInsertsAtTheCursor(t *testing.T) {
+	mw, _, _ := newTestMain(t)
+	mw.OpenConversation("peer-bob")
+	cv := mw.chat
+	test.Type(cv.entry, "See you ")
+	test.Tap(cv.emoji)
+	if cv.picker == nil || !cv.picker.Pop.Visible() {
+		t.Fatal("no picker")
+	}
+	test.Tap(cv.picker.Buttons[2]) // 🙂
+	if cv.entry.Text != "See you 🙂" || cv.picker.Pop.Visible() {
+		t.Errorf("entry %q, picker open %v", cv.entry.Text, cv.picker.Pop.Visible())
+	}
+	if mw.win.Canvas().Focused() != cv.entry {
+		t.Error("the entry lost the focus")
 	}
 }

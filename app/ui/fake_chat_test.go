@@ -3,8 +3,10 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"hearth/app/core/event"
 	"hearth/contacts"
 )
 
@@ -20,6 +22,35 @@ type fakeChat struct {
 	deletes []string
 	typing  []string // peer IDs
 	muted   map[string]bool
+	reacts  []contacts.Reaction // stored reactions, as core keeps them
+}
+
+// React stores my reaction and tells the window, as core does.
+func (f *fakeChat) React(_, messageID, emoji string) error {
+	f.mu.Lock()
+	i, conv := f.findLocked(messageID)
+	if i < 0 {
+		f.mu.Unlock()
+		return errors.New("no such message")
+	}
+	f.reacts = slices.DeleteFunc(f.reacts, func(r contacts.Reaction) bool { return r.MessageID == messageID && r.From == "" })
+	if emoji != "" {
+		f.reacts = append(f.reacts, contacts.Reaction{MessageID: messageID, Emoji: emoji})
+	}
+	f.mu.Unlock()
+	f.events <- event.ReactionChanged{Conversation: conv, MessageID: messageID}
+	return nil
+}
+
+func (f *fakeChat) Reactions(_ string, ids []string) ([]contacts.Reaction, error) {
+	defer f.lock()()
+	var out []contacts.Reaction
+	for _, r := range f.reacts {
+		if slices.Contains(ids, r.MessageID) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeChat) History(peerID string, limit int) ([]contacts.Message, error) {

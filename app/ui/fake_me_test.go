@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"hearth/app/core/calls"
 	"hearth/app/core/event"
 	"hearth/app/core/nearby"
 	"hearth/app/core/presence"
@@ -30,6 +31,10 @@ type fakeMe struct {
 	carrying   bool // SetCarryMessages
 	carried    int  // Carrying
 	noReceipt  bool // read receipts off
+
+	noAudioProcessing bool // SetAudioProcessing(false)
+	devices           calls.Devices
+	chosen            map[string]string // ChooseDevice
 }
 
 func (f *fakeMe) MyName() string {
@@ -78,6 +83,36 @@ func (f *fakeMe) Carrying() (int, int64, error) {
 func (f *fakeMe) SetCarryMessages(on bool) error {
 	defer f.lock()()
 	f.carrying = on
+	return nil
+}
+
+func (f *fakeMe) AudioProcessing() bool {
+	defer f.lock()()
+	return !f.noAudioProcessing
+}
+
+func (f *fakeMe) SetAudioProcessing(on bool) error {
+	defer f.lock()()
+	f.noAudioProcessing = !on
+	return nil
+}
+
+func (f *fakeMe) AvailableDevices() calls.Devices {
+	defer f.lock()()
+	return f.devices
+}
+
+func (f *fakeMe) ChosenDevice(kind string) string {
+	defer f.lock()()
+	return f.chosen[kind]
+}
+
+func (f *fakeMe) ChooseDevice(kind, name string) error {
+	defer f.lock()()
+	if f.chosen == nil {
+		f.chosen = map[string]string{}
+	}
+	f.chosen[kind] = name
 	return nil
 }
 

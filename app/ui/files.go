@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,7 +10,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 
+	"hearth/app/ui/chooser"
 	"hearth/app/ui/kit"
 	"hearth/contacts"
 )
@@ -18,13 +21,60 @@ import (
 // hashes the file.
 const bigFile = 64 << 20
 
-// chooseFile is the paperclip: pick a file and send it to the open
-// conversation.
+// prefLastFolder is the folder files were last sent from: the choosers
+// start there.
+const prefLastFolder = "files.lastFolder"
+
+// nativeChooser is the desktop's own file chooser (a variable for tests).
+var nativeChooser = func(ctx context.Context, o chooser.Options) ([]string, error) {
+	return chooser.Chooser{}.Open(ctx, o)
+}
+
+// chooseFile is the paperclip: pick files and send them to the open
+// conversation. The desktop's own chooser (the portal, zenity or kdialog:
+// typed paths, recent places, the person's bookmarks) comes first; Fyne's
+// dialog when there is none.
 func (mw *MainWindow) chooseFile() {
 	peer := mw.selected
 	if peer == "" {
 		return
 	}
+	folder := mw.app.Preferences().String(prefLastFolder)
+	title := "Send files to " + mw.chat.peerName
+	stop := mw.stop
+	var paths []string
+	mw.Background(func() error {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() { // quitting closes the chooser
+			select {
+			case <-stop:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		var err error
+		paths, err = nativeChooser(ctx, chooser.Options{Title: title, Multiple: true, Folder: folder})
+		return err
+	}, func(err error) {
+		switch {
+		case errors.Is(err, chooser.ErrUnavailable):
+			mw.chooseFileFyne(peer, folder)
+		case err != nil:
+			mw.ShowNotice("Could not open the file chooser: " + kit.UserText(err))
+		case len(paths) > 0:
+			mw.app.Preferences().SetString(prefLastFolder, filepath.Dir(paths[0]))
+			uris := make([]fyne.URI, len(paths))
+			for i, p := range paths {
+				uris[i] = storage.NewFileURI(p)
+			}
+			mw.sendURIs(peer, uris)
+		}
+	})
+}
+
+// chooseFileFyne is Fyne's own file dialog, starting in the last folder.
+func (mw *MainWindow) chooseFileFyne(peer, folder string) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			mw.ShowNotice("Could not open the file: " + kit.UserText(err))
@@ -35,8 +85,14 @@ func (mw *MainWindow) chooseFile() {
 		}
 		u := rc.URI()
 		rc.Close()
+		mw.app.Preferences().SetString(prefLastFolder, filepath.Dir(u.Path()))
 		mw.sendURIs(peer, []fyne.URI{u})
 	}, mw.win)
+	if folder != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(folder)); err == nil {
+			d.SetLocation(l)
+		}
+	}
 	d.Resize(fyne.NewSize(820, 560))
 	d.Show()
 }

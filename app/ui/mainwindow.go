@@ -78,6 +78,7 @@ type MainWindow struct {
 
 	calls   map[string]*callwin.CallWindow
 	ringing map[string]dialog.Dialog
+	callers map[string]event.IncomingCall
 	modal   dialog.Dialog // the dialog Escape closes
 	escape  func()        // what Escape does while modal is shown
 
@@ -107,6 +108,11 @@ type MainWindow struct {
 	notify  *notify.Notifier
 	focused bool            // the app has the keyboard focus
 	typing  map[string]bool // contacts typing to me
+
+	// The tray icon is shown; its menu and status line (background.go).
+	tray       bool
+	trayMenu   *fyne.Menu
+	trayStatus *fyne.MenuItem
 }
 
 // NewMainWindow creates, fills and shows a main window for an open
@@ -171,14 +177,8 @@ func newMainWindow(a fyne.App, w fyne.Window, b *area.Backend, uiDo func(func())
 	mw.watchActivity()
 	mw.addArchiveShortcuts() // archive.go: Ctrl+F searches every conversation
 	mw.watchIdle()           // lock.go: Ctrl+L, lock after idle
-	// Closing the main window ends the calls with it.
-	w.SetCloseIntercept(func() {
-		rememberSize(a, w)
-		for _, cw := range mw.calls {
-			cw.Close()
-		}
-		w.Close()
-	})
+	// Closing the main window hides it, or quits (ending the calls).
+	mw.setupBackground(a) // background.go
 	mw.refreshContacts()
 	mw.refreshNearby()
 	mw.RefreshGroups()
@@ -270,7 +270,7 @@ func (mw *MainWindow) apply(ev event.Event) {
 		if d, ok := mw.ringing[e.CallID]; ok {
 			delete(mw.ringing, e.CallID)
 			mw.HideModal(d)
-			mw.ShowNotice(e.Reason)
+			mw.ringingEnded(e) // missedcall.go
 		}
 		if cw := mw.calls[e.CallID]; cw != nil {
 			cw.Ended(e.Reason)

@@ -72,6 +72,10 @@ func (mw *MainWindow) applyConvo(ev event.Event) {
 		if e.Message.Conversation == mw.selected {
 			mw.chat.update(e.Message)
 		}
+	case event.ReactionChanged:
+		if e.Conversation == mw.selected {
+			mw.chat.reactionChanged(e.MessageID) // reactions.go
+		}
 	case event.TypingChanged:
 		if e.Typing {
 			mw.typing[e.PeerID] = true

@@ -55,6 +55,7 @@ func (mw *MainWindow) showMyPresence(p contacts.Presence) {
 	mw.presenceSel.OnChanged = nil
 	mw.presenceSel.SetSelected(p.String())
 	mw.presenceSel.OnChanged = onChanged
+	mw.setTrayStatus(p.String()) // background.go
 }
 
 // ---- pairing with someone nearby ----

@@ -16,59 +16,94 @@ import (
 //
 // main.go calls it with app.NewWithID("org.hearth.Hearth").
 func Run(a fyne.App, l area.Launcher, title string) {
+	s := Start(a, l, title, fyne.Do)
+	s.w.SetMaster()
+	s.w.CenterOnScreen()
+	if !(startHidden && s.mw != nil) { // --background: hidden until the tray or a second launch opens it
+		s.w.Show()
+	}
+	a.Run()
+	s.Stop()
+}
+
+// Session is Hearth's one window from first launch on: the first-run or
+// unlock screen, then the main window, and the unlock screen again after
+// a log out. All its fields are used on the UI goroutine.
+type Session struct {
+	a     fyne.App
+	l     area.Launcher
+	w     fyne.Window
+	do    func(func())
+	mw    *MainWindow   // nil until a profile is open
+	start *start.Screen // the last first-run or unlock screen
+}
+
+// Start makes the session's window (not shown yet) on its first screen.
+// do runs a function on the UI goroutine (fyne.Do; a queue in tests).
+func Start(a fyne.App, l area.Launcher, title string, do func(func())) *Session {
 	a.SetIcon(kit.AppIcon)
 	kit.ApplyTheme(a)
-	w := a.NewWindow(title)
-	w.SetIcon(kit.AppIcon)
-	w.SetMaster()
+	s := &Session{a: a, l: l, do: do, w: a.NewWindow(title)}
+	s.w.SetIcon(kit.AppIcon)
+	s.showStart(true)
+	return s
+}
 
-	var mw *MainWindow
-	var s *start.Screen
-	var showStart func(first bool)
-	open := func(b *area.Backend) {
-		mw = newMainWindow(a, w, b, fyne.Do)
-		mw.SetLauncher(l, func() {
-			// Log out: the profile closes (store, keys), and the window
-			// goes back to the unlock screen.
-			rememberSize(a, w)
-			old := mw
-			mw = nil
-			old.shutdown()
-			showStart(false)
-		})
-		w.Resize(WindowSize(a))
-		w.CenterOnScreen()
-		if !mw.takeStartInvite() && s != nil && s.Name != nil {
-			// A new profile has nobody yet: adding someone is the one
-			// thing to do, so the screen for it opens by itself.
-			mw.ShowAddContact()
-		}
+// Window is the session's window.
+func (s *Session) Window() fyne.Window { return s.w }
+
+// Stop ends the session when the app quits: a profile still opening is
+// closed, the open one is closed after its calls hang up.
+func (s *Session) Stop() {
+	s.start.Quit()
+	if s.mw != nil {
+		running.Store(nil)
+		rememberSize(s.a, s.w)
+		s.mw.shutdown()
+		s.mw = nil
 	}
-	showStart = func(first bool) {
-		if s != nil {
-			s.Quit()
-		}
-		s = start.NewScreen(l, fyne.Do, open)
-		switch {
-		case s.Err != nil:
-			w.SetContent(s.Content)
-		case s.View == nil:
-			open(s.Backend)
-		default:
-			w.SetContent(s.Content)
-			if first {
-				w.Resize(fyne.NewSize(520, 600))
-			}
-			w.Canvas().Focus(s.Focus)
-		}
+}
+
+func (s *Session) showStart(first bool) {
+	if s.start != nil {
+		s.start.Quit()
 	}
-	showStart(true)
-	w.CenterOnScreen()
-	w.Show()
-	a.Run()
-	s.Quit()
-	if mw != nil {
-		rememberSize(a, w)
-		mw.shutdown()
+	s.start = start.NewScreen(s.l, s.do, s.open)
+	switch {
+	case s.start.Err != nil:
+		s.w.SetContent(s.start.Content)
+	case s.start.View == nil:
+		s.open(s.start.Backend)
+	default:
+		s.w.SetContent(s.start.Content)
+		if first {
+			s.w.Resize(fyne.NewSize(520, 600))
+		}
+		s.w.Canvas().Focus(s.start.Focus)
 	}
+}
+
+// open turns the window into the main window for an opened profile.
+func (s *Session) open(b *area.Backend) {
+	firstRun := s.start != nil && s.start.Name != nil
+	s.mw = newMainWindow(s.a, s.w, b, s.do)
+	s.mw.SetLauncher(s.l, s.logOut)
+	s.w.Resize(WindowSize(s.a))
+	s.w.CenterOnScreen()
+	if !s.mw.takeStartInvite() && firstRun {
+		// A new profile has nobody yet: adding someone is the one thing
+		// to do, so the screen for it opens by itself.
+		s.mw.ShowAddContact()
+	}
+}
+
+// logOut closes the profile (store, keys) and goes back to the unlock
+// screen.
+func (s *Session) logOut() {
+	rememberSize(s.a, s.w)
+	mw := s.mw
+	s.mw = nil
+	running.Store(nil)
+	mw.shutdown()
+	s.showStart(false)
 }

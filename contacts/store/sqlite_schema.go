@@ -246,6 +246,23 @@ END;
 INSERT INTO group_deliveries (member, message_seq) SELECT member, message_seq FROM group_deliveries_v9;
 DROP TABLE group_deliveries_v9;
 `,
+	// 10: reactions: one emoji per person per message of a conversation
+	// ('' = removed, kept so an older change cannot bring it back); mine
+	// wait in pending until the peer has them.
+	`
+CREATE TABLE reactions (
+	conversation TEXT NOT NULL,
+	message_id TEXT NOT NULL,
+	who        TEXT NOT NULL,
+	emoji      TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	pending    INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (conversation, message_id, who)
+) WITHOUT ROWID;
+CREATE TRIGGER reactions_message_gone AFTER DELETE ON messages BEGIN
+	DELETE FROM reactions WHERE conversation = old.conversation AND message_id = old.id;
+END;
+`,
 }
 
 // schemaVersion is the schema version this code writes (PRAGMA user_version).

@@ -139,6 +139,19 @@ type Store interface {
 	// UpdateSent records that the peer has the change of my message id made
 	// at `at`; a newer change stays pending.
 	UpdateSent(id string, at time.Time) error
+	// SetReaction sets who's reaction to message messageID of a
+	// conversation ("" who: mine; "" emoji: none) if at is newer than
+	// their last one, and reports whether it changed. Mine are queued for
+	// the peer (PendingReactions). ErrNotFound for an unknown message.
+	SetReaction(conversation, messageID, who, emoji string, at time.Time) (bool, error)
+	// Reactions returns the reactions to these messages of a
+	// conversation, oldest first.
+	Reactions(conversation string, messageIDs []string) ([]contacts.Reaction, error)
+	// PendingReactions returns my reactions to messages of a conversation
+	// the peer has not acknowledged (removals included, Emoji "").
+	PendingReactions(conversation string) ([]contacts.Reaction, error)
+	// ReactionSent records that the peer has my reaction made at `at`.
+	ReactionSent(conversation, messageID string, at time.Time) error
 	// MarkReadUpTo marks Read my Delivered messages of a conversation
 	// stored up to and including messageID (one of mine), and returns
 	// their IDs. messageID itself is marked even when still Pending (its

@@ -45,12 +45,15 @@ type Lab struct {
 	inet   string // the internet namespace (a bridge)
 	nextIf int
 
-	mu  sync.Mutex // guards nss and procs
-	nss []string
+	mu    sync.Mutex // guards nss and procs
+	nss   []string
+	procs []*exec.Cmd // daemons started in the lab (miniupnpd)
 }
 
-// New creates a lab whose namespaces start with prefix (keep it short:
-// interface names are limited to 15 bytes) and its internet segment.
+// New creates a lab whose namespaces start with prefix and its internet
+// segment. The prefix must be unique on the machine while the lab runs
+// (tests add their process ID): a namespace of the same name is taken to
+// be a leftover of a crashed run and deleted.
 func New(prefix string) (*Lab, error) {
 	l := &Lab{prefix: prefix}
 	inet, err := l.NS("inet")
@@ -189,7 +192,7 @@ func (l *Lab) Home(name string, n int, subnet string, nat NAT) (*Home, error) {
 		masq = append(masq, "--random-fully")
 	}
 	err = l.runAll(rtr, [][]string{
-		{"sysctl", "-q", "-w", "net.ipv4.ip_forward=1"},
+		{"sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"},
 		masq,
 		{"iptables", "-A", "INPUT", "-i", "wan", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"},
 		{"iptables", "-A", "INPUT", "-i", "wan", "-j", "DROP"},
@@ -262,9 +265,13 @@ func (h *Home) Renumber(n int) error {
 // interfaces, NAT rules and the processes' network).
 func (l *Lab) Close() error {
 	l.mu.Lock()
-	nss := l.nss
-	l.nss = nil
+	nss, procs := l.nss, l.procs
+	l.nss, l.procs = nil, nil
 	l.mu.Unlock()
+	for _, p := range procs {
+		p.Process.Kill()
+		p.Wait()
+	}
 	var errs []error
 	for i := len(nss) - 1; i >= 0; i-- {
 		if out, err := exec.Command("ip", "netns", "del", nss[i]).CombinedOutput(); err != nil {
@@ -277,4 +284,64 @@ func (l *Lab) Close() error {
 // Command returns a command that runs inside ns.
 func Command(ns string, name string, args ...string) *exec.Cmd {
 	return exec.Command("ip", append([]string{"netns", "exec", ns, name}, args...)...)
+}
+
+// UPnP runs miniupnpd (UPnP-IGD and NAT-PMP) on the router for its home,
+// with nftables chains of its own for the port mappings it makes. Lab.Close
+// stops it. The lab's internet addresses count as public, so miniupnpd
+// hands out mappings.
+func (h *Home) UPnP() error {
+	bin, err := exec.LookPath("miniupnpd")
+	if err != nil {
+		return fmt.Errorf("the UPnP cell needs miniupnpd: %w", err)
+	}
+	dir, err := os.MkdirTemp("", h.Router+"-upnp-")
+	if err != nil {
+		return err
+	}
+	nftRules := `table inet miniupnpd {
+	chain forward { type filter hook forward priority -10; policy accept; jump forwardUPnP; }
+	chain forwardUPnP { }
+	chain prerouting { type nat hook prerouting priority -110; policy accept; jump UPnP; }
+	chain UPnP { }
+	chain postrouting { type nat hook postrouting priority 90; policy accept; jump UPnP-Postrouting; }
+	chain UPnP-Postrouting { }
+}
+`
+	conf := fmt.Sprintf(`ext_ifname=wan
+listening_ip=lan
+port=0
+enable_natpmp=yes
+enable_upnp=yes
+secure_mode=yes
+system_uptime=yes
+uuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07b
+upnp_table_name=miniupnpd
+upnp_nat_table_name=miniupnpd
+upnp_forward_chain=forwardUPnP
+upnp_nat_chain=UPnP
+upnp_nat_postrouting_chain=UPnP-Postrouting
+allow 1024-65535 %s.0/24 1024-65535
+deny 0-65535 0.0.0.0/0 0-65535
+`, h.Subnet)
+	nftFile, confFile := dir+"/rules.nft", dir+"/miniupnpd.conf"
+	if err := os.WriteFile(nftFile, []byte(nftRules), 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
+		return err
+	}
+	if err := h.lab.run(h.Router, "nft", "-f", nftFile); err != nil {
+		return err
+	}
+	cmd := Command(h.Router, bin, "-d", "-f", confFile, "-P", dir+"/pid")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	h.lab.mu.Lock()
+	h.lab.procs = append(h.lab.procs, cmd)
+	h.lab.mu.Unlock()
+	return nil
 }

@@ -25,6 +25,9 @@ type Config struct {
 	CallID   string
 	Signaler Signaler
 	Media    device.Options
+	// Speaker names the output to play on (device.ListDevices); empty or
+	// gone is the default.
+	Speaker string
 	// ICEServers are STUN/TURN servers; empty on a LAN, where host
 	// candidates are enough.
 	ICEServers []webrtc.ICEServer
@@ -36,6 +39,7 @@ type Config struct {
 	OnLocalVideo  func(image.Image)   // local preview frames (a new image)
 	OnRemoteAudio func(pcm []int16)   // decoded remote audio, 48 kHz mono
 	OnState       func(State, string) // state changes in order, with a reason for users
+	OnRemoteState func(RemoteState)   // the other side muted, turned its camera off, or back
 
 	// Net, when set, is the network the call's sockets come from (the
 	// impairment bench puts each side in a network namespace); nil is the
@@ -65,6 +69,10 @@ type Stats struct {
 	AudioLate           int64 // of those, dropped as too late to play
 	AudioConcealed      int64 // 20 ms frames made up for lost packets
 	AudioRecovered      int64 // 20 ms frames rebuilt from the next packet's FEC
+	AudioUnderruns      int64 // times the jitter buffer ran dry while playing
+	AudioJitterTarget   time.Duration
+
+	Remote RemoteState // what the other side last said of its microphone and camera
 
 	// Sending, as congestion control sees it.
 	SendEstimate  int         // bits per second the path is estimated to carry
@@ -101,6 +109,8 @@ type Call struct {
 	inOnState atomic.Bool     // OnState is running (so Hangup inside it must not wait for it)
 	media     sync.WaitGroup  // receiving goroutines, waited before the capture closes
 	preview   sync.WaitGroup  // preview goroutine, ends when the capture closes
+	ccStop    chan struct{}   // closed by teardown: the congestion-control loop ends
+	ccDone    sync.WaitGroup  // the congestion-control loop
 
 	mu        sync.Mutex // guards the fields below
 	state     State
@@ -110,7 +120,8 @@ type Call struct {
 	pending   []string // candidates received before the remote description
 	lostTimer *time.Timer
 
-	rate *device.Rate // what congestion control lets us send; read by the encoders
+	rate    *device.Rate  // what congestion control lets us send; read by the encoders
+	stateCh *stateChannel // my mute and camera state, told to the other side
 
 	smu       sync.Mutex // guards the fields below
 	stats     Stats
@@ -204,6 +215,7 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 		events: make(chan stateEvent, 16),
 		evDone: make(chan struct{}),
 		done:   make(chan struct{}),
+		ccStop: make(chan struct{}),
 	}
 	c.stats.StartedAt = time.Now()
 
@@ -214,11 +226,15 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	}
 	me := &webrtc.MediaEngine{}
 	codecs.Populate(me)
-	ir, err := newInterceptors(me, func(e cc.BandwidthEstimator) {
+	ir, err := newInterceptors(me, func(e cc.BandwidthEstimator, p *ownPacer) {
 		c.smu.Lock()
 		c.estimator = e
 		c.smu.Unlock()
-		followEstimate(e, c.rate)
+		c.ccDone.Add(1)
+		go func() {
+			defer c.ccDone.Done()
+			followEstimate(e, p, c.rate, c.ccStop)
+		}()
 	})
 	if err != nil {
 		return nil, err
@@ -249,7 +265,7 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 	if capture.Notice != "" {
 		notices = append(notices, capture.Notice)
 	}
-	if sp, err := device.OpenSpeaker(); err == nil {
+	if sp, err := device.OpenSpeakerNamed(cfg.Speaker); err == nil {
 		c.speaker = sp
 	} else if errors.Is(err, device.ErrNoDevice) {
 		notices = append(notices, "No speaker found: you will not hear the other side")
@@ -264,6 +280,11 @@ func newCall(cfg Config, caller bool) (*Call, error) {
 		return nil, fmt.Errorf("creating peer connection: %w", err)
 	}
 	c.pc = pc
+	if err := c.openStateChannel(); err != nil {
+		_ = pc.Close()
+		c.closeDevices()
+		return nil, err
+	}
 	pc.OnConnectionStateChange(c.onConnectionState)
 	pc.OnTrack(c.onTrack)
 

@@ -7,11 +7,19 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// SetMuted sends silence instead of the microphone while muted.
-func (c *Call) SetMuted(muted bool) { c.capture.SetMuted(muted) }
+// SetMuted sends silence instead of the microphone while muted, and tells
+// the other side.
+func (c *Call) SetMuted(muted bool) {
+	c.capture.SetMuted(muted)
+	c.stateCh.update(func(s *RemoteState) { s.Muted = muted })
+}
 
-// SetCameraOff sends a black picture instead of the camera while off.
-func (c *Call) SetCameraOff(off bool) { c.capture.SetCameraOff(off) }
+// SetCameraOff sends a black picture instead of the camera while off, and
+// tells the other side (which shows my avatar instead).
+func (c *Call) SetCameraOff(off bool) {
+	c.capture.SetCameraOff(off)
+	c.stateCh.update(func(s *RemoteState) { s.CameraOff = off })
+}
 
 // Notice is user text about stand-ins in use (synthetic media, no speaker);
 // empty when the call uses real devices.
@@ -104,6 +112,8 @@ func (c *Call) end(reason string) bool {
 // teardown closes the PeerConnection before the capture: closing a track
 // still bound to a live PeerConnection can deadlock in mediadevices.
 func (c *Call) teardown() {
+	close(c.ccStop)
+	c.ccDone.Wait()
 	if c.pc != nil {
 		_ = c.pc.Close()
 	}

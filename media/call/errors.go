@@ -14,4 +14,6 @@ var (
 	ErrBadConfig = errors.New("bad call config")
 	// ErrBadSDP is returned for a session description that cannot be used.
 	ErrBadSDP = errors.New("bad session description")
+	// ErrBadState is returned for a state-channel message that cannot be read.
+	ErrBadState = errors.New("bad call state message")
 )

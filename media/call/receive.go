@@ -1,6 +1,7 @@
 package call
 
 import (
+	"sync"
 	"time"
 
 	"github.com/pion/rtcp"
@@ -78,8 +79,8 @@ func (c *Call) receiveVideo(tr *webrtc.TrackRemote) {
 	}
 }
 
-// receiveAudio decodes each Opus packet to 48 kHz mono, conceals short
-// losses, and feeds the callback and the speaker.
+// receiveAudio puts each Opus packet into the jitter buffer, and a 20 ms
+// clock plays out of it: decoded, rebuilt from FEC, or concealed.
 func (c *Call) receiveAudio(tr *webrtc.TrackRemote) {
 	dec, err := device.NewOpusDecoder(1)
 	if err != nil {
@@ -87,45 +88,78 @@ func (c *Call) receiveAudio(tr *webrtc.TrackRemote) {
 		return
 	}
 	defer dec.Close()
-	var last uint16
-	started := false
+	var mu sync.Mutex // guards jb
+	jb := newJitterBuffer()
+	stop := make(chan struct{})
+	played := make(chan struct{})
+	go func() {
+		defer close(played)
+		c.playAudio(dec, jb, &mu, stop)
+	}()
+	defer func() {
+		close(stop)
+		<-played
+	}()
 	for {
 		pkt, _, err := tr.ReadRTP()
 		if err != nil {
 			return
 		}
-		if len(pkt.Payload) == 0 {
+		if len(pkt.Payload) == 0 || len(pkt.Payload) > device.MaxOpusPacketSize {
 			continue
 		}
+		mu.Lock()
+		ok := jb.push(pkt.SequenceNumber, pkt.Timestamp, pkt.Payload, time.Now())
+		mu.Unlock()
 		c.smu.Lock()
 		c.stats.AudioPackets++
+		if !ok {
+			c.stats.AudioLate++
+		}
 		c.smu.Unlock()
-		if started {
-			gap := pkt.SequenceNumber - last
-			if gap == 0 || gap > 0x8000 {
-				c.smu.Lock()
-				c.stats.AudioLate++
-				c.smu.Unlock()
-				continue // duplicate or late: already concealed
-			}
-			for lost := min(int(gap)-1, 5); lost > 0; lost-- {
-				if pcm, err := dec.Decode(nil); err == nil {
-					c.smu.Lock()
-					c.stats.AudioConcealed++
-					c.smu.Unlock()
-					c.deliverAudio(pcm)
-				}
-			}
+	}
+}
+
+// playAudio pops the jitter buffer every 20 ms until stop closes.
+func (c *Call) playAudio(dec *device.OpusDecoder, jb *jitterBuffer, mu *sync.Mutex, stop <-chan struct{}) {
+	tick := time.NewTicker(frameDur)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
 		}
-		started, last = true, pkt.SequenceNumber
-		pcm, err := dec.Decode(pkt.Payload)
-		if err != nil {
-			c.smu.Lock()
-			c.stats.AudioDecodeErrors++
-			c.smu.Unlock()
+		mu.Lock()
+		act, payload := jb.pop()
+		target, underruns := jb.target, jb.underruns
+		mu.Unlock()
+		var pcm []int16
+		var err error
+		switch act {
+		case jbWait:
 			continue
+		case jbPlay:
+			pcm, err = dec.Decode(payload)
+		case jbFEC:
+			pcm, err = dec.DecodeFEC(payload)
+		case jbConceal:
+			pcm, err = dec.Decode(nil)
 		}
-		c.deliverAudio(pcm)
+		c.smu.Lock()
+		switch {
+		case err != nil:
+			c.stats.AudioDecodeErrors++
+		case act == jbFEC:
+			c.stats.AudioRecovered++
+		case act == jbConceal:
+			c.stats.AudioConcealed++
+		}
+		c.stats.AudioJitterTarget, c.stats.AudioUnderruns = target, underruns
+		c.smu.Unlock()
+		if err == nil {
+			c.deliverAudio(pcm)
+		}
 	}
 }
 
@@ -141,6 +175,7 @@ func (c *Call) deliverAudio(pcm []int16) {
 	}
 	if c.speaker != nil {
 		c.speaker.Write(pcm)
+		c.capture.Playback(pcm) // what the echo canceller must take out of the microphone
 	}
 }
 

@@ -50,7 +50,8 @@ type Capture struct {
 	videoOff atomic.Bool
 	muted    atomic.Bool
 	once     sync.Once
-	rate     *Rate // nil: fixed rates, full picture
+	rate     *Rate      // nil: fixed rates, full picture
+	proc     *Processor // nil: the microphone goes out as it is
 	fps      int
 }
 
@@ -91,7 +92,7 @@ func Open(opts Options, codecs *mediadevices.CodecSelector, rate *Rate) (*Captur
 				notices = append(notices, why)
 			}
 		}
-		c.Audio, why = openMicrophone(codecs)
+		c.Audio, why = openMicrophone(codecs, opts.Microphone)
 		if why != "" {
 			notices = append(notices, why)
 		}
@@ -112,9 +113,60 @@ func Open(opts Options, codecs *mediadevices.CodecSelector, rate *Rate) (*Captur
 		vt.Transform(c.blankWhenOff, c.followLadder)
 	}
 	if at, ok := c.Audio.(*mediadevices.AudioTrack); ok {
-		at.Transform(c.silenceWhenMuted)
+		if !c.AudioSynthetic && !opts.NoAudioProcessing && !opts.AudioOnly {
+			if p, err := NewProcessor(ProcessingOptions{Echo: true, Noise: true, Gain: true}); err == nil {
+				c.proc = p
+			}
+		}
+		at.Transform(audio.NewBuffer(ProcessFrame), c.processMic, c.silenceWhenMuted)
 	}
 	return c, nil
+}
+
+// Playback tells the echo canceller what the speaker is given.
+func (c *Capture) Playback(pcm []int16) {
+	if c.proc != nil {
+		c.proc.Playback(pcm)
+	}
+}
+
+// processMic runs each 10 ms of microphone audio through the processor.
+func (c *Capture) processMic(r audio.Reader) audio.Reader {
+	if c.proc == nil {
+		return r
+	}
+	return audio.ReaderFunc(func() (wave.Audio, func(), error) {
+		chunk, release, err := r.Read()
+		if err != nil {
+			return chunk, release, err
+		}
+		info := chunk.ChunkInfo()
+		if info.Channels != 1 || info.Len != ProcessFrame {
+			return chunk, release, nil
+		}
+		switch b := chunk.(type) {
+		case *wave.Int16Interleaved:
+			out := wave.NewInt16Interleaved(info)
+			copy(out.Data, b.Data)
+			release()
+			c.proc.Capture(out.Data)
+			return out, func() {}, nil
+		case *wave.Float32Interleaved:
+			pcm := make([]int16, len(b.Data))
+			for i, v := range b.Data {
+				pcm[i] = int16(min(max(v*32767, -32768), 32767))
+			}
+			release()
+			c.proc.Capture(pcm)
+			out := wave.NewFloat32Interleaved(info)
+			for i, v := range pcm {
+				out.Data[i] = float32(v) / 32768
+			}
+			return out, func() {}, nil
+		default:
+			return chunk, release, nil
+		}
+	})
 }
 
 // SetCameraOff sends black frames instead of the picture while off is true.
@@ -137,6 +189,9 @@ func (c *Capture) Close() error {
 					errs = append(errs, err)
 				}
 			}
+		}
+		if c.proc != nil {
+			_ = c.proc.Close() // a late frame finds it closed and passes untouched
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -267,14 +322,9 @@ func openCamera(opts Options, codecs *mediadevices.CodecSelector) (mediadevices.
 	if len(cams) == 0 {
 		return nil, noticeNoCamera
 	}
-	// Prefer the system default (highest priority), then any other.
-	best := cams[0]
-	for _, d := range cams[1:] {
-		if d.Info().Priority > best.Info().Priority {
-			best = d
-		}
-	}
-	for _, d := range append([]driver.Driver{best}, cams...) {
+	// The chosen camera, then the system default (highest priority), then
+	// any other.
+	for _, d := range preferNamed(cams, opts.Camera) {
 		if d.Status() != driver.StateClosed {
 			continue // in use by another call
 		}
@@ -298,20 +348,14 @@ func openCamera(opts Options, codecs *mediadevices.CodecSelector) (mediadevices.
 }
 
 // openMicrophone opens the best real microphone, or returns nil and a notice.
-func openMicrophone(codecs *mediadevices.CodecSelector) (mediadevices.Track, string) {
+func openMicrophone(codecs *mediadevices.CodecSelector, name string) (mediadevices.Track, string) {
 	driverMu.Lock()
 	defer driverMu.Unlock()
 	mics := realMicrophones()
 	if len(mics) == 0 {
 		return nil, noticeNoMic
 	}
-	best := mics[0]
-	for _, d := range mics[1:] {
-		if d.Info().Priority > best.Info().Priority {
-			best = d
-		}
-	}
-	for _, d := range append([]driver.Driver{best}, mics...) {
+	for _, d := range preferNamed(mics, name) {
 		if d.Status() != driver.StateClosed {
 			continue
 		}

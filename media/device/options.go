@@ -10,6 +10,13 @@ type Options struct {
 	// AudioOnly captures no video at all (voice notes): the camera stays
 	// off and Capture.Video is nil.
 	AudioOnly bool
+	// NoAudioProcessing sends the microphone as it is: no echo
+	// cancellation, noise suppression or gain control (on by default for a
+	// real microphone; never for the synthetic tone).
+	NoAudioProcessing bool
+	// Camera and Microphone name the devices to prefer (ListDevices'
+	// names); empty, or a device no longer there, is the system default.
+	Camera, Microphone string
 }
 
 const (

@@ -80,6 +80,27 @@ func (d *OpusDecoder) Decode(packet []byte) ([]int16, error) {
 	return out, nil
 }
 
+// DecodeFEC rebuilds the 20 ms frame lost just before packet from the
+// in-band FEC packet carries (a plain concealment when it carries none).
+func (d *OpusDecoder) DecodeFEC(packet []byte) ([]int16, error) {
+	if len(packet) == 0 || len(packet) > MaxOpusPacketSize {
+		return nil, fmt.Errorf("decoding opus fec: %d bytes: %w", len(packet), ErrBadFrame)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.dec == nil {
+		return nil, ErrClosed
+	}
+	n := C.opus_decode(d.dec, (*C.uchar)(unsafe.Pointer(&packet[0])), C.opus_int32(len(packet)),
+		(*C.opus_int16)(unsafe.Pointer(&d.pcm[0])), C.int(SampleRate/50), 1)
+	if n < 0 {
+		return nil, fmt.Errorf("decoding opus fec: libopus error %d: %w", int(n), ErrBadFrame)
+	}
+	out := make([]int16, int(n)*d.channels)
+	copy(out, d.pcm)
+	return out, nil
+}
+
 // Close frees the decoder; it is idempotent.
 func (d *OpusDecoder) Close() error {
 	d.mu.Lock()

@@ -32,7 +32,7 @@ const (
 	// overheadShare of the estimate goes to RTP/SRTP headers, RTCP and
 	// retransmissions.
 	overheadShare = 0.1
-	minVideoRate  = 60_000
+	minVideoRate  = 100_000
 	maxVideoRate  = 2_000_000
 )
 

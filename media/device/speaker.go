@@ -15,8 +15,10 @@ type Speaker interface {
 	Close() error
 }
 
-// maxQueued bounds the playback queue: half a second of audio.
-const maxQueued = SampleRate / 2
+// maxQueued bounds the playback queue to 250 ms: a call's jitter buffer
+// does the waiting, so anything beyond is delay nobody wants (voice notes
+// queue 200 ms ahead, media/voice's playLead).
+const maxQueued = SampleRate / 4
 
 type malgoSpeaker struct {
 	ctx *malgo.AllocatedContext
@@ -31,7 +33,11 @@ type malgoSpeaker struct {
 // OpenSpeaker opens the default audio output for 48 kHz mono int16. It
 // returns ErrNoDevice when the machine has no output device other than
 // ALSA's null sink.
-func OpenSpeaker() (Speaker, error) {
+func OpenSpeaker() (Speaker, error) { return OpenSpeakerNamed("") }
+
+// OpenSpeakerNamed opens the output called name (ListDevices' names), or
+// the default output when name is empty or no longer there.
+func OpenSpeakerNamed(name string) (Speaker, error) {
 	ctx, err := malgo.InitContext(nil, malgo.ContextConfig{}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("opening audio output: %w", ErrNoDevice)
@@ -52,13 +58,21 @@ func OpenSpeaker() (Speaker, error) {
 	cfg := malgo.DefaultDeviceConfig(malgo.Playback)
 	cfg.Playback.Format = malgo.FormatS16
 	cfg.Playback.Channels = 1
+	for i := range devs {
+		if name != "" && devs[i].Name() == name {
+			cfg.Playback.DeviceID = devs[i].ID.Pointer()
+			break
+		}
+	}
 	cfg.SampleRate = SampleRate
 	cfg.PeriodSizeInMilliseconds = 20
 	dev, err := malgo.InitDevice(ctx.Context, cfg, malgo.DeviceCallbacks{Data: s.fill})
 	if err != nil {
 		_ = ctx.Uninit()
 		ctx.Free()
-		return nil, fmt.Errorf("opening audio output: %w", err)
+		// A listed output that no backend can open (ALSA's default with no
+		// sound card behind it, a JACK server not running) is no device.
+		return nil, fmt.Errorf("opening audio output: %w: %w", ErrNoDevice, err)
 	}
 	if err := dev.Start(); err != nil {
 		dev.Uninit()

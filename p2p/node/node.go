@@ -30,7 +30,6 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	tls "github.com/libp2p/go-libp2p/p2p/security/tls"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
-	"github.com/libp2p/go-libp2p/p2p/transport/quicreuse"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
 )
@@ -134,7 +133,12 @@ func listen(cfg Config, port int) (*Node, error) {
 // observed addresses and the reservation loop.
 func (n *Node) start() error {
 	if n.cfg.MayRelay != nil {
-		r, err := newRelayService(n.Host, n.cfg.MayRelay)
+		// Only a node others can dial is any use as a relay.
+		allow := func(p peer.ID) bool { return n.cfg.MayRelay(p) && publicNow(n.Host) }
+		if n.cfg.Loopback {
+			allow = n.cfg.MayRelay // tests: loopback is as public as it gets
+		}
+		r, err := newRelayService(n.Host, allow)
 		if err != nil {
 			return fmt.Errorf("relay service: %w", err)
 		}
@@ -181,9 +185,11 @@ func newHost(cfg Config, port int) (host.Host, error) {
 		// listen on, so a NAT that maps by endpoint gives them the same
 		// public port as the listener, and a hole punch can meet it
 		// (portBusy keeps a second instance off a busy port instead).
+		// (libp2p's own QUIC socket manager: it shares one UDP socket per
+		// port, ties QUIC connections to the resource manager and closes
+		// its sockets when the host closes.)
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(quic.NewTransport),
-		libp2p.QUICReuse(quicreuse.NewConnManager),
 		// TLS 1.3 first, as libp2p's own default: with AES-GCM in hardware
 		// it costs a quarter less CPU per byte than Noise's
 		// ChaCha20-Poly1305 (measured on a 1 GiB file transfer). Noise

@@ -7,11 +7,8 @@ import (
 
 // portBusy reports whether another program (or another Hearth, which
 // listens with SO_REUSEPORT) holds the TCP port: the probe binds without
-// reuseport, which the kernel refuses on a port in use. UDP is not
-// probed: libp2p's QUIC socket manager keeps a closed host's UDP socket
-// open in the same process (quicreuse stops its garbage collection on
-// close), so a Messenger restarted in-process would never get its port
-// back; another instance always holds the TCP port too.
+// reuseport, which the kernel refuses on a port in use. Another Hearth
+// always holds its TCP port beside the UDP one, so TCP tells.
 func portBusy(loopback bool, port int) bool {
 	ip := "0.0.0.0"
 	if loopback {

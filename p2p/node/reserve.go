@@ -139,7 +139,19 @@ func (r *reserver) publiclyReachable() bool {
 		return false
 	}
 	reachable, _, _ := c.ConfirmedAddrs()
-	return len(reachable) > 0
+	return len(reachable) > 0 || publicNow(r.h)
+}
+
+// publicNow: the host has a public address of its own (on an interface,
+// or mapped by the router), not only through a relay. AutoNAT v2 may take
+// a while to confirm it; until then this is the better guess.
+func publicNow(h host.Host) bool {
+	for _, a := range h.Addrs() {
+		if manet.IsPublicAddr(a) && !isRelayed(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *reserver) pass() {

@@ -12,7 +12,15 @@ const (
 	UpdateEdit uint32 = 3
 	// UpdateDelete: I deleted my message Target for everyone (at At).
 	UpdateDelete uint32 = 4
+	// UpdateReact: my reaction to message Target (mine or yours) is the
+	// emoji Body ("" takes it back), set at At. One per person per
+	// message; the newest wins.
+	UpdateReact uint32 = 5
 )
+
+// MaxReaction is the most bytes a reaction's emoji may have (a flag or a
+// family sequence is under 30).
+const MaxReaction = 64
 
 // ChatUpdate changes something about a 1:1 conversation other than adding
 // a message: typing, read receipts, edits and deletes. Kinds a receiver
@@ -20,8 +28,8 @@ const (
 type ChatUpdate struct {
 	Kind   uint32
 	Target string // the message ID the update is about
-	Body   string // UpdateEdit: the new text
-	At     int64  // UpdateEdit, UpdateDelete: unix milliseconds, author's clock; orders changes
+	Body   string // UpdateEdit: the new text; UpdateReact: the emoji
+	At     int64  // UpdateEdit, UpdateDelete, UpdateReact: unix milliseconds, author's clock; orders changes
 }
 
 // Marshal encodes u.
@@ -67,7 +75,7 @@ func (u ChatUpdate) Validate() error {
 		return fmt.Errorf("%w: update without a kind", ErrInvalid)
 	case UpdateRead:
 		return checkID(u.Target)
-	case UpdateEdit, UpdateDelete:
+	case UpdateEdit, UpdateDelete, UpdateReact:
 		if err := checkID(u.Target); err != nil {
 			return err
 		}
@@ -76,6 +84,9 @@ func (u ChatUpdate) Validate() error {
 		}
 		if u.Kind == UpdateEdit && u.Body == "" {
 			return fmt.Errorf("%w: edit without text", ErrInvalid)
+		}
+		if u.Kind == UpdateReact && len(u.Body) > MaxReaction {
+			return fmt.Errorf("%w: reaction is %d bytes, limit %d", ErrTooLarge, len(u.Body), MaxReaction)
 		}
 	}
 	return nil

@@ -15,7 +15,10 @@ func FuzzChatUpdate(f *testing.F) {
 			if len(u.Target) > MaxIDLen || len(u.Body) > MaxChatBody || u.Kind == 0 {
 				t.Fatalf("Validate passed %#v", u)
 			}
-			if (u.Kind == UpdateEdit || u.Kind == UpdateDelete) && (u.At <= 0 || u.Target == "") {
+			if u.Kind == UpdateReact && len(u.Body) > MaxReaction {
+				t.Fatalf("Validate passed a reaction of %d bytes", len(u.Body))
+			}
+			if (u.Kind == UpdateEdit || u.Kind == UpdateDelete || u.Kind == UpdateReact) && (u.At <= 0 || u.Target == "") {
 				t.Fatalf("Validate passed a change without target or time: %#v", u)
 			}
 		}

@@ -8,7 +8,7 @@ import (
 )
 
 // convoFixtures freeze the encodings added for replies, receipts, typing,
-// edits and deletes.
+// edits, deletes and reactions.
 var convoFixtures = []fixture{
 	{"ChatMessageReply", ChatMessage{ID: "m2", Body: "yes", SentAt: 1700000000000, ReplyTo: "m1"},
 		"0a026d3212037965731880d095ffbc3122026d31"},
@@ -20,6 +20,8 @@ var convoFixtures = []fixture{
 		"080312026d311a06686920e298832080d095ffbc31"},
 	{"UpdateDelete", ChatUpdate{Kind: UpdateDelete, Target: "m1", At: 1700000000000},
 		"080412026d312080d095ffbc31"},
+	{"UpdateReact", ChatUpdate{Kind: UpdateReact, Target: "m1", Body: "👍", At: 1700000000000},
+		"080512026d311a04f09f918d2080d095ffbc31"},
 }
 
 func TestConvoFixtures(t *testing.T) { checkFixtures(t, convoFixtures) }
@@ -67,6 +69,11 @@ func TestChatUpdateValidate(t *testing.T) {
 		{"edit without text", ChatUpdate{Kind: UpdateEdit, Target: "m1", At: 1}, ErrInvalid},
 		{"edit without time", ChatUpdate{Kind: UpdateEdit, Target: "m1", Body: "x"}, ErrInvalid},
 		{"delete with negative time", ChatUpdate{Kind: UpdateDelete, Target: "m1", At: -5}, ErrInvalid},
+		{"reaction", ChatUpdate{Kind: UpdateReact, Target: "m1", Body: "👍", At: 1}, nil},
+		{"reaction taken back", ChatUpdate{Kind: UpdateReact, Target: "m1", At: 1}, nil},
+		{"reaction without time", ChatUpdate{Kind: UpdateReact, Target: "m1", Body: "👍"}, ErrInvalid},
+		{"reaction without target", ChatUpdate{Kind: UpdateReact, Body: "👍", At: 1}, ErrInvalid},
+		{"reaction too long", ChatUpdate{Kind: UpdateReact, Target: "m1", At: 1, Body: strings.Repeat("👍", 17)}, ErrTooLarge},
 		{"target too long", ChatUpdate{Kind: UpdateRead, Target: long}, ErrTooLarge},
 		{"target too long, unknown kind", ChatUpdate{Kind: 99, Target: long}, ErrTooLarge},
 		{"body too long", ChatUpdate{Kind: UpdateEdit, Target: "m1", At: 1, Body: strings.Repeat("b", MaxChatBody+1)}, ErrTooLarge},

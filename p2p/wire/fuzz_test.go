@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // roundTrip checks the property every decoder must have: whatever decodes
@@ -97,6 +99,13 @@ func FuzzParseInvite(f *testing.F) {
 	f.Add("hearth:aaaaaaaa")
 	f.Add("HEARTH: abc def")
 	f.Add("hello")
+	if id, err := peer.Decode(fixturePeer); err == nil {
+		if pub, err := id.ExtractPublicKey(); err == nil {
+			if code, err := EncodeShortInvite(pub, []byte{9, 8, 7, 6}); err == nil {
+				f.Add(code)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		inv, err := ParseInvite(s)
 		if err != nil {

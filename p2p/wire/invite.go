@@ -84,6 +84,17 @@ func ParseInvite(s string) (Invite, error) {
 	if len(s) > MaxInviteLen {
 		return Invite{}, fmt.Errorf("%w (too long: %d characters)", ErrBadInvite, len(s))
 	}
+	// A short code is base58 (case matters): tried first, on the text
+	// as typed, without blanks and the slashes of a hearth:// link.
+	short := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '/' {
+			return -1
+		}
+		return r
+	}, s[len(InvitePrefix):])
+	if inv, ok, err := parseShort(short); ok {
+		return inv, err
+	}
 	body := strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsSpace(r), r == '/':

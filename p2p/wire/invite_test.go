@@ -1,10 +1,14 @@
 package wire
 
 import (
+	"crypto/rand"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 func TestInviteFixture(t *testing.T) {
@@ -82,5 +86,49 @@ func TestParseInviteDropsBadAddrs(t *testing.T) {
 	}
 	if want := []string{"/ip4/127.0.0.1/tcp/1"}; !reflect.DeepEqual(inv.Addrs, want) {
 		t.Fatalf("Addrs = %q, want %q", inv.Addrs, want)
+	}
+}
+
+func TestShortInvite(t *testing.T) {
+	_, pub, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := []byte{1, 2, 3, 4}
+	code, err := EncodeShortInvite(pub, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(code) >= 60 {
+		t.Fatalf("short code %q is %d characters, want < 60", code, len(code))
+	}
+	id, _ := peer.IDFromPublicKey(pub)
+	for _, in := range []string{code, "  " + code + "\n", "hearth://" + code[len(InvitePrefix):], "<" + code + ">"} {
+		inv, err := ParseInvite(in)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if inv.PeerID != id.String() || inv.Secret != ShortSecret(secret) || len(inv.Addrs) != 0 {
+			t.Fatalf("%q parsed as %+v", in, inv)
+		}
+	}
+	// One character changed: the checksum catches it (or the text is no
+	// code at all).
+	b := []byte(code)
+	i := len(InvitePrefix) + 10
+	if b[i] == 'x' {
+		b[i] = 'y'
+	} else {
+		b[i] = 'x'
+	}
+	if _, err := ParseInvite(string(b)); !errors.Is(err, ErrBadInvite) {
+		t.Fatalf("changed character: err = %v, want ErrBadInvite", err)
+	}
+	if _, err := EncodeShortInvite(pub, []byte{1}); !errors.Is(err, ErrBadInvite) {
+		t.Fatalf("short secret: err = %v", err)
+	}
+	// Long codes still parse.
+	if _, err := ParseInvite(fixtureInvite); err != nil {
+		t.Fatalf("old long code: %v", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"hearth/app/core/book"
 	"hearth/app/core/event"
 	"hearth/media/call"
+	"hearth/media/device"
 	"hearth/p2p/signal"
 	"hearth/p2p/wire"
 )
@@ -37,6 +38,9 @@ type Call interface {
 	SetMuted(bool)
 	SetCameraOff(bool)
 	Hangup()
+	// Live reports the other side's mute and camera, and the connection's
+	// quality; the window reads it about once a second.
+	Live() Live
 }
 
 // Config tunes calls beyond the shared deps.
@@ -55,6 +59,8 @@ type Calls struct {
 	d   *base.Deps
 	cfg Config
 	sig *signal.Service
+
+	ring ringer // the ringtone while an offer rings here
 
 	mu     sync.Mutex // guards the fields below
 	calls  map[string]*session
@@ -88,6 +94,7 @@ func (c *Calls) Close() {
 	for _, s := range running {
 		s.Hangup()
 	}
+	c.ring.halt()
 	c.sig.Close()
 }
 
@@ -159,6 +166,7 @@ func (c *Calls) AcceptCall(callID string) (Call, error) {
 	s := &session{owner: c, id: callID, peer: o.from}
 	c.calls[s.id] = s
 	c.mu.Unlock()
+	c.ring.halt()
 	ctx, cancel := c.d.Timeout(20 * time.Second)
 	defer cancel()
 	cl, err := call.Answer(ctx, s.config(), o.offer)
@@ -181,6 +189,7 @@ func (c *Calls) DeclineCall(callID string) error {
 	if !ok {
 		return ErrNoSuchCall
 	}
+	c.ring.halt()
 	ctx, cancel := c.d.Timeout(5 * time.Second)
 	defer cancel()
 	return c.sig.Send(ctx, o.from, wire.Signal{Kind: wire.SignalDecline, CallID: callID})
@@ -208,6 +217,7 @@ func (c *Calls) EndWith(id peer.ID) {
 		s.Hangup()
 	}
 	for _, cid := range rung {
+		c.ring.halt()
 		c.d.Publish(event.CallEnded{CallID: cid, Reason: "Call ended"})
 	}
 }
@@ -258,6 +268,9 @@ func (c *Calls) onSignal(from peer.ID, w wire.Signal) {
 		c.d.Go(func() { c.expireOffer(s.CallID) })
 		ct, _ := c.d.Book.Get(from)
 		c.d.Publish(event.IncomingCall{CallID: s.CallID, PeerID: from.String(), Name: book.DisplayName(ct)})
+		if !c.cfg.Loopback { // tests and benchmarks ring silently
+			c.ring.start(device.Ring)
+		}
 	case call.SignalHangup, call.SignalDecline:
 		// The caller gave up before I answered.
 		c.mu.Lock()
@@ -268,6 +281,7 @@ func (c *Calls) onSignal(from peer.ID, w wire.Signal) {
 		}
 		c.mu.Unlock()
 		if ok {
+			c.ring.halt()
 			c.d.Publish(event.CallEnded{CallID: s.CallID, Reason: "Missed call"})
 		}
 	}
@@ -285,6 +299,7 @@ func (c *Calls) expireOffer(callID string) {
 	delete(c.offers, callID)
 	c.mu.Unlock()
 	if ringing {
+		c.ring.halt()
 		c.d.Publish(event.CallEnded{CallID: callID, Reason: "Missed call"})
 	}
 }
@@ -320,4 +335,30 @@ func fromWire(w wire.Signal) (call.Signal, bool) {
 		}
 	}
 	return call.Signal{}, false
+}
+
+// ringer plays the ringtone while a call rings here. Offers ring one at a
+// time (a second one is answered Busy), so any offer leaving the ringing
+// state stops it. While I am Busy offers never ring, so it never starts.
+type ringer struct {
+	mu   sync.Mutex // guards stop
+	stop func()
+}
+
+func (r *ringer) start(play func() (stop func())) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stop == nil {
+		r.stop = play()
+	}
+}
+
+func (r *ringer) halt() {
+	r.mu.Lock()
+	stop := r.stop
+	r.stop = nil
+	r.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"image"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -27,6 +28,24 @@ type session struct {
 	early []call.Signal
 	// ended is set once CallEnded was published.
 	ended bool
+
+	lmu      sync.Mutex // guards the fields below: the last Live reading
+	lastRead time.Time
+	lastStat call.Stats
+}
+
+// Live compares the call's stats with the last reading.
+func (s *session) Live() Live {
+	c := s.call()
+	if c == nil {
+		return Live{}
+	}
+	st, now := c.Stats(), time.Now()
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	l := liveFrom(s.lastStat, st, now.Sub(s.lastRead))
+	s.lastStat, s.lastRead = st, now
+	return l
 }
 
 func (s *session) ID() string     { return s.id }
@@ -132,7 +151,9 @@ func (s *session) config() call.Config {
 	return call.Config{
 		CallID:   s.id,
 		Signaler: signaler{sig: o.sig, to: s.peer},
-		Media:    device.Options{Fake: o.cfg.FakeMedia},
+		Media: device.Options{Fake: o.cfg.FakeMedia, NoAudioProcessing: !o.AudioProcessing(),
+			Camera: o.ChosenDevice(Camera), Microphone: o.ChosenDevice(Microphone)},
+		Speaker: o.ChosenDevice(Speaker),
 		// With the node on loopback (tests, benchmarks) media stays there too.
 		LoopbackOnly: o.cfg.Loopback,
 		OnRemoteVideo: func(img image.Image) {

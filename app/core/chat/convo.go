@@ -394,6 +394,8 @@ func (c *Chat) OnUpdate(from peer.ID, u wire.ChatUpdate) bool {
 			}
 		}
 		return true
+	case wire.UpdateReact:
+		return c.onReaction(conv, u)
 	}
 	return true // a kind from a newer Hearth: nothing to do
 }
@@ -413,6 +415,9 @@ func (c *Chat) RequestUpdates(id peer.ID) {
 func (c *Chat) HasPendingUpdates(id peer.ID) bool {
 	conv := id.String()
 	if ups, err := c.d.Store.PendingUpdates(conv, 1); err == nil && len(ups) > 0 {
+		return true
+	}
+	if rs, err := c.d.Store.PendingReactions(conv); err == nil && len(rs) > 0 {
 		return true
 	}
 	r, err := c.d.Store.PendingReadReceipt(conv)
@@ -470,7 +475,8 @@ func (c *Chat) flushUpdatesNow(id peer.ID) {
 			sent++
 		}
 		if len(ups) < batch || sent == 0 {
-			return
+			break
 		}
 	}
+	c.flushReactions(id, send)
 }

@@ -30,6 +30,10 @@ type MessageStatusChanged struct {
 // on the other side); the Message is as now stored.
 type MessageChanged struct{ Message contacts.Message }
 
+// ReactionChanged: someone's reaction to a message changed (mine or the
+// contact's).
+type ReactionChanged struct{ Conversation, MessageID string }
+
 // TypingChanged: a contact started or stopped typing to me.
 type TypingChanged struct {
 	PeerID string
@@ -128,3 +132,4 @@ func (GroupsChanged) isEvent()           {}
 func (ComplianceChanged) isEvent()       {}
 func (ConversationPruned) isEvent()      {}
 func (Notice) isEvent()                  {}
+func (ReactionChanged) isEvent()         {}

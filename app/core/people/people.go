@@ -31,6 +31,10 @@ type ContactView struct {
 	Warning string
 	Avatar  image.Image // nil: none, show initials
 	Muted   bool        // no notifications for this conversation
+	// Link says how we are connected now, for people: "Direct",
+	// "Through a public relay", "Through Ann's relay"; "" when not
+	// connected.
+	Link string
 }
 
 // Config tunes People and connects it to the mechanisms it tells.
@@ -58,6 +62,13 @@ type Config struct {
 	// InviteAddrs are my addresses worth putting in an invite code
 	// (p2p/node.ShareableAddrs); nil: the host's, minus loopback.
 	InviteAddrs func() []string
+	// FindAddrs are addresses where someone whose invite code I use may
+	// be found besides the code's own: circuits through the relays I
+	// know (a short code carries no addresses). nil: none.
+	FindAddrs func(id peer.ID) []string
+	// LinkOf describes the connection to a contact (ContactView.Link);
+	// nil: none shown.
+	LinkOf func(id peer.ID) string
 }
 
 // People owns the contact-request protocol and the consent flow. The

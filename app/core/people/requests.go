@@ -37,6 +37,25 @@ func (p *People) InviteCode() (string, error) {
 	}), nil
 }
 
+// ShortInviteCode returns a fresh short invite code (under 60 characters,
+// to read out or type): my identity and a one-time secret, no addresses.
+// Whoever uses it finds me through the relays, contacts and LAN they know
+// (Config.FindAddrs).
+func (p *People) ShortInviteCode() (string, error) {
+	b := make([]byte, wire.ShortSecretLen)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	code, err := wire.EncodeShortInvite(p.d.Key.GetPublic(), b)
+	if err != nil {
+		return "", err
+	}
+	if err := p.d.Store.AddInvite(contacts.Invite{Secret: wire.ShortSecret(b), CreatedAt: time.Now()}); err != nil {
+		return "", fmt.Errorf("saving invite: %w", err)
+	}
+	return code, nil
+}
+
 // maxInviteAddrs keeps invite codes short enough to paste anywhere.
 const maxInviteAddrs = 6
 
@@ -91,10 +110,16 @@ func (p *People) AddByInvite(code, note string) error {
 			return p.acceptLocked(id, c)
 		}
 	}
+	addrs := inv.Addrs
+	if p.cfg.FindAddrs != nil {
+		// A short code carries no addresses, and a long one's may be
+		// stale: where else they may be found goes after them.
+		addrs = mergeAddrs(addrs, p.cfg.FindAddrs(id))
+	}
 	c := contacts.Contact{
 		PeerID:  id.String(),
 		Name:    inv.Name,
-		Addrs:   inv.Addrs,
+		Addrs:   addrs,
 		State:   contacts.Outgoing,
 		Message: note,
 		AddedAt: time.Now(),

@@ -20,6 +20,9 @@ func (p *People) Contacts() ([]ContactView, error) {
 		}
 		v := ContactView{Contact: c}
 		v.Presence, v.StatusText, v.Avatar = p.presenceOf(id)
+		if c.State == contacts.Accepted && p.cfg.LinkOf != nil {
+			v.Link = p.cfg.LinkOf(id)
+		}
 		views = append(views, v)
 	}
 	p.addWarnings(views)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -46,6 +47,7 @@ type Screen struct {
 	Again    *widget.Button
 	Link     string
 	LinkTxt  *widget.Label
+	ShortTxt *widget.Label // the short code (under 60 characters), when the core makes one
 	CopyBtn  *widget.Button
 	QR       *canvas.Image // nil when the link does not fit a QR
 
@@ -61,9 +63,9 @@ type Screen struct {
 }
 
 var (
-	errNoCode          = errors.New("paste the link they sent you, or type the words they read out")
-	errEmptyClipboard  = errors.New("the clipboard is empty: copy the link they sent you first")
-	errPictureNotFound = errors.New("that picture could not be found on this computer")
+	errNoCode          = errors.New(lang.L("paste the link they sent you, or type the words they read out"))
+	errEmptyClipboard  = errors.New(lang.L("the clipboard is empty: copy the link they sent you first"))
+	errPictureNotFound = errors.New(lang.L("that picture could not be found on this computer"))
 )
 
 // ShowAddContact opens the add-contact screen on "I have a code".
@@ -86,9 +88,9 @@ func (mw *Dialogs) ShowAddContactOn(choice string) *Screen {
 		mw.Open.Close()
 	}
 	s := &Screen{mw: mw, Err: kit.ErrorLabel()}
-	s.ShowBtn = widget.NewButtonWithIcon(ChoiceShow, theme.VisibilityIcon(), func() { s.choose(ChoiceShow) })
-	s.HaveBtn = widget.NewButtonWithIcon(ChoiceHave, theme.LoginIcon(), func() { s.choose(ChoiceHave) })
-	s.NearbyBtn = widget.NewButtonWithIcon(ChoiceNearby, theme.ComputerIcon(), func() { s.choose(ChoiceNearby) })
+	s.ShowBtn = widget.NewButtonWithIcon(lang.L(ChoiceShow), theme.VisibilityIcon(), func() { s.choose(ChoiceShow) })
+	s.HaveBtn = widget.NewButtonWithIcon(lang.L(ChoiceHave), theme.LoginIcon(), func() { s.choose(ChoiceHave) })
+	s.NearbyBtn = widget.NewButtonWithIcon(lang.L(ChoiceNearby), theme.ComputerIcon(), func() { s.choose(ChoiceNearby) })
 	s.panels = map[string]fyne.CanvasObject{
 		ChoiceShow:   s.buildShow(),
 		ChoiceHave:   s.buildHave(),
@@ -98,8 +100,8 @@ func (mw *Dialogs) ShowAddContactOn(choice string) *Screen {
 	choices := container.NewGridWithColumns(3, s.ShowBtn, s.HaveBtn, s.NearbyBtn)
 	content := container.NewBorder(container.NewVBox(choices, widget.NewSeparator()), s.Err, nil, nil, stack)
 
-	s.Dialog = dialog.NewCustomWithoutButtons("Add a contact", content, mw.Window())
-	s.Dialog.SetButtons([]fyne.CanvasObject{widget.NewButton("Close", s.Close)})
+	s.Dialog = dialog.NewCustomWithoutButtons(lang.L("Add a contact"), content, mw.Window())
+	s.Dialog.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Close"), s.Close)})
 	s.Dialog.Resize(fyne.NewSize(620, 0))
 	mw.Open = s
 	mw.ShowModal(s.Dialog, s.Close)
@@ -182,15 +184,19 @@ func (s *Screen) buildShow() fyne.CanvasObject {
 	s.Waiting.Hide()
 	s.Status = widget.NewLabel("")
 	s.Status.Alignment = fyne.TextAlignCenter
-	s.Again = widget.NewButtonWithIcon("New code", theme.ViewRefreshIcon(), s.newCode)
+	s.Again = widget.NewButtonWithIcon(lang.L("New code"), theme.ViewRefreshIcon(), s.newCode)
 	s.Again.Hide()
 
 	s.LinkTxt = widget.NewLabel("")
 	s.LinkTxt.TextStyle.Monospace = true
 	s.LinkTxt.Truncation = fyne.TextTruncateEllipsis
-	s.CopyBtn = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), func() {
+	s.ShortTxt = widget.NewLabel("")
+	s.ShortTxt.TextStyle.Monospace = true
+	s.ShortTxt.Wrapping = fyne.TextWrapBreak
+	s.ShortTxt.Hide()
+	s.CopyBtn = widget.NewButtonWithIcon(lang.L("Copy link"), theme.ContentCopyIcon(), func() {
 		s.mw.Clipboard().SetContent(s.Link)
-		s.CopyBtn.SetText("Copied")
+		s.CopyBtn.SetText(lang.L("Copied"))
 		s.CopyBtn.SetIcon(theme.ConfirmIcon())
 	})
 	s.QR = canvas.NewImageFromResource(nil)
@@ -199,14 +205,15 @@ func (s *Screen) buildShow() fyne.CanvasObject {
 	s.QR.Hide()
 
 	spoken := container.NewVBox(
-		widget.NewLabelWithStyle("Sitting together or on the phone? Read out:", fyne.TextAlignCenter, fyne.TextStyle{}),
+		widget.NewLabelWithStyle(lang.L("Sitting together or on the phone? Read out:"), fyne.TextAlignCenter, fyne.TextStyle{}),
 		s.CodeText, s.Status, s.Waiting, container.NewCenter(s.Again),
 	)
 	link := container.NewVBox(
-		widget.NewLabel("Far away? Send them this link:"),
+		widget.NewLabel(lang.L("Far away? Send them this link:")),
 		s.LinkTxt,
 		container.NewHBox(s.CopyBtn),
-		kit.Wrapped("The first person who uses it becomes your contact."),
+		s.ShortTxt,
+		kit.Wrapped(lang.L("The first person who uses it becomes your contact.")),
 	)
 	return container.NewVBox(spoken, widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, container.NewCenter(s.QR), link))
@@ -221,7 +228,13 @@ func (s *Screen) showLink() {
 	}
 	s.Link = link
 	s.LinkTxt.SetText(link)
-	s.CopyBtn.SetText("Copy link")
+	if sc, ok := s.mw.contacts.(interface{ ShortInviteCode() (string, error) }); ok {
+		if short, err := sc.ShortInviteCode(); err == nil {
+			s.ShortTxt.SetText(lang.L("Or type this short code: {{.Code}}", map[string]any{"Code": short}))
+			s.ShortTxt.Show()
+		}
+	}
+	s.CopyBtn.SetText(lang.L("Copy link"))
 	s.CopyBtn.SetIcon(theme.ContentCopyIcon())
 	if png, modules, err := pairing.QRCode(link, 320); err == nil {
 		s.QR.Resource = fyne.NewStaticResource("invite-qr.png", png)
@@ -238,7 +251,7 @@ func (s *Screen) newCode() {
 	s.CodeText.Text = "…"
 	s.CodeText.Color = theme.Color(theme.ColorNameForeground)
 	s.CodeText.Refresh()
-	s.setStatus("Getting a code…", true)
+	s.setStatus(lang.L("Getting a code…"), true)
 	var code string
 	s.mw.Background(func() (err error) {
 		code, err = s.mw.contacts.NewPairingCode()
@@ -262,7 +275,7 @@ func (s *Screen) newCode() {
 		s.Code = code
 		s.CodeText.Text = code
 		s.CodeText.Refresh()
-		s.setStatus("They choose “I have a code” and type it. It works once, for ten minutes.", true)
+		s.setStatus(lang.L("They choose “I have a code” and type it. It works once, for ten minutes."), true)
 	})
 }
 
@@ -323,15 +336,15 @@ func (s *Screen) buildNearby() fyne.CanvasObject {
 
 func (s *Screen) buildHave() fyne.CanvasObject {
 	s.Field = kit.NewEscEntry(false)
-	s.Field.SetPlaceHolder("Paste their link, or type the words they read out")
+	s.Field.SetPlaceHolder(lang.L("Paste their link, or type the words they read out"))
 	s.Field.OnEscape = s.Close
 	s.Field.OnSubmitted = func(string) { s.submit() }
 	s.Field.OnChanged = func(string) { s.showKind() }
 	s.Kind = kit.Wrapped("")
-	s.Go = widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), s.submit)
+	s.Go = widget.NewButtonWithIcon(lang.L("Add"), theme.ConfirmIcon(), s.submit)
 	s.Go.Importance = widget.HighImportance
-	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), s.paste)
-	s.PictureBtn = widget.NewButtonWithIcon("Picture of a QR code…", theme.FileImageIcon(), s.pickPicture)
+	paste := widget.NewButtonWithIcon(lang.L("Paste"), theme.ContentPasteIcon(), s.paste)
+	s.PictureBtn = widget.NewButtonWithIcon(lang.L("Picture of a QR code…"), theme.FileImageIcon(), s.pickPicture)
 	paste.Importance = widget.LowImportance
 	s.PictureBtn.Importance = widget.LowImportance
 	s.busy = widget.NewProgressBarInfinite()
@@ -352,18 +365,17 @@ func (s *Screen) showKind() {
 	kind, _ := Classify(s.Field.Text)
 	switch kind {
 	case KindLink:
-		s.Kind.SetText("This is an invite link. Press Enter to add them.")
-		s.Go.SetText("Add")
+		s.Kind.SetText(lang.L("This is an invite link. Press Enter to add them."))
+		s.Go.SetText(lang.L("Add"))
 	case KindSpoken:
-		s.Kind.SetText("These are the words of a spoken code. Press Enter; their screen must still show the code.")
-		s.Go.SetText("Pair")
+		s.Kind.SetText(lang.L("These are the words of a spoken code. Press Enter; their screen must still show the code."))
+		s.Go.SetText(lang.L("Pair"))
 	case KindPicture:
-		s.Kind.SetText("This is a picture. Press Enter to read the QR code in it and add them.")
-		s.Go.SetText("Add")
+		s.Kind.SetText(lang.L("This is a picture. Press Enter to read the QR code in it and add them."))
+		s.Go.SetText(lang.L("Add"))
 	default:
-		s.Kind.SetText("The link they sent you, the words they read out (like 7-orbit-maple-sugar), " +
-			"or a picture of their QR code: paste it, type it or drop the picture here.")
-		s.Go.SetText("Add")
+		s.Kind.SetText(lang.L("The link they sent you, the words they read out (like 7-orbit-maple-sugar), or a picture of their QR code: paste it, type it or drop the picture here."))
+		s.Go.SetText(lang.L("Add"))
 	}
 }
 
@@ -434,13 +446,13 @@ func (s *Screen) addLink(link string) {
 			return
 		}
 		s.Close()
-		s.mw.ShowNotice("Request sent. Their conversation opens here as soon as their Hearth answers.")
+		s.mw.ShowNotice(lang.L("Request sent. Their conversation opens here as soon as their Hearth answers."))
 	})
 }
 
 func (s *Screen) pair(code string) {
 	s.setBusy(true)
-	s.Go.SetText("Looking…")
+	s.Go.SetText(lang.L("Looking…"))
 	s.mw.ExpectContact()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

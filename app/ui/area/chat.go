@@ -18,4 +18,9 @@ type ChatBackend interface {
 	// (contacts.GroupConversation).
 	MarkRead(peerID string) error
 	SetMuted(peerID string, muted bool) error
+	// React sets my reaction to a message of a conversation ("" takes it
+	// back); Reactions returns the reactions to these messages of a
+	// conversation (From "" is mine).
+	React(conversation, messageID, emoji string) error
+	Reactions(conversation string, messageIDs []string) ([]contacts.Reaction, error)
 }

@@ -4,6 +4,7 @@ import (
 	"image"
 	"time"
 
+	"hearth/app/core/calls"
 	"hearth/app/core/nearby"
 	"hearth/contacts"
 )
@@ -39,6 +40,16 @@ type MeBackend interface {
 	CarryMessages() bool
 	SetCarryMessages(on bool) error
 	Carrying() (count int, bytes int64, err error)
+
+	// Calls: echo cancellation, noise suppression and gain control on the
+	// microphone (on by default).
+	AudioProcessing() bool
+	SetAudioProcessing(on bool) error
+	// Devices for calls, by name: what is plugged in now, and the
+	// remembered choice per kind (calls.Camera …; empty: the default).
+	AvailableDevices() calls.Devices
+	ChosenDevice(kind string) string
+	ChooseDevice(kind, name string) error
 
 	ReadReceipts() bool
 	SetReadReceipts(on bool) error

@@ -1,6 +1,7 @@
 package callwin
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"sync"
@@ -45,7 +46,17 @@ type CallWindow struct {
 	WasConnected bool // media flowed at some point (callnotice.go)
 	Closed       bool
 	OnClosed     func() // set by the main window
+
+	// The other side's state and the link's, refreshed each second.
+	Timer       *widget.Label   // time since media began
+	Quality     *widget.Label   // "Good connection · 1200 kbit/s · 0% loss · 30 fps"
+	CameraOff   *fyne.Container // their avatar and name, over the black picture
+	MutedBadge  *fyne.Container // "Bob is muted"
+	stopTicking chan struct{}
 }
+
+// LiveEvery is how often the window reads the call's live state.
+var LiveEvery = time.Second
 
 // NewCallWindow opens a window for a call that was started or accepted.
 // status is the first line to show ("Calling…", "Connecting…").
@@ -88,6 +99,24 @@ func NewCallWindowDo(a fyne.App, call calls.Call, name, status string, do func(f
 		cw.notice.Hide()
 	}
 
+	cw.Timer = widget.NewLabel("")
+	cw.Quality = widget.NewLabel("")
+	avatar := kit.NewAvatarView(120)
+	avatar.Set(name, nil)
+	offName := canvas.NewText(name, color.White)
+	offName.TextSize = theme.TextHeadingSize() * 1.4
+	offName.Alignment = fyne.TextAlignCenter
+	offText := canvas.NewText(name+" turned the camera off", color.NRGBA{R: 0xC8, G: 0xC8, B: 0xCC, A: 0xFF})
+	offText.Alignment = fyne.TextAlignCenter
+	cw.CameraOff = container.NewStack(canvas.NewRectangle(color.NRGBA{R: 0x12, G: 0x12, B: 0x14, A: 0xFF}),
+		container.NewCenter(container.NewVBox(avatar, offName, offText)))
+	cw.CameraOff.Hide()
+	badgeBg := canvas.NewRectangle(color.NRGBA{R: 0, G: 0, B: 0, A: 0xB0})
+	badgeBg.CornerRadius = theme.InputRadiusSize()
+	mutedText := canvas.NewText(name+" is muted", color.White)
+	cw.MutedBadge = container.NewStack(badgeBg, container.NewPadded(container.NewHBox(widget.NewIcon(theme.VolumeMuteIcon()), mutedText)))
+	cw.MutedBadge.Hide()
+
 	black := canvas.NewRectangle(color.NRGBA{R: 0x12, G: 0x12, B: 0x14, A: 0xFF})
 	localFrame := canvas.NewRectangle(color.NRGBA{R: 0x2A, G: 0x2A, B: 0x2E, A: 0xFF})
 	localFrame.StrokeColor = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xB0}
@@ -95,14 +124,15 @@ func NewCallWindowDo(a fyne.App, call calls.Call, name, status string, do func(f
 	localFrame.CornerRadius = 6
 	video := container.New(&videoLayout{}, black, remoteImg, cw.Waiting,
 		container.NewStack(localFrame, container.NewPadded(localImg)),
-		container.NewVBox(container.NewPadded(cw.notice)))
+		container.NewVBox(container.NewPadded(cw.notice)), cw.CameraOff, cw.MutedBadge)
 
 	cw.MuteButton = widget.NewButtonWithIcon("Mute", theme.VolumeMuteIcon(), cw.toggleMute)
 	cw.CameraButton = widget.NewButtonWithIcon("Camera off", theme.VisibilityOffIcon(), cw.toggleCamera)
 	cw.HangupButton = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), cw.Hangup)
 	cw.HangupButton.Importance = widget.DangerImportance
 	buttons := container.NewHBox(layout.NewSpacer(), cw.MuteButton, cw.CameraButton, kit.LayoutSpacer(24, 1), cw.HangupButton, layout.NewSpacer())
-	bar := container.NewVBox(cw.Status, buttons)
+	statusRow := container.NewHBox(cw.Timer, layout.NewSpacer(), cw.Status, layout.NewSpacer(), cw.Quality)
+	bar := container.NewVBox(statusRow, buttons)
 
 	cw.Win.SetContent(container.NewBorder(nil, container.NewPadded(bar), nil, nil, video))
 	cw.Win.SetCloseIntercept(cw.Hangup)
@@ -112,7 +142,56 @@ func NewCallWindowDo(a fyne.App, call calls.Call, name, status string, do func(f
 		}
 	})
 	call.SetVideoSinks(cw.Remote.put, cw.Local.put)
+	cw.stopTicking = make(chan struct{})
+	go func(stop <-chan struct{}) {
+		t := time.NewTicker(LiveEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				cw.do(cw.RefreshLive)
+			}
+		}
+	}(cw.stopTicking)
 	return cw
+}
+
+// RefreshLive shows the call's live state: the timer, the connection's
+// quality, and the other side's camera and microphone.
+func (cw *CallWindow) RefreshLive() {
+	if cw.Closed || cw.over {
+		return
+	}
+	l := cw.call.Live()
+	if !l.ConnectedAt.IsZero() {
+		cw.Timer.SetText(FormatDuration(time.Since(l.ConnectedAt)))
+	}
+	q := l.Quality.String()
+	if d := l.Detail(); d != "" {
+		q += " · " + d
+	}
+	cw.Quality.SetText(q)
+	if l.RemoteCameraOff {
+		cw.CameraOff.Show()
+	} else {
+		cw.CameraOff.Hide()
+	}
+	if l.RemoteMuted {
+		cw.MutedBadge.Show()
+	} else {
+		cw.MutedBadge.Hide()
+	}
+}
+
+// FormatDuration shows a call's length as m:ss, or h:mm:ss past an hour.
+func FormatDuration(d time.Duration) string {
+	s := int(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // Window is the call's Fyne window.
@@ -138,6 +217,7 @@ func (cw *CallWindow) Close() {
 	}
 	cw.HangupOnly()
 	cw.Closed = true
+	close(cw.stopTicking)
 	cw.call.SetVideoSinks(nil, nil)
 	cw.Win.Close()
 	if cw.OnClosed != nil {
@@ -249,8 +329,8 @@ func (s *frameSink) stop() { s.stopped.Store(true) }
 type videoLayout struct{}
 
 func (videoLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	bg, remote, waiting, local, notice := objs[0], objs[1], objs[2], objs[3], objs[4]
-	for _, o := range []fyne.CanvasObject{bg, remote, waiting} {
+	bg, remote, waiting, local, notice, camOff, muted := objs[0], objs[1], objs[2], objs[3], objs[4], objs[5], objs[6]
+	for _, o := range []fyne.CanvasObject{bg, remote, waiting, camOff} {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
 	}
@@ -262,6 +342,11 @@ func (videoLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	nh := notice.MinSize().Height
 	notice.Resize(fyne.NewSize(size.Width, nh))
 	notice.Move(fyne.NewPos(0, 0))
+	if !notice.Visible() || notice.MinSize().Height == 0 {
+		nh = 0
+	}
+	muted.Resize(muted.MinSize())
+	muted.Move(fyne.NewPos(m, nh+m))
 }
 
 func (videoLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(320, 240) }

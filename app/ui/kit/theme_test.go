@@ -81,11 +81,22 @@ func TestThemeContrast(t *testing.T) {
 	for _, a := range avatarColors {
 		check(t, fmt.Sprintf("initials on avatar %v", a), color.White, a)
 	}
+	t.Logf("lowest contrast: %.2f:1 (%s)", lowest.r, lowest.what)
 }
+
+// lowest is the lowest ratio checked and its pair (logged).
+var lowest = struct {
+	r    float64
+	what string
+}{r: 21}
 
 func check(t *testing.T, what string, fg, bg color.Color) {
 	t.Helper()
-	if r := Contrast(fg, bg); r < 4.5 {
+	r := Contrast(fg, bg)
+	if r < lowest.r {
+		lowest.r, lowest.what = r, what
+	}
+	if r < 4.5 {
 		t.Errorf("%s: %.2f:1, below 4.5:1", what, r)
 	}
 }

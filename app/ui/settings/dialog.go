@@ -59,7 +59,10 @@ func Show(host Host, files area.FilesBackend, me area.MeBackend, people area.Con
 	s.Lock = newLockSection(host, fyne.CurrentApp(), s.Close) // lock.go
 	content := container.NewVBox(s.You.root, widget.NewSeparator(), s.Text.root, widget.NewSeparator(), s.Lock.root, widget.NewSeparator(), downloads, widget.NewSeparator(), s.Policy, widget.NewSeparator(), s.Privacy.root,
 		widget.NewSeparator(), conversationSettings(host, me),
-		widget.NewSeparator(), carrySettings(me, host.Background)) // carry.go
+		widget.NewSeparator(), carrySettings(me, host.Background), // carry.go
+		widget.NewSeparator(), backgroundSettings(fyne.CurrentApp().Preferences()), // background.go
+		widget.NewSeparator(), networkSettings(me, host.Background), // network.go
+		widget.NewSeparator(), audioSettings(me, host.Background)) // audio.go
 
 	// The sections outgrow a small window: scroll them.
 	scroll := container.NewVScroll(content)

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -30,7 +31,7 @@ type LockScreen struct {
 	busy    *widget.ProgressBarInfinite
 }
 
-var errWrongPass = errors.New("that passphrase is not right. Please try again")
+var errWrongPass = errors.New(lang.L("that passphrase is not right. Please try again"))
 
 // NewLockScreen makes the lock screen for name's profile. onUnlocked runs
 // on the UI goroutine once the passphrase was right; onLogOut when Log out
@@ -41,16 +42,15 @@ func NewLockScreen(l area.Launcher, do func(func()), name string, onUnlocked, on
 	s.busy.Stop()
 	s.busy.Hide()
 	s.Pass = kit.NewEscPasswordEntry()
-	s.Pass.SetPlaceHolder("Passphrase")
+	s.Pass.SetPlaceHolder(lang.L("Passphrase"))
 	s.Pass.OnSubmitted = func(string) { s.submit() }
-	s.Unlock = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), s.submit)
+	s.Unlock = widget.NewButtonWithIcon(lang.L("Unlock"), theme.LoginIcon(), s.submit)
 	s.Unlock.Importance = widget.HighImportance
-	s.LogOut = widget.NewButtonWithIcon("Log out", theme.LogoutIcon(), onLogOut)
+	s.LogOut = widget.NewButtonWithIcon(lang.L("Log out"), theme.LogoutIcon(), onLogOut)
 	s.LogOut.Importance = widget.LowImportance
 	scr := &Screen{}
-	s.Content = scr.frame("Hearth is locked",
-		kit.Wrapped("Hearth is still running for "+name+": messages and calls keep arriving. "+
-			"Type your passphrase to see them."),
+	s.Content = scr.frame(lang.L("Hearth is locked"),
+		kit.Wrapped(lang.L("Hearth is still running for {{.Name}}: messages and calls keep arriving. Type your passphrase to see them.", map[string]any{"Name": name})),
 		s.Pass, s.ErrText, s.busy,
 		container.NewHBox(s.LogOut, layout.NewSpacer(), s.Unlock),
 	)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -55,8 +56,8 @@ func NewScreen(l area.Launcher, do func(func()), onReady func(*area.Backend)) *S
 	switch {
 	case err != nil:
 		s.Err = err
-		s.Content = s.frame("Hearth cannot open your profile",
-			widget.NewLabel("The profile folder could not be read:"), errorText(err))
+		s.Content = s.frame(lang.L("Hearth cannot open your profile"),
+			widget.NewLabel(lang.L("The profile folder could not be read:")), errorText(err))
 	case !exists:
 		s.View = s.firstRun()
 	case needsPass:
@@ -65,7 +66,7 @@ func NewScreen(l area.Launcher, do func(func()), onReady func(*area.Backend)) *S
 		b, err := l.Unlock("")
 		if err != nil {
 			s.Err = err
-			s.Content = s.frame("Hearth cannot open your profile", errorText(err))
+			s.Content = s.frame(lang.L("Hearth cannot open your profile"), errorText(err))
 			return s
 		}
 		s.Backend = b
@@ -117,29 +118,27 @@ func (c *columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 func (s *Screen) firstRun() fyne.CanvasObject {
 	s.Name = kit.NewEscEntry(false)
-	s.Name.SetPlaceHolder("Your name, as your contacts will see it")
+	s.Name.SetPlaceHolder(lang.L("Your name, as your contacts will see it"))
 	s.Pass = kit.NewEscPasswordEntry()
-	s.Pass.SetPlaceHolder("Passphrase (optional)")
+	s.Pass.SetPlaceHolder(lang.L("Passphrase (optional)"))
 	s.Confirm = kit.NewEscPasswordEntry()
-	s.Confirm.SetPlaceHolder("Type the passphrase again")
-	s.Create = widget.NewButton("Create profile", s.submitCreate)
+	s.Confirm.SetPlaceHolder(lang.L("Type the passphrase again"))
+	s.Create = widget.NewButton(lang.L("Create profile"), s.submitCreate)
 	s.Create.Importance = widget.HighImportance
 	s.Name.OnSubmitted = func(string) { s.submitCreate() }
 	s.Pass.OnSubmitted = func(string) { s.submitCreate() }
 	s.Confirm.OnSubmitted = func(string) { s.submitCreate() }
 	s.Focus = s.Name
 
-	passHelp := kit.Caption("The passphrase encrypts your messages on this computer. " +
-		"Hearth cannot recover it: if you forget it, this history is lost. " +
-		"Leave it empty if nobody else uses this computer.")
+	passHelp := kit.Caption(lang.L("The passphrase encrypts your messages on this computer. Hearth cannot recover it: if you forget it, this history is lost. Leave it empty if nobody else uses this computer."))
 	passHelp.Wrapping = fyne.TextWrapWord
 
-	return s.frame("Welcome to Hearth",
-		kit.Wrapped("Chat and video calls straight to the people you know — no account, no server in the middle."),
+	return s.frame(lang.L("Welcome to Hearth"),
+		kit.Wrapped(lang.L("Chat and video calls straight to the people you know — no account, no server in the middle.")),
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Display name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Display name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.Name,
-		widget.NewLabelWithStyle("Passphrase", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Passphrase"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.Pass, s.Confirm, passHelp,
 		s.ErrText,
 		s.busy,
@@ -149,13 +148,13 @@ func (s *Screen) firstRun() fyne.CanvasObject {
 
 func (s *Screen) unlockView() fyne.CanvasObject {
 	s.UnlockPass = kit.NewEscPasswordEntry()
-	s.UnlockPass.SetPlaceHolder("Passphrase")
+	s.UnlockPass.SetPlaceHolder(lang.L("Passphrase"))
 	s.UnlockPass.OnSubmitted = func(string) { s.submitUnlock() }
-	s.Unlock = widget.NewButton("Unlock", s.submitUnlock)
+	s.Unlock = widget.NewButton(lang.L("Unlock"), s.submitUnlock)
 	s.Unlock.Importance = widget.HighImportance
 	s.Focus = s.UnlockPass
-	return s.frame("Welcome back",
-		kit.Wrapped("Your Hearth profile on this computer is locked. Enter your passphrase to open it."),
+	return s.frame(lang.L("Welcome back"),
+		kit.Wrapped(lang.L("Your Hearth profile on this computer is locked. Enter your passphrase to open it.")),
 		s.UnlockPass,
 		s.ErrText,
 		s.busy,
@@ -163,8 +162,8 @@ func (s *Screen) unlockView() fyne.CanvasObject {
 	)
 }
 
-var errNameMissing = errors.New("please enter a name your contacts will recognise")
-var errPassMismatch = errors.New("the two passphrases are not the same")
+var errNameMissing = errors.New(lang.L("please enter a name your contacts will recognise"))
+var errPassMismatch = errors.New(lang.L("the two passphrases are not the same"))
 
 func (s *Screen) submitCreate() {
 	if s.Create.Disabled() {
@@ -224,7 +223,7 @@ func (s *Screen) run(open func() (*area.Backend, error)) {
 
 func (s *Screen) failed(err error) {
 	if s.UnlockPass != nil && core.IsWrongPassphrase(err) {
-		kit.ShowError(s.ErrText, errors.New("that passphrase is not right. Please try again"))
+		kit.ShowError(s.ErrText, errors.New(lang.L("that passphrase is not right. Please try again")))
 		s.UnlockPass.SetText("")
 		return
 	}

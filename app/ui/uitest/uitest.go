@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"hearth/app/core/calls"
 )
 
 // Queue stands in for fyne.Do in view tests: goroutines queue functions
@@ -103,6 +105,21 @@ type Call struct {
 	remote, local func(image.Image)
 	muted, camOff bool
 	hungUp        int
+	live          calls.Live
+}
+
+// Live is what SetLive last set.
+func (c *Call) Live() calls.Live {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.live
+}
+
+// SetLive sets what Live reports (the other side's state, the link's).
+func (c *Call) SetLive(l calls.Live) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.live = l
 }
 
 func (c *Call) ID() string          { return c.CallID }
