@@ -5,10 +5,6 @@
 # the missing ones with apt-get (through sudo when not root).
 
 GO        ?= go
-# The Go release every build and test uses (go.mod's toolchain line): the go
-# command fetches it from the Go module proxy once (76 MB). Go 1.26.8's standard
-# library has known vulnerabilities (make check); 1.27.3 fixes them.
-export GOTOOLCHAIN ?= go1.27.3
 ARGS      ?=
 BUILD_PKGS = gcc pkg-config libgl1-mesa-dev xorg-dev libvpx-dev libopus-dev libasound2-dev libspeexdsp-dev
 TEST_PKGS  = xvfb xauth dbus dbus-x11 x11-utils imagemagick clamav-daemon lintian desktop-file-utils wine64 $(LAB_PKGS)

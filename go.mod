@@ -2,8 +2,6 @@ module hearth
 
 go 1.26.8
 
-toolchain go1.27.3
-
 require (
 	filippo.io/edwards25519 v1.2.0
 	fyne.io/fyne/v2 v2.7.1
