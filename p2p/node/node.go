@@ -206,18 +206,19 @@ func newHost(cfg Config, port int) (host.Host, error) {
 		libp2p.UserAgent(UserAgent),
 		libp2p.DisableMetrics(),
 	}
-	opts = append(opts,
-		// AutoNAT: learn which of our addresses others can dial (v2
-		// per address), and answer others' questions (v1 and v2).
-		libp2p.EnableAutoNATv2(),
-		libp2p.EnableNATService(),
-		// DCUtR: a relayed connection becomes a direct one when both
-		// NATs allow it.
-		libp2p.EnableHolePunching(),
-	)
+	// AutoNAT v2: learn which of our addresses others can dial (and
+	// answer others). It also decides when relay addresses are announced.
+	opts = append(opts, libp2p.EnableAutoNATv2())
 	if !cfg.Loopback {
-		// UPnP-IGD / NAT-PMP: a router that offers it maps our port.
-		opts = append(opts, libp2p.NATPortMap())
+		opts = append(opts,
+			// AutoNAT v1's service, for peers that still ask it.
+			libp2p.EnableNATService(),
+			// DCUtR: a relayed connection becomes a direct one when
+			// both NATs allow it.
+			libp2p.EnableHolePunching(),
+			// UPnP-IGD / NAT-PMP: a router that offers it maps our port.
+			libp2p.NATPortMap(),
+		)
 	}
 	h, err := libp2p.New(opts...)
 	if err != nil {
