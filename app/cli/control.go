@@ -34,9 +34,13 @@ type Request struct {
 	JSON    bool     `json:"json,omitempty"`   // machine-readable output
 	Switch  string   `json:"switch,omitempty"` // carry: "on", "off", or "" to show
 
+	// WantProgress asks for a progress line (a Reply with Progress set)
+	// each time a send has stored one more message, before the reply, so
+	// a client whose daemon dies half way still learns how many were
+	// stored. Without it a request gets exactly one line back.
+	WantProgress bool `json:"progress,omitempty"`
 	// Progress, when set, is told each time a send has stored one more
-	// message; the daemon sends it on as a progress line, so a client
-	// whose daemon dies half way still learns how many were stored.
+	// message; the daemon sets it when the client asked (WantProgress).
 	Progress func(stored int) `json:"-"`
 }
 
@@ -117,16 +121,24 @@ func (s *server) serve(c net.Conn) {
 		rep.Error = "malformed request"
 	default:
 		c.SetReadDeadline(time.Time{})
-		req.Progress = func(n int) {
-			b, _ := json.Marshal(Reply{Progress: true, Stored: n})
-			c.SetWriteDeadline(time.Now().Add(time.Minute))
-			c.Write(append(b, '\n'))
+		req.Progress = nil
+		if req.WantProgress {
+			req.Progress = s.progressTo(c)
 		}
 		rep = s.run(req)
 	}
 	b, _ := json.Marshal(rep)
 	c.SetWriteDeadline(time.Now().Add(time.Minute))
 	c.Write(append(b, '\n'))
+}
+
+// progressTo writes progress lines to a client that asked for them.
+func (s *server) progressTo(c net.Conn) func(int) {
+	return func(n int) {
+		b, _ := json.Marshal(Reply{Progress: true, Stored: n})
+		c.SetWriteDeadline(time.Now().Add(time.Minute))
+		c.Write(append(b, '\n'))
+	}
 }
 
 // readLine reads up to a newline, refusing lines over limit bytes.
@@ -174,6 +186,7 @@ func call(dir string, req Request) (Reply, error) {
 		return Reply{}, errNoDaemon
 	}
 	defer c.Close()
+	req.WantProgress = len(req.Texts) > 0
 	b, err := json.Marshal(req)
 	if err != nil {
 		return Reply{}, err
