@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
@@ -176,30 +175,6 @@ func TestPairNearbyKeepsTheSidebarWidth(t *testing.T) {
 	if mw.pairBtn.Text != "Pair nearby" {
 		t.Errorf("button %q after visibility ended", mw.pairBtn.Text)
 	}
-}
-
-// inside reports whether obj is root or somewhere under it.
-func inside(root, obj fyne.CanvasObject) bool {
-	if root == obj {
-		return true
-	}
-	switch o := root.(type) {
-	case *fyne.Container:
-		for _, c := range o.Objects {
-			if inside(c, obj) {
-				return true
-			}
-		}
-	case *container.Scroll:
-		return inside(o.Content, obj)
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(o).Objects() {
-			if inside(c, obj) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func TestRequestRowKeepsNameAndNoteTogether(t *testing.T) {
