@@ -46,8 +46,8 @@ var layerRules = []struct{ pkg, forbid, why string }{
 	{"hearth/app/core/chat hearth/app/core/groups", coreFloor + " !hearth/app/core/carry", "chat and groups stand on the floor and the carry engine, which knows no kind of content"},
 	{"hearth/app/core/transfers", coreFloor + " !hearth/app/core/carry !hearth/app/core/groups", "transfers stand on the floor, carry and groups (files into groups)"},
 	{"hearth/app/core/pairing", coreFloor + " !hearth/app/core/people", "pairing stands on the floor and people (a pairing makes a contact)"},
-	{"hearth/internal/netlab", "... !std", "internal/netlab builds network namespaces for tests with ip and iptables: standard library only"},
-	{"... !hearth/app/reachlab", "hearth/internal/netlab", "only the network lab's tests (app/reachlab) use internal/netlab"},
+	{"hearth/app/reachlab/netlab", "... !std", "app/reachlab/netlab builds network namespaces for tests with ip and iptables: standard library only"},
+	{"... !hearth/app/reachlab", "hearth/app/reachlab/netlab", "only the network lab's tests (app/reachlab) use app/reachlab/netlab"},
 }
 
 // coreFloor forbids every part of the core but its floor.

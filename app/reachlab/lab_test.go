@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"hearth/internal/netlab"
+	"hearth/app/reachlab/netlab"
 )
 
 func TestMain(m *testing.M) {
@@ -173,6 +173,7 @@ type cellNet struct {
 	renumber func() error // the renumber cell changes A's address
 	short    bool         // pair by the short code (found through the relay)
 	aPublic  bool         // A has a public address of its own (needs no relay)
+	mapped   bool         // A's router maps a port (UPnP): wait for it before the invite
 }
 
 // runCell runs the whole conversation between A and B and checks how
@@ -193,6 +194,18 @@ func runCell(t *testing.T, n cellNet, want string) result {
 	// public node and take a relay slot, as a user copying a code would.
 	if n.boot != "" && !n.aPublic {
 		waitAddrs(t, a)
+	}
+	if n.mapped {
+		// As a user would copy the code once the app has settled: the
+		// mapping takes a few seconds (UPnP discovery), and an invite
+		// made before it carries no mapped address.
+		deadline := time.Now().Add(60 * time.Second)
+		for r := a.ask("reach"); !strings.Contains(r, "mapped=true"); r = a.ask("reach") {
+			if time.Now().After(deadline) {
+				t.Fatalf("A's router mapped no port in 60 s: %s", r)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
 	}
 	code := a.ask("invite")
 	if n.short {
@@ -415,6 +428,7 @@ func TestLab(t *testing.T) {
 		if err := ha.UPnP(); err != nil {
 			t.Fatal(err)
 		}
+		n.mapped = true
 		r := runCell(t, n, "direct")
 		record(t, "upnp", r)
 		if !strings.Contains(r.reach, "mapped=true") {
