@@ -185,7 +185,10 @@ func TestEICARQuarantinedByRealClamd(t *testing.T) {
 	pair(t, alice, bob)
 	aID, bID := alice.m.MyPeerID(), bob.m.MyPeerID()
 
-	eicar := filepath.Join(t.TempDir(), "eicar.com")
+	// Named as data: an executable's name (EICAR's usual eicar.com) is
+	// never auto-accepted (transfers.RiskyName), and this test is about
+	// what the scanner finds in what is.
+	eicar := filepath.Join(t.TempDir(), "eicar.txt")
 	os.WriteFile(eicar, scantest.EICAR(), 0o600)
 	bad, err := alice.m.Transfers.SendFile(bID, eicar)
 	if err != nil {
