@@ -11,16 +11,7 @@ prefix="$cache/x86_64-w64-mingw32"
 host=x86_64-w64-mingw32
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ -f "$prefix/lib/libvpx.a" ] && [ -f "$prefix/lib/libopus.a" ] && [ -f "$prefix/lib/libspeexdsp.a" ]; then
-	# libspeexdsp: the library only.
-(
-	cd speexdsp
-	[ -x configure ] || autoreconf -fi >&2
-	./configure --host=$host --prefix="$prefix" --enable-static --disable-shared \
-		--disable-examples >&2
-	make -j"$jobs" >&2
-	make install >&2
-)
-echo "$prefix/lib/pkgconfig"
+	echo "$prefix/lib/pkgconfig"
 	exit 0
 fi
 mkdir -p "$cache/src"
