@@ -10,7 +10,11 @@ mkdir -p "$out"
 cd "$here/../.."
 # -H windowsgui: no console window behind Hearth's window (the commands
 # then print only where their output is redirected, e.g. to a file).
+# libopus is built hardened (_FORTIFY_SOURCE: __memcpy_chk, in libssp)
+# and libvpx's threads are POSIX ones (winpthread): static libraries do
+# not say so to pkg-config, so both are named here, after them.
 PKG_CONFIG_LIBDIR="$pc" PKG_CONFIG_PATH="$pc" \
+	CGO_LDFLAGS="-lssp -lpthread" \
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
 	go build -trimpath -ldflags "-s -w -H windowsgui -X main.version=$version -extldflags=-static" -o "$out/hearth.exe" .
