@@ -43,7 +43,7 @@ headless:
 	@./packaging/deps.sh gcc pkg-config libvpx-dev libopus-dev libasound2-dev
 	$(GOBUILD) -tags headless -o $(OUT)/hearth-headless .
 
-# make install [PREFIX=~/.local] [DESTDIR=$$PWD/stage]; make uninstall
+# make install [PREFIX=~/.local] [DESTDIR=$PWD/stage]; make uninstall
 # removes the same files.
 install: build
 	./packaging/install.sh install $(OUT)/hearth "$(DESTDIR)" "$(PREFIX)" window
